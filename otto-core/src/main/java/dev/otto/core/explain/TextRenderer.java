@@ -1,0 +1,206 @@
+package dev.otto.core.explain;
+
+import dev.otto.core.model.BlueprintUse;
+import dev.otto.core.model.Cache;
+import dev.otto.core.model.Environment;
+import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Parameter;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.plan.Op;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.PlannedStage;
+import dev.otto.core.plan.StageStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The text tree of explain:
+ *
+ * <pre>
+ * pipeline 'webapp' for branch 'master'
+ * ...
+ * stages:
+ *   Build  [runs]  container ruby
+ *     run bundle install --path=vendor
+ *   Deploy  [runs]  after Test
+ *     Production  [skipped: ...]
+ * </pre>
+ */
+final class TextRenderer {
+  private final Plan plan;
+  private final StringBuilder out = new StringBuilder();
+
+  private final Map<String, String> previousSibling = new java.util.HashMap<>();
+
+  TextRenderer(Plan plan) {
+    this.plan = plan;
+    chain(plan.stages().stream().filter(s -> s.parent().isEmpty()).map(PlannedStage::id).toList());
+    for (PlannedStage stage : plan.stages()) {
+      if (stage.isGroup() && !stage.parallel()) {
+        chain(stage.children());
+      }
+    }
+  }
+
+  private void chain(List<String> siblings) {
+    for (int i = 1; i < siblings.size(); i++) {
+      previousSibling.put(siblings.get(i), siblings.get(i - 1));
+    }
+  }
+
+  String render() {
+    out.append("pipeline '").append(plan.pipeline()).append("' for ")
+        .append(plan.context().isKnown() ? plan.context() : "an unknown context (conditions undecided)").append('\n');
+    out.append("fingerprint ").append(plan.fingerprint()).append('\n');
+    header();
+    out.append("\nstages:\n");
+    for (PlannedStage stage : preOrder()) {
+      stage(stage);
+    }
+    summary();
+    return out.toString();
+  }
+
+  private void header() {
+    if (!plan.blueprints().isEmpty()) {
+      out.append("\nfrom blueprints:\n");
+      for (BlueprintUse blueprint : plan.blueprints()) {
+        out.append("  ").append(blueprint.name()).append(pairs(blueprint.variables(), " ")).append('\n');
+      }
+    }
+    if (!plan.parameters().isEmpty()) {
+      out.append("\nparameters:\n");
+      for (Parameter p : plan.parameters()) {
+        String value = plan.parameterValues().get(p.name());
+        out.append("  ").append(p.name()).append(": ").append(p.type().name().toLowerCase(Locale.ROOT));
+        if (!p.choices().isEmpty()) {
+          out.append(' ').append(p.choices());
+        }
+        p.defaultValue().ifPresent(d -> out.append(" = ").append(d));
+        out.append(value == null ? "  (undecided)" : "  -> " + value);
+        if (!p.description().isEmpty()) {
+          out.append("  # ").append(p.description());
+        }
+        out.append('\n');
+      }
+    }
+    if (!plan.libraries().isEmpty()) {
+      out.append("\nlibraries:\n");
+      for (LibraryUse use : plan.libraries()) {
+        out.append("  ").append(use.id()).append("  ").append(use.library().description());
+        if (!use.config().isEmpty()) {
+          out.append("  (").append(use.config().entrySet().stream()
+              .map(e -> e.getKey() + "=" + (e.getValue() instanceof SecretRef s ? "secret " + s.name() : e.getValue()))
+              .collect(Collectors.joining(", "))).append(')');
+        }
+        out.append('\n');
+      }
+    }
+    if (!plan.environments().isEmpty()) {
+      out.append("\nenvironments:\n");
+      for (Environment e : plan.environments()) {
+        List<String> parts = new ArrayList<>();
+        if (!e.settings().isEmpty()) {
+          parts.add(pairs(e.settings(), ", ").strip());
+        }
+        if (!e.secrets().isEmpty()) {
+          parts.add("secrets " + e.secrets().stream().map(Describe::binding).collect(Collectors.joining(", ")));
+        }
+        if (!e.allowedBranches().isEmpty()) {
+          parts.add("only branches " + String.join(", ", e.allowedBranches()));
+        }
+        if (e.requiresApproval()) {
+          parts.add("approval required (timeout " + Describe.duration(e.approvalTimeout()) + ")");
+        }
+        out.append("  ").append(e.name()).append(parts.isEmpty() ? "" : "  " + String.join("; ", parts)).append('\n');
+      }
+    }
+    if (!plan.secrets().isEmpty()) {
+      out.append("\nsecrets (by name only):\n  ").append(String.join(", ", plan.secrets())).append('\n');
+    }
+    if (!plan.caches().isEmpty()) {
+      out.append("\ncaches:\n");
+      for (Cache c : plan.caches()) {
+        out.append("  ").append(c.name()).append("  ").append(String.join(", ", c.paths()));
+        if (!c.keyFiles().isEmpty()) {
+          out.append("  keyed by ").append(String.join(", ", c.keyFiles()));
+        }
+        out.append('\n');
+      }
+    }
+  }
+
+  private static String pairs(Map<String, String> map, String separator) {
+    return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(separator, " ", ""));
+  }
+
+  /** Stages in declaration order, parents before children, without recursion. */
+  private List<PlannedStage> preOrder() {
+    List<PlannedStage> ordered = new ArrayList<>(plan.stages().size());
+    Deque<PlannedStage> stack = new ArrayDeque<>();
+    List<PlannedStage> top = plan.stages().stream().filter(s -> s.parent().isEmpty()).toList();
+    for (int i = top.size() - 1; i >= 0; i--) {
+      stack.push(top.get(i));
+    }
+    while (!stack.isEmpty()) {
+      PlannedStage stage = stack.pop();
+      ordered.add(stage);
+      List<String> children = stage.children();
+      for (int i = children.size() - 1; i >= 0; i--) {
+        stack.push(plan.stage(children.get(i)).orElseThrow());
+      }
+    }
+    return ordered;
+  }
+
+  private void stage(PlannedStage stage) {
+    String indent = "  ".repeat(stage.path().depth());
+    out.append(indent).append(stage.name()).append("  [").append(stage.status().word()).append(']');
+    List<String> facts = new ArrayList<>();
+    if (!stage.isGroup()) {
+      facts.add(stage.runtime().describe() + stage.runtimeSource().filter(s -> s.startsWith("same as"))
+          .map(s -> " (" + s + ")").orElse(""));
+    } else {
+      facts.add(stage.parallel() ? "children in parallel" : "children in order");
+    }
+    stage.environment().ifPresent(e -> facts.add("deploys to " + e));
+    List<String> explicit = explicitDependencies(stage);
+    if (!explicit.isEmpty()) {
+      facts.add("after " + String.join(", ", explicit));
+    }
+    stage.origin().ifPresent(o -> facts.add("from " + o));
+    out.append("  ").append(String.join("; ", facts)).append('\n');
+    stage.reason().ifPresent(r -> out.append(indent).append("  ").append(
+        stage.status() == StageStatus.SKIP ? "skipped because " : "").append(r).append('\n'));
+    for (Op op : stage.ops()) {
+      if (op instanceof Op.BeginStage || op instanceof Op.EndStage || op instanceof Op.AwaitChildren) {
+        continue;
+      }
+      out.append(indent).append("  - ").append(Describe.op(op)).append('\n');
+    }
+  }
+
+  /** Dependencies besides the previous sibling, which the tree's order already shows. */
+  private List<String> explicitDependencies(PlannedStage stage) {
+    String previous = previousSibling.get(stage.id());
+    return stage.dependsOn().stream().filter(d -> !d.equals(previous)).map(d -> "'" + d + "'").toList();
+  }
+
+  private void summary() {
+    long runs = plan.stages().stream().filter(s -> s.status() == StageStatus.RUN).count();
+    long skipped = plan.stages().stream().filter(s -> s.status() == StageStatus.SKIP).count();
+    long undecided = plan.stages().size() - runs - skipped;
+    long processes = plan.stages().stream().flatMap(s -> s.ops().stream()).filter(Op.RunProcess.class::isInstance).count();
+    long waits = plan.stages().stream().mapToLong(s -> s.waits().size()).sum();
+    out.append("\n").append(plan.stages().size()).append(" stages: ").append(runs).append(" run, ")
+        .append(skipped).append(" skipped, ").append(undecided).append(" conditional; ")
+        .append(processes).append(processes == 1 ? " process, " : " processes, ")
+        .append(waits).append(waits == 1 ? " wait\n" : " waits\n");
+  }
+}

@@ -1,0 +1,50 @@
+package dev.otto.core.internal;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Globs for branch and tag names: {@code *} matches any run of characters but {@code /},
+ * {@code **} any run of characters, {@code ?} one character but {@code /}, and a backslash makes
+ * the next character literal.
+ */
+public final class Glob {
+  private Glob() {}
+
+  /** Why {@code glob} is not valid, or empty. */
+  public static Optional<String> error(String glob) {
+    if (glob.isEmpty()) {
+      return Optional.of("the glob is empty");
+    }
+    if (glob.endsWith("\\") && !glob.endsWith("\\\\")) {
+      return Optional.of("the glob '" + glob + "' ends with a lone backslash");
+    }
+    return Optional.empty();
+  }
+
+  public static boolean matches(String glob, String text) {
+    return compile(glob).matcher(text).matches();
+  }
+
+  static Pattern compile(String glob) {
+    StringBuilder regex = new StringBuilder(glob.length() * 2);
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      if (c == '\\' && i + 1 < glob.length()) {
+        regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+      } else if (c == '*') {
+        if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+          regex.append(".*");
+          i++;
+        } else {
+          regex.append("[^/]*");
+        }
+      } else if (c == '?') {
+        regex.append("[^/]");
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.DOTALL);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.otto.core.internal;
+
+import java.text.Normalizer;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The rules for names, shared by validation and the DSL. */
+public final class Names {
+  /** The longest display name (stage, pipeline), in code points. */
+  public static final int MAX_DISPLAY_LENGTH = 200;
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+
+  private Names() {}
+
+  /**
+   * Why {@code name} cannot name a stage or a pipeline, or empty when it can. Display names may
+   * hold any printable Unicode text but no control or invisible formatting characters (which
+   * could make two names look alike or reorder text), no {@code '>'} (the path separator), and no
+   * leading or trailing space.
+   */
+  public static Optional<String> displayNameError(String name) {
+    if (name.isBlank()) {
+      return Optional.of("the name is blank");
+    }
+    if (!name.strip().equals(name)) {
+      return Optional.of("the name '" + printable(name) + "' starts or ends with white space");
+    }
+    int length = name.codePointCount(0, name.length());
+    if (length > MAX_DISPLAY_LENGTH) {
+      return Optional.of("the name is " + length + " characters long; the limit is " + MAX_DISPLAY_LENGTH);
+    }
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      if (Character.isSurrogate((char) cp)) {
+        return Optional.of("the name holds an unpaired surrogate at index " + i);
+      }
+      int type = Character.getType(cp);
+      if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.UNASSIGNED
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.PRIVATE_USE) {
+        return Optional.of(String.format("the name '%s' holds the invisible or control character U+%04X", printable(name), cp));
+      }
+      if (cp == '>') {
+        return Optional.of("the name '" + name + "' holds '>', which separates the names of a stage path");
+      }
+      i += Character.charCount(cp);
+    }
+    return Optional.empty();
+  }
+
+  /** The form names are compared in: two names that look the same compare equal. */
+  public static String comparable(String name) {
+    return Normalizer.normalize(name, Normalizer.Form.NFC);
+  }
+
+  /** Whether {@code name} fits secrets, environments, caches, parameters and libraries. */
+  public static boolean isIdentifier(String name) {
+    return IDENTIFIER.matcher(name).matches();
+  }
+
+  /** Whether {@code name} can be an environment variable of a step. */
+  public static boolean isVariable(String name) {
+    return VARIABLE.matcher(name).matches();
+  }
+
+  /** {@code text} with control characters shown as {@code \\uXXXX}, for messages. */
+  public static String printable(String text) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
+    int shown = 0;
+    for (int i = 0; i < text.length() && shown < 240; i++, shown++) {
+      char c = text.charAt(i);
+      int type = Character.getType(c);
+      if (Character.isISOControl(c) || type == Character.FORMAT || Character.isSurrogate(c)
+          && !(Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
+          && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)))) {
+        out.append(String.format("\\u%04X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    if (text.length() > 240) {
+      out.append("…");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.otto.core.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * A shell script, run with {@code /bin/sh -c} in the stage's workspace. It sees a clean
+ * environment: the environment's settings, its own {@link #env()}, and the secrets it binds.
+ *
+ * <pre>{@code
+ * ShStep push = ShStep.of("git push heroku production")
+ *     .withSecrets(SecretBinding.asEnv("heroku-api-key", "HEROKU_API_KEY"))
+ *     .timeout(Duration.ofMinutes(10));
+ * }</pre>
+ */
+@Value.Immutable
+public abstract non-sealed class ShStep implements Step {
+
+  /** The script text, passed to the shell unchanged. */
+  public abstract String script();
+
+  /** An optional name; explain shows the first line of the script when there is none. */
+  public abstract Optional<String> name();
+
+  /** The longest the script may run before it is stopped and the step fails. */
+  public abstract Optional<Duration> timeout();
+
+  /** Variables the step declares, in insertion order. */
+  public abstract Map<String, String> env();
+
+  /** The secrets the step receives, by name. */
+  public abstract List<SecretBinding> secrets();
+
+  public static ShStep of(String script) {
+    return builder().script(script).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A copy with a name. */
+  public ShStep named(String name) {
+    return ((ImmutableShStep) ImmutableShStep.copyOf(this)).withName(name);
+  }
+
+  /** A copy with a timeout. */
+  public ShStep timeout(Duration timeout) {
+    return ((ImmutableShStep) ImmutableShStep.copyOf(this)).withTimeout(timeout);
+  }
+
+  /** A copy with one more environment variable. */
+  public ShStep env(String variable, String value) {
+    return builder().from(this).putEnv(variable, value).build();
+  }
+
+  /** A copy that also receives {@code bindings}. */
+  public ShStep withSecrets(SecretBinding... bindings) {
+    return builder().from(this).addSecrets(bindings).build();
+  }
+
+  @Override
+  public String label() {
+    if (name().isPresent()) {
+      return name().get();
+    }
+    String script = script().strip();
+    int newline = script.indexOf('\n');
+    return newline < 0 ? script : script.substring(0, newline) + " …";
+  }
+
+  /** Builds an {@link ShStep}. */
+  public static final class Builder extends ImmutableShStep.Builder {}
+}

@@ -1,0 +1,310 @@
+package dev.otto.core.plan;
+
+import dev.otto.core.OttoException;
+import dev.otto.core.internal.Conditions;
+import dev.otto.core.internal.Conditions.Truth;
+import dev.otto.core.internal.Glob;
+import dev.otto.core.internal.StageTree;
+import dev.otto.core.library.ActionSpec;
+import dev.otto.core.library.ParamSpec;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Cache;
+import dev.otto.core.model.Condition;
+import dev.otto.core.model.ConditionGate;
+import dev.otto.core.model.Environment;
+import dev.otto.core.model.Gate;
+import dev.otto.core.model.LibraryStep;
+import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Parameter;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.PollGate;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.Step;
+import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Op.Guard;
+import dev.otto.core.plan.Op.Position;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Lowers a validated pipeline to a plan for one context. */
+final class Lowering {
+  private final Pipeline pipeline;
+  private final RunContext context;
+  private final StageTree tree;
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, Environment> environments = new HashMap<>();
+  private final Map<String, Cache> caches = new HashMap<>();
+  private final Map<String, LibraryUse> libraries = new HashMap<>();
+
+  Lowering(Pipeline pipeline, RunContext context, StageTree tree) {
+    this.pipeline = pipeline;
+    this.context = context;
+    this.tree = tree;
+    pipeline.environments().forEach(e -> environments.put(e.name(), e));
+    pipeline.caches().forEach(c -> caches.put(c.name(), c));
+    pipeline.libraries().forEach(l -> libraries.put(l.id(), l));
+  }
+
+  Plan plan() {
+    resolveParameters();
+    int size = tree.nodes().size();
+    StageStatus[] status = new StageStatus[size];
+    String[] reason = new String[size];
+    Runtime[] runtime = new Runtime[size];
+    String[] runtimeSource = new String[size];
+    String[] environment = new String[size];
+    List<PlannedStage> stages = new ArrayList<>(size);
+    for (int index : tree.order()) {
+      StageTree.Node node = tree.node(index);
+      Stage stage = node.stage;
+      int parent = node.parent;
+      environment[index] = stage.environment().orElse(parent >= 0 ? environment[parent] : null);
+      resolveRuntime(node, runtime, runtimeSource);
+      decide(node, status, reason, environment[index]);
+      List<Op> ops = status[index] == StageStatus.SKIP ? List.of() : lower(node, environment[index]);
+      stages.add(new PlannedStage(
+          node.id,
+          node.path,
+          parent >= 0 ? Optional.of(tree.node(parent).id) : Optional.empty(),
+          node.children.stream().map(c -> tree.node(c).id).toList(),
+          node.isGroup() && node.parallel,
+          status[index],
+          Optional.ofNullable(reason[index]),
+          runtime[index],
+          Optional.ofNullable(runtimeSource[index]),
+          Optional.ofNullable(environment[index]),
+          Optional.ofNullable(node.origin),
+          node.dependsOn.stream().map(d -> tree.node(d).id).toList(),
+          ops));
+    }
+    return new Plan(pipeline.name(), context, pipeline.parameters(), values, pipeline.libraries(),
+        pipeline.environments(), pipeline.secrets().stream().map(SecretRef::name).toList(), pipeline.caches(),
+        pipeline.blueprints(), stages);
+  }
+
+  private void resolveParameters() {
+    List<String> problems = new ArrayList<>();
+    Map<String, Parameter> declared = new LinkedHashMap<>();
+    pipeline.parameters().forEach(p -> declared.put(p.name(), p));
+    for (String given : context.parameters().keySet()) {
+      if (!declared.containsKey(given)) {
+        problems.add("'" + given + "' is not a parameter of the pipeline; declared: " + declared.keySet());
+      }
+    }
+    for (Parameter parameter : declared.values()) {
+      String value = context.parameters().get(parameter.name());
+      if (value == null) {
+        value = parameter.defaultValue().orElse(null);
+      }
+      if (value == null) {
+        if (context.isKnown()) {
+          problems.add("the parameter '" + parameter.name() + "' has no default, so the run must give a value");
+        }
+        continue;
+      }
+      if (!parameter.type().accepts(value)
+          || parameter.type() == Parameter.Type.CHOICE && !parameter.choices().contains(value)) {
+        problems.add("'" + value + "' is not a valid value of parameter '" + parameter.name() + "' ("
+            + parameter.type().name().toLowerCase(java.util.Locale.ROOT)
+            + (parameter.type() == Parameter.Type.CHOICE ? " of " + parameter.choices() : "") + ")");
+        continue;
+      }
+      values.put(parameter.name(), value);
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidRunContextException(pipeline.name(), problems);
+    }
+  }
+
+  private void resolveRuntime(StageTree.Node node, Runtime[] runtime, String[] source) {
+    int index = node.index;
+    Optional<Runtime> own = node.stage.runtime();
+    if (own.isPresent() && own.get() instanceof Runtime.SameAs sameAs) {
+      int target = tree.find(sameAs.stage());
+      runtime[index] = runtime[target];
+      source[index] = "same as '" + sameAs.stage() + "'";
+    } else if (own.isPresent()) {
+      runtime[index] = own.get();
+    } else if (node.parent >= 0) {
+      runtime[index] = runtime[node.parent];
+      source[index] = "from '" + tree.node(node.parent).id + "'";
+    } else {
+      runtime[index] = Runtime.local();
+      source[index] = "default";
+    }
+  }
+
+  private void decide(StageTree.Node node, StageStatus[] status, String[] reason, String environment) {
+    int index = node.index;
+    StageStatus parentStatus = node.parent >= 0 ? status[node.parent] : StageStatus.RUN;
+    if (parentStatus == StageStatus.SKIP) {
+      status[index] = StageStatus.SKIP;
+      reason[index] = "its group '" + tree.node(node.parent).id + "' is skipped";
+      return;
+    }
+    List<Condition> conditions = new ArrayList<>();
+    node.stage.when().ifPresent(conditions::add);
+    for (Gate gate : node.stage.enter()) {
+      if (gate instanceof ConditionGate c) {
+        conditions.add(c.condition());
+      }
+    }
+    List<String> unknown = new ArrayList<>();
+    for (Condition condition : conditions) {
+      Truth truth = Conditions.evaluate(condition, context, values);
+      if (truth == Truth.FALSE) {
+        status[index] = StageStatus.SKIP;
+        reason[index] = "'" + condition + "' is false";
+        return;
+      }
+      if (truth == Truth.UNKNOWN) {
+        unknown.add("'" + condition + "'");
+      }
+    }
+    if (environment != null) {
+      Environment env = environments.get(environment);
+      if (!env.allowedBranches().isEmpty()) {
+        String allowed = "environment '" + environment + "' allows only branches " + env.allowedBranches();
+        if (!context.isKnown()) {
+          unknown.add(allowed);
+        } else if (context.branch().map(b -> env.allowedBranches().stream().noneMatch(g -> Glob.matches(g, b)))
+            .orElse(true)) {
+          status[index] = StageStatus.SKIP;
+          reason[index] = allowed + " and this run is on " + context.branch().map(b -> "'" + b + "'").orElse("no branch");
+          return;
+        }
+      }
+    }
+    if (!unknown.isEmpty()) {
+      status[index] = StageStatus.UNDECIDED;
+      reason[index] = "runs only if " + String.join(" and ", unknown);
+    } else if (parentStatus == StageStatus.UNDECIDED) {
+      status[index] = StageStatus.UNDECIDED;
+      reason[index] = "its group '" + tree.node(node.parent).id + "' is conditional";
+    } else {
+      status[index] = StageStatus.RUN;
+    }
+  }
+
+  private List<Op> lower(StageTree.Node node, String environmentName) {
+    Stage stage = node.stage;
+    Environment environment = environmentName == null ? null : environments.get(environmentName);
+    List<Op> ops = new ArrayList<>();
+    ops.add(new Op.BeginStage(node.id));
+    int waits = 0;
+    boolean deploysHere = stage.environment().isPresent();
+    if (deploysHere && environment.requiresApproval()) {
+      ops.add(new Op.AwaitApproval(node.id + "#enter-" + ++waits, Position.ENTER,
+          "Deploy to '" + environment.name() + "'?", List.of(), environment.approvalTimeout(), Gate.OnTimeout.FAIL));
+    }
+    for (Gate gate : stage.enter()) {
+      Op wait = lowerWait(gate, node.id + "#enter-" + (waits + 1), Position.ENTER, environment);
+      if (wait != null) {
+        ops.add(wait);
+        waits++;
+      }
+    }
+    if (node.isGroup()) {
+      ops.add(new Op.AwaitChildren(node.children.stream().map(c -> tree.node(c).id).toList(), node.parallel));
+    } else {
+      for (String name : stage.restores()) {
+        Cache cache = caches.get(name);
+        ops.add(new Op.RestoreCache(name, cache.paths(), cache.keyFiles()));
+      }
+      lowerSteps(node, stage.steps(), Guard.NORMAL, environment, ops);
+      for (String name : stage.saves()) {
+        Cache cache = caches.get(name);
+        ops.add(new Op.SaveCache(name, cache.paths(), cache.keyFiles()));
+      }
+    }
+    waits = 0;
+    for (Gate gate : stage.exit()) {
+      Op wait = lowerWait(gate, node.id + "#exit-" + (waits + 1), Position.EXIT, environment);
+      if (wait != null) {
+        ops.add(wait);
+        waits++;
+      }
+    }
+    lowerSteps(node, stage.onSuccess(), Guard.ON_SUCCESS, environment, ops);
+    lowerSteps(node, stage.onFailure(), Guard.ON_FAILURE, environment, ops);
+    lowerSteps(node, stage.always(), Guard.ALWAYS, environment, ops);
+    ops.add(new Op.EndStage(node.id));
+    return ops;
+  }
+
+  private Op lowerWait(Gate gate, String id, Position position, Environment environment) {
+    if (gate instanceof ApprovalGate a) {
+      return new Op.AwaitApproval(id, position, a.prompt(), a.approvers(), a.timeout().get(), a.onTimeout());
+    }
+    if (gate instanceof WebhookGate w) {
+      return new Op.AwaitWebhook(id, position, w.description(), w.timeout().get(), w.onTimeout());
+    }
+    if (gate instanceof PollGate p) {
+      return new Op.Poll(id, position, p.description(), process(p.probe(), Guard.NORMAL, environment), p.interval(),
+          p.backoff(), p.maxInterval().orElse(p.interval()), p.timeout().get(), p.onTimeout());
+    }
+    return null;
+  }
+
+  private void lowerSteps(StageTree.Node node, List<Step> steps, Guard guard, Environment environment, List<Op> ops) {
+    for (Step step : steps) {
+      if (step instanceof ShStep sh) {
+        ops.add(process(sh, guard, environment));
+      } else {
+        LibraryStep call = (LibraryStep) step;
+        for (Op.StepOp op : expand(node, call)) {
+          ops.add(guard == Guard.NORMAL ? op : op.withGuard(guard));
+        }
+      }
+    }
+  }
+
+  private Op.RunProcess process(ShStep sh, Guard guard, Environment environment) {
+    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, SecretBinding> secrets = new LinkedHashMap<>();
+    if (environment != null) {
+      env.putAll(environment.settings());
+      environment.secrets().forEach(b -> secrets.put(b.variable(), b));
+    }
+    env.putAll(sh.env());
+    sh.secrets().forEach(b -> secrets.put(b.variable(), b));
+    secrets.keySet().forEach(env::remove);
+    return new Op.RunProcess(sh.label(), sh.script(), env, new ArrayList<>(secrets.values()), sh.timeout(), guard);
+  }
+
+  private List<Op.StepOp> expand(StageTree.Node node, LibraryStep call) {
+    LibraryUse use = libraries.get(call.library());
+    ActionSpec action = use.library().actions().stream().filter(a -> a.name().equals(call.action())).findFirst()
+        .orElseThrow();
+    try {
+      List<Op.StepOp> ops = use.library().expand(call.action(), withDefaults(action.parameters(), call.arguments()),
+          withDefaults(use.library().configSpec(), use.config()));
+      if (ops == null) {
+        throw new OttoException("returned null");
+      }
+      return List.copyOf(ops);
+    } catch (RuntimeException e) {
+      throw new OttoException("the step library '" + use.id() + "' failed to expand '" + call.action() + "' at "
+          + tree.where(node) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> withDefaults(List<ParamSpec> specs, Map<String, Object> given) {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (ParamSpec spec : specs) {
+      Object value = given.containsKey(spec.name()) ? given.get(spec.name()) : spec.defaultValue().orElse(null);
+      if (value != null) {
+        all.put(spec.name(), value);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(all);
+  }
+}

@@ -1,0 +1,312 @@
+package dev.otto.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.model.Gate.OnTimeout;
+import dev.otto.core.model.SecretBinding;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A primitive operation of a planned stage. Planning lowers every stage to a list of these;
+ * an executor executes ops and nothing else. The list of a stage reads top to bottom:
+ *
+ * <pre>
+ *   begin-stage
+ *   await-approval / await-webhook / poll     (enter gates)
+ *   restore-cache ...
+ *   run ... | await-children                  (steps, or the child stages of a group)
+ *   save-cache ...
+ *   await-approval / await-webhook / poll     (exit gates)
+ *   run / emit ...                            (notifications, guarded by the outcome)
+ *   end-stage
+ * </pre>
+ *
+ * <p>Each op carries a {@link Guard}: once an op of a stage fails, only ops guarded {@link
+ * Guard#ON_FAILURE} or {@link Guard#ALWAYS} still run; when it succeeds, {@link Guard#ON_FAILURE}
+ * ops are passed over.
+ */
+public sealed interface Op {
+
+  /** When an op runs, given how the stage has gone so far. */
+  enum Guard {
+    /** While nothing has failed. */
+    NORMAL,
+    /** Only when nothing has failed (notifications on success). */
+    ON_SUCCESS,
+    /** Only when something has failed. */
+    ON_FAILURE,
+    /** Whatever happened. */
+    ALWAYS
+  }
+
+  /** Where a wait sits in its stage. */
+  enum Position {
+    ENTER,
+    EXIT
+  }
+
+  /** The op's kind as it appears in explain and in plan JSON, e.g. {@code run}. */
+  String kind();
+
+  Guard guard();
+
+  /** Ops a step library may expand to: the ones that make sense inside a list of steps. */
+  sealed interface StepOp extends Op permits RunProcess, Emit, StoreArtifact {
+    /** A copy with another guard, for steps used as notifications. */
+    StepOp withGuard(Guard guard);
+  }
+
+  /** An op that waits on the outside world, with a stable id to correlate signals with. */
+  sealed interface Wait extends Op permits AwaitApproval, AwaitWebhook, Poll {
+    String id();
+
+    Duration timeout();
+
+    OnTimeout onTimeout();
+  }
+
+  /** Marks a stage as started. */
+  record BeginStage(String stage) implements Op {
+    public BeginStage {
+      requireNonNull(stage, "stage");
+    }
+
+    @Override
+    public String kind() {
+      return "begin-stage";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+
+  /** Marks a stage as finished; it always runs, to record the outcome. */
+  record EndStage(String stage) implements Op {
+    public EndStage {
+      requireNonNull(stage, "stage");
+    }
+
+    @Override
+    public String kind() {
+      return "end-stage";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.ALWAYS;
+    }
+  }
+
+  /** Restores a cache into the workspace; a miss is not a failure. */
+  record RestoreCache(String cache, List<String> paths, List<String> keyFiles) implements Op {
+    public RestoreCache {
+      requireNonNull(cache, "cache");
+      paths = List.copyOf(paths);
+      keyFiles = List.copyOf(keyFiles);
+    }
+
+    @Override
+    public String kind() {
+      return "restore-cache";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+
+  /** Saves workspace paths as a cache. */
+  record SaveCache(String cache, List<String> paths, List<String> keyFiles) implements Op {
+    public SaveCache {
+      requireNonNull(cache, "cache");
+      paths = List.copyOf(paths);
+      keyFiles = List.copyOf(keyFiles);
+    }
+
+    @Override
+    public String kind() {
+      return "save-cache";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+
+  /**
+   * Runs a script as a separate process. {@code env} holds every plain variable the process gets
+   * from Otto (environment settings, then the step's own); secrets are bindings, never values.
+   */
+  record RunProcess(
+      String label,
+      String script,
+      Map<String, String> env,
+      List<SecretBinding> secrets,
+      Optional<Duration> timeout,
+      Guard guard)
+      implements StepOp {
+    public RunProcess {
+      requireNonNull(label, "label");
+      requireNonNull(script, "script");
+      env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+      secrets = List.copyOf(secrets);
+      requireNonNull(timeout, "timeout");
+      requireNonNull(guard, "guard");
+    }
+
+    @Override
+    public String kind() {
+      return "run";
+    }
+
+    @Override
+    public RunProcess withGuard(Guard guard) {
+      return new RunProcess(label, script, env, secrets, timeout, guard);
+    }
+  }
+
+  /** Hands an event to the host (a notification it delivers itself, for example). */
+  record Emit(String event, String message, Guard guard) implements StepOp {
+    public Emit {
+      requireNonNull(event, "event");
+      requireNonNull(message, "message");
+      requireNonNull(guard, "guard");
+    }
+
+    @Override
+    public String kind() {
+      return "emit";
+    }
+
+    @Override
+    public Emit withGuard(Guard guard) {
+      return new Emit(event, message, guard);
+    }
+  }
+
+  /** Keeps workspace paths as a named artifact of the run. */
+  record StoreArtifact(String name, List<String> paths, Guard guard) implements StepOp {
+    public StoreArtifact {
+      requireNonNull(name, "name");
+      paths = List.copyOf(paths);
+      requireNonNull(guard, "guard");
+    }
+
+    @Override
+    public String kind() {
+      return "store-artifact";
+    }
+
+    @Override
+    public StoreArtifact withGuard(Guard guard) {
+      return new StoreArtifact(name, paths, guard);
+    }
+  }
+
+  /** Waits for a person's decision. */
+  record AwaitApproval(
+      String id, Position position, String prompt, List<String> approvers, Duration timeout, OnTimeout onTimeout)
+      implements Wait {
+    public AwaitApproval {
+      requireNonNull(id, "id");
+      requireNonNull(position, "position");
+      requireNonNull(prompt, "prompt");
+      approvers = List.copyOf(approvers);
+      requireNonNull(timeout, "timeout");
+      requireNonNull(onTimeout, "onTimeout");
+    }
+
+    @Override
+    public String kind() {
+      return "await-approval";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+
+  /** Waits for a callback carrying the wait's token. */
+  record AwaitWebhook(String id, Position position, String description, Duration timeout, OnTimeout onTimeout)
+      implements Wait {
+    public AwaitWebhook {
+      requireNonNull(id, "id");
+      requireNonNull(position, "position");
+      requireNonNull(description, "description");
+      requireNonNull(timeout, "timeout");
+      requireNonNull(onTimeout, "onTimeout");
+    }
+
+    @Override
+    public String kind() {
+      return "await-webhook";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+
+  /** Repeats a probe until it succeeds or the timeout passes. */
+  record Poll(
+      String id,
+      Position position,
+      String description,
+      RunProcess probe,
+      Duration interval,
+      double backoff,
+      Duration maxInterval,
+      Duration timeout,
+      OnTimeout onTimeout)
+      implements Wait {
+    public Poll {
+      requireNonNull(id, "id");
+      requireNonNull(position, "position");
+      requireNonNull(description, "description");
+      requireNonNull(probe, "probe");
+      requireNonNull(interval, "interval");
+      requireNonNull(maxInterval, "maxInterval");
+      requireNonNull(timeout, "timeout");
+      requireNonNull(onTimeout, "onTimeout");
+    }
+
+    @Override
+    public String kind() {
+      return "poll";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+
+  /**
+   * The place of a group's child stages in the group's ops: the children become ready when the
+   * group reaches this op, and the op completes when every child has finished.
+   */
+  record AwaitChildren(List<String> children, boolean parallel) implements Op {
+    public AwaitChildren {
+      children = List.copyOf(children);
+    }
+
+    @Override
+    public String kind() {
+      return "await-children";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+  }
+}

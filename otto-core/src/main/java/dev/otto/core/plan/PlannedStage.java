@@ -1,0 +1,69 @@
+package dev.otto.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.StagePath;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One stage of a {@link Plan}: where it sits, what decided whether it runs, where it runs, what
+ * it waits for, and its ops.
+ *
+ * @param id the stage's path as text, unique in the plan, e.g. {@code Deploy > Production}
+ * @param parent the id of the group holding the stage, if any
+ * @param children the ids of the stage's child stages, for a group
+ * @param parallel whether the children of a group start together
+ * @param status whether the stage runs
+ * @param reason why the stage is skipped or conditional; empty when it simply runs
+ * @param runtime where the steps run, with same-as and inheritance resolved
+ * @param runtimeSource how the runtime was decided, e.g. {@code same as 'Build'}; empty when declared on the stage
+ * @param environment the environment the stage deploys to, declared or inherited
+ * @param origin where the stage came from when not written directly, e.g. {@code blueprint rubygem}
+ * @param dependsOn the ids of the stages that must finish before this one starts
+ * @param ops the stage's primitive ops; empty for a skipped stage
+ */
+public record PlannedStage(
+    String id,
+    StagePath path,
+    Optional<String> parent,
+    List<String> children,
+    boolean parallel,
+    StageStatus status,
+    Optional<String> reason,
+    Runtime runtime,
+    Optional<String> runtimeSource,
+    Optional<String> environment,
+    Optional<String> origin,
+    List<String> dependsOn,
+    List<Op> ops) {
+
+  public PlannedStage {
+    requireNonNull(id, "id");
+    requireNonNull(path, "path");
+    requireNonNull(parent, "parent");
+    children = List.copyOf(children);
+    requireNonNull(status, "status");
+    requireNonNull(reason, "reason");
+    requireNonNull(runtime, "runtime");
+    requireNonNull(runtimeSource, "runtimeSource");
+    requireNonNull(environment, "environment");
+    requireNonNull(origin, "origin");
+    dependsOn = List.copyOf(dependsOn);
+    ops = List.copyOf(ops);
+  }
+
+  public String name() {
+    return path.name();
+  }
+
+  public boolean isGroup() {
+    return !children.isEmpty();
+  }
+
+  /** The waits among the ops, in order. */
+  public List<Op.Wait> waits() {
+    return ops.stream().filter(Op.Wait.class::isInstance).map(Op.Wait.class::cast).toList();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.otto.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.internal.PipelineChecker;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.validate.PipelineValidationException;
+import dev.otto.core.validate.Problem;
+
+/**
+ * Plans a pipeline for a run context.
+ *
+ * <pre>{@code
+ * Plan plan = Planner.plan(pipeline, RunContext.branch("master"));
+ * System.out.print(Explain.text(plan));
+ * }</pre>
+ *
+ * <p>Planning validates first and throws {@link PipelineValidationException} with every problem
+ * when the pipeline has errors, and {@link InvalidRunContextException} when the context gives a
+ * parameter the pipeline does not declare, a value of the wrong type, or omits a parameter
+ * without a default. With {@link RunContext#unknown()} it never fails on the context: what the
+ * context would decide stays undecided.
+ *
+ * <p>Cost: linear in the size of the pipeline, plus a sort of the stages; planning a pipeline of
+ * 100,000 steps takes a fraction of a second.
+ */
+public final class Planner {
+  private Planner() {}
+
+  /** Plans {@code pipeline} for {@code context}. */
+  public static Plan plan(Pipeline pipeline, RunContext context) {
+    requireNonNull(pipeline, "pipeline");
+    requireNonNull(context, "context");
+    PipelineChecker.Result check = PipelineChecker.check(pipeline);
+    if (check.problems().stream().anyMatch(Problem::isError)) {
+      throw new PipelineValidationException(pipeline.name(), check.problems());
+    }
+    return new Lowering(pipeline, context, check.tree()).plan();
+  }
+
+  /** Plans {@code pipeline} with nothing known about the run: what explain shows ahead of time. */
+  public static Plan plan(Pipeline pipeline) {
+    return plan(pipeline, RunContext.unknown());
+  }
+}

@@ -1,0 +1,144 @@
+package dev.otto.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What is known when a run starts: the branch, the tag, the trigger, and parameter values as
+ * text. Conditions are decided against it when a pipeline is planned.
+ *
+ * <pre>{@code
+ * RunContext onMaster = RunContext.builder().branch("master").trigger("push").param("deploy", "true").build();
+ * }</pre>
+ *
+ * <p>{@link #unknown()} is the context of explain before any run: every condition that looks at
+ * the branch, tag, trigger or a parameter without a default stays undecided. In a known
+ * context, an absent branch means the run is not on a branch: {@code branch is 'master'} is
+ * false.
+ */
+public final class RunContext {
+  private static final RunContext UNKNOWN = new RunContext(false, null, null, null, Map.of());
+
+  private final boolean known;
+  private final String branch;
+  private final String tag;
+  private final String trigger;
+  private final Map<String, String> parameters;
+
+  private RunContext(boolean known, String branch, String tag, String trigger, Map<String, String> parameters) {
+    this.known = known;
+    this.branch = branch;
+    this.tag = tag;
+    this.trigger = trigger;
+    this.parameters = parameters;
+  }
+
+  /** The context of explain before a run: nothing is known. */
+  public static RunContext unknown() {
+    return UNKNOWN;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A known context on {@code branch}, with no tag, no trigger and default parameters. */
+  public static RunContext branch(String branch) {
+    return builder().branch(branch).build();
+  }
+
+  public boolean isKnown() {
+    return known;
+  }
+
+  public Optional<String> branch() {
+    return Optional.ofNullable(branch);
+  }
+
+  public Optional<String> tag() {
+    return Optional.ofNullable(tag);
+  }
+
+  public Optional<String> trigger() {
+    return Optional.ofNullable(trigger);
+  }
+
+  /** Parameter values given for the run, as text, in the order they were given. */
+  public Map<String, String> parameters() {
+    return parameters;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RunContext other && known == other.known && Objects.equals(branch, other.branch)
+        && Objects.equals(tag, other.tag) && Objects.equals(trigger, other.trigger)
+        && parameters.equals(other.parameters);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(known, branch, tag, trigger, parameters);
+  }
+
+  @Override
+  public String toString() {
+    if (!known) {
+      return "unknown context";
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("branch ").append(branch == null ? "(none)" : "'" + branch + "'");
+    if (tag != null) {
+      out.append(", tag '").append(tag).append('\'');
+    }
+    if (trigger != null) {
+      out.append(", trigger '").append(trigger).append('\'');
+    }
+    parameters.forEach((k, v) -> out.append(", ").append(k).append('=').append(v));
+    return out.toString();
+  }
+
+  /** Builds a known {@link RunContext}. */
+  public static final class Builder {
+    private String branch;
+    private String tag;
+    private String trigger;
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder branch(String branch) {
+      this.branch = requireNonNull(branch, "branch");
+      return this;
+    }
+
+    public Builder tag(String tag) {
+      this.tag = requireNonNull(tag, "tag");
+      return this;
+    }
+
+    /** What started the run, e.g. {@code push}, {@code pull_request}, {@code schedule}, {@code manual}. */
+    public Builder trigger(String trigger) {
+      this.trigger = requireNonNull(trigger, "trigger");
+      return this;
+    }
+
+    public Builder param(String name, String value) {
+      parameters.put(requireNonNull(name, "parameter name"), requireNonNull(value, "value of parameter " + name));
+      return this;
+    }
+
+    public Builder params(Map<String, String> values) {
+      values.forEach(this::param);
+      return this;
+    }
+
+    public RunContext build() {
+      return new RunContext(true, branch, tag, trigger, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)));
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.otto.core.validate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.internal.PipelineChecker;
+import dev.otto.core.model.Pipeline;
+import java.util.List;
+
+/**
+ * Checks a whole pipeline and reports every problem at once, each with a stable code, a path, a
+ * message and a fix. Validation never throws on a bad pipeline; {@link #requireValid} turns
+ * errors into one {@link PipelineValidationException}.
+ *
+ * <pre>{@code
+ * List<Problem> problems = Validator.validate(pipeline);
+ * problems.forEach(System.out::println);
+ * }</pre>
+ *
+ * <p>Cost: linear in the size of the pipeline, plus one graph traversal per cache that is
+ * restored and per stage named by a same-as runtime.
+ */
+public final class Validator {
+  private Validator() {}
+
+  /** Every problem of {@code pipeline}, errors and warnings, in a stable order. */
+  public static List<Problem> validate(Pipeline pipeline) {
+    requireNonNull(pipeline, "pipeline");
+    return PipelineChecker.check(pipeline).problems();
+  }
+
+  /** Returns {@code pipeline} when it has no errors; otherwise throws with every problem. */
+  public static Pipeline requireValid(Pipeline pipeline) {
+    List<Problem> problems = validate(pipeline);
+    if (problems.stream().anyMatch(Problem::isError)) {
+      throw new PipelineValidationException(pipeline.name(), problems);
+    }
+    return pipeline;
+  }
+}

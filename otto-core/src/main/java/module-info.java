@@ -1,0 +1,18 @@
+/**
+ * Otto's core: the immutable pipeline model, validation, planning and explain renderers.
+ *
+ * <p>Internals live in {@code dev.otto.core.internal}, which this module does not export.
+ */
+module dev.otto.core {
+  requires static org.immutables.value.annotations;
+  requires transitive com.google.common;
+  requires com.fasterxml.jackson.core;
+  requires org.slf4j;
+
+  exports dev.otto.core;
+  exports dev.otto.core.model;
+  exports dev.otto.core.library;
+  exports dev.otto.core.validate;
+  exports dev.otto.core.plan;
+  exports dev.otto.core.explain;
+}
