@@ -155,7 +155,12 @@ public final class StageTree {
       String origin = stage.origin().orElse(frame.origin);
       boolean matrixGroup = stage.matrix().isPresent();
       int index = nodes.size();
-      Node node = new Node(index, stage, path, frame.parent, stage.parallel() || matrixGroup, origin, frame.cell);
+      // A matrix stage becomes a group: what runs (steps, runtime, caches, environment) moves to its cells.
+      Stage own = matrixGroup
+          ? Stage.builder(stage.name()).from(stage).runtime(java.util.Optional.empty()).steps(List.of())
+              .restores(List.of()).saves(List.of()).environment(java.util.Optional.empty()).stages(List.of()).build()
+          : stage;
+      Node node = new Node(index, own, path, frame.parent, stage.parallel() || matrixGroup, origin, frame.cell);
       nodes.add(node);
       if (frame.parent >= 0) {
         nodes.get(frame.parent).children.add(index);
@@ -168,7 +173,7 @@ public final class StageTree {
         continue;
       }
       if (matrixGroup) {
-        List<Cell> cells = cells(node, stage.matrix().get());
+        List<Cell> cells = cells(node, stage, stage.matrix().get());
         for (int i = cells.size() - 1; i >= 0; i--) {
           stack.push(new Frame(cells.get(i).stage, index, path, frame.depth + 1, origin, cells.get(i).values));
         }
@@ -218,7 +223,7 @@ public final class StageTree {
     }
   }
 
-  private List<Cell> cells(Node group, Matrix matrix) {
+  private List<Cell> cells(Node group, Stage template, Matrix matrix) {
     String where = where(group);
     if (matrix.axes().isEmpty()) {
       problems.add(error(Rule.MATRIX_AXIS, where, "the matrix has no axis.",
@@ -257,7 +262,7 @@ public final class StageTree {
         own.add(value);
       }
       String name = matrix.nameTemplate().map(t -> Templates.substitute(t, values)).orElse(String.join(", ", own));
-      Stage body = Templates.substitute(group.stage, values, MAX_DEPTH);
+      Stage body = Templates.substitute(template, values, MAX_DEPTH);
       Stage cell = Stage.builder(name)
           .runtime(body.runtime())
           .steps(body.steps())

@@ -12,7 +12,7 @@ import org.immutables.value.Value;
  *
  * <pre>{@code
  * ShStep push = ShStep.of("git push heroku production")
- *     .withSecrets(SecretBinding.asEnv("heroku-api-key", "HEROKU_API_KEY"))
+ *     .with(SecretBinding.asEnv("heroku-api-key", "HEROKU_API_KEY"))
  *     .timeout(Duration.ofMinutes(10));
  * }</pre>
  */
@@ -58,7 +58,7 @@ public abstract non-sealed class ShStep implements Step {
   }
 
   /** A copy that also receives {@code bindings}. */
-  public ShStep withSecrets(SecretBinding... bindings) {
+  public ShStep with(SecretBinding... bindings) {
     return builder().from(this).addSecrets(bindings).build();
   }
 

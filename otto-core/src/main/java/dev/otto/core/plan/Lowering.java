@@ -162,11 +162,11 @@ final class Lowering {
       Truth truth = Conditions.evaluate(condition, context, values);
       if (truth == Truth.FALSE) {
         status[index] = StageStatus.SKIP;
-        reason[index] = "'" + condition + "' is false";
+        reason[index] = "[" + condition + "] is false";
         return;
       }
       if (truth == Truth.UNKNOWN) {
-        unknown.add("'" + condition + "'");
+        unknown.add("[" + condition + "]");
       }
     }
     if (environment != null) {

@@ -1,0 +1,57 @@
+package dev.otto.dsl;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.model.Environment;
+import dev.otto.core.model.SecretBinding;
+import java.time.Duration;
+
+/**
+ * Configures an environment: its settings, the secrets every deploying step receives, and its
+ * protection.
+ *
+ * <pre>{@code
+ * var production = p.environment("production", e -> e
+ *     .setting("RAILS_ENV", "production")
+ *     .secret(key.asEnv("HEROKU_API_KEY"))
+ *     .allowBranches("master")
+ *     .requireApproval(Duration.ofHours(4)));
+ * }</pre>
+ */
+public final class EnvironmentSpec {
+  private final Environment.Builder builder;
+
+  EnvironmentSpec(String name) {
+    this.builder = Environment.builder(name);
+  }
+
+  /** A plain (not secret) value exported to the steps of stages deploying here. */
+  public EnvironmentSpec setting(String variable, String value) {
+    builder.putSettings(requireNonNull(variable, "setting name"), requireNonNull(value, "value of setting " + variable));
+    return this;
+  }
+
+  /** A secret every step of stages deploying here receives. */
+  public EnvironmentSpec secret(SecretBinding binding) {
+    builder.addSecrets(requireNonNull(binding, "binding"));
+    return this;
+  }
+
+  /** Only runs on branches matching one of {@code globs} may deploy here; others skip the stage. */
+  public EnvironmentSpec allowBranches(String... globs) {
+    for (String glob : globs) {
+      builder.addAllowedBranches(requireNonNull(glob, "branch glob"));
+    }
+    return this;
+  }
+
+  /** A person must approve each deployment within {@code timeout}. */
+  public EnvironmentSpec requireApproval(Duration timeout) {
+    builder.requiresApproval(true).approvalTimeout(requireNonNull(timeout, "timeout"));
+    return this;
+  }
+
+  Environment build() {
+    return builder.build();
+  }
+}

@@ -1,0 +1,243 @@
+package dev.otto.dsl;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.internal.Names;
+import dev.otto.core.model.BlueprintUse;
+import dev.otto.core.model.Cache;
+import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Parameter;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.validate.Problem;
+import dev.otto.core.validate.Rule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configures a pipeline: the libraries it uses, its environments, parameters, secrets and caches,
+ * and its stages. Each declaration returns a typed handle, so a stage can only refer to what was
+ * declared, and a wrong kind of reference does not compile.
+ *
+ * <pre>{@code
+ * Pipeline p = Otto.pipeline("webapp", p -> {
+ *   var gems = p.cache("gems", "vendor/");
+ *   var build = p.stage("Build", s -> s.runtime(docker("ruby")).saves(gems).steps(sh("bundle install")));
+ *   p.stage("Test", s -> s.runtime(sameAs(build)).restores(gems).steps(sh("bundle exec rake spec")));
+ * });
+ * }</pre>
+ */
+public final class PipelineSpec {
+  private final Pipeline.Builder builder;
+  private final String name;
+  private final List<Problem> problems = new ArrayList<>();
+  private final java.util.Set<StagePath> declared = new java.util.LinkedHashSet<>();
+  private String origin;
+
+  PipelineSpec(String name) {
+    this.name = name;
+    this.builder = Pipeline.builder(name);
+  }
+
+  /** Uses a step library, configured by {@code customizer}; returns the handle that makes its steps. */
+  public <C, H> H use(LibraryDefinition<C, H> definition, Customizer<C> customizer) {
+    requireNonNull(definition, "library");
+    requireNonNull(customizer, "customizer");
+    C config = definition.newConfig();
+    customizer.customize(config);
+    builder.addLibraries(LibraryUse.of(definition.library(), definition.configValues(config)));
+    return definition.handle();
+  }
+
+  /** Uses a step library with its default configuration. */
+  public <C, H> H use(LibraryDefinition<C, H> definition) {
+    return use(definition, Customizer.none());
+  }
+
+  public EnvironmentRef environment(String name, Customizer<EnvironmentSpec> customizer) {
+    requireNonNull(name, "environment name");
+    requireNonNull(customizer, "customizer");
+    EnvironmentSpec spec = new EnvironmentSpec(name);
+    customizer.customize(spec);
+    builder.addEnvironments(spec.build());
+    return new EnvironmentRef(name);
+  }
+
+  /** Declares a secret by name; its value comes from the host's secret provider at run time. */
+  public Secret secret(String name) {
+    builder.addSecrets(new SecretRef(requireNonNull(name, "secret name")));
+    return new Secret(name);
+  }
+
+  /** Declares a cache of workspace {@code paths}, keyed by its name. */
+  public CacheRef cache(String name, String... paths) {
+    return cache(name, Arrays.asList(paths), List.of());
+  }
+
+  /** Declares a cache of workspace {@code paths}, keyed by its name and the content of {@code keyFiles}. */
+  public CacheRef cache(String name, List<String> paths, List<String> keyFiles) {
+    requireNonNull(name, "cache name");
+    builder.addCaches(Cache.of(name, List.copyOf(paths), List.copyOf(keyFiles)));
+    return new CacheRef(name);
+  }
+
+  public Param<String> stringParam(String name, String defaultValue, String description) {
+    return param(name, Parameter.Type.STRING, Optional.of(requireNonNull(defaultValue, "default")), description, List.of());
+  }
+
+  /** A string parameter every run must give. */
+  public Param<String> requiredStringParam(String name, String description) {
+    return param(name, Parameter.Type.STRING, Optional.empty(), description, List.of());
+  }
+
+  public Param<Boolean> booleanParam(String name, boolean defaultValue, String description) {
+    return param(name, Parameter.Type.BOOLEAN, Optional.of(String.valueOf(defaultValue)), description, List.of());
+  }
+
+  public Param<Long> integerParam(String name, long defaultValue, String description) {
+    return param(name, Parameter.Type.INTEGER, Optional.of(String.valueOf(defaultValue)), description, List.of());
+  }
+
+  /** A parameter whose value is one of {@code choices}; the first is the default. */
+  public Param<String> choiceParam(String name, List<String> choices, String description) {
+    Optional<String> first = choices.isEmpty() ? Optional.empty() : Optional.of(choices.get(0));
+    return param(name, Parameter.Type.CHOICE, first, description, choices);
+  }
+
+  private <T> Param<T> param(String name, Parameter.Type type, Optional<String> defaultValue, String description,
+      List<String> choices) {
+    requireNonNull(name, "parameter name");
+    builder.addParameters(Parameter.builder(name, type).defaultValue(defaultValue)
+        .description(requireNonNull(description, "description")).choices(choices).build());
+    return new Param<>(name);
+  }
+
+  /** A top-level stage; top-level stages run in declaration order. */
+  public StageRef stage(String name, Customizer<StageSpec> customizer) {
+    requireNonNull(name, "stage name");
+    requireNonNull(customizer, "customizer");
+    StageSpec spec = new StageSpec(this, StagePath.of(name));
+    customizer.customize(spec);
+    builder.addStages(spec.build());
+    declared(spec.ref().path());
+    return spec.ref();
+  }
+
+  /**
+   * The handle of a stage declared earlier, by path: for adding to stages a blueprint
+   * contributed, e.g. {@code s.runtime(sameAs(p.ref("Build")))}.
+   *
+   * @throws IllegalArgumentException when no stage with that path has been declared
+   */
+  public StageRef ref(String first, String... more) {
+    StagePath path = StagePath.of(first, more);
+    if (!declared.contains(path)) {
+      throw new IllegalArgumentException("no stage '" + path + "' has been declared yet; declared: "
+          + declared.stream().map(StagePath::toString).toList());
+    }
+    return new StageRef(path);
+  }
+
+  void declared(StagePath path) {
+    declared.add(path);
+  }
+
+  /** A top-level stage whose children start together. */
+  public StageRef parallel(String name, Customizer<StageSpec> customizer) {
+    requireNonNull(customizer, "customizer");
+    return stage(name, s -> customizer.customize(s.parallel()));
+  }
+
+  /** Adds what {@code blueprint} contributes, with its variables' defaults. */
+  public PipelineSpec from(Blueprint blueprint) {
+    return from(blueprint, Map.of());
+  }
+
+  /** Adds what {@code blueprint} contributes, with typed variable values. */
+  public PipelineSpec from(Blueprint blueprint, Customizer<BlueprintValues.Setter> values) {
+    requireNonNull(values, "values");
+    Map<String, Object> given = new LinkedHashMap<>();
+    values.customize(new BlueprintValues.Setter(given));
+    return from(blueprint, given);
+  }
+
+  /**
+   * Adds what {@code blueprint} contributes, with variable values by name, as read from a file or
+   * a command line. Values of the wrong type, missing required variables and unknown names are
+   * reported when the pipeline is built, and the blueprint contributes nothing.
+   */
+  public PipelineSpec from(Blueprint blueprint, Map<String, ?> values) {
+    requireNonNull(blueprint, "blueprint");
+    requireNonNull(values, "values");
+    String where = "pipeline '" + Names.printable(name) + "' > blueprint '" + Names.printable(blueprint.name()) + "'";
+    Map<String, Object> resolved = new LinkedHashMap<>();
+    Map<String, String> shown = new LinkedHashMap<>();
+    int before = problems.size();
+    List<String> declared = new ArrayList<>();
+    for (Variable<?> variable : blueprint.variables()) {
+      declared.add(variable.name());
+      Object given = values.get(variable.name());
+      if (given == null) {
+        if (variable.defaultValue().isPresent()) {
+          resolved.put(variable.name(), variable.defaultValue().get());
+        } else {
+          problems.add(Problem.error(Rule.BLUEPRINT_VARIABLE_MISSING, where, "the variable '" + variable.name()
+              + "' (" + variable.type().word() + ") has no default and no value was given.",
+              "give it a value, e.g. from(blueprint, v -> v.set(" + variable.name() + ", ...))."));
+        }
+        continue;
+      }
+      Optional<Object> converted = variable.type().convert(given);
+      if (converted.isEmpty()) {
+        problems.add(Problem.error(Rule.BLUEPRINT_VARIABLE_TYPE, where, "the variable '" + variable.name()
+            + "' must be a " + variable.type().word() + ", but was given " + describe(given) + ".",
+            "give a " + variable.type().word() + (variable.type() == Variable.Type.BOOLEAN ? " (true or false)." : ".")));
+      } else {
+        resolved.put(variable.name(), converted.get());
+      }
+    }
+    for (String given : values.keySet()) {
+      if (!declared.contains(given)) {
+        problems.add(Problem.error(Rule.BLUEPRINT_VARIABLE_UNKNOWN, where, "the blueprint has no variable '"
+            + Names.printable(given) + "'.", "use one of " + declared + "."));
+      }
+    }
+    if (problems.size() > before) {
+      return this;
+    }
+    resolved.forEach((k, v) -> shown.put(k, String.valueOf(v)));
+    builder.addBlueprints(BlueprintUse.of(blueprint.name(), shown));
+    String previous = origin;
+    origin = "blueprint " + blueprint.name();
+    try {
+      blueprint.contribute(this, new BlueprintValues(blueprint.name(), resolved));
+    } finally {
+      origin = previous;
+    }
+    return this;
+  }
+
+  private static String describe(Object value) {
+    if (value instanceof String text) {
+      return "the text '" + Names.printable(text) + "'";
+    }
+    return "the " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
+  }
+
+  Optional<String> origin() {
+    return Optional.ofNullable(origin);
+  }
+
+  List<Problem> problems() {
+    return problems;
+  }
+
+  Pipeline build() {
+    return builder.build();
+  }
+}

@@ -1,0 +1,182 @@
+package dev.otto.dsl;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.model.Condition;
+import dev.otto.core.model.ConditionGate;
+import dev.otto.core.model.Gate;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.model.Step;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Configures one stage: either its steps, or its child stages; where it runs; the caches,
+ * environment, gates and notifications around it; and when it runs.
+ *
+ * <pre>{@code
+ * p.stage("Test", s -> s
+ *     .runtime(sameAs(build))
+ *     .restores(gems)
+ *     .steps(sh("bundle exec rake spec")));
+ * }</pre>
+ */
+public final class StageSpec {
+  private final PipelineSpec pipeline;
+  private final StagePath path;
+  private final Stage.Builder builder;
+  private final List<Stage> children = new ArrayList<>();
+  private MatrixSpec matrix;
+
+  StageSpec(PipelineSpec pipeline, StagePath path) {
+    this.pipeline = pipeline;
+    this.path = path;
+    this.builder = Stage.builder(path.name());
+  }
+
+  /** This stage's own handle, e.g. for a child's {@code sameAs(...)}. */
+  public StageRef ref() {
+    return new StageRef(path);
+  }
+
+  /** Where the steps run; children inherit it. Defaults to the parent's, or a local process. */
+  public StageSpec runtime(Runtime runtime) {
+    builder.runtime(requireNonNull(runtime, "runtime"));
+    return this;
+  }
+
+  public StageSpec steps(Step... steps) {
+    for (Step step : steps) {
+      builder.addSteps(requireNonNull(step, "step"));
+    }
+    return this;
+  }
+
+  /** Restores these caches before the steps. */
+  public StageSpec restores(CacheRef... caches) {
+    for (CacheRef cache : caches) {
+      builder.addRestores(requireNonNull(cache, "cache").name());
+    }
+    return this;
+  }
+
+  /** Saves these caches after the steps succeed. */
+  public StageSpec saves(CacheRef... caches) {
+    for (CacheRef cache : caches) {
+      builder.addSaves(requireNonNull(cache, "cache").name());
+    }
+    return this;
+  }
+
+  /** The stage, and its children, deploy to {@code environment}. */
+  public StageSpec environment(EnvironmentRef environment) {
+    builder.environment(requireNonNull(environment, "environment").name());
+    return this;
+  }
+
+  /** The stage runs only when {@code condition} holds for the run's context. */
+  public StageSpec when(Condition condition) {
+    builder.when(requireNonNull(condition, "condition"));
+    return this;
+  }
+
+  /** Gates the stage waits on before its steps; a condition here acts like {@link #when}. */
+  public StageSpec enter(Gate... gates) {
+    for (Gate gate : gates) {
+      builder.addEnter(requireNonNull(gate, "gate"));
+    }
+    return this;
+  }
+
+  /** Gates the stage waits on after its steps, before it counts as done. */
+  public StageSpec exit(Gate... gates) {
+    for (Gate gate : gates) {
+      builder.addExit(requireNonNull(gate, "gate"));
+    }
+    return this;
+  }
+
+  /** Steps run after the stage when it succeeded. */
+  public StageSpec onSuccess(Step... steps) {
+    for (Step step : steps) {
+      builder.addOnSuccess(requireNonNull(step, "step"));
+    }
+    return this;
+  }
+
+  /** Steps run after the stage when it failed. */
+  public StageSpec onFailure(Step... steps) {
+    for (Step step : steps) {
+      builder.addOnFailure(requireNonNull(step, "step"));
+    }
+    return this;
+  }
+
+  /** Steps run after the stage whatever its outcome. */
+  public StageSpec always(Step... steps) {
+    for (Step step : steps) {
+      builder.addAlways(requireNonNull(step, "step"));
+    }
+    return this;
+  }
+
+  /** The stage starts only after {@code stages} have finished, besides declaration order. */
+  public StageSpec after(StageRef... stages) {
+    for (StageRef stage : stages) {
+      builder.addAfter(requireNonNull(stage, "stage").path());
+    }
+    return this;
+  }
+
+  /** Child stages start together instead of one after the other. */
+  public StageSpec parallel() {
+    builder.parallel(true);
+    return this;
+  }
+
+  /** A child stage; children run in declaration order unless {@link #parallel()} is set. */
+  public StageRef stage(String name, Customizer<StageSpec> customizer) {
+    requireNonNull(name, "stage name");
+    requireNonNull(customizer, "customizer");
+    StageSpec child = new StageSpec(pipeline, path.child(name));
+    customizer.customize(child);
+    children.add(child.build());
+    pipeline.declared(child.ref().path());
+    return child.ref();
+  }
+
+  /** A child stage whose own children start together. */
+  public StageRef parallel(String name, Customizer<StageSpec> customizer) {
+    requireNonNull(customizer, "customizer");
+    return stage(name, s -> customizer.customize(s.parallel()));
+  }
+
+  /** This stage's matrix, created on first use. */
+  public MatrixSpec matrix() {
+    if (matrix == null) {
+      matrix = new MatrixSpec();
+    }
+    return matrix;
+  }
+
+  /** Configures this stage's matrix. */
+  public StageSpec matrix(Customizer<MatrixSpec> customizer) {
+    requireNonNull(customizer, "customizer").customize(matrix());
+    return this;
+  }
+
+  Stage build() {
+    builder.stages(children);
+    if (matrix != null) {
+      builder.matrix(matrix.build());
+    }
+    pipeline.origin().ifPresent(builder::origin);
+    return builder.build();
+  }
+
+  static Gate condition(Condition condition) {
+    return new ConditionGate(condition);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.otto.dsl.library;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.library.ActionSpec;
+import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.StepLibrary;
+import dev.otto.core.library.ValueType;
+import dev.otto.core.model.LibraryStep;
+import dev.otto.core.plan.Op;
+import dev.otto.dsl.LibraryDefinition;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The standard steps that are not shell scripts: keeping artifacts of a run, and handing a
+ * notification to the host application.
+ *
+ * <pre>{@code
+ * var std = p.use(Stdlib.library());
+ * p.stage("Package", s -> s.steps(sh("make dist"), std.archive("dist", "dist/*.tar.gz")));
+ * }</pre>
+ */
+public final class Stdlib {
+  /** The library's id in plans. */
+  public static final String ID = "stdlib";
+
+  private static final StepLibrary LIBRARY = new Library();
+
+  private Stdlib() {}
+
+  public static LibraryDefinition<Void, Steps> library() {
+    return new LibraryDefinition<>() {
+      @Override
+      public StepLibrary library() {
+        return LIBRARY;
+      }
+
+      @Override
+      public Void newConfig() {
+        return null;
+      }
+
+      @Override
+      public Map<String, Object> configValues(Void config) {
+        return Map.of();
+      }
+
+      @Override
+      public Steps handle() {
+        return new Steps();
+      }
+    };
+  }
+
+  /** Makes standard steps. */
+  public static final class Steps {
+    Steps() {}
+
+    /** Keeps workspace {@code paths} as the run's artifact {@code name}. */
+    public LibraryStep archive(String name, String... paths) {
+      return LibraryStep.of(ID, "archive", Map.of("name", requireNonNull(name, "name"),
+          "paths", List.copyOf(Arrays.asList(paths))));
+    }
+
+    /** Hands {@code message} to the host application as a notification event. */
+    public LibraryStep notify(String message) {
+      return LibraryStep.of(ID, "notify", Map.of("message", requireNonNull(message, "message")));
+    }
+  }
+
+  private static final class Library implements StepLibrary {
+    @Override
+    public String id() {
+      return ID;
+    }
+
+    @Override
+    public String description() {
+      return "artifacts and host notifications";
+    }
+
+    @Override
+    public List<ParamSpec> configSpec() {
+      return List.of();
+    }
+
+    @Override
+    public List<ActionSpec> actions() {
+      return List.of(
+          new ActionSpec("archive", "keeps workspace paths as an artifact of the run", List.of(
+              ParamSpec.required("name", ValueType.STRING, "the artifact's name"),
+              ParamSpec.required("paths", ValueType.STRING_LIST, "workspace paths or globs"))),
+          new ActionSpec("notify", "hands a notification to the host application", List.of(
+              ParamSpec.required("message", ValueType.STRING, "the notification's text"))));
+    }
+
+    @Override
+    public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+      if (action.equals("archive")) {
+        @SuppressWarnings("unchecked")
+        List<String> paths = (List<String>) arguments.get("paths");
+        return List.of(new Op.StoreArtifact((String) arguments.get("name"), paths, Op.Guard.NORMAL));
+      }
+      return List.of(new Op.Emit("notification", (String) arguments.get("message"), Op.Guard.NORMAL));
+    }
+  }
+}
