@@ -248,7 +248,7 @@ public final class PipelineChecker {
   private void checkStage(StageTree.Node node) {
     Stage stage = node.stage;
     String where = tree.where(node);
-    boolean group = node.isGroup() || stage.matrix().isPresent();
+    boolean group = node.isGroup() || !stage.stages().isEmpty() || stage.matrix().isPresent();
     if (!group && stage.steps().isEmpty()) {
       problems.add(error(Rule.EMPTY_STAGE, where, "the stage has neither steps nor child stages.",
           "add steps, e.g. .steps(sh(\"make test\")), or child stages, or remove the stage."));

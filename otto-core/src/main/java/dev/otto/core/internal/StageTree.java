@@ -186,6 +186,8 @@ public final class StageTree {
     }
   }
 
+  private final java.util.Set<Integer> matricesWithDuplicates = new java.util.HashSet<>();
+
   private void checkName(Node node, Map<String, Integer> siblings) {
     String name = node.stage.name();
     var nameError = Names.displayNameError(name);
@@ -202,6 +204,9 @@ public final class StageTree {
     Node firstNode = nodes.get(first);
     boolean fromMatrix = node.parent >= 0 && nodes.get(node.parent).stage.matrix().isPresent();
     if (fromMatrix) {
+      if (!matricesWithDuplicates.add(node.parent)) {
+        return;
+      }
       problems.add(error(Rule.MATRIX_DUPLICATE_NAME, where(nodes.get(node.parent)),
           "the matrix produces the stage name '" + Names.printable(name) + "' for more than one combination ("
               + firstNode.cell + " and " + node.cell + ").",

@@ -1,0 +1,115 @@
+package dev.otto.core;
+
+import static dev.otto.core.Fixtures.leaf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.explain.Explain;
+import dev.otto.core.internal.StageTree;
+import dev.otto.core.model.Condition;
+import dev.otto.core.model.Parameter;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.validate.Problem;
+import dev.otto.core.validate.Validator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RobustnessTest {
+
+  private static Stage nested(int depth) {
+    Stage stage = leaf("L" + depth).build();
+    for (int d = depth - 1; d >= 1; d--) {
+      stage = Stage.builder("L" + d).addStages(stage).build();
+    }
+    return stage;
+  }
+
+  @Test
+  void should_plan_and_render_stages_nested_a_thousand_deep() {
+    Pipeline pipeline = Fixtures.pipeline(nested(StageTree.MAX_DEPTH)).build();
+
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+
+    assertThat(plan.stages()).hasSize(StageTree.MAX_DEPTH);
+    assertThat(plan.stages().get(StageTree.MAX_DEPTH - 1).path().depth()).isEqualTo(StageTree.MAX_DEPTH);
+    for (Explain.Format format : Explain.Format.values()) {
+      assertThat(format.render(plan)).contains("L1000");
+    }
+  }
+
+  @Test
+  void should_report_nesting_deeper_than_the_limit_instead_of_overflowing_the_stack() {
+    Pipeline pipeline = Fixtures.pipeline(nested(5_000)).build();
+
+    List<Problem> problems = Validator.validate(pipeline);
+
+    assertThat(problems).extracting(Problem::code).containsExactly("OTTO-014");
+    assertThat(problems.get(0).message()).contains("more than 1000 levels");
+  }
+
+  @Test
+  void should_validate_and_plan_a_hundred_thousand_stages() {
+    List<Stage> stages = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      Stage.Builder stage = leaf("S" + i);
+      if (i > 10) {
+        stage.addAfter(StagePath.of("S" + (i - 10)));
+      }
+      stages.add(stage.build());
+    }
+    Pipeline pipeline = Pipeline.builder("big").addAllStages(stages).build();
+
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+
+    assertThat(plan.stages()).hasSize(100_000);
+    assertThat(plan.stages().get(99_999).dependsOn()).containsExactly("S99998", "S99989");
+  }
+
+  @Test
+  void should_report_a_hundred_thousand_duplicate_names_without_failing() {
+    List<Stage> stages = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      stages.add(leaf("Same").build());
+    }
+    List<Problem> problems = Validator.validate(Pipeline.builder("dupes").addAllStages(stages).build());
+    assertThat(problems).hasSize(99_999).allMatch(p -> p.code().equals("OTTO-011"));
+  }
+
+  @Test
+  void should_evaluate_a_deeply_nested_condition() {
+    Condition condition = Condition.param("on").isTrue();
+    for (int i = 0; i < 1_000; i++) {
+      condition = Condition.not(Condition.not(condition));
+    }
+    Pipeline pipeline = Fixtures.pipeline(leaf("A").when(condition).build())
+        .addParameters(Parameter.builder("on", Parameter.Type.BOOLEAN).defaultValue("true").build()).build();
+    assertThat(Planner.plan(pipeline, RunContext.branch("main")).stages().get(0).reason()).isEmpty();
+  }
+
+  @Test
+  void should_name_the_argument_when_given_null() {
+    assertThatThrownBy(() -> StagePath.of(null)).isInstanceOf(NullPointerException.class).hasMessage("first");
+    assertThatThrownBy(() -> Planner.plan(null, RunContext.unknown())).hasMessage("pipeline");
+    assertThatThrownBy(() -> Planner.plan(Fixtures.pipeline(leaf("A").build()).build(), null)).hasMessage("context");
+    assertThatThrownBy(() -> Condition.branch().is(null)).hasMessage("value");
+    assertThatThrownBy(() -> Condition.allOf(Condition.always(), null)).hasMessage("condition 2 of 'and'");
+    assertThatThrownBy(() -> Explain.text(null)).hasMessage("plan");
+  }
+
+  @Test
+  void should_keep_odd_unicode_intact_in_every_rendering() {
+    Pipeline pipeline = Fixtures.pipeline(leaf("Déploiement 🚀").build(), leaf("\"quoted\" & <tag").build(),
+        leaf("back\\slash #hash").build()).build();
+    Plan plan = Planner.plan(pipeline);
+    assertThat(Explain.text(plan)).contains("Déploiement 🚀");
+    assertThat(Explain.json(plan)).contains("\\\"quoted\\\" & <tag").contains("back\\\\slash");
+    assertThat(Explain.mermaid(plan)).contains("#quot;quoted#quot; & #lt;tag").contains("#35;hash");
+    assertThat(Explain.dot(plan)).contains("\\\"quoted\\\" & <tag").contains("back\\\\slash");
+  }
+}
