@@ -60,6 +60,14 @@ public final class Explain {
     return PlanJsonWriter.pretty(requireNonNull(plan, "plan"));
   }
 
+  /**
+   * Writes the plan's JSON form to {@code out} as UTF-8 without building it in memory first: the
+   * way to write a large plan to a file. Does not close {@code out}.
+   */
+  public static void writeJson(Plan plan, java.io.OutputStream out) {
+    PlanJsonWriter.write(requireNonNull(plan, "plan"), requireNonNull(out, "out"), true, true);
+  }
+
   /** A Mermaid flowchart, which GitHub renders in Markdown. */
   public static String mermaid(Plan plan) {
     return new GraphRenderer(requireNonNull(plan, "plan")).mermaid();

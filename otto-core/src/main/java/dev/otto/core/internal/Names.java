@@ -2,15 +2,12 @@ package dev.otto.core.internal;
 
 import java.text.Normalizer;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The rules for names, shared by validation and the DSL. */
 public final class Names {
   /** The longest display name (stage, pipeline), in code points. */
   public static final int MAX_DISPLAY_LENGTH = 200;
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
 
   private Names() {}
 
@@ -55,14 +52,45 @@ public final class Names {
     return Normalizer.normalize(name, Normalizer.Form.NFC);
   }
 
-  /** Whether {@code name} fits secrets, environments, caches, parameters and libraries. */
+  /**
+   * Whether {@code name} fits secrets, environments, caches, parameters and libraries: 1 to 128
+   * of {@code [A-Za-z0-9._-]}, starting with a letter or digit.
+   */
   public static boolean isIdentifier(String name) {
-    return IDENTIFIER.matcher(name).matches();
+    int length = name.length();
+    if (length == 0 || length > 128 || !isAsciiLetterOrDigit(name.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = name.charAt(i);
+      if (!isAsciiLetterOrDigit(c) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Whether {@code name} can be an environment variable of a step. */
+  /** Whether {@code name} can be an environment variable: {@code [A-Za-z_][A-Za-z0-9_]*}, at most 255. */
   public static boolean isVariable(String name) {
-    return VARIABLE.matcher(name).matches();
+    int length = name.length();
+    if (length == 0 || length > 255) {
+      return false;
+    }
+    char first = name.charAt(0);
+    if (!(first == '_' || first >= 'A' && first <= 'Z' || first >= 'a' && first <= 'z')) {
+      return false;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = name.charAt(i);
+      if (c != '_' && !isAsciiLetterOrDigit(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
   }
 
   /** {@code text} with control characters shown as {@code \\uXXXX}, for messages. */

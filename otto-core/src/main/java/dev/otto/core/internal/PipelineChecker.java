@@ -155,8 +155,8 @@ public final class PipelineChecker {
             "declare each environment once and share its handle."));
         continue;
       }
-      checkVariables(where, environment.settings().keySet());
-      checkBindings(where, environment.secrets());
+      checkVariables(() -> where, environment.settings().keySet());
+      checkBindings(() -> where, environment.secrets());
       for (String glob : environment.allowedBranches()) {
         Glob.error(glob).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where, e + ".",
             "write branch globs such as 'main' or 'release/*'.")));
@@ -245,36 +245,49 @@ public final class PipelineChecker {
         "declare it on the pipeline first, e.g. var key = p.secret(\"" + Names.printable(name) + "\").");
   }
 
+  /**
+   * A place problems are reported at, built only when a problem is found: most stages have none,
+   * and building paths for all of them would dominate the cost of validating a large pipeline.
+   */
+  @FunctionalInterface
+  private interface At {
+    String get();
+
+    default At then(String what, int n) {
+      return () -> get() + " > " + what + " " + n;
+    }
+  }
+
   private void checkStage(StageTree.Node node) {
     Stage stage = node.stage;
-    String where = tree.where(node);
+    At where = () -> tree.where(node);
     boolean group = node.isGroup() || !stage.stages().isEmpty() || stage.matrix().isPresent();
     if (!group && stage.steps().isEmpty()) {
-      problems.add(error(Rule.EMPTY_STAGE, where, "the stage has neither steps nor child stages.",
+      problems.add(error(Rule.EMPTY_STAGE, where.get(), "the stage has neither steps nor child stages.",
           "add steps, e.g. .steps(sh(\"make test\")), or child stages, or remove the stage."));
     }
     if (node.isGroup() && !stage.steps().isEmpty()) {
-      problems.add(error(Rule.STEPS_AND_CHILDREN, where, "the stage has both steps and child stages.",
+      problems.add(error(Rule.STEPS_AND_CHILDREN, where.get(), "the stage has both steps and child stages.",
           "move the steps into a child stage of their own."));
     }
     if (node.isGroup() && (!stage.restores().isEmpty() || !stage.saves().isEmpty())) {
-      problems.add(error(Rule.GROUP_SETTING, where,
+      problems.add(error(Rule.GROUP_SETTING, where.get(),
           "the stage has child stages, so it restores and saves no caches itself.",
           "move restores(...) and saves(...) to the child stages that use the files."));
     }
     for (String cache : stage.restores()) {
       if (!caches.containsKey(cache)) {
-        problems.add(unknownCache(where, cache));
+        problems.add(unknownCache(where.get(), cache));
       }
     }
     for (String cache : stage.saves()) {
       if (!caches.containsKey(cache)) {
-        problems.add(unknownCache(where, cache));
+        problems.add(unknownCache(where.get(), cache));
       }
     }
     stage.environment().ifPresent(name -> {
       if (!environments.containsKey(name)) {
-        problems.add(error(Rule.UNKNOWN_ENVIRONMENT, where, "the stage deploys to '" + Names.printable(name)
+        problems.add(error(Rule.UNKNOWN_ENVIRONMENT, where.get(), "the stage deploys to '" + Names.printable(name)
             + "', which is not declared.", "declare it with p.environment(\"" + Names.printable(name) + "\", ...)."));
       }
     });
@@ -293,20 +306,20 @@ public final class PipelineChecker {
         "declare it with p.cache(\"" + Names.printable(cache) + "\", paths...).");
   }
 
-  private void checkRuntime(String where, Runtime runtime) {
+  private void checkRuntime(At where, Runtime runtime) {
     String value = runtime instanceof Runtime.Container c ? c.image()
         : runtime instanceof Runtime.Agent a ? a.label() : null;
     String what = runtime instanceof Runtime.Container ? "container image" : "agent label";
     if (value != null && value.isBlank()) {
-      problems.add(error(Rule.INVALID_RUNTIME, where, "the " + what + " is blank.",
+      problems.add(error(Rule.INVALID_RUNTIME, where.get(), "the " + what + " is blank.",
           "name it, e.g. docker(\"ruby:3.3\") or agent(\"linux\")."));
     } else if (value != null && leftover(value)) {
-      problems.add(error(Rule.MATRIX_PLACEHOLDER, where, "the " + what + " '" + Names.printable(value)
+      problems.add(error(Rule.MATRIX_PLACEHOLDER, where.get(), "the " + what + " '" + Names.printable(value)
           + "' uses " + Templates.leftover(value) + ", which no matrix axis fills.",
           "use the name of an axis of this stage's matrix."));
     }
     if (runtime instanceof Runtime.SameAs s && tree.find(s.stage()) < 0) {
-      problems.add(error(Rule.UNKNOWN_STAGE, where, "its runtime is the same as " + Where.quoted(s.stage())
+      problems.add(error(Rule.UNKNOWN_STAGE, where.get(), "its runtime is the same as " + Where.quoted(s.stage())
           + ", but no stage has that path.", "refer to an existing stage that runs before this one."));
     }
   }
@@ -315,12 +328,12 @@ public final class PipelineChecker {
     return Templates.leftover(text) != null;
   }
 
-  private void checkGates(String where, List<Gate> gates, boolean exit) {
+  private void checkGates(At where, List<Gate> gates, boolean exit) {
     for (Gate gate : gates) {
       if (gate instanceof ConditionGate c) {
         checkCondition(where, c.condition());
         if (exit) {
-          problems.add(warning(Rule.CONDITION_ON_EXIT, where, "the exit gate '" + c.describe()
+          problems.add(warning(Rule.CONDITION_ON_EXIT, where.get(), "the exit gate '" + c.describe()
               + "' is decided before the stage starts, so it cannot depend on what the stage did.",
               "move the condition to when(...) or enter(...)."));
         }
@@ -330,10 +343,10 @@ public final class PipelineChecker {
         checkWait(where, gate, w.timeout());
       } else if (gate instanceof PollGate p) {
         checkWait(where, gate, p.timeout());
-        checkDuration(where, "poll interval of " + p.describe(), Optional.of(p.interval()));
-        p.maxInterval().ifPresent(max -> checkDuration(where, "maximum poll interval", Optional.of(max)));
+        checkDuration(where.get(), "poll interval of " + p.describe(), Optional.of(p.interval()));
+        p.maxInterval().ifPresent(max -> checkDuration(where.get(), "maximum poll interval", Optional.of(max)));
         if (!(p.backoff() >= 1.0) || p.backoff() > 100 || Double.isInfinite(p.backoff())) {
-          problems.add(error(Rule.INVALID_DURATION, where, "the backoff factor " + p.backoff() + " of " + p.describe()
+          problems.add(error(Rule.INVALID_DURATION, where.get(), "the backoff factor " + p.backoff() + " of " + p.describe()
               + " is not between 1 and 100.", "use 1 for a fixed interval, or a factor such as 2."));
         }
         checkSteps(where, "probe", List.of(p.probe()));
@@ -341,12 +354,18 @@ public final class PipelineChecker {
     }
   }
 
-  private void checkWait(String where, Gate gate, Optional<Duration> timeout) {
+  private void checkWait(At where, Gate gate, Optional<Duration> timeout) {
     if (timeout.isEmpty()) {
-      problems.add(error(Rule.WAIT_WITHOUT_TIMEOUT, where, "the " + gate.describe() + " has no timeout.",
+      problems.add(error(Rule.WAIT_WITHOUT_TIMEOUT, where.get(), "the " + gate.describe() + " has no timeout.",
           "give every wait a timeout, e.g. .timeout(Duration.ofHours(24))."));
     } else {
-      checkDuration(where, "timeout of " + gate.describe(), timeout);
+      checkDuration(where.get(), "timeout of " + gate.describe(), timeout);
+    }
+  }
+
+  private void checkDuration(At where, String what, Optional<Duration> duration) {
+    if (duration.isPresent() && (duration.get().isNegative() || duration.get().isZero())) {
+      checkDuration(where.get(), what, duration);
     }
   }
 
@@ -357,7 +376,7 @@ public final class PipelineChecker {
     }
   }
 
-  private void checkCondition(String where, Condition root) {
+  private void checkCondition(At where, Condition root) {
     Deque<Condition> pending = new ArrayDeque<>();
     pending.push(root);
     while (!pending.isEmpty()) {
@@ -369,16 +388,16 @@ public final class PipelineChecker {
       } else if (condition instanceof Condition.Not not) {
         pending.push(not.operand());
       } else if (condition instanceof Condition.Match match && match.test() == Condition.Test.MATCHES) {
-        Glob.error(match.pattern()).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where, e + ".",
+        Glob.error(match.pattern()).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where.get(), e + ".",
             "write globs such as 'release/*' or 'v*'.")));
       } else if (condition instanceof Condition.ParamEquals param) {
         Parameter declared = parameters.get(param.name());
         if (declared == null) {
-          problems.add(error(Rule.UNDECLARED_PARAMETER, where, "the condition '" + condition + "' uses the parameter '"
+          problems.add(error(Rule.UNDECLARED_PARAMETER, where.get(), "the condition '" + condition + "' uses the parameter '"
               + Names.printable(param.name()) + "', which is not declared.",
               "declare it, e.g. p.parameter(booleanParam(\"" + Names.printable(param.name()) + "\").defaultValue(false))."));
         } else if (!accepts(declared, param.value())) {
-          problems.add(error(Rule.CONDITION_NEVER_TRUE, where, "the condition '" + condition + "' can never be true: '"
+          problems.add(error(Rule.CONDITION_NEVER_TRUE, where.get(), "the condition '" + condition + "' can never be true: '"
               + Names.printable(param.value()) + "' is not a valid " + describe(declared) + ".",
               "compare with a value of the parameter's type."));
         }
@@ -386,16 +405,16 @@ public final class PipelineChecker {
     }
   }
 
-  private void checkSteps(String where, String what, List<Step> steps) {
+  private void checkSteps(At where, String what, List<Step> steps) {
     int n = 0;
     for (Step step : steps) {
       n++;
-      String at = where + " > " + what + " " + n;
+      At at = where.then(what, n);
       if (step instanceof ShStep sh) {
         if (sh.script().isBlank()) {
-          problems.add(error(Rule.EMPTY_SCRIPT, at, "the script is blank.", "give the step a command, e.g. sh(\"make\")."));
+          problems.add(error(Rule.EMPTY_SCRIPT, at.get(), "the script is blank.", "give the step a command, e.g. sh(\"make\")."));
         } else if (leftover(sh.script())) {
-          problems.add(error(Rule.MATRIX_PLACEHOLDER, at, "the script uses " + Templates.leftover(sh.script())
+          problems.add(error(Rule.MATRIX_PLACEHOLDER, at.get(), "the script uses " + Templates.leftover(sh.script())
               + ", which no matrix axis fills.", "use the name of an axis of this stage's matrix."));
         }
         checkVariables(at, sh.env().keySet());
@@ -407,45 +426,48 @@ public final class PipelineChecker {
     }
   }
 
-  private void checkLibraryStep(String at, LibraryStep call) {
+  private void checkLibraryStep(At at, LibraryStep call) {
     LibraryUse use = libraries.get(call.library());
     if (use == null) {
-      problems.add(error(Rule.UNKNOWN_LIBRARY, at, "the step calls the library '" + Names.printable(call.library())
+      problems.add(error(Rule.UNKNOWN_LIBRARY, at.get(), "the step calls the library '" + Names.printable(call.library())
           + "', which the pipeline does not use.", "add it with p.use(...) before using its steps."));
       return;
     }
     StepLibrary library = use.library();
     Optional<ActionSpec> action = library.actions().stream().filter(a -> a.name().equals(call.action())).findFirst();
     if (action.isEmpty()) {
-      problems.add(error(Rule.UNKNOWN_ACTION, at, "the library '" + library.id() + "' has no action '"
+      problems.add(error(Rule.UNKNOWN_ACTION, at.get(), "the library '" + library.id() + "' has no action '"
           + Names.printable(call.action()) + "'.", "use one of " + library.actions().stream().map(ActionSpec::name).toList() + "."));
       return;
     }
-    checkArguments(at, Rule.LIBRARY_ARGUMENT, "action '" + library.id() + "." + call.action() + "'",
+    checkArguments(at.get(), Rule.LIBRARY_ARGUMENT, "action '" + library.id() + "." + call.action() + "'",
         action.get().parameters(), call.arguments());
   }
 
-  private void checkVariables(String where, Iterable<String> names) {
+  private void checkVariables(At where, Iterable<String> names) {
     for (String name : names) {
       if (!Names.isVariable(name)) {
-        problems.add(error(Rule.VARIABLE_NAME, where, "'" + Names.printable(name) + "' is not a valid environment variable name.",
+        problems.add(error(Rule.VARIABLE_NAME, where.get(), "'" + Names.printable(name) + "' is not a valid environment variable name.",
             "use letters, digits and '_', not starting with a digit, e.g. 'HEROKU_API_KEY'."));
       }
     }
   }
 
-  private void checkBindings(String where, List<SecretBinding> bindings) {
+  private void checkBindings(At where, List<SecretBinding> bindings) {
+    if (bindings.isEmpty()) {
+      return;
+    }
     Set<String> variables = new HashSet<>();
     for (SecretBinding binding : bindings) {
       if (!secrets.contains(binding.secret())) {
-        problems.add(undeclaredSecret(where, binding.secret()));
+        problems.add(undeclaredSecret(where.get(), binding.secret()));
       }
       if (!Names.isVariable(binding.variable())) {
-        problems.add(error(Rule.VARIABLE_NAME, where, "'" + Names.printable(binding.variable())
+        problems.add(error(Rule.VARIABLE_NAME, where.get(), "'" + Names.printable(binding.variable())
             + "' is not a valid environment variable name for the secret '" + Names.printable(binding.secret()) + "'.",
             "use letters, digits and '_', not starting with a digit, e.g. 'HEROKU_API_KEY'."));
       } else if (!variables.add(binding.variable())) {
-        problems.add(error(Rule.VARIABLE_NAME, where, "two secrets are bound to $" + binding.variable() + ".",
+        problems.add(error(Rule.VARIABLE_NAME, where.get(), "two secrets are bound to $" + binding.variable() + ".",
             "bind each secret to a variable of its own."));
       }
     }

@@ -1,9 +1,12 @@
 package dev.otto.core.internal;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.google.common.hash.Funnels;
+import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;
@@ -16,10 +19,10 @@ import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.RunContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,35 +35,38 @@ import java.util.Optional;
  * and absent optional fields are left out, so equal plans give equal bytes.
  */
 public final class PlanJsonWriter {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
   private PlanJsonWriter() {}
 
   /** The plan's JSON, indented, fingerprint included. */
   public static String pretty(Plan plan) {
-    StringWriter out = new StringWriter();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     write(plan, out, true, true);
-    return out.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** {@code sha256:<hex>} of the compact JSON without the fingerprint. */
+  /**
+   * {@code sha256:<hex>} of the compact UTF-8 JSON without the fingerprint, hashed as it is
+   * written, so that a large plan is never held as one string.
+   */
   public static String fingerprint(Plan plan) {
-    StringWriter out = new StringWriter();
-    write(plan, out, false, false);
-    return "sha256:" + Hashing.sha256().hashString(out.toString(), StandardCharsets.UTF_8);
+    Hasher hasher = Hashing.sha256().newHasher();
+    write(plan, Funnels.asOutputStream(hasher), false, false);
+    return "sha256:" + hasher.hash();
   }
 
-  /** Writes the JSON to {@code out}. */
-  public static void write(Plan plan, Writer out, boolean pretty, boolean withFingerprint) {
-    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+  /** Writes the JSON to {@code out} as UTF-8; does not close {@code out}. */
+  public static void write(Plan plan, OutputStream out, boolean pretty, boolean withFingerprint) {
+    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       if (pretty) {
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         json.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(indenter).withArrayIndenter(indenter));
       }
       new PlanJsonWriter.Body(json).plan(plan, withFingerprint);
-      json.flush();
       if (pretty) {
-        out.write('\n');
+        json.writeRaw('\n');
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the plan as JSON", e);

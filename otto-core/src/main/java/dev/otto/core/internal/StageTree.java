@@ -69,7 +69,7 @@ public final class StageTree {
 
   private final String pipeline;
   private final List<Node> nodes = new ArrayList<>();
-  private final Map<String, Integer> byId = new HashMap<>();
+  private final Map<StagePath, Integer> byPath = new HashMap<>();
   private final List<Problem> problems;
   private IntGraph graph;
   private int[] order;
@@ -98,7 +98,7 @@ public final class StageTree {
 
   /** The node at {@code path}, or -1. */
   public int find(StagePath path) {
-    return byId.getOrDefault(path.toString(), -1);
+    return byPath.getOrDefault(path, -1);
   }
 
   /** Stage indices in the order their starts become ready, declaration order breaking ties; null on a cycle. */
@@ -198,7 +198,7 @@ public final class StageTree {
     }
     Integer first = siblings.putIfAbsent(Names.comparable(name), node.index);
     if (first == null) {
-      byId.putIfAbsent(node.id, node.index);
+      byPath.putIfAbsent(node.path, node.index);
       return;
     }
     Node firstNode = nodes.get(first);

@@ -268,6 +268,9 @@ final class Lowering {
   }
 
   private Op.RunProcess process(ShStep sh, Guard guard, Environment environment) {
+    if (environment == null && sh.secrets().isEmpty()) {
+      return new Op.RunProcess(sh.label(), sh.script(), sh.env(), List.of(), sh.timeout(), guard);
+    }
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, SecretBinding> secrets = new LinkedHashMap<>();
     if (environment != null) {

@@ -155,7 +155,7 @@ public sealed interface Op {
     public RunProcess {
       requireNonNull(label, "label");
       requireNonNull(script, "script");
-      env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+      env = env.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
       secrets = List.copyOf(secrets);
       requireNonNull(timeout, "timeout");
       requireNonNull(guard, "guard");
