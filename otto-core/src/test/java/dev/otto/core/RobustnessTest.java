@@ -93,6 +93,16 @@ class RobustnessTest {
   }
 
   @Test
+  void should_report_a_condition_nested_too_deep_instead_of_overflowing_the_stack() {
+    Condition condition = Condition.branch().is("main");
+    for (int i = 0; i < 100_000; i++) {
+      condition = Condition.not(condition);
+    }
+    List<Problem> problems = Validator.validate(Fixtures.pipeline(leaf("A").when(condition).build()).build());
+    assertThat(problems).extracting(Problem::code).containsExactly("OTTO-093");
+  }
+
+  @Test
   void should_name_the_argument_when_given_null() {
     assertThatThrownBy(() -> StagePath.of(null)).isInstanceOf(NullPointerException.class).hasMessage("first");
     assertThatThrownBy(() -> Planner.plan(null, RunContext.unknown())).hasMessage("pipeline");

@@ -23,8 +23,21 @@ public final class Glob {
   }
 
   public static boolean matches(String glob, String text) {
-    return compile(glob).matcher(text).matches();
+    Pattern pattern = COMPILED.get(glob);
+    if (pattern == null) {
+      if (COMPILED.size() >= MAX_CACHED) {
+        COMPILED.clear();
+      }
+      pattern = compile(glob);
+      COMPILED.put(glob, pattern);
+    }
+    return pattern.matcher(text).matches();
   }
+
+  /** Pipelines reuse a handful of globs across thousands of stages; compile each once. */
+  private static final int MAX_CACHED = 1024;
+  private static final java.util.concurrent.ConcurrentMap<String, Pattern> COMPILED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   static Pattern compile(String glob) {
     StringBuilder regex = new StringBuilder(glob.length() * 2);

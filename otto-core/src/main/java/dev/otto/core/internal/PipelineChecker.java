@@ -45,6 +45,9 @@ import java.util.Set;
  * structure is checked by {@link StageTree}; this class checks declarations and references.
  */
 public final class PipelineChecker {
+  /** The deepest nesting of a condition; printing and deciding one recurse. */
+  static final int MAX_CONDITION_DEPTH = 5_000;
+
   private final Pipeline pipeline;
   private final List<Problem> problems = new ArrayList<>();
   private final String top;
@@ -378,15 +381,30 @@ public final class PipelineChecker {
 
   private void checkCondition(At where, Condition root) {
     Deque<Condition> pending = new ArrayDeque<>();
+    Deque<Integer> depths = new ArrayDeque<>();
     pending.push(root);
+    depths.push(1);
     while (!pending.isEmpty()) {
       Condition condition = pending.pop();
+      int depth = depths.pop();
+      if (depth > MAX_CONDITION_DEPTH) {
+        problems.add(error(Rule.CONDITION_TOO_DEEP, where.get(), "a condition is nested more than "
+            + MAX_CONDITION_DEPTH + " levels deep.", "simplify it: and/or take any number of operands."));
+        return;
+      }
       if (condition instanceof Condition.And and) {
-        and.operands().forEach(pending::push);
+        and.operands().forEach(c -> {
+          pending.push(c);
+          depths.push(depth + 1);
+        });
       } else if (condition instanceof Condition.Or or) {
-        or.operands().forEach(pending::push);
+        or.operands().forEach(c -> {
+          pending.push(c);
+          depths.push(depth + 1);
+        });
       } else if (condition instanceof Condition.Not not) {
         pending.push(not.operand());
+        depths.push(depth + 1);
       } else if (condition instanceof Condition.Match match && match.test() == Condition.Test.MATCHES) {
         Glob.error(match.pattern()).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where.get(), e + ".",
             "write globs such as 'release/*' or 'v*'.")));

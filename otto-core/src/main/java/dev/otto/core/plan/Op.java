@@ -155,8 +155,8 @@ public sealed interface Op {
     public RunProcess {
       requireNonNull(label, "label");
       requireNonNull(script, "script");
-      env = env.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
-      secrets = List.copyOf(secrets);
+      env = com.google.common.collect.ImmutableMap.copyOf(env);
+      secrets = com.google.common.collect.ImmutableList.copyOf(secrets);
       requireNonNull(timeout, "timeout");
       requireNonNull(guard, "guard");
     }

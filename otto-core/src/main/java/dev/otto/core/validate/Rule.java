@@ -38,6 +38,7 @@ public enum Rule {
   UNDECLARED_PARAMETER("OTTO-090", "condition on an undeclared parameter"),
   PARAMETER_DECLARATION("OTTO-091", "invalid parameter declaration"),
   CONDITION_NEVER_TRUE("OTTO-092", "condition comparing a parameter with a value of the wrong type"),
+  CONDITION_TOO_DEEP("OTTO-093", "condition nested too deep"),
   BLUEPRINT_VARIABLE_TYPE("OTTO-100", "blueprint variable of the wrong type"),
   BLUEPRINT_VARIABLE_MISSING("OTTO-101", "required blueprint variable missing"),
   BLUEPRINT_VARIABLE_UNKNOWN("OTTO-102", "value for a variable the blueprint does not declare"),
