@@ -1,6 +1,6 @@
 /** The original Otto examples, written with the Java DSL. */
 module dev.otto.examples {
-  requires dev.otto.dsl;
+  requires transitive dev.otto.dsl;
 
   exports dev.otto.examples;
 }

@@ -15,5 +15,4 @@ module dev.otto.core {
   exports dev.otto.core.validate;
   exports dev.otto.core.plan;
   exports dev.otto.core.explain;
-  exports dev.otto.core.internal to dev.otto.dsl, dev.otto.testkit;
 }

@@ -64,11 +64,11 @@ class ExamplesTest {
 
   @Test
   void the_explain_command_renders_a_known_context_when_given_one() {
-    String text = dev.otto.examples.Explain.run(new String[] {"webapp", "--branch", "master"});
+    String text = ExplainCommand.run(new String[] {"webapp", "--branch", "master"});
     assertThat(text).startsWith("pipeline 'webapp' for branch 'master'");
-    assertThatThrownBy(() -> dev.otto.examples.Explain.run(new String[] {"nope"}))
+    assertThatThrownBy(() -> ExplainCommand.run(new String[] {"nope"}))
         .hasMessageContaining("no example named 'nope'");
-    assertThatThrownBy(() -> dev.otto.examples.Explain.run(new String[] {"webapp", "--format", "pdf"}))
+    assertThatThrownBy(() -> ExplainCommand.run(new String[] {"webapp", "--format", "pdf"}))
         .hasMessageContaining("use text, json, mermaid or dot");
   }
 

@@ -1,6 +1,7 @@
 package dev.otto.examples;
 
 import dev.otto.core.OttoException;
+import dev.otto.core.explain.Explain;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
@@ -17,8 +18,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Without {@code --branch}, {@code --tag}, {@code --trigger} or {@code --param}, the context is
  * unknown and conditions stay undecided.
  */
-public final class Explain {
-  private Explain() {}
+public final class ExplainCommand {
+  private ExplainCommand() {}
 
   public static void main(String[] args) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -37,7 +38,7 @@ public final class Explain {
     String example = args[0];
     RunContext.Builder context = RunContext.builder();
     boolean known = false;
-    dev.otto.core.explain.Explain.Format format = dev.otto.core.explain.Explain.Format.TEXT;
+    Explain.Format format = Explain.Format.TEXT;
     for (int i = 1; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
@@ -55,7 +56,7 @@ public final class Explain {
           }
           context.param(value.substring(0, eq), value.substring(eq + 1));
         }
-        case "--format" -> format = dev.otto.core.explain.Explain.Format.of(value);
+        case "--format" -> format = Explain.Format.of(value);
         default -> throw new IllegalArgumentException(
             "unknown option " + option + "; use --branch, --tag, --trigger, --param or --format");
       }

@@ -1,0 +1,45 @@
+package dev.otto.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.explain.Explain;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.validate.Rule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the README and the site true to what the code does. */
+class DocumentationTest {
+  private static final Path ROOT = Path.of("..");
+
+  private static String read(String path) throws IOException {
+    return Files.readString(ROOT.resolve(path), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void the_readme_shows_the_real_explain_output_of_the_web_app() throws IOException {
+    String readme = read("README.md");
+    String start = "<!-- explain:webapp-master -->\n```\n";
+    int from = readme.indexOf(start);
+    int to = readme.indexOf("```\n<!-- /explain -->");
+    assertThat(from).as("the README's explain block").isNotNegative();
+    String shown = readme.substring(from + start.length(), to);
+
+    String actual = Explain.text(Planner.plan(WebApp.pipeline(),
+        RunContext.builder().branch("master").trigger("push").build()));
+
+    assertThat(shown).isEqualTo(actual);
+  }
+
+  @Test
+  void the_site_lists_every_validation_rule() throws IOException {
+    String page = read("site/validation.md");
+    for (Rule rule : Rule.values()) {
+      assertThat(page).contains("| " + rule.code() + " | " + rule.title() + " |");
+    }
+  }
+}
