@@ -28,4 +28,37 @@ public interface LibraryDefinition<C, H> {
 
   /** The handle that makes the library's steps. */
   H handle();
+
+  /**
+   * A definition from its parts: the library, a factory of configuration scopes, how a scope's
+   * values are read, and a factory of handles.
+   */
+  static <C, H> LibraryDefinition<C, H> of(StepLibrary library, java.util.function.Supplier<C> newConfig,
+      java.util.function.Function<C, Map<String, Object>> configValues, java.util.function.Supplier<H> handle) {
+    java.util.Objects.requireNonNull(library, "library");
+    java.util.Objects.requireNonNull(newConfig, "newConfig");
+    java.util.Objects.requireNonNull(configValues, "configValues");
+    java.util.Objects.requireNonNull(handle, "handle");
+    return new LibraryDefinition<>() {
+      @Override
+      public StepLibrary library() {
+        return library;
+      }
+
+      @Override
+      public C newConfig() {
+        return newConfig.get();
+      }
+
+      @Override
+      public Map<String, Object> configValues(C config) {
+        return configValues.apply(config);
+      }
+
+      @Override
+      public H handle() {
+        return handle.get();
+      }
+    };
+  }
 }

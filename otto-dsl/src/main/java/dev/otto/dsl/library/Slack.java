@@ -40,27 +40,7 @@ public final class Slack {
 
   /** The library, for {@code p.use(Slack.library(), cfg -> ...)}. */
   public static LibraryDefinition<Config, Steps> library() {
-    return new LibraryDefinition<>() {
-      @Override
-      public StepLibrary library() {
-        return LIBRARY;
-      }
-
-      @Override
-      public Config newConfig() {
-        return new Config();
-      }
-
-      @Override
-      public Map<String, Object> configValues(Config config) {
-        return config.values;
-      }
-
-      @Override
-      public Steps handle() {
-        return new Steps();
-      }
-    };
+    return LibraryDefinition.of(LIBRARY, Config::new, config -> config.values, Steps::new);
   }
 
   /** The configuration: the channel, and the secret holding the webhook URL. */

@@ -31,27 +31,7 @@ public final class Stdlib {
   private Stdlib() {}
 
   public static LibraryDefinition<Void, Steps> library() {
-    return new LibraryDefinition<>() {
-      @Override
-      public StepLibrary library() {
-        return LIBRARY;
-      }
-
-      @Override
-      public Void newConfig() {
-        return null;
-      }
-
-      @Override
-      public Map<String, Object> configValues(Void config) {
-        return Map.of();
-      }
-
-      @Override
-      public Steps handle() {
-        return new Steps();
-      }
-    };
+    return LibraryDefinition.of(LIBRARY, () -> null, config -> Map.of(), Steps::new);
   }
 
   /** Makes standard steps. */
