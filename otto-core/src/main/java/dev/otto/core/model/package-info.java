@@ -13,7 +13,7 @@
     overshadowImplementation = true,
     defaults = @Value.Immutable(copy = true),
     get = {"is*", "get*"},
-    jdkOnly = true,
+    jdkOnly = false,
     allParameters = false,
     allowedClasspathAnnotations = {Override.class})
 package dev.otto.core.model;
