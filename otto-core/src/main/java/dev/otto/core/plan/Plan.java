@@ -28,6 +28,21 @@ public final class Plan {
   /** The version of the plan's JSON form; see the site's plan schema page. */
   public static final String SCHEMA = "otto-plan/1";
 
+  /**
+   * The JSON Schema (draft 2020-12) of the plan's JSON form, for tools that read plans written
+   * by {@code Explain.json}.
+   */
+  public static String jsonSchema() {
+    try (var in = Plan.class.getResourceAsStream("otto-plan-1.schema.json")) {
+      if (in == null) {
+        throw new IllegalStateException("the plan schema is missing from the otto-core jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not read the plan schema from the otto-core jar", e);
+    }
+  }
+
   private final String pipeline;
   private final RunContext context;
   private final List<Parameter> parameters;
