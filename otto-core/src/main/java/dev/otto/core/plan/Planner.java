@@ -6,6 +6,8 @@ import dev.otto.core.internal.PipelineChecker;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.validate.PipelineValidationException;
 import dev.otto.core.validate.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plans a pipeline for a run context.
@@ -25,17 +27,26 @@ import dev.otto.core.validate.Problem;
  * 100,000 steps takes a fraction of a second.
  */
 public final class Planner {
+  private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+
   private Planner() {}
 
   /** Plans {@code pipeline} for {@code context}. */
   public static Plan plan(Pipeline pipeline, RunContext context) {
     requireNonNull(pipeline, "pipeline");
     requireNonNull(context, "context");
+    long start = System.nanoTime();
     PipelineChecker.Result check = PipelineChecker.check(pipeline);
     if (check.problems().stream().anyMatch(Problem::isError)) {
+      LOG.debug("pipeline '{}' has {} problems; not planned", pipeline.name(), check.problems().size());
       throw new PipelineValidationException(pipeline.name(), check.problems());
     }
-    return new Lowering(pipeline, context, check.tree()).plan();
+    Plan plan = new Lowering(pipeline, context, check.tree()).plan();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("planned pipeline '{}' for {}: {} stages in {} ms", pipeline.name(), context, plan.stages().size(),
+          (System.nanoTime() - start) / 1_000_000);
+    }
+    return plan;
   }
 
   /** Plans {@code pipeline} with nothing known about the run: what explain shows ahead of time. */
