@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures how building, validating, planning and writing a plan scale with pipeline size:
-# 1,000, 10,000 and 100,000 steps (ten a stage). Prints the cost per step at each size and
-# the ratio 100k/10k (target: at most 1.20), and the time to plan 100,000 steps.
+# 1,000, 10,000, 100,000 and 300,000 steps (ten a stage). Prints the cost per step at each size,
+# the ratios 100k/10k (target: at most 1.20) and 300k/100k, and the time to plan 100,000 steps.
 #
 #   bench/plan.sh [forks] [iterations]
 set -euo pipefail

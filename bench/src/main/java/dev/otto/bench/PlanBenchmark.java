@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class PlanBenchmark {
-  @Param({"1000", "10000", "100000"})
+  @Param({"1000", "10000", "100000", "300000"})
   public int steps;
 
   private Pipeline pipeline;

@@ -101,7 +101,7 @@ final class Lowering {
     }
     for (Parameter parameter : declared.values()) {
       String value = context.parameters().get(parameter.name());
-      if (value == null) {
+      if (value == null && context.isKnown()) {
         value = parameter.defaultValue().orElse(null);
       }
       if (value == null) {

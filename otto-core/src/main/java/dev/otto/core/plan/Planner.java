@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>Planning validates first and throws {@link PipelineValidationException} with every problem
  * when the pipeline has errors, and {@link InvalidRunContextException} when the context gives a
  * parameter the pipeline does not declare, a value of the wrong type, or omits a parameter
- * without a default. With {@link RunContext#unknown()} it never fails on the context: what the
- * context would decide stays undecided.
+ * without a default. With {@link RunContext#unknown()} it never fails on the context: every
+ * condition on the branch, tag, trigger or a parameter stays undecided, since a run may give any
+ * value.
  *
  * <p>Cost: linear in the size of the pipeline, plus a sort of the stages; planning a pipeline of
  * 100,000 steps takes a fraction of a second.

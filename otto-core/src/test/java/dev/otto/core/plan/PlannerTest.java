@@ -194,8 +194,10 @@ class PlannerTest {
       assertThat(stage(plan, "Build").status()).isEqualTo(StageStatus.RUN);
       assertThat(stage(plan, "Release").status()).isEqualTo(StageStatus.UNDECIDED);
       assertThat(stage(plan, "Release").reason()).hasValue("runs only if [branch matches 'release/*' or tag is present]");
-      assertThat(stage(plan, "Deploy").status()).isEqualTo(StageStatus.SKIP);
+      assertThat(stage(plan, "Deploy").status()).isEqualTo(StageStatus.UNDECIDED);
+      assertThat(stage(plan, "Deploy > Prod").reason()).hasValue("runs only if environment 'prod' allows only branches [main]");
       assertThat(stage(plan, "Nightly").status()).isEqualTo(StageStatus.UNDECIDED);
+      assertThat(plan.parameterValues()).isEmpty();
     }
 
     @Test
