@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.explain.Explain;
+import dev.otto.core.internal.PipelineChecker;
 import dev.otto.core.internal.StageTree;
+import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
@@ -82,14 +84,17 @@ class RobustnessTest {
   }
 
   @Test
-  void should_evaluate_a_deeply_nested_condition() {
+  void should_plan_print_and_decide_a_condition_nested_as_deep_as_allowed() {
     Condition condition = Condition.param("on").isTrue();
-    for (int i = 0; i < 1_000; i++) {
-      condition = Condition.not(Condition.not(condition));
+    for (int i = 1; i < PipelineChecker.MAX_CONDITION_DEPTH; i++) {
+      condition = i % 2 == 0 ? Condition.not(condition) : condition.and(Condition.always());
     }
-    Pipeline pipeline = Fixtures.pipeline(leaf("A").when(condition).build())
+    Pipeline pipeline = Fixtures.pipeline(leaf("A").when(condition).addExit(new ConditionGate(condition)).build())
         .addParameters(Parameter.builder("on", Parameter.Type.BOOLEAN).defaultValue("true").build()).build();
-    assertThat(Planner.plan(pipeline, RunContext.branch("main")).stages().get(0).reason()).isEmpty();
+
+    assertThat(Validator.validate(pipeline)).extracting(Problem::code).containsExactly("OTTO-062");
+    assertThat(Explain.text(Planner.plan(pipeline))).contains("runs only if [");
+    assertThat(Planner.plan(pipeline, RunContext.branch("main")).stages().get(0).status()).isNotNull();
   }
 
   @Test

@@ -46,7 +46,7 @@ import java.util.Set;
  */
 public final class PipelineChecker {
   /** The deepest nesting of a condition; printing and deciding one recurse. */
-  static final int MAX_CONDITION_DEPTH = 5_000;
+  public static final int MAX_CONDITION_DEPTH = 256;
 
   private final Pipeline pipeline;
   private final List<Problem> problems = new ArrayList<>();
