@@ -62,6 +62,21 @@ class ExamplesTest {
     Snapshots.assertMatches(GOLDEN.resolve(example + "-" + context + "." + extension), format.render(plan));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("names")
+  void every_example_built_twice_plans_to_the_same_bytes(String example) {
+    for (RunContext context : new RunContext[] {context("unknown"), context("master"), context("feature")}) {
+      Plan first = Planner.plan(Examples.get(example), context);
+      Plan second = Planner.plan(Examples.get(example), context);
+      assertThat(Explain.json(second)).isEqualTo(Explain.json(first));
+      assertThat(second.fingerprint()).isEqualTo(first.fingerprint());
+    }
+  }
+
+  static Stream<String> names() {
+    return java.util.stream.StreamSupport.stream(Examples.names().spliterator(), false);
+  }
+
   @Test
   void the_explain_command_renders_a_known_context_when_given_one() {
     String text = ExplainCommand.run(new String[] {"webapp", "--branch", "master"});
