@@ -1,0 +1,15 @@
+package dev.otto.core.internal;
+
+/**
+ * A place problems are reported at, built only when a problem is found: most stages have none,
+ * and building paths for all of them would dominate the cost of validating a large pipeline.
+ */
+@FunctionalInterface
+interface At {
+  String get();
+
+  default At then(String what, int n) {
+    return () -> get() + " > " + what + " " + n;
+  }
+}
+

@@ -1,0 +1,294 @@
+package dev.otto.core.internal;
+
+import static dev.otto.core.validate.Problem.error;
+import static dev.otto.core.validate.Problem.warning;
+
+import dev.otto.core.library.ActionSpec;
+import dev.otto.core.library.StepLibrary;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Condition;
+import dev.otto.core.model.ConditionGate;
+import dev.otto.core.model.Gate;
+import dev.otto.core.model.LibraryStep;
+import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Parameter;
+import dev.otto.core.model.PollGate;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.Step;
+import dev.otto.core.model.WebhookGate;
+import dev.otto.core.validate.Problem;
+import dev.otto.core.validate.Rule;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The checks of each stage (structure, references, runtime, gates, conditions, steps) and of the
+ * order between stages (caches saved before they are restored, same-as runtimes of earlier
+ * stages).
+ */
+final class StageChecks {
+  private final Declarations declared;
+  private final List<Problem> problems;
+  private final StageTree tree;
+
+  StageChecks(Declarations declared, StageTree tree) {
+    this.declared = declared;
+    this.problems = declared.problems;
+    this.tree = tree;
+  }
+
+  void check() {
+    for (StageTree.Node node : tree.nodes()) {
+      checkStage(node);
+    }
+    if (tree.order() != null) {
+      checkCacheOrder();
+      checkSameAsOrder();
+    }
+  }
+
+  private void checkStage(StageTree.Node node) {
+    Stage stage = node.stage;
+    At where = () -> tree.where(node);
+    boolean group = node.isGroup() || !stage.stages().isEmpty() || stage.matrix().isPresent();
+    if (!group && stage.steps().isEmpty()) {
+      problems.add(error(Rule.EMPTY_STAGE, where.get(), "the stage has neither steps nor child stages.",
+          "add steps, e.g. .steps(sh(\"make test\")), or child stages, or remove the stage."));
+    }
+    if (node.isGroup() && !stage.steps().isEmpty()) {
+      problems.add(error(Rule.STEPS_AND_CHILDREN, where.get(), "the stage has both steps and child stages.",
+          "move the steps into a child stage of their own."));
+    }
+    if (node.isGroup() && (!stage.restores().isEmpty() || !stage.saves().isEmpty())) {
+      problems.add(error(Rule.GROUP_SETTING, where.get(),
+          "the stage has child stages, so it restores and saves no caches itself.",
+          "move restores(...) and saves(...) to the child stages that use the files."));
+    }
+    for (String cache : stage.restores()) {
+      if (!declared.caches.containsKey(cache)) {
+        problems.add(unknownCache(where.get(), cache));
+      }
+    }
+    for (String cache : stage.saves()) {
+      if (!declared.caches.containsKey(cache)) {
+        problems.add(unknownCache(where.get(), cache));
+      }
+    }
+    stage.environment().ifPresent(name -> {
+      if (!declared.environments.containsKey(name)) {
+        problems.add(error(Rule.UNKNOWN_ENVIRONMENT, where.get(), "the stage deploys to '" + Names.printable(name)
+            + "', which is not declared.", "declare it with p.environment(\"" + Names.printable(name) + "\", ...)."));
+      }
+    });
+    stage.runtime().ifPresent(runtime -> checkRuntime(where, runtime));
+    stage.when().ifPresent(c -> checkCondition(where, c));
+    checkGates(where, stage.enter(), false);
+    checkGates(where, stage.exit(), true);
+    checkSteps(where, "step", stage.steps());
+    checkSteps(where, "success notification", stage.onSuccess());
+    checkSteps(where, "failure notification", stage.onFailure());
+    checkSteps(where, "notification", stage.always());
+  }
+
+  private Problem unknownCache(String where, String cache) {
+    return error(Rule.UNKNOWN_CACHE, where, "the cache '" + Names.printable(cache) + "' is not declared.",
+        "declare it with p.cache(\"" + Names.printable(cache) + "\", paths...).");
+  }
+
+  private void checkRuntime(At where, Runtime runtime) {
+    String value = runtime instanceof Runtime.Container c ? c.image()
+        : runtime instanceof Runtime.Agent a ? a.label() : null;
+    String what = runtime instanceof Runtime.Container ? "container image" : "agent label";
+    if (value != null && value.isBlank()) {
+      problems.add(error(Rule.INVALID_RUNTIME, where.get(), "the " + what + " is blank.",
+          "name it, e.g. docker(\"ruby:3.3\") or agent(\"linux\")."));
+    } else if (value != null && leftover(value)) {
+      problems.add(error(Rule.MATRIX_PLACEHOLDER, where.get(), "the " + what + " '" + Names.printable(value)
+          + "' uses " + Templates.leftover(value) + ", which no matrix axis fills.",
+          "use the name of an axis of this stage's matrix."));
+    }
+    if (runtime instanceof Runtime.SameAs s && tree.find(s.stage()) < 0) {
+      problems.add(error(Rule.UNKNOWN_STAGE, where.get(), "its runtime is the same as " + Where.quoted(s.stage())
+          + ", but no stage has that path.", "refer to an existing stage that runs before this one."));
+    }
+  }
+
+  private static boolean leftover(String text) {
+    return Templates.leftover(text) != null;
+  }
+
+  private void checkGates(At where, List<Gate> gates, boolean exit) {
+    for (Gate gate : gates) {
+      if (gate instanceof ConditionGate c) {
+        checkCondition(where, c.condition());
+        if (exit) {
+          problems.add(warning(Rule.CONDITION_ON_EXIT, where.get(), "the exit gate '" + c.describe()
+              + "' is decided before the stage starts, so it cannot depend on what the stage did.",
+              "move the condition to when(...) or enter(...)."));
+        }
+      } else if (gate instanceof ApprovalGate a) {
+        checkWait(where, gate, a.timeout());
+      } else if (gate instanceof WebhookGate w) {
+        checkWait(where, gate, w.timeout());
+      } else if (gate instanceof PollGate p) {
+        checkWait(where, gate, p.timeout());
+        declared.checkDuration(where.get(), "poll interval of " + p.describe(), Optional.of(p.interval()));
+        p.maxInterval().ifPresent(max -> declared.checkDuration(where.get(), "maximum poll interval", Optional.of(max)));
+        if (!(p.backoff() >= 1.0) || p.backoff() > 100 || Double.isInfinite(p.backoff())) {
+          problems.add(error(Rule.INVALID_DURATION, where.get(), "the backoff factor " + p.backoff() + " of " + p.describe()
+              + " is not between 1 and 100.", "use 1 for a fixed interval, or a factor such as 2."));
+        }
+        checkSteps(where, "probe", List.of(p.probe()));
+      }
+    }
+  }
+
+  private void checkWait(At where, Gate gate, Optional<Duration> timeout) {
+    if (timeout.isEmpty()) {
+      problems.add(error(Rule.WAIT_WITHOUT_TIMEOUT, where.get(), "the " + gate.describe() + " has no timeout.",
+          "give every wait a timeout, e.g. .timeout(Duration.ofHours(24))."));
+    } else {
+      declared.checkDuration(where.get(), "timeout of " + gate.describe(), timeout);
+    }
+  }
+
+  private void checkCondition(At where, Condition root) {
+    Deque<Condition> pending = new ArrayDeque<>();
+    Deque<Integer> depths = new ArrayDeque<>();
+    pending.push(root);
+    depths.push(1);
+    while (!pending.isEmpty()) {
+      Condition condition = pending.pop();
+      int depth = depths.pop();
+      if (depth > PipelineChecker.MAX_CONDITION_DEPTH) {
+        problems.add(error(Rule.CONDITION_TOO_DEEP, where.get(), "a condition is nested more than "
+            + PipelineChecker.MAX_CONDITION_DEPTH + " levels deep.", "simplify it: and/or take any number of operands."));
+        return;
+      }
+      if (condition instanceof Condition.And and) {
+        and.operands().forEach(c -> {
+          pending.push(c);
+          depths.push(depth + 1);
+        });
+      } else if (condition instanceof Condition.Or or) {
+        or.operands().forEach(c -> {
+          pending.push(c);
+          depths.push(depth + 1);
+        });
+      } else if (condition instanceof Condition.Not not) {
+        pending.push(not.operand());
+        depths.push(depth + 1);
+      } else if (condition instanceof Condition.Match match && match.test() == Condition.Test.MATCHES) {
+        Glob.error(match.pattern()).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where.get(), e + ".",
+            "write globs such as 'release/*' or 'v*'.")));
+      } else if (condition instanceof Condition.ParamEquals param) {
+        Parameter parameter = declared.parameters.get(param.name());
+        if (parameter == null) {
+          problems.add(error(Rule.UNDECLARED_PARAMETER, where.get(), "the condition '" + condition + "' uses the parameter '"
+              + Names.printable(param.name()) + "', which is not declared.",
+              "declare it, e.g. p.booleanParam(\"" + Names.printable(param.name()) + "\", false, \"what it decides\")."));
+        } else if (!Declarations.accepts(parameter, param.value())) {
+          problems.add(error(Rule.CONDITION_NEVER_TRUE, where.get(), "the condition '" + condition + "' can never be true: '"
+              + Names.printable(param.value()) + "' is not a valid " + Declarations.describe(parameter) + ".",
+              "compare with a value of the parameter's type."));
+        }
+      }
+    }
+  }
+
+  private void checkSteps(At where, String what, List<Step> steps) {
+    int n = 0;
+    for (Step step : steps) {
+      n++;
+      At at = where.then(what, n);
+      if (step instanceof ShStep sh) {
+        if (sh.script().isBlank()) {
+          problems.add(error(Rule.EMPTY_SCRIPT, at.get(), "the script is blank.", "give the step a command, e.g. sh(\"make\")."));
+        } else if (leftover(sh.script())) {
+          problems.add(error(Rule.MATRIX_PLACEHOLDER, at.get(), "the script uses " + Templates.leftover(sh.script())
+              + ", which no matrix axis fills.", "use the name of an axis of this stage's matrix."));
+        }
+        declared.checkVariables(at, sh.env().keySet());
+        declared.checkBindings(at, sh.secrets());
+        declared.checkDuration(at, "timeout", sh.timeout());
+      } else if (step instanceof LibraryStep call) {
+        checkLibraryStep(at, call);
+      }
+    }
+  }
+
+  private void checkLibraryStep(At at, LibraryStep call) {
+    LibraryUse use = declared.libraries.get(call.library());
+    if (use == null) {
+      problems.add(error(Rule.UNKNOWN_LIBRARY, at.get(), "the step calls the library '" + Names.printable(call.library())
+          + "', which the pipeline does not use.", "add it with p.use(...) before using its steps."));
+      return;
+    }
+    StepLibrary library = use.library();
+    Optional<ActionSpec> action = library.actions().stream().filter(a -> a.name().equals(call.action())).findFirst();
+    if (action.isEmpty()) {
+      problems.add(error(Rule.UNKNOWN_ACTION, at.get(), "the library '" + library.id() + "' has no action '"
+          + Names.printable(call.action()) + "'.", "use one of " + library.actions().stream().map(ActionSpec::name).toList() + "."));
+      return;
+    }
+    declared.checkArguments(at.get(), Rule.LIBRARY_ARGUMENT, "action '" + library.id() + "." + call.action() + "'",
+        action.get().parameters(), call.arguments());
+  }
+
+  private void checkCacheOrder() {
+    Map<String, List<Integer>> savers = new HashMap<>();
+    for (StageTree.Node node : tree.nodes()) {
+      for (String cache : node.stage.saves()) {
+        savers.computeIfAbsent(cache, k -> new ArrayList<>()).add(node.index);
+      }
+    }
+    Map<String, BitSet> afterSavers = new HashMap<>();
+    for (StageTree.Node node : tree.nodes()) {
+      for (String cache : node.stage.restores()) {
+        if (!declared.caches.containsKey(cache)) {
+          continue;
+        }
+        List<Integer> saving = savers.get(cache);
+        if (saving == null) {
+          problems.add(error(Rule.CACHE_NOT_SAVED_BEFORE, tree.where(node), "the stage restores the cache '" + cache
+              + "', but no stage saves it.", "add saves(" + cache + ") to a stage that runs before this one."));
+          continue;
+        }
+        BitSet after = afterSavers.computeIfAbsent(cache,
+            k -> tree.after(saving.stream().mapToInt(Integer::intValue).toArray()));
+        if (!StageTree.startsWithin(after, node.index)) {
+          problems.add(error(Rule.CACHE_NOT_SAVED_BEFORE, tree.where(node), "the stage restores the cache '" + cache
+              + "', but no stage that saves it runs before this one (saved by "
+              + Where.quoted(tree.node(saving.get(0)).path) + ").",
+              "save the cache in an earlier stage, or make this stage run after the one that saves it."));
+        }
+      }
+    }
+  }
+
+  private void checkSameAsOrder() {
+    Map<Integer, BitSet> afterTarget = new HashMap<>();
+    for (StageTree.Node node : tree.nodes()) {
+      if (node.stage.runtime().orElse(null) instanceof Runtime.SameAs sameAs) {
+        int target = tree.find(sameAs.stage());
+        if (target < 0) {
+          continue;
+        }
+        BitSet after = afterTarget.computeIfAbsent(target, tree::after);
+        if (!StageTree.startsWithin(after, node.index)) {
+          problems.add(error(Rule.SAME_AS_NOT_BEFORE, tree.where(node), "its runtime is the same as "
+              + Where.quoted(sameAs.stage()) + ", but that stage does not run before this one.",
+              "point same-as at a stage that runs earlier, or make this stage run after it."));
+        }
+      }
+    }
+  }}
