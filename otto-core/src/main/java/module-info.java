@@ -15,4 +15,5 @@ module dev.otto.core {
   exports dev.otto.core.validate;
   exports dev.otto.core.plan;
   exports dev.otto.core.explain;
+  exports dev.otto.core.secret;
 }

@@ -1,0 +1,79 @@
+package dev.otto.core.internal;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The forms in which a secret's value may show up in output: the value itself; each line of a
+ * multi-line value; its base64 encodings (standard and URL-safe, padded or not) wherever it
+ * falls in the encoded stream; and its URL-encoded, JSON-escaped and shell-quoted forms.
+ */
+public final class SecretForms {
+  private SecretForms() {}
+
+  /** Every form of {@code value} of at least {@code minimum} characters, as UTF-8 bytes. */
+  public static Set<String> of(String value, int minimum) {
+    Set<String> forms = new LinkedHashSet<>();
+    add(forms, value, minimum);
+    for (String line : value.split("\r\n|\r|\n")) {
+      add(forms, line, minimum);
+    }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    for (Base64.Encoder encoder : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
+      add(forms, encoder.encodeToString(bytes), minimum);
+      add(forms, encoder.withoutPadding().encodeToString(bytes), minimum);
+      for (int offset = 0; offset < 3; offset++) {
+        add(forms, base64Core(encoder.withoutPadding(), bytes, offset), minimum);
+      }
+    }
+    add(forms, URLEncoder.encode(value, StandardCharsets.UTF_8), minimum);
+    add(forms, URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"), minimum);
+    add(forms, new String(JsonStringEncoder.getInstance().quoteAsString(value)), minimum);
+    add(forms, asciiJson(value), minimum);
+    add(forms, value.replace("'", "'\\''"), minimum);
+    add(forms, value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"), minimum);
+    return forms;
+  }
+
+  /**
+   * The characters of the base64 encoding of {@code bytes} that do not depend on what surrounds
+   * them, when they start {@code offset} bytes into a 3-byte group of the encoded stream.
+   */
+  static String base64Core(Base64.Encoder encoder, byte[] bytes, int offset) {
+    byte[] shifted = new byte[offset + bytes.length];
+    System.arraycopy(bytes, 0, shifted, offset, bytes.length);
+    String encoded = encoder.encodeToString(shifted);
+    // The first group mixes the 'offset' unknown bytes before the value into its first characters.
+    int skip = offset == 0 ? 0 : offset + 1;
+    // A final partial group mixes the unknown bytes after the value into its last character.
+    int drop = shifted.length % 3 == 0 ? 0 : 1;
+    if (encoded.length() - drop <= skip) {
+      return "";
+    }
+    return encoded.substring(skip, encoded.length() - drop);
+  }
+
+  private static String asciiJson(String value) {
+    String escaped = new String(JsonStringEncoder.getInstance().quoteAsString(value));
+    StringBuilder out = new StringBuilder(escaped.length());
+    for (int i = 0; i < escaped.length(); i++) {
+      char c = escaped.charAt(i);
+      if (c > 0x7E) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void add(Set<String> forms, String form, int minimum) {
+    if (form.codePointCount(0, form.length()) >= minimum) {
+      forms.add(form);
+    }
+  }
+}

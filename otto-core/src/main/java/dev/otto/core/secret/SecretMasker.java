@@ -1,0 +1,145 @@
+package dev.otto.core.secret;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.internal.ByteAutomaton;
+import dev.otto.core.internal.SecretForms;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replaces secret values with {@value #MASK} in everything that leaves an executor: output
+ * streams, event text, results and exception messages.
+ *
+ * <pre>{@code
+ * SecretMasker masker = SecretMasker.builder().add("heroku-api-key", value).build();
+ * OutputStream safe = masker.wrap(log);      // masks across writes split anywhere
+ * String line = masker.mask(message);
+ * }</pre>
+ *
+ * <p>What is masked, for each secret: the value; each line of a multi-line value; its base64
+ * encodings, standard and URL-safe, with and without padding, at each of the three positions a
+ * value can take in an encoded stream; and its URL-encoded, JSON-escaped and shell-quoted forms.
+ * Where two matches overlap, the whole overlapping span becomes one mask, so the longer secret
+ * is never partly shown.
+ *
+ * <p>Secrets shorter than {@value #MINIMUM_LENGTH} characters are refused: they would mask
+ * ordinary words in every log, and a secret that short is not secret. Lines of a multi-line
+ * value and encoded forms shorter than the minimum are not masked on their own.
+ *
+ * <p>Cost: linear in the length of the output, whatever the number of secrets (an Aho-Corasick
+ * automaton over bytes); memory is bounded by the longest form, not by the output.
+ */
+public final class SecretMasker {
+  /** What a secret is replaced with. */
+  public static final String MASK = "***";
+
+  /** The shortest secret, in characters, that can be masked. */
+  public static final int MINIMUM_LENGTH = 4;
+
+  private static final SecretMasker NONE = new SecretMasker(List.of());
+
+  private final ByteAutomaton automaton;
+  private final List<String> names;
+
+  private SecretMasker(List<String> names, ByteAutomaton automaton) {
+    this.names = List.copyOf(names);
+    this.automaton = automaton;
+  }
+
+  private SecretMasker(List<String> names) {
+    this(names, ByteAutomaton.of(List.of()));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A masker that masks nothing. */
+  public static SecretMasker none() {
+    return NONE;
+  }
+
+  /** The names of the secrets this masker masks, in the order they were added. */
+  public List<String> names() {
+    return names;
+  }
+
+  /** {@code text} with every form of every secret replaced by {@value #MASK}. */
+  public String mask(String text) {
+    requireNonNull(text, "text");
+    if (names.isEmpty()) {
+      return text;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+    try (OutputStream masking = wrap(out)) {
+      masking.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not mask text in memory", e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A stream that writes to {@code out} with secrets masked. It holds back only the last bytes
+   * that could begin a secret, so {@link OutputStream#flush()} may keep up to the longest form's
+   * length; {@link OutputStream#close()} writes everything and closes {@code out}.
+   */
+  public OutputStream wrap(OutputStream out) {
+    requireNonNull(out, "out");
+    return new MaskingOutputStream(out, automaton, MASK.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String toString() {
+    return "SecretMasker" + names;
+  }
+
+  /** Collects secrets by name and value; values are kept only inside the built automaton. */
+  public static final class Builder {
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Adds a secret.
+     *
+     * @throws IllegalArgumentException when the value is shorter than {@value #MINIMUM_LENGTH}
+     *     characters; the message names the secret, never the value
+     */
+    public Builder add(String name, String value) {
+      requireNonNull(name, "secret name");
+      requireNonNull(value, "value of secret " + name);
+      int length = value.codePointCount(0, value.length());
+      if (length < MINIMUM_LENGTH) {
+        throw new IllegalArgumentException("the secret '" + name + "' is " + length + " characters long; Otto masks "
+            + "secrets of at least " + MINIMUM_LENGTH + " characters, and a shorter one would go unmasked. Use a "
+            + "longer secret.");
+      }
+      values.put(name, value);
+      return this;
+    }
+
+    public SecretMasker build() {
+      if (values.isEmpty()) {
+        return NONE;
+      }
+      List<byte[]> patterns = new ArrayList<>();
+      for (String value : values.values()) {
+        Set<String> forms = SecretForms.of(value, MINIMUM_LENGTH);
+        for (String form : forms) {
+          patterns.add(form.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return new SecretMasker(new ArrayList<>(values.keySet()), ByteAutomaton.of(patterns));
+    }
+  }
+}

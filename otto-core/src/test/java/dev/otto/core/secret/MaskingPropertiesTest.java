@@ -1,0 +1,115 @@
+package dev.otto.core.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.internal.SecretForms;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** No registered secret survives masking, however the output around it is written. */
+class MaskingPropertiesTest {
+
+  @Provide
+  Arbitrary<String> secrets() {
+    Arbitrary<Character> chars = Arbitraries.oneOf(
+        Arbitraries.chars().alpha().numeric(),
+        Arbitraries.of('\'', '"', '&', '%', '$', '\\', '/', '+', '=', ' ', '\n', '-', '_', '?', '#'),
+        Arbitraries.chars().range('\u00e0', '\u017f'),
+        Arbitraries.chars().range('\u4e00', '\u4e2f'));
+    return chars.list().ofMinSize(SecretMasker.MINIMUM_LENGTH).ofMaxSize(64).map(list -> {
+      StringBuilder out = new StringBuilder(list.size());
+      list.forEach(out::append);
+      return out.toString();
+    });
+  }
+
+  @Provide
+  Arbitrary<String> affixes() {
+    return Arbitraries.strings().withCharRange(' ', '~').withChars('é', '\n', '\t').ofMaxLength(40)
+        .map(s -> s.replace('*', '.'));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String write(SecretMasker masker, byte[] data, List<Integer> cuts) throws IOException {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (OutputStream out = masker.wrap(sink)) {
+      int at = 0;
+      for (int cut : cuts) {
+        int next = Math.min(data.length, at + cut);
+        out.write(data, at, next - at);
+        at = next;
+      }
+      out.write(data, at, data.length - at);
+    }
+    return sink.toString(StandardCharsets.UTF_8);
+  }
+
+  @Property(tries = 300)
+  void a_secret_never_survives_at_any_split_offset(
+      @ForAll("secrets") String secret, @ForAll("affixes") String prefix, @ForAll("affixes") String suffix)
+      throws IOException {
+    Assume.that(!secret.contains("*"));
+    SecretMasker masker = SecretMasker.builder().add("s", secret).build();
+    byte[] data = bytes(prefix + secret + suffix);
+    String whole = masker.mask(prefix + secret + suffix);
+    assertThat(whole).doesNotContain(secret);
+
+    for (int split = 0; split <= data.length; split++) {
+      assertThat(write(masker, data, List.of(split))).as("split at %d", split).isEqualTo(whole);
+    }
+    assertThat(write(masker, data, java.util.Collections.nCopies(data.length, 1))).isEqualTo(whole);
+  }
+
+  @Property(tries = 300)
+  void no_form_of_a_secret_survives_random_chunks(
+      @ForAll("secrets") String secret, @ForAll("affixes") String prefix, @ForAll("affixes") String suffix,
+      @ForAll @Size(max = 20) List<@IntRange(min = 1, max = 7) Integer> cuts) throws IOException {
+    SecretMasker masker = SecretMasker.builder().add("s", secret).build();
+    for (String form : SecretForms.of(secret, SecretMasker.MINIMUM_LENGTH)) {
+      Assume.that(!form.contains("*"));
+      String text = prefix + form + suffix;
+      String masked = write(masker, bytes(text), cuts);
+      assertThat(masked).as("form %s", form).doesNotContain(form).isEqualTo(masker.mask(text));
+    }
+  }
+
+  @Property(tries = 200)
+  void text_without_secrets_passes_unchanged(
+      @ForAll("affixes") String text, @ForAll @Size(max = 20) List<@IntRange(min = 1, max = 5) Integer> cuts)
+      throws IOException {
+    SecretMasker masker = SecretMasker.builder().add("a", "\u0001never-in-text\u0002").build();
+    assertThat(write(masker, bytes(text), cuts)).isEqualTo(text);
+  }
+
+  @Property(tries = 200)
+  void many_secrets_are_all_masked_and_nothing_else_changes(
+      @ForAll @Size(min = 1, max = 20) List<@From("secrets") String> secrets, @ForAll("affixes") String glue)
+      throws IOException {
+    Assume.that(secrets.stream().noneMatch(s -> s.contains("*")));
+    SecretMasker.Builder builder = SecretMasker.builder();
+    for (int i = 0; i < secrets.size(); i++) {
+      builder.add("s" + i, secrets.get(i));
+    }
+    SecretMasker masker = builder.build();
+    String text = String.join(glue, secrets);
+    String masked = masker.mask(text);
+    for (String secret : secrets) {
+      assertThat(masked).doesNotContain(secret);
+    }
+  }
+}
