@@ -24,8 +24,10 @@ final class MaskingOutputStream extends OutputStream {
   private long bufferBase;
   /** Absolute position of the first byte not yet written or masked. */
   private long next;
-  /** Absolute number of bytes read. */
+  /** Absolute number of bytes received. */
   private long position;
+  /** Absolute number of bytes the automaton has read; the rest wait for more output. */
+  private long scanned;
   private int state;
   /** Pending matches, merged, in order: [start, end) pairs, and whether the first's mask is written. */
   private long[] starts = new long[4];
@@ -66,17 +68,41 @@ final class MaskingOutputStream extends OutputStream {
       buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, used + length));
     }
     System.arraycopy(bytes, offset, buffer, used, length);
+    position += length;
+    consume(false);
+  }
+
+  /**
+   * Runs the automaton over the received bytes. While no match is in progress, bytes where no
+   * secret can begin are passed over by the automaton's start filter, which needs four bytes:
+   * the last three bytes of the stream wait for more output, or for {@link #close()}.
+   */
+  private void consume(boolean toEnd) {
+    byte[] data = buffer;
+    long base = bufferBase;
+    int i = (int) (scanned - base);
+    int end = (int) (position - base);
+    int filterLimit = automaton.hasStartFilter() ? end - 3 : -1;
     int s = state;
-    for (int i = 0; i < length; i++) {
-      s = automaton.next(s, bytes[offset + i]);
+    while (i < end) {
+      if (s == 0 && filterLimit >= 0) {
+        while (i < filterLimit && !automaton.mayStartAt(data, i)) {
+          i++;
+        }
+        if (i >= filterLimit && !toEnd) {
+          break;
+        }
+      }
+      s = automaton.next(s, data[i]);
+      i++;
       int match = automaton.longestMatch(s);
       if (match > 0) {
-        long end = position + i + 1;
-        addMatch(end - match, end);
+        long at = base + i;
+        addMatch(at - match, at);
       }
     }
     state = s;
-    position += length;
+    scanned = base + i;
   }
 
   private void addMatch(long start, long end) {
@@ -115,7 +141,10 @@ final class MaskingOutputStream extends OutputStream {
   }
 
   private void drain(boolean all) throws IOException {
-    long safe = all ? position : position - automaton.depth(state);
+    if (all) {
+      consume(true);
+    }
+    long safe = all ? position : scanned - automaton.depth(state);
     while (count > 0 && ends[head] <= safe) {
       if (!headMaskWritten) {
         raw(starts[head]);
@@ -129,7 +158,7 @@ final class MaskingOutputStream extends OutputStream {
     long limit = count == 0 ? safe : Math.min(safe, starts[head]);
     raw(limit);
     if (count > 0 && !headMaskWritten && ends[head] - starts[head] > EARLY_MASK
-        && starts[head] <= position - automaton.maxLength()) {
+        && starts[head] <= scanned - automaton.maxLength()) {
       raw(starts[head]);
       out.write(mask);
       headMaskWritten = true;
