@@ -16,4 +16,5 @@ module dev.otto.core {
   exports dev.otto.core.plan;
   exports dev.otto.core.explain;
   exports dev.otto.core.secret;
+  exports dev.otto.core.output;
 }

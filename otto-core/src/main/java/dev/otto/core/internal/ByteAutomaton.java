@@ -27,24 +27,32 @@ public final class ByteAutomaton {
   /** Full rows for the shallow states, where output that holds no secret spends its time. */
   private final int[][] dense;
   private static final int DENSE_DEPTH = 2;
-  private static final int FILTER_BITS = 18;
+  private static final int FILTER_BITS = 20;
+  private static final int MAX_STRIDE = 8;
   private static final java.lang.invoke.VarHandle INT =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private final long[] startFilter = new long[1 << (FILTER_BITS - 6)];
   private final boolean filterUsable;
+  private final int stride;
 
   private ByteAutomaton(List<Map<Byte, Integer>> trie, int[] ownLength, List<byte[]> patterns) {
-    boolean usable = true;
+    int shortest = Integer.MAX_VALUE;
     for (byte[] pattern : patterns) {
-      if (pattern.length == 0) {
-        continue;
+      if (pattern.length > 0) {
+        shortest = Math.min(shortest, pattern.length);
       }
-      if (pattern.length < 4) {
-        usable = false;
-        continue;
+    }
+    boolean usable = shortest != Integer.MAX_VALUE && shortest >= 4;
+    // Every pattern is at least 'stride + 3' bytes long, so each of its first 'stride' four-byte
+    // windows lies inside it: checking one window every 'stride' bytes sees every start.
+    stride = usable ? Math.min(MAX_STRIDE, shortest - 3) : 1;
+    if (usable) {
+      for (byte[] pattern : patterns) {
+        for (int offset = 0; offset < stride && pattern.length > 0; offset++) {
+          int hash = ((int) INT.get(pattern, offset) * 0x9E3779B1) >>> (32 - FILTER_BITS);
+          startFilter[hash >>> 6] |= 1L << hash;
+        }
       }
-      int hash = ((int) INT.get(pattern, 0) * 0x9E3779B1) >>> (32 - FILTER_BITS);
-      startFilter[hash >>> 6] |= 1L << hash;
     }
     filterUsable = usable;
     int states = trie.size();
@@ -166,13 +174,19 @@ public final class ByteAutomaton {
   }
 
   /**
-   * Whether a pattern may begin at {@code buffer[at]}, judged from the four bytes there (every
-   * pattern is at least four bytes long). False means certainly not; true means perhaps. Output
-   * that holds no secret is scanned at this speed: one load, a multiply and a bit test a byte.
+   * Whether a pattern may begin anywhere in the {@link #stride()} bytes ending at
+   * {@code buffer[at]}, judged from the four bytes starting there. False means certainly not;
+   * true means perhaps. Output that holds no secret is scanned at this speed: one load, a
+   * multiply and a bit test every {@code stride} bytes.
    */
   public boolean mayStartAt(byte[] buffer, int at) {
     int hash = ((int) INT.get(buffer, at) * 0x9E3779B1) >>> (32 - FILTER_BITS);
     return (startFilter[hash >>> 6] & (1L << hash)) != 0;
+  }
+
+  /** How many starting positions one {@link #mayStartAt} check covers. */
+  public int stride() {
+    return stride;
   }
 
   /** Whether every pattern is long enough for {@link #mayStartAt} to judge. */

@@ -82,12 +82,15 @@ final class MaskingOutputStream extends OutputStream {
     long base = bufferBase;
     int i = (int) (scanned - base);
     int end = (int) (position - base);
-    int filterLimit = automaton.hasStartFilter() ? end - 3 : -1;
+    boolean filter = automaton.hasStartFilter();
+    int stride = automaton.stride();
+    // The window checked for starts in [i, i + stride) is the four bytes at i + stride - 1.
+    int filterLimit = end - stride - 3;
     int s = state;
     while (i < end) {
-      if (s == 0 && filterLimit >= 0) {
-        while (i < filterLimit && !automaton.mayStartAt(data, i)) {
-          i++;
+      if (s == 0 && filter) {
+        while (i < filterLimit && !automaton.mayStartAt(data, i + stride - 1)) {
+          i += stride;
         }
         if (i >= filterLimit && !toEnd) {
           break;

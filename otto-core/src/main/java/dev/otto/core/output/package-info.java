@@ -1,0 +1,2 @@
+/** The output of steps: streamed into lines with bounded memory. */
+package dev.otto.core.output;

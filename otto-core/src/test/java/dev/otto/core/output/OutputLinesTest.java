@@ -1,0 +1,78 @@
+package dev.otto.core.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class OutputLinesTest {
+
+  private static List<String> lines(int max, List<Integer> cuts, String text) throws IOException {
+    List<String> lines = new ArrayList<>();
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    try (OutputLines out = new OutputLines(max, lines::add)) {
+      int at = 0;
+      for (int cut : cuts) {
+        int next = Math.min(bytes.length, at + cut);
+        out.write(bytes, at, next - at);
+        at = next;
+      }
+      out.write(bytes, at, bytes.length - at);
+    }
+    return lines;
+  }
+
+  @Test
+  void should_split_on_line_ends_and_hand_over_a_last_line_without_one() throws IOException {
+    assertThat(lines(64, List.of(3, 1, 5), "one\r\ntwo\n\nthree")).containsExactly("one", "two", "", "three");
+    assertThat(lines(64, List.of(), "")).isEmpty();
+  }
+
+  @Test
+  void should_cut_a_long_line_into_marked_pieces_without_splitting_a_character() throws IOException {
+    List<String> pieces = lines(16, List.of(), "ééééééééééééé-end\n");
+    assertThat(pieces).hasSize(2);
+    assertThat(pieces.get(0)).isEqualTo("éééééééé" + OutputLines.CONTINUED);
+    assertThat(pieces.get(1)).isEqualTo("ééééé-end");
+  }
+
+  @Test
+  void should_refuse_a_tiny_limit() {
+    assertThatThrownBy(() -> new OutputLines(8, l -> {})).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxLineBytes must be at least 16, not 8");
+  }
+
+  @Property(tries = 300)
+  void joining_the_pieces_gives_back_the_text_however_it_was_written(
+      @ForAll @StringLength(max = 300) String text,
+      @ForAll @Size(max = 30) List<@IntRange(min = 1, max = 40) Integer> cuts,
+      @ForAll @IntRange(min = 16, max = 64) int max) throws IOException {
+    String clean = text.replace("\r", "");
+    StringBuilder joined = new StringBuilder();
+    List<String> lines = lines(max, cuts, clean);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.endsWith(OutputLines.CONTINUED)) {
+        joined.append(line, 0, line.length() - OutputLines.CONTINUED.length());
+      } else {
+        joined.append(line);
+        if (i < lines.size() - 1 || clean.endsWith("\n")) {
+          joined.append('\n');
+        }
+      }
+      assertThat(line.replace(OutputLines.CONTINUED, "").getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(max);
+    }
+    String expected = new String(clean.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    assertThat(joined.toString()).isEqualTo(expected);
+  }
+}
