@@ -112,4 +112,26 @@ class MaskingPropertiesTest {
       assertThat(masked).doesNotContain(secret);
     }
   }
+
+  @Provide
+  Arbitrary<String> longSecrets() {
+    return Arbitraries.strings().alpha().numeric().withChars('-', '_').ofMinLength(16).ofMaxLength(40);
+  }
+
+  @Property(tries = 200)
+  void long_secrets_are_masked_in_any_chunking_where_the_filter_skips_several_bytes_at_once(
+      @ForAll @Size(min = 1, max = 30) List<@From("longSecrets") String> secrets, @ForAll("affixes") String glue,
+      @ForAll @Size(max = 30) List<@IntRange(min = 1, max = 50) Integer> cuts) throws IOException {
+    SecretMasker.Builder builder = SecretMasker.builder();
+    for (int i = 0; i < secrets.size(); i++) {
+      builder.add("s" + i, secrets.get(i));
+    }
+    SecretMasker masker = builder.build();
+    String text = glue + String.join(glue + glue, secrets) + glue;
+    String masked = write(masker, bytes(text), cuts);
+    assertThat(masked).isEqualTo(masker.mask(text));
+    for (String secret : secrets) {
+      assertThat(masked).doesNotContain(secret);
+    }
+  }
 }
