@@ -8,8 +8,8 @@ import java.util.Arrays;
 /**
  * Masks secrets in a byte stream written in pieces of any size. Bytes are held back only while
  * they could still be part of a secret: as long as the automaton's current match may grow, and
- * while a match found may still be extended by an overlapping one. Overlapping and adjacent
- * matches become one mask.
+ * while a match found may still be extended by an overlapping one. Overlapping matches become
+ * one mask; adjacent ones stay two.
  */
 final class MaskingOutputStream extends OutputStream {
   private static final int SLICE = 8192;
@@ -111,7 +111,9 @@ final class MaskingOutputStream extends OutputStream {
   private void addMatch(long start, long end) {
     while (count > 0) {
       int last = (head + count - 1) % starts.length;
-      if (start > ends[last]) {
+      // Only overlapping matches merge: whether an adjacent one is found before the earlier mask
+      // is written depends on how the output was split, and the result must not.
+      if (start >= ends[last]) {
         break;
       }
       start = Math.min(start, starts[last]);
