@@ -28,7 +28,7 @@ public final class ByteAutomaton {
   private final int[][] dense;
   private static final int DENSE_DEPTH = 2;
   private static final int FILTER_BITS = 20;
-  private static final int MAX_STRIDE = 8;
+  private static final int MAX_STRIDE = 16;
   private static final java.lang.invoke.VarHandle INT =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private final long[] startFilter = new long[1 << (FILTER_BITS - 6)];

@@ -13,6 +13,7 @@ import java.util.Arrays;
  */
 final class MaskingOutputStream extends OutputStream {
   private static final int SLICE = 8192;
+  private static final int BRIDGE = 256;
   /** An open mask longer than this is written early, so a run of secrets cannot grow memory. */
   private static final int EARLY_MASK = 65536;
 
@@ -20,8 +21,13 @@ final class MaskingOutputStream extends OutputStream {
   private final ByteAutomaton automaton;
   private final byte[] mask;
   private byte[] buffer = new byte[SLICE * 2];
-  /** Absolute position of buffer[0]. */
-  private long bufferBase;
+  /**
+   * Where the bytes not yet written are read from: the buffer, or during a write the caller's own
+   * array, so that most output is scanned and written without being copied.
+   */
+  private byte[] data = buffer;
+  /** Absolute position of data[0]. */
+  private long dataBase;
   /** Absolute position of the first byte not yet written or masked. */
   private long next;
   /** Absolute number of bytes received. */
@@ -54,49 +60,95 @@ final class MaskingOutputStream extends OutputStream {
       throw new IOException("the masking stream is closed");
     }
     java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-    for (int done = 0; done < length; ) {
-      int slice = Math.min(SLICE, length - done);
-      scan(bytes, offset + done, slice);
-      done += slice;
-      drain(false);
+    long start = position;
+    // The first bytes join what is held back, so that a secret split across writes is seen.
+    int bridged = Math.min(length, BRIDGE);
+    append(bytes, offset, bridged);
+    scanAndDrain();
+    if (bridged == length) {
+      return;
+    }
+    if (next >= start) {
+      // Everything before this write is settled: read the rest straight from the caller's array.
+      data = bytes;
+      dataBase = start - offset;
+      position = start + length;
+      scanAndDrain();
+      keepTail();
+    } else {
+      for (int done = bridged; done < length; ) {
+        int slice = Math.min(SLICE, length - done);
+        append(bytes, offset + done, slice);
+        scanAndDrain();
+        done += slice;
+      }
     }
   }
 
-  private void scan(byte[] bytes, int offset, int length) {
-    int used = (int) (position - bufferBase);
+  /** Appends to the buffer, which is then the source of unwritten bytes. */
+  private void append(byte[] bytes, int offset, int length) {
+    int used = (int) (position - dataBase);
     if (used + length > buffer.length) {
       buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, used + length));
+      data = buffer;
     }
     System.arraycopy(bytes, offset, buffer, used, length);
     position += length;
-    consume(false);
+  }
+
+  /** Scans in slices, writing what is settled after each, so memory stays bounded on a huge write. */
+  private void scanAndDrain() throws IOException {
+    while (true) {
+      long before = scanned;
+      consume(Math.min(position, scanned + SLICE * 8), false);
+      drain(false);
+      if (scanned == before || scanned >= position) {
+        return;
+      }
+    }
+  }
+
+  /** Copies the held-back bytes into the buffer, which is the source again. */
+  private void keepTail() {
+    int keep = (int) (position - next);
+    if (keep > buffer.length) {
+      buffer = new byte[Math.max(buffer.length * 2, keep)];
+    }
+    System.arraycopy(data, (int) (next - dataBase), buffer, 0, keep);
+    data = buffer;
+    dataBase = next;
   }
 
   /**
-   * Runs the automaton over the received bytes. While no match is in progress, bytes where no
-   * secret can begin are passed over by the automaton's start filter, which needs four bytes:
-   * the last three bytes of the stream wait for more output, or for {@link #close()}.
+   * Runs the automaton over the received bytes up to {@code until}. While no match is in
+   * progress, stretches where no secret can begin are passed over by the automaton's start
+   * filter, which looks a few bytes ahead: the last few bytes of the stream wait for more
+   * output, or for {@link #close()}.
    */
-  private void consume(boolean toEnd) {
-    byte[] data = buffer;
-    long base = bufferBase;
+  private void consume(long until, boolean toEnd) {
+    byte[] bytes = data;
+    long base = dataBase;
     int i = (int) (scanned - base);
-    int end = (int) (position - base);
+    int end = (int) (until - base);
     boolean filter = automaton.hasStartFilter();
     int stride = automaton.stride();
     // The window checked for starts in [i, i + stride) is the four bytes at i + stride - 1.
-    int filterLimit = end - stride - 3;
+    int filterLimit = (int) (position - base) - stride - 3;
     int s = state;
     while (i < end) {
       if (s == 0 && filter) {
-        while (i < filterLimit && !automaton.mayStartAt(data, i + stride - 1)) {
+        int limit = Math.min(end, filterLimit);
+        while (i < limit && !automaton.mayStartAt(bytes, i + stride - 1)) {
           i += stride;
+        }
+        if (i >= end) {
+          break;
         }
         if (i >= filterLimit && !toEnd) {
           break;
         }
       }
-      s = automaton.next(s, data[i]);
+      s = automaton.next(s, bytes[i]);
       i++;
       int match = automaton.longestMatch(s);
       if (match > 0) {
@@ -105,7 +157,7 @@ final class MaskingOutputStream extends OutputStream {
       }
     }
     state = s;
-    scanned = base + i;
+    scanned = base + Math.min(i, (int) (position - base));
   }
 
   private void addMatch(long start, long end) {
@@ -147,7 +199,7 @@ final class MaskingOutputStream extends OutputStream {
 
   private void drain(boolean all) throws IOException {
     if (all) {
-      consume(true);
+      consume(position, true);
     }
     long safe = all ? position : scanned - automaton.depth(state);
     while (count > 0 && ends[head] <= safe) {
@@ -177,20 +229,22 @@ final class MaskingOutputStream extends OutputStream {
   /** Writes the held bytes before {@code until} unchanged. */
   private void raw(long until) throws IOException {
     if (until > next) {
-      out.write(buffer, (int) (next - bufferBase), (int) (until - next));
+      out.write(data, (int) (next - dataBase), (int) (until - next));
       next = until;
     }
   }
 
+  /** Moves the held-back bytes to the front of the buffer, when the buffer is the source. */
   private void compact() {
-    int keep = (int) (position - next);
-    if (keep < 0) {
+    if (data != buffer) {
       return;
     }
-    System.arraycopy(buffer, (int) (next - bufferBase), buffer, 0, keep);
-    bufferBase = next;
+    int keep = (int) (position - next);
+    System.arraycopy(buffer, (int) (next - dataBase), buffer, 0, keep);
+    dataBase = next;
     if (buffer.length > SLICE * 4 && keep < SLICE) {
       buffer = Arrays.copyOf(buffer, SLICE * 2);
+      data = buffer;
     }
   }
 
