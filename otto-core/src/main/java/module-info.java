@@ -7,6 +7,7 @@ module dev.otto.core {
   requires static org.immutables.value.annotations;
   requires transitive com.google.common;
   requires com.fasterxml.jackson.core;
+  requires org.apache.commons.compress;
   requires org.slf4j;
 
   exports dev.otto.core;
@@ -17,4 +18,5 @@ module dev.otto.core {
   exports dev.otto.core.explain;
   exports dev.otto.core.secret;
   exports dev.otto.core.output;
+  exports dev.otto.core.cache;
 }
