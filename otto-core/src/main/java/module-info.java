@@ -19,4 +19,5 @@ module dev.otto.core {
   exports dev.otto.core.secret;
   exports dev.otto.core.output;
   exports dev.otto.core.cache;
+  exports dev.otto.core.executor;
 }

@@ -1,0 +1,28 @@
+package dev.otto.core.executor;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Lets a host stop running work: once {@link #cancel()} is called, running processes are
+ * stopped and nothing new starts.
+ */
+public final class Cancellation {
+  private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+
+  public static Cancellation create() {
+    return new Cancellation();
+  }
+
+  public void cancel() {
+    cancelled.complete(null);
+  }
+
+  public boolean isCancelled() {
+    return cancelled.isDone();
+  }
+
+  /** Completes when cancelled; for waiting on cancellation together with other events. */
+  public CompletableFuture<Void> future() {
+    return cancelled;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.otto.core.executor;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.plan.Op;
+import dev.otto.core.secret.SecretValue;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One process to run: a planned {@link Op.RunProcess}, the workspace it runs in, the values of
+ * the secrets it binds, and variables the engine adds (run and step ids, an idempotency key).
+ *
+ * @param op the planned process
+ * @param workspace the directory the process starts in
+ * @param secrets the values of the secrets {@code op} binds, by secret name
+ * @param extraEnv variables the engine adds, after the op's own
+ */
+public record ProcessRequest(Op.RunProcess op, Path workspace, Map<String, SecretValue> secrets,
+    Map<String, String> extraEnv) {
+  public ProcessRequest {
+    requireNonNull(op, "op");
+    requireNonNull(workspace, "workspace");
+    secrets = Map.copyOf(secrets);
+    extraEnv = Map.copyOf(extraEnv);
+    for (var binding : op.secrets()) {
+      if (!secrets.containsKey(binding.secret())) {
+        throw new IllegalArgumentException("the process '" + op.label() + "' binds the secret '" + binding.secret()
+            + "', but no value for it was given");
+      }
+    }
+  }
+
+  public static ProcessRequest of(Op.RunProcess op, Path workspace, List<SecretValue> secrets) {
+    Map<String, SecretValue> byName = new java.util.LinkedHashMap<>();
+    for (SecretValue secret : secrets) {
+      byName.put(secret.name(), secret);
+    }
+    return new ProcessRequest(op, workspace, byName, Map.of());
+  }
+}

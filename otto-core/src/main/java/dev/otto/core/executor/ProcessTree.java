@@ -1,0 +1,140 @@
+package dev.otto.core.executor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and stops every process a step started, including those that left its process tree:
+ * background jobs, {@code nohup}, double-forked daemons and children that started a session of
+ * their own. Three nets, because each misses something: the step's process group (the step
+ * starts in a session of its own), the descendants the JDK still sees, and, on Linux, every
+ * process whose environment carries the step's cookie variable, which children inherit
+ * wherever they move.
+ */
+final class ProcessTree {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
+  private static final Path PROC = Path.of("/proc");
+  private static final int ROUNDS = 5;
+
+  private ProcessTree() {}
+
+  /**
+   * Stops {@code root}, its group and every process whose environment holds {@code cookie}, a
+   * whole {@code NAME=value} entry; returns how many were stopped.
+   */
+  static int kill(ProcessHandle root, boolean ownGroup, String cookie) {
+    int killed = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      Set<ProcessHandle> victims = new LinkedHashSet<>();
+      if (root.isAlive()) {
+        victims.add(root);
+      }
+      root.descendants().forEach(victims::add);
+      victims.addAll(carrying(cookie));
+      if (ownGroup && round == 0) {
+        killGroup(root.pid());
+      }
+      if (victims.isEmpty()) {
+        break;
+      }
+      for (ProcessHandle victim : victims) {
+        if (victim.destroyForcibly()) {
+          killed++;
+        }
+      }
+      for (ProcessHandle victim : victims) {
+        try {
+          victim.onExit().get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.debug("process {} did not end within a second of being killed", victim.pid());
+        }
+      }
+    }
+    return killed;
+  }
+
+  /** The processes whose environment holds the entry {@code cookie} ({@code NAME=value}); empty without /proc. */
+  static Set<ProcessHandle> carrying(String cookie) {
+    return scan((cookie + "\0").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The processes whose environment sets {@code variable} to anything. */
+  static Set<ProcessHandle> carryingVariable(String variable) {
+    return scan((variable + "=").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Set<ProcessHandle> scan(byte[] needle) {
+    Set<ProcessHandle> found = new LinkedHashSet<>();
+    if (!Files.isDirectory(PROC)) {
+      return found;
+    }
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+      for (Path entry : entries) {
+        long pid = Long.parseLong(entry.getFileName().toString());
+        if (pid == self) {
+          continue;
+        }
+        try {
+          byte[] environ = Files.readAllBytes(entry.resolve("environ"));
+          if (contains(environ, needle)) {
+            ProcessHandle.of(pid).ifPresent(found::add);
+          }
+        } catch (IOException | SecurityException e) {
+          // Another user's process, or one that ended while we looked.
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("could not list /proc: {}", e.getMessage());
+    }
+    return found;
+  }
+
+  private static void killGroup(long pgid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + pgid)
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      kill.waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      LOG.debug("could not run kill for process group {}: {}", pgid, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean isNumber(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (i > 0 && haystack[i - 1] != 0) {
+        continue;
+      }
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
