@@ -20,4 +20,5 @@ module dev.otto.core {
   exports dev.otto.core.output;
   exports dev.otto.core.cache;
   exports dev.otto.core.executor;
+  exports dev.otto.core.engine;
 }

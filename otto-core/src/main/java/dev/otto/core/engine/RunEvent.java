@@ -1,0 +1,54 @@
+package dev.otto.core.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalInt;
+
+/**
+ * What happens during a run, in order, as listeners see it. Every text in an event is masked:
+ * no secret value reaches a listener.
+ */
+public sealed interface RunEvent {
+
+  /** The run's id. */
+  String run();
+
+  /** When it happened, by the engine's clock. */
+  Instant at();
+
+  record RunStarted(String run, Instant at, String pipeline, int stages) implements RunEvent {}
+
+  record RunFinished(String run, Instant at, RunResult.Status status, Duration duration) implements RunEvent {}
+
+  record StageStarted(String run, Instant at, String stage, String executor) implements RunEvent {}
+
+  record StageFinished(String run, Instant at, String stage, RunResult.Status status, Duration duration)
+      implements RunEvent {}
+
+  /** A stage that did not run, and why. */
+  record StageSkipped(String run, Instant at, String stage, String reason) implements RunEvent {}
+
+  record StepStarted(String run, Instant at, String stage, int step, String label) implements RunEvent {}
+
+  record StepFinished(String run, Instant at, String stage, int step, String label, RunResult.Status status,
+      OptionalInt exitCode, Duration duration, String detail) implements RunEvent {}
+
+  /** One line a step printed, masked. */
+  record OutputLine(String run, Instant at, String stage, int step, String line) implements RunEvent {
+    public OutputLine {
+      requireNonNull(line, "line");
+    }
+  }
+
+  /** A cache restored or saved, or why not. */
+  record CacheEvent(String run, Instant at, String stage, String cache, String what, String detail)
+      implements RunEvent {}
+
+  /** An event the pipeline emits for the host, e.g. a notification. */
+  record Emitted(String run, Instant at, String stage, String event, String message) implements RunEvent {}
+
+  /** Something the host should know, e.g. a stage falling back to the local executor. */
+  record Warning(String run, Instant at, String stage, String message) implements RunEvent {}
+}

@@ -1,0 +1,236 @@
+package dev.otto.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.OttoException;
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Cache;
+import dev.otto.core.model.Condition;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.secret.SecretProviders;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnabledOnOs(OS.LINUX)
+class EngineTest {
+  private static final String CANARY = "canary-" + UUID.randomUUID();
+
+  @TempDir
+  Path root;
+
+  private final List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+  private Engine.Builder engine() {
+    return Engine.builder(root.resolve("runs")).parallelism(2).listener(events::add)
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build());
+  }
+
+  private static Stage sh(String name, String... scripts) {
+    Stage.Builder stage = Stage.builder(name);
+    for (String script : scripts) {
+      stage.addSteps(ShStep.of(script));
+    }
+    return stage.build();
+  }
+
+  private static Plan plan(Pipeline.Builder pipeline) {
+    return Planner.plan(pipeline.build(), RunContext.branch("main"));
+  }
+
+  private List<String> output() {
+    return events.stream().filter(RunEvent.OutputLine.class::isInstance)
+        .map(e -> ((RunEvent.OutputLine) e).stage() + ": " + ((RunEvent.OutputLine) e).line()).toList();
+  }
+
+  @Test
+  void should_run_stages_in_order_and_report_every_stage_and_step() {
+    RunResult result = engine().build().run(plan(Pipeline.builder("p")
+        .addStages(sh("Build", "echo building > built.txt"), sh("Test", "cat built.txt", "echo tested"))));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Test: building", "Test: tested");
+    assertThat(result.stage("Test").orElseThrow().steps()).extracting(RunResult.StepResult::label)
+        .containsExactly("cat built.txt", "echo tested");
+    assertThat(events.get(0)).isInstanceOf(RunEvent.RunStarted.class);
+    assertThat(events.get(events.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
+  }
+
+  @Test
+  void should_run_the_children_of_a_parallel_group_at_the_same_time() {
+    // Each child waits for the other's marker: they can only both succeed if they run at once.
+    String meet = "touch %s.here; for i in $(seq 1 200); do [ -e %s.here ] && exit 0; sleep 0.05; done; exit 1";
+    Stage group = Stage.builder("Checks").parallel(true)
+        .addStages(sh("A", String.format(meet, "a", "b")), sh("B", String.format(meet, "b", "a"))).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(group, sh("After", "echo after"))));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("After: after");
+  }
+
+  @Test
+  void should_skip_what_depends_on_a_failed_stage_and_run_its_failure_notifications() {
+    Stage build = Stage.builder("Build").addSteps(ShStep.of("echo compiling; exit 2"))
+        .addOnFailure(ShStep.of("echo notify failure")).addOnSuccess(ShStep.of("echo notify success")).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(build, sh("Deploy", "echo deploy"))));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    RunResult.StageResult failed = result.stage("Build").orElseThrow();
+    assertThat(failed.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(failed.reason()).hasValue("step 1 'echo compiling; exit 2' exited with status 2");
+    assertThat(output()).containsExactly("Build: compiling", "Build: notify failure");
+    assertThat(result.stage("Deploy").orElseThrow().reason())
+        .hasValue("its dependency 'Build' failed");
+  }
+
+  @Test
+  void should_let_independent_stages_go_on_when_asked_to_continue() {
+    Stage group = Stage.builder("All").parallel(true)
+        .addStages(sh("Broken", "exit 1"), sh("Fine", "sleep 0.2; echo fine")).build();
+
+    RunResult result = engine().failurePolicy(Engine.FailurePolicy.CONTINUE).build()
+        .run(plan(Pipeline.builder("p").addStages(group)));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("All > Fine").orElseThrow().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stage("All").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+  }
+
+  @Test
+  void should_stop_running_stages_when_one_fails_fast() {
+    Stage group = Stage.builder("All").parallel(true)
+        .addStages(sh("Slow", "echo slow; sleep 300"), sh("Broken", "sleep 0.5; exit 1")).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(group, sh("Later", "echo later"))));
+
+    assertThat(result.stage("All > Broken").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("All > Slow").orElseThrow().status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(result.stage("All > Slow").orElseThrow().reason())
+        .hasValue("stopped: the run stopped after stage 'All > Broken' failed");
+    assertThat(result.stage("Later").orElseThrow().status()).isEqualTo(RunResult.Status.SKIPPED);
+  }
+
+  @Test
+  void should_cancel_from_the_host() throws Exception {
+    Engine engine = engine().build();
+    RunHandle run = engine.start(plan(Pipeline.builder("p").addStages(sh("Long", "echo started; sleep 300"))));
+    while (output().isEmpty()) {
+      Thread.sleep(20);
+    }
+    run.cancel();
+
+    RunResult result = run.result().get();
+    assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(result.stage("Long").orElseThrow().reason()).hasValue("cancelled");
+  }
+
+  @Test
+  void should_report_plan_skips_with_their_reason() {
+    Stage release = Stage.builder("Release").when(Condition.branch().is("release")).addSteps(ShStep.of("true")).build();
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(sh("Build", "true"), release)));
+    assertThat(result.stage("Release").orElseThrow().status()).isEqualTo(RunResult.Status.SKIPPED);
+    assertThat(result.stage("Release").orElseThrow().reason()).hasValue("[branch is 'release'] is false");
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+  }
+
+  @Test
+  void should_give_a_step_its_secret_and_never_let_the_value_reach_an_event_or_the_result() {
+    Stage deploy = Stage.builder("Deploy")
+        .addSteps(ShStep.of("echo \"key=$KEY\"").with(SecretBinding.asEnv("key", "KEY"))).build();
+    RunResult result = engine().secrets(SecretProviders.inMemory(Map.of("key", CANARY))).build()
+        .run(plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(deploy)));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Deploy: key=***");
+    assertThat(events.toString()).doesNotContain(CANARY);
+    assertThat(result.toString()).doesNotContain(CANARY);
+  }
+
+  @Test
+  void should_fail_a_step_whose_secret_cannot_be_resolved() {
+    Stage deploy = Stage.builder("Deploy")
+        .addSteps(ShStep.of("echo never").with(SecretBinding.asEnv("key", "KEY"))).build();
+    RunResult result = engine().build()
+        .run(plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(deploy)));
+
+    assertThat(result.stage("Deploy").orElseThrow().reason()).hasValueSatisfying(r ->
+        assertThat(r).contains("the secret 'key' is not among"));
+    assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void should_restore_a_cache_saved_by_an_earlier_run() {
+    Cache deps = Cache.of("deps", List.of("vendor/"), List.of());
+    Pipeline.Builder pipeline = Pipeline.builder("p").addCaches(deps).addStages(
+        Stage.builder("Fetch").addSteps(ShStep.of("[ -e vendor/lib ] && echo cached || (mkdir -p vendor && echo lib > vendor/lib && echo fetched)"))
+            .addSaves("deps").build(),
+        Stage.builder("Use").addRestores("deps").addSteps(ShStep.of("cat vendor/lib")).build());
+    Engine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
+
+    engine.run(plan(pipeline));
+    events.clear();
+    // A new run has a new, empty workspace: its files come from the store. The first stage saves
+    // nothing new, as the entry of the key exists already.
+    RunResult result = engine.run(Planner.plan(Pipeline.builder("p").addCaches(deps).addStages(
+        Stage.builder("Seed").addSaves("deps").addSteps(ShStep.of("ls vendor 2>/dev/null || echo empty")).build(),
+        Stage.builder("Use").addRestores("deps").addSteps(ShStep.of("cat vendor/lib")).build()).build(),
+        RunContext.branch("main")));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Seed: empty", "Use: lib");
+    assertThat(events).filteredOn(RunEvent.CacheEvent.class::isInstance).extracting(e -> ((RunEvent.CacheEvent) e).what())
+        .containsExactly("already_saved", "hit");
+  }
+
+  @Test
+  void should_refuse_a_plan_it_cannot_run_naming_every_stage_concerned() {
+    Pipeline pipeline = Pipeline.builder("p").addStages(
+        sh("Build", "true"),
+        Stage.builder("Image").runtime(Runtime.container("ruby")).addSteps(ShStep.of("ruby -v")).build(),
+        Stage.builder("Ship").addEnter(ApprovalGate.of("ok?").timeout(Duration.ofHours(1)))
+            .addSteps(ShStep.of("true")).build()).build();
+
+    assertThatThrownBy(() -> engine().build().start(Planner.plan(pipeline, RunContext.branch("main"))))
+        .isInstanceOf(OttoException.class)
+        .hasMessageContaining("stage 'Image' needs container ruby")
+        .hasMessageContaining("ContainerPolicy.LOCAL_FALLBACK")
+        .hasMessageContaining("stage 'Ship' waits (await-approval Ship#enter-1)");
+    assertThatThrownBy(() -> engine().build().start(Planner.plan(pipeline)))
+        .hasMessageContaining("without a run context");
+  }
+
+  @Test
+  void should_run_a_container_stage_locally_with_a_warning_when_the_host_allows() {
+    Pipeline pipeline = Pipeline.builder("p").addStages(
+        Stage.builder("Image").runtime(Runtime.container("ruby")).addSteps(ShStep.of("echo local")).build(),
+        Stage.builder("Same").runtime(Runtime.sameAs(StagePath.of("Image"))).addSteps(ShStep.of("echo same")).build())
+        .build();
+
+    RunResult result = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build()
+        .run(Planner.plan(pipeline, RunContext.branch("main")));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).hasSize(2);
+  }
+}
