@@ -4,18 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
-import dev.otto.core.output.OutputLines;
 import dev.otto.core.plan.Op;
 import dev.otto.core.secret.SecretMasker;
 import dev.otto.core.secret.SecretValue;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,10 +21,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,17 +54,15 @@ public final class LocalProcessExecutor implements Executor {
   private final List<String> shell;
   private final Set<String> allowed;
   private final Map<String, String> host;
-  private final Duration grace;
-  private final int maxLineBytes;
   private final boolean setsid;
+  private final ProcessRunner runner;
 
   private LocalProcessExecutor(Builder builder) {
     this.shell = List.copyOf(builder.shell);
     this.allowed = Set.copyOf(builder.allowed);
     this.host = Map.copyOf(builder.host);
-    this.grace = builder.grace;
-    this.maxLineBytes = builder.maxLineBytes;
     this.setsid = builder.setsid;
+    this.runner = new ProcessRunner(builder.grace, builder.maxLineBytes, builder.setsid);
   }
 
   public static Builder builder() {
@@ -99,13 +88,10 @@ public final class LocalProcessExecutor implements Executor {
     requireNonNull(request, "request");
     requireNonNull(lines, "lines");
     requireNonNull(cancellation, "cancellation");
-    long started = System.nanoTime();
     Op.RunProcess op = request.op();
     SecretMasker masker;
     try {
-      SecretMasker.Builder maskerBuilder = SecretMasker.builder();
-      request.secrets().forEach((name, value) -> maskerBuilder.add(name, value.reveal()));
-      masker = maskerBuilder.build();
+      masker = ProcessRunner.masker(request);
     } catch (IllegalArgumentException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
     }
@@ -114,9 +100,7 @@ public final class LocalProcessExecutor implements Executor {
           "cancelled before it started");
     }
     String cookieValue = UUID.randomUUID().toString();
-    String cookie = COOKIE_VARIABLE + "=" + cookieValue;
-    Path secretDir = null;
-    Process process = null;
+    SecretFiles files = new SecretFiles();
     try {
       Map<String, String> env = new LinkedHashMap<>();
       for (String name : allowed) {
@@ -129,18 +113,8 @@ public final class LocalProcessExecutor implements Executor {
       env.putAll(request.extraEnv());
       for (SecretBinding binding : op.secrets()) {
         SecretValue value = request.secrets().get(binding.secret());
-        if (binding.delivery() == SecretBinding.Delivery.ENV) {
-          env.put(binding.variable(), value.reveal());
-        } else {
-          if (secretDir == null) {
-            secretDir = Files.createTempDirectory("otto-secrets-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-          }
-          Path file = Files.createTempFile(secretDir, "secret-", "",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-          Files.writeString(file, value.reveal(), StandardCharsets.UTF_8);
-          env.put(binding.variable(), file.toString());
-        }
+        env.put(binding.variable(), binding.delivery() == SecretBinding.Delivery.ENV
+            ? value.reveal() : files.write(value).toString());
       }
       env.put(COOKIE_VARIABLE, cookieValue);
       List<String> command = new ArrayList<>();
@@ -149,102 +123,13 @@ public final class LocalProcessExecutor implements Executor {
       }
       command.addAll(shell);
       command.add(op.script());
-      ProcessBuilder builder = new ProcessBuilder(command).directory(request.workspace().toFile())
-          .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().putAll(env);
-      process = builder.start();
+      return runner.run(new ProcessRunner.Launch(command, env, request.workspace(), op.timeout(), () -> {}),
+          op.label(), COOKIE_VARIABLE + "=" + cookieValue, masker, lines, cancellation);
     } catch (IOException | UncheckedIOException e) {
-      deleteQuietly(secretDir);
-      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
-          masker.mask("could not start '" + op.label() + "': " + e.getMessage()));
-    }
-    Process running = process;
-    CompletableFuture<Void> output = CompletableFuture.runAsync(() -> pump(running.getInputStream(), masker, lines),
-        command -> {
-          Thread thread = new Thread(command, "otto-output-" + running.pid());
-          thread.setDaemon(true);
-          thread.start();
-        });
-    try {
-      ProcessOutcome.Status status;
-      OptionalInt exit = OptionalInt.empty();
-      String detail;
-      long timeoutMillis = op.timeout().map(Duration::toMillis).orElse(Long.MAX_VALUE);
-      try {
-        CompletableFuture.anyOf(process.onExit(), cancellation.future()).get(timeoutMillis, TimeUnit.MILLISECONDS);
-        if (process.isAlive() && cancellation.isCancelled()) {
-          ProcessTree.kill(process.toHandle(), setsid, cookie);
-          status = ProcessOutcome.Status.CANCELLED;
-          detail = "cancelled";
-        } else {
-          int code = process.waitFor();
-          exit = OptionalInt.of(code);
-          status = code == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED;
-          detail = "exited with status " + code;
-        }
-      } catch (TimeoutException e) {
-        ProcessTree.kill(process.toHandle(), setsid, cookie);
-        status = ProcessOutcome.Status.TIMED_OUT;
-        detail = "timed out after " + op.timeout().orElseThrow() + " and was stopped with every process it started";
-      }
-      try {
-        output.get(grace.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        int stopped = ProcessTree.kill(process.toHandle(), setsid, cookie);
-        LOG.debug("stopped {} processes of '{}' that kept its output open", stopped, op.label());
-        detail += "; processes it left running kept its output open and were stopped after " + grace;
-        try {
-          output.get(5, TimeUnit.SECONDS);
-        } catch (TimeoutException stillOpen) {
-          process.getInputStream().close();
-        }
-      }
-      int leftovers = ProcessTree.kill(process.toHandle(), setsid, cookie);
-      if (leftovers > 0) {
-        detail += "; " + leftovers + " processes it left running were stopped";
-      }
-      return new ProcessOutcome(status, exit, elapsed(started), masker.mask(detail));
-    } catch (InterruptedException e) {
-      ProcessTree.kill(process.toHandle(), setsid, cookie);
-      Thread.currentThread().interrupt();
-      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
-          "interrupted, and stopped with every process it started");
-    } catch (ExecutionException | IOException e) {
-      ProcessTree.kill(process.toHandle(), setsid, cookie);
-      return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
-          masker.mask("its output could not be read: " + e.getMessage()));
+      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
+          masker.mask("could not prepare '" + op.label() + "': " + e.getMessage()));
     } finally {
-      deleteQuietly(secretDir);
-    }
-  }
-
-  private void pump(InputStream in, SecretMasker masker, Consumer<String> lines) {
-    try (InputStream input = in; OutputStream out = masker.wrap(new OutputLines(maxLineBytes, lines))) {
-      byte[] buffer = new byte[8192];
-      for (int n; (n = input.read(buffer)) > 0; ) {
-        out.write(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Duration elapsed(long started) {
-    return Duration.ofNanos(System.nanoTime() - started);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      LOG.warn("could not remove the secret files in {}: {}", dir, e.getMessage());
+      files.delete();
     }
   }
 

@@ -1,0 +1,47 @@
+package dev.otto.core.executor;
+
+import dev.otto.core.secret.SecretValue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Secret values delivered as files: one private directory (0700) of private files (0600), removed after. */
+final class SecretFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(SecretFiles.class);
+  private Path directory;
+
+  /** Writes {@code value} to a new private file and returns its path. */
+  Path write(SecretValue value) throws IOException {
+    if (directory == null) {
+      directory = Files.createTempDirectory("otto-secrets-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Path file = Files.createTempFile(directory, "secret-", "",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, value.reveal(), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** The directory holding the files, or null when none was written. */
+  Path directory() {
+    return directory;
+  }
+
+  void delete() {
+    if (directory == null) {
+      return;
+    }
+    try (var files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      LOG.warn("could not remove the secret files in {}: {}", directory, e.getMessage());
+    }
+  }
+}
