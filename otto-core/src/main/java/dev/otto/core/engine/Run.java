@@ -313,7 +313,7 @@ final class Run implements RunHandle {
         values.putIfAbsent(binding.secret(), engine.secrets.resolve(binding.secret()));
       }
       Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", stage.id(), "OTTO_STEP", String.valueOf(step));
-      outcome = executors.get(stage.id()).run(new ProcessRequest(process, workspace, values, extra),
+      outcome = executors.get(stage.id()).run(new ProcessRequest(process, stage.runtime(), workspace, values, extra),
           line -> emit(new RunEvent.OutputLine(id, now(), stage.id(), step, line)), cancellation);
     } catch (SecretResolutionException e) {
       outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,

@@ -2,6 +2,7 @@ package dev.otto.core.executor;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.model.Runtime;
 import dev.otto.core.plan.Op;
 import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
@@ -13,14 +14,16 @@ import java.util.Map;
  * the secrets it binds, and variables the engine adds (run and step ids, an idempotency key).
  *
  * @param op the planned process
+ * @param runtime where the process runs: the runtime of its stage
  * @param workspace the directory the process starts in
  * @param secrets the values of the secrets {@code op} binds, by secret name
  * @param extraEnv variables the engine adds, after the op's own
  */
-public record ProcessRequest(Op.RunProcess op, Path workspace, Map<String, SecretValue> secrets,
+public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, Map<String, SecretValue> secrets,
     Map<String, String> extraEnv) {
   public ProcessRequest {
     requireNonNull(op, "op");
+    requireNonNull(runtime, "runtime");
     requireNonNull(workspace, "workspace");
     secrets = Map.copyOf(secrets);
     extraEnv = Map.copyOf(extraEnv);
@@ -32,11 +35,17 @@ public record ProcessRequest(Op.RunProcess op, Path workspace, Map<String, Secre
     }
   }
 
+  /** A request to run {@code op} as a local process in {@code workspace}. */
   public static ProcessRequest of(Op.RunProcess op, Path workspace, List<SecretValue> secrets) {
+    return of(op, Runtime.local(), workspace, secrets);
+  }
+
+  /** A request to run {@code op} in {@code runtime}, with {@code workspace} as its working directory. */
+  public static ProcessRequest of(Op.RunProcess op, Runtime runtime, Path workspace, List<SecretValue> secrets) {
     Map<String, SecretValue> byName = new java.util.LinkedHashMap<>();
     for (SecretValue secret : secrets) {
       byName.put(secret.name(), secret);
     }
-    return new ProcessRequest(op, workspace, byName, Map.of());
+    return new ProcessRequest(op, runtime, workspace, byName, Map.of());
   }
 }
