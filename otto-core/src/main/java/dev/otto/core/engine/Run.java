@@ -269,6 +269,13 @@ final class Run implements RunHandle {
       failed = true;
       reason = "the engine failed: " + e.getClass().getSimpleName();
     }
+    Executor executor = executors.get(stage.id());
+    if (executor != null) {
+      int stopped = executor.endSession(session(stage));
+      if (stopped > 0) {
+        emit(new RunEvent.Warning(id, now(), stage.id(), stopped + " processes the stage left running were stopped"));
+      }
+    }
     // A stage that fails while the run is being stopped was stopped, not failing on its own.
     boolean stopped = cancellation.future().isDone();
     RunResult.Status status = !failed ? RunResult.Status.SUCCEEDED
@@ -284,6 +291,11 @@ final class Run implements RunHandle {
       settleLocked(stage.id(), new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason), duration,
           steps.get(stage.id())), false);
     }
+  }
+
+  /** The session of a stage's processes: background processes live until the stage ends. */
+  private String session(PlannedStage stage) {
+    return id + ":" + stage.id();
   }
 
   private void openChildren(PlannedStage group, Op.AwaitChildren children) {
@@ -313,7 +325,8 @@ final class Run implements RunHandle {
         values.putIfAbsent(binding.secret(), engine.secrets.resolve(binding.secret()));
       }
       Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", stage.id(), "OTTO_STEP", String.valueOf(step));
-      outcome = executors.get(stage.id()).run(new ProcessRequest(process, stage.runtime(), workspace, values, extra),
+      outcome = executors.get(stage.id()).run(new ProcessRequest(process, stage.runtime(), workspace, values, extra,
+          Optional.of(session(stage))),
           line -> emit(new RunEvent.OutputLine(id, now(), stage.id(), step, line)), cancellation);
     } catch (SecretResolutionException e) {
       outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,

@@ -148,7 +148,7 @@ public final class ContainerExecutor implements Executor {
     } catch (IllegalArgumentException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
     }
-    String cookieValue = UUID.randomUUID().toString();
+    String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
     String container = "otto-" + cookieValue;
     SecretFiles files = new SecretFiles();
     try {
@@ -171,13 +171,19 @@ public final class ContainerExecutor implements Executor {
       List<String> command = command(request, container, new LinkedHashSet<>(inside.keySet()), files.directory());
       Runnable kill = () -> killContainer(container);
       return runner.run(new ProcessRunner.Launch(command, client, request.workspace(), op.timeout(), kill),
-          op.label(), LocalProcessExecutor.COOKIE_VARIABLE + "=" + cookieValue, masker, lines, cancellation);
+          op.label(), LocalProcessExecutor.COOKIE_VARIABLE + "=" + cookieValue, request.session().isEmpty(), masker,
+          lines, cancellation);
     } catch (IOException | UncheckedIOException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           masker.mask("could not prepare '" + op.label() + "': " + e.getMessage()));
     } finally {
       files.delete();
     }
+  }
+
+  @Override
+  public int endSession(String session) {
+    return ProcessTree.killCarrying(LocalProcessExecutor.COOKIE_VARIABLE + "=" + requireNonNull(session, "session"));
   }
 
   private void killContainer(String container) {

@@ -22,4 +22,9 @@ public interface Executor {
    * already masked, from a thread of the executor's.
    */
   ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation);
+
+  /** Stops every process still running from requests of {@code session}; returns how many. */
+  default int endSession(String session) {
+    return 0;
+  }
 }

@@ -99,7 +99,7 @@ public final class LocalProcessExecutor implements Executor {
       return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), Duration.ZERO,
           "cancelled before it started");
     }
-    String cookieValue = UUID.randomUUID().toString();
+    String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
     SecretFiles files = new SecretFiles();
     try {
       Map<String, String> env = new LinkedHashMap<>();
@@ -124,13 +124,18 @@ public final class LocalProcessExecutor implements Executor {
       command.addAll(shell);
       command.add(op.script());
       return runner.run(new ProcessRunner.Launch(command, env, request.workspace(), op.timeout(), () -> {}),
-          op.label(), COOKIE_VARIABLE + "=" + cookieValue, masker, lines, cancellation);
+          op.label(), COOKIE_VARIABLE + "=" + cookieValue, request.session().isEmpty(), masker, lines, cancellation);
     } catch (IOException | UncheckedIOException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           masker.mask("could not prepare '" + op.label() + "': " + e.getMessage()));
     } finally {
       files.delete();
     }
+  }
+
+  @Override
+  public int endSession(String session) {
+    return ProcessTree.killCarrying(COOKIE_VARIABLE + "=" + requireNonNull(session, "session"));
   }
 
   /** Configures a {@link LocalProcessExecutor}. */

@@ -8,6 +8,7 @@ import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One process to run: a planned {@link Op.RunProcess}, the workspace it runs in, the values of
@@ -18,15 +19,19 @@ import java.util.Map;
  * @param workspace the directory the process starts in
  * @param secrets the values of the secrets {@code op} binds, by secret name
  * @param extraEnv variables the engine adds, after the op's own
+ * @param session when present, processes of requests with the same session may leave background
+ *     processes running (a database a later step uses, say) until {@link Executor#endSession} is
+ *     called; when absent, whatever the process leaves running is stopped when it ends
  */
 public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, Map<String, SecretValue> secrets,
-    Map<String, String> extraEnv) {
+    Map<String, String> extraEnv, Optional<String> session) {
   public ProcessRequest {
     requireNonNull(op, "op");
     requireNonNull(runtime, "runtime");
     requireNonNull(workspace, "workspace");
     secrets = Map.copyOf(secrets);
     extraEnv = Map.copyOf(extraEnv);
+    requireNonNull(session, "session");
     for (var binding : op.secrets()) {
       if (!secrets.containsKey(binding.secret())) {
         throw new IllegalArgumentException("the process '" + op.label() + "' binds the secret '" + binding.secret()
@@ -46,6 +51,6 @@ public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, 
     for (SecretValue secret : secrets) {
       byName.put(secret.name(), secret);
     }
-    return new ProcessRequest(op, runtime, workspace, byName, Map.of());
+    return new ProcessRequest(op, runtime, workspace, byName, Map.of(), Optional.empty());
   }
 }

@@ -53,8 +53,12 @@ final class ProcessRunner {
     return builder.build();
   }
 
-  ProcessOutcome run(Launch launch, String label, String cookie, SecretMasker masker, Consumer<String> lines,
-      Cancellation cancellation) {
+  /**
+   * Runs the launch. With {@code sweep}, processes it leaves running are stopped when it ends;
+   * without, they may live on until their session ends.
+   */
+  ProcessOutcome run(Launch launch, String label, String cookie, boolean sweep, SecretMasker masker,
+      Consumer<String> lines, Cancellation cancellation) {
     long started = System.nanoTime();
     Process process;
     try {
@@ -108,7 +112,7 @@ final class ProcessRunner {
           process.getInputStream().close();
         }
       }
-      int leftovers = ProcessTree.kill(process.toHandle(), ownGroup, cookie);
+      int leftovers = sweep ? ProcessTree.kill(process.toHandle(), ownGroup, cookie) : 0;
       if (leftovers > 0) {
         detail += "; " + leftovers + " processes it left running were stopped";
       }

@@ -61,6 +61,30 @@ final class ProcessTree {
     return killed;
   }
 
+  /** Stops every process whose environment holds {@code cookie} ({@code NAME=value}); returns how many. */
+  static int killCarrying(String cookie) {
+    int killed = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      Set<ProcessHandle> victims = carrying(cookie);
+      if (victims.isEmpty()) {
+        break;
+      }
+      for (ProcessHandle victim : victims) {
+        if (victim.destroyForcibly()) {
+          killed++;
+        }
+      }
+      for (ProcessHandle victim : victims) {
+        try {
+          victim.onExit().get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.debug("process {} did not end within a second of being killed", victim.pid());
+        }
+      }
+    }
+    return killed;
+  }
+
   /** The processes whose environment holds the entry {@code cookie} ({@code NAME=value}); empty without /proc. */
   static Set<ProcessHandle> carrying(String cookie) {
     return scan((cookie + "\0").getBytes(StandardCharsets.UTF_8));

@@ -233,4 +233,19 @@ class EngineTest {
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).hasSize(2);
   }
+
+  @Test
+  void should_keep_a_background_service_for_the_later_steps_of_its_stage_and_stop_it_with_the_stage() {
+    Stage stage = Stage.builder("Test")
+        .addSteps(ShStep.of("nohup sleep 300 > /dev/null 2>&1 & echo $! > service.pid"),
+            ShStep.of("kill -0 $(cat service.pid) && echo service up"))
+        .build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage, sh("Next", "true"))));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Test: service up");
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(((RunEvent.Warning) e).message()).isEqualTo("1 processes the stage left running were stopped"));
+  }
 }
