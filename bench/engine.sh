@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Measures the engine's overhead: 2,000 trivial steps (200 chains of 10, two at a time) run by
+# Otto's engine in-process, by ninja -j2 and by make -j2, side by side; prints the ratios
+# (target: Otto at most 1.5 times ninja's time). Installs ninja and make with apt when missing.
+#
+#   bench/engine.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v ninja >/dev/null || ! command -v make >/dev/null; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq ninja-build make >/dev/null
+fi
+mvn -q -B -Pbench -pl bench -am -DskipTests package
+java -cp bench/target/otto-bench.jar dev.otto.bench.EngineOverhead "$@"

@@ -1,0 +1,125 @@
+package dev.otto.bench;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The engine's overhead against tools built for cheap command scheduling: 2,000 trivial
+ * {@code true} steps, as 200 chains of 10 dependent steps, two at a time, run by Otto's engine
+ * in this JVM, by {@code ninja -j2} and by {@code make -j2} on the equivalent build files, side by
+ * side in one run. Prints the median of each and the ratios (the target: Otto at most 1.5 times
+ * ninja's time).
+ *
+ * <p>Usage: {@code java -cp bench/target/otto-bench.jar dev.otto.bench.EngineOverhead [runs]}.
+ */
+public final class EngineOverhead {
+  private static final int CHAINS = 200;
+  private static final int LENGTH = 10;
+
+  private EngineOverhead() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    Path dir = Files.createTempDirectory("otto-engine-bench");
+    writeBuildFiles(dir);
+    Plan plan = plan();
+    Engine engine = Engine.builder(dir.resolve("runs")).parallelism(2).build();
+    RunResult warm = engine.run(plan);
+    if (warm.status() != RunResult.Status.SUCCEEDED) {
+      throw new IllegalStateException("the benchmark's run failed: " + warm.status());
+    }
+    double otto = median(runs, () -> {
+      RunResult result = engine.run(plan);
+      if (result.status() != RunResult.Status.SUCCEEDED) {
+        throw new IllegalStateException("a run failed");
+      }
+    });
+    double ninja = median(runs, () -> command(dir, "ninja", "-j2", "-f", "build.ninja", "-C", dir.toString()));
+    double make = median(runs, () -> command(dir, "make", "-j2", "-s", "-B", "-f", "Makefile", "all"));
+    System.out.printf("2,000 trivial steps, 200 chains of 10, two at a time (median of %d runs)%n", runs);
+    System.out.printf("  otto engine (in-process): %7.0f ms%n", otto);
+    System.out.printf("  ninja -j2:                %7.0f ms%n", ninja);
+    System.out.printf("  make -j2:                 %7.0f ms%n", make);
+    System.out.printf("otto / ninja = %.2f (target <= 1.50); otto / make = %.2f%n", otto / ninja, otto / make);
+  }
+
+  static Plan plan() {
+    Stage.Builder chains = Stage.builder("Chains").parallel(true);
+    for (int c = 0; c < CHAINS; c++) {
+      Stage.Builder chain = Stage.builder("Chain " + c);
+      for (int s = 0; s < LENGTH; s++) {
+        chain.addSteps(ShStep.of("true"));
+      }
+      chains.addStages(chain.build());
+    }
+    return Planner.plan(Pipeline.builder("overhead").addStages(chains.build()).build(), RunContext.branch("main"));
+  }
+
+  private static void writeBuildFiles(Path dir) throws IOException {
+    // The same command as Otto's steps, with nothing written: each tool runs each command once.
+    StringBuilder ninja = new StringBuilder("rule run\n  command = true\n\n");
+    StringBuilder make = new StringBuilder(".PHONY: all\n");
+    List<String> ends = new ArrayList<>();
+    for (int c = 0; c < CHAINS; c++) {
+      for (int s = 0; s < LENGTH; s++) {
+        String target = "out/c" + c + "s" + s;
+        String previous = s == 0 ? "" : "out/c" + c + "s" + (s - 1);
+        ninja.append("build ").append(target).append(": run").append(previous.isEmpty() ? "" : " " + previous)
+            .append('\n');
+        make.append(target).append(":").append(previous.isEmpty() ? "" : " " + previous)
+            .append("\n\t@true\n");
+      }
+      ends.add("out/c" + c + "s" + (LENGTH - 1));
+    }
+    make.insert(0, "all: " + String.join(" ", ends) + "\n");
+    Files.createDirectories(dir.resolve("out"));
+    Files.writeString(dir.resolve("build.ninja"), ninja);
+    Files.writeString(dir.resolve("Makefile"), make);
+  }
+
+  private static void command(Path dir, String... command) {
+    try {
+      // Start from nothing built, as Otto's runs do.
+      try (var files = Files.list(dir.resolve("out"))) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.delete(file);
+        }
+      }
+      Files.deleteIfExists(dir.resolve(".ninja_log"));
+      Files.deleteIfExists(dir.resolve(".ninja_deps"));
+      Process process = new ProcessBuilder(command).directory(dir.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not run " + command[0] + "; is it installed?", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double median(int runs, Runnable task) {
+    double[] times = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      task.run();
+      times[i] = (System.nanoTime() - start) / 1e6;
+    }
+    Arrays.sort(times);
+    return times[runs / 2];
+  }
+}
