@@ -98,6 +98,45 @@ public final class Engine {
     return run;
   }
 
+  /**
+   * Which executor would run each stage of {@code plan} that runs processes, or why none can:
+   * what explain shows with {@link dev.otto.core.explain.Explain#text(Plan, Map)} before a run.
+   */
+  public Map<String, String> executorsFor(Plan plan) {
+    requireNonNull(plan, "plan");
+    Map<String, String> notes = new LinkedHashMap<>();
+    for (PlannedStage stage : plan.stages()) {
+      if (stage.status() != StageStatus.SKIP && stage.ops().stream().anyMatch(Op.RunProcess.class::isInstance)) {
+        Match match = match(stage);
+        notes.put(stage.id(), match.executor() != null
+            ? "runs on the " + match.executor().name() + " executor"
+                + (match.warning() != null ? ", as no executor runs containers here" : "")
+            : "cannot run here: " + match.problem());
+      }
+    }
+    return notes;
+  }
+
+  /** Where a stage runs: an executor (perhaps with a warning), or the problem. */
+  private record Match(Executor executor, String warning, String problem) {}
+
+  private Match match(PlannedStage stage) {
+    Optional<Executor> direct = executors.stream().filter(e -> e.whyNot(stage.runtime()).isEmpty()).findFirst();
+    if (direct.isPresent()) {
+      return new Match(direct.get(), null, null);
+    }
+    Optional<Executor> local = executors.stream().filter(e -> e.whyNot(Runtime.local()).isEmpty()).findFirst();
+    if (stage.runtime() instanceof Runtime.Container && containerPolicy == ContainerPolicy.LOCAL_FALLBACK
+        && local.isPresent()) {
+      return new Match(local.get(), "no executor runs containers here, so stage '" + stage.id() + "' ("
+          + stage.runtime().describe() + ") runs as local processes", null);
+    }
+    List<String> reasons = executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).toList();
+    return new Match(null, null, "stage '" + stage.id() + "' needs " + stage.runtime().describe()
+        + ", which no executor runs (" + String.join("; ", reasons) + ")"
+        + (stage.runtime() instanceof Runtime.Container ? "; or allow ContainerPolicy.LOCAL_FALLBACK" : ""));
+  }
+
   /** Runs {@code plan} to its end. */
   public RunResult run(Plan plan) {
     return start(plan).result().join();
@@ -117,27 +156,18 @@ public final class Engine {
         problems.add("stage '" + stage.id() + "' waits (" + String.join(", ", waits) + "); this engine does not run "
             + "approvals, webhooks or polls yet: plan for a context that skips the stage, or run it elsewhere");
       }
-      boolean runsProcesses = stage.ops().stream().anyMatch(Op.RunProcess.class::isInstance);
-      if (!runsProcesses) {
+      if (stage.ops().stream().noneMatch(Op.RunProcess.class::isInstance)) {
         continue;
       }
-      Optional<Executor> match = executors.stream().filter(e -> e.whyNot(stage.runtime()).isEmpty()).findFirst();
-      if (match.isPresent()) {
-        assigned.put(stage.id(), match.get());
+      Match match = match(stage);
+      if (match.executor() == null) {
+        problems.add(match.problem());
         continue;
       }
-      Optional<Executor> local = executors.stream().filter(e -> e.whyNot(Runtime.local()).isEmpty()).findFirst();
-      if (stage.runtime() instanceof Runtime.Container && containerPolicy == ContainerPolicy.LOCAL_FALLBACK
-          && local.isPresent()) {
-        assigned.put(stage.id(), local.get());
-        warnings.add(new StageWarning(stage.id(), "no executor runs containers here, so stage '" + stage.id() + "' ("
-            + stage.runtime().describe() + ") runs as local processes"));
-        continue;
+      assigned.put(stage.id(), match.executor());
+      if (match.warning() != null) {
+        warnings.add(new StageWarning(stage.id(), match.warning()));
       }
-      List<String> reasons = executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).toList();
-      problems.add("stage '" + stage.id() + "' needs " + stage.runtime().describe() + ", which no executor runs ("
-          + String.join("; ", reasons) + ")"
-          + (stage.runtime() instanceof Runtime.Container ? "; or allow ContainerPolicy.LOCAL_FALLBACK" : ""));
     }
     if (!problems.isEmpty()) {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "

@@ -55,6 +55,14 @@ public final class Explain {
     return new TextRenderer(requireNonNull(plan, "plan")).render();
   }
 
+  /**
+   * The text tree with a note under each stage named in {@code notes}, such as where a host's
+   * engine would run it ({@code Engine.executorsFor(plan)}).
+   */
+  public static String text(Plan plan, java.util.Map<String, String> notes) {
+    return new TextRenderer(requireNonNull(plan, "plan"), requireNonNull(notes, "notes")).render();
+  }
+
   /** The plan's JSON form, schema {@value Plan#SCHEMA}, indented, with its fingerprint. */
   public static String json(Plan plan) {
     return PlanJsonWriter.pretty(requireNonNull(plan, "plan"));

@@ -37,8 +37,15 @@ final class TextRenderer {
 
   private final Map<String, String> previousSibling = new java.util.HashMap<>();
 
+  private final Map<String, String> notes;
+
   TextRenderer(Plan plan) {
+    this(plan, Map.of());
+  }
+
+  TextRenderer(Plan plan, Map<String, String> notes) {
     this.plan = plan;
+    this.notes = notes;
     chain(plan.stages().stream().filter(s -> s.parent().isEmpty()).map(PlannedStage::id).toList());
     for (PlannedStage stage : plan.stages()) {
       if (stage.isGroup() && !stage.parallel()) {
@@ -176,6 +183,10 @@ final class TextRenderer {
     }
     stage.origin().ifPresent(o -> facts.add("from " + o));
     out.append("  ").append(String.join("; ", facts)).append('\n');
+    String note = notes.get(stage.id());
+    if (note != null) {
+      out.append(indent).append("  ").append(note).append('\n');
+    }
     stage.reason().ifPresent(r -> out.append(indent).append("  ").append(
         stage.status() == StageStatus.SKIP ? "skipped because " : "").append(r).append('\n'));
     for (Op op : stage.ops()) {

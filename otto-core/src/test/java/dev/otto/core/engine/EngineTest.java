@@ -248,4 +248,22 @@ class EngineTest {
     assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).singleElement()
         .satisfies(e -> assertThat(((RunEvent.Warning) e).message()).isEqualTo("1 processes the stage left running were stopped"));
   }
+
+  @Test
+  void should_say_before_a_run_which_executor_runs_each_stage_or_why_none_can() {
+    Plan plan = Planner.plan(Pipeline.builder("p").addStages(
+        sh("Build", "make"),
+        Stage.builder("Image").runtime(Runtime.container("ruby")).addSteps(ShStep.of("ruby -v")).build(),
+        Stage.builder("Mac").runtime(Runtime.agent("macos")).addSteps(ShStep.of("xcodebuild")).build()).build(),
+        RunContext.branch("main"));
+    Engine engine = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build();
+
+    Map<String, String> notes = engine.executorsFor(plan);
+
+    assertThat(notes).containsEntry("Build", "runs on the local executor")
+        .containsEntry("Image", "runs on the local executor, as no executor runs containers here");
+    assertThat(notes.get("Mac")).startsWith("cannot run here: stage 'Mac' needs agent macos");
+    assertThat(dev.otto.core.explain.Explain.text(plan, notes))
+        .contains("  Build  [runs]  local\n    runs on the local executor\n");
+  }
 }
