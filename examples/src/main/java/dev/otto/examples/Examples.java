@@ -13,6 +13,7 @@ public final class Examples {
     ALL.put("webapp", WebApp::pipeline);
     ALL.put("matrix", Matrix::pipeline);
     ALL.put("my-gem", MyGem::pipeline);
+    ALL.put("failing", Failing::pipeline);
   }
 
   private Examples() {}

@@ -123,6 +123,32 @@ class ExamplesTest {
   }
 
   @Nested
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  class FailingExample {
+    @org.junit.jupiter.api.io.TempDir
+    Path runs;
+
+    @Test
+    void runs_to_the_failure_notifies_and_skips_the_stages_after_it() {
+      java.util.List<dev.otto.core.engine.RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      dev.otto.core.engine.RunResult result = dev.otto.core.engine.Engine.builder(runs).listener(events::add).build()
+          .run(Planner.plan(Failing.pipeline(), context("master")));
+
+      assertThat(result.status()).isEqualTo(dev.otto.core.engine.RunResult.Status.FAILED);
+      assertThat(result.stages()).extracting(s -> s.id() + " " + s.status()).containsExactly(
+          "Build SUCCEEDED", "Test FAILED", "Test > Unit SUCCEEDED", "Test > Integration FAILED",
+          "Package SKIPPED", "Publish SKIPPED");
+      assertThat(result.stage("Test > Integration").orElseThrow().reason()).hasValueSatisfying(r ->
+          assertThat(r).endsWith("exited with status 3"));
+      assertThat(result.stage("Package").orElseThrow().reason()).hasValue("its dependency 'Test' failed");
+      assertThat(events).filteredOn(dev.otto.core.engine.RunEvent.Emitted.class::isInstance)
+          .extracting(e -> ((dev.otto.core.engine.RunEvent.Emitted) e).message())
+          .containsExactly("stored app: 1 files", "Integration tests failed");
+      assertThat(runs.resolve(result.run()).resolve("artifacts/app/dist/app.txt")).hasContent("compiled");
+    }
+  }
+
+  @Nested
   class MatrixExample {
     @Test
     void expands_into_one_parallel_stage_per_platform_with_its_agent() {

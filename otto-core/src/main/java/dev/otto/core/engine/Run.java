@@ -68,6 +68,7 @@ final class Run implements RunHandle {
   private boolean stopping;
   private String stopReason;
   private boolean cancelled;
+  private boolean finished;
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors) {
     this.engine = engine;
@@ -211,7 +212,7 @@ final class Run implements RunHandle {
         pool.execute(() -> execute(group, resume, groupFailed));
       }
     });
-    if (results.size() == stages.size()) {
+    if (results.size() == stages.size() && !finished) {
       finish();
     }
   }
@@ -226,9 +227,10 @@ final class Run implements RunHandle {
   }
 
   /** Runs a stage's ops from {@code from}; returns early at a group's children. */
-  private void execute(PlannedStage stage, int from, boolean failedSoFar) {
-    boolean failed = failedSoFar;
-    String reason = failedSoFar ? "a child stage failed" : null;
+  private void execute(PlannedStage stage, int from, boolean childFailed) {
+    boolean failed = childFailed;
+    boolean interrupted = false;
+    String reason = childFailed ? "a child stage failed" : null;
     int step = (int) stage.ops().subList(0, from).stream().filter(Op.RunProcess.class::isInstance).count();
     try {
       for (int i = from; i < stage.ops().size(); i++) {
@@ -243,6 +245,9 @@ final class Run implements RunHandle {
           case ON_FAILURE -> failed || stop;
           case ALWAYS -> true;
         };
+        if (!runs && stop && !failed && op.guard() == Op.Guard.NORMAL) {
+          interrupted = true;
+        }
         if (op instanceof Op.RunProcess process) {
           step++;
           if (!runs) {
@@ -252,7 +257,12 @@ final class Run implements RunHandle {
           synchronized (lock) {
             steps.get(stage.id()).add(stepResult);
           }
-          if (stepResult.status() != RunResult.Status.SUCCEEDED && op.guard() == Op.Guard.NORMAL) {
+          if (op.guard() != Op.Guard.NORMAL) {
+            continue;
+          }
+          if (stepResult.status() == RunResult.Status.CANCELLED) {
+            interrupted = true;
+          } else if (stepResult.status() != RunResult.Status.SUCCEEDED && !failed) {
             failed = true;
             reason = "step " + step + " '" + process.label() + "' " + stepResult.detail();
           }
@@ -276,16 +286,12 @@ final class Run implements RunHandle {
         emit(new RunEvent.Warning(id, now(), stage.id(), stopped + " processes the stage left running were stopped"));
       }
     }
-    // A stage that fails while the run is being stopped was stopped, not failing on its own.
-    boolean stopped = cancellation.future().isDone();
-    RunResult.Status status = !failed ? RunResult.Status.SUCCEEDED
-        : stopped ? RunResult.Status.CANCELLED : RunResult.Status.FAILED;
-    if (status == RunResult.Status.CANCELLED) {
-      synchronized (lock) {
+    RunResult.Status status = failed ? RunResult.Status.FAILED
+        : interrupted ? RunResult.Status.CANCELLED : RunResult.Status.SUCCEEDED;
+    synchronized (lock) {
+      if (status == RunResult.Status.CANCELLED) {
         reason = cancelled ? "cancelled" : "stopped: " + stopReason;
       }
-    }
-    synchronized (lock) {
       Duration duration = Duration.between(stageStarts.get(stage.id()), now());
       emit(new RunEvent.StageFinished(id, now(), stage.id(), status, duration));
       settleLocked(stage.id(), new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason), duration,
@@ -412,6 +418,7 @@ final class Run implements RunHandle {
 
   /** Caller holds the lock. */
   private void finish() {
+    finished = true;
     RunResult.Status status = cancelled ? RunResult.Status.CANCELLED
         : results.values().stream().anyMatch(r -> r.status() == RunResult.Status.FAILED
             || r.status() == RunResult.Status.CANCELLED) ? RunResult.Status.FAILED : RunResult.Status.SUCCEEDED;
