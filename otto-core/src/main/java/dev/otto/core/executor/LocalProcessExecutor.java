@@ -22,6 +22,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,10 @@ public final class LocalProcessExecutor implements Executor {
   private final Map<String, String> host;
   private final boolean setsid;
   private final ProcessRunner runner;
+  private final boolean persistentShell;
+  private final int maxLineBytes;
+  private final java.util.concurrent.ConcurrentMap<String, Session> sessions =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private LocalProcessExecutor(Builder builder) {
     this.shell = List.copyOf(builder.shell);
@@ -63,6 +71,8 @@ public final class LocalProcessExecutor implements Executor {
     this.host = Map.copyOf(builder.host);
     this.setsid = builder.setsid;
     this.runner = new ProcessRunner(builder.grace, builder.maxLineBytes, builder.setsid);
+    this.persistentShell = builder.persistentShell;
+    this.maxLineBytes = builder.maxLineBytes;
   }
 
   public static Builder builder() {
@@ -99,7 +109,10 @@ public final class LocalProcessExecutor implements Executor {
       return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), Duration.ZERO,
           "cancelled before it started");
     }
-    String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
+    if (request.session().isPresent() && persistentShell) {
+      return runInSession(request, request.session().get(), masker, lines, cancellation);
+    }
+    String cookieValue = UUID.randomUUID().toString();
     SecretFiles files = new SecretFiles();
     try {
       Map<String, String> env = new LinkedHashMap<>();
@@ -124,7 +137,7 @@ public final class LocalProcessExecutor implements Executor {
       command.addAll(shell);
       command.add(op.script());
       return runner.run(new ProcessRunner.Launch(command, env, request.workspace(), op.timeout(), () -> {}),
-          op.label(), COOKIE_VARIABLE + "=" + cookieValue, request.session().isEmpty(), masker, lines, cancellation);
+          op.label(), COOKIE_VARIABLE + "=" + cookieValue, true, masker, lines, cancellation);
     } catch (IOException | UncheckedIOException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           masker.mask("could not prepare '" + op.label() + "': " + e.getMessage()));
@@ -133,9 +146,132 @@ public final class LocalProcessExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs a step of a stage in the stage's shell, started on the stage's first step: a subshell
+   * instead of a process spawned from the JVM.
+   */
+  private ProcessOutcome runInSession(ProcessRequest request, String name, SecretMasker stepMasker,
+      Consumer<String> lines, Cancellation cancellation) {
+    long started = System.nanoTime();
+    Op.RunProcess op = request.op();
+    String cookie = COOKIE_VARIABLE + "=" + name;
+    SecretFiles files = new SecretFiles();
+    Session session;
+    try {
+      session = sessions.computeIfAbsent(name, key -> openSession(key, request.workspace()));
+    } catch (UncheckedIOException e) {
+      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
+          "could not start the stage's shell: " + e.getCause().getMessage());
+    }
+    try {
+      Map<String, String> env = new LinkedHashMap<>(op.env());
+      env.putAll(request.extraEnv());
+      for (SecretBinding binding : op.secrets()) {
+        SecretValue value = request.secrets().get(binding.secret());
+        env.put(binding.variable(), binding.delivery() == SecretBinding.Delivery.ENV
+            ? value.reveal() : files.write(value).toString());
+      }
+      // Output of background processes may surface in a later step: mask every secret seen so far.
+      SecretMasker masker = session.masker(request);
+      String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
+      ShellSession.Step step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
+      long timeoutMillis = op.timeout().map(Duration::toMillis).orElse(Long.MAX_VALUE);
+      try {
+        CompletableFuture.anyOf(step.exit, cancellation.future()).get(timeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        kill(name, session, cookie);
+        return new ProcessOutcome(ProcessOutcome.Status.TIMED_OUT, OptionalInt.empty(), elapsed(started),
+            "timed out after " + op.timeout().orElseThrow() + " and was stopped with every process its stage started");
+      } catch (ExecutionException e) {
+        kill(name, session, cookie);
+        return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
+            masker.mask("the stage's shell ended while the step ran: " + e.getCause().getMessage()));
+      }
+      if (!step.exit.isDone()) {
+        kill(name, session, cookie);
+        return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started), "cancelled");
+      }
+      int code = step.exit.join();
+      return new ProcessOutcome(code == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED,
+          OptionalInt.of(code), elapsed(started), "exited with status " + code);
+    } catch (IOException | UncheckedIOException | java.util.concurrent.CompletionException e) {
+      kill(name, session, cookie);
+      return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
+          stepMasker.mask("the step could not run in the stage's shell: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      kill(name, session, cookie);
+      Thread.currentThread().interrupt();
+      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
+          "interrupted, and stopped with every process its stage started");
+    } finally {
+      files.delete();
+    }
+  }
+
+  private Session openSession(String name, java.nio.file.Path workspace) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String variable : allowed) {
+      String value = host.get(variable);
+      if (value != null) {
+        env.put(variable, value);
+      }
+    }
+    env.put(COOKIE_VARIABLE, name);
+    List<String> command = new ArrayList<>();
+    if (setsid) {
+      command.add("setsid");
+    }
+    command.add(shell.get(0));
+    command.add("-s");
+    try {
+      return new Session(new ShellSession(command, env, workspace, maxLineBytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void kill(String name, Session session, String cookie) {
+    sessions.remove(name, session);
+    session.shell.close();
+    ProcessTree.kill(session.shell.process().toHandle(), setsid, cookie);
+    session.shell.awaitReader(1000);
+  }
+
+  /** A stage's shell and the secrets its steps have seen. */
+  private static final class Session {
+    final ShellSession shell;
+    private final Map<String, String> secrets = new LinkedHashMap<>();
+
+    Session(ShellSession shell) {
+      this.shell = shell;
+    }
+
+    synchronized SecretMasker masker(ProcessRequest request) {
+      request.secrets().forEach((secret, value) -> secrets.put(secret, value.reveal()));
+      SecretMasker.Builder builder = SecretMasker.builder();
+      secrets.forEach(builder::add);
+      return builder.build();
+    }
+  }
+
+  private static Duration elapsed(long started) {
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
   @Override
   public int endSession(String session) {
-    return ProcessTree.killCarrying(COOKIE_VARIABLE + "=" + requireNonNull(session, "session"));
+    requireNonNull(session, "session");
+    Session open = sessions.remove(session);
+    if (open != null) {
+      open.shell.close();
+      try {
+        open.shell.process().waitFor(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      open.shell.awaitReader(1000);
+    }
+    return ProcessTree.killCarrying(COOKIE_VARIABLE + "=" + session);
   }
 
   /** Configures a {@link LocalProcessExecutor}. */
@@ -145,6 +281,7 @@ public final class LocalProcessExecutor implements Executor {
     private Map<String, String> host = System.getenv();
     private Duration grace = Duration.ofSeconds(2);
     private int maxLineBytes = 64 * 1024;
+    private boolean persistentShell = true;
     private boolean setsid = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
     private Builder() {}
@@ -183,6 +320,15 @@ public final class LocalProcessExecutor implements Executor {
     /** The longest output line, in bytes, kept whole; longer lines are cut with a marker. */
     public Builder maxLineBytes(int bytes) {
       this.maxLineBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether the steps of a stage (requests sharing a session) run in one shell, each in a
+     * subshell; true by default. Off, every step is a process of its own.
+     */
+    public Builder persistentShell(boolean enabled) {
+      this.persistentShell = enabled;
       return this;
     }
 

@@ -266,4 +266,47 @@ class EngineTest {
     assertThat(dev.otto.core.explain.Explain.text(plan, notes))
         .contains("  Build  [runs]  local\n    runs on the local executor\n");
   }
+
+  @Test
+  void should_keep_each_step_of_a_stage_to_its_own_variables_input_and_lines() {
+    Stage stage = Stage.builder("Steps")
+        .addSteps(ShStep.of("export LEAK=1; printf 'no line end'").env("ONLY_FIRST", "yes"),
+            ShStep.of("echo \"first=${ONLY_FIRST:-unset} leak=${LEAK:-unset}\"; cat; echo \"stdin done\""),
+            ShStep.of("printf 'a\\001b\\n'; exit 4"))
+        .build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(output()).containsExactly("Steps: no line end", "Steps: first=unset leak=unset", "Steps: stdin done",
+        "Steps: a\u0001b");
+    assertThat(result.stage("Steps").orElseThrow().steps()).extracting(RunResult.StepResult::exitCode)
+        .containsExactly(java.util.OptionalInt.of(0), java.util.OptionalInt.of(0), java.util.OptionalInt.of(4));
+  }
+
+  @Test
+  void should_mask_a_secret_a_background_process_prints_after_its_step() {
+    Stage stage = Stage.builder("Leaky")
+        .addSteps(ShStep.of("(sleep 0.3; echo \"late $KEY\") > /dev/stdout &").with(SecretBinding.asEnv("key", "KEY")),
+            ShStep.of("sleep 1; echo done"))
+        .build();
+    RunResult result = engine().secrets(SecretProviders.inMemory(Map.of("key", CANARY))).build()
+        .run(plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(stage)));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Leaky: late ***", "Leaky: done");
+    assertThat(events.toString()).doesNotContain(CANARY);
+  }
+
+  @Test
+  void should_time_out_a_step_of_a_stage_and_run_the_failure_notification_in_a_new_shell() {
+    Stage stage = Stage.builder("Slow")
+        .addSteps(ShStep.of("echo begin; sleep 300").timeout(Duration.ofSeconds(1)), ShStep.of("echo never"))
+        .addOnFailure(ShStep.of("echo notified"))
+        .build();
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(result.stage("Slow").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("Slow").orElseThrow().reason()).hasValueSatisfying(r -> assertThat(r).contains("timed out"));
+    assertThat(output()).containsExactly("Slow: begin", "Slow: notified");
+  }
 }

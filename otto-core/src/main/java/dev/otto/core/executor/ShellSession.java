@@ -1,0 +1,244 @@
+package dev.otto.core.executor;
+
+import dev.otto.core.output.OutputLines;
+import dev.otto.core.secret.SecretMasker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One long-lived shell that runs the steps of one stage, each in a subshell of its own: spawning
+ * a shell from the JVM for every step costs more than a whole build tool's run, while a subshell
+ * forked by a running shell costs little.
+ *
+ * <p>Each step is written to the shell's standard input as
+ * {@code ( export NAME='value' ...; eval "$OTTO_SCRIPT" ) </dev/null; printf '\001MARK %d\n' $?}:
+ * its variables exist only in its subshell, it cannot read the commands that follow, and the
+ * random marker after it carries its exit status. Values travel through the pipe, never on a
+ * command line. The reader finds the marker in the raw output, so what a step prints is masked
+ * with the step's own secrets and cut into lines by itself.
+ */
+final class ShellSession {
+  private static final Logger LOG = LoggerFactory.getLogger(ShellSession.class);
+  private static final int HELD_WITHOUT_STEP = 1 << 20;
+
+  private final Process shell;
+  private final OutputStream commands;
+  private final Object lock = new Object();
+  private final int maxLineBytes;
+  private Step current;
+  private byte[] pending = new byte[0];
+  private final Thread reader;
+
+  /** A step in progress: where its output goes, and its exit status when its marker is read. */
+  static final class Step {
+    final byte[] marker;
+    final OutputStream out;
+    final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+    Step(String marker, SecretMasker masker, Consumer<String> lines, int maxLineBytes) {
+      this.marker = ("\u0001" + marker + " ").getBytes(StandardCharsets.UTF_8);
+      this.out = masker.wrap(new OutputLines(maxLineBytes, lines));
+    }
+  }
+
+  ShellSession(List<String> command, Map<String, String> env, Path directory, int maxLineBytes) throws IOException {
+    this.maxLineBytes = maxLineBytes;
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    this.shell = builder.start();
+    this.commands = shell.getOutputStream();
+    this.reader = new Thread(this::read, "otto-shell-" + shell.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  Process process() {
+    return shell;
+  }
+
+  boolean isAlive() {
+    return shell.isAlive();
+  }
+
+  /** Starts a step; its exit status completes {@link Step#exit} when its marker is read. */
+  Step start(String command, String marker, SecretMasker masker, Consumer<String> lines) throws IOException {
+    Step step = new Step(marker, masker, lines, maxLineBytes);
+    synchronized (lock) {
+      current = step;
+      if (pending.length > 0) {
+        byte[] held = pending;
+        pending = new byte[0];
+        step.out.write(held);
+      }
+    }
+    commands.write(command.getBytes(StandardCharsets.UTF_8));
+    commands.flush();
+    return step;
+  }
+
+  /** Ends the shell: no more steps. */
+  void close() {
+    try {
+      commands.close();
+    } catch (IOException e) {
+      LOG.debug("could not close the commands of shell {}", shell.pid());
+    }
+  }
+
+  /** Waits a little for the reader to drain what the shell printed last. */
+  void awaitReader(long millis) {
+    try {
+      reader.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void read() {
+    byte[] buffer = new byte[8192];
+    byte[] window = new byte[0];
+    try (InputStream in = shell.getInputStream()) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        byte[] data = new byte[window.length + n];
+        System.arraycopy(window, 0, data, 0, window.length);
+        System.arraycopy(buffer, 0, data, window.length, n);
+        window = consume(data);
+      }
+      synchronized (lock) {
+        if (window.length > 0) {
+          forward(window, 0, window.length);
+        }
+        if (current != null) {
+          closeStep(current);
+          current.exit.completeExceptionally(new IOException("the shell ended before the step finished"));
+          current = null;
+        }
+      }
+    } catch (IOException e) {
+      synchronized (lock) {
+        if (current != null) {
+          current.exit.completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  /** Forwards what is settled; returns the bytes held back because they may begin a marker. */
+  private byte[] consume(byte[] data) throws IOException {
+    synchronized (lock) {
+      int from = 0;
+      while (true) {
+        if (current == null) {
+          forward(data, from, data.length - from);
+          return new byte[0];
+        }
+        byte[] marker = current.marker;
+        int at = indexOf(data, marker, from);
+        if (at < 0) {
+          int settled = data.length - partialMatch(data, from, marker);
+          forward(data, from, settled - from);
+          return java.util.Arrays.copyOfRange(data, settled, data.length);
+        }
+        int end = -1;
+        for (int i = at + marker.length; i < data.length; i++) {
+          if (data[i] == '\n') {
+            end = i;
+            break;
+          }
+        }
+        if (end < 0) {
+          forward(data, from, at - from);
+          return java.util.Arrays.copyOfRange(data, at, data.length);
+        }
+        forward(data, from, at - from);
+        String status = new String(data, at + marker.length, end - at - marker.length, StandardCharsets.US_ASCII);
+        Step done = current;
+        current = null;
+        closeStep(done);
+        try {
+          done.exit.complete(Integer.parseInt(status.strip()));
+        } catch (NumberFormatException e) {
+          done.exit.completeExceptionally(new IOException("unreadable exit status '" + status + "'"));
+        }
+        from = end + 1;
+      }
+    }
+  }
+
+  private void forward(byte[] data, int from, int length) throws IOException {
+    if (length <= 0) {
+      return;
+    }
+    if (current != null) {
+      current.out.write(data, from, length);
+    } else if (pending.length < HELD_WITHOUT_STEP) {
+      // Output of background processes between steps goes to the next step.
+      int keep = Math.min(length, HELD_WITHOUT_STEP - pending.length);
+      byte[] more = java.util.Arrays.copyOf(pending, pending.length + keep);
+      System.arraycopy(data, from, more, pending.length, keep);
+      pending = more;
+    }
+  }
+
+  private static void closeStep(Step step) {
+    try {
+      step.out.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The length of the longest end of {@code data} (after {@code from}) that begins {@code needle}. */
+  private static int partialMatch(byte[] data, int from, byte[] needle) {
+    for (int length = Math.min(needle.length - 1, data.length - from); length > 0; length--) {
+      boolean match = true;
+      for (int j = 0; j < length && match; j++) {
+        match = data[data.length - length + j] == needle[j];
+      }
+      if (match) {
+        return length;
+      }
+    }
+    return 0;
+  }
+
+  private static int indexOf(byte[] data, byte[] needle, int from) {
+    outer:
+    for (int i = from; i + needle.length <= data.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (data[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** The text that runs one step in a subshell and reports its status after {@code marker}. */
+  static String command(Map<String, String> env, String script, String marker) {
+    StringBuilder out = new StringBuilder(256 + script.length());
+    out.append("( ");
+    for (Map.Entry<String, String> variable : env.entrySet()) {
+      out.append("export ").append(variable.getKey()).append('=').append(quote(variable.getValue())).append("; ");
+    }
+    out.append("OTTO_SCRIPT=").append(quote(script)).append("; eval \"$OTTO_SCRIPT\"\n) </dev/null; ");
+    out.append("printf '\\001%s %d\\n' '").append(marker).append("' $?\n");
+    return out.toString();
+  }
+
+  static String quote(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
+  }
+}
