@@ -309,4 +309,38 @@ class EngineTest {
     assertThat(result.stage("Slow").orElseThrow().reason()).hasValueSatisfying(r -> assertThat(r).contains("timed out"));
     assertThat(output()).containsExactly("Slow: begin", "Slow: notified");
   }
+
+  @Test
+  void should_keep_a_canary_secret_out_of_events_results_plans_and_every_file_the_engine_writes() throws Exception {
+    Stage stage = Stage.builder("Everywhere")
+        .addSteps(ShStep.of("echo \"$KEY\"; printf %s \"$KEY\" | base64; cat \"$KEY_FILE\"; echo \"$KEY\" >&2; "
+                + "mkdir -p out && echo kept > out/file.txt").with(SecretBinding.asEnv("key", "KEY"),
+                SecretBinding.asFile("key", "KEY_FILE")),
+            ShStep.of("echo \"failing with $KEY\"; exit 1").with(SecretBinding.asEnv("key", "KEY")))
+        .addOnFailure(ShStep.of("echo \"notify $KEY\"").with(SecretBinding.asEnv("key", "KEY")))
+        .addSaves("out").build();
+    Pipeline pipeline = Pipeline.builder("p").addSecrets(new SecretRef("key"))
+        .addCaches(Cache.of("out", List.of("out/"), List.of())).addStages(stage).build();
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+    List<String> logged = new CopyOnWriteArrayList<>();
+
+    RunResult result = engine().secrets(SecretProviders.inMemory(Map.of("key", CANARY)))
+        .caches(new DirectoryCacheStore(root.resolve("caches"))).listener(e -> logged.add(e.toString())).build()
+        .run(plan);
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(output()).contains("Everywhere: ***", "Everywhere: failing with ***", "Everywhere: notify ***");
+    assertThat(String.join("\n", logged)).doesNotContain(CANARY);
+    assertThat(result.toString()).doesNotContain(CANARY);
+    assertThat(dev.otto.core.explain.Explain.json(plan)).doesNotContain(CANARY);
+    try (var files = java.nio.file.Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(java.nio.file.Files::isRegularFile)::iterator) {
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        byte[] content = file.toString().endsWith(".tar.gz")
+            ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes() : bytes;
+        assertThat(new String(content, java.nio.charset.StandardCharsets.ISO_8859_1)).as("file %s", file)
+            .doesNotContain(CANARY);
+      }
+    }
+  }
 }
