@@ -324,19 +324,16 @@ final class Run implements RunHandle {
   private RunResult.StepResult runProcess(PlannedStage stage, int step, Op.RunProcess process) {
     Instant start = now();
     emit(new RunEvent.StepStarted(id, start, stage.id(), step, process.label()));
-    Map<String, SecretValue> values = new LinkedHashMap<>();
-    ProcessOutcome outcome;
-    try {
-      for (SecretBinding binding : process.secrets()) {
-        values.putIfAbsent(binding.secret(), engine.secrets.resolve(binding.secret()));
+    ProcessOutcome outcome = attempt(stage, step, process);
+    Duration backoff = process.retryBackoff();
+    for (int retry = 1; retry <= process.retries() && retriable(outcome); retry++) {
+      emit(new RunEvent.Warning(id, now(), stage.id(), "step " + step + " '" + process.label() + "' "
+          + outcome.detail() + "; retry " + retry + " of " + process.retries() + " in " + backoff));
+      if (waitOrStop(backoff)) {
+        break;
       }
-      Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", stage.id(), "OTTO_STEP", String.valueOf(step));
-      outcome = executors.get(stage.id()).run(new ProcessRequest(process, stage.runtime(), workspace, values, extra,
-          Optional.of(session(stage))),
-          line -> emit(new RunEvent.OutputLine(id, now(), stage.id(), step, line)), cancellation);
-    } catch (SecretResolutionException e) {
-      outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
-          e.getMessage());
+      outcome = attempt(stage, step, process);
+      backoff = backoff.multipliedBy(2);
     }
     RunResult.Status status = switch (outcome.status()) {
       case SUCCEEDED -> RunResult.Status.SUCCEEDED;
@@ -347,6 +344,41 @@ final class Run implements RunHandle {
     emit(new RunEvent.StepFinished(id, now(), stage.id(), step, process.label(), status, outcome.exitCode(), duration,
         outcome.detail()));
     return new RunResult.StepResult(process.label(), status, outcome.exitCode(), duration, outcome.detail());
+  }
+
+  private boolean retriable(ProcessOutcome outcome) {
+    return !outcome.succeeded() && outcome.status() != ProcessOutcome.Status.CANCELLED
+        && !cancellation.future().isDone();
+  }
+
+  /** Waits {@code duration}; returns true when the run is stopped meanwhile. */
+  private boolean waitOrStop(Duration duration) {
+    try {
+      cancellation.future().get(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
+  private ProcessOutcome attempt(PlannedStage stage, int step, Op.RunProcess process) {
+    Map<String, SecretValue> values = new LinkedHashMap<>();
+    try {
+      for (SecretBinding binding : process.secrets()) {
+        values.putIfAbsent(binding.secret(), engine.secrets.resolve(binding.secret()));
+      }
+      Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", stage.id(), "OTTO_STEP", String.valueOf(step));
+      return executors.get(stage.id()).run(new ProcessRequest(process, stage.runtime(), workspace, values, extra,
+          Optional.of(session(stage))), line -> emit(new RunEvent.OutputLine(id, now(), stage.id(), step, line)),
+          cancellation);
+    } catch (SecretResolutionException e) {
+      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
+    }
   }
 
   /** Runs an op other than a process; returns why it failed the stage, or null. */

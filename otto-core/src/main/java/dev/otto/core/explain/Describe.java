@@ -66,6 +66,10 @@ final class Describe {
       out.append("; secrets ").append(p.secrets().stream().map(Describe::binding).collect(Collectors.joining(", ")));
     }
     p.timeout().ifPresent(t -> out.append("; timeout ").append(duration(t)));
+    if (p.retries() > 0) {
+      out.append("; retried up to ").append(p.retries()).append(p.retries() == 1 ? " time" : " times")
+          .append(", first after ").append(duration(p.retryBackoff()));
+    }
     return out.length() == 0 ? "" : "  (" + out.substring(2) + ")";
   }
 

@@ -264,6 +264,10 @@ public final class PlanJsonWriter {
       if (p.timeout().isPresent()) {
         json.writeStringField("timeout", duration(p.timeout().get()));
       }
+      if (p.retries() > 0) {
+        json.writeNumberField("retries", p.retries());
+        json.writeStringField("retryBackoff", duration(p.retryBackoff()));
+      }
     }
 
     private void cache(String name, List<String> paths, List<String> keyFiles) throws IOException {

@@ -220,6 +220,12 @@ final class StageChecks {
         declared.checkVariables(at, sh.env().keySet());
         declared.checkBindings(at, sh.secrets());
         declared.checkDuration(at, "timeout", sh.timeout());
+        if (sh.retries() < 0 || sh.retries() > 10) {
+          problems.add(error(Rule.INVALID_RETRIES, at.get(), "the step is retried " + sh.retries() + " times.",
+              "retry a step between 0 and 10 times."));
+        } else if (sh.retries() > 0) {
+          declared.checkDuration(at, "retry backoff", java.util.Optional.of(sh.retryBackoff()));
+        }
       } else if (step instanceof LibraryStep call) {
         checkLibraryStep(at, call);
       }

@@ -34,6 +34,18 @@ public abstract non-sealed class ShStep implements Step {
   /** The secrets the step receives, by name. */
   public abstract List<SecretBinding> secrets();
 
+  /** How many times the step runs again after failing or timing out; 0 by default. */
+  @Value.Default
+  public int retries() {
+    return 0;
+  }
+
+  /** The wait before the first retry; each later wait is twice the one before. */
+  @Value.Default
+  public Duration retryBackoff() {
+    return Duration.ofSeconds(1);
+  }
+
   public static ShStep of(String script) {
     return builder().script(script).build();
   }
@@ -50,6 +62,14 @@ public abstract non-sealed class ShStep implements Step {
   /** A copy with a timeout. */
   public ShStep timeout(Duration timeout) {
     return ((ImmutableShStep) ImmutableShStep.copyOf(this)).withTimeout(timeout);
+  }
+
+  /**
+   * A copy that runs again up to {@code times} times after failing or timing out, waiting
+   * {@code backoff} before the first retry and twice as long before each later one.
+   */
+  public ShStep retry(int times, Duration backoff) {
+    return builder().from(this).retries(times).retryBackoff(backoff).build();
   }
 
   /** A copy with one more environment variable. */

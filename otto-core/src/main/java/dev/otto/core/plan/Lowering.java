@@ -269,7 +269,8 @@ final class Lowering {
 
   private Op.RunProcess process(ShStep sh, Guard guard, Environment environment) {
     if (environment == null && sh.secrets().isEmpty()) {
-      return new Op.RunProcess(sh.label(), sh.script(), sh.env(), List.of(), sh.timeout(), guard);
+      return new Op.RunProcess(sh.label(), sh.script(), sh.env(), List.of(), sh.timeout(), sh.retries(),
+          sh.retryBackoff(), guard);
     }
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, SecretBinding> secrets = new LinkedHashMap<>();
@@ -280,7 +281,8 @@ final class Lowering {
     env.putAll(sh.env());
     sh.secrets().forEach(b -> secrets.put(b.variable(), b));
     secrets.keySet().forEach(env::remove);
-    return new Op.RunProcess(sh.label(), sh.script(), env, new ArrayList<>(secrets.values()), sh.timeout(), guard);
+    return new Op.RunProcess(sh.label(), sh.script(), env, new ArrayList<>(secrets.values()), sh.timeout(),
+        sh.retries(), sh.retryBackoff(), guard);
   }
 
   private List<Op.StepOp> expand(StageTree.Node node, LibraryStep call) {

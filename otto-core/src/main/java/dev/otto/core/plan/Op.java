@@ -150,9 +150,21 @@ public sealed interface Op {
       Map<String, String> env,
       List<SecretBinding> secrets,
       Optional<Duration> timeout,
+      int retries,
+      Duration retryBackoff,
       Guard guard)
       implements StepOp {
+    /** A process that is not retried. */
+    public RunProcess(String label, String script, Map<String, String> env, List<SecretBinding> secrets,
+        Optional<Duration> timeout, Guard guard) {
+      this(label, script, env, secrets, timeout, 0, Duration.ofSeconds(1), guard);
+    }
+
     public RunProcess {
+      if (retries < 0) {
+        throw new IllegalArgumentException("retries must not be negative, not " + retries);
+      }
+      requireNonNull(retryBackoff, "retryBackoff");
       requireNonNull(label, "label");
       requireNonNull(script, "script");
       env = com.google.common.collect.ImmutableMap.copyOf(env);
@@ -168,7 +180,7 @@ public sealed interface Op {
 
     @Override
     public RunProcess withGuard(Guard guard) {
-      return new RunProcess(label, script, env, secrets, timeout, guard);
+      return new RunProcess(label, script, env, secrets, timeout, retries, retryBackoff, guard);
     }
   }
 

@@ -28,6 +28,7 @@ public enum Rule {
   WAIT_WITHOUT_TIMEOUT("OTTO-060", "wait without a timeout"),
   INVALID_DURATION("OTTO-061", "zero, negative or invalid duration"),
   CONDITION_ON_EXIT("OTTO-062", "condition used as an exit gate"),
+  INVALID_RETRIES("OTTO-063", "retries out of range"),
   SECRET_NAME("OTTO-070", "invalid secret name"),
   UNDECLARED_SECRET("OTTO-071", "reference to an undeclared secret"),
   DUPLICATE_SECRET("OTTO-072", "secret declared twice"),

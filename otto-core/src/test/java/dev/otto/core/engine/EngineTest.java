@@ -343,4 +343,30 @@ class EngineTest {
       }
     }
   }
+
+  @Test
+  void should_retry_a_failing_step_with_backoff_until_it_succeeds() {
+    Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(
+        "n=$(cat attempts 2>/dev/null || echo 0); n=$((n+1)); echo $n > attempts; echo attempt $n; [ $n -ge 3 ]")
+        .retry(3, Duration.ofMillis(50))).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(flaky)));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Flaky: attempt 1", "Flaky: attempt 2", "Flaky: attempt 3");
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance)
+        .extracting(e -> ((RunEvent.Warning) e).message())
+        .containsExactly("step 1 'n=$(cat attempts 2>/dev/null || echo 0); n=$((n+1)); echo $n > attempts; echo attempt $n; [ $n -ge 3 ]' exited with status 1; retry 1 of 3 in PT0.05S",
+            "step 1 'n=$(cat attempts 2>/dev/null || echo 0); n=$((n+1)); echo $n > attempts; echo attempt $n; [ $n -ge 3 ]' exited with status 1; retry 2 of 3 in PT0.1S");
+  }
+
+  @Test
+  void should_fail_after_the_last_retry() {
+    Stage broken = Stage.builder("Broken").addSteps(ShStep.of("echo try; exit 5").retry(2, Duration.ofMillis(10)))
+        .build();
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(broken)));
+
+    assertThat(result.stage("Broken").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(output()).containsExactly("Broken: try", "Broken: try", "Broken: try");
+  }
 }

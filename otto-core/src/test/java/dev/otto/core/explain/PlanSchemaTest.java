@@ -98,7 +98,8 @@ class PlanSchemaTest {
         .addCaches(Cache.of("deps", List.of("vendor/"), List.of("lockfile")))
         .addBlueprints(BlueprintUse.of("kit", Map.of("flavour", "plain")))
         .addStages(leaf("Build").runtime(Runtime.container("img:1")).addSaves("deps")
-                .addSteps(ShStep.of("make").timeout(Duration.ofMinutes(5)), LibraryStep.of("kit", "all", Map.of()))
+                .addSteps(ShStep.of("make").timeout(Duration.ofMinutes(5)).retry(2, Duration.ofSeconds(3)),
+                    LibraryStep.of("kit", "all", Map.of()))
                 .build(),
             group("Test", leaf("Unit").restores(List.of("deps")).build(),
                 leaf("Matrix").matrix(Matrix.builder().putAxes("os", List.of("linux", "mac")).build()).build())
@@ -118,7 +119,7 @@ class PlanSchemaTest {
   void should_describe_a_plan_that_uses_every_kind_of_op_and_field() throws Exception {
     Plan plan = Planner.plan(everything(), RunContext.builder().branch("main").trigger("push").param("size", "m").build());
     String json = Explain.json(plan);
-    assertThat(json).contains("\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"",
+    assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"",
         "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"");
     assertThat(errors(json)).isEmpty();
     assertThat(errors(Explain.json(Planner.plan(everything())))).isEmpty();

@@ -258,6 +258,13 @@ class ValidatorTest {
     }
 
     @Test
+    void should_reject_retries_out_of_range_and_a_zero_backoff() {
+      Stage stage = Stage.builder("A").addSteps(ShStep.of("make").retry(11, Duration.ofSeconds(1)),
+          ShStep.of("make").retry(2, Duration.ZERO)).build();
+      assertThat(problems(pipeline(stage).build())).extracting(Problem::code).containsExactly("OTTO-063", "OTTO-061");
+    }
+
+    @Test
     void should_warn_about_a_condition_used_as_an_exit_gate() {
       Stage stage = leaf("A").addExit(new ConditionGate(Condition.branch().is("main"))).build();
       Problem p = only(pipeline(stage).build());
