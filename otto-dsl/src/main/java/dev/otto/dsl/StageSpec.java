@@ -54,6 +54,12 @@ public final class StageSpec {
     return this;
   }
 
+  /** The longest the stage's steps may run together; past it they are stopped and the stage fails. */
+  public StageSpec timeout(java.time.Duration timeout) {
+    builder.timeout(requireNonNull(timeout, "timeout"));
+    return this;
+  }
+
   /** Restores these caches before the steps. */
   public StageSpec restores(CacheRef... caches) {
     for (CacheRef cache : caches) {

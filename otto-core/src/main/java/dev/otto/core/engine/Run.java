@@ -69,6 +69,15 @@ final class Run implements RunHandle {
   private String stopReason;
   private boolean cancelled;
   private boolean finished;
+  private final java.util.concurrent.ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "otto-timeouts");
+        thread.setDaemon(true);
+        return thread;
+      });
+  private final Map<String, java.util.concurrent.ScheduledFuture<?>> timeouts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> timedOut = new java.util.concurrent.ConcurrentHashMap<>();
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors) {
     this.engine = engine;
@@ -160,7 +169,18 @@ final class Run implements RunHandle {
       steps.put(stageId, new ArrayList<>());
       Executor executor = executors.get(stageId);
       emit(new RunEvent.StageStarted(id, now(), stageId, executor == null ? "none" : executor.name()));
+      stage.timeout().ifPresent(limit -> timeouts.put(stageId, timer.schedule(() -> timeOut(stage, limit),
+          limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)));
       pool.execute(() -> execute(stage, 0, false));
+    }
+  }
+
+  /** Stops a stage that ran past its timeout: its processes end, and it fails with that reason. */
+  private void timeOut(PlannedStage stage, Duration limit) {
+    timedOut.put(stage.id(), "the stage timed out after " + limit);
+    Executor executor = executors.get(stage.id());
+    if (executor != null) {
+      executor.endSession(session(stage));
     }
   }
 
@@ -278,6 +298,15 @@ final class Run implements RunHandle {
       LOG.error("stage '{}' of run {} failed unexpectedly", stage.id(), id, e);
       failed = true;
       reason = "the engine failed: " + e.getClass().getSimpleName();
+    }
+    java.util.concurrent.ScheduledFuture<?> limit = timeouts.remove(stage.id());
+    if (limit != null) {
+      limit.cancel(false);
+    }
+    String timeoutReason = timedOut.get(stage.id());
+    if (timeoutReason != null) {
+      failed = true;
+      reason = timeoutReason;
     }
     Executor executor = executors.get(stage.id());
     if (executor != null) {
@@ -458,6 +487,7 @@ final class Run implements RunHandle {
     List<RunResult.StageResult> ordered = plan.stages().stream().map(s -> results.get(s.id())).toList();
     emit(new RunEvent.RunFinished(id, now(), status, duration));
     pool.shutdown();
+    timer.shutdownNow();
     result.complete(new RunResult(id, plan.pipeline(), status, duration, ordered));
   }
 

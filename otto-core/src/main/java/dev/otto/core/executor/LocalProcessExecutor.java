@@ -112,7 +112,7 @@ public final class LocalProcessExecutor implements Executor {
     if (request.session().isPresent() && persistentShell) {
       return runInSession(request, request.session().get(), masker, lines, cancellation);
     }
-    String cookieValue = UUID.randomUUID().toString();
+    String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
     SecretFiles files = new SecretFiles();
     try {
       Map<String, String> env = new LinkedHashMap<>();
@@ -137,7 +137,8 @@ public final class LocalProcessExecutor implements Executor {
       command.addAll(shell);
       command.add(op.script());
       return runner.run(new ProcessRunner.Launch(command, env, request.workspace(), op.timeout(), () -> {}),
-          op.label(), COOKIE_VARIABLE + "=" + cookieValue, true, masker, lines, cancellation);
+          op.label(), COOKIE_VARIABLE + "=" + cookieValue, request.session().isEmpty(), masker, lines,
+          cancellation);
     } catch (IOException | UncheckedIOException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           masker.mask("could not prepare '" + op.label() + "': " + e.getMessage()));

@@ -182,6 +182,7 @@ final class TextRenderer {
       facts.add("after " + String.join(", ", explicit));
     }
     stage.origin().ifPresent(o -> facts.add("from " + o));
+    stage.timeout().ifPresent(d -> facts.add("timeout " + Describe.duration(d)));
     out.append("  ").append(String.join("; ", facts)).append('\n');
     String note = notes.get(stage.id());
     if (note != null) {

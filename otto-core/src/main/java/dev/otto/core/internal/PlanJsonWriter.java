@@ -180,6 +180,9 @@ public final class PlanJsonWriter {
       optional("runtimeSource", stage.runtimeSource());
       optional("environment", stage.environment());
       optional("origin", stage.origin());
+      if (stage.timeout().isPresent()) {
+        json.writeStringField("timeout", duration(stage.timeout().get()));
+      }
       strings("dependsOn", stage.dependsOn(), true);
       json.writeArrayFieldStart("ops");
       for (Op op : stage.ops()) {

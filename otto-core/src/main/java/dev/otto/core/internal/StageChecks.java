@@ -73,6 +73,14 @@ final class StageChecks {
           "the stage has child stages, so it restores and saves no caches itself.",
           "move restores(...) and saves(...) to the child stages that use the files."));
     }
+    if (stage.timeout().isPresent()) {
+      if (node.isGroup()) {
+        problems.add(error(Rule.GROUP_SETTING, where.get(), "the stage has child stages, so a timeout on it has no steps "
+            + "to bound.", "give the timeout to the child stages, or to their steps."));
+      } else {
+        declared.checkDuration(where, "stage timeout", stage.timeout());
+      }
+    }
     for (String cache : stage.restores()) {
       if (!declared.caches.containsKey(cache)) {
         problems.add(unknownCache(where.get(), cache));

@@ -158,7 +158,8 @@ public final class StageTree {
       // A matrix stage becomes a group: what runs (steps, runtime, caches, environment) moves to its cells.
       Stage own = matrixGroup
           ? Stage.builder(stage.name()).from(stage).runtime(java.util.Optional.empty()).steps(List.of())
-              .restores(List.of()).saves(List.of()).environment(java.util.Optional.empty()).stages(List.of()).build()
+              .restores(List.of()).saves(List.of()).environment(java.util.Optional.empty()).stages(List.of())
+              .timeout(java.util.Optional.empty()).build()
           : stage;
       Node node = new Node(index, own, path, frame.parent, stage.parallel() || matrixGroup, origin, frame.cell);
       nodes.add(node);
@@ -274,6 +275,7 @@ public final class StageTree {
           .restores(body.restores())
           .saves(body.saves())
           .environment(body.environment())
+          .timeout(body.timeout())
           .stages(body.stages())
           .parallel(body.parallel())
           .build();

@@ -60,6 +60,9 @@ public abstract class Stage {
 
   public abstract Optional<Matrix> matrix();
 
+  /** The longest the stage's steps may run together before the stage is stopped and fails. */
+  public abstract Optional<java.time.Duration> timeout();
+
   /** Where the stage came from when not written directly, e.g. {@code blueprint rubygem}. */
   public abstract Optional<String> origin();
 

@@ -82,6 +82,7 @@ final class Lowering {
           Optional.ofNullable(runtimeSource[index]),
           Optional.ofNullable(environment[index]),
           Optional.ofNullable(node.origin),
+          stage.timeout(),
           node.dependsOn.stream().map(d -> tree.node(d).id).toList(),
           ops));
     }

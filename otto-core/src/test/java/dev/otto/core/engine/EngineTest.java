@@ -369,4 +369,19 @@ class EngineTest {
     assertThat(result.stage("Broken").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
     assertThat(output()).containsExactly("Broken: try", "Broken: try", "Broken: try");
   }
+
+  @Test
+  void should_stop_a_stage_that_runs_past_its_timeout_and_run_its_failure_notification() {
+    Stage slow = Stage.builder("Slow").timeout(Duration.ofSeconds(1))
+        .addSteps(ShStep.of("echo one"), ShStep.of("sleep 300"), ShStep.of("echo never"))
+        .addOnFailure(ShStep.of("echo notified")).build();
+
+    RunResult result = engine().failurePolicy(Engine.FailurePolicy.CONTINUE).build()
+        .run(plan(Pipeline.builder("p").addStages(slow, sh("Other", "echo other"))));
+
+    assertThat(result.stage("Slow").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("Slow").orElseThrow().reason()).hasValue("the stage timed out after PT1S");
+    assertThat(output()).containsExactly("Slow: one", "Slow: notified");
+    assertThat(result.stage("Other").orElseThrow().reason()).hasValue("its dependency 'Slow' failed");
+  }
 }
