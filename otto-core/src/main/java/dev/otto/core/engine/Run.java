@@ -125,6 +125,7 @@ final class Run implements RunHandle {
     } catch (IOException e) {
       throw new UncheckedIOException("could not create the workspace " + workspace, e);
     }
+    LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     emit(new RunEvent.RunStarted(id, now(), plan.pipeline(), plan.stages().size()));
     for (Engine.StageWarning warning : warnings) {
       emit(new RunEvent.Warning(id, now(), warning.stage(), warning.message()));
@@ -168,6 +169,7 @@ final class Run implements RunHandle {
       stageStarts.put(stageId, now());
       steps.put(stageId, new ArrayList<>());
       Executor executor = executors.get(stageId);
+      LOG.debug("run {}: stage '{}' started", id, stageId);
       emit(new RunEvent.StageStarted(id, now(), stageId, executor == null ? "none" : executor.name()));
       stage.timeout().ifPresent(limit -> timeouts.put(stageId, timer.schedule(() -> timeOut(stage, limit),
           limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)));
@@ -191,6 +193,7 @@ final class Run implements RunHandle {
         skipLocked(stages.get(child), "its group '" + stage.id() + "' did not run", becauseOfFailure);
       }
     }
+    LOG.debug("run {}: stage '{}' skipped: {}", id, stage.id(), reason);
     emit(new RunEvent.StageSkipped(id, now(), stage.id(), reason));
     settleLocked(stage.id(), new RunResult.StageResult(stage.id(), RunResult.Status.SKIPPED, Optional.of(reason),
         Duration.ZERO, List.of()), becauseOfFailure);
@@ -271,6 +274,10 @@ final class Run implements RunHandle {
         if (op instanceof Op.RunProcess process) {
           step++;
           if (!runs) {
+            if (op.guard() == Op.Guard.NORMAL) {
+              emit(new RunEvent.StepSkipped(id, now(), stage.id(), step, process.label(),
+                  stop && !failed ? "the run was stopped" : "an earlier step of the stage failed"));
+            }
             continue;
           }
           RunResult.StepResult stepResult = runProcess(stage, step, process);
@@ -322,6 +329,7 @@ final class Run implements RunHandle {
         reason = cancelled ? "cancelled" : "stopped: " + stopReason;
       }
       Duration duration = Duration.between(stageStarts.get(stage.id()), now());
+      LOG.debug("run {}: stage '{}' {}{}", id, stage.id(), status, reason == null ? "" : ": " + reason);
       emit(new RunEvent.StageFinished(id, now(), stage.id(), status, duration));
       settleLocked(stage.id(), new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason), duration,
           steps.get(stage.id())), false);
@@ -485,6 +493,7 @@ final class Run implements RunHandle {
             || r.status() == RunResult.Status.CANCELLED) ? RunResult.Status.FAILED : RunResult.Status.SUCCEEDED;
     Duration duration = Duration.between(started, now());
     List<RunResult.StageResult> ordered = plan.stages().stream().map(s -> results.get(s.id())).toList();
+    LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), status, duration);
     emit(new RunEvent.RunFinished(id, now(), status, duration));
     pool.shutdown();
     timer.shutdownNow();

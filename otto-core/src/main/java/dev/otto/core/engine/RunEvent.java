@@ -35,6 +35,10 @@ public sealed interface RunEvent {
   record StepFinished(String run, Instant at, String stage, int step, String label, RunResult.Status status,
       OptionalInt exitCode, Duration duration, String detail) implements RunEvent {}
 
+  /** A step that did not run, and why: an earlier step failed, or the run was stopped. */
+  record StepSkipped(String run, Instant at, String stage, int step, String label, String reason)
+      implements RunEvent {}
+
   /** One line a step printed, masked. */
   record OutputLine(String run, Instant at, String stage, int step, String line) implements RunEvent {
     public OutputLine {

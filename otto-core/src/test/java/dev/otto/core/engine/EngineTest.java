@@ -383,5 +383,21 @@ class EngineTest {
     assertThat(result.stage("Slow").orElseThrow().reason()).hasValue("the stage timed out after PT1S");
     assertThat(output()).containsExactly("Slow: one", "Slow: notified");
     assertThat(result.stage("Other").orElseThrow().reason()).hasValue("its dependency 'Slow' failed");
+    assertThat(events).filteredOn(RunEvent.StepSkipped.class::isInstance).singleElement()
+        .satisfies(e -> assertThat(((RunEvent.StepSkipped) e).label()).isEqualTo("echo never"));
+  }
+
+  @Test
+  void should_stop_every_process_a_stage_started_when_its_step_times_out() {
+    String escapers = "sleep 300 & nohup sleep 300 >/dev/null 2>&1 & (sleep 300 &) ; setsid sleep 300 & "
+        + "sh -c 'setsid sh -c \"sleep 300\" &' ; ";
+    Stage stage = Stage.builder("Escapers")
+        .addSteps(ShStep.of(escapers + "echo started; sleep 300").timeout(Duration.ofSeconds(1))).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(result.stage("Escapers").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(output()).containsExactly("Escapers: started");
+    assertThat(dev.otto.core.executor.ProcessTreeProbe.survivors()).isEmpty();
   }
 }
