@@ -287,7 +287,7 @@ class EngineTest {
   void should_mask_a_secret_a_background_process_prints_after_its_step() {
     Stage stage = Stage.builder("Leaky")
         .addSteps(ShStep.of("(sleep 0.3; echo \"late $KEY\") > /dev/stdout &").with(SecretBinding.asEnv("key", "KEY")),
-            ShStep.of("sleep 1; echo done"))
+            ShStep.of("sleep 3; echo done"))
         .build();
     RunResult result = engine().secrets(SecretProviders.inMemory(Map.of("key", CANARY))).build()
         .run(plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(stage)));
