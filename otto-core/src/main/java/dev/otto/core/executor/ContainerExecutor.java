@@ -159,13 +159,7 @@ public final class ContainerExecutor implements Executor {
         inside.put(binding.variable(), binding.delivery() == SecretBinding.Delivery.ENV
             ? value.reveal() : SECRETS + "/" + files.write(value).getFileName());
       }
-      Map<String, String> client = new LinkedHashMap<>();
-      for (String name : allowed) {
-        String value = host.get(name);
-        if (value != null) {
-          client.put(name, value);
-        }
-      }
+      Map<String, String> client = ProcessRunner.allowed(allowed, host);
       client.putAll(inside);
       client.put(LocalProcessExecutor.COOKIE_VARIABLE, cookieValue);
       List<String> command = command(request, container, new LinkedHashSet<>(inside.keySet()), files.directory());

@@ -115,13 +115,7 @@ public final class LocalProcessExecutor implements Executor {
     String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
     SecretFiles files = new SecretFiles();
     try {
-      Map<String, String> env = new LinkedHashMap<>();
-      for (String name : allowed) {
-        String value = host.get(name);
-        if (value != null) {
-          env.put(name, value);
-        }
-      }
+      Map<String, String> env = ProcessRunner.allowed(allowed, host);
       env.putAll(op.env());
       env.putAll(request.extraEnv());
       for (SecretBinding binding : op.secrets()) {
@@ -210,13 +204,7 @@ public final class LocalProcessExecutor implements Executor {
   }
 
   private Session openSession(String name, java.nio.file.Path workspace) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String variable : allowed) {
-      String value = host.get(variable);
-      if (value != null) {
-        env.put(variable, value);
-      }
-    }
+    Map<String, String> env = ProcessRunner.allowed(allowed, host);
     env.put(COOKIE_VARIABLE, name);
     List<String> command = new ArrayList<>();
     if (setsid) {

@@ -46,6 +46,18 @@ final class ProcessRunner {
     this.ownGroup = ownGroup;
   }
 
+  /** The variables of {@code host} named in {@code allowed}, in the order of {@code allowed}. */
+  static Map<String, String> allowed(java.util.Set<String> allowed, Map<String, String> host) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (String name : allowed) {
+      String value = host.get(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    return env;
+  }
+
   /** A masker for the request's secrets; throws when one is too short to mask. */
   static SecretMasker masker(ProcessRequest request) {
     SecretMasker.Builder builder = SecretMasker.builder();

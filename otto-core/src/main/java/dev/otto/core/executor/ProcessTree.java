@@ -31,41 +31,30 @@ final class ProcessTree {
    * whole {@code NAME=value} entry; returns how many were stopped.
    */
   static int kill(ProcessHandle root, boolean ownGroup, String cookie) {
-    int killed = 0;
-    for (int round = 0; round < ROUNDS; round++) {
+    if (ownGroup) {
+      killGroup(root.pid());
+    }
+    return stop(() -> {
       Set<ProcessHandle> victims = new LinkedHashSet<>();
       if (root.isAlive()) {
         victims.add(root);
       }
       root.descendants().forEach(victims::add);
       victims.addAll(carrying(cookie));
-      if (ownGroup && round == 0) {
-        killGroup(root.pid());
-      }
-      if (victims.isEmpty()) {
-        break;
-      }
-      for (ProcessHandle victim : victims) {
-        if (victim.destroyForcibly()) {
-          killed++;
-        }
-      }
-      for (ProcessHandle victim : victims) {
-        try {
-          victim.onExit().get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.debug("process {} did not end within a second of being killed", victim.pid());
-        }
-      }
-    }
-    return killed;
+      return victims;
+    });
   }
 
   /** Stops every process whose environment holds {@code cookie} ({@code NAME=value}); returns how many. */
   static int killCarrying(String cookie) {
+    return stop(() -> carrying(cookie));
+  }
+
+  /** Kills what {@code find} finds, in rounds, until it finds nothing: processes may fork while we kill. */
+  private static int stop(java.util.function.Supplier<Set<ProcessHandle>> find) {
     int killed = 0;
     for (int round = 0; round < ROUNDS; round++) {
-      Set<ProcessHandle> victims = carrying(cookie);
+      Set<ProcessHandle> victims = find.get();
       if (victims.isEmpty()) {
         break;
       }

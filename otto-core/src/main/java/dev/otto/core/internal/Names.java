@@ -93,7 +93,7 @@ public final class Names {
     return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
   }
 
-  /** {@code text} with control characters shown as {@code \\uXXXX}, for messages. */
+  /** {@code text} with control and invisible characters shown as escapes, e.g. a bell as {@code \\u0007}. */
   public static String printable(String text) {
     StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
     int shown = 0;
