@@ -250,17 +250,24 @@ public final class LocalProcessExecutor implements Executor {
   @Override
   public int endSession(String session) {
     requireNonNull(session, "session");
+    String cookie = COOKIE_VARIABLE + "=" + session;
     Session open = sessions.remove(session);
-    if (open != null) {
-      open.shell.close();
-      try {
-        open.shell.process().waitFor(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      open.shell.awaitReader(1000);
+    if (open == null) {
+      return ProcessTree.killCarrying(cookie);
     }
-    return ProcessTree.killCarrying(COOKIE_VARIABLE + "=" + session);
+    ProcessHandle shellProcess = open.shell.process().toHandle();
+    open.shell.close();
+    try {
+      if (!open.shell.process().waitFor(2, TimeUnit.SECONDS)) {
+        shellProcess.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      shellProcess.destroyForcibly();
+    }
+    open.shell.awaitReader(1000);
+    // The stage's own shell is not a process the stage left running.
+    return ProcessTree.killCarrying(cookie, shellProcess);
   }
 
   /** Configures a {@link LocalProcessExecutor}. */

@@ -50,6 +50,15 @@ final class ProcessTree {
     return stop(() -> carrying(cookie));
   }
 
+  /** As {@link #killCarrying(String)}, leaving out {@code except}, which its owner stops itself. */
+  static int killCarrying(String cookie, ProcessHandle except) {
+    return stop(() -> {
+      Set<ProcessHandle> victims = carrying(cookie);
+      victims.remove(except);
+      return victims;
+    });
+  }
+
   /** Kills what {@code find} finds, in rounds, until it finds nothing: processes may fork while we kill. */
   private static int stop(java.util.function.Supplier<Set<ProcessHandle>> find) {
     int killed = 0;
