@@ -61,6 +61,7 @@ public final class LocalProcessExecutor implements Executor {
   private final boolean setsid;
   private final ProcessRunner runner;
   private final boolean persistentShell;
+  private final Set<String> labels;
   private final int maxLineBytes;
   private final java.util.concurrent.ConcurrentMap<String, Session> sessions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -72,6 +73,7 @@ public final class LocalProcessExecutor implements Executor {
     this.setsid = builder.setsid;
     this.runner = new ProcessRunner(builder.grace, builder.maxLineBytes, builder.setsid);
     this.persistentShell = builder.persistentShell;
+    this.labels = Set.copyOf(builder.labels);
     this.maxLineBytes = builder.maxLineBytes;
   }
 
@@ -88,6 +90,11 @@ public final class LocalProcessExecutor implements Executor {
   public Optional<String> whyNot(Runtime runtime) {
     if (runtime instanceof Runtime.Local) {
       return Optional.empty();
+    }
+    if (runtime instanceof Runtime.Agent agent) {
+      return labels.contains(agent.label()) ? Optional.empty()
+          : Optional.of("this machine does not carry the agent label '" + agent.label() + "'"
+              + (labels.isEmpty() ? "" : " (it carries " + labels + ")"));
     }
     return Optional.of("the local executor runs local processes, not a " + runtime.describe()
         + "; use an executor for that runtime, or run the stage locally");
@@ -278,6 +285,7 @@ public final class LocalProcessExecutor implements Executor {
     private Duration grace = Duration.ofSeconds(2);
     private int maxLineBytes = 64 * 1024;
     private boolean persistentShell = true;
+    private final Set<String> labels = new java.util.TreeSet<>();
     private boolean setsid = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
     private Builder() {}
@@ -316,6 +324,14 @@ public final class LocalProcessExecutor implements Executor {
     /** The longest output line, in bytes, kept whole; longer lines are cut with a marker. */
     public Builder maxLineBytes(int bytes) {
       this.maxLineBytes = bytes;
+      return this;
+    }
+
+    /** Agent labels this machine carries: stages whose runtime is one of them run here. */
+    public Builder agentLabels(String... names) {
+      for (String name : names) {
+        labels.add(requireNonNull(name, "label"));
+      }
       return this;
     }
 

@@ -73,6 +73,10 @@ class LocalProcessExecutorTest {
     assertThat(executor().whyNot(Runtime.local())).isEmpty();
     assertThat(executor().whyNot(Runtime.container("ruby"))).hasValueSatisfying(why ->
         assertThat(why).contains("not a container ruby"));
+    LocalProcessExecutor labelled = LocalProcessExecutor.builder().agentLabels("linux", "jdk17").build();
+    assertThat(labelled.whyNot(Runtime.agent("linux"))).isEmpty();
+    assertThat(labelled.whyNot(Runtime.agent("macos"))).hasValue(
+        "this machine does not carry the agent label 'macos' (it carries [jdk17, linux])");
   }
 
   @Nested

@@ -1,0 +1,97 @@
+package dev.otto.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.OttoException;
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.secret.SecretProviders;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The examples run end to end on the local engine, as far as they can without waits. */
+@EnabledOnOs(OS.LINUX)
+class EndToEndTest {
+  private static final String CANARY = "canary-" + UUID.randomUUID();
+
+  @TempDir
+  Path root;
+
+  private final List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+  private Engine engine() {
+    return Engine.builder(root.resolve("runs"))
+        .executor(LocalProcessExecutor.builder().agentLabels("win10", "macos", "linux-jdk12", "linux-jdk8").build())
+        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .caches(new DirectoryCacheStore(root.resolve("caches")))
+        .secrets(SecretProviders.inMemory(Map.of("heroku-api-key", CANARY, "slack-webhook-url", CANARY,
+            "rubygems-api-key", CANARY)))
+        .listener(events::add)
+        .build();
+  }
+
+  @Test
+  void the_web_app_builds_and_tests_on_a_feature_branch_and_skips_its_deployments() {
+    RunResult result = engine().run(Planner.plan(HarmlessVariant.of(WebApp.pipeline()),
+        RunContext.branch("feature/login")));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stages()).extracting(s -> s.id() + " " + s.status()).containsExactly(
+        "Build SUCCEEDED", "Test SUCCEEDED", "Deploy SUCCEEDED", "Deploy > Pre-production SKIPPED",
+        "Deploy > Production SKIPPED");
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).hasSize(2);
+    assertThat(events).filteredOn(RunEvent.CacheEvent.class::isInstance)
+        .extracting(e -> ((RunEvent.CacheEvent) e).cache() + " " + ((RunEvent.CacheEvent) e).what())
+        .containsExactly("gems saved", "assets saved", "gems hit");
+  }
+
+  @Test
+  void the_web_app_on_master_is_refused_before_anything_runs_as_its_deployments_wait_for_approvals() {
+    assertThatThrownBy(() -> engine().start(Planner.plan(HarmlessVariant.of(WebApp.pipeline()),
+        RunContext.branch("master"))))
+        .isInstanceOf(OttoException.class)
+        .hasMessageContaining("stage 'Deploy > Pre-production' waits (await-approval")
+        .hasMessageContaining("stage 'Deploy > Production' waits (await-approval");
+  }
+
+  @Test
+  void the_matrix_runs_every_platform_on_a_machine_carrying_their_labels() {
+    RunResult result = engine().run(Planner.plan(HarmlessVariant.of(Matrix.pipeline()), RunContext.branch("main")));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stage("Build").orElseThrow().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance).hasSize(4);
+  }
+
+  @Test
+  void the_gem_builds_tests_and_documents_and_publishes_only_from_master() throws Exception {
+    RunResult onBranch = engine().run(Planner.plan(HarmlessVariant.of(MyGem.pipeline()), RunContext.branch("docs")));
+    assertThat(onBranch.stages()).extracting(s -> s.id() + " " + s.status())
+        .containsExactly("Build SUCCEEDED", "Test SUCCEEDED", "Publish SKIPPED", "Docs SUCCEEDED");
+
+    RunResult onMaster = engine().run(Planner.plan(HarmlessVariant.of(MyGem.pipeline()), RunContext.branch("master")));
+    assertThat(onMaster.stage("Publish").orElseThrow().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+
+    assertThat(events.toString()).doesNotContain(CANARY);
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(CANARY);
+      }
+    }
+  }
+}
