@@ -84,8 +84,11 @@ class EndToEndTest {
     assertThat(onBranch.stages()).extracting(s -> s.id() + " " + s.status())
         .containsExactly("Build SUCCEEDED", "Test SUCCEEDED", "Publish SKIPPED", "Docs SUCCEEDED");
 
-    RunResult onMaster = engine().run(Planner.plan(HarmlessVariant.of(MyGem.pipeline()), RunContext.branch("master")));
+    var plan = Planner.plan(HarmlessVariant.of(MyGem.pipeline()), RunContext.branch("master"));
+    RunResult onMaster = engine().run(plan);
     assertThat(onMaster.stage("Publish").orElseThrow().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(onMaster.toString()).doesNotContain(CANARY);
+    assertThat(dev.otto.core.explain.Explain.json(plan)).doesNotContain(CANARY);
 
     assertThat(events.toString()).doesNotContain(CANARY);
     try (Stream<Path> files = Files.walk(root)) {

@@ -67,6 +67,7 @@ public final class Engine {
   final FailurePolicy failurePolicy;
   final ContainerPolicy containerPolicy;
   final Clock clock;
+  final Scheduler scheduler;
   final List<RunListener> listeners;
 
   private Engine(Builder builder) {
@@ -78,7 +79,8 @@ public final class Engine {
     this.parallelism = builder.parallelism;
     this.failurePolicy = builder.failurePolicy;
     this.containerPolicy = builder.containerPolicy;
-    this.clock = builder.clock;
+    this.scheduler = builder.scheduler;
+    this.clock = builder.scheduler.clock();
     this.listeners = List.copyOf(builder.listeners);
   }
 
@@ -187,7 +189,7 @@ public final class Engine {
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
     private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
     private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
-    private Clock clock = Clock.systemUTC();
+    private Scheduler scheduler = Scheduler.system();
     private final List<RunListener> listeners = new ArrayList<>();
 
     private Builder(Path root) {
@@ -230,9 +232,9 @@ public final class Engine {
       return this;
     }
 
-    /** The clock events and durations are read from; a fixed or fake one in tests. */
-    public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock");
+    /** The engine's time: its clock, and the timers of stage timeouts and retry backoffs. Real time by default. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = requireNonNull(scheduler, "scheduler");
       return this;
     }
 

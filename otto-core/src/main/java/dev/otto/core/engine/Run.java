@@ -69,14 +69,7 @@ final class Run implements RunHandle {
   private String stopReason;
   private boolean cancelled;
   private boolean finished;
-  private final java.util.concurrent.ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "otto-timeouts");
-        thread.setDaemon(true);
-        return thread;
-      });
-  private final Map<String, java.util.concurrent.ScheduledFuture<?>> timeouts =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Scheduler.Cancellable> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> timedOut = new java.util.concurrent.ConcurrentHashMap<>();
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors) {
@@ -171,8 +164,8 @@ final class Run implements RunHandle {
       Executor executor = executors.get(stageId);
       LOG.debug("run {}: stage '{}' started", id, stageId);
       emit(new RunEvent.StageStarted(id, now(), stageId, executor == null ? "none" : executor.name()));
-      stage.timeout().ifPresent(limit -> timeouts.put(stageId, timer.schedule(() -> timeOut(stage, limit),
-          limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)));
+      stage.timeout().ifPresent(limit -> timeouts.put(stageId, engine.scheduler.schedule(limit,
+          () -> timeOut(stage, limit))));
       pool.execute(() -> execute(stage, 0, false));
     }
   }
@@ -306,9 +299,9 @@ final class Run implements RunHandle {
       failed = true;
       reason = "the engine failed: " + e.getClass().getSimpleName();
     }
-    java.util.concurrent.ScheduledFuture<?> limit = timeouts.remove(stage.id());
+    Scheduler.Cancellable limit = timeouts.remove(stage.id());
     if (limit != null) {
-      limit.cancel(false);
+      limit.cancel();
     }
     String timeoutReason = timedOut.get(stage.id());
     if (timeoutReason != null) {
@@ -388,19 +381,19 @@ final class Run implements RunHandle {
         && !cancellation.future().isDone();
   }
 
-  /** Waits {@code duration}; returns true when the run is stopped meanwhile. */
+  /** Waits {@code duration} on the engine's scheduler; returns true when the run is stopped meanwhile. */
   private boolean waitOrStop(Duration duration) {
+    CompletableFuture<Void> elapsed = new CompletableFuture<>();
+    Scheduler.Cancellable timer = engine.scheduler.schedule(duration, () -> elapsed.complete(null));
     try {
-      cancellation.future().get(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
+      CompletableFuture.anyOf(elapsed, cancellation.future()).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return true;
     } catch (java.util.concurrent.ExecutionException e) {
-      return true;
+      LOG.debug("waiting for a retry was interrupted: {}", e.getMessage());
     }
+    timer.cancel();
+    return !elapsed.isDone();
   }
 
   private ProcessOutcome attempt(PlannedStage stage, int step, Op.RunProcess process) {
@@ -496,7 +489,6 @@ final class Run implements RunHandle {
     LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), status, duration);
     emit(new RunEvent.RunFinished(id, now(), status, duration));
     pool.shutdown();
-    timer.shutdownNow();
     result.complete(new RunResult(id, plan.pipeline(), status, duration, ordered));
   }
 

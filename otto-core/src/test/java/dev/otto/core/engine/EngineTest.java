@@ -400,4 +400,24 @@ class EngineTest {
     assertThat(output()).containsExactly("Escapers: started");
     assertThat(dev.otto.core.executor.ProcessTreeProbe.survivors()).isEmpty();
   }
+
+  @Test
+  void should_wait_a_retry_backoff_on_the_engine_scheduler_so_tests_can_move_time_themselves() throws Exception {
+    ManualScheduler time = new ManualScheduler();
+    Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(
+        "if [ -e tried ]; then echo second; else touch tried; echo first; exit 1; fi").retry(1, Duration.ofHours(1)))
+        .build();
+
+    RunHandle run = engine().scheduler(time).build().start(plan(Pipeline.builder("p").addStages(flaky)));
+    while (time.pending() == 0) {
+      Thread.sleep(10);
+    }
+    assertThat(run.result()).isNotDone();
+    time.advance(Duration.ofHours(1));
+
+    RunResult result = run.result().get();
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Flaky: first", "Flaky: second");
+    assertThat(result.duration()).isEqualTo(Duration.ofHours(1));
+  }
 }
