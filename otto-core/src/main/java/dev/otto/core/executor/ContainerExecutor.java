@@ -52,7 +52,7 @@ public final class ContainerExecutor implements Executor {
 
   private ContainerExecutor(Builder builder) {
     this.engine = builder.engine;
-    this.allowed = Set.copyOf(builder.allowed);
+    this.allowed = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(builder.allowed));
     this.host = Map.copyOf(builder.host);
     this.runner = new ProcessRunner(builder.grace, builder.maxLineBytes, false);
     this.probeTimeout = builder.probeTimeout;

@@ -68,12 +68,12 @@ public final class LocalProcessExecutor implements Executor {
 
   private LocalProcessExecutor(Builder builder) {
     this.shell = List.copyOf(builder.shell);
-    this.allowed = Set.copyOf(builder.allowed);
+    this.allowed = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(builder.allowed));
     this.host = Map.copyOf(builder.host);
     this.setsid = builder.setsid;
     this.runner = new ProcessRunner(builder.grace, builder.maxLineBytes, builder.setsid);
     this.persistentShell = builder.persistentShell;
-    this.labels = Set.copyOf(builder.labels);
+    this.labels = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(builder.labels));
     this.maxLineBytes = builder.maxLineBytes;
   }
 
