@@ -222,12 +222,12 @@ public final class ContainerExecutor implements Executor {
     }
 
     public Builder grace(Duration grace) {
-      this.grace = requireNonNull(grace, "grace");
+      this.grace = ProcessRunner.checkGrace(requireNonNull(grace, "grace"));
       return this;
     }
 
     public Builder maxLineBytes(int bytes) {
-      this.maxLineBytes = bytes;
+      this.maxLineBytes = ProcessRunner.checkMaxLineBytes(bytes);
       return this;
     }
 

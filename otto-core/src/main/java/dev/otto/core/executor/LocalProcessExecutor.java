@@ -313,17 +313,13 @@ public final class LocalProcessExecutor implements Executor {
 
     /** How long output may stay open after the process has exited. */
     public Builder grace(Duration grace) {
-      requireNonNull(grace, "grace");
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("the grace period must not be negative, not " + grace);
-      }
-      this.grace = grace;
+      this.grace = ProcessRunner.checkGrace(requireNonNull(grace, "grace"));
       return this;
     }
 
     /** The longest output line, in bytes, kept whole; longer lines are cut with a marker. */
     public Builder maxLineBytes(int bytes) {
-      this.maxLineBytes = bytes;
+      this.maxLineBytes = ProcessRunner.checkMaxLineBytes(bytes);
       return this;
     }
 

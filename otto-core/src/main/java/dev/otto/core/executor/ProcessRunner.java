@@ -46,6 +46,22 @@ final class ProcessRunner {
     this.ownGroup = ownGroup;
   }
 
+  /** Checks a grace period where an executor's builder takes it. */
+  static Duration checkGrace(Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("the grace period must not be negative, not " + grace);
+    }
+    return grace;
+  }
+
+  /** Checks a line limit where an executor's builder takes it, rather than when output arrives. */
+  static int checkMaxLineBytes(int bytes) {
+    if (bytes < 16) {
+      throw new IllegalArgumentException("maxLineBytes must be at least 16, not " + bytes);
+    }
+    return bytes;
+  }
+
   /** The variables of {@code host} named in {@code allowed}, in the order of {@code allowed}. */
   static Map<String, String> allowed(java.util.Set<String> allowed, Map<String, String> host) {
     Map<String, String> env = new java.util.LinkedHashMap<>();

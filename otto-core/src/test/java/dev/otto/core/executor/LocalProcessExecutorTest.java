@@ -186,4 +186,12 @@ class LocalProcessExecutorTest {
       assertNothingLeft(null);
     }
   }
+
+  @Test
+  void should_refuse_a_negative_grace_and_a_tiny_line_limit_when_built() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalProcessExecutor.builder().maxLineBytes(8))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxLineBytes must be at least 16, not 8");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerExecutor.builder().grace(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
+  }
 }

@@ -40,8 +40,11 @@ public final class Stdlib {
 
     /** Keeps workspace {@code paths} as the run's artifact {@code name}. */
     public LibraryStep archive(String name, String... paths) {
-      return LibraryStep.of(ID, "archive", Map.of("name", requireNonNull(name, "name"),
-          "paths", List.copyOf(Arrays.asList(paths))));
+      // Insertion order, not Map.of's hash order: arguments show in problems and labels.
+      Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+      arguments.put("name", requireNonNull(name, "name"));
+      arguments.put("paths", List.copyOf(Arrays.asList(paths)));
+      return LibraryStep.of(ID, "archive", arguments);
     }
 
     /** Hands {@code message} to the host application as a notification event. */
