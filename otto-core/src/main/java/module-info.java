@@ -21,4 +21,5 @@ module dev.otto.core {
   exports dev.otto.core.cache;
   exports dev.otto.core.executor;
   exports dev.otto.core.engine;
+  exports dev.otto.core.journal;
 }

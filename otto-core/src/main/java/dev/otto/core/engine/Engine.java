@@ -6,6 +6,10 @@ import dev.otto.core.OttoException;
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.journal.FileJournal;
+import dev.otto.core.journal.Journal;
+import dev.otto.core.journal.JournalException;
+import dev.otto.core.journal.RunLog;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
@@ -15,11 +19,18 @@ import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs plans on this machine: each stage starts as soon as the stages it depends on have
@@ -36,9 +47,24 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Before anything runs, the engine checks the whole plan and refuses it, naming every stage
- * concerned, when it was planned without a known context, when a stage's runtime has no
- * executor (containers may fall back to local processes if the host allows), or when it holds
- * waits (approvals, webhooks, polls), which this engine does not run yet.
+ * concerned, when it was planned without a known context, or when a stage's runtime has no
+ * executor (containers may fall back to local processes if the host allows).
+ *
+ * <h2>Waits</h2>
+ * A stage that reaches an approval, a webhook or a poll waits without holding a thread, until
+ * the host {@linkplain #decide decides} the approval, a callback {@linkplain #callback arrives}
+ * with the webhook's token (handed out in {@link RunEvent.WaitStarted}), the poll's probe
+ * succeeds, or the wait's timeout passes. {@link dev.otto.core.engine.http.EngineEndpoint} offers
+ * the same over HTTP.
+ *
+ * <h2>Durability</h2>
+ * Every run is journaled ({@link FileJournal} under the root by default): each op's outcome is
+ * recorded and synced before the run acts on it. After the host process dies, another engine
+ * {@linkplain #resume resumes} the run: ops recorded as done are not repeated, waits come back
+ * with their tokens and deadlines, and an op that was in flight runs again. Execution is thus
+ * at least once; every execution of one op sees the same {@code OTTO_IDEMPOTENCY_KEY}, which a
+ * step can hand to the systems it calls. {@link #restart} starts a new run that reuses an
+ * earlier run's results up to a chosen stage.
  *
  * <p>A failed stage skips the stages that depend on it, with the reason. With
  * {@link FailurePolicy#FAIL_FAST} (the default) it also stops the run: running processes are
@@ -69,6 +95,10 @@ public final class Engine {
   final Clock clock;
   final Scheduler scheduler;
   final List<RunListener> listeners;
+  final Journal journal;
+  final ThreadPoolExecutor workers;
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final Map<String, Run> tokens = new ConcurrentHashMap<>();
 
   private Engine(Builder builder) {
     this.executors = List.copyOf(builder.executors.isEmpty()
@@ -82,6 +112,15 @@ public final class Engine {
     this.scheduler = builder.scheduler;
     this.clock = builder.scheduler.clock();
     this.listeners = List.copyOf(builder.listeners);
+    this.journal = builder.journal != null ? builder.journal : FileJournal.in(this.root);
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "otto-worker-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    this.workers.allowCoreThreadTimeOut(true);
   }
 
   /** An engine that keeps each run's workspace under {@code root}. */
@@ -95,10 +134,166 @@ public final class Engine {
     Map<String, Executor> assigned = new LinkedHashMap<>();
     List<StageWarning> warnings = new ArrayList<>();
     check(plan, assigned, warnings);
-    Run run = new Run(this, plan, assigned);
+    Instant started = clock.instant();
+    String id = RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Run run = new Run(this, plan, assigned, id, started, journal.create(id));
+    runs.put(id, run);
     run.begin(warnings);
     return run;
   }
+
+  /**
+   * Takes over a run whose engine stopped (its host process died, say) from its journal, and
+   * returns at once. {@code plan} must be the run's plan: the same pipeline planned for the same
+   * context, which its fingerprint proves. Ops the journal records as done are not repeated;
+   * waits come back with their tokens and deadlines; an op that was in flight runs again. A run
+   * that had ended gives its recorded result.
+   *
+   * @throws JournalException if the run has no journal, another engine holds it, or its journal
+   *     is damaged before its last entry
+   * @throws OttoException if {@code plan} is not the run's plan, or cannot run here
+   */
+  public RunHandle resume(String runId, Plan plan) {
+    requireNonNull(runId, "runId");
+    requireNonNull(plan, "plan");
+    Run active = runs.get(runId);
+    if (active != null) {
+      return active;
+    }
+    RunLog log = journal.open(runId);
+    try {
+      Recovery recovery = Recovery.read(runId, log.entries());
+      checkSamePlan(runId, plan, recovery);
+      if (recovery.finalStatus != null) {
+        log.close();
+        return FinishedRun.of(plan, recovery);
+      }
+      Map<String, Executor> assigned = new LinkedHashMap<>();
+      List<StageWarning> warnings = new ArrayList<>();
+      check(plan, assigned, warnings);
+      Run run = new Run(this, plan, assigned, runId, recovery.started, log);
+      runs.put(runId, run);
+      run.resume(recovery, warnings);
+      return run;
+    } catch (RuntimeException e) {
+      log.close();
+      runs.remove(runId);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a new run of {@code plan} that reuses the results of run {@code previousRunId} for the
+   * stages before {@code fromStage}, and runs {@code fromStage} and what follows it again. The new
+   * run's workspace starts as a copy of the earlier run's; caches come from the cache store as
+   * usual. Besides the stages after {@code fromStage}, stages that did not succeed in the earlier
+   * run, or whose definition changed since, run again too.
+   *
+   * @throws OttoException if the plan has no such stage, or is not for the same pipeline
+   * @throws JournalException if the earlier run has no readable journal
+   */
+  public RunHandle restart(String previousRunId, Plan plan, String fromStage) {
+    requireNonNull(previousRunId, "previousRunId");
+    requireNonNull(plan, "plan");
+    requireNonNull(fromStage, "fromStage");
+    Recovery before = Recovery.read(previousRunId, journal.read(previousRunId));
+    if (!before.pipeline.equals(plan.pipeline())) {
+      throw new OttoException("run '" + previousRunId + "' ran pipeline '" + before.pipeline + "', not '"
+          + plan.pipeline() + "'; restart it with a plan of its own pipeline");
+    }
+    Map<String, RunResult.StageResult> reused = RestartPlan.reused(plan, before, fromStage);
+    Map<String, Executor> assigned = new LinkedHashMap<>();
+    List<StageWarning> warnings = new ArrayList<>();
+    check(plan, assigned, warnings);
+    Instant started = clock.instant();
+    String id = RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Run run = new Run(this, plan, assigned, id, started, journal.create(id));
+    try {
+      WorkspaceOps.copyTree(root.resolve(previousRunId).resolve("workspace"), run.workspace);
+    } catch (java.io.IOException e) {
+      throw new OttoException("the workspace of run '" + previousRunId + "' could not be copied for the restart: "
+          + e.getMessage(), e);
+    }
+    run.reuse(reused, previousRunId);
+    runs.put(id, run);
+    run.begin(warnings);
+    return run;
+  }
+
+  private static void checkSamePlan(String runId, Plan plan, Recovery recovery) {
+    if (!recovery.fingerprint.equals(plan.fingerprint())) {
+      throw new OttoException("run '" + runId + "' ran a plan with fingerprint " + recovery.fingerprint
+          + " (pipeline '" + recovery.pipeline + "'), not " + plan.fingerprint() + " (pipeline '" + plan.pipeline()
+          + "'); plan the same pipeline for the same branch, tag, trigger and parameters to resume it, or restart "
+          + "it from a stage to run a changed plan");
+    }
+  }
+
+  /** The run of this engine with that id, while it has not ended. */
+  public Optional<RunHandle> run(String runId) {
+    return Optional.ofNullable(runs.get(requireNonNull(runId, "runId")));
+  }
+
+  /** Every wait of every run of this engine, by run. */
+  public List<PendingWait> waits() {
+    return runs.values().stream().flatMap(r -> r.waits().stream())
+        .sorted(java.util.Comparator.comparing(PendingWait::run)).toList();
+  }
+
+  /**
+   * Decides an approval of a run of this engine. The decision is journaled before this method
+   * returns.
+   *
+   * @throws WaitRefusedException if there is no such run or pending approval, the wait is not an
+   *     approval, or {@code decision.by()} is not among its approvers; nothing changes then
+   */
+  public void decide(String runId, String waitId, Decision decision) {
+    requireNonNull(runId, "runId");
+    Run run = runs.get(runId);
+    if (run == null) {
+      throw new WaitRefusedException(WaitRefusedException.Reason.UNKNOWN_RUN, "no run '" + runId
+          + "' is in progress in this engine");
+    }
+    run.decide(waitId, decision);
+  }
+
+  /**
+   * Resolves the webhook wait that was given {@code token}, with the caller's payload (at most 64
+   * KiB). The outcome is journaled before this method returns.
+   *
+   * @return the wait that was resolved
+   * @throws WaitRefusedException if the token is unknown, was used, or its wait expired; nothing
+   *     changes then
+   */
+  public PendingWait callback(String token, String payload) {
+    requireNonNull(token, "token");
+    requireNonNull(payload, "payload");
+    if (payload.length() > RunWaits.MAX_PAYLOAD) {
+      throw new IllegalArgumentException("a callback's payload must be at most " + RunWaits.MAX_PAYLOAD
+          + " characters, not " + payload.length());
+    }
+    String hash = StageDigest.token(token);
+    Run run = tokens.get(hash);
+    if (run == null) {
+      throw new WaitRefusedException(WaitRefusedException.Reason.UNKNOWN_TOKEN, "no pending wait has this token");
+    }
+    return run.callback(hash, payload);
+  }
+
+  void registerToken(String hash, Run run) {
+    tokens.put(hash, run);
+  }
+
+  void forgetToken(String hash) {
+    tokens.remove(hash);
+  }
+
+  void forget(Run run) {
+    runs.remove(run.id(), run);
+  }
+
+  private static final java.time.format.DateTimeFormatter RUN_ID = java.time.format.DateTimeFormatter
+      .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
 
   /**
    * Which executor would run each stage of {@code plan} that runs processes, or why none can:
@@ -108,7 +303,7 @@ public final class Engine {
     requireNonNull(plan, "plan");
     Map<String, String> notes = new LinkedHashMap<>();
     for (PlannedStage stage : plan.stages()) {
-      if (stage.status() != StageStatus.SKIP && stage.ops().stream().anyMatch(Op.RunProcess.class::isInstance)) {
+      if (stage.status() != StageStatus.SKIP && runsProcesses(stage)) {
         Match match = match(stage);
         notes.put(stage.id(), match.executor() != null
             ? "runs on the " + match.executor().name() + " executor"
@@ -153,12 +348,7 @@ public final class Engine {
       if (stage.status() != StageStatus.RUN) {
         continue;
       }
-      List<String> waits = stage.waits().stream().map(w -> w.kind() + " " + w.id()).toList();
-      if (!waits.isEmpty()) {
-        problems.add("stage '" + stage.id() + "' waits (" + String.join(", ", waits) + "); this engine does not run "
-            + "approvals, webhooks or polls yet: plan for a context that skips the stage, or run it elsewhere");
-      }
-      if (stage.ops().stream().noneMatch(Op.RunProcess.class::isInstance)) {
+      if (!runsProcesses(stage)) {
         continue;
       }
       Match match = match(stage);
@@ -177,6 +367,11 @@ public final class Engine {
     }
   }
 
+  /** Whether a stage runs processes: steps, notifications or a poll's probe. */
+  private static boolean runsProcesses(PlannedStage stage) {
+    return stage.ops().stream().anyMatch(op -> op instanceof Op.RunProcess || op instanceof Op.Poll);
+  }
+
   /** A warning about one stage, given to listeners when the run starts. */
   record StageWarning(String stage, String message) {}
 
@@ -191,6 +386,7 @@ public final class Engine {
     private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
     private Scheduler scheduler = Scheduler.system();
     private final List<RunListener> listeners = new ArrayList<>();
+    private Journal journal;
 
     private Builder(Path root) {
       this.root = root;
@@ -213,7 +409,16 @@ public final class Engine {
       return this;
     }
 
-    /** How many stages may run at once; the number of processors by default. */
+    /** Where runs are journaled; a {@link FileJournal} under the root by default. */
+    public Builder journal(Journal journal) {
+      this.journal = requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /**
+     * How many stages may run at once in this engine, all runs together; the number of
+     * processors by default. Waiting stages do not count: they hold no thread.
+     */
     public Builder parallelism(int stages) {
       if (stages < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, not " + stages);

@@ -1,11 +1,11 @@
 package dev.otto.core.engine;
 
-import dev.otto.core.cache.CacheKey;
-import dev.otto.core.cache.CacheResult;
 import dev.otto.core.executor.Cancellation;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.executor.ProcessOutcome;
 import dev.otto.core.executor.ProcessRequest;
+import dev.otto.core.journal.RunLog;
+import dev.otto.core.model.Gate;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,34 +26,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a plan. Scheduling state is guarded by the run's lock; stages execute on a pool of
- * {@code parallelism} threads, and a group waiting for its children holds no thread.
+ * One run of a plan. Scheduling state is guarded by the run's lock. Stages execute on the
+ * engine's shared pool; a stage that waits (for an approval, a callback, a poll's next attempt,
+ * a retry's backoff, or its child stages) holds no thread, only a cursor and perhaps a timer.
+ * Every op's outcome is journaled, and the journal synced, before the run acts on it.
  */
 final class Run implements RunHandle {
   private static final Logger LOG = LoggerFactory.getLogger(Run.class);
 
-  private final Engine engine;
-  private final Plan plan;
+  final Engine engine;
+  final Plan plan;
   private final Map<String, Executor> executors;
   private final String id;
-  private final Path workspace;
+  final Path workspace;
   private final Path artifacts;
-  private final ExecutorService pool;
+  private final RunLog log;
   private final Cancellation cancellation = Cancellation.create();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Instant started;
+  private final RunWaits waits;
 
-  private final Object lock = new Object();
+  final Object lock = new Object();
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
   private final Map<String, List<String>> dependents = new HashMap<>();
   private final Map<String, Integer> waitingOn = new HashMap<>();
@@ -65,29 +63,28 @@ final class Run implements RunHandle {
   private final Map<String, RunResult.StageResult> results = new HashMap<>();
   private final Map<String, Instant> stageStarts = new HashMap<>();
   private final Map<String, List<RunResult.StepResult>> steps = new HashMap<>();
+  private final Map<String, Cursor> cursors = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Scheduler.Cancellable> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> timedOut = new java.util.concurrent.ConcurrentHashMap<>();
+  private Map<String, RunResult.StageResult> reused = Map.of();
+  private String reusedFrom;
   private boolean stopping;
   private String stopReason;
   private boolean cancelled;
   private boolean finished;
-  private final Map<String, Scheduler.Cancellable> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, String> timedOut = new java.util.concurrent.ConcurrentHashMap<>();
 
-  Run(Engine engine, Plan plan, Map<String, Executor> executors) {
+  Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
     this.engine = engine;
     this.plan = plan;
     this.executors = executors;
-    this.started = engine.clock.instant();
-    this.id = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(started)
-        + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.id = id;
+    this.started = started;
+    this.log = log;
     Path dir = engine.root.resolve(id);
     this.workspace = dir.resolve("workspace");
     this.artifacts = dir.resolve("artifacts");
-    AtomicInteger threads = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(engine.parallelism, task -> {
-      Thread thread = new Thread(task, "otto-run-" + id + "-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.waits = new RunWaits(this);
+    cancellation.future().thenRun(this::wakeAll);
   }
 
   @Override
@@ -112,38 +109,126 @@ final class Run implements RunHandle {
     cancellation.cancel();
   }
 
+  @Override
+  public List<PendingWait> waits() {
+    return waits.pending();
+  }
+
+  @Override
+  public void decide(String waitId, Decision decision) {
+    waits.decide(waitId, decision);
+  }
+
+  PendingWait callback(String tokenHash, String payload) {
+    return waits.callback(tokenHash, payload);
+  }
+
+  @Override
+  public RunSnapshot snapshot() {
+    synchronized (lock) {
+      Map<String, String> states = new LinkedHashMap<>();
+      for (PlannedStage stage : plan.stages()) {
+        RunResult.StageResult done = results.get(stage.id());
+        Cursor cursor = cursors.get(stage.id());
+        states.put(stage.id(), done != null ? done.status().name().toLowerCase(java.util.Locale.ROOT)
+            : cursor == null ? "pending" : waits.isWaiting(stage.id()) ? "waiting" : "running");
+      }
+      return new RunSnapshot(id, plan.pipeline(), finished ? result.join().status().name().toLowerCase(
+          java.util.Locale.ROOT) : "running", states, waits.pending());
+    }
+  }
+
+  boolean isStopped(String stageId) {
+    return cancellation.future().isDone() || timedOut.containsKey(stageId);
+  }
+
+  /** Lets a restart reuse the recorded results of these stages. */
+  void reuse(Map<String, RunResult.StageResult> results, String fromRun) {
+    this.reused = Map.copyOf(results);
+    this.reusedFrom = fromRun;
+  }
+
+  /** Starts a new run: journals it, then starts what is ready. */
   void begin(List<Engine.StageWarning> warnings) {
+    createWorkspace();
+    journal(true, Entries.encode("run", "run", id, "pipeline", plan.pipeline(), "fingerprint", plan.fingerprint(),
+        "started", started.toString(), "from", reusedFrom));
+    LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
+    emit(new RunEvent.RunStarted(id, now(), plan.pipeline(), plan.stages().size()));
+    warnings.forEach(w -> emit(new RunEvent.Warning(id, now(), w.stage(), w.message())));
+    synchronized (lock) {
+      index();
+      if (stages.isEmpty()) {
+        finishLocked();
+        return;
+      }
+      plan.stages().forEach(stage -> considerLocked(stage.id()));
+    }
+  }
+
+  /** Takes a run over from its journal: settles what ended, goes on with what was running. */
+  void resume(Recovery recovery, List<Engine.StageWarning> warnings) {
+    createWorkspace();
+    journal(true, Entries.encode("resumed", "at", now().toString()));
+    LOG.info("run {} of pipeline '{}' resumed from {} journal entries", id, plan.pipeline(), recovery.entries);
+    emit(new RunEvent.RunResumed(id, now(), recovery.entries));
+    warnings.forEach(w -> emit(new RunEvent.Warning(id, now(), w.stage(), w.message())));
+    waits.retire(recovery.retiredTokens);
+    List<Cursor> going = new ArrayList<>();
+    synchronized (lock) {
+      index();
+      for (PlannedStage stage : plan.stages()) {
+        Recovery.StageRecord record = recovery.stages.get(stage.id());
+        if (record != null && record.result == null) {
+          stageStarts.put(stage.id(), record.started);
+          steps.put(stage.id(), new ArrayList<>(record.steps));
+          parentOpen.put(stage.id(), true);
+          Cursor cursor = Cursor.restored(stage, record);
+          cursors.put(stage.id(), cursor);
+          going.add(cursor);
+        }
+      }
+      for (PlannedStage stage : plan.stages()) {
+        Recovery.StageRecord record = recovery.stages.get(stage.id());
+        if (record != null && record.result != null) {
+          parentOpen.put(stage.id(), true);
+          settleLocked(stage.id(), record.result, false, false);
+        }
+      }
+      if (finished) {
+        return;
+      }
+      for (Cursor cursor : going) {
+        cursor.stage.timeout().ifPresent(limit -> timeouts.put(cursor.stage.id(), engine.scheduler.schedule(
+            Duration.between(now(), stageStarts.get(cursor.stage.id()).plus(limit)), () -> timeOut(cursor, limit))));
+        engine.workers.execute(() -> execute(cursor));
+      }
+      plan.stages().forEach(stage -> considerLocked(stage.id()));
+    }
+  }
+
+  private void createWorkspace() {
     try {
       Files.createDirectories(workspace);
     } catch (IOException e) {
       throw new UncheckedIOException("could not create the workspace " + workspace, e);
     }
-    LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
-    emit(new RunEvent.RunStarted(id, now(), plan.pipeline(), plan.stages().size()));
-    for (Engine.StageWarning warning : warnings) {
-      emit(new RunEvent.Warning(id, now(), warning.stage(), warning.message()));
-    }
-    synchronized (lock) {
-      for (PlannedStage stage : plan.stages()) {
-        stages.put(stage.id(), stage);
-        waitingOn.put(stage.id(), stage.dependsOn().size());
-        parentOpen.put(stage.id(), stage.parent().isEmpty());
-        childrenLeft.put(stage.id(), stage.children().size());
-        for (String dependency : stage.dependsOn()) {
-          dependents.computeIfAbsent(dependency, k -> new ArrayList<>()).add(stage.id());
-        }
-      }
-      if (stages.isEmpty()) {
-        finish();
-        return;
-      }
-      for (PlannedStage stage : plan.stages()) {
-        considerLocked(stage.id());
+  }
+
+  /** Caller holds the lock. */
+  private void index() {
+    for (PlannedStage stage : plan.stages()) {
+      stages.put(stage.id(), stage);
+      waitingOn.put(stage.id(), stage.dependsOn().size());
+      parentOpen.putIfAbsent(stage.id(), stage.parent().isEmpty());
+      childrenLeft.put(stage.id(), stage.children().size());
+      for (String dependency : stage.dependsOn()) {
+        dependents.computeIfAbsent(dependency, k -> new ArrayList<>()).add(stage.id());
       }
     }
   }
 
-  /** Starts or skips a stage whose turn has come. Caller holds the lock. */
+  /** Starts, reuses or skips a stage whose turn has come. Caller holds the lock. */
   private void considerLocked(String stageId) {
     if (results.containsKey(stageId) || stageStarts.containsKey(stageId)) {
       return;
@@ -158,24 +243,58 @@ final class Run implements RunHandle {
       skipLocked(stage, blockedBy.get(stageId), true);
     } else if (stopping) {
       skipLocked(stage, stopReason, true);
+    } else if (reused.containsKey(stageId)) {
+      reuseLocked(stage);
     } else {
-      stageStarts.put(stageId, now());
+      Instant at = now();
+      stageStarts.put(stageId, at);
       steps.put(stageId, new ArrayList<>());
       Executor executor = executors.get(stageId);
+      journal(false, Entries.encode("stage", "stage", stageId, "at", at.toString()));
       LOG.debug("run {}: stage '{}' started", id, stageId);
-      emit(new RunEvent.StageStarted(id, now(), stageId, executor == null ? "none" : executor.name()));
+      emit(new RunEvent.StageStarted(id, at, stageId, executor == null ? "none" : executor.name()));
+      Cursor cursor = new Cursor(stage);
+      cursors.put(stageId, cursor);
       stage.timeout().ifPresent(limit -> timeouts.put(stageId, engine.scheduler.schedule(limit,
-          () -> timeOut(stage, limit))));
-      pool.execute(() -> execute(stage, 0, false));
+          () -> timeOut(cursor, limit))));
+      engine.workers.execute(() -> execute(cursor));
     }
   }
 
-  /** Stops a stage that ran past its timeout: its processes end, and it fails with that reason. */
-  private void timeOut(PlannedStage stage, Duration limit) {
-    timedOut.put(stage.id(), "the stage timed out after " + limit);
-    Executor executor = executors.get(stage.id());
+  /** Settles a stage and everything inside it with the results a restart reuses. Caller holds the lock. */
+  private void reuseLocked(PlannedStage stage) {
+    for (String child : stage.children()) {
+      parentOpen.put(child, true);
+      if (!results.containsKey(child)) {
+        reuseLocked(stages.get(child));
+      }
+    }
+    RunResult.StageResult before = reused.get(stage.id());
+    emit(new RunEvent.StageReused(id, now(), stage.id(), reusedFrom, before.status()));
+    journal(true, Entries.encode("stage-end", "stage", stage.id(), "status", before.status().name(), "reason",
+        before.reason().orElse(null), "ms", "0", "digest", StageDigest.of(stage)));
+    settleLocked(stage.id(), before, false, true);
+  }
+
+  /** Stops a stage that ran past its timeout: its processes and waits end, and it fails with that reason. */
+  private void timeOut(Cursor cursor, Duration limit) {
+    timedOut.put(cursor.stage.id(), "the stage timed out after " + limit);
+    Executor executor = executors.get(cursor.stage.id());
     if (executor != null) {
-      executor.endSession(session(stage));
+      executor.endSession(session(cursor.stage));
+    }
+    Runnable wake = cursor.wake;
+    if (wake != null) {
+      wake.run();
+    }
+  }
+
+  private void wakeAll() {
+    for (Cursor cursor : cursors.values()) {
+      Runnable wake = cursor.wake;
+      if (wake != null) {
+        wake.run();
+      }
     }
   }
 
@@ -188,16 +307,21 @@ final class Run implements RunHandle {
     }
     LOG.debug("run {}: stage '{}' skipped: {}", id, stage.id(), reason);
     emit(new RunEvent.StageSkipped(id, now(), stage.id(), reason));
-    settleLocked(stage.id(), new RunResult.StageResult(stage.id(), RunResult.Status.SKIPPED, Optional.of(reason),
-        Duration.ZERO, List.of()), becauseOfFailure);
+    RunResult.StageResult skipped = new RunResult.StageResult(stage.id(), RunResult.Status.SKIPPED, Optional.of(reason),
+        Duration.ZERO, List.of());
+    journal(false, Entries.encode("stage-end", "stage", stage.id(), "status", "SKIPPED", "reason", reason, "ms", "0",
+        "digest", StageDigest.of(stage)));
+    settleLocked(stage.id(), skipped, becauseOfFailure, true);
   }
 
   /** Records a stage's end and lets what waited on it go on. Caller holds the lock. */
-  private void settleLocked(String stageId, RunResult.StageResult stageResult, boolean failedOrBlocked) {
+  private void settleLocked(String stageId, RunResult.StageResult stageResult, boolean failedOrBlocked,
+      boolean live) {
     results.put(stageId, stageResult);
+    cursors.remove(stageId);
     PlannedStage stage = stages.get(stageId);
     for (String child : stage.children()) {
-      if (!results.containsKey(child) && !stageStarts.containsKey(child)) {
+      if (live && !results.containsKey(child) && !stageStarts.containsKey(child)) {
         skipLocked(stages.get(child), "its group '" + stageId + "' ended before it started", true);
       }
     }
@@ -214,99 +338,191 @@ final class Run implements RunHandle {
             + (failed ? "failed" : "did not run because of a failure"));
       }
       waitingOn.merge(dependent, -1, Integer::sum);
-      considerLocked(dependent);
+      if (live) {
+        considerLocked(dependent);
+      }
     }
     stage.parent().ifPresent(parent -> {
       if (failed || failedOrBlocked) {
         childFailed.put(parent, true);
       }
       int left = childrenLeft.merge(parent, -1, Integer::sum);
-      if (left == 0 && stageStarts.containsKey(parent) && !results.containsKey(parent)) {
-        PlannedStage group = stages.get(parent);
-        int resume = indexAfterChildren(group);
-        boolean groupFailed = childFailed.getOrDefault(parent, false);
-        pool.execute(() -> execute(group, resume, groupFailed));
+      Cursor group = cursors.get(parent);
+      if (left == 0 && group != null && group.atChildren) {
+        continueGroup(group);
       }
     });
     if (results.size() == stages.size() && !finished) {
-      finish();
+      finishLocked();
     }
   }
 
-  private static int indexAfterChildren(PlannedStage group) {
-    for (int i = 0; i < group.ops().size(); i++) {
-      if (group.ops().get(i) instanceof Op.AwaitChildren) {
-        return i + 1;
+  /** A group's children have all ended: the group goes on after them. Caller holds the lock. */
+  private void continueGroup(Cursor group) {
+    group.atChildren = false;
+    boolean failedChild = childFailed.getOrDefault(group.stage.id(), false);
+    engine.workers.execute(() -> {
+      if (failedChild && !group.failed) {
+        group.failed = true;
+        group.reason = "a child stage failed";
       }
-    }
-    return group.ops().size();
+      recordOp(group, null);
+      execute(group);
+    });
   }
 
-  /** Runs a stage's ops from {@code from}; returns early at a group's children. */
-  private void execute(PlannedStage stage, int from, boolean childFailed) {
-    boolean failed = childFailed;
-    boolean interrupted = false;
-    String reason = childFailed ? "a child stage failed" : null;
-    int step = (int) stage.ops().subList(0, from).stream().filter(Op.RunProcess.class::isInstance).count();
+  /** Runs a stage's ops from its cursor until it ends, waits, or opens its children. */
+  private void execute(Cursor c) {
+    PlannedStage stage = c.stage;
     try {
-      for (int i = from; i < stage.ops().size(); i++) {
-        Op op = stage.ops().get(i);
+      while (c.index < stage.ops().size()) {
+        Op op = stage.ops().get(c.index);
         if (op instanceof Op.AwaitChildren children) {
-          openChildren(stage, children);
+          openChildren(c, children);
           return;
         }
-        boolean stop = cancellation.future().isDone();
+        boolean stop = isStopped(stage.id());
         boolean runs = switch (op.guard()) {
-          case NORMAL, ON_SUCCESS -> !failed && !stop;
-          case ON_FAILURE -> failed || stop;
+          case NORMAL, ON_SUCCESS -> !c.failed && !stop;
+          case ON_FAILURE -> c.failed || stop;
           case ALWAYS -> true;
         };
-        if (!runs && stop && !failed && op.guard() == Op.Guard.NORMAL) {
-          interrupted = true;
+        if (!runs && stop && !c.failed && op.guard() == Op.Guard.NORMAL) {
+          c.interrupted = true;
         }
-        if (op instanceof Op.RunProcess process) {
-          step++;
-          if (!runs) {
-            if (op.guard() == Op.Guard.NORMAL) {
-              emit(new RunEvent.StepSkipped(id, now(), stage.id(), step, process.label(),
-                  stop && !failed ? "the run was stopped" : "an earlier step of the stage failed"));
-            }
-            continue;
+        if (op instanceof Op.RunProcess process && (runs || c.attempt > 0)) {
+          if (!runStep(c, process, stop)) {
+            return;
           }
-          RunResult.StepResult stepResult = runProcess(stage, step, process);
-          synchronized (lock) {
-            steps.get(stage.id()).add(stepResult);
+        } else if (op instanceof Op.RunProcess process) {
+          if (op.guard() == Op.Guard.NORMAL) {
+            emit(new RunEvent.StepSkipped(id, now(), stage.id(), c.step + 1, process.label(),
+                c.failed ? "an earlier step of the stage failed"
+                    : timedOut.containsKey(stage.id()) ? "the stage timed out" : "the run was stopped"));
           }
-          if (op.guard() != Op.Guard.NORMAL) {
-            continue;
-          }
-          if (stepResult.status() == RunResult.Status.CANCELLED) {
-            interrupted = true;
-          } else if (stepResult.status() != RunResult.Status.SUCCEEDED && !failed) {
-            failed = true;
-            reason = "step " + step + " '" + process.label() + "' " + stepResult.detail();
-          }
-        } else if (runs) {
+          c.advance();
+        } else if (!runs) {
+          c.advance();
+        } else if (op instanceof Op.Wait wait) {
+          waits.open(c, wait);
+          return;
+        } else {
           String problem = runOther(stage, op);
-          if (problem != null && !failed) {
-            failed = true;
-            reason = problem;
+          if (problem != null && !c.failed) {
+            c.failed = true;
+            c.reason = problem;
           }
+          recordOp(c, null);
         }
       }
     } catch (RuntimeException e) {
       LOG.error("stage '{}' of run {} failed unexpectedly", stage.id(), id, e);
-      failed = true;
-      reason = "the engine failed: " + e.getClass().getSimpleName();
+      c.failed = true;
+      c.reason = "the engine failed: " + e.getClass().getSimpleName();
     }
+    finishStage(c);
+  }
+
+  /** Journals the outcome of the cursor's op and moves past it. */
+  void recordOp(Cursor c, RunResult.StepResult step, String... more) {
+    String[] fields = {"stage", c.stage.id(), "op", String.valueOf(c.index), "failed", c.failed ? "1" : null,
+        "interrupted", c.interrupted ? "1" : null, "reason", c.reason};
+    if (step != null) {
+      fields = concat(fields, "label", step.label(), "status", step.status().name(), "exit",
+          step.exitCode().isPresent() ? String.valueOf(step.exitCode().getAsInt()) : null,
+          "ms", String.valueOf(step.duration().toMillis()), "detail", step.detail());
+    }
+    journal(true, Entries.encode("op", concat(fields, more)));
+    c.advance();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /** Runs one attempt of a step; returns false when a retry was scheduled instead of an outcome. */
+  private boolean runStep(Cursor c, Op.RunProcess process, boolean stop) {
+    PlannedStage stage = c.stage;
+    int step = c.step + 1;
+    if (c.attempt == 0) {
+      c.stepStart = now();
+      emit(new RunEvent.StepStarted(id, c.stepStart, stage.id(), step, process.label()));
+    }
+    ProcessOutcome outcome = c.attempt > 0 && stop ? c.lastOutcome : attempt(c, step, process);
+    if (!outcome.succeeded() && outcome.status() != ProcessOutcome.Status.CANCELLED && !isStopped(stage.id())
+        && c.attempt < process.retries()) {
+      c.attempt++;
+      c.lastOutcome = outcome;
+      Duration backoff = process.retryBackoff().multipliedBy(1L << Math.min(c.attempt - 1, 20));
+      emit(new RunEvent.Warning(id, now(), stage.id(), "step " + step + " '" + process.label() + "' "
+          + outcome.detail() + "; retry " + c.attempt + " of " + process.retries() + " in " + backoff));
+      later(c, backoff);
+      return false;
+    }
+    c.attempt = 0;
+    c.lastOutcome = null;
+    RunResult.Status status = switch (outcome.status()) {
+      case SUCCEEDED -> RunResult.Status.SUCCEEDED;
+      case CANCELLED -> RunResult.Status.CANCELLED;
+      default -> RunResult.Status.FAILED;
+    };
+    Duration duration = Duration.between(c.stepStart, now());
+    emit(new RunEvent.StepFinished(id, now(), stage.id(), step, process.label(), status, outcome.exitCode(), duration,
+        outcome.detail()));
+    RunResult.StepResult stepResult = new RunResult.StepResult(process.label(), status, outcome.exitCode(), duration,
+        outcome.detail());
+    synchronized (lock) {
+      steps.get(stage.id()).add(stepResult);
+    }
+    if (process.guard() == Op.Guard.NORMAL) {
+      if (status == RunResult.Status.CANCELLED) {
+        c.interrupted = true;
+      } else if (status != RunResult.Status.SUCCEEDED && !c.failed) {
+        c.failed = true;
+        c.reason = "step " + step + " '" + process.label() + "' " + stepResult.detail();
+      }
+    }
+    recordOp(c, stepResult);
+    return true;
+  }
+
+  /** Goes on with the cursor after {@code delay}, or at once when the run stops or the stage times out. */
+  private void later(Cursor c, Duration delay) {
+    AtomicBoolean fired = new AtomicBoolean();
+    Scheduler.Cancellable[] timer = new Scheduler.Cancellable[1];
+    Runnable go = () -> {
+      if (fired.compareAndSet(false, true)) {
+        c.wake = null;
+        if (timer[0] != null) {
+          timer[0].cancel();
+        }
+        engine.workers.execute(() -> execute(c));
+      }
+    };
+    c.wake = go;
+    timer[0] = engine.scheduler.schedule(delay, go);
+    if (isStopped(c.stage.id())) {
+      go.run();
+    }
+  }
+
+  /** Hands the cursor to the pool again, after a wait ended. */
+  void proceed(Cursor c) {
+    engine.workers.execute(() -> execute(c));
+  }
+
+  private void finishStage(Cursor c) {
+    PlannedStage stage = c.stage;
     Scheduler.Cancellable limit = timeouts.remove(stage.id());
     if (limit != null) {
       limit.cancel();
     }
     String timeoutReason = timedOut.get(stage.id());
     if (timeoutReason != null) {
-      failed = true;
-      reason = timeoutReason;
+      c.failed = true;
+      c.reason = timeoutReason;
     }
     Executor executor = executors.get(stage.id());
     if (executor != null) {
@@ -315,17 +531,20 @@ final class Run implements RunHandle {
         emit(new RunEvent.Warning(id, now(), stage.id(), stopped + " processes the stage left running were stopped"));
       }
     }
-    RunResult.Status status = failed ? RunResult.Status.FAILED
-        : interrupted ? RunResult.Status.CANCELLED : RunResult.Status.SUCCEEDED;
+    RunResult.Status status = c.failed ? RunResult.Status.FAILED
+        : c.interrupted ? RunResult.Status.CANCELLED : RunResult.Status.SUCCEEDED;
     synchronized (lock) {
+      String reason = c.reason;
       if (status == RunResult.Status.CANCELLED) {
         reason = cancelled ? "cancelled" : "stopped: " + stopReason;
       }
       Duration duration = Duration.between(stageStarts.get(stage.id()), now());
       LOG.debug("run {}: stage '{}' {}{}", id, stage.id(), status, reason == null ? "" : ": " + reason);
+      journal(true, Entries.encode("stage-end", "stage", stage.id(), "status", status.name(), "reason", reason,
+          "ms", String.valueOf(duration.toMillis()), "digest", StageDigest.of(stage)));
       emit(new RunEvent.StageFinished(id, now(), stage.id(), status, duration));
       settleLocked(stage.id(), new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason), duration,
-          steps.get(stage.id())), false);
+          steps.get(stage.id())), false, true);
     }
   }
 
@@ -334,15 +553,14 @@ final class Run implements RunHandle {
     return id + ":" + stage.id();
   }
 
-  private void openChildren(PlannedStage group, Op.AwaitChildren children) {
+  private void openChildren(Cursor group, Op.AwaitChildren children) {
     synchronized (lock) {
+      group.atChildren = true;
       for (String child : children.children()) {
         parentOpen.put(child, true);
       }
-      if (children.children().isEmpty() || childrenLeft.get(group.id()) == 0) {
-        int resume = indexAfterChildren(group);
-        boolean groupFailed = childFailed.getOrDefault(group.id(), false);
-        pool.execute(() -> execute(group, resume, groupFailed));
+      if (children.children().isEmpty() || childrenLeft.get(group.stage.id()) == 0) {
+        continueGroup(group);
         return;
       }
       for (String child : children.children()) {
@@ -351,77 +569,38 @@ final class Run implements RunHandle {
     }
   }
 
-  private RunResult.StepResult runProcess(PlannedStage stage, int step, Op.RunProcess process) {
-    Instant start = now();
-    emit(new RunEvent.StepStarted(id, start, stage.id(), step, process.label()));
-    ProcessOutcome outcome = attempt(stage, step, process);
-    Duration backoff = process.retryBackoff();
-    for (int retry = 1; retry <= process.retries() && retriable(outcome); retry++) {
-      emit(new RunEvent.Warning(id, now(), stage.id(), "step " + step + " '" + process.label() + "' "
-          + outcome.detail() + "; retry " + retry + " of " + process.retries() + " in " + backoff));
-      if (waitOrStop(backoff)) {
-        break;
-      }
-      outcome = attempt(stage, step, process);
-      backoff = backoff.multipliedBy(2);
-    }
-    RunResult.Status status = switch (outcome.status()) {
-      case SUCCEEDED -> RunResult.Status.SUCCEEDED;
-      case CANCELLED -> RunResult.Status.CANCELLED;
-      default -> RunResult.Status.FAILED;
-    };
-    Duration duration = Duration.between(start, now());
-    emit(new RunEvent.StepFinished(id, now(), stage.id(), step, process.label(), status, outcome.exitCode(), duration,
-        outcome.detail()));
-    return new RunResult.StepResult(process.label(), status, outcome.exitCode(), duration, outcome.detail());
-  }
-
-  private boolean retriable(ProcessOutcome outcome) {
-    return !outcome.succeeded() && outcome.status() != ProcessOutcome.Status.CANCELLED
-        && !cancellation.future().isDone();
-  }
-
-  /** Waits {@code duration} on the engine's scheduler; returns true when the run is stopped meanwhile. */
-  private boolean waitOrStop(Duration duration) {
-    CompletableFuture<Void> elapsed = new CompletableFuture<>();
-    Scheduler.Cancellable timer = engine.scheduler.schedule(duration, () -> elapsed.complete(null));
-    try {
-      CompletableFuture.anyOf(elapsed, cancellation.future()).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      LOG.debug("waiting for a retry was interrupted: {}", e.getMessage());
-    }
-    timer.cancel();
-    return !elapsed.isDone();
-  }
-
-  private ProcessOutcome attempt(PlannedStage stage, int step, Op.RunProcess process) {
+  /** Runs a process of the stage: a step, or a poll's probe. */
+  ProcessOutcome attempt(Cursor c, int step, Op.RunProcess process) {
     Map<String, SecretValue> values = new LinkedHashMap<>();
     try {
       for (SecretBinding binding : process.secrets()) {
         values.putIfAbsent(binding.secret(), engine.secrets.resolve(binding.secret()));
       }
-      Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", stage.id(), "OTTO_STEP", String.valueOf(step));
-      return executors.get(stage.id()).run(new ProcessRequest(process, stage.runtime(), workspace, values, extra,
-          Optional.of(session(stage))), line -> emit(new RunEvent.OutputLine(id, now(), stage.id(), step, line)),
+      Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", c.stage.id(), "OTTO_STEP",
+          String.valueOf(step), "OTTO_IDEMPOTENCY_KEY", StageDigest.idempotencyKey(id, c.stage.id(), c.index));
+      return executors.get(c.stage.id()).run(new ProcessRequest(process, c.stage.runtime(), workspace, values, extra,
+          Optional.of(session(c.stage))), line -> emit(new RunEvent.OutputLine(id, now(), c.stage.id(), step, line)),
           cancellation);
     } catch (SecretResolutionException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
     }
   }
 
-  /** Runs an op other than a process; returns why it failed the stage, or null. */
+  /** Runs an op other than a process or a wait; returns why it failed the stage, or null. */
   private String runOther(PlannedStage stage, Op op) {
     if (op instanceof Op.BeginStage || op instanceof Op.EndStage) {
       return null;
     }
     if (op instanceof Op.RestoreCache restore) {
-      cache(stage, restore.cache(), "restore", restore.keyFiles(), null);
+      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(engine.caches, workspace, restore.cache(),
+          restore.keyFiles(), null);
+      emit(new RunEvent.CacheEvent(id, now(), stage.id(), restore.cache(), done.what(), done.detail()));
       return null;
     }
     if (op instanceof Op.SaveCache save) {
-      cache(stage, save.cache(), "save", save.keyFiles(), save.paths());
+      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(engine.caches, workspace, save.cache(), save.keyFiles(),
+          save.paths());
+      emit(new RunEvent.CacheEvent(id, now(), stage.id(), save.cache(), done.what(), done.detail()));
       return null;
     }
     if (op instanceof Op.Emit emitted) {
@@ -429,76 +608,55 @@ final class Run implements RunHandle {
       return null;
     }
     if (op instanceof Op.StoreArtifact artifact) {
-      return store(stage, artifact);
+      try {
+        int files = WorkspaceOps.store(workspace, artifacts, artifact);
+        emit(new RunEvent.Emitted(id, now(), stage.id(), "artifact", "stored " + artifact.name() + ": " + files
+            + " files"));
+        return null;
+      } catch (WorkspaceOps.ArtifactException e) {
+        return e.getMessage();
+      }
     }
     return "the engine cannot run '" + op.kind() + "' ops";
   }
 
-  private void cache(PlannedStage stage, String name, String what, List<String> keyFiles, List<String> paths) {
-    if (engine.caches == null) {
-      emit(new RunEvent.CacheEvent(id, now(), stage.id(), name, what, "no cache store is configured"));
-      return;
-    }
-    try {
-      CacheKey key = CacheKey.of(name, workspace, keyFiles);
-      CacheResult done = paths == null ? engine.caches.restore(key, workspace)
-          : engine.caches.save(key, workspace, paths);
-      emit(new RunEvent.CacheEvent(id, now(), stage.id(), name, done.status().name().toLowerCase(java.util.Locale.ROOT),
-          done.detail()));
-    } catch (UncheckedIOException e) {
-      emit(new RunEvent.CacheEvent(id, now(), stage.id(), name, "failed", e.getMessage()));
-    }
-  }
-
-  private String store(PlannedStage stage, Op.StoreArtifact artifact) {
-    Path target = artifacts.resolve(artifact.name());
-    int[] files = {0};
-    try {
-      for (String path : artifact.paths()) {
-        Path source = workspace.resolve(path).normalize();
-        if (!source.startsWith(workspace) || !Files.exists(source)) {
-          return "the artifact '" + artifact.name() + "' has no path '" + path + "' in the workspace";
-        }
-        try (Stream<Path> walk = Files.walk(source)) {
-          for (Path file : (Iterable<Path>) walk::iterator) {
-            if (Files.isRegularFile(file)) {
-              Path copy = target.resolve(workspace.relativize(file).toString());
-              Files.createDirectories(copy.getParent());
-              Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-              files[0]++;
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      return "the artifact '" + artifact.name() + "' could not be stored: " + e.getMessage();
-    }
-    emit(new RunEvent.Emitted(id, now(), stage.id(), "artifact",
-        "stored " + artifact.name() + ": " + files[0] + " files"));
-    return null;
+  /** What a wait's timeout does to its stage. */
+  static boolean failsOnTimeout(Op.Wait wait) {
+    return wait.onTimeout() == Gate.OnTimeout.FAIL;
   }
 
   /** Caller holds the lock. */
-  private void finish() {
+  private void finishLocked() {
     finished = true;
     RunResult.Status status = cancelled ? RunResult.Status.CANCELLED
         : results.values().stream().anyMatch(r -> r.status() == RunResult.Status.FAILED
             || r.status() == RunResult.Status.CANCELLED) ? RunResult.Status.FAILED : RunResult.Status.SUCCEEDED;
     Duration duration = Duration.between(started, now());
     List<RunResult.StageResult> ordered = plan.stages().stream().map(s -> results.get(s.id())).toList();
+    journal(true, Entries.encode("run-end", "status", status.name(), "ms", String.valueOf(duration.toMillis())));
+    log.close();
+    waits.forget();
+    engine.forget(this);
     LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), status, duration);
     emit(new RunEvent.RunFinished(id, now(), status, duration));
-    pool.shutdown();
     result.complete(new RunResult(id, plan.pipeline(), status, duration, ordered));
   }
 
-  private Instant now() {
+  /** Appends an entry to the run's journal; {@code sync} makes it durable before the caller acts on it. */
+  void journal(boolean sync, String entry) {
+    log.append(entry);
+    if (sync) {
+      log.sync();
+    }
+  }
+
+  Instant now() {
     return engine.clock.instant();
   }
 
   private final Object events = new Object();
 
-  private void emit(RunEvent event) {
+  void emit(RunEvent event) {
     synchronized (events) {
       for (RunListener listener : engine.listeners) {
         try {

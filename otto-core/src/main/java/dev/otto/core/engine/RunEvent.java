@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -55,4 +57,42 @@ public sealed interface RunEvent {
 
   /** Something the host should know, e.g. a stage falling back to the local executor. */
   record Warning(String run, Instant at, String stage, String message) implements RunEvent {}
+
+  /** A run taken over from its journal by this engine; {@code entries} is how many were read. */
+  record RunResumed(String run, Instant at, int entries) implements RunEvent {}
+
+  /** A stage not run again: its result is the one recorded in {@code fromRun}. */
+  record StageReused(String run, Instant at, String stage, String fromRun, RunResult.Status status)
+      implements RunEvent {}
+
+  /**
+   * A wait that began (or was restored on resume). For a webhook, {@code token} is the
+   * correlation token a callback must carry; it is left out of {@link #toString()} so that logging
+   * the event does not hand it out.
+   */
+  record WaitStarted(String run, Instant at, String stage, String waitId, String kind, String description,
+      List<String> approvers, Instant deadline, Optional<String> token) implements RunEvent {
+    public WaitStarted {
+      approvers = List.copyOf(approvers);
+      requireNonNull(token, "token");
+    }
+
+    @Override
+    public String toString() {
+      return "WaitStarted[run=" + run + ", at=" + at + ", stage=" + stage + ", waitId=" + waitId + ", kind=" + kind
+          + ", description=" + description + ", approvers=" + approvers + ", deadline=" + deadline
+          + (token.isPresent() ? ", token=***" : "") + "]";
+    }
+  }
+
+  /** One attempt of a poll's probe. */
+  record PollAttempt(String run, Instant at, String stage, String waitId, int attempt, boolean succeeded,
+      String detail, Optional<Instant> next) implements RunEvent {}
+
+  /**
+   * A wait that ended, with its outcome: {@code approved}, {@code rejected}, {@code called},
+   * {@code succeeded}, {@code timed-out} or {@code cancelled}.
+   */
+  record WaitEnded(String run, Instant at, String stage, String waitId, String outcome, Optional<String> by,
+      Optional<String> comment) implements RunEvent {}
 }

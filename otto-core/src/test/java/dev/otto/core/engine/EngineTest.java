@@ -215,7 +215,7 @@ class EngineTest {
         .isInstanceOf(OttoException.class)
         .hasMessageContaining("stage 'Image' needs container ruby")
         .hasMessageContaining("ContainerPolicy.LOCAL_FALLBACK")
-        .hasMessageContaining("stage 'Ship' waits (await-approval Ship#enter-1)");
+        .message().doesNotContain("Ship");
     assertThatThrownBy(() -> engine().build().start(Planner.plan(pipeline)))
         .hasMessageContaining("without a run context");
   }

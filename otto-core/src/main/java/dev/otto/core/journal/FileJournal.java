@@ -1,0 +1,316 @@
+package dev.otto.core.journal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A journal of plain files: {@code <root>/<run>/journal.log} holds one line per entry, each
+ * prefixed with the CRC32C of its text. The lease is an operating-system lock on that file, so
+ * it is released when the holding process dies, however it dies, and a run waiting in an engine
+ * costs one open file.
+ *
+ * <p>Every append is one write to the file, so entries survive the death of the process as soon
+ * as {@link RunLog#append} returns; {@link RunLog#sync()} forces them to the disk, so they also
+ * survive the machine's. A process killed in the middle of a write leaves at most one damaged
+ * entry at the end: opening the log drops it and goes on from the last whole entry. A damaged
+ * entry followed by whole ones means the file was altered, and opening it fails.
+ */
+public final class FileJournal implements Journal {
+  private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  static final String LOG_FILE = "journal.log";
+
+  private final Path root;
+
+  private FileJournal(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** A journal keeping each run's files in a directory of {@code root} named after the run. */
+  public static FileJournal in(Path root) {
+    return new FileJournal(requireNonNull(root, "root"));
+  }
+
+  /** The directory the run's journal files are in. */
+  public Path directory(String runId) {
+    return root.resolve(checkRunId(runId));
+  }
+
+  @Override
+  public RunLog create(String runId) {
+    Path dir = directory(runId);
+    FileChannel channel;
+    try {
+      Files.createDirectories(dir);
+      channel = FileChannel.open(dir.resolve(LOG_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (FileAlreadyExistsException e) {
+      throw new JournalException(JournalException.Reason.EXISTS, "run '" + runId + "' already has a journal in " + dir
+          + "; resume it, or start a new run with another id", e);
+    } catch (IOException e) {
+      throw new JournalException(JournalException.Reason.IO, "could not create the journal of run '" + runId + "' in "
+          + dir, e);
+    }
+    return new FileRunLog(runId, List.of(), channel, lock(channel, dir.resolve(LOG_FILE), runId));
+  }
+
+  @Override
+  public RunLog open(String runId) {
+    Path file = directory(runId).resolve(LOG_FILE);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      throw notFound(runId, file);
+    } catch (IOException e) {
+      throw new JournalException(JournalException.Reason.IO, "could not open the journal of run '" + runId + "'", e);
+    }
+    FileLock lock = lock(channel, file, runId);
+    try {
+      Scan scan = scan(runId, file);
+      if (scan.validBytes() < channel.size()) {
+        LOG.warn("the journal of run '{}' ended in a damaged entry ({} bytes); it was dropped and the run goes on "
+            + "from the entry before it", runId, channel.size() - scan.validBytes());
+        channel.truncate(scan.validBytes());
+        channel.force(true);
+      }
+      channel.position(scan.validBytes());
+      return new FileRunLog(runId, scan.entries(), channel, lock);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new JournalException(JournalException.Reason.IO, "could not open the journal of run '" + runId + "'", e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  @Override
+  public List<String> read(String runId) {
+    Path file = directory(runId).resolve(LOG_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw notFound(runId, file);
+    }
+    try {
+      return scan(runId, file).entries();
+    } catch (IOException e) {
+      throw new JournalException(JournalException.Reason.IO, "could not read the journal of run '" + runId + "'", e);
+    }
+  }
+
+  private static JournalException notFound(String runId, Path file) {
+    return new JournalException(JournalException.Reason.NOT_FOUND, "run '" + runId + "' has no journal (" + file
+        + " does not exist); check the run id and the journal's directory");
+  }
+
+  private static String checkRunId(String runId) {
+    requireNonNull(runId, "runId");
+    if (!RUN_ID.matcher(runId).matches()) {
+      throw new IllegalArgumentException("'" + runId + "' is not a run id: use 1 to 128 letters, digits, '.', '_' or "
+          + "'-', starting with a letter or digit");
+    }
+    return runId;
+  }
+
+  /** The whole entries of a file, and how many bytes they take. */
+  record Scan(List<String> entries, long validBytes) {}
+
+  static Scan scan(String runId, Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    ImmutableList.Builder<String> entries = ImmutableList.builder();
+    int start = 0;
+    int number = 0;
+    while (start < bytes.length) {
+      int end = indexOf(bytes, (byte) '\n', start);
+      String entry = end < 0 ? null : decode(bytes, start, end);
+      if (entry == null) {
+        int damaged = number + 1;
+        if (end >= 0 && hasWholeEntryAfter(bytes, end + 1)) {
+          throw new JournalException(JournalException.Reason.CORRUPT, "entry " + damaged + " of the journal of run '"
+              + runId + "' (" + file + ") is damaged and whole entries follow it, so the run's state cannot be rebuilt "
+              + "safely; restart the run from one of its stages instead of resuming it");
+        }
+        return new Scan(entries.build(), start);
+      }
+      entries.add(entry);
+      number++;
+      start = end + 1;
+    }
+    return new Scan(entries.build(), start);
+  }
+
+  private static boolean hasWholeEntryAfter(byte[] bytes, int from) {
+    int start = from;
+    while (start < bytes.length) {
+      int end = indexOf(bytes, (byte) '\n', start);
+      if (end < 0) {
+        return false;
+      }
+      if (decode(bytes, start, end) != null) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The entry of a line {@code <crc> <text>}, or null when the line is damaged. */
+  private static String decode(byte[] bytes, int start, int end) {
+    if (end - start < 9 || bytes[start + 8] != ' ') {
+      return null;
+    }
+    long expected;
+    try {
+      expected = Long.parseLong(new String(bytes, start, 8, StandardCharsets.US_ASCII), 16);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, start + 9, end - start - 9);
+    return crc.getValue() == expected ? new String(bytes, start + 9, end - start - 9, StandardCharsets.UTF_8) : null;
+  }
+
+  static byte[] encode(String entry) {
+    byte[] text = entry.getBytes(StandardCharsets.UTF_8);
+    CRC32C crc = new CRC32C();
+    crc.update(text);
+    byte[] line = new byte[text.length + 10];
+    byte[] prefix = (HexFormat.of().toHexDigits((int) crc.getValue()) + " ").getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(prefix, 0, line, 0, 9);
+    System.arraycopy(text, 0, line, 9, text.length);
+    line[line.length - 1] = '\n';
+    return line;
+  }
+
+  /** Takes the lease: an operating-system lock on the log itself, held until its channel closes. */
+  private static FileLock lock(FileChannel channel, Path file, String runId) {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new JournalException(JournalException.Reason.IO, "could not lock " + file, e);
+    }
+    if (lock == null) {
+      closeQuietly(channel);
+      throw new JournalException(JournalException.Reason.LEASED, "run '" + runId + "' is held by another engine "
+          + "(the lock on " + file + " is taken); only one engine at a time may run it");
+    }
+    return lock;
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("closing a journal file failed: {}", e.toString());
+    }
+  }
+
+  private static final class FileRunLog implements RunLog {
+    private final String runId;
+    private final List<String> entries;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private boolean closed;
+
+    FileRunLog(String runId, List<String> entries, FileChannel channel, FileLock lock) {
+      this.runId = runId;
+      this.entries = List.copyOf(entries);
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    @Override
+    public String runId() {
+      return runId;
+    }
+
+    @Override
+    public List<String> entries() {
+      return entries;
+    }
+
+    @Override
+    public synchronized void append(String entry) {
+      requireNonNull(entry, "entry");
+      if (entry.indexOf('\n') >= 0 || entry.indexOf('\r') >= 0) {
+        throw new IllegalArgumentException("a journal entry is one line; this one holds a line break");
+      }
+      checkOpen();
+      ByteBuffer buffer = ByteBuffer.wrap(encode(entry));
+      try {
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+      } catch (IOException e) {
+        throw new JournalException(JournalException.Reason.IO, "could not append to the journal of run '" + runId + "'",
+            e);
+      }
+    }
+
+    @Override
+    public synchronized void sync() {
+      checkOpen();
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        throw new JournalException(JournalException.Reason.IO, "could not sync the journal of run '" + runId + "'", e);
+      }
+    }
+
+    private void checkOpen() {
+      if (closed) {
+        throw new IllegalStateException("the journal of run '" + runId + "' was closed");
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        LOG.warn("the journal of run '{}' could not be synced when closed: {}", runId, e.toString());
+      }
+      closed = true;
+      try {
+        lock.release();
+      } catch (IOException e) {
+        LOG.debug("releasing the lock of run '{}' failed: {}", runId, e.toString());
+      }
+      closeQuietly(channel);
+    }
+  }
+}
