@@ -214,14 +214,14 @@ final class RunWaits {
     w.interval = Duration.ofNanos((long) Math.max(grown, delay.toNanos()));
     Instant next = run.now().plus(delay);
     boolean more = next.isBefore(w.deadline);
-    run.emit(new RunEvent.PollAttempt(run.id(), run.now(), w.cursor.stage.id(), poll.id(), attempt, false,
-        outcome.detail(), more ? Optional.of(next) : Optional.empty()));
     if (more) {
       w.nextProbe = run.engine.scheduler.schedule(delay, () -> run.engine.workers.execute(() -> probe(w)));
       if (w.done.get()) {
         w.nextProbe.cancel();
       }
     }
+    run.emit(new RunEvent.PollAttempt(run.id(), run.now(), w.cursor.stage.id(), poll.id(), attempt, false,
+        outcome.detail(), more ? Optional.of(next) : Optional.empty()));
   }
 
   /** Lets the engine forget every token of the run, when it ends. */
