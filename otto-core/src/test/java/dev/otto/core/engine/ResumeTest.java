@@ -1,0 +1,272 @@
+package dev.otto.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.OttoException;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.journal.JournalException;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Resuming runs in a second engine. A crash of the first is simulated by copying its run
+ * directory, journal and workspace, at a chosen moment: the copy is what a dead host leaves.
+ */
+class ResumeTest {
+  @TempDir
+  Path dir;
+
+  final List<RunEvent> events = new CopyOnWriteArrayList<>();
+  final ManualScheduler time = new ManualScheduler();
+
+  Engine engine(Path root) {
+    return Engine.builder(root).parallelism(2).scheduler(time).listener(events::add)
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+  }
+
+  static Stage step(String name, String script) {
+    return Stage.builder(name).addSteps(ShStep.of(script)).build();
+  }
+
+  /** Appends the stage's name and its idempotency key to a marker file in the workspace. */
+  static String mark(String name) {
+    return "echo \"" + name + " $OTTO_IDEMPOTENCY_KEY\" >> marks";
+  }
+
+  static Plan plan(Stage... stages) {
+    return Planner.plan(Pipeline.builder("p").addStages(stages).build(), RunContext.branch("main"));
+  }
+
+  static Plan shipping() {
+    return plan(step("Build", mark("build")),
+        Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofDays(1)))
+            .addSteps(ShStep.of(mark("deploy"))).build());
+  }
+
+  static void copyRun(Path from, Path to, String run) throws IOException {
+    Path source = from.resolve(run);
+    try (Stream<Path> walk = Files.walk(source)) {
+      for (Path path : (Iterable<Path>) walk::iterator) {
+        Path target = to.resolve(run).resolve(source.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  static List<String> marks(Path root, String run) throws IOException {
+    return Files.readAllLines(root.resolve(run).resolve("workspace").resolve("marks"));
+  }
+
+  @Test
+  void should_not_repeat_what_was_done_and_restore_the_pending_approval() throws Exception {
+    Plan plan = shipping();
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    PendingWait before = first.waits().get(0);
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    first.cancel();
+
+    Engine second = engine(dir.resolve("b"));
+    RunHandle resumed = second.resume(first.id(), plan);
+
+    assertThat(resumed.id()).isEqualTo(first.id());
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+    assertThat(resumed.waits()).containsExactly(before);
+    second.decide(first.id(), before.id(), Decision.approve("alice"));
+    RunResult result = resumed.result().join();
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stage("Build").orElseThrow().steps()).hasSize(1);
+    assertThat(marks(dir.resolve("b"), first.id())).extracting(line -> line.split(" ")[0])
+        .containsExactly("build", "deploy");
+    assertThat(events).filteredOn(RunEvent.RunResumed.class::isInstance).hasSize(1);
+  }
+
+  @Test
+  void should_keep_the_deadline_of_a_restored_wait() throws Exception {
+    Plan plan = shipping();
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    first.cancel();
+    time.advance(Duration.ofHours(20));
+
+    RunHandle resumed = engine(dir.resolve("b")).resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+    time.advance(Duration.ofHours(4));
+
+    assertThat(resumed.result().join().stage("Deploy").orElseThrow().reason())
+        .contains("the approval 'Ship it?' timed out after PT24H");
+  }
+
+  @Test
+  void should_accept_the_token_handed_out_before_the_crash() throws Exception {
+    Plan plan = plan(Stage.builder("Verify").addEnter(WebhookGate.of("health").timeout(Duration.ofHours(1)))
+        .addSteps(ShStep.of(mark("verify"))).build());
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    WaitsTest.until(() -> events.stream().anyMatch(RunEvent.WaitStarted.class::isInstance));
+    String token = events.stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+        .findFirst().orElseThrow().token().orElseThrow();
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    first.cancel();
+    first.result().join();
+
+    Engine second = engine(dir.resolve("b"));
+    RunHandle resumed = second.resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+    assertThat(second.callback(token, "up").id()).isEqualTo("Verify#enter-1");
+
+    assertThat(resumed.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThatThrownBy(() -> second.callback(token, "again")).isInstanceOf(WaitRefusedException.class);
+    String journal = Files.readString(dir.resolve("b").resolve(first.id()).resolve("journal.log"));
+    assertThat(journal).doesNotContain(token);
+  }
+
+  @Test
+  void should_run_again_an_op_that_was_in_flight_with_the_same_idempotency_key() throws Exception {
+    Plan plan = plan(step("Build", mark("build")), step("Test", mark("test")));
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    assertThat(first.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    Path journal = dir.resolve("b").resolve(first.id()).resolve("journal.log");
+    List<String> lines = Files.readAllLines(journal);
+    int testOp = lastIndexContaining(lines, "\"stage\":\"Test\",\"op\":\"1\"");
+    Files.write(journal, lines.subList(0, testOp), StandardCharsets.UTF_8);
+    Files.write(journal, List.of(), StandardOpenOption.APPEND);
+
+    RunResult result = engine(dir.resolve("b")).resume(first.id(), plan).result().join();
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    List<String> marks = marks(dir.resolve("b"), first.id());
+    assertThat(marks).extracting(line -> line.split(" ")[0]).containsExactly("build", "test", "test");
+    assertThat(marks.get(1).split(" ")[1]).isEqualTo(marks.get(2).split(" ")[1]).hasSize(32);
+  }
+
+  private static int lastIndexContaining(List<String> lines, String text) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line with " + text);
+  }
+
+  @Test
+  void should_give_the_recorded_result_of_a_run_that_had_ended() {
+    Plan plan = plan(step("Build", "true"));
+    Engine engine = engine(dir.resolve("a"));
+    RunResult ended = engine.start(plan).result().join();
+
+    RunHandle resumed = engine(dir.resolve("a")).resume(ended.run(), plan);
+
+    assertThat(resumed.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(resumed.result().join().stages()).extracting(RunResult.StageResult::status)
+        .containsExactly(RunResult.Status.SUCCEEDED);
+  }
+
+  @Test
+  void should_refuse_another_plan_and_a_run_held_by_another_engine() {
+    Plan plan = shipping();
+    Engine engine = engine(dir.resolve("a"));
+    RunHandle run = engine.start(plan);
+    WaitsTest.until(() -> !run.waits().isEmpty());
+
+    assertThatThrownBy(() -> engine(dir.resolve("a")).resume(run.id(), plan))
+        .isInstanceOf(JournalException.class)
+        .hasMessageContaining("is held by another engine");
+    assertThat(engine.resume(run.id(), plan)).isSameAs(run);
+    run.cancel();
+    run.result().join();
+
+    Plan other = plan(step("Build", "true"));
+    assertThatThrownBy(() -> engine(dir.resolve("a")).resume(run.id(), other))
+        .isInstanceOf(OttoException.class)
+        .hasMessageContaining("plan the same pipeline for the same branch");
+    assertThatThrownBy(() -> engine(dir.resolve("a")).resume("20260101-000000-missing", plan))
+        .hasMessageContaining("has no journal");
+  }
+
+  @Test
+  void should_refuse_a_journal_damaged_in_the_middle_and_resume_after_a_torn_end() throws Exception {
+    Plan plan = shipping();
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    copyRun(dir.resolve("a"), dir.resolve("c"), first.id());
+    first.cancel();
+
+    Path torn = dir.resolve("b").resolve(first.id()).resolve("journal.log");
+    Files.writeString(torn, "0badc0de {\"t\":\"op\",\"sta", StandardOpenOption.APPEND);
+    RunHandle resumed = engine(dir.resolve("b")).resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+    resumed.cancel();
+    assertThat(resumed.result().join().status()).isEqualTo(RunResult.Status.CANCELLED);
+
+    Path damaged = dir.resolve("c").resolve(first.id()).resolve("journal.log");
+    List<String> lines = Files.readAllLines(damaged);
+    lines.set(1, lines.get(1).replace("Build", "Bui1d"));
+    Files.write(damaged, lines);
+    assertThatThrownBy(() -> engine(dir.resolve("c")).resume(first.id(), plan))
+        .isInstanceOf(JournalException.class)
+        .hasMessageContaining("entry 2 of the journal")
+        .hasMessageContaining("restart the run from one of its stages");
+  }
+
+  @Test
+  void should_restart_from_a_stage_reusing_the_results_before_it() throws Exception {
+    Plan plan = plan(step("Build", mark("build")), step("Test", mark("test")), step("Ship", mark("ship")));
+    Engine engine = engine(dir.resolve("a"));
+    RunResult first = engine.start(plan).result().join();
+
+    RunHandle again = engine.restart(first.run(), plan, "Test");
+    RunResult second = again.result().join();
+
+    assertThat(second.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(second.run()).isNotEqualTo(first.run());
+    assertThat(events).filteredOn(RunEvent.StageReused.class::isInstance)
+        .extracting(e -> ((RunEvent.StageReused) e).stage()).containsExactly("Build");
+    assertThat(marks(dir.resolve("a"), again.id())).extracting(line -> line.split(" ")[0])
+        .containsExactly("build", "test", "ship", "test", "ship");
+    assertThatThrownBy(() -> engine.restart(first.run(), plan, "Nope"))
+        .hasMessageContaining("the plan has no stage 'Nope' to restart from");
+  }
+
+  @Test
+  void should_run_again_on_restart_a_stage_that_failed_or_changed() {
+    Engine engine = engine(dir.resolve("a"));
+    RunResult first = engine.start(plan(step("Lint", "false"), step("Build", "true"), step("Ship", "true")))
+        .result().join();
+    assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
+
+    Plan fixed = plan(step("Lint", "true"), step("Build", "true"), step("Ship", "true"));
+    RunResult second = engine.restart(first.run(), fixed, "Ship").result().join();
+
+    assertThat(second.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.StageStarted.class::isInstance)
+        .extracting(e -> ((RunEvent.StageStarted) e).stage())
+        .containsExactly("Lint", "Lint", "Build", "Ship");
+  }
+}
