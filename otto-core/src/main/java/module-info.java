@@ -9,6 +9,7 @@ module dev.otto.core {
   requires com.fasterxml.jackson.core;
   requires org.apache.commons.compress;
   requires org.slf4j;
+  requires jdk.httpserver;
 
   exports dev.otto.core;
   exports dev.otto.core.model;
@@ -22,4 +23,5 @@ module dev.otto.core {
   exports dev.otto.core.executor;
   exports dev.otto.core.engine;
   exports dev.otto.core.journal;
+  exports dev.otto.core.http;
 }

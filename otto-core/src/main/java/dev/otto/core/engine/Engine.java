@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stage that reaches an approval, a webhook or a poll waits without holding a thread, until
  * the host {@linkplain #decide decides} the approval, a callback {@linkplain #callback arrives}
  * with the webhook's token (handed out in {@link RunEvent.WaitStarted}), the poll's probe
- * succeeds, or the wait's timeout passes. {@link dev.otto.core.engine.http.EngineEndpoint} offers
+ * succeeds, or the wait's timeout passes. {@link dev.otto.core.http.EngineEndpoint} offers
  * the same over HTTP.
  *
  * <h2>Durability</h2>

@@ -342,6 +342,9 @@ class EngineTest {
             .doesNotContain(CANARY);
       }
     }
+    Path journal = root.resolve("runs").resolve(result.run()).resolve("journal.log");
+    assertThat(java.nio.file.Files.readString(journal)).as("the journal was among the files checked")
+        .contains("\"t\":\"run-end\"").contains("failing with $KEY").doesNotContain(CANARY);
   }
 
   @Test
