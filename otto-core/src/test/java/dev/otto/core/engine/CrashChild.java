@@ -1,0 +1,80 @@
+package dev.otto.core.engine;
+
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.PollGate;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The host process of the crash test: {@code start <root>} starts a run and writes its id to
+ * {@code <root>/run-id}; {@code resume <root>} resumes that run. Either approves the approval
+ * shortly after it begins, and writes the run's final status to {@code <root>/<mode>-status}.
+ */
+public final class CrashChild {
+  private CrashChild() {}
+
+  /** Every step's name, in plan order. */
+  static final List<String> STEPS = List.of("build-1", "build-2", "build-3", "unit-1", "unit-2", "lint-1",
+      "lint-2", "deploy-1", "deploy-2", "verify-1");
+
+  static ShStep step(String name) {
+    return ShStep.of("echo \"start " + name + " $OTTO_IDEMPOTENCY_KEY\" >> executions; sleep 0.05; "
+        + "echo \"done " + name + "\" >> executions").named(name);
+  }
+
+  static Plan plan() {
+    Stage build = Stage.builder("Build").addSteps(step("build-1"), step("build-2"), step("build-3")).build();
+    Stage checks = Stage.builder("Checks").parallel(true).addStages(
+        Stage.builder("Unit").addSteps(step("unit-1"), step("unit-2")).build(),
+        Stage.builder("Lint").addSteps(step("lint-1"), step("lint-2")).build()).build();
+    Stage deploy = Stage.builder("Deploy")
+        .addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofMinutes(10)))
+        .addSteps(step("deploy-1"), step("deploy-2")).build();
+    Stage verify = Stage.builder("Verify")
+        .addEnter(PollGate.of("up", ShStep.of("test -f up || { touch up; false; }"))
+            .every(Duration.ofMillis(100)).timeout(Duration.ofMinutes(10)))
+        .addSteps(step("verify-1")).build();
+    return Planner.plan(Pipeline.builder("crash").addStages(build, checks, deploy, verify).build(),
+        RunContext.branch("main"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    Path root = Path.of(args[1]);
+    AtomicReference<Engine> engine = new AtomicReference<>();
+    List<String> refusals = new ArrayList<>();
+    Engine built = Engine.builder(root).parallelism(2).listener(event -> {
+      if (event instanceof RunEvent.WaitStarted started && started.kind().equals("await-approval")) {
+        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> {
+          try {
+            engine.get().decide(started.run(), started.waitId(), Decision.approve("crash-test"));
+          } catch (WaitRefusedException e) {
+            refusals.add(e.getMessage());
+          }
+        });
+      }
+    }).build();
+    engine.set(built);
+    RunHandle run;
+    if (mode.equals("start")) {
+      run = built.start(plan());
+      Files.writeString(root.resolve("run-id"), run.id());
+    } else {
+      run = built.resume(Files.readString(root.resolve("run-id")).trim(), plan());
+    }
+    RunResult result = run.result().join();
+    Files.writeString(root.resolve(mode + "-status"), result.status() + "\n" + refusals);
+  }
+}

@@ -1,0 +1,180 @@
+package dev.otto.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.journal.FileJournal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the host of a run with SIGKILL at a random moment and resumes the run in a new JVM.
+ *
+ * <p>Each iteration starts {@link CrashChild} in a new session, kills every process of that
+ * session (the JVM and the steps it started, as when a machine or container dies) at a random
+ * moment of a multi-stage run with parallel stages, an approval and a poll, and resumes the run
+ * in a second JVM. It checks that the run reaches its final state, that no step the journal
+ * recorded as completed runs again, that every step completed at least once, and that the
+ * journal written before the crash is intact.
+ *
+ * <p>The default build runs 10 iterations to stay quick; the {@code crash} profile, which CI
+ * runs, sets {@code otto.crash.iterations} to 50.
+ */
+class CrashTest {
+  private static final int ITERATIONS = Integer.getInteger("otto.crash.iterations", 10);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void should_resume_after_a_sigkill_at_any_moment_without_repeating_completed_steps() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")),
+        "the crash test finds a session's processes in /proc");
+    long seed = Long.getLong("otto.crash.seed", System.nanoTime());
+    Random random = new Random(seed);
+    int resumed = 0;
+    int beforeStart = 0;
+    int ended = 0;
+    int inFlight = 0;
+    List<Integer> entriesAtCrash = new ArrayList<>();
+    for (int i = 0; i < ITERATIONS; i++) {
+      Path root = dir.resolve("iteration-" + i);
+      Files.createDirectories(root);
+      long killAfter = 150 + random.nextInt(1100);
+      String context = "iteration " + i + " of seed " + seed + ", killed after " + killAfter + " ms";
+
+      Process child = launch("start", root);
+      if (child.waitFor(killAfter, TimeUnit.MILLISECONDS)) {
+        assertThat(child.exitValue()).as(context).isZero();
+      }
+      killSession(child.pid());
+      if (!Files.exists(root.resolve("run-id"))) {
+        beforeStart++;
+        continue;
+      }
+      String runId = Files.readString(root.resolve("run-id")).trim();
+      Path journal = FileJournal.in(root).directory(runId).resolve("journal.log");
+      List<String> before = FileJournal.in(root).read(runId);
+      byte[] beforeBytes = Files.readAllBytes(journal);
+      Set<String> completed = completedSteps(before);
+      entriesAtCrash.add(before.size());
+      ended += before.stream().anyMatch(e -> e.contains("\"t\":\"run-end\"")) ? 1 : 0;
+      Map<String, Integer> startsBefore = count(root.resolve(runId).resolve("workspace"), "start");
+
+      Process again = launch("resume", root);
+      assertThat(again.waitFor(120, TimeUnit.SECONDS)).as(context + ": the resumed run ends").isTrue();
+      assertThat(again.exitValue()).as(context + ": " + new String(again.getErrorStream().readAllBytes())).isZero();
+      resumed++;
+
+      assertThat(Files.readString(root.resolve("resume-status"))).as(context).startsWith("SUCCEEDED");
+      byte[] after = Files.readAllBytes(journal);
+      int kept = validPrefix(beforeBytes, before.size());
+      assertThat(java.util.Arrays.copyOf(after, kept)).as(context + ": the journal before the crash is intact")
+          .isEqualTo(java.util.Arrays.copyOf(beforeBytes, kept));
+      Map<String, Integer> starts = count(root.resolve(runId).resolve("workspace"), "start");
+      Map<String, Integer> dones = count(root.resolve(runId).resolve("workspace"), "done");
+      inFlight += starts.values().stream().mapToInt(Integer::intValue).sum() > CrashChild.STEPS.size() ? 1 : 0;
+      for (String step : completed) {
+        assertThat(starts.get(step)).as(context + ": completed step " + step + " ran again")
+            .isEqualTo(startsBefore.get(step));
+      }
+      for (String step : CrashChild.STEPS) {
+        assertThat(dones.getOrDefault(step, 0)).as(context + ": step " + step + " completed").isPositive();
+      }
+    }
+    java.util.Collections.sort(entriesAtCrash);
+    System.out.printf("crash test, seed %d: %d iterations; %d killed before the run began, %d after it ended, %d in "
+        + "between (%d with a step run again); journal entries at the kill: %s%n", seed, ITERATIONS, beforeStart, ended,
+        resumed - ended, inFlight, entriesAtCrash);
+    assertThat(resumed).as("iterations that resumed a run (%d were killed before it began)", beforeStart)
+        .isGreaterThanOrEqualTo(ITERATIONS * 2 / 3);
+  }
+
+  private static Process launch(String mode, Path root) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder("setsid", java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), mode, root.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Kills, with SIGKILL, every process of the session {@code sid}: the host JVM and the steps it started. */
+  private static void killSession(long sid) throws Exception {
+    for (int round = 0; round < 50; round++) {
+      List<Long> members = new ArrayList<>();
+      try (var procs = Files.list(Path.of("/proc"))) {
+        for (Path proc : (Iterable<Path>) procs::iterator) {
+          String name = proc.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if (Long.parseLong(fields[3]) == sid && !fields[0].equals("Z")) {
+              members.add(Long.parseLong(name));
+            }
+          } catch (IOException | RuntimeException e) {
+            // the process ended while it was read
+          }
+        }
+      }
+      if (members.isEmpty()) {
+        return;
+      }
+      for (long pid : members) {
+        new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).start().waitFor();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the processes of session " + sid + " did not die");
+  }
+
+  /** The steps whose outcome the journal records. */
+  private static Set<String> completedSteps(List<String> entries) {
+    Set<String> steps = new HashSet<>();
+    for (String entry : entries) {
+      Map<String, String> fields = Entries.decode(entry);
+      if (fields != null && "op".equals(fields.get("t")) && fields.containsKey("label")) {
+        steps.add(fields.get("label"));
+      }
+    }
+    return steps;
+  }
+
+  /** How many lines of the workspace's executions file start with {@code what}, by step. */
+  private static Map<String, Integer> count(Path workspace, String what) throws IOException {
+    Map<String, Integer> counts = new HashMap<>();
+    Path file = workspace.resolve("executions");
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file)) {
+        String[] words = line.split(" ");
+        if (words.length >= 2 && words[0].equals(what)) {
+          counts.merge(words[1], 1, Integer::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** The length of the first {@code entries} lines of a journal. */
+  private static int validPrefix(byte[] bytes, int entries) {
+    int lines = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n' && ++lines == entries) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+}
