@@ -270,6 +270,54 @@ class WaitsTest {
     }
 
     @Test
+    void should_keep_the_journal_small_through_a_30_day_window_polled_every_minute() throws Exception {
+      java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+      dev.otto.core.executor.Executor instant = new dev.otto.core.executor.Executor() {
+        @Override
+        public String name() {
+          return "instant";
+        }
+
+        @Override
+        public java.util.Optional<String> whyNot(dev.otto.core.model.Runtime runtime) {
+          return java.util.Optional.empty();
+        }
+
+        @Override
+        public dev.otto.core.executor.ProcessOutcome run(dev.otto.core.executor.ProcessRequest request,
+            java.util.function.Consumer<String> lines, dev.otto.core.executor.Cancellation cancellation) {
+          probes.incrementAndGet();
+          return new dev.otto.core.executor.ProcessOutcome(dev.otto.core.executor.ProcessOutcome.Status.FAILED,
+              java.util.OptionalInt.of(1), Duration.ZERO, "exited with 1");
+        }
+      };
+      java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+      Engine engine = Engine.builder(root.resolve("runs")).parallelism(1).scheduler(time).executor(instant)
+          .listener(e -> {
+            if (e instanceof RunEvent.PollAttempt) {
+              attempts.incrementAndGet();
+            }
+          }).build();
+      PollGate poll = PollGate.of("approved in the ticket system", ShStep.of("check-ticket"))
+          .every(Duration.ofMinutes(1)).timeout(Duration.ofDays(30));
+      RunHandle run = engine.start(plan(gated("Deploy", poll)));
+
+      int minutes = (int) Duration.ofDays(30).toMinutes();
+      for (int minute = 1; minute <= minutes; minute++) {
+        int expected = minute;
+        until(() -> attempts.get() == expected);
+        time.advance(Duration.ofMinutes(1));
+      }
+
+      RunResult result = run.result().join();
+      assertThat(result.stage("Deploy").orElseThrow().reason())
+          .contains("the poll 'approved in the ticket system' timed out after PT720H");
+      assertThat(probes.get()).isEqualTo(minutes);
+      long size = Files.size(root.resolve("runs").resolve(run.id()).resolve("journal.log"));
+      assertThat(size).isLessThan(1024 * 1024).isLessThan(4096);
+    }
+
+    @Test
     void should_fail_when_the_deadline_passes() {
       PollGate poll = PollGate.of("never", ShStep.of("false")).every(Duration.ofMinutes(10))
           .timeout(Duration.ofMinutes(25));
