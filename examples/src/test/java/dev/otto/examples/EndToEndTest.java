@@ -1,11 +1,12 @@
 package dev.otto.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otto.core.OttoException;
 import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.Decision;
 import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.PendingWait;
+import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.LocalProcessExecutor;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The examples run end to end on the local engine, as far as they can without waits. */
+/** The examples run end to end on the local engine, waits included, in their harmless variant. */
 @EnabledOnOs(OS.LINUX)
 class EndToEndTest {
   private static final String CANARY = "canary-" + UUID.randomUUID();
@@ -61,12 +62,50 @@ class EndToEndTest {
   }
 
   @Test
-  void the_web_app_on_master_is_refused_before_anything_runs_as_its_deployments_wait_for_approvals() {
-    assertThatThrownBy(() -> engine().start(Planner.plan(HarmlessVariant.of(WebApp.pipeline()),
-        RunContext.branch("master"))))
-        .isInstanceOf(OttoException.class)
-        .hasMessageContaining("stage 'Deploy > Pre-production' waits (await-approval")
-        .hasMessageContaining("stage 'Deploy > Production' waits (await-approval");
+  void the_web_app_on_master_deploys_after_two_approvals_and_the_health_check_callback() {
+    Engine engine = engine();
+    RunHandle run = engine.start(Planner.plan(HarmlessVariant.of(WebApp.pipeline()), RunContext.branch("master")));
+
+    PendingWait staging = awaitWait(run, "Deploy > Pre-production");
+    assertThat(staging.description()).isEqualTo("Does staging look good to you?");
+    assertThat(run.snapshot().stages()).containsEntry("Build", "succeeded").containsEntry("Test", "succeeded")
+        .containsEntry("Deploy > Pre-production", "waiting").containsEntry("Deploy > Production", "pending");
+    engine.decide(run.id(), staging.id(), Decision.approve("alice").withComment("staging looks good"));
+
+    PendingWait production = awaitWait(run, "Deploy > Production");
+    assertThat(production.kind()).isEqualTo("await-approval");
+    run.decide(production.id(), Decision.approve("bob"));
+
+    PendingWait health = awaitWait(run, "Deploy > Production");
+    assertThat(health.kind()).isEqualTo("await-webhook");
+    String token = events.stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+        .filter(e -> e.waitId().equals(health.id())).findFirst().orElseThrow().token().orElseThrow();
+    engine.callback(token, "{\"check\":\"up\"}");
+
+    RunResult result = run.result().join();
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stages()).extracting(s -> s.id() + " " + s.status()).containsExactly(
+        "Build SUCCEEDED", "Test SUCCEEDED", "Deploy SUCCEEDED", "Deploy > Pre-production SUCCEEDED",
+        "Deploy > Production SUCCEEDED");
+    assertThat(events).filteredOn(RunEvent.WaitEnded.class::isInstance)
+        .extracting(e -> ((RunEvent.WaitEnded) e).outcome()).containsExactly("approved", "approved", "called");
+    assertThat(events.toString()).doesNotContain(CANARY).doesNotContain(token);
+  }
+
+  /** The next wait of a stage, once the run reaches it. */
+  private static PendingWait awaitWait(RunHandle run, String stage) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var waits = run.waits().stream().filter(w -> w.stage().equals(stage)).toList();
+      if (!waits.isEmpty()) {
+        return waits.get(0);
+      }
+      if (run.result().isDone()) {
+        throw new AssertionError("the run ended before stage '" + stage + "' waited: " + run.result().join());
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("stage '" + stage + "' did not wait");
   }
 
   @Test

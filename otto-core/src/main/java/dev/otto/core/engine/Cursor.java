@@ -27,6 +27,8 @@ final class Cursor {
   boolean atChildren;
   /** A wait restored from the journal, used when the cursor reaches its op. */
   Recovery.PendingRecord restored;
+  /** The sync of the stage's last recorded outcome, awaited before the next is recorded. */
+  java.util.concurrent.CompletableFuture<Void> durable;
   /** Ends what the stage is waiting on (a wait, a backoff), when the run stops or the stage times out. */
   volatile Runnable wake;
 

@@ -406,6 +406,8 @@ final class Run implements RunHandle {
         } else if (op instanceof Op.Wait wait) {
           waits.open(c, wait);
           return;
+        } else if (op instanceof Op.BeginStage || op instanceof Op.EndStage) {
+          c.advance();
         } else {
           String problem = runOther(stage, op);
           if (problem != null && !c.failed) {
@@ -423,7 +425,14 @@ final class Run implements RunHandle {
     finishStage(c);
   }
 
-  /** Journals the outcome of the cursor's op and moves past it. */
+  /**
+   * Journals the outcome of the cursor's op and moves past it. The entry is synced when the op had
+   * an effect outside the workspace (a process, a notification, a saved cache, an artifact, a
+   * wait's outcome): once the journal says it happened, it will not happen again. A process's
+   * outcome is synced in the background while the next op starts, and is durable before the next
+   * outcome is recorded; should the machine die in between, the process runs again on resume, as
+   * an op in flight does.
+   */
   void recordOp(Cursor c, RunResult.StepResult step, String... more) {
     String[] fields = {"stage", c.stage.id(), "op", String.valueOf(c.index), "failed", c.failed ? "1" : null,
         "interrupted", c.interrupted ? "1" : null, "reason", c.reason};
@@ -432,7 +441,18 @@ final class Run implements RunHandle {
           step.exitCode().isPresent() ? String.valueOf(step.exitCode().getAsInt()) : null,
           "ms", String.valueOf(step.duration().toMillis()), "detail", step.detail());
     }
-    journal(true, Entries.encode("op", concat(fields, more)));
+    Op op = c.stage.ops().get(c.index);
+    if (c.durable != null) {
+      c.durable.join();
+      c.durable = null;
+    }
+    String entry = Entries.encode("op", concat(fields, more));
+    if (op instanceof Op.RunProcess) {
+      log.append(entry);
+      c.durable = log.syncAsync();
+    } else {
+      journal(!(op instanceof Op.RestoreCache || op instanceof Op.AwaitChildren), entry);
+    }
     c.advance();
   }
 
@@ -540,7 +560,7 @@ final class Run implements RunHandle {
       }
       Duration duration = Duration.between(stageStarts.get(stage.id()), now());
       LOG.debug("run {}: stage '{}' {}{}", id, stage.id(), status, reason == null ? "" : ": " + reason);
-      journal(true, Entries.encode("stage-end", "stage", stage.id(), "status", status.name(), "reason", reason,
+      journal(false, Entries.encode("stage-end", "stage", stage.id(), "status", status.name(), "reason", reason,
           "ms", String.valueOf(duration.toMillis()), "digest", StageDigest.of(stage)));
       emit(new RunEvent.StageFinished(id, now(), stage.id(), status, duration));
       settleLocked(stage.id(), new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason), duration,
@@ -642,7 +662,12 @@ final class Run implements RunHandle {
     result.complete(new RunResult(id, plan.pipeline(), status, duration, ordered));
   }
 
-  /** Appends an entry to the run's journal; {@code sync} makes it durable before the caller acts on it. */
+  /**
+   * Appends an entry to the run's journal. Appended entries survive the death of the host
+   * process; {@code sync} also makes this one, and all before it, survive the machine's before the
+   * caller acts on it. Entries that only follow from earlier ones (a stage's start and end) need
+   * no sync: if the machine loses them, resuming makes them again.
+   */
   void journal(boolean sync, String entry) {
     log.append(entry);
     if (sync) {

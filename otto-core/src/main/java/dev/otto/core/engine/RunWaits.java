@@ -76,22 +76,28 @@ final class RunWaits {
       run.journal(true, Entries.encode("wait", "stage", c.stage.id(), "op", String.valueOf(c.index), "token", hash,
           "deadline", deadline.toString()));
     }
+    // The timer and the wake-up exist before the wait is visible, so that whoever sees the wait
+    // (a test moving the clock, a host deciding) finds it complete.
+    c.wake = () -> end(w, "cancelled", null, null);
+    Duration left = Duration.between(run.now(), deadline);
+    w.timer = run.engine.scheduler.schedule(left.isNegative() ? Duration.ZERO : left,
+        () -> end(w, "timed-out", null, null));
     pending.put(wait.id(), w);
     if (hash != null) {
       run.engine.registerToken(hash, run);
     }
+    if (w.done.get()) {
+      pending.remove(wait.id(), w);
+      return;
+    }
     PendingWait described = w.describe(run.id());
     run.emit(new RunEvent.WaitStarted(run.id(), run.now(), c.stage.id(), wait.id(), wait.kind(),
         described.description(), described.approvers(), deadline, Optional.ofNullable(token)));
-    Duration left = Duration.between(run.now(), deadline);
-    w.timer = run.engine.scheduler.schedule(left.isNegative() ? Duration.ZERO : left,
-        () -> end(w, "timed-out", null, null));
-    c.wake = () -> end(w, "cancelled", null, null);
     if (wait instanceof Op.Poll) {
       run.engine.workers.execute(() -> probe(w));
     }
     if (run.isStopped(c.stage.id())) {
-      c.wake.run();
+      end(w, "cancelled", null, null);
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.otto.core.journal;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The journal of one run while its holder has the lease. Appending is cheap and may be
- * buffered; {@link #sync()} makes everything appended so far durable, and is what the engine
- * calls at op boundaries, before it acts on an outcome.
+ * buffered; {@link #sync()} makes everything appended so far durable. The engine syncs at op
+ * boundaries: an op's outcome is durable before the outcome of the next op is recorded, and
+ * before the engine answers anyone outside (a decision, a callback, the run's end).
  */
 public interface RunLog extends AutoCloseable {
 
@@ -25,6 +27,16 @@ public interface RunLog extends AutoCloseable {
 
   /** Makes every appended entry durable: flushed and synced to storage. */
   void sync();
+
+  /**
+   * Starts making every appended entry durable and returns at once; the future completes when
+   * they are. The engine uses it to overlap the sync of one op's outcome with the next op, and
+   * waits for it before it records that op's outcome. By default it syncs in the caller.
+   */
+  default CompletableFuture<Void> syncAsync() {
+    sync();
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** Syncs and gives up the lease. */
   @Override

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param runtimeSource how the runtime was decided, e.g. {@code same as 'Build'}; empty when declared on the stage
  * @param environment the environment the stage deploys to, declared or inherited
  * @param origin where the stage came from when not written directly, e.g. {@code blueprint rubygem}
- * @param timeout the longest the stage's steps may run together
+ * @param timeout the longest the stage may take, its steps and waits together
  * @param dependsOn the ids of the stages that must finish before this one starts
  * @param ops the stage's primitive ops; empty for a skipped stage
  */
