@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * stopping); the outcome is journaled before the stage goes on.
  */
 final class RunWaits {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunWaits.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The largest callback payload the engine accepts. */
   static final int MAX_PAYLOAD = 64 * 1024;
@@ -179,8 +180,17 @@ final class RunWaits {
       c.interrupted = true;
     }
     int op = c.index;
-    run.recordOp(c, null, "outcome", outcome, "by", decision == null ? null : decision.by(), "comment",
-        decision == null ? null : decision.comment().orElse(null), "payload", payload, "token", w.tokenHash);
+    try {
+      run.recordOp(c, null, "outcome", outcome, "by", decision == null ? null : decision.by(), "comment",
+          decision == null ? null : decision.comment().orElse(null), "payload", payload, "token", w.tokenHash);
+    } catch (RuntimeException e) {
+      LOG.error("the outcome of wait '{}' of run {} could not be journaled", w.op.id(), run.id(), e);
+      if (c.index == op) {
+        c.advance();
+      }
+      c.failed = true;
+      c.reason = "the journal failed to record the " + noun + " '" + what + "': " + e.getMessage();
+    }
     if (warning != null) {
       run.emit(new RunEvent.Warning(run.id(), run.now(), c.stage.id(), warning));
     }
