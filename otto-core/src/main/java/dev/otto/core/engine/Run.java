@@ -2,17 +2,11 @@ package dev.otto.core.engine;
 
 import dev.otto.core.executor.Cancellation;
 import dev.otto.core.executor.Executor;
-import dev.otto.core.executor.ProcessOutcome;
-import dev.otto.core.executor.ProcessRequest;
 import dev.otto.core.journal.RunLog;
-import dev.otto.core.model.Gate;
-import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
-import dev.otto.core.secret.SecretResolutionException;
-import dev.otto.core.secret.SecretValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +37,13 @@ final class Run implements RunHandle {
   private final Map<String, Executor> executors;
   private final String id;
   final Path workspace;
-  private final Path artifacts;
+  final Path artifacts;
   private final RunLog log;
   private final Cancellation cancellation = Cancellation.create();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Instant started;
   private final RunWaits waits;
+  final StageRunner runner = new StageRunner(this);
 
   final Object lock = new Object();
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
@@ -138,6 +131,32 @@ final class Run implements RunHandle {
     }
   }
 
+  RunWaits waitTable() {
+    return waits;
+  }
+
+  RunLog log() {
+    return log;
+  }
+
+  Cancellation cancellation() {
+    return cancellation;
+  }
+
+  Executor executorOf(String stageId) {
+    return executors.get(stageId);
+  }
+
+  boolean isTimedOut(String stageId) {
+    return timedOut.containsKey(stageId);
+  }
+
+  void addStep(String stageId, RunResult.StepResult step) {
+    synchronized (lock) {
+      steps.get(stageId).add(step);
+    }
+  }
+
   boolean isStopped(String stageId) {
     return cancellation.future().isDone() || timedOut.containsKey(stageId);
   }
@@ -201,7 +220,7 @@ final class Run implements RunHandle {
       for (Cursor cursor : going) {
         cursor.stage.timeout().ifPresent(limit -> timeouts.put(cursor.stage.id(), engine.scheduler.schedule(
             Duration.between(now(), stageStarts.get(cursor.stage.id()).plus(limit)), () -> timeOut(cursor, limit))));
-        engine.workers.execute(() -> execute(cursor));
+        engine.workers.execute(() -> runner.execute(cursor));
       }
       plan.stages().forEach(stage -> considerLocked(stage.id()));
     }
@@ -257,7 +276,7 @@ final class Run implements RunHandle {
       cursors.put(stageId, cursor);
       stage.timeout().ifPresent(limit -> timeouts.put(stageId, engine.scheduler.schedule(limit,
           () -> timeOut(cursor, limit))));
-      engine.workers.execute(() -> execute(cursor));
+      engine.workers.execute(() -> runner.execute(cursor));
     }
   }
 
@@ -366,174 +385,17 @@ final class Run implements RunHandle {
         group.failed = true;
         group.reason = "a child stage failed";
       }
-      recordOp(group, null);
-      execute(group);
+      runner.recordOp(group, null);
+      runner.execute(group);
     });
-  }
-
-  /** Runs a stage's ops from its cursor until it ends, waits, or opens its children. */
-  private void execute(Cursor c) {
-    PlannedStage stage = c.stage;
-    try {
-      while (c.index < stage.ops().size()) {
-        Op op = stage.ops().get(c.index);
-        if (op instanceof Op.AwaitChildren children) {
-          openChildren(c, children);
-          return;
-        }
-        boolean stop = isStopped(stage.id());
-        boolean runs = switch (op.guard()) {
-          case NORMAL, ON_SUCCESS -> !c.failed && !stop;
-          case ON_FAILURE -> c.failed || stop;
-          case ALWAYS -> true;
-        };
-        if (!runs && stop && !c.failed && op.guard() == Op.Guard.NORMAL) {
-          c.interrupted = true;
-        }
-        if (op instanceof Op.RunProcess process && (runs || c.attempt > 0)) {
-          if (!runStep(c, process, stop)) {
-            return;
-          }
-        } else if (op instanceof Op.RunProcess process) {
-          if (op.guard() == Op.Guard.NORMAL) {
-            emit(new RunEvent.StepSkipped(id, now(), stage.id(), c.step + 1, process.label(),
-                c.failed ? "an earlier step of the stage failed"
-                    : timedOut.containsKey(stage.id()) ? "the stage timed out" : "the run was stopped"));
-          }
-          c.advance();
-        } else if (!runs) {
-          c.advance();
-        } else if (op instanceof Op.Wait wait) {
-          waits.open(c, wait);
-          return;
-        } else if (op instanceof Op.BeginStage || op instanceof Op.EndStage) {
-          c.advance();
-        } else {
-          String problem = runOther(stage, op);
-          if (problem != null && !c.failed) {
-            c.failed = true;
-            c.reason = problem;
-          }
-          recordOp(c, null);
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.error("stage '{}' of run {} failed unexpectedly", stage.id(), id, e);
-      c.failed = true;
-      c.reason = "the engine failed: " + e.getClass().getSimpleName();
-    }
-    finishStage(c);
-  }
-
-  /**
-   * Journals the outcome of the cursor's op and moves past it. The entry is synced when the op had
-   * an effect outside the workspace (a process, a notification, a saved cache, an artifact, a
-   * wait's outcome): once the journal says it happened, it will not happen again. A process's
-   * outcome is synced in the background while the next op starts, and is durable before the next
-   * outcome is recorded; should the machine die in between, the process runs again on resume, as
-   * an op in flight does.
-   */
-  void recordOp(Cursor c, RunResult.StepResult step, String... more) {
-    String[] fields = {"stage", c.stage.id(), "op", String.valueOf(c.index), "failed", c.failed ? "1" : null,
-        "interrupted", c.interrupted ? "1" : null, "reason", c.reason};
-    if (step != null) {
-      fields = concat(fields, "label", step.label(), "status", step.status().name(), "exit",
-          step.exitCode().isPresent() ? String.valueOf(step.exitCode().getAsInt()) : null,
-          "ms", String.valueOf(step.duration().toMillis()), "detail", step.detail());
-    }
-    Op op = c.stage.ops().get(c.index);
-    if (c.durable != null) {
-      c.durable.join();
-      c.durable = null;
-    }
-    String entry = Entries.encode("op", concat(fields, more));
-    if (op instanceof Op.RunProcess) {
-      log.append(entry);
-      c.durable = log.syncAsync();
-    } else {
-      journal(!(op instanceof Op.RestoreCache || op instanceof Op.AwaitChildren), entry);
-    }
-    c.advance();
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
-
-  /** Runs one attempt of a step; returns false when a retry was scheduled instead of an outcome. */
-  private boolean runStep(Cursor c, Op.RunProcess process, boolean stop) {
-    PlannedStage stage = c.stage;
-    int step = c.step + 1;
-    if (c.attempt == 0) {
-      c.stepStart = now();
-      emit(new RunEvent.StepStarted(id, c.stepStart, stage.id(), step, process.label()));
-    }
-    ProcessOutcome outcome = c.attempt > 0 && stop ? c.lastOutcome : attempt(c, step, process);
-    if (!outcome.succeeded() && outcome.status() != ProcessOutcome.Status.CANCELLED && !isStopped(stage.id())
-        && c.attempt < process.retries()) {
-      c.attempt++;
-      c.lastOutcome = outcome;
-      Duration backoff = process.retryBackoff().multipliedBy(1L << Math.min(c.attempt - 1, 20));
-      emit(new RunEvent.Warning(id, now(), stage.id(), "step " + step + " '" + process.label() + "' "
-          + outcome.detail() + "; retry " + c.attempt + " of " + process.retries() + " in " + backoff));
-      later(c, backoff);
-      return false;
-    }
-    c.attempt = 0;
-    c.lastOutcome = null;
-    RunResult.Status status = switch (outcome.status()) {
-      case SUCCEEDED -> RunResult.Status.SUCCEEDED;
-      case CANCELLED -> RunResult.Status.CANCELLED;
-      default -> RunResult.Status.FAILED;
-    };
-    Duration duration = Duration.between(c.stepStart, now());
-    emit(new RunEvent.StepFinished(id, now(), stage.id(), step, process.label(), status, outcome.exitCode(), duration,
-        outcome.detail()));
-    RunResult.StepResult stepResult = new RunResult.StepResult(process.label(), status, outcome.exitCode(), duration,
-        outcome.detail());
-    synchronized (lock) {
-      steps.get(stage.id()).add(stepResult);
-    }
-    if (process.guard() == Op.Guard.NORMAL) {
-      if (status == RunResult.Status.CANCELLED) {
-        c.interrupted = true;
-      } else if (status != RunResult.Status.SUCCEEDED && !c.failed) {
-        c.failed = true;
-        c.reason = "step " + step + " '" + process.label() + "' " + stepResult.detail();
-      }
-    }
-    recordOp(c, stepResult);
-    return true;
-  }
-
-  /** Goes on with the cursor after {@code delay}, or at once when the run stops or the stage times out. */
-  private void later(Cursor c, Duration delay) {
-    AtomicBoolean fired = new AtomicBoolean();
-    Scheduler.Cancellable[] timer = new Scheduler.Cancellable[1];
-    Runnable go = () -> {
-      if (fired.compareAndSet(false, true)) {
-        c.wake = null;
-        if (timer[0] != null) {
-          timer[0].cancel();
-        }
-        engine.workers.execute(() -> execute(c));
-      }
-    };
-    c.wake = go;
-    timer[0] = engine.scheduler.schedule(delay, go);
-    if (isStopped(c.stage.id())) {
-      go.run();
-    }
   }
 
   /** Hands the cursor to the pool again, after a wait ended. */
   void proceed(Cursor c) {
-    engine.workers.execute(() -> execute(c));
+    engine.workers.execute(() -> runner.execute(c));
   }
 
-  private void finishStage(Cursor c) {
+  void finishStage(Cursor c) {
     PlannedStage stage = c.stage;
     Scheduler.Cancellable limit = timeouts.remove(stage.id());
     if (limit != null) {
@@ -569,11 +431,11 @@ final class Run implements RunHandle {
   }
 
   /** The session of a stage's processes: background processes live until the stage ends. */
-  private String session(PlannedStage stage) {
+  String session(PlannedStage stage) {
     return id + ":" + stage.id();
   }
 
-  private void openChildren(Cursor group, Op.AwaitChildren children) {
+  void openChildren(Cursor group, Op.AwaitChildren children) {
     synchronized (lock) {
       group.atChildren = true;
       for (String child : children.children()) {
@@ -587,62 +449,6 @@ final class Run implements RunHandle {
         considerLocked(child);
       }
     }
-  }
-
-  /** Runs a process of the stage: a step, or a poll's probe. */
-  ProcessOutcome attempt(Cursor c, int step, Op.RunProcess process) {
-    Map<String, SecretValue> values = new LinkedHashMap<>();
-    try {
-      for (SecretBinding binding : process.secrets()) {
-        values.putIfAbsent(binding.secret(), engine.secrets.resolve(binding.secret()));
-      }
-      Map<String, String> extra = Map.of("OTTO_RUN_ID", id, "OTTO_STAGE", c.stage.id(), "OTTO_STEP",
-          String.valueOf(step), "OTTO_IDEMPOTENCY_KEY", StageDigest.idempotencyKey(id, c.stage.id(), c.index));
-      return executors.get(c.stage.id()).run(new ProcessRequest(process, c.stage.runtime(), workspace, values, extra,
-          Optional.of(session(c.stage))), line -> emit(new RunEvent.OutputLine(id, now(), c.stage.id(), step, line)),
-          cancellation);
-    } catch (SecretResolutionException e) {
-      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
-    }
-  }
-
-  /** Runs an op other than a process or a wait; returns why it failed the stage, or null. */
-  private String runOther(PlannedStage stage, Op op) {
-    if (op instanceof Op.BeginStage || op instanceof Op.EndStage) {
-      return null;
-    }
-    if (op instanceof Op.RestoreCache restore) {
-      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(engine.caches, workspace, restore.cache(),
-          restore.keyFiles(), null);
-      emit(new RunEvent.CacheEvent(id, now(), stage.id(), restore.cache(), done.what(), done.detail()));
-      return null;
-    }
-    if (op instanceof Op.SaveCache save) {
-      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(engine.caches, workspace, save.cache(), save.keyFiles(),
-          save.paths());
-      emit(new RunEvent.CacheEvent(id, now(), stage.id(), save.cache(), done.what(), done.detail()));
-      return null;
-    }
-    if (op instanceof Op.Emit emitted) {
-      emit(new RunEvent.Emitted(id, now(), stage.id(), emitted.event(), emitted.message()));
-      return null;
-    }
-    if (op instanceof Op.StoreArtifact artifact) {
-      try {
-        int files = WorkspaceOps.store(workspace, artifacts, artifact);
-        emit(new RunEvent.Emitted(id, now(), stage.id(), "artifact", "stored " + artifact.name() + ": " + files
-            + " files"));
-        return null;
-      } catch (WorkspaceOps.ArtifactException e) {
-        return e.getMessage();
-      }
-    }
-    return "the engine cannot run '" + op.kind() + "' ops";
-  }
-
-  /** What a wait's timeout does to its stage. */
-  static boolean failsOnTimeout(Op.Wait wait) {
-    return wait.onTimeout() == Gate.OnTimeout.FAIL;
   }
 
   /** Caller holds the lock. */

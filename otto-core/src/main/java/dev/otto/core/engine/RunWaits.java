@@ -1,6 +1,7 @@
 package dev.otto.core.engine;
 
 import dev.otto.core.executor.ProcessOutcome;
+import dev.otto.core.model.Gate;
 import dev.otto.core.plan.Op;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -168,7 +169,7 @@ final class RunWaits {
           + decision.comment().map(text -> ": " + text).orElse("");
     } else if (outcome.equals("timed-out")) {
       String timedOut = "the " + noun + " '" + what + "' timed out after " + w.op.timeout();
-      if (Run.failsOnTimeout(w.op)) {
+      if (w.op.onTimeout() == Gate.OnTimeout.FAIL) {
         if (!c.failed) {
           c.failed = true;
           c.reason = timedOut;
@@ -181,7 +182,7 @@ final class RunWaits {
     }
     int op = c.index;
     try {
-      run.recordOp(c, null, "outcome", outcome, "by", decision == null ? null : decision.by(), "comment",
+      run.runner.recordOp(c, null, "outcome", outcome, "by", decision == null ? null : decision.by(), "comment",
           decision == null ? null : decision.comment().orElse(null), "payload", payload, "token", w.tokenHash);
     } catch (RuntimeException e) {
       LOG.error("the outcome of wait '{}' of run {} could not be journaled", w.op.id(), run.id(), e);
@@ -211,7 +212,7 @@ final class RunWaits {
     int attempt = ++w.attempts;
     ProcessOutcome outcome;
     try {
-      outcome = run.attempt(w.cursor, 0, poll.probe());
+      outcome = run.runner.attempt(w.cursor, 0, poll.probe());
     } catch (RuntimeException e) {
       outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           "the probe could not run: " + e.getClass().getSimpleName());
