@@ -336,6 +336,26 @@ class WaitsTest {
   }
 
   @Test
+  void should_hold_no_thread_for_a_waiting_run() {
+    int before = Thread.activeCount();
+    Engine engine = engine();
+    Plan plan = plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))));
+    List<RunHandle> runs = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      runs.add(engine.start(plan));
+    }
+    until(() -> runs.stream().allMatch(r -> !r.waits().isEmpty()));
+
+    assertThat(Thread.activeCount() - before).as("threads the engine added for 200 waiting runs")
+        .isLessThanOrEqualTo(2);
+    assertThat(engine.waits()).hasSize(200);
+
+    runs.forEach(r -> r.decide("Deploy#enter-1", Decision.approve("x")));
+    assertThat(runs).allSatisfy(r -> assertThat(r.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED));
+    assertThat(engine.waits()).isEmpty();
+  }
+
+  @Test
   void should_end_a_wait_when_the_stage_times_out() {
     Stage stage = Stage.builder("Deploy").timeout(Duration.ofMinutes(5))
         .addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))).addSteps(ShStep.of("true")).build();
