@@ -1,8 +1,13 @@
-/** Test support for Otto pipelines: golden-file snapshots of explain output. */
+/**
+ * Test support for Otto pipelines: AssertJ assertions on pipelines, plans and results,
+ * simulated runs in virtual time, explain snapshots, and a JUnit 5 extension.
+ */
 module dev.otto.testkit {
   requires transitive dev.otto.dsl;
+  requires transitive org.assertj.core;
   requires org.junit.jupiter.api;
   requires org.opentest4j;
 
   exports dev.otto.testkit;
+  exports dev.otto.testkit.simulation;
 }

@@ -96,7 +96,7 @@ public final class Engine {
   final Scheduler scheduler;
   final List<RunListener> listeners;
   final Journal journal;
-  final ThreadPoolExecutor workers;
+  final java.util.concurrent.Executor workers;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<String, Run> tokens = new ConcurrentHashMap<>();
 
@@ -113,14 +113,20 @@ public final class Engine {
     this.clock = builder.scheduler.clock();
     this.listeners = List.copyOf(builder.listeners);
     this.journal = builder.journal != null ? builder.journal : FileJournal.in(this.root);
+    this.workers = builder.runOn != null ? builder.runOn : pool(parallelism);
+  }
+
+  /** The engine's own threads: {@code parallelism} of them, created when needed, gone when idle. */
+  private static ThreadPoolExecutor pool(int parallelism) {
     AtomicInteger threads = new AtomicInteger();
-    this.workers = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        task -> {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), task -> {
           Thread thread = new Thread(task, "otto-worker-" + threads.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         });
-    this.workers.allowCoreThreadTimeOut(true);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** An engine that keeps each run's workspace under {@code root}. */
@@ -387,6 +393,7 @@ public final class Engine {
     private Scheduler scheduler = Scheduler.system();
     private final List<RunListener> listeners = new ArrayList<>();
     private Journal journal;
+    private java.util.concurrent.Executor runOn;
 
     private Builder(Path root) {
       this.root = root;
@@ -406,6 +413,17 @@ public final class Engine {
     /** Where caches are kept; without a store, caches are neither restored nor saved. */
     public Builder caches(CacheStore store) {
       this.caches = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Where the engine's work runs (stages' ops, and what follows a wait's end); a pool of
+     * {@link #parallelism} threads by default. Given another executor, that executor decides how
+     * much runs at once. A simulation gives a queue it drains on its own thread, so that a run is
+     * deterministic.
+     */
+    public Builder runOn(java.util.concurrent.Executor executor) {
+      this.runOn = requireNonNull(executor, "executor");
       return this;
     }
 

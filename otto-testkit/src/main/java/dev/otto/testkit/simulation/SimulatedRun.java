@@ -1,0 +1,211 @@
+package dev.otto.testkit.simulation;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.PendingWait;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.plan.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A simulated run: it has run as far as it could, and either ended or waits. The test drives its
+ * waits ({@link #approve}, {@link #reject}, {@link #deliverWebhook}, {@link #advance},
+ * {@link #expire}) and reads what happened ({@link #result}, {@link #executions},
+ * {@link #events}, {@link #notifications}). Each call returns once the run has again gone as
+ * far as it can.
+ */
+public final class SimulatedRun {
+  private final Plan plan;
+  private final Engine engine;
+  private final RunHandle handle;
+  private final VirtualScheduler time;
+  private final TaskQueue queue;
+  private final FakeExecutor executor;
+  private final InMemoryJournal journal;
+  private final List<RunEvent> events;
+
+  SimulatedRun(Plan plan, Engine engine, RunHandle handle, VirtualScheduler time, TaskQueue queue,
+      FakeExecutor executor, InMemoryJournal journal, List<RunEvent> events) {
+    this.plan = plan;
+    this.engine = engine;
+    this.handle = handle;
+    this.time = time;
+    this.queue = queue;
+    this.executor = executor;
+    this.journal = journal;
+    this.events = events;
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  /** Whether the run has ended. */
+  public boolean isFinished() {
+    return handle.result().isDone();
+  }
+
+  /**
+   * How the run ended.
+   *
+   * @throws AssertionError if it has not ended: it waits, and the message says on what
+   */
+  public RunResult result() {
+    if (!isFinished()) {
+      throw new AssertionError("the run has not ended; it waits on " + describe(waits())
+          + ". Approve, reject, deliver a webhook, or advance the time first.");
+    }
+    return handle.result().join();
+  }
+
+  /** What the run waits on now. */
+  public List<PendingWait> waits() {
+    return handle.waits();
+  }
+
+  /** The virtual time now. */
+  public Instant now() {
+    return time.now();
+  }
+
+  /** Approves the approval {@code stage} waits on, in the name of {@code tester}. */
+  public SimulatedRun approve(String stage) {
+    return approve(stage, "tester");
+  }
+
+  /** Approves the approval {@code stage} waits on, in the name of {@code by}. */
+  public SimulatedRun approve(String stage, String by) {
+    return decide(stage, Decision.approve(by));
+  }
+
+  /** Rejects the approval {@code stage} waits on. */
+  public SimulatedRun reject(String stage, String by, String comment) {
+    return decide(stage, Decision.reject(by).withComment(comment));
+  }
+
+  /** Decides the approval {@code stage} waits on. */
+  public SimulatedRun decide(String stage, Decision decision) {
+    PendingWait wait = pending(stage, "await-approval");
+    handle.decide(wait.id(), decision);
+    queue.drain();
+    return this;
+  }
+
+  /** Calls the webhook {@code stage} waits on back, with its token and {@code payload}. */
+  public SimulatedRun deliverWebhook(String stage, String payload) {
+    PendingWait wait = pending(stage, "await-webhook");
+    String token = events.stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+        .filter(e -> e.waitId().equals(wait.id())).reduce((first, second) -> second).orElseThrow().token()
+        .orElseThrow();
+    engine.callback(token, requireNonNull(payload, "payload"));
+    queue.drain();
+    return this;
+  }
+
+  /**
+   * Moves virtual time on by {@code duration}: each timer that falls due (a timeout, a poll's
+   * next attempt, a retry) fires at its time, and the run goes as far as it can before the next.
+   */
+  public SimulatedRun advance(Duration duration) {
+    Instant end = time.now().plus(requireNonNull(duration, "duration"));
+    Instant next;
+    while ((next = time.nextDue().orElse(null)) != null && !next.isAfter(end)) {
+      time.advance(Duration.between(time.now(), next));
+      queue.drain();
+    }
+    time.advance(Duration.between(time.now(), end));
+    queue.drain();
+    return this;
+  }
+
+  /** Moves virtual time to the deadline of the wait {@code stage} waits on: the wait times out. */
+  public SimulatedRun expire(String stage) {
+    PendingWait wait = pending(stage, null);
+    Duration left = Duration.between(time.now(), wait.deadline());
+    return advance(left.isNegative() ? Duration.ZERO : left);
+  }
+
+  /**
+   * Moves virtual time on, timer by timer, through retries and polls, until the run ends or
+   * waits on what only the test can resolve (an approval or a webhook), or {@code limit} passes.
+   */
+  public SimulatedRun runFor(Duration limit) {
+    Instant end = time.now().plus(requireNonNull(limit, "limit"));
+    while (!isFinished() && waits().stream().noneMatch(w -> !w.kind().equals("poll"))) {
+      Instant next = time.nextDue().orElse(null);
+      if (next == null || next.isAfter(end)) {
+        break;
+      }
+      time.advance(Duration.between(time.now(), next));
+      queue.drain();
+    }
+    return this;
+  }
+
+  /** Every process the run asked for, in order. */
+  public List<Execution> executions() {
+    return executor.executions();
+  }
+
+  /** The processes of one stage, in order. */
+  public List<Execution> executions(String stage) {
+    return executions().stream().filter(e -> e.stage().equals(stage)).toList();
+  }
+
+  /** Every event, in order. */
+  public List<RunEvent> events() {
+    return List.copyOf(events);
+  }
+
+  /** Events of one type, in order. */
+  public <T extends RunEvent> List<T> events(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /**
+   * The notifications that fired, in order: {@code "Stage: label"} for each notification step
+   * that ran, {@code "Stage: event: message"} for each event the pipeline emitted.
+   */
+  public List<String> notifications() {
+    Stream<String> steps = executions().stream().filter(e -> e.kind() == Execution.Kind.NOTIFICATION)
+        .map(e -> e.stage() + ": " + e.label());
+    Stream<String> emitted = events(RunEvent.Emitted.class).stream()
+        .map(e -> e.stage() + ": " + e.event() + ": " + e.message());
+    return Stream.concat(steps, emitted).toList();
+  }
+
+  /** The stages that started, in the order they started. */
+  public List<String> startedStages() {
+    return events(RunEvent.StageStarted.class).stream().map(RunEvent.StageStarted::stage).toList();
+  }
+
+  /** Every line steps printed, masked, as {@code "Stage: line"}. */
+  public List<String> output() {
+    return events(RunEvent.OutputLine.class).stream().map(e -> e.stage() + ": " + e.line()).toList();
+  }
+
+  /** The entries the engine journaled for this run. */
+  public List<String> journal() {
+    return journal.entries(handle.id());
+  }
+
+  private PendingWait pending(String stage, String kind) {
+    requireNonNull(stage, "stage");
+    return waits().stream().filter(w -> w.stage().equals(stage) && (kind == null || w.kind().equals(kind)))
+        .findFirst().orElseThrow(() -> new AssertionError("stage '" + stage + "' waits on no "
+            + (kind == null ? "wait" : kind.replace("await-", "")) + " now; the run "
+            + (isFinished() ? "has ended: " + handle.result().join().status() : "waits on " + describe(waits()))));
+  }
+
+  private static String describe(List<PendingWait> waits) {
+    return waits.isEmpty() ? "nothing" : waits.stream().map(w -> w.kind().replace("await-", "") + " '"
+        + w.description() + "' of stage '" + w.stage() + "'").toList().toString();
+  }
+}

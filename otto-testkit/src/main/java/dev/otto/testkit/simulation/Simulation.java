@@ -1,0 +1,106 @@
+package dev.otto.testkit.simulation;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.secret.SecretProviders;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Runs a pipeline through the real engine with nothing real underneath: processes do what the
+ * test scripts ({@link #step}, {@link #probe}), secrets come from the test, time is virtual, and
+ * everything happens on the test's thread, one stage at a time, the same way every run. Gates,
+ * polls, timeouts and retries take no real time.
+ *
+ * <pre>{@code
+ * Simulation simulation = Simulation.of(WebApp.pipeline(), tempDir).secret("heroku-api-key", "fake-key");
+ * simulation.step("Deploy > Pre-production", "git push*").fails();
+ * SimulatedRun run = simulation.run(RunContext.branch("master"));
+ * assertThat(run.result()).stage("Deploy > Production").wasSkipped();
+ * }</pre>
+ *
+ * <p>Stages run one after another, so the virtual time steps take adds up. The engine's journal
+ * is kept in memory ({@link SimulatedRun#journal()}).
+ */
+public final class Simulation {
+  private final Pipeline pipeline;
+  private final Path root;
+  private final Map<String, String> secrets = new LinkedHashMap<>();
+  private final List<StepScript> scripts = new ArrayList<>();
+  private Engine.FailurePolicy failurePolicy = Engine.FailurePolicy.FAIL_FAST;
+  private Instant start = Instant.parse("2026-01-01T00:00:00Z");
+
+  private Simulation(Pipeline pipeline, Path root) {
+    this.pipeline = pipeline;
+    this.root = root;
+  }
+
+  /** A simulation of {@code pipeline} whose runs keep their (empty) workspaces under {@code root}. */
+  public static Simulation of(Pipeline pipeline, Path root) {
+    return new Simulation(requireNonNull(pipeline, "pipeline"), requireNonNull(root, "root"));
+  }
+
+  /** Gives the secret {@code name} this value; steps that bind it receive it, and output masks it. */
+  public Simulation secret(String name, String value) {
+    secrets.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+    return this;
+  }
+
+  /** What the steps and notifications of matching stages whose script or label matches do. */
+  public StepScript step(String stageGlob, String scriptGlob) {
+    StepScript script = new StepScript(stageGlob, scriptGlob, false);
+    scripts.add(script);
+    return script;
+  }
+
+  /** What the probes of matching stages' polls do. */
+  public StepScript probe(String stageGlob, String scriptGlob) {
+    StepScript script = new StepScript(stageGlob, scriptGlob, true);
+    scripts.add(script);
+    return script;
+  }
+
+  public Simulation failurePolicy(Engine.FailurePolicy policy) {
+    this.failurePolicy = requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** When virtual time starts; 2026-01-01T00:00:00Z by default. */
+  public Simulation startingAt(Instant start) {
+    this.start = requireNonNull(start, "start");
+    return this;
+  }
+
+  /** Plans the pipeline for {@code context} and runs it until it ends or waits. */
+  public SimulatedRun run(RunContext context) {
+    return run(Planner.plan(pipeline, requireNonNull(context, "context")));
+  }
+
+  /** Runs {@code plan} until it ends or waits. */
+  public SimulatedRun run(Plan plan) {
+    requireNonNull(plan, "plan");
+    VirtualScheduler time = VirtualScheduler.at(start);
+    TaskQueue queue = new TaskQueue();
+    FakeExecutor executor = new FakeExecutor(time, scripts);
+    InMemoryJournal journal = new InMemoryJournal();
+    List<RunEvent> events = new CopyOnWriteArrayList<>();
+    Engine engine = Engine.builder(root).scheduler(time).runOn(queue).executor(executor).journal(journal)
+        .secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy).listener(events::add).build();
+    RunHandle handle = engine.start(plan);
+    SimulatedRun run = new SimulatedRun(plan, engine, handle, time, queue, executor, journal, events);
+    queue.drain();
+    return run;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.otto.testkit.simulation;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What simulated processes do: those whose stage and script (or label) match the globs. A glob's
+ * {@code *} stands for any text, so {@code "Deploy > *"} matches every stage of the group
+ * {@code Deploy}. By default a process succeeds at once and prints nothing.
+ *
+ * <pre>{@code
+ * simulation.step("Deploy > Pre-production", "git push*").printing("rejected").exitsWith(1);
+ * simulation.probe("*", "curl*").succeedsOnAttempt(3);
+ * simulation.step("*", "bundle exec rake spec").takes(Duration.ofMinutes(4));
+ * }</pre>
+ */
+public final class StepScript {
+  private final Pattern stage;
+  private final Pattern script;
+  private final boolean probe;
+  private final List<String> output = new ArrayList<>();
+  private int exitCode;
+  private int failures;
+  private Duration takes = Duration.ZERO;
+  private int attempts;
+
+  StepScript(String stageGlob, String scriptGlob, boolean probe) {
+    this.stage = glob(requireNonNull(stageGlob, "stageGlob"));
+    this.script = glob(requireNonNull(scriptGlob, "scriptGlob"));
+    this.probe = probe;
+  }
+
+  private static Pattern glob(String glob) {
+    return Pattern.compile(java.util.Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote)
+        .collect(java.util.stream.Collectors.joining(".*")), Pattern.DOTALL);
+  }
+
+  /** Ends with {@code code}: 0 succeeds, anything else fails. */
+  public StepScript exitsWith(int code) {
+    if (code < 0 || code > 255) {
+      throw new IllegalArgumentException("an exit code is 0 to 255, not " + code);
+    }
+    this.exitCode = code;
+    return this;
+  }
+
+  /** Fails with exit code 1. */
+  public StepScript fails() {
+    return exitsWith(1);
+  }
+
+  /** Fails the first {@code times} attempts (with exit code 1), then succeeds: for retries. */
+  public StepScript failsTimes(int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times must not be negative, not " + times);
+    }
+    this.failures = times;
+    return this;
+  }
+
+  /** Succeeds on attempt {@code attempt}, failing before: for polls and retries. */
+  public StepScript succeedsOnAttempt(int attempt) {
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempts count from 1, not " + attempt);
+    }
+    return failsTimes(attempt - 1);
+  }
+
+  /** Prints these lines; they reach listeners masked, as a real process's output does. */
+  public StepScript printing(String... lines) {
+    output.addAll(List.of(lines));
+    return this;
+  }
+
+  /** Takes {@code duration} of virtual time: the clock moves on, and timeouts may fire. */
+  public StepScript takes(Duration duration) {
+    requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("a step cannot take negative time: " + duration);
+    }
+    this.takes = duration;
+    return this;
+  }
+
+  boolean matches(String stageId, String label, String processScript, boolean isProbe) {
+    return probe == isProbe && stage.matcher(stageId).matches()
+        && (script.matcher(processScript).matches() || script.matcher(label).matches());
+  }
+
+  /** The exit code of the next attempt. */
+  int nextExitCode() {
+    attempts++;
+    return attempts <= failures ? 1 : exitCode;
+  }
+
+  List<String> output() {
+    return output;
+  }
+
+  Duration takes() {
+    return takes;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.otto.testkit.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.PollGate;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.RunContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulationTest {
+  @TempDir
+  Path root;
+
+  static final Pipeline SHIP = Pipeline.builder("ship").addSecrets(new SecretRef("token")).addStages(
+      Stage.builder("Build").addSteps(ShStep.of("make build"), ShStep.of("make test").retry(2, Duration.ofMinutes(1)))
+          .build(),
+      Stage.builder("Deploy")
+          .addEnter(ApprovalGate.of("Ship it?").approvers("alice").timeout(Duration.ofHours(4)))
+          .addSteps(ShStep.of("deploy --token-file \"$TOKEN_FILE\"").with(SecretBinding.asFile("token", "TOKEN_FILE")))
+          .addExit(PollGate.of("healthy", ShStep.of("curl -f https://example.com/health"))
+              .every(Duration.ofMinutes(1)).timeout(Duration.ofMinutes(30)))
+          .addOnFailure(ShStep.of("notify failure"))
+          .build(),
+      Stage.builder("Announce").addEnter(WebhookGate.of("release notes published").timeout(Duration.ofDays(1)))
+          .addSteps(ShStep.of("announce")).build())
+      .build();
+
+  Simulation simulation() {
+    return Simulation.of(SHIP, root).secret("token", "s3cret-value");
+  }
+
+  @Test
+  void should_run_until_a_wait_and_go_on_when_the_test_resolves_it() {
+    Simulation simulation = simulation();
+    simulation.probe("Deploy", "curl*").succeedsOnAttempt(3);
+    SimulatedRun run = simulation.run(RunContext.branch("main"));
+
+    assertThat(run.isFinished()).isFalse();
+    assertThat(run.waits()).singleElement().satisfies(w -> assertThat(w.stage()).isEqualTo("Deploy"));
+    run.approve("Deploy", "alice");
+    assertThat(run.events(RunEvent.PollAttempt.class)).hasSize(1);
+    run.advance(Duration.ofMinutes(2));
+    assertThat(run.events(RunEvent.PollAttempt.class)).extracting(RunEvent.PollAttempt::succeeded)
+        .containsExactly(false, false, true);
+    run.deliverWebhook("Announce", "{}");
+
+    RunResult result = run.result();
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(run.startedStages()).containsExactly("Build", "Deploy", "Announce");
+    assertThat(run.now()).isEqualTo(java.time.Instant.parse("2026-01-01T00:02:00Z"));
+    assertThat(run.executions()).extracting(Execution::label)
+        .containsExactly("make build", "make test", "deploy --token-file \"$TOKEN_FILE\"",
+            "curl -f https://example.com/health", "curl -f https://example.com/health",
+            "curl -f https://example.com/health", "announce");
+    assertThat(run.executions("Deploy").get(0).secrets()).containsExactly("token");
+    assertThat(run.notifications()).isEmpty();
+  }
+
+  @Test
+  void should_retry_in_virtual_time_and_mask_what_steps_print() {
+    Simulation simulation = simulation();
+    simulation.step("Build", "make test").failsTimes(2).printing("flaky");
+    simulation.step("Deploy", "deploy*").printing("using s3cret-value");
+    SimulatedRun run = simulation.run(RunContext.branch("main"));
+    assertThat(run.waits()).isEmpty();
+    run.runFor(Duration.ofHours(1)).approve("Deploy", "alice");
+
+    assertThat(run.executions("Build")).extracting(Execution::exitCode).containsExactly(0, 1, 1, 0);
+    assertThat(run.now()).isEqualTo(java.time.Instant.parse("2026-01-01T00:03:00Z"));
+    assertThat(run.output()).contains("Deploy: using ***").doesNotContain("Deploy: using s3cret-value");
+    assertThat(run.events().toString()).doesNotContain("s3cret-value");
+    assertThat(run.journal()).noneMatch(entry -> entry.contains("s3cret-value"));
+  }
+
+  @Test
+  void should_fail_a_rejected_stage_fire_its_failure_notification_and_skip_what_follows() {
+    SimulatedRun run = simulation().run(RunContext.branch("main")).reject("Deploy", "alice", "not today");
+
+    RunResult result = run.result();
+    assertThat(result.stage("Deploy").orElseThrow().reason()).contains("the approval 'Ship it?' was rejected by "
+        + "alice: not today");
+    assertThat(result.stage("Announce").orElseThrow().status()).isEqualTo(RunResult.Status.SKIPPED);
+    assertThat(run.notifications()).containsExactly("Deploy: notify failure");
+  }
+
+  @Test
+  void should_let_a_timeout_expire_and_a_step_take_virtual_time() {
+    Simulation simulation = simulation();
+    simulation.step("Build", "make build").takes(Duration.ofMinutes(20));
+    SimulatedRun run = simulation.run(RunContext.branch("main"));
+    assertThat(run.now()).isEqualTo(java.time.Instant.parse("2026-01-01T00:20:00Z"));
+
+    run.expire("Deploy");
+
+    assertThat(run.result().stage("Deploy").orElseThrow().reason())
+        .contains("the approval 'Ship it?' timed out after PT4H");
+    assertThat(run.now()).isEqualTo(java.time.Instant.parse("2026-01-01T04:20:00Z"));
+  }
+
+  @Test
+  void should_say_what_the_run_waits_on_when_a_test_asks_too_early_or_for_the_wrong_wait() {
+    SimulatedRun run = simulation().run(RunContext.branch("main"));
+
+    assertThatThrownBy(run::result).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("it waits on [approval 'Ship it?' of stage 'Deploy']");
+    assertThatThrownBy(() -> run.deliverWebhook("Deploy", "{}")).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("stage 'Deploy' waits on no webhook now");
+    assertThatThrownBy(() -> run.approve("Deploy", "mallory"))
+        .hasMessageContaining("'mallory' may not decide approval 'Ship it?'");
+  }
+
+  @Test
+  void should_be_deterministic() {
+    SimulatedRun first = simulation().run(RunContext.branch("main")).approve("Deploy", "alice")
+        .runFor(Duration.ofHours(1));
+    SimulatedRun second = simulation().run(RunContext.branch("main")).approve("Deploy", "alice")
+        .runFor(Duration.ofHours(1));
+
+    assertThat(first.events().stream().map(e -> e.getClass().getSimpleName() + " " + e.at()).toList())
+        .isEqualTo(second.events().stream().map(e -> e.getClass().getSimpleName() + " " + e.at()).toList());
+    assertThat(first.waits()).extracting(w -> w.stage()).containsExactly("Announce");
+  }
+}
