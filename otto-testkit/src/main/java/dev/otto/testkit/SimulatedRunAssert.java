@@ -1,0 +1,89 @@
+package dev.otto.testkit;
+
+import dev.otto.testkit.simulation.Execution;
+import dev.otto.testkit.simulation.SimulatedRun;
+import java.util.List;
+
+/**
+ * Assertions on a simulated run: the order stages started in, the notifications that fired, and
+ * what each step received (variables and secret names; never secret values).
+ *
+ * <pre>{@code
+ * assertThat(run).startedStages("Build", "Test", "Deploy", "Deploy > Pre-production")
+ *     .firedNotification("Fire on warlock mountain!")
+ *     .ranStepReceivingSecret("Deploy > Pre-production", "git push", "heroku-api-key");
+ * }</pre>
+ */
+public final class SimulatedRunAssert extends OttoAssert<SimulatedRunAssert, SimulatedRun> {
+
+  SimulatedRunAssert(SimulatedRun run, Failures failures) {
+    super(run, SimulatedRunAssert.class, failures);
+  }
+
+  /** Exactly these stages started, in this order. */
+  public SimulatedRunAssert startedStages(String... stages) {
+    isNotNull();
+    return check(actual.startedStages().equals(List.of(stages)), "\nExpecting the simulated run to start:\n  "
+        + List.of(stages) + "\nbut it started:\n  " + actual.startedStages());
+  }
+
+  /** A notification whose text contains {@code text} fired. */
+  public SimulatedRunAssert firedNotification(String text) {
+    isNotNull();
+    return check(actual.notifications().stream().anyMatch(n -> n.contains(text)), "\nExpecting the simulated run "
+        + "to fire a notification containing:\n  " + quote(text) + "\nbut it fired:\n  " + actual.notifications());
+  }
+
+  /** No notification whose text contains {@code text} fired. */
+  public SimulatedRunAssert didNotFireNotification(String text) {
+    isNotNull();
+    return check(actual.notifications().stream().noneMatch(n -> n.contains(text)), "\nExpecting the simulated run "
+        + "not to fire a notification containing:\n  " + quote(text) + "\nbut it fired:\n  " + actual.notifications());
+  }
+
+  /** A process of {@code stage} whose label contains {@code step} ran. */
+  public SimulatedRunAssert ranStep(String stage, String step) {
+    return check(!matching(stage, step).isEmpty(), "\nExpecting stage '" + stage + "' to run a step containing:\n  "
+        + quote(step) + "\nbut it ran:\n  " + labels(stage));
+  }
+
+  /** No process of {@code stage} whose label contains {@code step} ran. */
+  public SimulatedRunAssert didNotRunStep(String stage, String step) {
+    return check(matching(stage, step).isEmpty(), "\nExpecting stage '" + stage
+        + "' not to run a step containing:\n  " + quote(step) + "\nbut it did");
+  }
+
+  /** A process of {@code stage} whose label contains {@code step} ran and received the secret {@code secret}. */
+  public SimulatedRunAssert ranStepReceivingSecret(String stage, String step, String secret) {
+    List<Execution> ran = matching(stage, step);
+    return check(ran.stream().anyMatch(e -> e.secrets().contains(secret)), "\nExpecting a step of stage '" + stage
+        + "' containing " + quote(step) + " to receive the secret:\n  " + quote(secret) + "\nbut "
+        + (ran.isEmpty() ? "no such step ran" : "it received:\n  " + ran.get(0).secrets()));
+  }
+
+  /** No process of the run received the secret {@code secret}. */
+  public SimulatedRunAssert noStepReceivedSecret(String secret) {
+    isNotNull();
+    List<String> receivers = actual.executions().stream().filter(e -> e.secrets().contains(secret))
+        .map(e -> e.stage() + ": " + e.label()).toList();
+    return check(receivers.isEmpty(), "\nExpecting no step to receive the secret:\n  " + quote(secret)
+        + "\nbut these did:\n  " + receivers);
+  }
+
+  /** A process of {@code stage} whose label contains {@code step} ran with {@code variable} set to {@code value}. */
+  public SimulatedRunAssert ranStepWithVariable(String stage, String step, String variable, String value) {
+    List<Execution> ran = matching(stage, step);
+    return check(ran.stream().anyMatch(e -> value.equals(e.env().get(variable))), "\nExpecting a step of stage '"
+        + stage + "' containing " + quote(step) + " to run with " + variable + "=" + value + "\nbut "
+        + (ran.isEmpty() ? "no such step ran" : "its variables were:\n  " + ran.get(0).env()));
+  }
+
+  private List<Execution> matching(String stage, String step) {
+    isNotNull();
+    return actual.executions(stage).stream().filter(e -> e.label().contains(step)).toList();
+  }
+
+  private List<String> labels(String stage) {
+    return actual.executions(stage).stream().map(Execution::label).toList();
+  }
+}
