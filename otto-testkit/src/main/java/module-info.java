@@ -10,4 +10,5 @@ module dev.otto.testkit {
 
   exports dev.otto.testkit;
   exports dev.otto.testkit.simulation;
+  exports dev.otto.testkit.junit;
 }

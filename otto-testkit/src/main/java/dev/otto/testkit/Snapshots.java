@@ -52,9 +52,10 @@ public final class Snapshots {
         write(golden, normalized);
         return;
       }
-      throw new AssertionFailedError("the output differs from the golden file " + golden + " at line "
-          + firstDifferentLine(expected, normalized) + "; if the change is intended, run the tests with -D"
-          + UPDATE_PROPERTY + "=true and review the diff",
+      int line = firstDifferentLine(expected, normalized);
+      throw new AssertionFailedError("the output differs from the golden file " + golden + " at line " + line
+          + "; if the change is intended, run the tests with -D" + UPDATE_PROPERTY + "=true and review the diff\n"
+          + excerpt(expected, normalized, line),
           new FileInfo(golden.toString(), expected.getBytes(StandardCharsets.UTF_8)), normalized);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read or write the golden file " + golden, e);
@@ -65,6 +66,23 @@ public final class Snapshots {
     Path parent = golden.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Files.writeString(golden, content, StandardCharsets.UTF_8);
+  }
+
+  /** The lines around the first difference: context, then the golden file's (-) and the output's (+). */
+  static String excerpt(String expected, String actual, int line) {
+    List<String> a = expected.lines().toList();
+    List<String> b = actual.lines().toList();
+    StringBuilder out = new StringBuilder();
+    for (int i = Math.max(0, line - 3); i < line - 1; i++) {
+      out.append("  ").append(a.get(i)).append('\n');
+    }
+    for (int i = line - 1; i < Math.min(a.size(), line + 4); i++) {
+      out.append("- ").append(a.get(i)).append('\n');
+    }
+    for (int i = line - 1; i < Math.min(b.size(), line + 4); i++) {
+      out.append("+ ").append(b.get(i)).append('\n');
+    }
+    return out.toString();
   }
 
   private static int firstDifferentLine(String expected, String actual) {

@@ -35,7 +35,8 @@ class SnapshotsTest {
 
     assertThatThrownBy(() -> Snapshots.assertMatches(golden, "same\nnew\n"))
         .isInstanceOfSatisfying(AssertionFailedError.class, e -> {
-          assertThat(e.getMessage()).contains("at line 2").contains("-Dotto.snapshots.update=true");
+          assertThat(e.getMessage()).contains("at line 2").contains("-Dotto.snapshots.update=true")
+              .contains("  same\n- old\n+ new\n");
           assertThat(e.getActual().getStringRepresentation()).isEqualTo("same\nnew\n");
         });
   }
