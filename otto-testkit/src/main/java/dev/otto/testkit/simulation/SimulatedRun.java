@@ -23,24 +23,19 @@ import java.util.stream.Stream;
  */
 public final class SimulatedRun {
   private final Plan plan;
+  private final SimulatedEngine simulated;
   private final Engine engine;
   private final RunHandle handle;
   private final VirtualScheduler time;
   private final TaskQueue queue;
-  private final FakeExecutor executor;
-  private final InMemoryJournal journal;
-  private final List<RunEvent> events;
 
-  SimulatedRun(Plan plan, Engine engine, RunHandle handle, VirtualScheduler time, TaskQueue queue,
-      FakeExecutor executor, InMemoryJournal journal, List<RunEvent> events) {
+  SimulatedRun(Plan plan, SimulatedEngine simulated, RunHandle handle) {
     this.plan = plan;
-    this.engine = engine;
+    this.simulated = simulated;
+    this.engine = simulated.engine();
     this.handle = handle;
-    this.time = time;
-    this.queue = queue;
-    this.executor = executor;
-    this.journal = journal;
-    this.events = events;
+    this.time = simulated.time();
+    this.queue = simulated.queue();
   }
 
   public Plan plan() {
@@ -101,7 +96,7 @@ public final class SimulatedRun {
   /** Calls the webhook {@code stage} waits on back, with its token and {@code payload}. */
   public SimulatedRun deliverWebhook(String stage, String payload) {
     PendingWait wait = pending(stage, "await-webhook");
-    String token = events.stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+    String token = simulated.events().stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
         .filter(e -> e.waitId().equals(wait.id())).reduce((first, second) -> second).orElseThrow().token()
         .orElseThrow();
     engine.callback(token, requireNonNull(payload, "payload"));
@@ -114,14 +109,7 @@ public final class SimulatedRun {
    * next attempt, a retry) fires at its time, and the run goes as far as it can before the next.
    */
   public SimulatedRun advance(Duration duration) {
-    Instant end = time.now().plus(requireNonNull(duration, "duration"));
-    Instant next;
-    while ((next = time.nextDue().orElse(null)) != null && !next.isAfter(end)) {
-      time.advance(Duration.between(time.now(), next));
-      queue.drain();
-    }
-    time.advance(Duration.between(time.now(), end));
-    queue.drain();
+    simulated.advance(duration);
     return this;
   }
 
@@ -151,7 +139,7 @@ public final class SimulatedRun {
 
   /** Every process the run asked for, in order. */
   public List<Execution> executions() {
-    return executor.executions();
+    return simulated.executions();
   }
 
   /** The processes of one stage, in order. */
@@ -161,12 +149,12 @@ public final class SimulatedRun {
 
   /** Every event, in order. */
   public List<RunEvent> events() {
-    return List.copyOf(events);
+    return simulated.events();
   }
 
   /** Events of one type, in order. */
   public <T extends RunEvent> List<T> events(Class<T> type) {
-    return events.stream().filter(type::isInstance).map(type::cast).toList();
+    return simulated.events().stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   /**
@@ -193,7 +181,7 @@ public final class SimulatedRun {
 
   /** The entries the engine journaled for this run. */
   public List<String> journal() {
-    return journal.entries(handle.id());
+    return simulated.journal().entries(handle.id());
   }
 
   private PendingWait pending(String stage, String kind) {

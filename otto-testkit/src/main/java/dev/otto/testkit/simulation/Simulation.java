@@ -91,6 +91,14 @@ public final class Simulation {
   /** Runs {@code plan} until it ends or waits. */
   public SimulatedRun run(Plan plan) {
     requireNonNull(plan, "plan");
+    SimulatedEngine simulated = engine();
+    RunHandle handle = simulated.engine().start(plan);
+    simulated.settle();
+    return new SimulatedRun(plan, simulated, handle);
+  }
+
+  /** A simulated engine for testing code that embeds Otto; each call makes a new one, with its own time. */
+  public SimulatedEngine engine() {
     VirtualScheduler time = VirtualScheduler.at(start);
     TaskQueue queue = new TaskQueue();
     FakeExecutor executor = new FakeExecutor(time, scripts);
@@ -98,9 +106,6 @@ public final class Simulation {
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     Engine engine = Engine.builder(root).scheduler(time).runOn(queue).executor(executor).journal(journal)
         .secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy).listener(events::add).build();
-    RunHandle handle = engine.start(plan);
-    SimulatedRun run = new SimulatedRun(plan, engine, handle, time, queue, executor, journal, events);
-    queue.drain();
-    return run;
+    return new SimulatedEngine(engine, time, queue, executor, journal, events);
   }
 }

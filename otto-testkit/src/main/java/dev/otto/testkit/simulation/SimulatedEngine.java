@@ -1,0 +1,98 @@
+package dev.otto.testkit.simulation;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A real {@link Engine} with nothing real underneath, for testing a host application that
+ * embeds Otto: hand {@link #engine()} to the code under test, and call {@link #settle()} after
+ * each thing it does to let the engine go as far as it can. Processes do what the
+ * {@link Simulation} scripts, secrets are the simulation's, time is virtual, and everything runs
+ * on the test's thread.
+ *
+ * <pre>{@code
+ * SimulatedEngine simulated = otto.simulate(pipeline).engine();
+ * ReleaseDesk desk = new ReleaseDesk(simulated.engine(), pipeline);
+ * String run = desk.release("master");
+ * simulated.settle();
+ * }</pre>
+ */
+public final class SimulatedEngine {
+  private final Engine engine;
+  private final VirtualScheduler time;
+  private final TaskQueue queue;
+  private final FakeExecutor executor;
+  private final InMemoryJournal journal;
+  private final List<RunEvent> events;
+
+  SimulatedEngine(Engine engine, VirtualScheduler time, TaskQueue queue, FakeExecutor executor,
+      InMemoryJournal journal, List<RunEvent> events) {
+    this.engine = engine;
+    this.time = time;
+    this.queue = queue;
+    this.executor = executor;
+    this.journal = journal;
+    this.events = events;
+  }
+
+  /** The engine, to hand to the code under test. */
+  public Engine engine() {
+    return engine;
+  }
+
+  /** Lets the engine go as far as it can now, without moving time. */
+  public SimulatedEngine settle() {
+    queue.drain();
+    return this;
+  }
+
+  /** Moves virtual time on, timer by timer, letting the engine go on after each. */
+  public SimulatedEngine advance(Duration duration) {
+    Instant end = time.now().plus(requireNonNull(duration, "duration"));
+    Instant next;
+    while ((next = time.nextDue().orElse(null)) != null && !next.isAfter(end)) {
+      time.advance(Duration.between(time.now(), next));
+      queue.drain();
+    }
+    time.advance(Duration.between(time.now(), end));
+    queue.drain();
+    return this;
+  }
+
+  /** The virtual time now. */
+  public Instant now() {
+    return time.now();
+  }
+
+  /** Every process the engine asked for, in order, across runs. */
+  public List<Execution> executions() {
+    return executor.executions();
+  }
+
+  /** Every event, in order, across runs. */
+  public List<RunEvent> events() {
+    return List.copyOf(events);
+  }
+
+  /** The journal the engine writes, in memory. */
+  public InMemoryJournal journal() {
+    return journal;
+  }
+
+  VirtualScheduler time() {
+    return time;
+  }
+
+  TaskQueue queue() {
+    return queue;
+  }
+
+  FakeExecutor executor() {
+    return executor;
+  }
+}
