@@ -36,6 +36,26 @@ class DocumentationTest {
   }
 
   @Test
+  void the_testkit_guide_shows_code_that_the_example_tests_run() throws IOException {
+    String page = read("site/testkit.md");
+    java.util.regex.Matcher snippet = java.util.regex.Pattern
+        .compile("<!-- from: (\\S+) -->\n```java\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(page);
+    int snippets = 0;
+    while (snippet.find()) {
+      String source = squeeze(read(snippet.group(1)));
+      assertThat(source).as("%s holds the snippet:%n%s", snippet.group(1), snippet.group(2))
+          .contains(squeeze(snippet.group(2)));
+      snippets++;
+    }
+    assertThat(snippets).isGreaterThanOrEqualTo(7);
+  }
+
+  /** The text with every run of white space made one space, so that indentation does not matter. */
+  private static String squeeze(String text) {
+    return text.replaceAll("\\s+", " ").trim();
+  }
+
+  @Test
   void the_site_lists_every_validation_rule() throws IOException {
     String page = read("site/validation.md");
     for (Rule rule : Rule.values()) {
