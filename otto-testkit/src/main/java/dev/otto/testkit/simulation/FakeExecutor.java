@@ -78,6 +78,17 @@ final class FakeExecutor implements Executor {
     SecretMasker mask = masker.build();
     if (script != null) {
       script.output().forEach(line -> lines.accept(mask.mask(line)));
+      for (String file : script.files()) {
+        java.nio.file.Path path = request.workspace().resolve(file);
+        try {
+          java.nio.file.Files.createDirectories(path.getParent());
+          if (!java.nio.file.Files.exists(path)) {
+            java.nio.file.Files.createFile(path);
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("the simulation could not create " + path, e);
+        }
+      }
     }
     Duration takes = script == null ? Duration.ZERO : script.takes();
     Optional<Duration> limit = op.timeout().filter(t -> t.compareTo(takes) < 0);

@@ -23,6 +23,7 @@ public final class StepScript {
   private final Pattern script;
   private final boolean probe;
   private final List<String> output = new ArrayList<>();
+  private final List<String> files = new ArrayList<>();
   private int exitCode;
   private int failures;
   private Duration takes = Duration.ZERO;
@@ -76,6 +77,21 @@ public final class StepScript {
     return this;
   }
 
+  /**
+   * Creates these files (empty, with their directories) in the run's workspace, as a build would:
+   * for the artifacts and caches of later ops. Paths are relative to the workspace.
+   */
+  public StepScript creating(String... paths) {
+    for (String path : paths) {
+      java.nio.file.Path relative = java.nio.file.Path.of(path).normalize();
+      if (relative.isAbsolute() || relative.startsWith("..")) {
+        throw new IllegalArgumentException("'" + path + "' is not inside the workspace; give a relative path");
+      }
+      files.add(relative.toString());
+    }
+    return this;
+  }
+
   /** Takes {@code duration} of virtual time: the clock moves on, and timeouts may fire. */
   public StepScript takes(Duration duration) {
     requireNonNull(duration, "duration");
@@ -99,6 +115,10 @@ public final class StepScript {
 
   List<String> output() {
     return output;
+  }
+
+  List<String> files() {
+    return files;
   }
 
   Duration takes() {
