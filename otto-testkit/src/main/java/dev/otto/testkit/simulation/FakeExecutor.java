@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -29,6 +30,7 @@ final class FakeExecutor implements Executor {
   private final List<StepScript> scripts;
   private final List<Execution> executions = new ArrayList<>();
   private final Set<String> running = new HashSet<>();
+  private final Map<StepScript, Integer> attempts = new java.util.IdentityHashMap<>();
   private final Set<String> endedSessions = new HashSet<>();
 
   FakeExecutor(VirtualScheduler time, List<StepScript> scripts) {
@@ -65,7 +67,10 @@ final class FakeExecutor implements Executor {
         }
       }
     }
-    int exitCode = script == null ? 0 : script.nextExitCode();
+    int exitCode;
+    synchronized (this) {
+      exitCode = script == null ? 0 : script.exitCode(attempts.merge(script, 1, Integer::sum));
+    }
     Instant at = time.now();
     synchronized (this) {
       executions.add(new Execution(stage, kind, op.label(), op.script(), op.env(),

@@ -27,7 +27,6 @@ public final class StepScript {
   private int exitCode;
   private int failures;
   private Duration takes = Duration.ZERO;
-  private int attempts;
 
   StepScript(String stageGlob, String scriptGlob, boolean probe) {
     this.stage = glob(requireNonNull(stageGlob, "stageGlob"));
@@ -54,7 +53,10 @@ public final class StepScript {
     return exitsWith(1);
   }
 
-  /** Fails the first {@code times} attempts (with exit code 1), then succeeds: for retries. */
+  /**
+   * Fails the first {@code times} attempts (with exit code 1), then does as scripted: for retries
+   * and polls. Attempts are counted in each run, over every process the script matches.
+   */
   public StepScript failsTimes(int times) {
     if (times < 0) {
       throw new IllegalArgumentException("times must not be negative, not " + times);
@@ -107,10 +109,9 @@ public final class StepScript {
         && (script.matcher(processScript).matches() || script.matcher(label).matches());
   }
 
-  /** The exit code of the next attempt. */
-  int nextExitCode() {
-    attempts++;
-    return attempts <= failures ? 1 : exitCode;
+  /** The exit code of attempt {@code attempt} (from 1) of the processes this script matches in one run. */
+  int exitCode(int attempt) {
+    return attempt <= failures ? 1 : exitCode;
   }
 
   List<String> output() {
