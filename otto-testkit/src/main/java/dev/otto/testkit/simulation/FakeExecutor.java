@@ -62,7 +62,7 @@ final class FakeExecutor implements Executor {
     StepScript script = null;
     synchronized (this) {
       for (StepScript candidate : scripts) {
-        if (candidate.matches(stage, op.label(), op.script(), probe)) {
+        if (candidate.matches(stage, op.label(), op.script(), kind)) {
           script = candidate;
         }
       }

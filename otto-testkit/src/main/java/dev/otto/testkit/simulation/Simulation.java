@@ -60,14 +60,22 @@ public final class Simulation {
 
   /** What the steps and notifications of matching stages whose script or label matches do. */
   public StepScript step(String stageGlob, String scriptGlob) {
-    StepScript script = new StepScript(stageGlob, scriptGlob, false);
+    StepScript script = new StepScript(stageGlob, scriptGlob,
+        java.util.EnumSet.of(Execution.Kind.STEP, Execution.Kind.NOTIFICATION));
+    scripts.add(script);
+    return script;
+  }
+
+  /** What the notifications (steps run by the stage's outcome) of matching stages do. */
+  public StepScript notification(String stageGlob, String scriptGlob) {
+    StepScript script = new StepScript(stageGlob, scriptGlob, java.util.EnumSet.of(Execution.Kind.NOTIFICATION));
     scripts.add(script);
     return script;
   }
 
   /** What the probes of matching stages' polls do. */
   public StepScript probe(String stageGlob, String scriptGlob) {
-    StepScript script = new StepScript(stageGlob, scriptGlob, true);
+    StepScript script = new StepScript(stageGlob, scriptGlob, java.util.EnumSet.of(Execution.Kind.PROBE));
     scripts.add(script);
     return script;
   }

@@ -21,17 +21,17 @@ import java.util.regex.Pattern;
 public final class StepScript {
   private final Pattern stage;
   private final Pattern script;
-  private final boolean probe;
+  private final java.util.Set<Execution.Kind> kinds;
   private final List<String> output = new ArrayList<>();
   private final List<String> files = new ArrayList<>();
   private int exitCode;
   private int failures;
   private Duration takes = Duration.ZERO;
 
-  StepScript(String stageGlob, String scriptGlob, boolean probe) {
+  StepScript(String stageGlob, String scriptGlob, java.util.Set<Execution.Kind> kinds) {
     this.stage = glob(requireNonNull(stageGlob, "stageGlob"));
     this.script = glob(requireNonNull(scriptGlob, "scriptGlob"));
-    this.probe = probe;
+    this.kinds = kinds;
   }
 
   private static Pattern glob(String glob) {
@@ -104,8 +104,8 @@ public final class StepScript {
     return this;
   }
 
-  boolean matches(String stageId, String label, String processScript, boolean isProbe) {
-    return probe == isProbe && stage.matcher(stageId).matches()
+  boolean matches(String stageId, String label, String processScript, Execution.Kind kind) {
+    return kinds.contains(kind) && stage.matcher(stageId).matches()
         && (script.matcher(processScript).matches() || script.matcher(label).matches());
   }
 

@@ -96,6 +96,17 @@ class SimulationTest {
   }
 
   @Test
+  void should_match_notifications_apart_from_steps() {
+    Simulation simulation = simulation();
+    simulation.notification("*", "*").printing("notified");
+    SimulatedRun run = simulation.run(RunContext.branch("main")).reject("Deploy", "alice", "no");
+
+    assertThat(run.output()).containsExactly("Deploy: notified");
+    assertThat(run.executions()).filteredOn(e -> e.kind() == Execution.Kind.NOTIFICATION).extracting(Execution::label)
+        .containsExactly("notify failure");
+  }
+
+  @Test
   void should_let_a_timeout_expire_and_a_step_take_virtual_time() {
     Simulation simulation = simulation();
     simulation.step("Build", "make build").takes(Duration.ofMinutes(20));
