@@ -148,6 +148,7 @@ class EngineEndpointTest {
   @Test
   void should_survive_garbage_and_answer_the_next_request() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", endpoint.port())) {
+      socket.setSoTimeout(1000);
       OutputStream out = socket.getOutputStream();
       out.write("POST /callbacks/x HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -156,6 +157,7 @@ class EngineEndpointTest {
       // the server may close the connection: what matters is that it answers the next request
     }
     try (Socket socket = new Socket("127.0.0.1", endpoint.port())) {
+      socket.setSoTimeout(1000);
       socket.getOutputStream().write("\u0000\u0001 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       socket.getInputStream().read(new byte[1024]);
     } catch (IOException e) {
