@@ -221,6 +221,24 @@ public final class PipelineSpec {
     return this;
   }
 
+  /**
+   * Adds what {@code part} adds with {@code origin} recorded on each stage, e.g. {@code convention
+   * maven: found pom.xml at the root}; explain shows it, and tests can assert on it. This is how
+   * conventions and other generators mark the stages they contribute.
+   */
+  public PipelineSpec withOrigin(String origin, Customizer<PipelineSpec> part) {
+    requireNonNull(origin, "origin");
+    requireNonNull(part, "part");
+    String previous = this.origin;
+    this.origin = origin;
+    try {
+      part.customize(this);
+    } finally {
+      this.origin = previous;
+    }
+    return this;
+  }
+
   private static String describe(Object value) {
     if (value instanceof String text) {
       return "the text '" + printable(text) + "'";

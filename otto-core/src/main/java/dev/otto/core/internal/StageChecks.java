@@ -268,7 +268,8 @@ final class StageChecks {
     Map<String, BitSet> afterSavers = new HashMap<>();
     for (StageTree.Node node : tree.nodes()) {
       for (String cache : node.stage.restores()) {
-        if (!declared.caches.containsKey(cache)) {
+        // A stage that restores what it saves itself keeps the cache from one run to the next.
+        if (!declared.caches.containsKey(cache) || node.stage.saves().contains(cache)) {
           continue;
         }
         List<Integer> saving = savers.get(cache);

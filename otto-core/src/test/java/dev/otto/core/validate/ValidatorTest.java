@@ -198,6 +198,12 @@ class ValidatorTest {
     }
 
     @Test
+    void should_accept_a_stage_that_restores_what_it_saves_itself_from_one_run_to_the_next() {
+      Pipeline p = pipeline(leaf("Build").addRestores("gems").addSaves("gems").build()).addCaches(gems).build();
+      assertThat(problems(p)).isEmpty();
+    }
+
+    @Test
     void should_accept_a_restore_after_the_saver_across_groups() {
       Pipeline p = pipeline(group("B", leaf("Build").addSaves("gems").build()).build(),
           group("T", leaf("Test").addRestores("gems").build()).build()).addCaches(gems).build();

@@ -1,0 +1,232 @@
+package dev.otto.conventions;
+
+import static dev.otto.dsl.Otto.docker;
+import static dev.otto.dsl.Otto.sameAs;
+import static dev.otto.dsl.Otto.sh;
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.ShStep;
+import dev.otto.dsl.CacheRef;
+import dev.otto.dsl.Customizer;
+import dev.otto.dsl.Otto;
+import dev.otto.dsl.PipelineSpec;
+import dev.otto.dsl.StageRef;
+import dev.otto.dsl.StageSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Pipelines from a repository's files, with no configuration: each project the conventions
+ * recognize gets a build stage and a test stage, in the ecosystem's container image, with its
+ * dependencies cached by its lock files. The result is an ordinary pipeline: explain shows which
+ * convention made each stage and why, tests assert on it, and code adds to it.
+ *
+ * <pre>{@code
+ * Pipeline pipeline = Conventions.in(Path.of(".")).pipeline("shop");
+ *
+ * Pipeline adjusted = Conventions.in(Path.of("."))
+ *     .adjust("maven", project -> project.withImage("maven:3-eclipse-temurin-21"))
+ *     .pipeline("shop", p -> p.stage("Deploy", s -> s.steps(sh("./deploy.sh"))));
+ * }</pre>
+ *
+ * <p>A project is a folder a convention matches: the repository's root, or, when the root
+ * matches nothing, folders up to two levels down (a monorepo), in name order. A folder that
+ * matches is not looked into further, so a multi-module build is one project. Make applies only
+ * when nothing else matches anywhere. A repository with one project at its root gets top-level
+ * {@code Build} and {@code Test} stages; several projects get a group each, side by side in a
+ * parallel group {@code Projects}.
+ */
+public final class Conventions {
+  /** How far below the root projects are looked for. */
+  static final int DEPTH = 2;
+
+  private final Path repository;
+  private final List<Convention> conventions;
+  private final Map<String, UnaryOperator<Project>> adjustments = new LinkedHashMap<>();
+
+  private Conventions(Path repository, List<Convention> conventions) {
+    this.repository = repository;
+    this.conventions = conventions;
+  }
+
+  /** The conventions Otto ships: Maven, Gradle, Node, Ruby and Rails, Rust, Go, Python, and Make last. */
+  public static List<Convention> builtIn() {
+    return BuiltIn.all();
+  }
+
+  /** The built-in conventions and those on the class path, for the repository at {@code repository}. */
+  public static Conventions in(Path repository) {
+    requireNonNull(repository, "repository");
+    if (!Files.isDirectory(repository)) {
+      throw new ConventionException(repository + " is not a folder; give the root of a repository");
+    }
+    List<Convention> all = new ArrayList<>(builtIn());
+    ServiceLoader.load(Convention.class).forEach(all::add);
+    return new Conventions(repository.toAbsolutePath().normalize(), all);
+  }
+
+  /** Also applies {@code convention}, before the built-in ones. */
+  public Conventions with(Convention convention) {
+    List<Convention> all = new ArrayList<>();
+    all.add(requireNonNull(convention, "convention"));
+    all.addAll(conventions);
+    Conventions copy = new Conventions(repository, all);
+    copy.adjustments.putAll(adjustments);
+    return copy;
+  }
+
+  /** Changes the projects of convention {@code id}, e.g. another image or other commands. */
+  public Conventions adjust(String id, UnaryOperator<Project> adjustment) {
+    requireNonNull(id, "id");
+    requireNonNull(adjustment, "adjustment");
+    if (conventions.stream().noneMatch(c -> c.id().equals(id))) {
+      throw new IllegalArgumentException("there is no convention '" + id + "'; there are "
+          + conventions.stream().map(Convention::id).toList());
+    }
+    adjustments.merge(id, adjustment, (a, b) -> p -> b.apply(a.apply(p)));
+    return this;
+  }
+
+  /**
+   * The projects the conventions find, in order.
+   *
+   * @throws ConventionException when nothing matches; the message lists what was looked for
+   */
+  public List<Project> projects() {
+    List<Project> found = new ArrayList<>();
+    scan("", 0, found);
+    if (found.isEmpty()) {
+      Folder root = new Folder(repository, "");
+      conventions.stream().filter(Convention::lastResort).map(c -> c.detect(root)).flatMap(java.util.Optional::stream)
+          .findFirst().ifPresent(found::add);
+    }
+    if (found.isEmpty()) {
+      throw new ConventionException("no convention matches " + repository + ": looked for "
+          + String.join("; ", conventions.stream().map(c -> String.join(", ", c.lookedFor()) + " (" + c.id() + ")")
+              .toList()) + ", at the root and in folders up to " + DEPTH + " levels down. Write the pipeline with "
+          + "the DSL, or add a Convention for this kind of project.");
+    }
+    return found.stream().map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p))
+        .toList();
+  }
+
+  private void scan(String path, int depth, List<Project> found) {
+    Folder folder = new Folder(repository, path);
+    List<Project> here = conventions.stream().filter(c -> !c.lastResort()).map(c -> c.detect(folder))
+        .flatMap(java.util.Optional::stream).toList();
+    if (!here.isEmpty()) {
+      found.addAll(here);
+      return;
+    }
+    if (depth == DEPTH) {
+      return;
+    }
+    Path dir = path.isEmpty() ? repository : repository.resolve(path);
+    List<String> children;
+    try (Stream<Path> list = Files.list(dir)) {
+      children = list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .filter(name -> !name.startsWith(".") && !Folder.SKIPPED.contains(name)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list " + dir, e);
+    }
+    for (String child : children) {
+      scan(path.isEmpty() ? child : path + "/" + child, depth + 1, found);
+    }
+  }
+
+  /** A pipeline named {@code name} of the projects found. */
+  public Pipeline pipeline(String name) {
+    return pipeline(name, Customizer.none());
+  }
+
+  /** A pipeline named {@code name} of the projects found, then what {@code more} adds. */
+  public Pipeline pipeline(String name, Customizer<PipelineSpec> more) {
+    requireNonNull(more, "more");
+    return Otto.pipeline(name, p -> {
+      contribute(p);
+      more.customize(p);
+    });
+  }
+
+  /** Adds the projects' stages and caches to a pipeline being written with the DSL. */
+  public void contribute(PipelineSpec p) {
+    List<Project> projects = projects();
+    if (projects.size() == 1 && projects.get(0).folder().isEmpty()) {
+      Project project = projects.get(0);
+      p.withOrigin(origin(project), q -> stages(q, project, null, ""));
+      return;
+    }
+    Map<String, Long> perFolder = new LinkedHashMap<>();
+    projects.forEach(project -> perFolder.merge(project.folder(), 1L, Long::sum));
+    p.withOrigin("conventions: " + projects.size() + " projects", outer -> outer.parallel("Projects", group -> {
+      for (Project project : projects) {
+        String name = (project.folder().isEmpty() ? project.convention() : project.folder())
+            + (perFolder.get(project.folder()) > 1 && !project.folder().isEmpty() ? " (" + project.convention() + ")"
+            : "");
+        String prefix = (project.folder().isEmpty() ? project.convention() : project.folder())
+            .replaceAll("[^A-Za-z0-9._-]", "-") + "-";
+        p.withOrigin(origin(project), q -> group.stage(name, s -> stages(q, project, s, prefix)));
+      }
+    }));
+  }
+
+  private static String origin(Project project) {
+    return "convention " + project.convention() + ": " + project.reason();
+  }
+
+  /**
+   * The build and test stages of a project: top-level when {@code group} is null, else inside it.
+   * The build stage restores its cache and saves it again, so it carries over from run to run.
+   */
+  private static void stages(PipelineSpec p, Project project, StageSpec group, String cachePrefix) {
+    CacheRef cache = project.cache().map(c -> p.cache(cachePrefix + c.name(), c.paths().stream()
+        .map(path -> fromRoot(project, path)).toList(), c.keyFiles().stream().map(f -> fromRoot(project, f)).toList()))
+        .orElse(null);
+    Customizer<StageSpec> build = s -> {
+      s.runtime(docker(project.image())).steps(steps(project, project.build()));
+      if (cache != null) {
+        s.restores(cache).saves(cache);
+      }
+    };
+    StageRef built = group == null ? p.stage("Build", build) : group.stage("Build", build);
+    if (project.test().isEmpty()) {
+      return;
+    }
+    Customizer<StageSpec> test = s -> {
+      s.runtime(sameAs(built)).steps(steps(project, project.test()));
+      if (cache != null) {
+        s.restores(cache);
+      }
+    };
+    if (group == null) {
+      p.stage("Test", test);
+    } else {
+      group.stage("Test", test);
+    }
+  }
+
+  private static String fromRoot(Project project, String path) {
+    return project.folder().isEmpty() ? path : project.folder() + "/" + path;
+  }
+
+  private static ShStep[] steps(Project project, List<String> commands) {
+    String cd = project.folder().isEmpty() ? "" : "cd '" + project.folder().replace("'", "'\\''") + "' && ";
+    return commands.stream().map(command -> {
+      ShStep step = sh(cd + command);
+      for (Map.Entry<String, String> variable : project.env().entrySet()) {
+        step = step.env(variable.getKey(), variable.getValue());
+      }
+      return step;
+    }).toArray(ShStep[]::new);
+  }
+}

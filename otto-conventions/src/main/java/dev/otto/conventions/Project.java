@@ -1,0 +1,68 @@
+package dev.otto.conventions;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A project a convention found: where, why, and how to build and test it. A user adjusts a
+ * project with the {@code with} methods (another image, other commands) instead of copying the
+ * convention.
+ *
+ * @param convention the convention's id, e.g. {@code maven}
+ * @param folder the project's folder from the repository's root; {@code ""} for the root
+ * @param reason why the convention matched, e.g. {@code found pom.xml at the root}
+ * @param image the container image its stages run in
+ * @param build the commands of its build stage, run in its folder
+ * @param test the commands of its test stage, run in its folder
+ * @param env variables its commands get
+ * @param cache what its stages keep between runs, if anything
+ */
+public record Project(String convention, String folder, String reason, String image, List<String> build,
+    List<String> test, Map<String, String> env, Optional<Cache> cache) {
+
+  public Project {
+    requireNonNull(convention, "convention");
+    requireNonNull(folder, "folder");
+    requireNonNull(reason, "reason");
+    requireNonNull(image, "image");
+    build = List.copyOf(build);
+    test = List.copyOf(test);
+    env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+    requireNonNull(cache, "cache");
+  }
+
+  /**
+   * What a project keeps between runs: folders of its workspace, keyed by the content of its
+   * lock files.
+   *
+   * @param name the cache's name, e.g. {@code maven}
+   * @param paths folders relative to the project's folder, e.g. {@code .m2/repository/}
+   * @param keyFiles files relative to the project's folder, e.g. {@code pom.xml}
+   */
+  public record Cache(String name, List<String> paths, List<String> keyFiles) {
+    public Cache {
+      requireNonNull(name, "name");
+      paths = List.copyOf(paths);
+      keyFiles = List.copyOf(keyFiles);
+    }
+  }
+
+  public Project withImage(String image) {
+    return new Project(convention, folder, reason, image, build, test, env, cache);
+  }
+
+  public Project withBuild(String... commands) {
+    return new Project(convention, folder, reason, image, List.of(commands), test, env, cache);
+  }
+
+  public Project withTest(String... commands) {
+    return new Project(convention, folder, reason, image, build, List.of(commands), env, cache);
+  }
+
+  public Project withoutCache() {
+    return new Project(convention, folder, reason, image, build, test, env, Optional.empty());
+  }
+}

@@ -1,0 +1,170 @@
+package dev.otto.conventions;
+
+import static dev.otto.dsl.Otto.sh;
+import static dev.otto.testkit.OttoAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.explain.Explain;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.plan.Planner;
+import dev.otto.testkit.Snapshots;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConventionsTest {
+  static final Path REPOS = Path.of("src/test/resources/repos");
+
+  static Pipeline pipeline(String repo) {
+    return Conventions.in(REPOS.resolve(repo)).pipeline(repo);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"maven", "gradle-kotlin", "gradle-groovy", "node-npm", "node-yarn", "node-pnpm", "node-bare",
+      "ruby-gem", "rails", "rust", "go", "python-pyproject", "python-requirements", "make", "monorepo"})
+  void explains_the_pipeline_of_each_fixture_as_its_golden_file_says(String repo) {
+    Pipeline pipeline = pipeline(repo);
+
+    assertThat(pipeline).isValid();
+    Snapshots.assertMatches(Path.of("src/test/resources/golden/" + repo + ".txt"),
+        Explain.text(Planner.plan(pipeline)));
+  }
+
+  @Nested
+  class Detection {
+    @Test
+    void maven_uses_the_wrapper_and_keys_its_cache_by_every_pom() {
+      Pipeline maven = pipeline("maven");
+
+      assertThat(maven).stage("Build").cameFrom("convention maven: found pom.xml at the root, with the Maven wrapper")
+          .runsScriptContaining("./mvnw -B -ntp -Dmaven.repo.local=.m2/repository -DskipTests package")
+          .savesCache("maven").runsOn("container maven:3-eclipse-temurin-17");
+      assertThat(maven).stage("Test").runsAfter("Build").restoresCache("maven").runsScriptContaining("verify");
+      Assertions.assertThat(maven.caches()).singleElement().satisfies(cache -> {
+        Assertions.assertThat(cache.paths()).containsExactly(".m2/repository/");
+        Assertions.assertThat(cache.keyFiles()).containsExactly("module-a/pom.xml", "pom.xml");
+      });
+    }
+
+    @Test
+    void node_picks_the_package_manager_by_its_lock_file_and_runs_only_declared_scripts() {
+      assertThat(pipeline("node-npm")).stage("Build").runsScriptContaining("npm ci --cache .npm")
+          .runsScriptContaining("npm run build");
+      assertThat(pipeline("node-npm")).stage("Test").runsScriptContaining("npm test");
+      assertThat(pipeline("node-yarn")).stage("Build")
+          .runsScriptContaining("yarn install --frozen-lockfile --cache-folder .yarn-cache");
+      assertThat(pipeline("node-yarn")).stage("Test").runsScriptContaining("yarn test");
+      assertThat(pipeline("node-pnpm")).stage("Build").runsScriptContaining("pnpm run build");
+      assertThat(pipeline("node-pnpm")).doesNotHaveStage("Test");
+      assertThat(pipeline("node-bare")).stage("Build").runsScriptContaining("npm install --cache .npm");
+    }
+
+    @Test
+    void a_rails_app_migrates_its_database_and_runs_rspec() {
+      assertThat(pipeline("rails")).stage("Test")
+          .cameFrom("found Gemfile at the root and config/application.rb: a Rails app with database migrations")
+          .runsScriptContaining("bundle exec rails db:prepare").runsScriptContaining("bundle exec rspec")
+          .restoresCache("bundle");
+      assertThat(pipeline("ruby-gem")).stage("Test").runsScriptContaining("bundle exec rake");
+    }
+
+    @Test
+    void a_monorepo_gets_a_group_per_project_in_name_order_and_ignores_make_and_dependencies() {
+      Pipeline monorepo = pipeline("monorepo");
+
+      assertThat(monorepo).hasStage("Projects > services/api > Build").hasStage("Projects > services/billing > Test")
+          .hasStage("Projects > web > Test").doesNotHaveStage("Projects > node_modules/left-pad");
+      assertThat(monorepo).stage("Projects > services/api > Build")
+          .runsScriptContaining("cd 'services/api' && mvn -B -ntp").runsInParallelWith("Projects > web > Build")
+          .cameFrom("found pom.xml in services/api");
+      assertThat(monorepo).stage("Projects > web > Test").runsAfter("Projects > web > Build")
+          .restoresCache("web-npm");
+      Assertions.assertThat(Conventions.in(REPOS.resolve("monorepo")).projects()).extracting(Project::folder)
+          .containsExactly("services/api", "services/billing", "web");
+    }
+
+    @Test
+    void make_applies_only_when_nothing_else_does() {
+      assertThat(pipeline("make")).stage("Test").runsScriptContaining("make test")
+          .cameFrom("found Makefile at the root and nothing more specific");
+    }
+  }
+
+  @Nested
+  class Adjusting {
+    @Test
+    void a_user_changes_a_convention_and_adds_stages_without_copying_it() {
+      Pipeline shop = Conventions.in(REPOS.resolve("maven"))
+          .adjust("maven", project -> project.withImage("maven:3-eclipse-temurin-21").withTest("./mvnw -B verify -Pit"))
+          .pipeline("shop", p -> p.stage("Deploy", s -> s.steps(sh("./deploy.sh"))));
+
+      assertThat(shop).stage("Build").runsOn("container maven:3-eclipse-temurin-21");
+      assertThat(shop).stage("Test").runsScriptContaining("./mvnw -B verify -Pit");
+      assertThat(shop).stage("Deploy").runsAfter("Test").runsScriptContaining("./deploy.sh");
+    }
+
+    @Test
+    void a_convention_of_the_users_own_comes_before_the_built_in_ones() {
+      Convention bazel = new Convention() {
+        @Override
+        public String id() {
+          return "bazel";
+        }
+
+        @Override
+        public List<String> lookedFor() {
+          return List.of("MODULE.bazel");
+        }
+
+        @Override
+        public Optional<Project> detect(Folder folder) {
+          return folder.has("pom.xml") ? Optional.of(new Project("bazel", folder.path(), "pom.xml, but built with "
+              + "Bazel", "gcr.io/bazel-public/bazel:7", List.of("bazel build //..."), List.of("bazel test //..."),
+              java.util.Map.of(), Optional.empty())) : Optional.empty();
+        }
+      };
+
+      List<Project> projects = Conventions.in(REPOS.resolve("maven")).with(bazel).projects();
+
+      Assertions.assertThat(projects).extracting(Project::convention).containsExactly("bazel", "maven");
+    }
+
+    @Test
+    void adjusting_an_unknown_convention_is_refused() {
+      assertThatThrownBy(() -> Conventions.in(REPOS.resolve("maven")).adjust("mavn", p -> p))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("there is no convention 'mavn'");
+    }
+  }
+
+  @Nested
+  class Errors {
+    @Test
+    void a_folder_that_matches_nothing_gets_the_list_of_what_was_looked_for() {
+      assertThatThrownBy(() -> Conventions.in(REPOS.resolve("empty")).projects())
+          .isInstanceOf(ConventionException.class)
+          .hasMessageContaining("no convention matches")
+          .hasMessageContaining("pom.xml (maven)")
+          .hasMessageContaining("package.json (node)")
+          .hasMessageContaining("Makefile (make)")
+          .hasMessageContaining("up to 2 levels down");
+    }
+
+    @Test
+    void a_broken_package_json_is_named() {
+      assertThatThrownBy(() -> pipeline("broken-node"))
+          .isInstanceOf(ConventionException.class)
+          .hasMessageContaining("package.json at the root is not valid JSON");
+    }
+
+    @Test
+    void a_missing_folder_is_named() {
+      assertThatThrownBy(() -> Conventions.in(REPOS.resolve("nowhere")))
+          .isInstanceOf(ConventionException.class).hasMessageContaining("is not a folder");
+    }
+  }
+}
