@@ -13,6 +13,7 @@ import dev.otto.dsl.Otto;
 import dev.otto.dsl.PipelineSpec;
 import dev.otto.dsl.StageRef;
 import dev.otto.dsl.StageSpec;
+import dev.otto.dsl.library.Stdlib;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +54,8 @@ public final class Conventions {
   private final Path repository;
   private final List<Convention> conventions;
   private final Map<String, UnaryOperator<Project>> adjustments = new LinkedHashMap<>();
+  private String checkoutUrl;
+  private String checkoutRef;
 
   private Conventions(Path repository, List<Convention> conventions) {
     this.repository = repository;
@@ -82,7 +85,20 @@ public final class Conventions {
     all.addAll(conventions);
     Conventions copy = new Conventions(repository, all);
     copy.adjustments.putAll(adjustments);
+    copy.checkoutUrl = checkoutUrl;
+    copy.checkoutRef = checkoutRef;
     return copy;
+  }
+
+  /**
+   * Starts the pipeline with a {@code Checkout} stage that puts the repository's files at
+   * {@code ref}, fetched from {@code url}, in the run's workspace (with the standard library's
+   * {@code checkout} step), for hosts whose workspaces start empty.
+   */
+  public Conventions checkout(String url, String ref) {
+    this.checkoutUrl = requireNonNull(url, "url");
+    this.checkoutRef = requireNonNull(ref, "ref");
+    return this;
   }
 
   /** Changes the projects of convention {@code id}, e.g. another image or other commands. */
@@ -161,6 +177,10 @@ public final class Conventions {
   /** Adds the projects' stages and caches to a pipeline being written with the DSL. */
   public void contribute(PipelineSpec p) {
     List<Project> projects = projects();
+    if (checkoutUrl != null) {
+      Stdlib.Steps std = p.use(Stdlib.library());
+      p.stage("Checkout", s -> s.runtime(Otto.local()).steps(std.checkout(checkoutUrl, checkoutRef)));
+    }
     if (projects.size() == 1 && projects.get(0).folder().isEmpty()) {
       Project project = projects.get(0);
       p.withOrigin(origin(project), q -> stages(q, project, null, ""));

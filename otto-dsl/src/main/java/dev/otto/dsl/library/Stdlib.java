@@ -47,6 +47,22 @@ public final class Stdlib {
       return LibraryStep.of(ID, "archive", arguments);
     }
 
+    /** Prints {@code message} in the step's output. */
+    public LibraryStep echo(String message) {
+      return LibraryStep.of(ID, "echo", Map.of("message", requireNonNull(message, "message")));
+    }
+
+    /**
+     * Puts the files of the git repository at {@code url}, at {@code ref} (a branch, a tag or a
+     * commit the server lets clients fetch), in the workspace, with no history.
+     */
+    public LibraryStep checkout(String url, String ref) {
+      Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+      arguments.put("url", requireNonNull(url, "url"));
+      arguments.put("ref", requireNonNull(ref, "ref"));
+      return LibraryStep.of(ID, "checkout", arguments);
+    }
+
     /** Hands {@code message} to the host application as a notification event. */
     public LibraryStep notify(String message) {
       return LibraryStep.of(ID, "notify", Map.of("message", requireNonNull(message, "message")));
@@ -61,7 +77,7 @@ public final class Stdlib {
 
     @Override
     public String description() {
-      return "artifacts and host notifications";
+      return "checkout, echo, artifacts and host notifications";
     }
 
     @Override
@@ -76,7 +92,12 @@ public final class Stdlib {
               ParamSpec.required("name", ValueType.STRING, "the artifact's name"),
               ParamSpec.required("paths", ValueType.STRING_LIST, "workspace paths or globs"))),
           new ActionSpec("notify", "hands a notification to the host application", List.of(
-              ParamSpec.required("message", ValueType.STRING, "the notification's text"))));
+              ParamSpec.required("message", ValueType.STRING, "the notification's text"))),
+          new ActionSpec("echo", "prints a message in the step's output", List.of(
+              ParamSpec.required("message", ValueType.STRING, "the text to print"))),
+          new ActionSpec("checkout", "puts a git repository's files at a ref in the workspace", List.of(
+              ParamSpec.required("url", ValueType.STRING, "the repository's URL or path"),
+              ParamSpec.required("ref", ValueType.STRING, "a branch, tag or commit"))));
     }
 
     @Override
@@ -85,6 +106,21 @@ public final class Stdlib {
         @SuppressWarnings("unchecked")
         List<String> paths = (List<String>) arguments.get("paths");
         return List.of(new Op.StoreArtifact((String) arguments.get("name"), paths, Op.Guard.NORMAL));
+      }
+      if (action.equals("echo")) {
+        String message = (String) arguments.get("message");
+        return List.of(new Op.RunProcess("echo: " + message, "printf '%s\\n' \"$OTTO_MESSAGE\"",
+            Map.of("OTTO_MESSAGE", message), List.of(), java.util.Optional.empty(), Op.Guard.NORMAL));
+      }
+      if (action.equals("checkout")) {
+        String url = (String) arguments.get("url");
+        String ref = (String) arguments.get("ref");
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("OTTO_GIT_URL", url);
+        env.put("OTTO_GIT_REF", ref);
+        return List.of(new Op.RunProcess("checkout " + url + " " + ref, "git init -q . && git fetch -q --depth 1 "
+            + "\"$OTTO_GIT_URL\" \"$OTTO_GIT_REF\" && git -c advice.detachedHead=false checkout -q FETCH_HEAD", env,
+            List.of(), java.util.Optional.empty(), Op.Guard.NORMAL));
       }
       return List.of(new Op.Emit("notification", (String) arguments.get("message"), Op.Guard.NORMAL));
     }
