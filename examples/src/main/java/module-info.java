@@ -3,4 +3,6 @@ module dev.otto.examples {
   requires transitive dev.otto.dsl;
 
   exports dev.otto.examples;
+
+  provides dev.otto.dsl.Blueprint with dev.otto.examples.RubyGem;
 }

@@ -8,4 +8,6 @@ module dev.otto.dsl {
 
   exports dev.otto.dsl;
   exports dev.otto.dsl.library;
+
+  uses dev.otto.dsl.Blueprint;
 }

@@ -48,6 +48,17 @@ class MatrixAndGemTest {
   }
 
   @Test
+  void the_rubygem_blueprint_is_found_by_name_as_a_shared_jar_would_provide_it() {
+    Pipeline internal = Otto.pipeline("internal-gem",
+        p -> p.from(dev.otto.dsl.Blueprints.find("rubygem"), java.util.Map.of("deploy", false)));
+
+    assertThat(internal).stage("Build").cameFrom("blueprint rubygem");
+    assertThat(internal).doesNotHaveStage("Publish");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.otto.dsl.Blueprints.find("rubygems"))
+        .hasMessageContaining("no blueprint named 'rubygems'").hasMessageContaining("[rubygem]");
+  }
+
+  @Test
   void the_rubygem_blueprint_without_deploy_has_no_publish_stage() {
     Pipeline internal = Otto.pipeline("internal-gem", p -> p.from(new RubyGem(), v -> v.set(RubyGem.DEPLOY, false)));
 
