@@ -216,6 +216,7 @@ public final class Engine {
     Run run = new Run(this, plan, assigned, id, started, journal.create(id));
     try {
       WorkspaceOps.copyTree(root.resolve(previousRunId).resolve("workspace"), run.workspace);
+      WorkspaceOps.copyTree(root.resolve(previousRunId).resolve("artifacts"), run.artifacts);
     } catch (java.io.IOException e) {
       throw new OttoException("the workspace of run '" + previousRunId + "' could not be copied for the restart: "
           + e.getMessage(), e);

@@ -110,7 +110,8 @@ final class StageRunner {
       run.log().append(entry);
       c.durable = run.log().syncAsync();
     } else {
-      run.journal(!(op instanceof Op.RestoreCache || op instanceof Op.AwaitChildren), entry);
+      run.journal(!(op instanceof Op.RestoreCache || op instanceof Op.RestoreArtifact || op instanceof Op.AwaitChildren),
+          entry);
     }
     c.advance();
   }
@@ -228,6 +229,16 @@ final class StageRunner {
         int files = WorkspaceOps.store(run.workspace, run.artifacts, artifact);
         run.emit(new RunEvent.Emitted(run.id(), run.now(), stage.id(), "artifact", "stored " + artifact.name() + ": " + files
             + " files"));
+        return null;
+      } catch (WorkspaceOps.ArtifactException e) {
+        return e.getMessage();
+      }
+    }
+    if (op instanceof Op.RestoreArtifact artifact) {
+      try {
+        int files = WorkspaceOps.restore(run.workspace, run.artifacts, artifact.name());
+        run.emit(new RunEvent.Emitted(run.id(), run.now(), stage.id(), "artifact", "restored " + artifact.name() + ": "
+            + files + " files"));
         return null;
       } catch (WorkspaceOps.ArtifactException e) {
         return e.getMessage();

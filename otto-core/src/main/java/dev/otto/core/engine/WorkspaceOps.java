@@ -61,6 +61,29 @@ final class WorkspaceOps {
     return files;
   }
 
+  /** Copies a stored artifact's files back into the workspace; returns how many, or throws with the problem. */
+  static int restore(Path workspace, Path artifacts, String name) throws ArtifactException {
+    Path stored = artifacts.resolve(name).normalize();
+    if (!stored.startsWith(artifacts) || !Files.isDirectory(stored)) {
+      throw new ArtifactException("no artifact '" + name + "' was stored earlier in this run; archive it in a stage "
+          + "that runs before this one");
+    }
+    int files = 0;
+    try (Stream<Path> walk = Files.walk(stored)) {
+      for (Path file : (Iterable<Path>) walk::iterator) {
+        if (Files.isRegularFile(file)) {
+          Path copy = workspace.resolve(stored.relativize(file).toString());
+          Files.createDirectories(copy.getParent());
+          Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+          files++;
+        }
+      }
+    } catch (IOException e) {
+      throw new ArtifactException("the artifact '" + name + "' could not be restored: " + e.getMessage());
+    }
+    return files;
+  }
+
   /** Copies one run's workspace into a new run's, for a restart. */
   static void copyTree(Path from, Path to) throws IOException {
     if (!Files.isDirectory(from)) {

@@ -50,6 +50,9 @@ final class Describe {
     if (op instanceof Op.StoreArtifact a) {
       return "store artifact " + a.name() + " " + a.paths();
     }
+    if (op instanceof Op.RestoreArtifact a) {
+      return "restore artifact " + a.name();
+    }
     if (op instanceof Op.AwaitChildren c) {
       return "run " + c.children().size() + (c.children().size() == 1 ? " child stage" : " child stages")
           + (c.parallel() ? " in parallel" : " in order");

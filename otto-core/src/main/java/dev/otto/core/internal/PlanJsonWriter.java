@@ -226,6 +226,8 @@ public final class PlanJsonWriter {
       } else if (op instanceof Op.StoreArtifact a) {
         json.writeStringField("name", a.name());
         strings("paths", a.paths(), true);
+      } else if (op instanceof Op.RestoreArtifact a) {
+        json.writeStringField("name", a.name());
       } else if (op instanceof Op.AwaitChildren c) {
         strings("children", c.children(), true);
         json.writeBooleanField("parallel", c.parallel());

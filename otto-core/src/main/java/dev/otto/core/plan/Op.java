@@ -17,7 +17,8 @@ import java.util.Optional;
  *   begin-stage
  *   await-approval / await-webhook / poll     (enter gates)
  *   restore-cache ...
- *   run ... | await-children                  (steps, or the child stages of a group)
+ *   run ... | await-children                  (steps, or the child stages of a group; steps may
+ *                                             also emit, store or restore artifacts)
  *   save-cache ...
  *   await-approval / await-webhook / poll     (exit gates)
  *   run / emit ...                            (notifications, guarded by the outcome)
@@ -54,7 +55,7 @@ public sealed interface Op {
   Guard guard();
 
   /** Ops a step library may expand to: the ones that make sense inside a list of steps. */
-  sealed interface StepOp extends Op permits RunProcess, Emit, StoreArtifact {
+  sealed interface StepOp extends Op permits RunProcess, Emit, StoreArtifact, RestoreArtifact {
     /** A copy with another guard, for steps used as notifications. */
     StepOp withGuard(Guard guard);
   }
@@ -219,6 +220,24 @@ public sealed interface Op {
     @Override
     public StoreArtifact withGuard(Guard guard) {
       return new StoreArtifact(name, paths, guard);
+    }
+  }
+
+  /** Puts the files of an artifact stored earlier in the run back in the workspace. */
+  record RestoreArtifact(String name, Guard guard) implements StepOp {
+    public RestoreArtifact {
+      requireNonNull(name, "name");
+      requireNonNull(guard, "guard");
+    }
+
+    @Override
+    public String kind() {
+      return "restore-artifact";
+    }
+
+    @Override
+    public RestoreArtifact withGuard(Guard guard) {
+      return new RestoreArtifact(name, guard);
     }
   }
 

@@ -84,7 +84,8 @@ class PlanSchemaTest {
       @Override
       public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
         return List.of(new Op.Emit("note", "hello", Op.Guard.NORMAL),
-            new Op.StoreArtifact("dist", List.of("dist/"), Op.Guard.NORMAL));
+            new Op.StoreArtifact("dist", List.of("dist/"), Op.Guard.NORMAL),
+            new Op.RestoreArtifact("dist", Op.Guard.NORMAL));
       }
     };
     return Pipeline.builder("everything")

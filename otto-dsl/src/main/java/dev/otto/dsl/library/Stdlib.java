@@ -47,6 +47,11 @@ public final class Stdlib {
       return LibraryStep.of(ID, "archive", arguments);
     }
 
+    /** Puts the files of the artifact {@code name}, archived earlier in the run, back in the workspace. */
+    public LibraryStep unarchive(String name) {
+      return LibraryStep.of(ID, "unarchive", Map.of("name", requireNonNull(name, "name")));
+    }
+
     /** Prints {@code message} in the step's output. */
     public LibraryStep echo(String message) {
       return LibraryStep.of(ID, "echo", Map.of("message", requireNonNull(message, "message")));
@@ -77,7 +82,7 @@ public final class Stdlib {
 
     @Override
     public String description() {
-      return "checkout, echo, artifacts and host notifications";
+      return "checkout, echo, artifacts (archive and unarchive) and host notifications";
     }
 
     @Override
@@ -93,6 +98,8 @@ public final class Stdlib {
               ParamSpec.required("paths", ValueType.STRING_LIST, "workspace paths or globs"))),
           new ActionSpec("notify", "hands a notification to the host application", List.of(
               ParamSpec.required("message", ValueType.STRING, "the notification's text"))),
+          new ActionSpec("unarchive", "puts an artifact archived earlier in the run back in the workspace", List.of(
+              ParamSpec.required("name", ValueType.STRING, "the artifact's name"))),
           new ActionSpec("echo", "prints a message in the step's output", List.of(
               ParamSpec.required("message", ValueType.STRING, "the text to print"))),
           new ActionSpec("checkout", "puts a git repository's files at a ref in the workspace", List.of(
@@ -106,6 +113,9 @@ public final class Stdlib {
         @SuppressWarnings("unchecked")
         List<String> paths = (List<String>) arguments.get("paths");
         return List.of(new Op.StoreArtifact((String) arguments.get("name"), paths, Op.Guard.NORMAL));
+      }
+      if (action.equals("unarchive")) {
+        return List.of(new Op.RestoreArtifact((String) arguments.get("name"), Op.Guard.NORMAL));
       }
       if (action.equals("echo")) {
         String message = (String) arguments.get("message");

@@ -1,0 +1,91 @@
+package dev.otto.dsl.library;
+
+import static dev.otto.dsl.Otto.sh;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.explain.Explain;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.dsl.Otto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnabledOnOs(OS.LINUX)
+class StdlibTest {
+  @TempDir
+  Path dir;
+
+  final List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+  RunResult run(Pipeline pipeline) {
+    return Engine.builder(dir.resolve("runs")).listener(events::add).build()
+        .run(Planner.plan(pipeline, RunContext.branch("main")));
+  }
+
+  List<String> output() {
+    return events.stream().filter(RunEvent.OutputLine.class::isInstance)
+        .map(e -> ((RunEvent.OutputLine) e).stage() + ": " + ((RunEvent.OutputLine) e).line()).toList();
+  }
+
+  @Test
+  void archives_and_unarchives_workspace_paths_and_echoes_text_exactly() {
+    Pipeline pipeline = Otto.pipeline("artifacts", p -> {
+      var std = p.use(Stdlib.library());
+      p.stage("Build", s -> s.steps(sh("mkdir -p dist && echo app > dist/app.txt"), std.archive("app", "dist/")));
+      p.stage("Clean", s -> s.steps(sh("rm -rf dist"), std.unarchive("app"), sh("cat dist/app.txt"),
+          std.echo("it's \"$HOME\" and `ls`")));
+    });
+
+    RunResult result = run(pipeline);
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Clean: app", "Clean: it's \"$HOME\" and `ls`");
+    assertThat(events).filteredOn(RunEvent.Emitted.class::isInstance).extracting(e -> ((RunEvent.Emitted) e).message())
+        .containsExactly("stored app: 1 files", "restored app: 1 files");
+    assertThat(Explain.text(Planner.plan(pipeline))).contains("- restore artifact app");
+  }
+
+  @Test
+  void fails_the_stage_that_unarchives_an_artifact_never_stored() {
+    Pipeline pipeline = Otto.pipeline("missing", p -> {
+      var std = p.use(Stdlib.library());
+      p.stage("Deploy", s -> s.steps(std.unarchive("app"), sh("echo never")));
+    });
+
+    RunResult result = run(pipeline);
+
+    assertThat(result.stage("Deploy").orElseThrow().reason()).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("no artifact 'app' was stored earlier in this run"));
+    assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void checks_out_a_git_repository_at_a_ref() throws Exception {
+    Path repo = dir.resolve("repo");
+    Files.createDirectories(repo);
+    Files.writeString(repo.resolve("README"), "hello from git\n");
+    for (String[] command : new String[][] {{"git", "init", "-q", "-b", "main"}, {"git", "add", "."},
+        {"git", "-c", "user.name=Otto", "-c", "user.email=otto@example.com", "commit", "-q", "-m", "first"}}) {
+      assertThat(new ProcessBuilder(command).directory(repo.toFile()).start().waitFor()).isZero();
+    }
+    Pipeline pipeline = Otto.pipeline("checkout", p -> {
+      var std = p.use(Stdlib.library());
+      p.stage("Checkout", s -> s.steps(std.checkout(repo.toString(), "main"), sh("cat README")));
+    });
+
+    RunResult result = run(pipeline);
+
+    assertThat(result.status()).as("output: %s", output()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Checkout: hello from git");
+  }
+}
