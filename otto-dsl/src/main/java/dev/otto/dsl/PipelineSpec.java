@@ -43,13 +43,21 @@ public final class PipelineSpec {
     this.builder = Pipeline.builder(name);
   }
 
+  private final List<LibraryUse> libraries = new java.util.ArrayList<>();
+
   /** Uses a step library, configured by {@code customizer}; returns the handle that makes its steps. */
   public <C, H> H use(LibraryDefinition<C, H> definition, Customizer<C> customizer) {
     requireNonNull(definition, "library");
     requireNonNull(customizer, "customizer");
     C config = definition.newConfig();
     customizer.customize(config);
-    builder.addLibraries(LibraryUse.of(definition.library(), definition.configValues(config)));
+    LibraryUse use = LibraryUse.of(definition.library(), definition.configValues(config));
+    // The same library with the same configuration, used again (by a convention and by the
+    // pipeline, say), is one use; with another configuration, validation reports it.
+    if (!libraries.contains(use)) {
+      libraries.add(use);
+      builder.addLibraries(use);
+    }
     return definition.handle();
   }
 

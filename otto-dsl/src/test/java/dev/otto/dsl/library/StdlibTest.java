@@ -56,6 +56,18 @@ class StdlibTest {
   }
 
   @Test
+  void a_library_used_twice_with_the_same_configuration_is_one_use() {
+    Pipeline pipeline = Otto.pipeline("twice", p -> {
+      var first = p.use(Stdlib.library());
+      var second = p.use(Stdlib.library());
+      p.stage("Build", s -> s.steps(first.echo("one"), second.echo("two")));
+    });
+
+    assertThat(pipeline.libraries()).hasSize(1);
+    assertThat(dev.otto.core.validate.Validator.validate(pipeline)).isEmpty();
+  }
+
+  @Test
   void fails_the_stage_that_unarchives_an_artifact_never_stored() {
     Pipeline pipeline = Otto.pipeline("missing", p -> {
       var std = p.use(Stdlib.library());
