@@ -1,0 +1,48 @@
+package dev.otto.cli;
+
+import dev.otto.core.explain.Explain;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code otto explain}: what a run would do, before anything runs. */
+@Command(name = "explain", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+    description = "Shows what a run would do: every stage, whether it runs and why, where, with which "
+        + "environment, caches, gates and secrets (by name), and its ops. Without a branch, tag or parameter, "
+        + "conditions are left undecided.")
+final class ExplainCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
+  Path dir = Path.of(".");
+
+  @Mixin
+  ContextOptions context;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json, mermaid or dot")
+  String format = "text";
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.contextOrUnknown());
+    String out = switch (format) {
+      case "text" -> Explain.text(plan);
+      case "json" -> Explain.json(plan);
+      case "mermaid" -> Explain.mermaid(plan);
+      case "dot" -> Explain.dot(plan);
+      default -> throw new CliException(ExitCodes.USAGE, "unknown format '" + format
+          + "'; use text, json, mermaid or dot");
+    };
+    spec.commandLine().getOut().print(out);
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.otto.cli;
+
+import dev.otto.conventions.ConventionException;
+import dev.otto.conventions.Conventions;
+import dev.otto.core.model.Pipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * Where a folder's pipeline comes from: its {@code Ottofile.java}, a Java source using the DSL
+ * compiled here against Otto's API (no build tool), or else the conventions its files match.
+ */
+final class PipelineSource {
+  static final String OTTOFILE = "Ottofile.java";
+
+  private PipelineSource() {}
+
+  /** A pipeline, and where it came from, for messages. */
+  record Loaded(Pipeline pipeline, String source) {}
+
+  static Loaded load(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new CliException(ExitCodes.USAGE, dir + " is not a folder");
+    }
+    Path ottofile = dir.resolve(OTTOFILE);
+    if (Files.isRegularFile(ottofile)) {
+      return new Loaded(compile(ottofile), ottofile.toString());
+    }
+    try {
+      Path absolute = dir.toAbsolutePath().normalize();
+      String name = absolute.getFileName() == null ? "pipeline" : absolute.getFileName().toString();
+      return new Loaded(Conventions.in(absolute).pipeline(name), "the conventions of " + absolute);
+    } catch (ConventionException e) {
+      throw new CliException(ExitCodes.CANNOT_RUN, "there is no " + OTTOFILE + " in " + dir + ", and "
+          + e.getMessage() + " Run 'otto init' to start one.");
+    }
+  }
+
+  /** Compiles an Ottofile and calls its {@code public static Pipeline pipeline()}. */
+  static Pipeline compile(Path ottofile) {
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    if (compiler == null) {
+      throw new CliException(ExitCodes.CANNOT_RUN, "compiling " + OTTOFILE + " needs a JDK, and this is a JRE; "
+          + "run otto with a JDK's java");
+    }
+    Path classes;
+    try {
+      classes = Files.createTempDirectory("otto-ottofile");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+        StandardCharsets.UTF_8)) {
+      List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d", classes.toString(),
+          "-proc:none", "-encoding", "UTF-8");
+      boolean ok = compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(ottofile)).call();
+      if (!ok) {
+        List<String> errors = new ArrayList<>();
+        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+          if (d.getKind() == Diagnostic.Kind.ERROR) {
+            errors.add(ottofile.getFileName() + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT));
+          }
+        }
+        throw new CliException(ExitCodes.CANNOT_RUN, ottofile + " does not compile:\n  " + String.join("\n  ", errors));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return call(ottofile, classes);
+  }
+
+  private static Pipeline call(Path ottofile, Path classes) {
+    String className;
+    try (Stream<Path> walk = Files.walk(classes)) {
+      className = walk.filter(p -> p.getFileName().toString().equals("Ottofile.class")).findFirst()
+          .map(p -> classes.relativize(p).toString().replace('/', '.').replace('\\', '.').replaceAll("\\.class$", ""))
+          .orElseThrow(() -> new CliException(ExitCodes.CANNOT_RUN, ottofile + " must declare a class named Ottofile"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+        PipelineSource.class.getClassLoader())) {
+      Class<?> type = loader.loadClass(className);
+      Method method;
+      try {
+        method = type.getMethod("pipeline");
+      } catch (NoSuchMethodException e) {
+        throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": the class Ottofile must have a method "
+            + "'public static Pipeline pipeline()'");
+      }
+      if (!Modifier.isStatic(method.getModifiers()) || !Pipeline.class.isAssignableFrom(method.getReturnType())) {
+        throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": Ottofile.pipeline() must be static and return a "
+            + "Pipeline");
+      }
+      return (Pipeline) method.invoke(null);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof dev.otto.core.OttoException otto) {
+        throw otto;
+      }
+      throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": pipeline() failed: " + cause);
+    } catch (ReflectiveOperationException | IOException e) {
+      throw new CliException(ExitCodes.CANNOT_RUN, "could not load the compiled " + ottofile + ": " + e);
+    }
+  }
+}

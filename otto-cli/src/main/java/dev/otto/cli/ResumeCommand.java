@@ -1,0 +1,46 @@
+package dev.otto.cli;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.http.EngineEndpoint;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code otto resume}: takes over a run whose process died. */
+@Command(name = "resume", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+    description = "Takes over a run whose otto process died, from its journal: what was done is not done again, "
+        + "waits come back, and a step that was running runs again. Give the same folder and context as the run.")
+final class ResumeCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RUN", description = "the run's id")
+  String runId;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
+  Path dir = Path.of(".");
+
+  @Mixin
+  ContextOptions context;
+
+  @Mixin
+  RunCommand.EngineOptions engine;
+
+  @Override
+  public Integer call() throws IOException {
+    Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (Progress progress = Progress.forTerminal(out)) {
+      Engine built = engine.build(dir, progress);
+      try (EngineEndpoint endpoint = engine.endpoint(built)) {
+        RunHandle run = built.resume(runId, plan);
+        return RunCommand.report(out, progress, run.result().join());
+      }
+    }
+  }
+}

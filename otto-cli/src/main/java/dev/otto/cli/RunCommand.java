@@ -1,0 +1,136 @@
+package dev.otto.cli;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.executor.ContainerExecutor;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.http.EngineEndpoint;
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.secret.SecretProvider;
+import dev.otto.core.secret.SecretProviders;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code otto run}: runs a pipeline on this machine, showing its progress. */
+@Command(name = "run", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+    description = "Runs the pipeline on this machine: stages run as local processes, or in containers when "
+        + "docker answers. Progress shows live in a terminal. Runs are journaled under --runs, so 'otto resume' "
+        + "can take a run over after this process dies.")
+final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
+  Path dir = Path.of(".");
+
+  @Mixin
+  ContextOptions context;
+
+  @Mixin
+  EngineOptions engine;
+
+  @Override
+  public Integer call() throws IOException {
+    Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (Progress progress = Progress.forTerminal(out)) {
+      Engine built = engine.build(dir, progress);
+      try (EngineEndpoint endpoint = engine.endpoint(built)) {
+        RunHandle run = built.start(plan);
+        return report(out, progress, run.result().join());
+      }
+    }
+  }
+
+  static int report(PrintStream out, Progress progress, RunResult result) {
+    progress.close();
+    out.println();
+    for (RunResult.StageResult stage : result.stages()) {
+      out.printf(Locale.ROOT, "%-10s %-28s %7s  %s%n", stage.status().name().toLowerCase(Locale.ROOT), stage.id(),
+          Progress.seconds(stage.duration()), stage.reason().orElse(""));
+    }
+    out.printf(Locale.ROOT, "run %s %s in %s%n", result.run(), result.status().name().toLowerCase(Locale.ROOT),
+        Progress.seconds(result.duration()));
+    return result.status() == RunResult.Status.SUCCEEDED ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+  }
+
+  /** How the engine is set up, shared by run and resume. */
+  static final class EngineOptions {
+    @Option(names = "--runs", paramLabel = "DIR", description = "where runs keep their workspaces and journals; "
+        + "DIR/.otto/runs by default")
+    Path runs;
+
+    @Option(names = "--caches", paramLabel = "DIR", description = "where caches are kept; DIR/.otto/caches by default")
+    Path caches;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "how many stages run at once; the number of "
+        + "processors by default")
+    Integer parallelism;
+
+    @Option(names = "--containers", paramLabel = "POLICY", description = "fail (default): refuse container stages "
+        + "when no container engine answers; local: run them as local processes")
+    String containers = "fail";
+
+    @Option(names = "--secrets-dir", paramLabel = "DIR", description = "read each secret from a file of this "
+        + "folder named after it")
+    Path secretsDir;
+
+    @Option(names = "--agent-label", paramLabel = "LABEL", description = "run agent stages of this label here; may "
+        + "be repeated")
+    List<String> agentLabels = new ArrayList<>();
+
+    @Option(names = "--listen", paramLabel = "PORT", description = "serve callbacks, decisions and status over HTTP "
+        + "on 127.0.0.1:PORT, for 'otto approve' and 'otto callback'")
+    Integer listen;
+
+    @Option(names = "--bearer-file", paramLabel = "FILE", description = "the bearer token decisions and status "
+        + "requests must carry, with --listen")
+    Path bearerFile;
+
+    Engine build(Path dir, Progress progress) {
+      Path base = dir.resolve(".otto");
+      Engine.Builder builder = Engine.builder(runs != null ? runs : base.resolve("runs"))
+          .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
+          .secrets(secrets())
+          .executor(ContainerExecutor.builder().build())
+          .executor(LocalProcessExecutor.builder().agentLabels(agentLabels.toArray(String[]::new)).build())
+          .listener(progress);
+      if (parallelism != null) {
+        builder.parallelism(parallelism);
+      }
+      builder.containerPolicy(switch (containers) {
+        case "fail" -> Engine.ContainerPolicy.FAIL;
+        case "local" -> Engine.ContainerPolicy.LOCAL_FALLBACK;
+        default -> throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
+      });
+      return builder.build();
+    }
+
+    /** Secrets from the folder given, else from the environment ({@code heroku-api-key} from {@code HEROKU_API_KEY}). */
+    private SecretProvider secrets() {
+      return secretsDir != null ? SecretProviders.directory(secretsDir) : SecretProviders.environment(System.getenv());
+    }
+
+    EngineEndpoint endpoint(Engine engine) throws IOException {
+      if (listen == null) {
+        return null;
+      }
+      if (bearerFile == null) {
+        throw new CliException(ExitCodes.USAGE, "--listen needs --bearer-file: the token decisions must carry");
+      }
+      String bearer = Files.readString(bearerFile, StandardCharsets.UTF_8).strip();
+      return EngineEndpoint.builder(engine, bearer).port(listen).start();
+    }
+  }
+}
