@@ -1,0 +1,202 @@
+package dev.otto.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class OttoCommandTest {
+  @TempDir
+  Path dir;
+
+  /** What a command printed, and its exit code. */
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome otto(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream before = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine line = OttoCommand.commandLine();
+      line.setOut(new PrintWriter(out));
+      line.setErr(new PrintWriter(err));
+      int code = line.execute(args);
+      return new Outcome(code, out + printed.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(before);
+    }
+  }
+
+  Path ottofile(String body) throws Exception {
+    Files.writeString(dir.resolve("Ottofile.java"), """
+        import static dev.otto.dsl.Otto.sh;
+        import static dev.otto.dsl.Otto.approval;
+        import static dev.otto.dsl.Otto.branch;
+        import static dev.otto.dsl.Otto.when;
+
+        import dev.otto.core.model.Pipeline;
+        import dev.otto.dsl.Otto;
+
+        public class Ottofile {
+          public static Pipeline pipeline() {
+            return Otto.pipeline("shop", p -> {
+        %s
+            });
+          }
+        }
+        """.formatted(body));
+    return dir;
+  }
+
+  @Nested
+  class Explain {
+    @Test
+    void explains_an_ottofile_for_a_context_in_each_format() throws Exception {
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("make")));
+          p.stage("Deploy", s -> s.when(branch().is("main")).steps(sh("./deploy.sh")));
+          """);
+
+      Outcome feature = otto("explain", dir.toString(), "--branch", "feature/x");
+      assertThat(feature.code()).isZero();
+      assertThat(feature.out()).contains("pipeline 'shop' for branch 'feature/x'", "Build  [runs]",
+          "Deploy  [skipped]");
+      assertThat(otto("explain", dir.toString()).out()).contains("for an unknown context", "Deploy  [conditional]");
+      assertThat(otto("explain", dir.toString(), "--format", "json").out()).contains("\"schema\" : \"otto-plan/1\"");
+      assertThat(otto("explain", dir.toString(), "--format", "mermaid").out()).startsWith("flowchart");
+      Outcome wrong = otto("explain", dir.toString(), "--format", "pdf");
+      assertThat(wrong.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(wrong.err()).contains("unknown format 'pdf'");
+    }
+
+    @Test
+    void explains_the_conventions_of_a_folder_without_an_ottofile() throws Exception {
+      Files.writeString(dir.resolve("package.json"), "{\"name\":\"web\",\"scripts\":{\"test\":\"node t.js\"}}");
+
+      Outcome outcome = otto("explain", dir.toString());
+
+      assertThat(outcome.code()).isZero();
+      assertThat(outcome.out()).contains("from convention node: found package.json at the root", "npm test");
+    }
+
+    @Test
+    void says_what_was_looked_for_when_there_is_nothing_to_explain() {
+      Outcome outcome = otto("explain", dir.toString());
+
+      assertThat(outcome.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(outcome.err()).contains("there is no Ottofile.java in", "no convention matches", "pom.xml (maven)",
+          "Run 'otto init'");
+    }
+
+    @Test
+    void reports_compile_errors_with_their_lines_and_an_invalid_pipeline_with_its_problems() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(42)));");
+      Outcome broken = otto("explain", dir.toString());
+      assertThat(broken.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(broken.err()).contains("does not compile", "Ottofile.java:12: incompatible types");
+
+      ottofile("p.stage(\"Deploy\", s -> s.enter(approval(\"ok?\")).steps(sh(\"true\")));");
+      Outcome invalid = otto("validate", dir.toString());
+      assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID_PIPELINE);
+      assertThat(invalid.err() + invalid.out()).contains("OTTO-060");
+    }
+  }
+
+  @Nested
+  @EnabledOnOs(OS.LINUX)
+  class Run {
+    @Test
+    void runs_a_pipeline_and_prints_its_output_and_a_summary() throws Exception {
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built")));
+          p.stage("Test", s -> s.steps(sh("echo tested")));
+          """);
+
+      Outcome outcome = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString());
+
+      assertThat(outcome.code()).isZero();
+      assertThat(outcome.out()).contains("Build | built", "Test | tested", "succeeded  Build", "succeeded in");
+    }
+
+    @Test
+    void exits_with_1_when_the_run_fails() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo broken; exit 3\")));");
+
+      Outcome outcome = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString());
+
+      assertThat(outcome.code()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(outcome.out()).contains("failed     Build", "exited with status 3", "run ", " failed in");
+    }
+
+    @Test
+    void waits_for_an_approval_given_with_otto_approve_over_http() throws Exception {
+      ottofile("""
+          p.stage("Deploy", s -> s.enter(approval("Ship it?").timeout(java.time.Duration.ofMinutes(5)))
+              .steps(sh("echo shipped")));
+          """);
+      Path bearer = dir.resolve("bearer");
+      Files.writeString(bearer, "a-bearer-token-for-the-test\n");
+      int port;
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      CompletableFuture<Outcome> run = CompletableFuture.supplyAsync(() -> otto("run", dir.toString(), "--runs",
+          dir.resolve("runs").toString(), "--listen", String.valueOf(port), "--bearer-file", bearer.toString()));
+      Path runs = dir.resolve("runs");
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while ((!Files.isDirectory(runs) || Files.list(runs).findAny().isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      String runId = Files.list(runs).findFirst().orElseThrow().getFileName().toString();
+
+      Outcome approved;
+      do {
+        Thread.sleep(50);
+        approved = otto("approve", runId, "Deploy#enter-1", "--by", "alice", "--endpoint",
+            "http://127.0.0.1:" + port, "--bearer-file", bearer.toString());
+      } while (approved.code() != 0 && System.nanoTime() < deadline);
+
+      assertThat(approved.out()).contains("\"outcome\":\"approved\"");
+      Outcome finished = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(finished.code()).isZero();
+      assertThat(finished.out()).contains("wait Deploy: approval 'Ship it?'", "approved by alice", "Deploy | shipped");
+    }
+  }
+
+  @Test
+  void init_writes_an_ottofile_from_the_conventions_that_otto_then_explains() throws Exception {
+    Files.writeString(dir.resolve("go.mod"), "module example.com/tool\n");
+
+    Outcome init = otto("init", dir.toString());
+    assertThat(init.code()).isZero();
+    assertThat(Files.readString(dir.resolve("Ottofile.java"))).contains("//   go: found go.mod at the root");
+    assertThat(otto("init", dir.toString()).code()).isEqualTo(ExitCodes.USAGE);
+
+    Outcome explained = otto("explain", dir.toString());
+    assertThat(explained.code()).as(explained.err()).isZero();
+    assertThat(explained.out()).contains("go test ./...");
+  }
+
+  @Test
+  void documents_its_exit_codes_and_completes_in_the_shell() {
+    Outcome help = otto("run", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("Exit codes:", "3  the pipeline is invalid", "--branch", "--containers");
+    assertThat(otto().code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(otto("generate-completion").out()).contains("complete -F");
+  }
+}
