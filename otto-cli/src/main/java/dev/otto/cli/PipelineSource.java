@@ -54,8 +54,45 @@ final class PipelineSource {
     }
   }
 
-  /** Compiles an Ottofile and calls its {@code public static Pipeline pipeline()}. */
+  /**
+   * Compiles an Ottofile (or takes the classes compiled from the same source against the same
+   * Otto, kept under {@code .otto/classes} beside it) and calls its
+   * {@code public static Pipeline pipeline()}.
+   */
   static Pipeline compile(Path ottofile) {
+    Path cache = ottofile.toAbsolutePath().getParent().resolve(".otto").resolve("classes");
+    Path classes = cache.resolve(key(ottofile));
+    if (!Files.isDirectory(classes)) {
+      Path fresh = compileInto(ottofile, cache);
+      try {
+        Files.move(fresh, classes, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        // Another otto compiled the same source meanwhile, or the folder cannot be written: use ours.
+        classes = Files.isDirectory(classes) ? classes : fresh;
+      }
+    }
+    return call(ottofile, classes);
+  }
+
+  /** A key for the source and the class path it compiles against: the same key, the same classes. */
+  private static String key(Path ottofile) {
+    com.google.common.hash.Hasher hasher = com.google.common.hash.Hashing.sha256().newHasher();
+    try {
+      hasher.putBytes(Files.readAllBytes(ottofile));
+      for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        Path path = Path.of(entry);
+        hasher.putString(entry, StandardCharsets.UTF_8);
+        if (Files.isRegularFile(path)) {
+          hasher.putLong(Files.size(path)).putLong(Files.getLastModifiedTime(path).toMillis());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + ottofile, e);
+    }
+    return hasher.hash().toString().substring(0, 32);
+  }
+
+  private static Path compileInto(Path ottofile, Path cache) {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     if (compiler == null) {
       throw new CliException(ExitCodes.CANNOT_RUN, "compiling " + OTTOFILE + " needs a JDK, and this is a JRE; "
@@ -63,9 +100,14 @@ final class PipelineSource {
     }
     Path classes;
     try {
-      classes = Files.createTempDirectory("otto-ottofile");
+      Files.createDirectories(cache);
+      classes = Files.createTempDirectory(cache, "compiling-");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      try {
+        classes = Files.createTempDirectory("otto-ottofile");
+      } catch (IOException again) {
+        throw new UncheckedIOException(again);
+      }
     }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
@@ -74,6 +116,7 @@ final class PipelineSource {
           "-proc:none", "-encoding", "UTF-8");
       boolean ok = compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(ottofile)).call();
       if (!ok) {
+        delete(classes);
         List<String> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
           if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -85,7 +128,17 @@ final class PipelineSource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return call(ottofile, classes);
+    return classes;
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // What is left is a temporary folder that no key names; it does no harm.
+    }
   }
 
   private static Pipeline call(Path ottofile, Path classes) {

@@ -192,6 +192,23 @@ class OttoCommandTest {
   }
 
   @Test
+  void compiles_an_ottofile_once_and_again_when_it_changes() throws Exception {
+    ottofile("p.stage(\"Build\", s -> s.steps(sh(\"make\")));");
+    assertThat(otto("explain", dir.toString()).out()).contains("run make");
+    assertThat(otto("explain", dir.toString()).out()).contains("run make");
+    try (var compiled = Files.list(dir.resolve(".otto").resolve("classes"))) {
+      assertThat(compiled.toList()).hasSize(1);
+    }
+
+    ottofile("p.stage(\"Build\", s -> s.steps(sh(\"make all\")));");
+
+    assertThat(otto("explain", dir.toString()).out()).contains("run make all");
+    try (var compiled = Files.list(dir.resolve(".otto").resolve("classes"))) {
+      assertThat(compiled.toList()).hasSize(2);
+    }
+  }
+
+  @Test
   void documents_its_exit_codes_and_completes_in_the_shell() {
     Outcome help = otto("run", "--help");
     assertThat(help.code()).isZero();

@@ -1,0 +1,113 @@
+package dev.otto.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code otto explain --format json} as a whole process, JVM start-up included, on a generated
+ * pipeline of 100,000 steps (1,000 chains of 100, in an Ottofile.java), against {@code ninja -n}
+ * on the equivalent build.ninja, in the same run. Prints the medians, the ratio (the target: at
+ * most 1.5), and where Otto's time goes: the JVM and the command starting ({@code otto
+ * --version}), loading the Ottofile from its compiled cache (explaining a one-step pipeline),
+ * and planning and rendering the 100,000 steps (the rest).
+ *
+ * <p>Usage: {@code java -cp bench/target/otto-bench.jar dev.otto.bench.ExplainProcess OTTO_CLI_JAR [runs]}.
+ */
+public final class ExplainProcess {
+  private static final int CHAINS = 1000;
+  private static final int LENGTH = 100;
+
+  private ExplainProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args[0]).toAbsolutePath();
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path dir = Files.createTempDirectory("otto-explain-bench");
+    Path big = Files.createDirectories(dir.resolve("big"));
+    Path small = Files.createDirectories(dir.resolve("small"));
+    Files.writeString(big.resolve("Ottofile.java"), ottofile(CHAINS, LENGTH));
+    Files.writeString(small.resolve("Ottofile.java"), ottofile(1, 1));
+    Files.writeString(big.resolve("build.ninja"), ninja());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> otto = List.of(java, "-jar", jar.toString());
+
+    run(concat(otto, "explain", "--format", "json", big.toString()));
+    run(concat(otto, "explain", "--format", "json", small.toString()));
+    double start = median(runs, concat(otto, "--version"));
+    double load = median(runs, concat(otto, "explain", "--format", "json", small.toString()));
+    double explain = median(runs, concat(otto, "explain", "--format", "json", big.toString()));
+    double ninja = median(runs, List.of("ninja", "-n", "-C", big.toString()));
+    System.out.printf("otto explain --format json, 100,000 steps, whole process (median of %d runs)%n", runs);
+    System.out.printf("  otto explain:  %6.0f ms%n", explain);
+    System.out.printf("  ninja -n:      %6.0f ms%n", ninja);
+    System.out.printf("otto / ninja = %.2f (target <= 1.50)%n", explain / ninja);
+    System.out.printf("where otto's time goes: JVM and command start %.0f ms; loading the Ottofile (cached classes) "
+        + "%.0f ms; building, planning and rendering 100,000 steps %.0f ms%n", start, load - start, explain - load);
+  }
+
+  private static String ottofile(int chains, int length) {
+    return """
+        import static dev.otto.dsl.Otto.sh;
+
+        import dev.otto.core.model.Pipeline;
+        import dev.otto.core.model.ShStep;
+        import dev.otto.dsl.Otto;
+
+        public class Ottofile {
+          public static Pipeline pipeline() {
+            return Otto.pipeline("generated", p -> p.parallel("Chains", chains -> {
+              for (int c = 0; c < %d; c++) {
+                ShStep[] steps = new ShStep[%d];
+                for (int s = 0; s < steps.length; s++) {
+                  steps[s] = sh("run c" + c + "s" + s);
+                }
+                chains.stage("Chain " + c, stage -> stage.steps(steps));
+              }
+            }));
+          }
+        }
+        """.formatted(chains, length);
+  }
+
+  private static String ninja() {
+    StringBuilder out = new StringBuilder("rule run\n  command = true\n\n");
+    for (int c = 0; c < CHAINS; c++) {
+      for (int s = 0; s < LENGTH; s++) {
+        out.append("build out/c").append(c).append('s').append(s).append(": run");
+        if (s > 0) {
+          out.append(" out/c").append(c).append('s').append(s - 1);
+        }
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static List<String> concat(List<String> base, String... more) {
+    List<String> all = new java.util.ArrayList<>(base);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  private static void run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed");
+    }
+  }
+
+  private static double median(int runs, List<String> command) throws Exception {
+    double[] times = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      run(command);
+      times[i] = (System.nanoTime() - start) / 1e6;
+    }
+    Arrays.sort(times);
+    return times[runs / 2];
+  }
+}
