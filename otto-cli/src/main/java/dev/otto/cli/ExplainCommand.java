@@ -24,7 +24,8 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   ContextOptions context;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json, mermaid or dot")
+  @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json, mermaid, dot, or html: a page with the "
+      + "pipeline drawn as a graph")
   String format = "text";
 
   @Spec
@@ -38,8 +39,9 @@ final class ExplainCommand implements Callable<Integer> {
       case "json" -> Explain.json(plan);
       case "mermaid" -> Explain.mermaid(plan);
       case "dot" -> Explain.dot(plan);
+      case "html" -> dev.otto.core.report.HtmlReport.explain(plan);
       default -> throw new CliException(ExitCodes.USAGE, "unknown format '" + format
-          + "'; use text, json, mermaid or dot");
+          + "'; use text, json, mermaid, dot or html");
     };
     spec.commandLine().getOut().print(out);
     spec.commandLine().getOut().flush();

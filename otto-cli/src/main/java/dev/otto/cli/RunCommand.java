@@ -1,7 +1,8 @@
 package dev.otto.cli;
 
 import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.RunHandle;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.ContainerExecutor;
 import dev.otto.core.executor.LocalProcessExecutor;
@@ -9,6 +10,7 @@ import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
+import dev.otto.core.report.HtmlReport;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import java.io.IOException;
@@ -40,15 +42,27 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engine;
 
+  @Option(names = "--report", paramLabel = "FILE", description = "write an HTML page of the run: its graph, "
+      + "timeline, results and each step's (masked) output")
+  Path report;
+
   @Override
   public Integer call() throws IOException {
     Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (Progress progress = Progress.forTerminal(out)) {
-      Engine built = engine.build(dir, progress);
+      Engine built = engine.build(dir, progress, events::add);
       try (EngineEndpoint endpoint = engine.endpoint(built)) {
-        RunHandle run = built.start(plan);
-        return report(out, progress, run.result().join());
+        RunResult result = built.start(plan).result().join();
+        if (report != null) {
+          Files.writeString(report, HtmlReport.run(plan, result, events), StandardCharsets.UTF_8);
+        }
+        int code = report(out, progress, result);
+        if (report != null) {
+          out.println("report: " + report.toAbsolutePath());
+        }
+        return code;
       }
     }
   }
@@ -98,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
         + "requests must carry, with --listen")
     Path bearerFile;
 
-    Engine build(Path dir, Progress progress) {
+    Engine build(Path dir, Progress progress, RunListener... more) {
       Path base = dir.resolve(".otto");
       Engine.Builder builder = Engine.builder(runs != null ? runs : base.resolve("runs"))
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
@@ -106,6 +120,9 @@ final class RunCommand implements Callable<Integer> {
           .executor(ContainerExecutor.builder().build())
           .executor(LocalProcessExecutor.builder().agentLabels(agentLabels.toArray(String[]::new)).build())
           .listener(progress);
+      for (RunListener listener : more) {
+        builder.listener(listener);
+      }
       if (parallelism != null) {
         builder.parallelism(parallelism);
       }

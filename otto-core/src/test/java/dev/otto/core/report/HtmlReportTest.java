@@ -1,0 +1,93 @@
+package dev.otto.core.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.secret.SecretProviders;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+class HtmlReportTest {
+  static final String CANARY = "canary-" + java.util.UUID.randomUUID();
+
+  @TempDir
+  Path root;
+
+  static final Pipeline SHOP = Pipeline.builder("shop <& \"co\"").addSecrets(new SecretRef("key")).addStages(
+      Stage.builder("Build").addSteps(ShStep.of("echo 'building <html> & stuff'")).build(),
+      Stage.builder("Checks").parallel(true).addStages(
+          Stage.builder("Lint").addSteps(ShStep.of("echo linted")).build(),
+          Stage.builder("Unit").addSteps(ShStep.of("echo \"key is $KEY\"").with(SecretBinding.asEnv("key", "KEY")))
+              .build()).build(),
+      Stage.builder("Ship").addSteps(ShStep.of("echo shipping; exit 2")).build(),
+      Stage.builder("After").addSteps(ShStep.of("true")).build()).build();
+
+  static Document xml(String page) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(false);
+    factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(page.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static NodeList nodes(Document document, String xpath) throws Exception {
+    return (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, document, XPathConstants.NODESET);
+  }
+
+  @Test
+  void draws_every_stage_that_does_work_with_arrows_from_what_it_waits_for() throws Exception {
+    Plan plan = Planner.plan(SHOP, RunContext.branch("main"));
+
+    String page = HtmlReport.explain(plan);
+    Document document = xml(page);
+
+    assertThat(nodes(document, "//*[local-name()='g'][contains(@class,'stage')]").getLength()).isEqualTo(5);
+    assertThat(nodes(document, "//*[local-name()='path'][@class='arrow']").getLength()).isEqualTo(5);
+    assertThat(page).contains("<title>pipeline &#39;shop &lt;&amp; &quot;co&quot;&#39;</title>")
+        .contains("echo &#39;building &lt;html&gt; &amp; stuff&#39;").doesNotContain("<html> &");
+    StageGraph graph = new StageGraph(plan);
+    assertThat(graph.column).containsEntry("Build", 0).containsEntry("Checks > Lint", 1)
+        .containsEntry("Checks > Unit", 1).containsEntry("Ship", 2).containsEntry("After", 3);
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void a_run_report_has_its_timeline_results_and_masked_output() throws Exception {
+    List<RunEvent> events = new CopyOnWriteArrayList<>();
+    Plan plan = Planner.plan(SHOP, RunContext.branch("main"));
+    RunResult result = Engine.builder(root).secrets(SecretProviders.inMemory(Map.of("key", CANARY)))
+        .listener(events::add).build().run(plan);
+
+    String page = HtmlReport.run(plan, result, events);
+    Document document = xml(page);
+
+    assertThat(nodes(document, "//*[local-name()='g'][contains(@class,'stage succeeded')]").getLength()).isEqualTo(3);
+    assertThat(nodes(document, "//*[local-name()='g'][contains(@class,'stage failed')]").getLength()).isEqualTo(1);
+    assertThat(nodes(document, "//*[local-name()='rect'][contains(@class,'bar')]").getLength()).isEqualTo(5);
+    assertThat(nodes(document, "//*[local-name()='rect'][contains(@class,'step')]").getLength()).isEqualTo(4);
+    assertThat(nodes(document, "//details").getLength()).isEqualTo(4);
+    assertThat(page).contains("building &lt;html&gt; &amp; stuff", "key is ***", "shipping", "its dependency &#39;Ship&#39; failed").doesNotContain(CANARY);
+  }
+}
