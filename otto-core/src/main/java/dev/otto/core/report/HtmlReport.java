@@ -74,6 +74,13 @@ public final class HtmlReport {
     return end(out);
   }
 
+  /** The plan's graph alone, as an SVG element, its stages classed by status (runs, skipped, conditional). */
+  public static String graph(Plan plan) {
+    StringBuilder out = new StringBuilder(4096);
+    graph(out, requireNonNull(plan, "plan"), HtmlReport::planStatus);
+    return out.toString();
+  }
+
   private static void graph(StringBuilder out, Plan plan, java.util.function.Function<PlannedStage, String> status) {
     StageGraph graph = new StageGraph(plan);
     int width = Math.max(1, graph.columns) * (BOX_WIDTH + GAP_X) - GAP_X + 20;
