@@ -133,6 +133,16 @@ class OttoCommandTest {
     }
 
     @Test
+    void runs_the_hello_example_of_the_readme() {
+      Outcome outcome = otto("run", Path.of("../examples/hello").toString(), "--runs", dir.resolve("runs").toString(),
+          "--caches", dir.resolve("caches").toString());
+
+      assertThat(outcome.code()).as(outcome.err()).isZero();
+      assertThat(outcome.out()).contains("Build | built dist/hello.txt", "Test > Linux | linux: ok",
+          "Test > Mac | mac: ok", "Package | packaged hello.tgz", "succeeded in");
+    }
+
+    @Test
     void exits_with_1_when_the_run_fails() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo broken; exit 3\")));");
 
