@@ -55,6 +55,27 @@ class DocumentationTest {
     assertThat(snippets).isGreaterThanOrEqualTo(20);
   }
 
+  @Test
+  void every_output_the_site_quotes_is_what_the_code_gives() throws IOException {
+    java.util.regex.Pattern quoted = java.util.regex.Pattern.compile("<!-- from: (\\S+) -->\\n```\\n(.*?)```",
+        java.util.regex.Pattern.DOTALL);
+    int blocks = 0;
+    try (var pages = Files.list(ROOT.resolve("site"))) {
+      for (Path page : (Iterable<Path>) pages.filter(p -> p.toString().endsWith(".md")).sorted()::iterator) {
+        java.util.regex.Matcher block = quoted.matcher(Files.readString(page, StandardCharsets.UTF_8));
+        while (block.find()) {
+          String source = squeeze(read(block.group(1)));
+          for (String line : block.group(2).lines().toList()) {
+            assertThat(source).as("%s quotes %s:%n%s", page.getFileName(), block.group(1), line)
+                .contains(squeeze(line));
+          }
+          blocks++;
+        }
+      }
+    }
+    assertThat(blocks).isGreaterThanOrEqualTo(3);
+  }
+
   /** The text with every run of white space made one space, so that indentation does not matter. */
   private static String squeeze(String text) {
     return text.replaceAll("\\s+", " ").trim();

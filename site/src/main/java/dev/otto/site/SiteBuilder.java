@@ -118,7 +118,8 @@ public final class SiteBuilder {
         </style>
         </head>
         <body>
-        <nav><a href="index.html">Otto</a><a href="dsl.html">DSL</a><a href="explain.html">Explain</a>
+        <nav><a href="index.html">Otto</a><a href="getting-started.html">Start</a><a href="concepts.html">Concepts</a>
+        <a href="dsl.html">DSL</a><a href="explain.html">Explain</a>
         <a href="running.html">Running</a><a href="waits.html">Waits</a><a href="conventions.html">Conventions</a>
         <a href="testkit.html">Testkit</a><a href="cli.html">Command</a><a href="api/index.html">Javadoc</a></nav>
         %s

@@ -22,7 +22,7 @@ class SiteBuilderTest {
   void turns_every_page_into_html_with_generated_outputs_and_working_links() throws Exception {
     List<Path> pages = SiteBuilder.build(Path.of("."), out);
 
-    assertThat(pages).extracting(p -> p.getFileName().toString()).contains("index.html", "dsl.html", "explain.html",
+    assertThat(pages).extracting(p -> p.getFileName().toString()).contains("index.html", "getting-started.html", "concepts.html", "dsl.html", "explain.html",
         "running.html", "waits.html", "conventions.html", "testkit.html", "cli.html", "validation.html");
     String explain = Files.readString(out.resolve("explain.html"));
     String generated = Explain.text(Planner.plan(WebApp.pipeline(), RunContext.unknown()));
