@@ -336,6 +336,23 @@ class WaitsTest {
   }
 
   @Test
+  void should_end_a_wait_when_a_parallel_stage_fails_the_run() {
+    Stage group = Stage.builder("Checks").parallel(true).addStages(
+        gated("Waiting", ApprovalGate.of("ok?").timeout(Duration.ofHours(1))),
+        Stage.builder("Broken").addSteps(ShStep.of("exit 1")).build()).build();
+    RunHandle run = engine().start(plan(group));
+
+    RunResult result = run.result().join();
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("Checks > Broken").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("Checks > Waiting").orElseThrow().status()).isIn(RunResult.Status.CANCELLED,
+        RunResult.Status.SKIPPED);
+    assertThat(run.waits()).isEmpty();
+    assertThat(output()).doesNotContain("Waiting ran");
+  }
+
+  @Test
   void should_hold_no_thread_for_a_waiting_run() {
     int before = Thread.activeCount();
     Engine engine = engine();
