@@ -37,43 +37,45 @@ class DocumentationTest {
 
   @Test
   void every_java_snippet_of_the_site_comes_from_a_compiled_and_tested_source() throws IOException {
-    java.util.regex.Pattern fenced = java.util.regex.Pattern.compile("(<!-- from: (\\S+) -->\\n)?```java\\n(.*?)```",
-        java.util.regex.Pattern.DOTALL);
-    int snippets = 0;
-    try (var pages = Files.list(ROOT.resolve("site"))) {
-      for (Path page : (Iterable<Path>) pages.filter(p -> p.toString().endsWith(".md")).sorted()::iterator) {
-        java.util.regex.Matcher snippet = fenced.matcher(Files.readString(page, StandardCharsets.UTF_8));
-        while (snippet.find()) {
-          assertThat(snippet.group(2)).as("%s: the snippet%n%s%nnames no source (<!-- from: PATH --> before it)",
-              page.getFileName(), snippet.group(3)).isNotNull();
-          assertThat(squeeze(read(snippet.group(2)))).as("%s holds the snippet of %s:%n%s", snippet.group(2),
-              page.getFileName(), snippet.group(3)).contains(squeeze(snippet.group(3)));
-          snippets++;
-        }
-      }
-    }
+    int snippets = forEachBlock("(<!-- from: (\\S+) -->\\n)?```java\\n(.*?)```", (page, block) -> {
+      assertThat(block.group(2)).as("%s: the snippet%n%s%nnames no source (<!-- from: PATH --> before it)",
+          page.getFileName(), block.group(3)).isNotNull();
+      assertThat(squeeze(read(block.group(2)))).as("%s holds the snippet of %s:%n%s", block.group(2),
+          page.getFileName(), block.group(3)).contains(squeeze(block.group(3)));
+    });
     assertThat(snippets).isGreaterThanOrEqualTo(20);
   }
 
   @Test
   void every_output_the_site_quotes_is_what_the_code_gives() throws IOException {
-    java.util.regex.Pattern quoted = java.util.regex.Pattern.compile("<!-- from: (\\S+) -->\\n```\\n(.*?)```",
-        java.util.regex.Pattern.DOTALL);
+    int blocks = forEachBlock("<!-- from: (\\S+) -->\\n```\\n(.*?)```", (page, block) -> {
+      String source = squeeze(read(block.group(1)));
+      for (String line : block.group(2).lines().toList()) {
+        assertThat(source).as("%s quotes %s:%n%s", page.getFileName(), block.group(1), line).contains(squeeze(line));
+      }
+    });
+    assertThat(blocks).isGreaterThanOrEqualTo(3);
+  }
+
+  /** What checks a fenced block a page holds. */
+  private interface BlockCheck {
+    void check(Path page, java.util.regex.Matcher block) throws IOException;
+  }
+
+  /** Runs {@code check} on each block of each site page that {@code regex} finds; returns how many. */
+  private static int forEachBlock(String regex, BlockCheck check) throws IOException {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL);
     int blocks = 0;
     try (var pages = Files.list(ROOT.resolve("site"))) {
       for (Path page : (Iterable<Path>) pages.filter(p -> p.toString().endsWith(".md")).sorted()::iterator) {
-        java.util.regex.Matcher block = quoted.matcher(Files.readString(page, StandardCharsets.UTF_8));
+        java.util.regex.Matcher block = pattern.matcher(Files.readString(page, StandardCharsets.UTF_8));
         while (block.find()) {
-          String source = squeeze(read(block.group(1)));
-          for (String line : block.group(2).lines().toList()) {
-            assertThat(source).as("%s quotes %s:%n%s", page.getFileName(), block.group(1), line)
-                .contains(squeeze(line));
-          }
+          check.check(page, block);
           blocks++;
         }
       }
     }
-    assertThat(blocks).isGreaterThanOrEqualTo(3);
+    return blocks;
   }
 
   /** The text with every run of white space made one space, so that indentation does not matter. */

@@ -1,13 +1,8 @@
 package dev.otto.cli;
 
-import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.RunHandle;
-import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,13 +29,6 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
-    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (Progress progress = Progress.forTerminal(out)) {
-      Engine built = engine.build(dir, progress);
-      try (EngineEndpoint endpoint = engine.endpoint(built)) {
-        RunHandle run = built.resume(runId, plan);
-        return RunCommand.report(out, progress, run.result().join());
-      }
-    }
+    return engine.execute(dir, plan, built -> built.resume(runId, plan));
   }
 }

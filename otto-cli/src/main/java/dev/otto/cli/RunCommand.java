@@ -2,6 +2,7 @@ package dev.otto.cli;
 
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.ContainerExecutor;
@@ -42,29 +43,10 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engine;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "write an HTML page of the run: its graph, "
-      + "timeline, results and each step's (masked) output")
-  Path report;
-
   @Override
   public Integer call() throws IOException {
     Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
-    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (Progress progress = Progress.forTerminal(out)) {
-      Engine built = engine.build(dir, progress, events::add);
-      try (EngineEndpoint endpoint = engine.endpoint(built)) {
-        RunResult result = built.start(plan).result().join();
-        if (report != null) {
-          Files.writeString(report, HtmlReport.run(plan, result, events), StandardCharsets.UTF_8);
-        }
-        int code = report(out, progress, result);
-        if (report != null) {
-          out.println("report: " + report.toAbsolutePath());
-        }
-        return code;
-      }
-    }
+    return engine.execute(dir, plan, built -> built.start(plan));
   }
 
   static int report(PrintStream out, Progress progress, RunResult result) {
@@ -111,6 +93,33 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bearer-file", paramLabel = "FILE", description = "the bearer token decisions and status "
         + "requests must carry, with --listen")
     Path bearerFile;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write an HTML page of the run: its graph, "
+        + "timeline, results and each step's (masked) output")
+    Path report;
+
+    /**
+     * Builds the engine, starts the run with {@code start} (a new run, or one resumed), shows its
+     * progress, writes the report if asked, and prints the summary; returns the exit code.
+     */
+    int execute(Path dir, Plan plan, java.util.function.Function<Engine, RunHandle> start) throws IOException {
+      PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+      List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (Progress progress = Progress.forTerminal(out)) {
+        Engine built = build(dir, progress, events::add);
+        try (EngineEndpoint endpoint = endpoint(built)) {
+          RunResult result = start.apply(built).result().join();
+          if (report != null) {
+            Files.writeString(report, HtmlReport.run(plan, result, events), StandardCharsets.UTF_8);
+          }
+          int code = RunCommand.report(out, progress, result);
+          if (report != null) {
+            out.println("report: " + report.toAbsolutePath());
+          }
+          return code;
+        }
+      }
+    }
 
     Engine build(Path dir, Progress progress, RunListener... more) {
       Path base = dir.resolve(".otto");

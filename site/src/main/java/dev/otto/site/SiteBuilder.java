@@ -110,12 +110,7 @@ public final class SiteBuilder {
         code { font-size: 13px; }
         table { border-collapse: collapse; } td, th { border: 1px solid #e5e7eb; padding: 4px 8px; text-align: left; }
         .picture { overflow-x: auto; margin: 12px 0; }
-        .stage rect { stroke-width: 2; } .runs rect { fill: #dbeafe; stroke: #2563eb; }
-        .conditional rect { fill: #fef3c7; stroke: #d97706; stroke-dasharray: 6 3; }
-        .skipped rect { fill: #f3f4f6; stroke: #9ca3af; stroke-dasharray: 4 3; }
-        .arrow { fill: none; stroke: #6b7280; stroke-width: 1.5; } svg text { font: 12px system-ui, sans-serif; }
-        .stage .name { font-weight: 600; } .stage .group { fill: #6b7280; font-size: 11px; }
-        </style>
+        %s</style>
         </head>
         <body>
         <nav><a href="index.html">Otto</a><a href="getting-started.html">Start</a><a href="concepts.html">Concepts</a>
@@ -125,7 +120,7 @@ public final class SiteBuilder {
         %s
         </body>
         </html>
-        """.formatted(title.replace("&", "&amp;").replace("<", "&lt;"), body);
+        """.formatted(title.replace("&", "&amp;").replace("<", "&lt;"), HtmlReport.graphStyle(), body);
   }
 
   /** The Javadoc of the public API of Otto's libraries, internals left out. */

@@ -137,14 +137,12 @@ public final class Engine {
   /** Starts {@code plan} and returns at once. */
   public RunHandle start(Plan plan) {
     requireNonNull(plan, "plan");
-    Map<String, Executor> assigned = new LinkedHashMap<>();
-    List<StageWarning> warnings = new ArrayList<>();
-    check(plan, assigned, warnings);
+    Checked checked = check(plan);
     Instant started = clock.instant();
-    String id = RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Run run = new Run(this, plan, assigned, id, started, journal.create(id));
+    String id = newRunId(started);
+    Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
     runs.put(id, run);
-    run.begin(warnings);
+    run.begin(checked.warnings());
     return run;
   }
 
@@ -174,12 +172,10 @@ public final class Engine {
         log.close();
         return FinishedRun.of(plan, recovery);
       }
-      Map<String, Executor> assigned = new LinkedHashMap<>();
-      List<StageWarning> warnings = new ArrayList<>();
-      check(plan, assigned, warnings);
-      Run run = new Run(this, plan, assigned, runId, recovery.started, log);
+      Checked checked = check(plan);
+      Run run = new Run(this, plan, checked.executors(), runId, recovery.started, log);
       runs.put(runId, run);
-      run.resume(recovery, warnings);
+      run.resume(recovery, checked.warnings());
       return run;
     } catch (RuntimeException e) {
       log.close();
@@ -208,22 +204,22 @@ public final class Engine {
           + plan.pipeline() + "'; restart it with a plan of its own pipeline");
     }
     Map<String, RunResult.StageResult> reused = RestartPlan.reused(plan, before, fromStage);
-    Map<String, Executor> assigned = new LinkedHashMap<>();
-    List<StageWarning> warnings = new ArrayList<>();
-    check(plan, assigned, warnings);
+    Checked checked = check(plan);
     Instant started = clock.instant();
-    String id = RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Run run = new Run(this, plan, assigned, id, started, journal.create(id));
+    String id = newRunId(started);
+    // The copy comes before the journal, so that a failed copy leaves no run holding a lease.
     try {
-      WorkspaceOps.copyTree(root.resolve(previousRunId).resolve("workspace"), run.workspace);
-      WorkspaceOps.copyTree(root.resolve(previousRunId).resolve("artifacts"), run.artifacts);
+      for (String part : List.of("workspace", "artifacts")) {
+        WorkspaceOps.copyTree(root.resolve(previousRunId).resolve(part), root.resolve(id).resolve(part));
+      }
     } catch (java.io.IOException e) {
       throw new OttoException("the workspace of run '" + previousRunId + "' could not be copied for the restart: "
           + e.getMessage(), e);
     }
+    Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
     run.reuse(reused, previousRunId);
     runs.put(id, run);
-    run.begin(warnings);
+    run.begin(checked.warnings());
     return run;
   }
 
@@ -346,16 +342,22 @@ public final class Engine {
     return start(plan).result().join();
   }
 
-  private void check(Plan plan, Map<String, Executor> assigned, List<StageWarning> warnings) {
+  private static String newRunId(Instant started) {
+    return RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The executor of each stage that runs processes, and warnings about the choices. */
+  private record Checked(Map<String, Executor> executors, List<StageWarning> warnings) {}
+
+  private Checked check(Plan plan) {
+    Map<String, Executor> assigned = new LinkedHashMap<>();
+    List<StageWarning> warnings = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     if (!plan.context().isKnown()) {
       problems.add("the plan was made without a run context; plan for the branch, tag, trigger and parameters of the run");
     }
     for (PlannedStage stage : plan.stages()) {
-      if (stage.status() != StageStatus.RUN) {
-        continue;
-      }
-      if (!runsProcesses(stage)) {
+      if (stage.status() != StageStatus.RUN || !runsProcesses(stage)) {
         continue;
       }
       Match match = match(stage);
@@ -372,6 +374,7 @@ public final class Engine {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "
           + String.join("\n  - ", problems));
     }
+    return new Checked(assigned, warnings);
   }
 
   /** Whether a stage runs processes: steps, notifications or a poll's probe. */

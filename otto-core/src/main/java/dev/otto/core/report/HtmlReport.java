@@ -207,11 +207,15 @@ public final class HtmlReport {
     return out.append("</body>\n</html>\n").toString();
   }
 
-  /** The colours of statuses, shared by the graph, the timeline and the table. */
-  private static final String STYLE = """
-      body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1f2937; background: #fff; }
-      h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
-      .facts { color: #4b5563; }
+  /**
+   * The style of {@link #graph(Plan)}'s SVG, for pages that show it: boxes coloured by status,
+   * arrows, captions.
+   */
+  public static String graphStyle() {
+    return GRAPH_STYLE;
+  }
+
+  private static final String GRAPH_STYLE = """
       svg text { font: 12px system-ui, sans-serif; }
       .stage rect { stroke-width: 2; }
       .stage .name { font-weight: 600; fill: #111827; } .stage .group { fill: #6b7280; font-size: 11px; }
@@ -221,6 +225,14 @@ public final class HtmlReport {
       .succeeded rect { fill: #bbf7d0; stroke: #16a34a; } .failed rect { fill: #fecaca; stroke: #dc2626; }
       .cancelled rect { fill: #fed7aa; stroke: #ea580c; }
       .arrow { fill: none; stroke: #6b7280; stroke-width: 1.5; }
+      """;
+
+  /** The page's style: the graph's, then the timeline's and the table's, in the same status colours. */
+  private static final String STYLE = """
+      body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1f2937; background: #fff; }
+      h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
+      .facts { color: #4b5563; }
+      """ + GRAPH_STYLE + """
       .bar.succeeded { fill: #22c55e; } .bar.failed { fill: #ef4444; } .bar.cancelled { fill: #f97316; }
       .bar.skipped { fill: #d1d5db; } .step.succeeded { fill: #15803d; } .step.failed { fill: #991b1b; }
       .step.cancelled { fill: #c2410c; } .axis { stroke: #9ca3af; } .label { fill: #111827; }

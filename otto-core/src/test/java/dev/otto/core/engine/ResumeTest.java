@@ -18,12 +18,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,17 +61,7 @@ class ResumeTest {
   }
 
   static void copyRun(Path from, Path to, String run) throws IOException {
-    Path source = from.resolve(run);
-    try (Stream<Path> walk = Files.walk(source)) {
-      for (Path path : (Iterable<Path>) walk::iterator) {
-        Path target = to.resolve(run).resolve(source.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    WorkspaceOps.copyTree(from.resolve(run), to.resolve(run));
   }
 
   static List<String> marks(Path root, String run) throws IOException {

@@ -54,14 +54,19 @@ public final class SimulatedEngine {
   /** Moves virtual time on, timer by timer, letting the engine go on after each. */
   public SimulatedEngine advance(Duration duration) {
     Instant end = time.now().plus(requireNonNull(duration, "duration"));
-    Instant next;
-    while ((next = time.nextDue().orElse(null)) != null && !next.isAfter(end)) {
-      time.advance(Duration.between(time.now(), next));
-      queue.drain();
-    }
+    stepUntil(end, () -> false);
     time.advance(Duration.between(time.now(), end));
     queue.drain();
     return this;
+  }
+
+  /** Fires due timers one at a time, letting the engine go on after each, until {@code end} or {@code stop}. */
+  void stepUntil(Instant end, java.util.function.BooleanSupplier stop) {
+    Instant next;
+    while (!stop.getAsBoolean() && (next = time.nextDue().orElse(null)) != null && !next.isAfter(end)) {
+      time.advance(Duration.between(time.now(), next));
+      queue.drain();
+    }
   }
 
   /** The virtual time now. */

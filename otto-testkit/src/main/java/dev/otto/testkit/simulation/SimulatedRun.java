@@ -125,15 +125,8 @@ public final class SimulatedRun {
    * waits on what only the test can resolve (an approval or a webhook), or {@code limit} passes.
    */
   public SimulatedRun runFor(Duration limit) {
-    Instant end = time.now().plus(requireNonNull(limit, "limit"));
-    while (!isFinished() && waits().stream().noneMatch(w -> !w.kind().equals("poll"))) {
-      Instant next = time.nextDue().orElse(null);
-      if (next == null || next.isAfter(end)) {
-        break;
-      }
-      time.advance(Duration.between(time.now(), next));
-      queue.drain();
-    }
+    simulated.stepUntil(time.now().plus(requireNonNull(limit, "limit")),
+        () -> isFinished() || waits().stream().anyMatch(w -> !w.kind().equals("poll")));
     return this;
   }
 
