@@ -70,7 +70,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link FailurePolicy#FAIL_FAST} (the default) it also stops the run: running processes are
  * stopped and nothing new starts. With {@link FailurePolicy#CONTINUE} independent stages go on.
  */
-public final class Engine {
+public final class Engine implements RunEngine {
   /** What a failed stage does to the rest of the run. */
   public enum FailurePolicy {
     FAIL_FAST,
@@ -135,6 +135,7 @@ public final class Engine {
   }
 
   /** Starts {@code plan} and returns at once. */
+  @Override
   public RunHandle start(Plan plan) {
     requireNonNull(plan, "plan");
     Checked checked = check(plan);
@@ -233,11 +234,13 @@ public final class Engine {
   }
 
   /** The run of this engine with that id, while it has not ended. */
+  @Override
   public Optional<RunHandle> run(String runId) {
     return Optional.ofNullable(runs.get(requireNonNull(runId, "runId")));
   }
 
   /** Every wait of every run of this engine, by run. */
+  @Override
   public List<PendingWait> waits() {
     return runs.values().stream().flatMap(r -> r.waits().stream())
         .sorted(java.util.Comparator.comparing(PendingWait::run)).toList();
@@ -250,6 +253,7 @@ public final class Engine {
    * @throws WaitRefusedException if there is no such run or pending approval, the wait is not an
    *     approval, or {@code decision.by()} is not among its approvers; nothing changes then
    */
+  @Override
   public void decide(String runId, String waitId, Decision decision) {
     requireNonNull(runId, "runId");
     Run run = runs.get(runId);
@@ -268,6 +272,7 @@ public final class Engine {
    * @throws WaitRefusedException if the token is unknown, was used, or its wait expired; nothing
    *     changes then
    */
+  @Override
   public PendingWait callback(String token, String payload) {
     requireNonNull(token, "token");
     requireNonNull(payload, "payload");
@@ -338,6 +343,7 @@ public final class Engine {
   }
 
   /** Runs {@code plan} to its end. */
+  @Override
   public RunResult run(Plan plan) {
     return start(plan).result().join();
   }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunSnapshot;
@@ -33,9 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP endpoint for an {@link Engine}, on the JDK's own HTTP server: external systems call
- * webhook waits back, people (or the tools they use) decide approvals, and anyone holding the
- * bearer token reads a run's status.
+ * An HTTP endpoint for a {@link RunEngine} (the local engine, or one on Temporal), on the JDK's
+ * own HTTP server: external systems call webhook waits back, people (or the tools they use)
+ * decide approvals, and anyone holding the bearer token reads a run's status.
  *
  * <pre>
  * POST /callbacks/{token}       body: the payload (at most 64 KiB)     → 202, or 404 / 409 / 410
@@ -63,7 +63,7 @@ public final class EngineEndpoint implements AutoCloseable {
   /** The largest decision body. */
   static final int MAX_DECISION = 8 * 1024;
 
-  private final Engine engine;
+  private final RunEngine engine;
   private final byte[] bearer;
   private final HttpServer server;
   private final ExecutorService threads;
@@ -86,7 +86,7 @@ public final class EngineEndpoint implements AutoCloseable {
    * An endpoint for {@code engine}; {@code bearer} is the token decisions and status requests
    * must carry, at least 16 characters.
    */
-  public static Builder builder(Engine engine, String bearer) {
+  public static Builder builder(RunEngine engine, String bearer) {
     return new Builder(requireNonNull(engine, "engine"), requireNonNull(bearer, "bearer"));
   }
 
@@ -325,13 +325,13 @@ public final class EngineEndpoint implements AutoCloseable {
 
   /** Configures an {@link EngineEndpoint}. */
   public static final class Builder {
-    private final Engine engine;
+    private final RunEngine engine;
     private final String bearer;
     private InetAddress address = InetAddress.getLoopbackAddress();
     private int port;
     private int threads = 2;
 
-    private Builder(Engine engine, String bearer) {
+    private Builder(RunEngine engine, String bearer) {
       if (bearer.length() < 16 || bearer.chars().anyMatch(c -> c <= ' ' || c > '~')) {
         throw new IllegalArgumentException("the bearer token must be at least 16 printable ASCII characters without "
             + "spaces; generate one with, for example, openssl rand -hex 32");
