@@ -1,0 +1,58 @@
+package dev.otto.core.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.RandomPipelines;
+import dev.otto.core.explain.PlanSchemaTestAccess;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class RunnablePlanTest {
+
+  @Provide
+  Arbitrary<List<Integer>> recipes() {
+    return Arbitraries.integers().between(0, 1000).list().ofMinSize(1).ofMaxSize(200);
+  }
+
+  @Property(tries = 200)
+  void reading_a_plans_json_gives_its_stages_back(@ForAll("recipes") List<Integer> recipe) {
+    Plan plan = Planner.plan(RandomPipelines.valid(recipe), RunContext.branch("main"));
+    RunnablePlan read = RunnablePlan.fromJson(RunnablePlan.toJson(plan));
+    assertThat(read).isEqualTo(RunnablePlan.of(plan));
+  }
+
+  @Test
+  void reads_every_kind_of_op_and_field() {
+    Plan plan = Planner.plan(PlanSchemaTestAccess.everything(),
+        RunContext.builder().branch("main").trigger("push").param("size", "m").build());
+    RunnablePlan read = RunnablePlan.fromJson(RunnablePlan.toJson(plan));
+    assertThat(read.stages()).isEqualTo(plan.stages());
+    assertThat(read.fingerprint()).isEqualTo(plan.fingerprint());
+    assertThat(read.pipeline()).isEqualTo(plan.pipeline());
+  }
+
+  @Test
+  void says_what_is_wrong_with_a_document_that_is_not_a_plan() {
+    assertThatThrownBy(() -> RunnablePlan.fromJson("{\"schema\": \"otto-plan/1\""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not an otto-plan/1 document: ");
+    assertThatThrownBy(() -> RunnablePlan.fromJson("[1]"))
+        .hasMessage("not an otto-plan/1 document: the plan is not an object");
+    assertThatThrownBy(() -> RunnablePlan.fromJson("{\"schema\": \"otto-plan/9\"}"))
+        .hasMessageContaining("the plan is in the form 'otto-plan/9', not 'otto-plan/1'");
+    assertThatThrownBy(() -> RunnablePlan.fromJson("{\"schema\": \"otto-plan/1\", \"pipeline\": \"p\", "
+        + "\"fingerprint\": \"f\", \"stages\": [{\"id\": \"Build\", \"status\": \"run\", \"runtime\": {\"kind\": \"local\"}, "
+        + "\"ops\": [{\"op\": \"teleport\"}]}]}"))
+        .hasMessage("not an otto-plan/1 document: op 0 of stage 'Build' is an op of kind 'teleport', which this "
+            + "version of Otto does not know");
+    assertThatThrownBy(() -> RunnablePlan.fromJson("{\"schema\": \"otto-plan/1\", \"pipeline\": \"p\", "
+        + "\"fingerprint\": \"f\", \"stages\": [{\"id\": \"Build\", \"status\": \"maybe\", \"runtime\": {\"kind\": \"local\"}}]}"))
+        .hasMessage("not an otto-plan/1 document: stage 'Build' has 'status' of 'maybe', which is none of [run, skip, "
+            + "undecided]");
+  }
+}
