@@ -95,7 +95,7 @@ final class Run implements RunHandle {
     synchronized (lock) {
       if (!stopping) {
         stopping = true;
-        stopReason = "the run was cancelled";
+        stopReason = Reasons.RUN_CANCELLED;
       }
       cancelled = true;
     }
@@ -257,7 +257,7 @@ final class Run implements RunHandle {
     }
     PlannedStage stage = stages.get(stageId);
     if (stage.status() == StageStatus.SKIP) {
-      skipLocked(stage, stage.reason().orElse("the plan skips it"), false);
+      skipLocked(stage, stage.reason().orElse(Reasons.PLAN_SKIPS), false);
     } else if (blockedBy.containsKey(stageId)) {
       skipLocked(stage, blockedBy.get(stageId), true);
     } else if (stopping) {
@@ -297,7 +297,7 @@ final class Run implements RunHandle {
 
   /** Stops a stage that ran past its timeout: its processes and waits end, and it fails with that reason. */
   private void timeOut(Cursor cursor, Duration limit) {
-    timedOut.put(cursor.stage.id(), "the stage timed out after " + limit);
+    timedOut.put(cursor.stage.id(), Reasons.stageTimedOut(limit));
     Executor executor = executors.get(cursor.stage.id());
     if (executor != null) {
       executor.endSession(session(cursor.stage));
@@ -321,7 +321,7 @@ final class Run implements RunHandle {
   private void skipLocked(PlannedStage stage, String reason, boolean becauseOfFailure) {
     for (String child : stage.children()) {
       if (!results.containsKey(child)) {
-        skipLocked(stages.get(child), "its group '" + stage.id() + "' did not run", becauseOfFailure);
+        skipLocked(stages.get(child), Reasons.groupDidNotRun(stage.id()), becauseOfFailure);
       }
     }
     LOG.debug("run {}: stage '{}' skipped: {}", id, stage.id(), reason);
@@ -341,20 +341,19 @@ final class Run implements RunHandle {
     PlannedStage stage = stages.get(stageId);
     for (String child : stage.children()) {
       if (live && !results.containsKey(child) && !stageStarts.containsKey(child)) {
-        skipLocked(stages.get(child), "its group '" + stageId + "' ended before it started", true);
+        skipLocked(stages.get(child), Reasons.groupEndedFirst(stageId), true);
       }
     }
     boolean failed = stageResult.status() == RunResult.Status.FAILED
         || stageResult.status() == RunResult.Status.CANCELLED;
     if (failed && engine.failurePolicy == Engine.FailurePolicy.FAIL_FAST && !stopping) {
       stopping = true;
-      stopReason = "the run stopped after stage '" + stageId + "' failed";
+      stopReason = Reasons.stoppedAfter(stageId);
       cancellation.cancel();
     }
     for (String dependent : dependents.getOrDefault(stageId, List.of())) {
       if (failed || failedOrBlocked) {
-        blockedBy.putIfAbsent(dependent, "its dependency '" + stageId + "' "
-            + (failed ? "failed" : "did not run because of a failure"));
+        blockedBy.putIfAbsent(dependent, Reasons.dependency(stageId, failed));
       }
       waitingOn.merge(dependent, -1, Integer::sum);
       if (live) {
@@ -383,7 +382,7 @@ final class Run implements RunHandle {
     engine.workers.execute(() -> {
       if (failedChild && !group.failed) {
         group.failed = true;
-        group.reason = "a child stage failed";
+        group.reason = Reasons.CHILD_FAILED;
       }
       runner.recordOp(group, null);
       runner.execute(group);
@@ -418,7 +417,7 @@ final class Run implements RunHandle {
     synchronized (lock) {
       String reason = c.reason;
       if (status == RunResult.Status.CANCELLED) {
-        reason = cancelled ? "cancelled" : "stopped: " + stopReason;
+        reason = Reasons.cancelledStage(cancelled, stopReason);
       }
       Duration duration = Duration.between(stageStarts.get(stage.id()), now());
       LOG.debug("run {}: stage '{}' {}{}", id, stage.id(), status, reason == null ? "" : ": " + reason);

@@ -160,15 +160,14 @@ final class RunWaits {
       retired.put(w.tokenHash, expired ? WaitRefusedException.Reason.EXPIRED
           : WaitRefusedException.Reason.ALREADY_RESOLVED);
     }
-    String what = w.describe(run.id()).description();
-    String noun = w.op instanceof Op.AwaitApproval ? "approval" : w.op instanceof Op.AwaitWebhook ? "webhook" : "poll";
+    String what = Reasons.about(w.op);
+    String noun = Reasons.noun(w.op);
     String warning = null;
     if (outcome.equals("rejected") && !c.failed) {
       c.failed = true;
-      c.reason = "the " + noun + " '" + what + "' was rejected by " + decision.by()
-          + decision.comment().map(text -> ": " + text).orElse("");
+      c.reason = Reasons.rejected(w.op, decision.by(), decision.comment());
     } else if (outcome.equals("timed-out")) {
-      String timedOut = "the " + noun + " '" + what + "' timed out after " + w.op.timeout();
+      String timedOut = Reasons.waitTimedOut(w.op);
       if (w.op.onTimeout() == Gate.OnTimeout.FAIL) {
         if (!c.failed) {
           c.failed = true;

@@ -56,8 +56,7 @@ final class StageRunner {
         } else if (op instanceof Op.RunProcess process) {
           if (op.guard() == Op.Guard.NORMAL) {
             run.emit(new RunEvent.StepSkipped(run.id(), run.now(), stage.id(), c.step + 1, process.label(),
-                c.failed ? "an earlier step of the stage failed"
-                    : run.isTimedOut(stage.id()) ? "the stage timed out" : "the run was stopped"));
+                Reasons.stepSkipped(c.failed, run.isTimedOut(stage.id()))));
           }
           c.advance();
         } else if (!runs) {
@@ -159,7 +158,7 @@ final class StageRunner {
         c.interrupted = true;
       } else if (status != RunResult.Status.SUCCEEDED && !c.failed) {
         c.failed = true;
-        c.reason = "step " + step + " '" + process.label() + "' " + stepResult.detail();
+        c.reason = Reasons.stepFailed(step, process.label(), stepResult.detail());
       }
     }
     recordOp(c, stepResult);

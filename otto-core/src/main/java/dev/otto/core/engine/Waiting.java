@@ -27,8 +27,7 @@ final class Waiting {
   }
 
   PendingWait describe(String run) {
-    String description = op instanceof Op.AwaitApproval a ? a.prompt()
-        : op instanceof Op.AwaitWebhook w ? w.description() : ((Op.Poll) op).description();
+    String description = Reasons.about(op);
     return new PendingWait(run, cursor.stage.id(), op.id(), op.kind(), description,
         op instanceof Op.AwaitApproval a ? a.approvers() : java.util.List.of(), deadline);
   }

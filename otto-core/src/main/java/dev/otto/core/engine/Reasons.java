@@ -1,0 +1,83 @@
+package dev.otto.core.engine;
+
+import dev.otto.core.plan.Op;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The words of the reasons in a {@link RunResult}: why a stage failed, was skipped or was
+ * cancelled. Every engine words them alike, so that a run reads the same, and a test expecting a
+ * reason passes, whichever engine ran it.
+ */
+public final class Reasons {
+  private Reasons() {}
+
+  /** A stage the plan skips, when the plan gives no reason. */
+  public static final String PLAN_SKIPS = "the plan skips it";
+
+  /** A group one of whose children failed. */
+  public static final String CHILD_FAILED = "a child stage failed";
+
+  /** What stops the rest of a run that its host cancelled. */
+  public static final String RUN_CANCELLED = "the run was cancelled";
+
+  /** A step that failed: {@code step 2 'mvn test' exited with 1}. */
+  public static String stepFailed(int step, String label, String detail) {
+    return "step " + step + " '" + label + "' " + detail;
+  }
+
+  /** Why a step of a stage did not run. */
+  public static String stepSkipped(boolean stageFailed, boolean stageTimedOut) {
+    return stageFailed ? "an earlier step of the stage failed"
+        : stageTimedOut ? "the stage timed out" : "the run was stopped";
+  }
+
+  public static String stageTimedOut(Duration limit) {
+    return "the stage timed out after " + limit;
+  }
+
+  /** What stops the rest of a run after a stage failed and the run fails fast. */
+  public static String stoppedAfter(String stage) {
+    return "the run stopped after stage '" + stage + "' failed";
+  }
+
+  /** The reason of a stage that was running when its run stopped. */
+  public static String cancelledStage(boolean runCancelled, String stopReason) {
+    return runCancelled ? "cancelled" : "stopped: " + stopReason;
+  }
+
+  /** A stage skipped because a stage it depends on failed, or did not run because of a failure. */
+  public static String dependency(String dependency, boolean failed) {
+    return "its dependency '" + dependency + "' " + (failed ? "failed" : "did not run because of a failure");
+  }
+
+  public static String groupDidNotRun(String group) {
+    return "its group '" + group + "' did not run";
+  }
+
+  public static String groupEndedFirst(String group) {
+    return "its group '" + group + "' ended before it started";
+  }
+
+  /** {@code approval}, {@code webhook} or {@code poll}. */
+  public static String noun(Op.Wait wait) {
+    return wait instanceof Op.AwaitApproval ? "approval" : wait instanceof Op.AwaitWebhook ? "webhook" : "poll";
+  }
+
+  /** What a wait is about: the approval's prompt, or the webhook's or poll's description. */
+  public static String about(Op.Wait wait) {
+    if (wait instanceof Op.AwaitApproval approval) {
+      return approval.prompt();
+    }
+    return wait instanceof Op.AwaitWebhook webhook ? webhook.description() : ((Op.Poll) wait).description();
+  }
+
+  public static String rejected(Op.Wait wait, String by, Optional<String> comment) {
+    return "the " + noun(wait) + " '" + about(wait) + "' was rejected by " + by + comment.map(text -> ": " + text)
+        .orElse("");
+  }
+
+  public static String waitTimedOut(Op.Wait wait) {
+    return "the " + noun(wait) + " '" + about(wait) + "' timed out after " + wait.timeout();
+  }
+}
