@@ -192,8 +192,7 @@ final class StageRunner {
       for (SecretBinding binding : process.secrets()) {
         values.putIfAbsent(binding.secret(), run.engine.secrets.resolve(binding.secret()));
       }
-      Map<String, String> extra = Map.of("OTTO_RUN_ID", run.id(), "OTTO_STAGE", c.stage.id(), "OTTO_STEP",
-          String.valueOf(step), "OTTO_IDEMPOTENCY_KEY", StageDigest.idempotencyKey(run.id(), c.stage.id(), c.index));
+      Map<String, String> extra = StepEnvironment.of(run.id(), c.stage.id(), step, c.index);
       return run.executorOf(c.stage.id()).run(new ProcessRequest(process, c.stage.runtime(), run.workspace, values,
           extra, Optional.of(run.session(c.stage))),
           line -> run.emit(new RunEvent.OutputLine(run.id(), run.now(), c.stage.id(), step, line)), run.cancellation());

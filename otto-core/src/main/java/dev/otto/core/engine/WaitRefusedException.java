@@ -29,7 +29,7 @@ public final class WaitRefusedException extends OttoException {
 
   private final Reason reason;
 
-  WaitRefusedException(Reason reason, String message) {
+  public WaitRefusedException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }

@@ -1,0 +1,200 @@
+package dev.otto.temporal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.otto.core.cache.CacheStore;
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunListener;
+import dev.otto.core.executor.Executor;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.secret.SecretProvider;
+import dev.otto.core.secret.SecretProviders;
+import dev.otto.temporal.internal.PollWorkflowImpl;
+import dev.otto.temporal.internal.RunWorkflowImpl;
+import dev.otto.temporal.internal.StageActivitiesImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker that runs Otto's part of runs on a Temporal cluster: run workflows, and the activities
+ * of the stages whose task queues it polls. A team runs one on each agent machine, polling the
+ * queues named after the machine's labels (and the default queue, {@code otto}, on machines that
+ * run unlabelled stages and the workflows themselves).
+ *
+ * <pre>{@code
+ * try (OttoWorker worker = OttoWorker.builder(client, Path.of("/var/lib/otto/worker"))
+ *     .taskQueues("otto", "linux-jdk17")
+ *     .secrets(SecretProviders.directory(Path.of("/etc/otto/secrets")))
+ *     .caches(new DirectoryCacheStore(Path.of("/mnt/shared/otto-cache")))
+ *     .start()) {
+ *   worker.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>Each run has a workspace under the worker's root. Stages that run on different machines hand
+ * files to each other through caches and artifacts, kept in a store every worker reaches: a shared
+ * directory with {@link DirectoryCacheStore}, or an object store behind the {@link CacheStore} SPI.
+ * Closing the worker stops the processes it runs; the cluster gives their activities to another
+ * worker of the same queue.
+ */
+public final class OttoWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OttoWorker.class);
+
+  private final WorkerFactory factory;
+  private final StageActivitiesImpl activities;
+  private final ScheduledExecutorService ticker;
+  private final List<String> queues;
+
+  private OttoWorker(Builder builder) {
+    this.queues = List.copyOf(builder.queues.isEmpty() ? Set.of(TemporalEngine.DEFAULT_QUEUE) : builder.queues);
+    this.ticker = Executors.newScheduledThreadPool(1, task -> {
+      Thread thread = new Thread(task, "otto-worker-heartbeats");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Path root = builder.root.toAbsolutePath().normalize();
+    CacheStore artifacts = builder.artifacts != null ? builder.artifacts
+        : builder.caches != null ? builder.caches : new DirectoryCacheStore(root.resolve(".store"));
+    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root,
+        List.copyOf(builder.executors.isEmpty() ? List.of(LocalProcessExecutor.builder().build()) : builder.executors),
+        builder.containerPolicy == Engine.ContainerPolicy.LOCAL_FALLBACK, builder.secrets, builder.caches, artifacts,
+        List.copyOf(builder.listeners), Duration.ofSeconds(1)), ticker);
+    this.factory = WorkerFactory.newInstance(builder.client);
+    WorkerOptions options = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(builder.parallelism)
+        .build();
+    for (String queue : queues) {
+      Worker worker = factory.newWorker(queue, options);
+      worker.registerWorkflowImplementationTypes(RunWorkflowImpl.class, PollWorkflowImpl.class);
+      worker.registerActivitiesImplementations(activities);
+    }
+  }
+
+  /** A worker that keeps run workspaces under {@code root} and reaches the cluster through {@code client}. */
+  public static Builder builder(WorkflowClient client, Path root) {
+    return new Builder(requireNonNull(client, "client"), requireNonNull(root, "root"));
+  }
+
+  /** The task queues this worker polls. */
+  public List<String> taskQueues() {
+    return queues;
+  }
+
+  /** Blocks until the worker is closed, from another thread or a shutdown hook. */
+  public void awaitTermination() throws InterruptedException {
+    while (!factory.isTerminated()) {
+      factory.awaitTermination(1, TimeUnit.HOURS);
+    }
+  }
+
+  /**
+   * Stops polling and stops the processes this worker runs; their activities fail here and run
+   * again on another worker.
+   */
+  @Override
+  public void close() {
+    LOG.info("worker of task queues {} stopping", queues);
+    activities.stop();
+    factory.shutdown();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+    factory.shutdownNow();
+    ticker.shutdownNow();
+  }
+
+  /** Configures an {@link OttoWorker}. */
+  public static final class Builder {
+    private final WorkflowClient client;
+    private final Path root;
+    private final Set<String> queues = new LinkedHashSet<>();
+    private final List<Executor> executors = new ArrayList<>();
+    private Engine.ContainerPolicy containerPolicy = Engine.ContainerPolicy.FAIL;
+    private SecretProvider secrets = SecretProviders.inMemory(Map.of());
+    private CacheStore caches;
+    private CacheStore artifacts;
+    private final List<RunListener> listeners = new ArrayList<>();
+    private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
+
+    private Builder(WorkflowClient client, Path root) {
+      this.client = client;
+      this.root = root;
+    }
+
+    /** Adds task queues to poll; {@code otto} alone when none is given. */
+    public Builder taskQueues(String... queues) {
+      for (String queue : queues) {
+        this.queues.add(TemporalEngine.requireQueue(queue));
+      }
+      return this;
+    }
+
+    /** Adds an executor; the first that can run a stage's runtime runs it. The local executor by default. */
+    public Builder executor(Executor executor) {
+      executors.add(requireNonNull(executor, "executor"));
+      return this;
+    }
+
+    public Builder containerPolicy(Engine.ContainerPolicy policy) {
+      this.containerPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Where the secrets of this worker's steps come from; their values never leave this machine. */
+    public Builder secrets(SecretProvider provider) {
+      this.secrets = requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** Where caches are kept; share it between workers. Without a store, caches are neither restored nor saved. */
+    public Builder caches(CacheStore store) {
+      this.caches = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Where artifacts are handed between stages; the cache store by default, else a folder under
+     * the root, which only works when every stage of a run runs on this machine.
+     */
+    public Builder artifacts(CacheStore store) {
+      this.artifacts = requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Hears the lines this worker's processes print, masked. */
+    public Builder listener(RunListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** How many activities this worker runs at once; the number of processors by default. */
+    public Builder parallelism(int activities) {
+      if (activities < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, not " + activities);
+      }
+      this.parallelism = activities;
+      return this;
+    }
+
+    /** Starts polling. */
+    public OttoWorker start() {
+      OttoWorker worker = new OttoWorker(this);
+      worker.factory.start();
+      LOG.info("worker polling task queues {}", worker.queues);
+      return worker;
+    }
+  }
+}

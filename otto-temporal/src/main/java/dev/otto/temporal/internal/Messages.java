@@ -1,0 +1,123 @@
+package dev.otto.temporal.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What travels through Temporal: workflow inputs and results, activity tasks and their results,
+ * update requests, query answers and events. Plain records of strings and numbers, so that the
+ * SDK's JSON converter writes them as they are, and a history read years later still reads.
+ * Nothing here holds a secret value: tasks name secrets, and workers resolve them.
+ */
+public final class Messages {
+  private Messages() {}
+
+  /**
+   * A run's input.
+   *
+   * @param runId the run's id, also the workflow's id
+   * @param planJson the plan in its {@code otto-plan/1} JSON form
+   * @param queues the task queue of each stage that runs processes or touches its workspace
+   * @param failFast whether a failed stage stops the rest of the run
+   * @param settings how activities are run
+   */
+  public record RunInput(String runId, String planJson, Map<String, String> queues, boolean failFast,
+      ActivitySettings settings) {}
+
+  /**
+   * How the workflow runs activities.
+   *
+   * @param heartbeatSeconds how long a worker may go silent before its activity is given to another
+   * @param stepLimitSeconds the longest a step without its own timeout may take
+   * @param workerAttempts how many times an activity is tried when workers are lost or fail
+   */
+  public record ActivitySettings(long heartbeatSeconds, long stepLimitSeconds, int workerAttempts) {}
+
+  /** A run's end: its status, duration and every stage's result, in plan order. */
+  public record RunRecord(String runId, String pipeline, String status, long durationMillis,
+      List<StageRecord> stages) {}
+
+  public record StageRecord(String id, String status, String reason, long durationMillis, List<StepRecord> steps) {}
+
+  /** A process's outcome: {@code status} is a {@link dev.otto.core.executor.ProcessOutcome.Status} name. */
+  public record StepRecord(String label, String status, Integer exitCode, long durationMillis, String detail) {}
+
+  /**
+   * A process to run on a worker.
+   *
+   * @param runtime {@code local}, {@code container:IMAGE} or {@code agent:LABEL}
+   * @param secrets each binding as {@code secret}, {@code env} or {@code file}, and {@code variable}
+   */
+  public record ProcessTask(String runId, String stage, int op, int step, String label, String script,
+      Map<String, String> env, List<List<String>> secrets, Long timeoutMillis, String runtime) {}
+
+  /** A cache to restore ({@code paths} null) or save, in the run's workspace on the worker. */
+  public record CacheTask(String runId, String stage, String cache, List<String> keyFiles, List<String> paths) {}
+
+  /** What became of a cache or artifact op; {@code problem} fails the stage when set. */
+  public record StoreRecord(String what, String detail, String problem) {}
+
+  /** An artifact to store ({@code paths} set) or restore, through the shared store. */
+  public record ArtifactTask(String runId, String stage, String name, List<String> paths) {}
+
+  /** A poll's probe and its rhythm; {@code attempts} and {@code nextMillis} carry over a continue-as-new. */
+  public record PollTask(ProcessTask probe, String queue, long intervalMillis, double backoff, long maxIntervalMillis,
+      int attempts, ActivitySettings settings) {}
+
+  /** How a poll ended: {@code succeeded}, with the number of probes. */
+  public record PollRecord(boolean succeeded, int attempts, String detail) {}
+
+  public record DecideRequest(String waitId, boolean approved, String by, String comment) {}
+
+  public record CallbackRequest(String waitId, String payload) {}
+
+  /** A wait in progress, as the host lists it. */
+  public record WaitRecord(String stage, String id, String kind, String description, List<String> approvers,
+      long deadlineMillis) {}
+
+  /** Where a run is: state, each stage's state in plan order, and its waits. */
+  public record RunView(String runId, String pipeline, String state, Map<String, String> stages,
+      List<WaitRecord> waits) {}
+
+  /**
+   * One event of a run, flat: {@code type} is the simple name of the {@link
+   * dev.otto.core.engine.RunEvent} it stands for, and only that event's fields are set.
+   */
+  public record EventRecord(String type, long atMillis, String stage, Integer step, String label, String status,
+      Integer exitCode, Long durationMillis, String detail, String waitId, String kind, String description,
+      List<String> approvers, Long deadlineMillis, String by, String comment, String pipeline, Integer count) {
+
+    static EventRecord run(String type, long at, String pipeline, Integer count, String status, Long duration) {
+      return new EventRecord(type, at, null, null, null, status, null, duration, null, null, null, null, null, null,
+          null, null, pipeline, count);
+    }
+
+    static EventRecord stage(String type, long at, String stage, String status, Long duration, String detail) {
+      return new EventRecord(type, at, stage, null, null, status, null, duration, detail, null, null, null, null, null,
+          null, null, null, null);
+    }
+
+    static EventRecord step(String type, long at, String stage, int step, String label, StepRecord outcome,
+        String detail) {
+      return new EventRecord(type, at, stage, step, label, outcome == null ? null : outcome.status(),
+          outcome == null ? null : outcome.exitCode(), outcome == null ? null : outcome.durationMillis(), detail, null,
+          null, null, null, null, null, null, null, null);
+    }
+
+    /** A cache event ({@code label} the cache, {@code status} what became of it) or an emitted one. */
+    static EventRecord named(String type, long at, String stage, String label, String status, String detail) {
+      return new EventRecord(type, at, stage, null, label, status, null, null, detail, null, null, null, null, null,
+          null, null, null, null);
+    }
+
+    static EventRecord waitStarted(long at, WaitRecord wait) {
+      return new EventRecord("WaitStarted", at, wait.stage(), null, null, null, null, null, null, wait.id(),
+          wait.kind(), wait.description(), wait.approvers(), wait.deadlineMillis(), null, null, null, null);
+    }
+
+    static EventRecord waitEnded(long at, String stage, String waitId, String outcome, String by, String comment) {
+      return new EventRecord("WaitEnded", at, stage, null, null, outcome, null, null, null, waitId, null, null, null,
+          null, by, comment, null, null);
+    }
+  }
+}

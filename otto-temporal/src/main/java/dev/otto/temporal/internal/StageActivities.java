@@ -1,0 +1,19 @@
+package dev.otto.temporal.internal;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** What a worker does for a stage, in the run's workspace on its machine. */
+@ActivityInterface
+public interface StageActivities {
+
+  /** Runs a step or a probe; its outcome, failed or not, is the result. Throws only when the worker cannot. */
+  @ActivityMethod(name = "OttoRunProcess")
+  Messages.StepRecord runProcess(Messages.ProcessTask task);
+
+  @ActivityMethod(name = "OttoCache")
+  Messages.StoreRecord cache(Messages.CacheTask task);
+
+  @ActivityMethod(name = "OttoArtifact")
+  Messages.StoreRecord artifact(Messages.ArtifactTask task);
+}

@@ -1,0 +1,245 @@
+package dev.otto.temporal.internal;
+
+import com.google.common.hash.Hashing;
+import dev.otto.core.cache.CacheKey;
+import dev.otto.core.cache.CacheResult;
+import dev.otto.core.cache.CacheStore;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunListener;
+import dev.otto.core.engine.StepEnvironment;
+import dev.otto.core.executor.Cancellation;
+import dev.otto.core.executor.Executor;
+import dev.otto.core.executor.ProcessOutcome;
+import dev.otto.core.executor.ProcessRequest;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.plan.Op;
+import dev.otto.core.secret.SecretProvider;
+import dev.otto.core.secret.SecretResolutionException;
+import dev.otto.core.secret.SecretValue;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's side of a stage: runs processes with the worker's executors, resolving secrets from
+ * the worker's provider (their values stay on this machine), and moves caches and artifacts
+ * between the run's workspace here and the shared store. While an activity runs it heartbeats,
+ * so that the cluster notices a lost worker and gives the activity to another; a heartbeat also
+ * brings news of a cancellation, which stops the process.
+ */
+public final class StageActivitiesImpl implements StageActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(StageActivitiesImpl.class);
+
+  /** What a worker runs with. */
+  public record Setup(Path root, List<Executor> executors, boolean localFallback, SecretProvider secrets,
+      CacheStore caches, CacheStore artifacts, List<RunListener> listeners, Duration heartbeat) {}
+
+  private final Setup setup;
+  private final ScheduledExecutorService ticker;
+  private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+
+  public StageActivitiesImpl(Setup setup, ScheduledExecutorService ticker) {
+    this.setup = setup;
+    this.ticker = ticker;
+  }
+
+  /** Stops the processes in flight; their activities fail, so that another worker runs them again. */
+  public void stop() {
+    stopping = true;
+    inFlight.forEach(Cancellation::cancel);
+  }
+
+  @Override
+  public Messages.StepRecord runProcess(Messages.ProcessTask task) {
+    Runtime runtime = runtime(task.runtime());
+    Optional<Executor> executor = executorFor(runtime);
+    if (executor.isEmpty()) {
+      return notStarted("this worker cannot run " + runtime.describe() + " ("
+          + String.join("; ", setup.executors().stream().map(e -> e.name() + ": " + e.whyNot(runtime).orElse(""))
+              .toList()) + "); run it on a worker whose executors can");
+    }
+    List<SecretBinding> bindings = new ArrayList<>();
+    for (List<String> binding : task.secrets()) {
+      bindings.add(new SecretBinding(binding.get(0), SecretBinding.Delivery.valueOf(binding.get(1)
+          .toUpperCase(Locale.ROOT)), binding.get(2)));
+    }
+    Map<String, SecretValue> values = new LinkedHashMap<>();
+    try {
+      for (SecretBinding binding : bindings) {
+        values.putIfAbsent(binding.secret(), setup.secrets().resolve(binding.secret()));
+      }
+    } catch (SecretResolutionException e) {
+      return notStarted(e.getMessage());
+    }
+    Op.RunProcess op = new Op.RunProcess(task.label(), task.script(), task.env(), bindings,
+        Optional.ofNullable(task.timeoutMillis()).map(Duration::ofMillis), Op.Guard.NORMAL);
+    Path workspace = workspace(task.runId());
+    ProcessRequest request = new ProcessRequest(op, executor.get().whyNot(runtime).isEmpty() ? runtime
+        : Runtime.local(), workspace, values, StepEnvironment.of(task.runId(), task.stage(), task.step(), task.op()),
+        Optional.empty());
+    Cancellation cancellation = Cancellation.create();
+    ProcessOutcome outcome = heartbeating(cancellation, () -> executor.get().run(request,
+        line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),
+            line)), cancellation));
+    return new Messages.StepRecord(task.label(), outcome.status().name(),
+        outcome.exitCode().isPresent() ? outcome.exitCode().getAsInt() : null, outcome.duration().toMillis(),
+        outcome.detail());
+  }
+
+  @Override
+  public Messages.StoreRecord cache(Messages.CacheTask task) {
+    if (setup.caches() == null) {
+      return new Messages.StoreRecord(task.paths() == null ? "restore" : "save", "no cache store is configured",
+          null);
+    }
+    Path workspace = workspace(task.runId());
+    return heartbeating(Cancellation.create(), () -> {
+      try {
+        CacheKey key = CacheKey.of(task.cache(), workspace, task.keyFiles());
+        CacheResult done = task.paths() == null ? setup.caches().restore(key, workspace)
+            : setup.caches().save(key, workspace, task.paths());
+        return new Messages.StoreRecord(done.status().name().toLowerCase(Locale.ROOT), done.detail(), null);
+      } catch (UncheckedIOException e) {
+        return new Messages.StoreRecord("failed", e.getMessage(), null);
+      }
+    });
+  }
+
+  @Override
+  public Messages.StoreRecord artifact(Messages.ArtifactTask task) {
+    Path workspace = workspace(task.runId());
+    CacheKey key = new CacheKey("artifacts", Hashing.sha256().hashString(task.runId() + '\u0000' + task.name(),
+        StandardCharsets.UTF_8).toString());
+    return heartbeating(Cancellation.create(), () -> {
+      if (task.paths() != null) {
+        for (String path : task.paths()) {
+          Path source = workspace.resolve(path).normalize();
+          if (!source.startsWith(workspace) || !Files.exists(source)) {
+            return new Messages.StoreRecord("failed", null, "the artifact '" + task.name() + "' has no path '" + path
+                + "' in the workspace");
+          }
+        }
+        CacheResult done = setup.artifacts().save(key, workspace, task.paths());
+        return done.status() == CacheResult.Status.SAVED || done.status() == CacheResult.Status.ALREADY_SAVED
+            ? new Messages.StoreRecord("stored", "stored " + task.name() + ": " + done.detail(), null)
+            : new Messages.StoreRecord("failed", null, "the artifact '" + task.name() + "' could not be stored: "
+                + done.detail());
+      }
+      CacheResult done = setup.artifacts().restore(key, workspace);
+      return done.status() == CacheResult.Status.HIT
+          ? new Messages.StoreRecord("restored", "restored " + task.name() + ": " + done.detail(), null)
+          : new Messages.StoreRecord("failed", null, done.status() == CacheResult.Status.MISS
+              ? "no artifact '" + task.name() + "' was stored earlier in this run; archive it in a stage that runs "
+                  + "before this one"
+              : "the artifact '" + task.name() + "' could not be restored: " + done.detail());
+    });
+  }
+
+  /**
+   * Runs {@code work} while heartbeating. A cancellation that a heartbeat brings stops the work
+   * and is rethrown; a worker that stops fails the activity, so that the cluster gives it to
+   * another worker.
+   */
+  private <T> T heartbeating(Cancellation cancellation, Supplier<T> work) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    AtomicReference<ActivityCompletionException> cancelled = new AtomicReference<>();
+    long every = Math.max(100, setup.heartbeat().toMillis());
+    ScheduledFuture<?> beat = ticker.scheduleAtFixedRate(() -> {
+      try {
+        context.heartbeat(null);
+      } catch (ActivityCompletionException e) {
+        cancelled.compareAndSet(null, e);
+        cancellation.cancel();
+      } catch (RuntimeException e) {
+        LOG.debug("a heartbeat failed: {}", e.toString());
+      }
+    }, 0, every, TimeUnit.MILLISECONDS);
+    inFlight.add(cancellation);
+    try {
+      if (stopping) {
+        cancellation.cancel();
+      }
+      T result = work.get();
+      if (stopping) {
+        throw ApplicationFailure.newFailure("the worker stopped while this ran; it runs again on another worker",
+            "OttoWorkerStopped");
+      }
+      if (cancelled.get() != null) {
+        throw cancelled.get();
+      }
+      return result;
+    } finally {
+      inFlight.remove(cancellation);
+      beat.cancel(false);
+    }
+  }
+
+  private Path workspace(String runId) {
+    if (!runId.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw ApplicationFailure.newNonRetryableFailure("the run id '" + runId + "' is not a plain folder name",
+          "OttoBadRunId");
+    }
+    Path workspace = setup.root().resolve(runId).resolve("workspace");
+    try {
+      Files.createDirectories(workspace);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("could not create the workspace " + workspace + ": " + e.getMessage(),
+          "OttoWorkspace");
+    }
+    return workspace;
+  }
+
+  private Optional<Executor> executorFor(Runtime runtime) {
+    Optional<Executor> direct = setup.executors().stream().filter(e -> e.whyNot(runtime).isEmpty()).findFirst();
+    if (direct.isPresent() || !(runtime instanceof Runtime.Container) || !setup.localFallback()) {
+      return direct;
+    }
+    return setup.executors().stream().filter(e -> e.whyNot(Runtime.local()).isEmpty()).findFirst();
+  }
+
+  static Runtime runtime(String text) {
+    if (text.startsWith("container:")) {
+      return Runtime.container(text.substring("container:".length()));
+    }
+    return text.startsWith("agent:") ? Runtime.agent(text.substring("agent:".length())) : Runtime.local();
+  }
+
+  private static Messages.StepRecord notStarted(String why) {
+    return new Messages.StepRecord("", ProcessOutcome.Status.NOT_STARTED.name(), null, 0, why);
+  }
+
+  private void emit(RunEvent event) {
+    for (RunListener listener : setup.listeners()) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("a worker listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.otto.temporal;
+
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.secret.SecretProviders;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A Temporal cluster in this JVM (Temporal's own test server, with time skipping), workers on
+ * it, and an engine that starts runs on it; and, to compare, a local engine set up alike.
+ */
+final class Cluster implements AutoCloseable {
+  static final String CANARY = "canary-" + java.util.UUID.randomUUID();
+  static final Map<String, String> SECRETS = Map.of("heroku-api-key", CANARY, "slack-webhook-url", CANARY,
+      "rubygems-api-key", CANARY);
+  static final String[] LABELS = {"win10", "macos", "linux-jdk12", "linux-jdk8"};
+
+  final TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance();
+  final Path root;
+  final List<RunEvent> events = new CopyOnWriteArrayList<>();
+  private final List<OttoWorker> workers = new ArrayList<>();
+  private final List<TemporalEngine> engines = new ArrayList<>();
+
+  Cluster(Path root) {
+    this.root = root;
+  }
+
+  WorkflowClient client() {
+    return environment.getWorkflowClient();
+  }
+
+  /** A worker with its own root, polling {@code queues}, hearing its processes' lines in {@code heard}. */
+  OttoWorker worker(String name, List<RunEvent> heard, String... queues) {
+    return worker(root.resolve("workers").resolve(name), heard, queues);
+  }
+
+  OttoWorker worker(Path workerRoot, List<RunEvent> heard, String... queues) {
+    OttoWorker worker = OttoWorker.builder(client(), workerRoot)
+        .taskQueues(queues)
+        .executor(LocalProcessExecutor.builder().agentLabels(LABELS).build())
+        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .caches(new DirectoryCacheStore(root.resolve("shared-store")))
+        .secrets(SecretProviders.inMemory(SECRETS))
+        .listener(heard::add)
+        .start();
+    workers.add(worker);
+    return worker;
+  }
+
+  /**
+   * An engine on the cluster. Tests whose parallel stages fail use {@link
+   * Engine.FailurePolicy#CONTINUE}: with fail-fast, a stage that fails while another's step ends
+   * makes the workflow cancel an activity that has just completed, which a real cluster ignores
+   * but Temporal's test server refuses, failing the workflow task again and again.
+   */
+  TemporalEngine engine(Engine.FailurePolicy policy) {
+    TemporalEngine engine = TemporalEngine.builder(client())
+        .failurePolicy(policy)
+        .listener(events::add)
+        .eventPollInterval(java.time.Duration.ofMillis(20))
+        .heartbeatTimeout(java.time.Duration.ofSeconds(5))
+        .build();
+    engines.add(engine);
+    return engine;
+  }
+
+  TemporalEngine engine() {
+    return engine(Engine.FailurePolicy.FAIL_FAST);
+  }
+
+  /** The same plan on the local engine, set up as the workers are. */
+  RunResult runLocally(Plan plan, Engine.FailurePolicy policy) {
+    return Engine.builder(root.resolve("local"))
+        .failurePolicy(policy)
+        .executor(LocalProcessExecutor.builder().agentLabels(LABELS).build())
+        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .caches(new DirectoryCacheStore(root.resolve("local-store")))
+        .secrets(SecretProviders.inMemory(SECRETS))
+        .build()
+        .run(plan);
+  }
+
+  @Override
+  public void close() {
+    engines.forEach(TemporalEngine::close);
+    workers.forEach(OttoWorker::close);
+    environment.close();
+  }
+}
