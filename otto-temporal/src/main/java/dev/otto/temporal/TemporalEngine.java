@@ -80,7 +80,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
   final List<RunListener> listeners;
   final Duration eventPollInterval;
   final Tokens tokens;
-  private final Messages.ActivitySettings settings;
+  private final Messages.Settings settings;
   final ScheduledExecutorService followers;
   private final Map<String, TemporalRun> runs = new ConcurrentHashMap<>();
 
@@ -98,8 +98,8 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
       new SecureRandom().nextBytes(key);
     }
     this.tokens = new Tokens(key);
-    this.settings = new Messages.ActivitySettings(builder.heartbeatTimeout.toSeconds(), builder.stepLimit.toSeconds(),
-        builder.workerAttempts);
+    this.settings = new Messages.Settings(builder.heartbeatTimeout.toSeconds(), builder.stepLimit.toSeconds(),
+        builder.workerAttempts, builder.probesPerHistory);
     this.followers = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "otto-temporal-events");
       thread.setDaemon(true);
@@ -232,6 +232,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private Duration stepLimit = Duration.ofHours(24);
     private int workerAttempts = 5;
+    private int probesPerHistory = 200;
 
     private Builder(WorkflowClient client) {
       this.client = client;
@@ -309,6 +310,18 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
         throw new IllegalArgumentException("worker attempts must be at least 1, not " + attempts);
       }
       this.workerAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * How many probes a poll's history holds before the poll continues as new, keeping the
+     * history of a poll that lasts a month short; 200 by default.
+     */
+    public Builder pollProbesPerHistory(int probes) {
+      if (probes < 1) {
+        throw new IllegalArgumentException("probes per history must be at least 1, not " + probes);
+      }
+      this.probesPerHistory = probes;
       return this;
     }
 

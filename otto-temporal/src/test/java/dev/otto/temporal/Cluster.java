@@ -64,11 +64,15 @@ final class Cluster implements AutoCloseable {
    * but Temporal's test server refuses, failing the workflow task again and again.
    */
   TemporalEngine engine(Engine.FailurePolicy policy) {
-    TemporalEngine engine = TemporalEngine.builder(client())
-        .failurePolicy(policy)
+    return engine(builder -> builder.failurePolicy(policy));
+  }
+
+  /** An engine on the cluster, fail-fast, tuned by {@code tune}. */
+  TemporalEngine engine(java.util.function.UnaryOperator<TemporalEngine.Builder> tune) {
+    TemporalEngine engine = tune.apply(TemporalEngine.builder(client())
         .listener(events::add)
         .eventPollInterval(java.time.Duration.ofMillis(20))
-        .heartbeatTimeout(java.time.Duration.ofSeconds(5))
+        .heartbeatTimeout(java.time.Duration.ofSeconds(5)))
         .build();
     engines.add(engine);
     return engine;
@@ -76,6 +80,31 @@ final class Cluster implements AutoCloseable {
 
   TemporalEngine engine() {
     return engine(Engine.FailurePolicy.FAIL_FAST);
+  }
+
+  /** The next wait of {@code stage}, once the run reaches it. */
+  static dev.otto.core.engine.PendingWait awaitWait(dev.otto.core.engine.RunHandle run, String stage) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      var waits = run.waits().stream().filter(w -> w.stage().equals(stage)).toList();
+      if (!waits.isEmpty()) {
+        return waits.get(0);
+      }
+      if (run.result().isDone()) {
+        throw new AssertionError("the run ended before stage '" + stage + "' waited: " + run.result().join());
+      }
+      sleep(20);
+    }
+    throw new AssertionError("stage '" + stage + "' did not wait");
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** The same plan on the local engine, set up as the workers are. */

@@ -19,19 +19,20 @@ public final class Messages {
    * @param planJson the plan in its {@code otto-plan/1} JSON form
    * @param queues the task queue of each stage that runs processes or touches its workspace
    * @param failFast whether a failed stage stops the rest of the run
-   * @param settings how activities are run
+   * @param settings how activities and polls are run
    */
   public record RunInput(String runId, String planJson, Map<String, String> queues, boolean failFast,
-      ActivitySettings settings) {}
+      Settings settings) {}
 
   /**
-   * How the workflow runs activities.
+   * How the workflow runs activities and polls.
    *
    * @param heartbeatSeconds how long a worker may go silent before its activity is given to another
    * @param stepLimitSeconds the longest a step without its own timeout may take
    * @param workerAttempts how many times an activity is tried when workers are lost or fail
+   * @param probesPerHistory how many probes a poll's history holds before it continues as new
    */
-  public record ActivitySettings(long heartbeatSeconds, long stepLimitSeconds, int workerAttempts) {}
+  public record Settings(long heartbeatSeconds, long stepLimitSeconds, int workerAttempts, int probesPerHistory) {}
 
   /** A run's end: its status, duration and every stage's result, in plan order. */
   public record RunRecord(String runId, String pipeline, String status, long durationMillis,
@@ -62,7 +63,7 @@ public final class Messages {
 
   /** A poll's probe and its rhythm; {@code attempts} and {@code nextMillis} carry over a continue-as-new. */
   public record PollTask(ProcessTask probe, String queue, long intervalMillis, double backoff, long maxIntervalMillis,
-      int attempts, ActivitySettings settings) {}
+      int attempts, Settings settings) {}
 
   /** How a poll ended: {@code succeeded}, with the number of probes. */
   public record PollRecord(boolean succeeded, int attempts, String detail) {}

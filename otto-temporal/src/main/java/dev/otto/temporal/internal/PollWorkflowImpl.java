@@ -5,10 +5,8 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Runs a poll's probe until it succeeds, continuing as new every {@link #PROBES_PER_HISTORY} probes. */
+/** Runs a poll's probe until it succeeds, continuing as new every so many probes. */
 public class PollWorkflowImpl implements PollWorkflow {
-  /** How many probes one history holds before the poll continues as new. */
-  static final int PROBES_PER_HISTORY = 200;
 
   @Override
   public Messages.PollRecord poll(Messages.PollTask task) {
@@ -16,7 +14,8 @@ public class PollWorkflowImpl implements PollWorkflow {
         RunWorkflowImpl.options(task.queue(), Optional.ofNullable(task.probe().timeoutMillis()).map(Duration::ofMillis),
             task.settings()));
     long interval = task.intervalMillis();
-    for (int probes = 0; probes < PROBES_PER_HISTORY; probes++) {
+    int perHistory = task.settings().probesPerHistory();
+    for (int probes = 0; probes < perHistory; probes++) {
       Messages.StepRecord outcome;
       try {
         outcome = activities.runProcess(task.probe());
@@ -32,6 +31,6 @@ public class PollWorkflowImpl implements PollWorkflow {
     }
     PollWorkflow next = Workflow.newContinueAsNewStub(PollWorkflow.class);
     return next.poll(new Messages.PollTask(task.probe(), task.queue(), interval, task.backoff(),
-        task.maxIntervalMillis(), task.attempts() + PROBES_PER_HISTORY, task.settings()));
+        task.maxIntervalMillis(), task.attempts() + perHistory, task.settings()));
   }
 }

@@ -2,27 +2,39 @@ package dev.otto.temporal.internal;
 
 import dev.otto.core.engine.WaitRefusedException;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
 
-/** Refusals of updates travel as application failures whose type is the refusal's reason. */
+/**
+ * Refusals of updates travel as application failures whose message starts with the refusal's
+ * reason, in brackets: the SDK hands a validator's failure to the caller with its message intact,
+ * but not always with its type.
+ */
 public final class Refusals {
   private Refusals() {}
 
-  static final String PREFIX = "OttoRefused.";
+  private static final String PREFIX = "[refused: ";
 
   static ApplicationFailure refuse(WaitRefusedException.Reason reason, String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, PREFIX + reason.name());
+    return ApplicationFailure.newNonRetryableFailure(PREFIX + reason.name() + "] " + message, "OttoRefused");
   }
 
   /** The refusal an update failure stands for, if it is one. */
-  public static java.util.Optional<WaitRefusedException> of(Throwable failure) {
+  public static Optional<WaitRefusedException> of(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ApplicationFailure application && application.getType() != null
-          && application.getType().startsWith(PREFIX)) {
-        WaitRefusedException.Reason reason = WaitRefusedException.Reason.valueOf(
-            application.getType().substring(PREFIX.length()));
-        return java.util.Optional.of(new WaitRefusedException(reason, application.getOriginalMessage()));
+      if (cause instanceof ApplicationFailure application) {
+        String message = application.getOriginalMessage();
+        int end = message == null ? -1 : message.indexOf("] ");
+        if (end > 0 && message.startsWith(PREFIX)) {
+          try {
+            WaitRefusedException.Reason reason = WaitRefusedException.Reason.valueOf(
+                message.substring(PREFIX.length(), end));
+            return Optional.of(new WaitRefusedException(reason, message.substring(end + 2)));
+          } catch (IllegalArgumentException e) {
+            return Optional.empty();
+          }
+        }
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

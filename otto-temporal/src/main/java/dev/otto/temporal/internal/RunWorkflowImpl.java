@@ -399,12 +399,12 @@ public class RunWorkflowImpl implements RunWorkflow {
   }
 
   private StageActivities activities(String queue, java.util.Optional<Duration> timeout) {
-    Messages.ActivitySettings settings = input.settings();
+    Messages.Settings settings = input.settings();
     return Workflow.newActivityStub(StageActivities.class, options(queue, timeout, settings));
   }
 
   static ActivityOptions options(String queue, java.util.Optional<Duration> timeout,
-      Messages.ActivitySettings settings) {
+      Messages.Settings settings) {
     Duration limit = timeout.map(t -> t.plusMinutes(1)).orElse(Duration.ofSeconds(settings.stepLimitSeconds()));
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)
