@@ -74,7 +74,9 @@ public final class OttoWorker implements AutoCloseable {
         List.copyOf(builder.executors.isEmpty() ? List.of(LocalProcessExecutor.builder().build()) : builder.executors),
         builder.containerPolicy == Engine.ContainerPolicy.LOCAL_FALLBACK, builder.secrets, builder.caches, artifacts,
         List.copyOf(builder.listeners), Duration.ofSeconds(1)), ticker);
-    this.factory = WorkerFactory.newInstance(builder.client);
+    this.factory = builder.workflowCacheSize < 0 ? WorkerFactory.newInstance(builder.client)
+        : WorkerFactory.newInstance(builder.client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
+            .setWorkflowCacheSize(builder.workflowCacheSize).build());
     WorkerOptions options = WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(builder.parallelism)
         .build();
@@ -110,9 +112,8 @@ public final class OttoWorker implements AutoCloseable {
   public void close() {
     LOG.info("worker of task queues {} stopping", queues);
     activities.stop();
-    factory.shutdown();
-    factory.awaitTermination(10, TimeUnit.SECONDS);
     factory.shutdownNow();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
     ticker.shutdownNow();
   }
 
@@ -128,6 +129,7 @@ public final class OttoWorker implements AutoCloseable {
     private CacheStore artifacts;
     private final List<RunListener> listeners = new ArrayList<>();
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
+    private int workflowCacheSize = -1;
 
     private Builder(WorkflowClient client, Path root) {
       this.client = client;
@@ -186,6 +188,20 @@ public final class OttoWorker implements AutoCloseable {
         throw new IllegalArgumentException("parallelism must be at least 1, not " + activities);
       }
       this.parallelism = activities;
+      return this;
+    }
+
+    /**
+     * How many run workflows this worker keeps in memory between their tasks; the SDK's default
+     * (600) unless set. A cached run's next task goes to this worker first, and to the others only
+     * once the cluster gives up waiting for it. 0 keeps none: every task replays the run's history,
+     * and any worker takes a run's next task at once.
+     */
+    public Builder workflowCacheSize(int runs) {
+      if (runs < 0) {
+        throw new IllegalArgumentException("the workflow cache size must not be negative, not " + runs);
+      }
+      this.workflowCacheSize = runs;
       return this;
     }
 

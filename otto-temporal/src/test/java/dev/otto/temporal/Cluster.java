@@ -23,7 +23,7 @@ final class Cluster implements AutoCloseable {
   static final String CANARY = "canary-" + java.util.UUID.randomUUID();
   static final Map<String, String> SECRETS = Map.of("heroku-api-key", CANARY, "slack-webhook-url", CANARY,
       "rubygems-api-key", CANARY);
-  static final String[] LABELS = {"win10", "macos", "linux-jdk12", "linux-jdk8"};
+  static final String[] LABELS = {"win10", "macos", "linux-jdk12", "linux-jdk8", "builder"};
 
   final TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance();
   final Path root;
@@ -45,7 +45,12 @@ final class Cluster implements AutoCloseable {
   }
 
   OttoWorker worker(Path workerRoot, List<RunEvent> heard, String... queues) {
-    OttoWorker worker = OttoWorker.builder(client(), workerRoot)
+    return worker(workerRoot, heard, builder -> builder, queues);
+  }
+
+  OttoWorker worker(Path workerRoot, List<RunEvent> heard, java.util.function.UnaryOperator<OttoWorker.Builder> tune,
+      String... queues) {
+    OttoWorker worker = tune.apply(OttoWorker.builder(client(), workerRoot))
         .taskQueues(queues)
         .executor(LocalProcessExecutor.builder().agentLabels(LABELS).build())
         .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
@@ -119,10 +124,61 @@ final class Cluster implements AutoCloseable {
         .run(plan);
   }
 
+  /**
+   * Checks the history of every workflow this cluster ran, then stops it: each history replays
+   * with the workflow code as it is now, and holds no secret value and no webhook token. With
+   * {@code -Dotto.temporal.record=DIR}, the histories are also written to DIR, for {@code
+   * ReplayTest} to keep.
+   */
   @Override
   public void close() {
-    engines.forEach(TemporalEngine::close);
-    workers.forEach(OttoWorker::close);
-    environment.close();
+    try {
+      for (var history : histories().entrySet()) {
+        String json = history.getValue().toJson(true);
+        org.assertj.core.api.Assertions.assertThat(json).as("the history of " + history.getKey())
+            .doesNotContain(CANARY);
+        for (String token : tokens()) {
+          org.assertj.core.api.Assertions.assertThat(json).as("the history of " + history.getKey())
+              .doesNotContain(token);
+        }
+        try {
+          io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(history.getValue(),
+              dev.otto.temporal.internal.RunWorkflowImpl.class, dev.otto.temporal.internal.PollWorkflowImpl.class);
+        } catch (Exception e) {
+          throw new AssertionError("the history of " + history.getKey() + " does not replay", e);
+        }
+        String record = System.getProperty("otto.temporal.record");
+        if (record != null) {
+          java.nio.file.Files.createDirectories(Path.of(record));
+          java.nio.file.Files.writeString(Path.of(record).resolve(history.getKey().replaceAll("[^A-Za-z0-9-]+", "_")
+              + ".json"), json);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      engines.forEach(TemporalEngine::close);
+      workers.forEach(OttoWorker::close);
+      environment.close();
+    }
+  }
+
+  /** The histories of the runs seen in events, and of their polls, by workflow id. */
+  private Map<String, io.temporal.common.WorkflowExecutionHistory> histories() {
+    Map<String, io.temporal.common.WorkflowExecutionHistory> histories = new java.util.LinkedHashMap<>();
+    for (RunEvent event : events) {
+      String id = event instanceof RunEvent.RunStarted started ? started.run()
+          : event instanceof RunEvent.WaitStarted wait && wait.kind().equals("poll") ? wait.run() + "/" + wait.waitId()
+          : null;
+      if (id != null && !histories.containsKey(id)) {
+        histories.put(id, client().fetchHistory(id));
+      }
+    }
+    return histories;
+  }
+
+  private List<String> tokens() {
+    return events.stream().filter(RunEvent.WaitStarted.class::isInstance)
+        .flatMap(e -> ((RunEvent.WaitStarted) e).token().stream()).toList();
   }
 }
