@@ -103,6 +103,28 @@ final class Cluster implements AutoCloseable {
     throw new AssertionError("stage '" + stage + "' did not wait");
   }
 
+  /** The token handed out with {@code wait}'s {@code WaitStarted} event, once the event arrives. */
+  static String tokenOf(List<RunEvent> events, dev.otto.core.engine.PendingWait wait) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (RunEvent event : List.copyOf(events)) {
+        if (event instanceof RunEvent.WaitStarted started && started.waitId().equals(wait.id())) {
+          return started.token().orElseThrow();
+        }
+      }
+      sleep(20);
+    }
+    throw new AssertionError("no WaitStarted event for " + wait.id());
+  }
+
+  /** Waits until an event of {@code type} has arrived, as events come a little after what they tell. */
+  static void awaitEvent(List<RunEvent> events, Class<? extends RunEvent> type) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && events.stream().noneMatch(type::isInstance)) {
+      sleep(20);
+    }
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -150,8 +172,7 @@ final class Cluster implements AutoCloseable {
         String record = System.getProperty("otto.temporal.record");
         if (record != null) {
           java.nio.file.Files.createDirectories(Path.of(record));
-          java.nio.file.Files.writeString(Path.of(record).resolve(history.getKey().replaceAll("[^A-Za-z0-9-]+", "_")
-              + ".json"), json);
+          java.nio.file.Files.writeString(Path.of(record).resolve(names.get(history.getKey()) + ".json"), json);
         }
       }
     } catch (java.io.IOException e) {
@@ -166,16 +187,26 @@ final class Cluster implements AutoCloseable {
   /** The histories of the runs seen in events, and of their polls, by workflow id. */
   private Map<String, io.temporal.common.WorkflowExecutionHistory> histories() {
     Map<String, io.temporal.common.WorkflowExecutionHistory> histories = new java.util.LinkedHashMap<>();
+    Map<String, String> pipelines = new java.util.HashMap<>();
     for (RunEvent event : events) {
-      String id = event instanceof RunEvent.RunStarted started ? started.run()
-          : event instanceof RunEvent.WaitStarted wait && wait.kind().equals("poll") ? wait.run() + "/" + wait.waitId()
-          : null;
+      String id = null;
+      if (event instanceof RunEvent.RunStarted started) {
+        id = started.run();
+        pipelines.put(id, started.pipeline());
+        names.put(id, started.pipeline() + "-run");
+      } else if (event instanceof RunEvent.WaitStarted wait && wait.kind().equals("poll")) {
+        id = wait.run() + "/" + wait.waitId();
+        names.put(id, pipelines.get(wait.run()) + "-poll");
+      }
       if (id != null && !histories.containsKey(id)) {
         histories.put(id, client().fetchHistory(id));
       }
     }
     return histories;
   }
+
+  /** The names recorded histories are kept under, by workflow id. */
+  private final Map<String, String> names = new java.util.HashMap<>();
 
   private List<String> tokens() {
     return events.stream().filter(RunEvent.WaitStarted.class::isInstance)

@@ -74,7 +74,7 @@ class WaitsOnTemporalTest {
     assertThatThrownBy(() -> run.decide(health.id(), Decision.approve("bob")))
         .isInstanceOfSatisfying(WaitRefusedException.class, e -> assertThat(e.reason())
             .isEqualTo(WaitRefusedException.Reason.WRONG_KIND));
-    String token = tokenOf(health);
+    String token = Cluster.tokenOf(cluster.events, health);
     assertThatThrownBy(() -> engine.callback(token.substring(0, token.length() - 2) + "AA", "{}"))
         .isInstanceOfSatisfying(WaitRefusedException.class, e -> assertThat(e.reason())
             .isEqualTo(WaitRefusedException.Reason.UNKNOWN_TOKEN));
@@ -86,7 +86,7 @@ class WaitsOnTemporalTest {
     assertThat(result.stages()).extracting(s -> s.id() + " " + s.status()).containsExactly(
         "Build SUCCEEDED", "Test SUCCEEDED", "Deploy SUCCEEDED", "Deploy > Pre-production SUCCEEDED",
         "Deploy > Production SUCCEEDED");
-    awaitEvent(RunEvent.RunFinished.class);
+    Cluster.awaitEvent(cluster.events, RunEvent.RunFinished.class);
     assertThat(cluster.events).filteredOn(RunEvent.WaitEnded.class::isInstance)
         .extracting(e -> ((RunEvent.WaitEnded) e).outcome() + " " + ((RunEvent.WaitEnded) e).by().orElse("-"))
         .containsExactly("approved alice", "approved bob", "called -");
@@ -138,7 +138,7 @@ class WaitsOnTemporalTest {
     cluster.environment.sleep(Duration.ofMinutes(30));
     RunResult result = run.result().join();
 
-    awaitEvent(RunEvent.RunFinished.class);
+    Cluster.awaitEvent(cluster.events, RunEvent.RunFinished.class);
     assertThat(cluster.events).filteredOn(RunEvent.WaitEnded.class::isInstance)
         .extracting(e -> ((RunEvent.WaitEnded) e).outcome()).containsExactly("timed-out");
     assertThat(result.stage("Verify").orElseThrow().reason())
@@ -182,24 +182,4 @@ class WaitsOnTemporalTest {
         .containsExactly("Release CANCELLED cancelled", "Announce SKIPPED its dependency 'Release' failed");
   }
 
-  private String tokenOf(PendingWait wait) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<RunEvent> events = List.copyOf(cluster.events);
-      for (RunEvent event : events) {
-        if (event instanceof RunEvent.WaitStarted started && started.waitId().equals(wait.id())) {
-          return started.token().orElseThrow();
-        }
-      }
-      Cluster.sleep(20);
-    }
-    throw new AssertionError("no WaitStarted event for " + wait.id());
-  }
-
-  private void awaitEvent(Class<? extends RunEvent> type) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline && cluster.events.stream().noneMatch(type::isInstance)) {
-      Cluster.sleep(20);
-    }
-  }
 }
