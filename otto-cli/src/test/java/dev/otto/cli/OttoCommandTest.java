@@ -226,4 +226,14 @@ class OttoCommandTest {
     assertThat(otto().code()).isEqualTo(ExitCodes.USAGE);
     assertThat(otto("generate-completion").out()).contains("complete -F");
   }
+
+  @Test
+  void runs_a_worker_of_a_temporal_cluster_with_options_it_checks() {
+    Outcome help = otto("worker", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--task-queue=QUEUE", "--label=LABEL", "--caches=DIR", "127.0.0.1:7233");
+    Outcome bad = otto("worker", "--parallelism", "0");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("parallelism must be at least 1, not 0");
+  }
 }
