@@ -116,7 +116,8 @@ public final class SiteBuilder {
         <nav><a href="index.html">Otto</a><a href="getting-started.html">Start</a><a href="concepts.html">Concepts</a>
         <a href="dsl.html">DSL</a><a href="explain.html">Explain</a>
         <a href="running.html">Running</a><a href="waits.html">Waits</a><a href="conventions.html">Conventions</a>
-        <a href="testkit.html">Testkit</a><a href="cli.html">Command</a><a href="api/index.html">Javadoc</a></nav>
+        <a href="testkit.html">Testkit</a><a href="cli.html">Command</a><a href="temporal.html">Temporal</a>
+        <a href="api/index.html">Javadoc</a></nav>
         %s
         </body>
         </html>
@@ -126,7 +127,7 @@ public final class SiteBuilder {
   /** The Javadoc of the public API of Otto's libraries, internals left out. */
   static void javadoc(Path repository, Path out) throws IOException {
     List<String> files = new ArrayList<>();
-    for (String module : List.of("otto-core", "otto-dsl", "otto-conventions", "otto-testkit")) {
+    for (String module : List.of("otto-core", "otto-dsl", "otto-conventions", "otto-testkit", "otto-temporal")) {
       try (Stream<Path> walk = Files.walk(repository.resolve(module).resolve("src/main/java"))) {
         walk.filter(p -> p.toString().endsWith(".java") && !p.getFileName().toString().equals("module-info.java")
             && !p.toString().contains("/internal/")).map(Path::toString).sorted().forEach(files::add);
