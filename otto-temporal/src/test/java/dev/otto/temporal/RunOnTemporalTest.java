@@ -9,6 +9,7 @@ import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
 import dev.otto.examples.Failing;
 import dev.otto.examples.HarmlessVariant;
+import dev.otto.examples.MyGem;
 import dev.otto.examples.WebApp;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RunOnTemporalTest {
   @TempDir
@@ -68,5 +71,18 @@ class RunOnTemporalTest {
 
     assertThat(outline(onTemporal)).containsExactlyElementsOf(outline(cluster.runLocally(plan,
         Engine.FailurePolicy.FAIL_FAST)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"master", "docs"})
+  void the_gem_ends_as_on_the_local_engine(String branch) {
+    cluster.worker("one", new ArrayList<>(), "otto");
+    Plan plan = Planner.plan(HarmlessVariant.of(MyGem.pipeline()), RunContext.branch(branch));
+
+    RunResult onTemporal = cluster.engine().run(plan);
+
+    assertThat(outline(onTemporal)).containsExactlyElementsOf(outline(cluster.runLocally(plan,
+        Engine.FailurePolicy.FAIL_FAST)));
+    assertThat(onTemporal.status()).isEqualTo(RunResult.Status.SUCCEEDED);
   }
 }

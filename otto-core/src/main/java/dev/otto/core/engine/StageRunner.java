@@ -41,11 +41,7 @@ final class StageRunner {
           return;
         }
         boolean stop = run.isStopped(stage.id());
-        boolean runs = switch (op.guard()) {
-          case NORMAL, ON_SUCCESS -> !c.failed && !stop;
-          case ON_FAILURE -> c.failed || stop;
-          case ALWAYS -> true;
-        };
+        boolean runs = op.guard().runs(c.failed, stop);
         if (!runs && stop && !c.failed && op.guard() == Op.Guard.NORMAL) {
           c.interrupted = true;
         }

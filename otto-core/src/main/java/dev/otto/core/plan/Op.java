@@ -40,7 +40,19 @@ public sealed interface Op {
     /** Only when something has failed. */
     ON_FAILURE,
     /** Whatever happened. */
-    ALWAYS
+    ALWAYS;
+
+    /**
+     * Whether an op with this guard runs, given whether the stage has failed and whether it was
+     * stopped (its run cancelled or failing fast, or the stage timed out): a stop counts as a failure.
+     */
+    public boolean runs(boolean failed, boolean stopped) {
+      return switch (this) {
+        case NORMAL, ON_SUCCESS -> !failed && !stopped;
+        case ON_FAILURE -> failed || stopped;
+        case ALWAYS -> true;
+      };
+    }
   }
 
   /** Where a wait sits in its stage. */

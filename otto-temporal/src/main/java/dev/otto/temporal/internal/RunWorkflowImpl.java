@@ -266,11 +266,7 @@ public class RunWorkflowImpl implements RunWorkflow {
         continue;
       }
       boolean stop = isStopped(stage.id());
-      boolean runs = switch (op.guard()) {
-        case NORMAL, ON_SUCCESS -> !c.failed && !stop;
-        case ON_FAILURE -> c.failed || stop;
-        case ALWAYS -> true;
-      };
+      boolean runs = op.guard().runs(c.failed, stop);
       if (!runs && stop && !c.failed && op.guard() == Op.Guard.NORMAL) {
         c.interrupted = true;
       }
