@@ -3,6 +3,7 @@ package dev.otto.temporal;
 import static dev.otto.dsl.Otto.approval;
 import static dev.otto.dsl.Otto.poll;
 import static dev.otto.dsl.Otto.sh;
+import static dev.otto.dsl.Otto.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,12 +13,17 @@ import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.engine.WaitRefusedException;
+import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
 import dev.otto.dsl.Otto;
 import dev.otto.examples.HarmlessVariant;
 import dev.otto.examples.WebApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,4 +188,41 @@ class WaitsOnTemporalTest {
         .containsExactly("Release CANCELLED cancelled", "Announce SKIPPED its dependency 'Release' failed");
   }
 
+  @Test
+  void the_http_endpoint_serves_a_run_on_temporal_as_it_serves_a_local_one() throws Exception {
+    Pipeline pipeline = Otto.pipeline("served", p -> p.stage("Release", s -> s
+        .enter(approval("Ship it?").timeout(Duration.ofHours(1)))
+        .exit(webhook("the release is live").timeout(Duration.ofHours(1)))
+        .steps(sh("echo shipped"))));
+    TemporalEngine engine = cluster.engine();
+    String bearer = "a-bearer-token-for-tests-only";
+    try (EngineEndpoint endpoint = EngineEndpoint.builder(engine, bearer).start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + endpoint.port();
+      RunHandle run = engine.start(Planner.plan(pipeline, RunContext.branch("main")));
+      PendingWait approval = Cluster.awaitWait(run, "Release");
+
+      HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/runs/" + run.id()))
+          .header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(status.body()).contains("\"Release\"", "waiting", approval.id());
+      HttpResponse<String> decided = http.send(HttpRequest.newBuilder(URI.create(base + "/runs/" + run.id()
+          + "/decisions")).header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(
+          "{\"wait\": \"" + approval.id() + "\", \"approve\": true, \"by\": \"alice\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
+
+      PendingWait live = Cluster.awaitWait(run, "Release");
+      assertThat(live.kind()).isEqualTo("await-webhook");
+      String token = Cluster.tokenOf(cluster.events, live);
+      HttpResponse<String> called = http.send(HttpRequest.newBuilder(URI.create(base + "/callbacks/" + token))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"live\": true}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(called.statusCode()).as(called.body()).isEqualTo(202);
+      HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(base + "/callbacks/" + token))
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(again.statusCode()).isIn(409, 410);
+
+      assertThat(run.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    }
+  }
 }
