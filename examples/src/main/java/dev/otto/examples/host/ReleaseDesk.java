@@ -3,7 +3,7 @@ package dev.otto.examples.host;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
@@ -22,7 +22,8 @@ import java.util.Optional;
  * A small host application that embeds Otto's engine: a release desk that starts releases of one
  * pipeline, shows each person the approvals they may decide, records who decided what, and keeps
  * the results of finished releases. It knows nothing of how stages run: the engine it is given
- * decides that, which is what lets a test hand it a simulated one.
+ * decides that, which is what lets a test hand it a simulated one, and a team move it from the
+ * local engine to one on Temporal.
  *
  * <pre>{@code
  * ReleaseDesk desk = new ReleaseDesk(Engine.builder(Path.of("/var/lib/releases")).build(), WebApp.pipeline());
@@ -31,12 +32,12 @@ import java.util.Optional;
  * }</pre>
  */
 public final class ReleaseDesk {
-  private final Engine engine;
+  private final RunEngine engine;
   private final Pipeline pipeline;
   private final Map<String, RunHandle> releases = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> decisions = Collections.synchronizedList(new ArrayList<>());
 
-  public ReleaseDesk(Engine engine, Pipeline pipeline) {
+  public ReleaseDesk(RunEngine engine, Pipeline pipeline) {
     this.engine = requireNonNull(engine, "engine");
     this.pipeline = requireNonNull(pipeline, "pipeline");
   }

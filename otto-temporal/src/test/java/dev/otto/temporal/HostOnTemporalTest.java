@@ -1,0 +1,68 @@
+package dev.otto.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.engine.PendingWait;
+import dev.otto.core.engine.RunResult;
+import dev.otto.examples.HarmlessVariant;
+import dev.otto.examples.WebApp;
+import dev.otto.examples.host.ReleaseDesk;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The release desk, a host application written against {@code RunEngine}, on Temporal unchanged. */
+class HostOnTemporalTest {
+  @TempDir
+  Path root;
+
+  @Test
+  void the_release_desk_runs_releases_on_temporal_as_on_the_local_engine() {
+    try (Cluster cluster = new Cluster(root)) {
+      cluster.worker("one", new ArrayList<>(), "otto");
+      ReleaseDesk desk = new ReleaseDesk(cluster.engine(), HarmlessVariant.of(WebApp.pipeline()));
+
+      String release = desk.release("master");
+      List<PendingWait> approvals = awaitApprovals(desk, "alice");
+      assertThat(approvals).extracting(PendingWait::description).containsExactly("Does staging look good to you?");
+      assertThat(desk.status(release).orElseThrow().stages()).containsEntry("Deploy > Pre-production", "waiting");
+      desk.approve(release, approvals.get(0).id(), "alice", "staging is fine");
+      PendingWait production = awaitApprovals(desk, "bob").get(0);
+      desk.reject(release, production.id(), "bob", "not on a Friday");
+
+      RunResult result = awaitResult(desk, release);
+      assertThat(result.stage("Deploy > Production").orElseThrow().reason()).contains(
+          "the approval 'Are you extra sure that staging looks good to you?' was rejected by bob: not on a Friday");
+      assertThat(desk.decisions()).containsExactly(
+          release + " Deploy > Pre-production#exit-1: approved by alice (staging is fine)",
+          release + " Deploy > Production#enter-1: rejected by bob (not on a Friday)");
+    }
+  }
+
+  private static List<PendingWait> awaitApprovals(ReleaseDesk desk, String person) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<PendingWait> approvals = desk.approvalsFor(person);
+      if (!approvals.isEmpty()) {
+        return approvals;
+      }
+      Cluster.sleep(20);
+    }
+    throw new AssertionError("no approval for " + person);
+  }
+
+  private static RunResult awaitResult(ReleaseDesk desk, String release) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var result = desk.result(release);
+      if (result.isPresent()) {
+        return result.get();
+      }
+      Cluster.sleep(20);
+    }
+    throw new AssertionError("release " + release + " did not end");
+  }
+}
