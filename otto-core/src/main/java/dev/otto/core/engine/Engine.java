@@ -326,15 +326,12 @@ public final class Engine implements RunEngine {
   private record Match(Executor executor, String warning, String problem) {}
 
   private Match match(PlannedStage stage) {
-    Optional<Executor> direct = executors.stream().filter(e -> e.whyNot(stage.runtime()).isEmpty()).findFirst();
-    if (direct.isPresent()) {
-      return new Match(direct.get(), null, null);
-    }
-    Optional<Executor> local = executors.stream().filter(e -> e.whyNot(Runtime.local()).isEmpty()).findFirst();
-    if (stage.runtime() instanceof Runtime.Container && containerPolicy == ContainerPolicy.LOCAL_FALLBACK
-        && local.isPresent()) {
-      return new Match(local.get(), "no executor runs containers here, so stage '" + stage.id() + "' ("
-          + stage.runtime().describe() + ") runs as local processes", null);
+    Optional<Executor> chosen = Executor.choose(executors, stage.runtime(),
+        containerPolicy == ContainerPolicy.LOCAL_FALLBACK);
+    if (chosen.isPresent()) {
+      return new Match(chosen.get(), chosen.get().whyNot(stage.runtime()).isEmpty() ? null
+          : "no executor runs containers here, so stage '" + stage.id() + "' (" + stage.runtime().describe()
+              + ") runs as local processes", null);
     }
     List<String> reasons = executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).toList();
     return new Match(null, null, "stage '" + stage.id() + "' needs " + stage.runtime().describe()

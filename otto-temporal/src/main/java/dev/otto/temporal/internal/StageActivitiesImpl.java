@@ -77,7 +77,7 @@ public final class StageActivitiesImpl implements StageActivities {
   @Override
   public Messages.StepRecord runProcess(Messages.ProcessTask task) {
     Runtime runtime = runtime(task.runtime());
-    Optional<Executor> executor = executorFor(runtime);
+    Optional<Executor> executor = Executor.choose(setup.executors(), runtime, setup.localFallback());
     if (executor.isEmpty()) {
       return notStarted("this worker cannot run " + runtime.describe() + " ("
           + String.join("; ", setup.executors().stream().map(e -> e.name() + ": " + e.whyNot(runtime).orElse(""))
@@ -212,14 +212,6 @@ public final class StageActivitiesImpl implements StageActivities {
           "OttoWorkspace");
     }
     return workspace;
-  }
-
-  private Optional<Executor> executorFor(Runtime runtime) {
-    Optional<Executor> direct = setup.executors().stream().filter(e -> e.whyNot(runtime).isEmpty()).findFirst();
-    if (direct.isPresent() || !(runtime instanceof Runtime.Container) || !setup.localFallback()) {
-      return direct;
-    }
-    return setup.executors().stream().filter(e -> e.whyNot(Runtime.local()).isEmpty()).findFirst();
   }
 
   static Runtime runtime(String text) {
