@@ -87,51 +87,45 @@ final class Cluster implements AutoCloseable {
     return engine(Engine.FailurePolicy.FAIL_FAST);
   }
 
-  /** The next wait of {@code stage}, once the run reaches it. */
-  static dev.otto.core.engine.PendingWait awaitWait(dev.otto.core.engine.RunHandle run, String stage) {
+  /** What {@code probe} finds, once it finds something, within a minute; {@code what} names it if it never does. */
+  static <T> T eventually(String what, java.util.function.Supplier<java.util.Optional<T>> probe) {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      var waits = run.waits().stream().filter(w -> w.stage().equals(stage)).toList();
-      if (!waits.isEmpty()) {
-        return waits.get(0);
+      java.util.Optional<T> found = probe.get();
+      if (found.isPresent()) {
+        return found.get();
       }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError(what + " did not come within a minute");
+  }
+
+  /** The next wait of {@code stage}, once the run reaches it. */
+  static dev.otto.core.engine.PendingWait awaitWait(dev.otto.core.engine.RunHandle run, String stage) {
+    return eventually("a wait of stage '" + stage + "'", () -> {
       if (run.result().isDone()) {
         throw new AssertionError("the run ended before stage '" + stage + "' waited: " + run.result().join());
       }
-      sleep(20);
-    }
-    throw new AssertionError("stage '" + stage + "' did not wait");
+      return run.waits().stream().filter(w -> w.stage().equals(stage)).findFirst();
+    });
   }
 
   /** The token handed out with {@code wait}'s {@code WaitStarted} event, once the event arrives. */
   static String tokenOf(List<RunEvent> events, dev.otto.core.engine.PendingWait wait) {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (RunEvent event : List.copyOf(events)) {
-        if (event instanceof RunEvent.WaitStarted started && started.waitId().equals(wait.id())) {
-          return started.token().orElseThrow();
-        }
-      }
-      sleep(20);
-    }
-    throw new AssertionError("no WaitStarted event for " + wait.id());
+    return eventually("the WaitStarted event of " + wait.id(), () -> List.copyOf(events).stream()
+        .filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+        .filter(started -> started.waitId().equals(wait.id())).findFirst())
+        .token().orElseThrow();
   }
 
   /** Waits until an event of {@code type} has arrived, as events come a little after what they tell. */
   static void awaitEvent(List<RunEvent> events, Class<? extends RunEvent> type) {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline && events.stream().noneMatch(type::isInstance)) {
-      sleep(20);
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    eventually("a " + type.getSimpleName() + " event", () -> events.stream().filter(type::isInstance).findFirst());
   }
 
   /** The same plan on the local engine, set up as the workers are. */

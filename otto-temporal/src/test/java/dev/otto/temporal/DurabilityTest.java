@@ -12,7 +12,6 @@ import dev.otto.core.plan.RunContext;
 import dev.otto.dsl.Otto;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,14 +59,15 @@ class DurabilityTest {
     }
   }
 
-  private static void awaitLines(Path file, int lines) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(file) && Files.readAllLines(file).size() >= lines) {
-        return;
-      }
-      Thread.sleep(20);
+  private static void awaitLines(Path file, int lines) {
+    Cluster.eventually(lines + " lines in " + file, () -> java.util.Optional.of(file).filter(f -> count(f) >= lines));
+  }
+
+  private static long count(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    throw new AssertionError(file + " did not reach " + lines + " lines");
   }
 }

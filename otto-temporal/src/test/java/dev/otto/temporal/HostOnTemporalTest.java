@@ -8,7 +8,6 @@ import dev.otto.examples.HarmlessVariant;
 import dev.otto.examples.WebApp;
 import dev.otto.examples.host.ReleaseDesk;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class HostOnTemporalTest {
       PendingWait production = awaitApprovals(desk, "bob").get(0);
       desk.reject(release, production.id(), "bob", "not on a Friday");
 
-      RunResult result = awaitResult(desk, release);
+      RunResult result = Cluster.eventually("the end of release " + release, () -> desk.result(release));
       assertThat(result.stage("Deploy > Production").orElseThrow().reason()).contains(
           "the approval 'Are you extra sure that staging looks good to you?' was rejected by bob: not on a Friday");
       assertThat(desk.decisions()).containsExactly(
@@ -43,26 +42,7 @@ class HostOnTemporalTest {
   }
 
   private static List<PendingWait> awaitApprovals(ReleaseDesk desk, String person) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<PendingWait> approvals = desk.approvalsFor(person);
-      if (!approvals.isEmpty()) {
-        return approvals;
-      }
-      Cluster.sleep(20);
-    }
-    throw new AssertionError("no approval for " + person);
-  }
-
-  private static RunResult awaitResult(ReleaseDesk desk, String release) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      var result = desk.result(release);
-      if (result.isPresent()) {
-        return result.get();
-      }
-      Cluster.sleep(20);
-    }
-    throw new AssertionError("release " + release + " did not end");
+    return Cluster.eventually("an approval for " + person, () -> java.util.Optional.of(desk.approvalsFor(person))
+        .filter(approvals -> !approvals.isEmpty()));
   }
 }
