@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A journal of plain files: {@code <root>/<run>/journal.log} holds one line per entry, each
- * prefixed with the CRC32C of its text. The lease is an operating-system lock on that file, so
- * it is released when the holding process dies, however it dies, and a run waiting in an engine
- * costs one open file.
+ * prefixed with the CRC32C of its text. The lease is an operating-system lock on
+ * {@code <root>/<run>/journal.lock}, so it is released when the holding process dies, however it
+ * dies, and a run waiting in an engine costs two open files.
+ *
+ * <p>The lock has a file of its own because POSIX locks belong to a process, not to a channel:
+ * a process that closes <em>any</em> descriptor of a locked file loses its lock on it. Nothing
+ * but the lease ever opens the lock file, so reading a log (here, in a report, in a test) can
+ * never drop a lease. Within one JVM, where the operating system would grant a second lock to the
+ * same process, a registry of held leases refuses the second holder before it opens anything.
  *
  * <p>Every append is one write to the file, so entries survive the death of the process as soon
  * as {@link RunLog#append} returns; {@link RunLog#sync()} forces them to the disk, so they also
@@ -44,6 +52,10 @@ public final class FileJournal implements Journal {
   private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   static final String LOG_FILE = "journal.log";
+  static final String LOCK_FILE = "journal.lock";
+
+  /** The lock files whose lease this JVM holds; the operating system does not tell its threads apart. */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
   /** One thread syncs logs in the background for every journal; group commit merges its requests. */
   private static final ScheduledExecutorService SYNCER = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -93,34 +105,48 @@ public final class FileJournal implements Journal {
   @Override
   public RunLog create(String runId) {
     Path dir = directory(runId);
-    FileChannel channel;
     try {
       Files.createDirectories(dir);
-      channel = FileChannel.open(dir.resolve(LOG_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    } catch (FileAlreadyExistsException e) {
-      throw new JournalException(JournalException.Reason.EXISTS, "run '" + runId + "' already has a journal in " + dir
-          + "; resume it, or start a new run with another id", e);
     } catch (IOException e) {
       throw new JournalException(JournalException.Reason.IO, "could not create the journal of run '" + runId + "' in "
           + dir, e);
     }
-    return new FileRunLog(runId, List.of(), channel, lock(channel, dir.resolve(LOG_FILE), runId));
+    Lease lease = Lease.take(dir, runId);
+    try {
+      FileChannel channel = FileChannel.open(dir.resolve(LOG_FILE), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      return new FileRunLog(runId, List.of(), channel, lease);
+    } catch (FileAlreadyExistsException e) {
+      lease.release();
+      throw new JournalException(JournalException.Reason.EXISTS, "run '" + runId + "' already has a journal in " + dir
+          + "; resume it, or start a new run with another id", e);
+    } catch (IOException e) {
+      lease.release();
+      throw new JournalException(JournalException.Reason.IO, "could not create the journal of run '" + runId + "' in "
+          + dir, e);
+    }
   }
 
   @Override
   public RunLog open(String runId) {
-    Path file = directory(runId).resolve(LOG_FILE);
+    Path dir = directory(runId);
+    Path file = dir.resolve(LOG_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw notFound(runId, file);
+    }
+    Lease lease = Lease.take(dir, runId);
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (NoSuchFileException e) {
+      lease.release();
       throw notFound(runId, file);
     } catch (IOException e) {
+      lease.release();
       throw new JournalException(JournalException.Reason.IO, "could not open the journal of run '" + runId + "'", e);
     }
-    FileLock lock = lock(channel, file, runId);
     try {
-      Scan scan = scan(runId, file);
+      Scan scan = scan(runId, file, readAll(channel));
       if (scan.validBytes() < channel.size()) {
         LOG.warn("the journal of run '{}' ended in a damaged entry ({} bytes); it was dropped and the run goes on "
             + "from the entry before it", runId, channel.size() - scan.validBytes());
@@ -128,14 +154,29 @@ public final class FileJournal implements Journal {
         channel.force(true);
       }
       channel.position(scan.validBytes());
-      return new FileRunLog(runId, scan.entries(), channel, lock);
+      return new FileRunLog(runId, scan.entries(), channel, lease);
     } catch (IOException e) {
       closeQuietly(channel);
+      lease.release();
       throw new JournalException(JournalException.Reason.IO, "could not open the journal of run '" + runId + "'", e);
     } catch (RuntimeException e) {
       closeQuietly(channel);
+      lease.release();
       throw e;
     }
+  }
+
+  private static byte[] readAll(FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException("the journal is larger than 2 GiB");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate((int) size);
+    channel.position(0);
+    while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      // read on: a channel may return fewer bytes than asked
+    }
+    return buffer.array();
   }
 
   @Override
@@ -145,7 +186,7 @@ public final class FileJournal implements Journal {
       throw notFound(runId, file);
     }
     try {
-      return scan(runId, file).entries();
+      return scan(runId, file, Files.readAllBytes(file)).entries();
     } catch (IOException e) {
       throw new JournalException(JournalException.Reason.IO, "could not read the journal of run '" + runId + "'", e);
     }
@@ -168,8 +209,7 @@ public final class FileJournal implements Journal {
   /** The whole entries of a file, and how many bytes they take. */
   record Scan(List<String> entries, long validBytes) {}
 
-  static Scan scan(String runId, Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+  static Scan scan(String runId, Path file, byte[] bytes) {
     ImmutableList.Builder<String> entries = ImmutableList.builder();
     int start = 0;
     int number = 0;
@@ -244,23 +284,73 @@ public final class FileJournal implements Journal {
     return line;
   }
 
-  /** Takes the lease: an operating-system lock on the log itself, held until its channel closes. */
-  private static FileLock lock(FileChannel channel, Path file, String runId) {
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new JournalException(JournalException.Reason.IO, "could not lock " + file, e);
+  /**
+   * The right to append to one run's log: the operating-system lock on its lock file, held by
+   * this JVM's registry too, until {@link #release()}.
+   */
+  private record Lease(Path file, FileChannel channel, FileLock lock) {
+
+    static Lease take(Path dir, String runId) {
+      Path file = identity(dir.resolve(LOCK_FILE));
+      if (!HELD.add(file)) {
+        throw leased(runId, file);
+      }
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        HELD.remove(file);
+        throw new JournalException(JournalException.Reason.IO, "could not open the lock file " + file, e);
+      }
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      } catch (IOException e) {
+        closeQuietly(channel);
+        HELD.remove(file);
+        throw new JournalException(JournalException.Reason.IO, "could not lock " + file, e);
+      }
+      if (lock == null) {
+        closeQuietly(channel);
+        HELD.remove(file);
+        throw leased(runId, file);
+      }
+      return new Lease(file, channel, lock);
     }
-    if (lock == null) {
+
+    /**
+     * The lock file's real path, created if missing. An exclusive create that finds the file opens
+     * no descriptor, so it cannot drop a lock this JVM holds through another path to it.
+     */
+    private static Path identity(Path file) {
+      try {
+        try {
+          Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+          // another engine made it first: the lock decides who holds the run
+        }
+        return file.toRealPath();
+      } catch (IOException e) {
+        throw new JournalException(JournalException.Reason.IO, "could not create the lock file " + file, e);
+      }
+    }
+
+    void release() {
+      try {
+        lock.release();
+      } catch (IOException e) {
+        LOG.debug("releasing the lock {} failed: {}", file, e.toString());
+      }
       closeQuietly(channel);
-      throw new JournalException(JournalException.Reason.LEASED, "run '" + runId + "' is held by another engine "
+      HELD.remove(file);
+    }
+
+    private static JournalException leased(String runId, Path file) {
+      return new JournalException(JournalException.Reason.LEASED, "run '" + runId + "' is held by another engine "
           + "(the lock on " + file + " is taken); only one engine at a time may run it");
     }
-    return lock;
   }
 
   private static void closeQuietly(FileChannel channel) {
@@ -275,7 +365,7 @@ public final class FileJournal implements Journal {
     private final String runId;
     private final List<String> entries;
     private final FileChannel channel;
-    private final FileLock lock;
+    private final Lease lease;
     private final Object syncing = new Object();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private boolean closed;
@@ -283,11 +373,11 @@ public final class FileJournal implements Journal {
     private long appended;
     private long synced;
 
-    FileRunLog(String runId, List<String> entries, FileChannel channel, FileLock lock) {
+    FileRunLog(String runId, List<String> entries, FileChannel channel, Lease lease) {
       this.runId = runId;
       this.entries = List.copyOf(entries);
       this.channel = channel;
-      this.lock = lock;
+      this.lease = lease;
     }
 
     @Override
@@ -398,12 +488,8 @@ public final class FileJournal implements Journal {
         LOG.warn("the journal of run '{}' could not be synced when closed: {}", runId, e.toString());
       }
       closed = true;
-      try {
-        lock.release();
-      } catch (IOException e) {
-        LOG.debug("releasing the lock of run '{}' failed: {}", runId, e.toString());
-      }
       closeQuietly(channel);
+      lease.release();
     }
   }
 }
