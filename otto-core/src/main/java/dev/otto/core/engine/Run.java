@@ -188,10 +188,14 @@ final class Run implements RunHandle {
   /** Takes a run over from its journal: settles what ended, goes on with what was running. */
   void resume(Recovery recovery, List<Engine.StageWarning> warnings) {
     createWorkspace();
+    Map<String, Integer> orphans = stopOrphans(recovery);
     journal(true, Entries.encode("resumed", "at", now().toString()));
     LOG.info("run {} of pipeline '{}' resumed from {} journal entries", id, plan.pipeline(), recovery.entries);
     emit(new RunEvent.RunResumed(id, now(), recovery.entries));
     warnings.forEach(w -> emit(new RunEvent.Warning(id, now(), w.stage(), w.message())));
+    orphans.forEach((stage, stopped) -> emit(new RunEvent.Warning(id, now(), stage, stopped
+        + " processes the run's previous engine had started were still running and were stopped before the stage "
+        + "went on")));
     waits.retire(recovery.retiredTokens);
     List<Cursor> going = new ArrayList<>();
     synchronized (lock) {
@@ -224,6 +228,28 @@ final class Run implements RunHandle {
       }
       plan.stages().forEach(stage -> considerLocked(stage.id()));
     }
+  }
+
+  /**
+   * Stops, and waits for, every process that the previous engine started for a stage it had not
+   * finished: a host that dies leaves its steps running, and an op in flight runs again, which
+   * must not overlap the first execution. The previous engine's processes are found by their
+   * stage's session, which is the same in every engine that holds the run. Returns how many were
+   * stopped for each stage.
+   */
+  private Map<String, Integer> stopOrphans(Recovery recovery) {
+    Map<String, Integer> stopped = new LinkedHashMap<>();
+    for (PlannedStage stage : plan.stages()) {
+      Recovery.StageRecord record = recovery.stages.get(stage.id());
+      Executor executor = executors.get(stage.id());
+      if (record != null && record.result == null && executor != null) {
+        int count = executor.endSession(session(stage));
+        if (count > 0) {
+          stopped.put(stage.id(), count);
+        }
+      }
+    }
+    return stopped;
   }
 
   private void createWorkspace() {

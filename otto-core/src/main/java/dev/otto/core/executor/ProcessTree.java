@@ -88,9 +88,9 @@ final class ProcessTree {
     return scan((cookie + "\0").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The processes whose environment sets {@code variable} to anything. */
-  static Set<ProcessHandle> carryingVariable(String variable) {
-    return scan((variable + "=").getBytes(StandardCharsets.UTF_8));
+  /** The processes with an environment entry that begins with {@code prefix}, e.g. {@code NAME=} or {@code NAME=run:}. */
+  static Set<ProcessHandle> carryingPrefix(String prefix) {
+    return scan(prefix.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Set<ProcessHandle> scan(byte[] needle) {

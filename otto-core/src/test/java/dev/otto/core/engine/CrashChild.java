@@ -34,6 +34,26 @@ public final class CrashChild {
         + "echo \"done " + name + "\" >> executions").named(name);
   }
 
+  /** Steps that outlive the kill of their host: each records its sleep's pid and any overlap with itself. */
+  static final List<String> SLOW_STEPS = List.of("slow-build-1", "slow-build-2", "slow-unit", "slow-lint", "slow-deploy");
+
+  static ShStep slowStep(String name) {
+    String pid = "running-" + name;
+    return ShStep.of("if [ -f " + pid + " ] && kill -0 \"$(cat " + pid + ")\" 2>/dev/null; then echo \"overlap " + name
+        + "\" >> executions; fi; echo \"start " + name + "\" >> executions; sleep 2 & echo $! > " + pid
+        + "; wait $!; echo \"done " + name + "\" >> executions").named(name);
+  }
+
+  static Plan slowPlan() {
+    Stage build = Stage.builder("Build").addSteps(slowStep("slow-build-1"), slowStep("slow-build-2")).build();
+    Stage checks = Stage.builder("Checks").parallel(true).addStages(
+        Stage.builder("Unit").addSteps(slowStep("slow-unit")).build(),
+        Stage.builder("Lint").addSteps(slowStep("slow-lint")).build()).build();
+    Stage deploy = Stage.builder("Deploy").addSteps(slowStep("slow-deploy")).build();
+    return Planner.plan(Pipeline.builder("crash-slow").addStages(build, checks, deploy).build(),
+        RunContext.branch("main"));
+  }
+
   static Plan plan() {
     Stage build = Stage.builder("Build").addSteps(step("build-1"), step("build-2"), step("build-3")).build();
     Stage checks = Stage.builder("Checks").parallel(true).addStages(
@@ -68,11 +88,12 @@ public final class CrashChild {
     }).build();
     engine.set(built);
     RunHandle run;
-    if (mode.equals("start")) {
-      run = built.start(plan());
+    Plan plan = mode.endsWith("-slow") ? slowPlan() : plan();
+    if (mode.startsWith("start")) {
+      run = built.start(plan);
       Files.writeString(root.resolve("run-id"), run.id());
     } else {
-      run = built.resume(Files.readString(root.resolve("run-id")).trim(), plan());
+      run = built.resume(Files.readString(root.resolve("run-id")).trim(), plan);
     }
     RunResult result = run.result().join();
     Files.writeString(root.resolve(mode + "-status"), result.status() + "\n" + refusals);

@@ -103,6 +103,75 @@ class CrashTest {
     assertThat(resumed).isEqualTo(ITERATIONS);
   }
 
+  /**
+   * Kills only the host JVM while steps run, as when the host is killed and its children are not:
+   * those steps run on. The resumed run must stop them, and wait for them, before it runs their
+   * ops again, so no step ever runs twice at once.
+   */
+  @Test
+  void should_stop_the_steps_a_killed_host_left_running_before_running_them_again() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")),
+        "the engine finds a dead host's processes in /proc");
+    // killed during the second step of Build, then while Unit and Lint both run
+    for (int startsBeforeKill : new int[] {2, 4}) {
+      // given a host killed while its steps run
+      Path root = dir.resolve("slow-" + startsBeforeKill);
+      Files.createDirectories(root);
+      Process child = launch("start-slow", root);
+      Path executions = null;
+      long started = System.nanoTime();
+      while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+        if (Files.exists(root.resolve("run-id"))) {
+          executions = root.resolve(Files.readString(root.resolve("run-id")).trim()).resolve("workspace")
+              .resolve("executions");
+          if (Files.exists(executions) && lines(executions, "start").size() >= startsBeforeKill) {
+            break;
+          }
+        }
+        Thread.sleep(20);
+      }
+      assertThat(executions).as("the run began").isNotNull();
+      assertThat(lines(executions, "start")).as("steps started before the kill").hasSizeGreaterThanOrEqualTo(
+          startsBeforeKill);
+      child.destroyForcibly();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      Path workspace = executions.getParent();
+      assertThat(alive(workspace)).as("steps outlive their host").isNotEmpty();
+
+      // when another host resumes the run
+      Process again = launch("resume-slow", root);
+      assertThat(again.waitFor(120, TimeUnit.SECONDS)).as("the resumed run ends").isTrue();
+      assertThat(again.exitValue()).as(new String(again.getErrorStream().readAllBytes())).isZero();
+
+      // then no step overlapped its earlier execution, every step completed, and nothing is left
+      assertThat(Files.readString(root.resolve("resume-slow-status"))).startsWith("SUCCEEDED");
+      assertThat(lines(executions, "overlap")).as("steps that ran while their earlier execution still ran").isEmpty();
+      Set<String> done = new HashSet<>();
+      lines(executions, "done").forEach(line -> done.add(line.split(" ")[1]));
+      assertThat(done).containsExactlyInAnyOrderElementsOf(CrashChild.SLOW_STEPS);
+      assertThat(alive(workspace)).as("processes of the run still alive").isEmpty();
+    }
+  }
+
+  private static List<String> lines(Path file, String kind) throws IOException {
+    return Files.readAllLines(file).stream().filter(line -> line.startsWith(kind + " ")).toList();
+  }
+
+  /** The pids the slow steps recorded that are still alive. */
+  private static List<Long> alive(Path workspace) throws IOException {
+    List<Long> alive = new ArrayList<>();
+    for (String step : CrashChild.SLOW_STEPS) {
+      Path pid = workspace.resolve("running-" + step);
+      if (Files.exists(pid)) {
+        long value = Long.parseLong(Files.readString(pid).trim());
+        if (ProcessHandle.of(value).map(ProcessHandle::isAlive).orElse(false)) {
+          alive.add(value);
+        }
+      }
+    }
+    return alive;
+  }
+
   private static Process launch(String mode, Path root) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder("setsid", java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",

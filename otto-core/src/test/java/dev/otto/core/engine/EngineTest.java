@@ -401,7 +401,7 @@ class EngineTest {
 
     assertThat(result.stage("Escapers").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
     assertThat(output()).containsExactly("Escapers: started");
-    assertThat(dev.otto.core.executor.ProcessTreeProbe.survivors()).isEmpty();
+    assertThat(dev.otto.core.executor.ProcessTreeProbe.survivorsOf(result.run())).isEmpty();
   }
 
   @Test

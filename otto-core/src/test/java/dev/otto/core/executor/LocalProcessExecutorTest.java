@@ -146,35 +146,43 @@ class LocalProcessExecutorTest {
         "sleep 300 & nohup sleep 300 >/dev/null 2>&1 & (sleep 300 &) ; setsid sleep 300 & "
             + "sh -c 'setsid sh -c \"sleep 300\" &' ; ";
 
-    private void assertNothingLeft(ProcessOutcome outcome) {
-      assertThat(ProcessTree.carryingVariable(LocalProcessExecutor.COOKIE_VARIABLE)).isEmpty();
+    /** Marks this test's processes, so that the check sees only them and not another run's on the machine. */
+    private final String mark = "OTTO_TEST_MARK=" + java.util.UUID.randomUUID();
+
+    private Op.RunProcess marked(String script, Optional<Duration> timeout) {
+      String[] entry = mark.split("=", 2);
+      return op(script, Map.of(entry[0], entry[1]), List.of(), timeout);
+    }
+
+    private void assertNothingLeft() {
+      assertThat(ProcessTree.carrying(mark)).as("processes this test started that are still running").isEmpty();
     }
 
     @Test
     void should_stop_every_process_the_step_started_when_it_times_out() {
-      ProcessOutcome outcome = run(executor(), op(ESCAPERS + "echo started; sleep 300", Map.of(), List.of(),
+      ProcessOutcome outcome = run(executor(), marked(ESCAPERS + "echo started; sleep 300",
           Optional.of(Duration.ofSeconds(2))));
 
       assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.TIMED_OUT);
       assertThat(lines).contains("started");
-      assertNothingLeft(outcome);
+      assertNothingLeft();
     }
 
     @Test
     void should_not_wait_for_a_background_child_that_keeps_the_output_open() {
-      ProcessOutcome outcome = run(executor(), op("(sleep 300 &); nohup sleep 300 & echo done"));
+      ProcessOutcome outcome = run(executor(), marked("(sleep 300 &); nohup sleep 300 & echo done", Optional.empty()));
 
       assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
       assertThat(lines).contains("done");
       assertThat(outcome.detail()).contains("were stopped");
-      assertNothingLeft(outcome);
+      assertNothingLeft();
     }
 
     @Test
     void should_stop_the_tree_when_the_host_cancels() throws Exception {
       Cancellation cancellation = Cancellation.create();
       CompletableFuture<ProcessOutcome> outcome = CompletableFuture.supplyAsync(() -> executor().run(
-          ProcessRequest.of(op(ESCAPERS + "echo started; sleep 300"), workspace, List.of()),
+          ProcessRequest.of(marked(ESCAPERS + "echo started; sleep 300", Optional.empty()), workspace, List.of()),
           line -> {
             lines.add(line);
             if (line.equals("started")) {
@@ -183,7 +191,7 @@ class LocalProcessExecutorTest {
           }, cancellation));
 
       assertThat(outcome.get(60, TimeUnit.SECONDS).status()).isEqualTo(ProcessOutcome.Status.CANCELLED);
-      assertNothingLeft(null);
+      assertNothingLeft();
     }
   }
 
