@@ -82,6 +82,13 @@ public abstract non-sealed class ShStep implements Step {
     return builder().from(this).addSecrets(bindings).build();
   }
 
+  /** The most characters of a label taken from a script; a longer first line is cut. */
+  public static final int MAX_LABEL = 120;
+
+  /**
+   * The step's name, or else the first line of its script, cut to {@link #MAX_LABEL} characters:
+   * labels travel in every event, journal entry and report, where a script of megabytes must not.
+   */
   @Override
   public String label() {
     if (name().isPresent()) {
@@ -89,7 +96,13 @@ public abstract non-sealed class ShStep implements Step {
     }
     String script = script().strip();
     int newline = script.indexOf('\n');
-    return newline < 0 ? script : script.substring(0, newline) + " …";
+    String first = newline < 0 ? script : script.substring(0, newline);
+    boolean cut = newline >= 0;
+    if (first.codePointCount(0, first.length()) > MAX_LABEL) {
+      first = first.substring(0, first.offsetByCodePoints(0, MAX_LABEL - 2));
+      cut = true;
+    }
+    return cut ? first + " …" : first;
   }
 
   /** Builds an {@link ShStep}. */
