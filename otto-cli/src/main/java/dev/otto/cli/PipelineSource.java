@@ -164,7 +164,12 @@ final class PipelineSource {
         throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": Ottofile.pipeline() must be static and return a "
             + "Pipeline");
       }
-      return (Pipeline) method.invoke(null);
+      Pipeline pipeline = ExitGuard.around(ottofile, () -> (Pipeline) method.invoke(null));
+      if (pipeline == null) {
+        throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": Ottofile.pipeline() returned null; return the "
+            + "Pipeline that Otto.pipeline(...) builds");
+      }
+      return pipeline;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof dev.otto.core.OttoException otto) {
