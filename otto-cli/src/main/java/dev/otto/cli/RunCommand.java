@@ -1,7 +1,6 @@
 package dev.otto.cli;
 
 import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
@@ -12,6 +11,8 @@ import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.report.HtmlReport;
+import dev.otto.core.report.RunRecord;
+import dev.otto.core.secret.HostEnvironment;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import java.io.IOException;
@@ -104,13 +105,14 @@ final class RunCommand implements Callable<Integer> {
      */
     int execute(Path dir, Plan plan, java.util.function.Function<Engine, RunHandle> start) throws IOException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-      List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      RunRecord record = new RunRecord();
       try (Progress progress = Progress.forTerminal(out)) {
-        Engine built = build(dir, progress, events::add);
+        Engine built = build(dir, progress, record);
+        hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
           RunResult result = start.apply(built).result().join();
           if (report != null) {
-            Files.writeString(report, HtmlReport.run(plan, result, events), StandardCharsets.UTF_8);
+            Files.writeString(report, HtmlReport.run(plan, result, record), StandardCharsets.UTF_8);
           }
           int code = RunCommand.report(out, progress, result);
           if (report != null) {
@@ -141,6 +143,16 @@ final class RunCommand implements Callable<Integer> {
         default -> throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
       });
       return builder.build();
+    }
+
+    /**
+     * Once the provider holds the values it reads from this process's environment, overwrites them
+     * there, so that a step cannot read them in {@code /proc/<pid>/environ} of this process.
+     */
+    private void hideSecretsFromSteps(Plan plan) {
+      if (secretsDir == null) {
+        HostEnvironment.hide(plan.secrets().stream().map(SecretProviders::variableName).toList());
+      }
     }
 
     /** Secrets from the folder given, else from the environment ({@code heroku-api-key} from {@code HEROKU_API_KEY}). */

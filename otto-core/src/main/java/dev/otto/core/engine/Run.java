@@ -35,6 +35,7 @@ final class Run implements RunHandle {
   final Engine engine;
   final Plan plan;
   private final Map<String, Executor> executors;
+  private final EventFeed feed;
   private final String id;
   final Path workspace;
   final Path artifacts;
@@ -74,6 +75,7 @@ final class Run implements RunHandle {
     this.started = started;
     this.log = log;
     Path dir = engine.root.resolve(id);
+    this.feed = new EventFeed(engine.listeners, dir.resolve("output.spool"));
     this.workspace = dir.resolve("workspace");
     this.artifacts = dir.resolve("artifacts");
     this.waits = new RunWaits(this);
@@ -510,17 +512,7 @@ final class Run implements RunHandle {
     return engine.clock.instant();
   }
 
-  private final Object events = new Object();
-
   void emit(RunEvent event) {
-    synchronized (events) {
-      for (RunListener listener : engine.listeners) {
-        try {
-          listener.onEvent(event);
-        } catch (RuntimeException e) {
-          LOG.warn("a run listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
-        }
-      }
-    }
+    feed.emit(event);
   }
 }

@@ -24,16 +24,18 @@ import java.util.Map;
  *
  * <pre>{@code
  * Files.writeString(Path.of("plan.html"), HtmlReport.explain(plan));
- * Files.writeString(Path.of("run.html"), HtmlReport.run(plan, result, recordedEvents));
+ * RunRecord record = new RunRecord();   // a listener of the engine that ran the plan
+ * Files.writeString(Path.of("run.html"), HtmlReport.run(plan, result, record));
  * }</pre>
+ *
+ * <p>A run's page takes memory in proportion to its stages and steps, not to their output: it
+ * shows the end of each step's output as a {@link RunRecord} keeps it.
  */
 public final class HtmlReport {
   static final int BOX_WIDTH = 200;
   static final int BOX_HEIGHT = 46;
   static final int GAP_X = 60;
   static final int GAP_Y = 18;
-  /** The most output lines a step shows; longer logs keep their end. */
-  static final int MAX_LINES = 2000;
 
   private HtmlReport() {}
 
@@ -48,11 +50,20 @@ public final class HtmlReport {
     return end(out);
   }
 
-  /** A page with the run's graph coloured by result, its timeline, its stages and each step's output. */
+  /**
+   * A page with the run's graph coloured by result, its timeline, its stages and each step's
+   * output, from events recorded in a list; {@link #run(Plan, RunResult, RunRecord)} does the same
+   * in bounded memory for any output.
+   */
   public static String run(Plan plan, RunResult result, List<RunEvent> events) {
+    return run(plan, result, RunRecord.of(events));
+  }
+
+  /** A page with the run's graph coloured by result, its timeline, its stages and the end of each step's output. */
+  public static String run(Plan plan, RunResult result, RunRecord record) {
     requireNonNull(plan, "plan");
     requireNonNull(result, "result");
-    requireNonNull(events, "events");
+    List<RunEvent> events = requireNonNull(record, "record").events();
     StringBuilder out = page("run " + result.run(), "run " + result.run() + " of pipeline '" + plan.pipeline() + "'");
     out.append("<p class=\"facts\"><span class=\"status ").append(word(result.status())).append("\">")
         .append(word(result.status())).append("</span> in ").append(seconds(result.duration())).append(" · ")
@@ -70,7 +81,7 @@ public final class HtmlReport {
           .append("</td><td>").append(escape(stage.reason().orElse(""))).append("</td></tr>\n");
     }
     out.append("</table>\n<h2>Output</h2>\n");
-    logs(out, events);
+    logs(out, events, record);
     return end(out);
   }
 
@@ -126,30 +137,29 @@ public final class HtmlReport {
     return 10 + graph.row.get(id) * (BOX_HEIGHT + GAP_Y);
   }
 
-  private static void logs(StringBuilder out, List<RunEvent> events) {
-    Map<String, List<String>> lines = new LinkedHashMap<>();
+  private static void logs(StringBuilder out, List<RunEvent> events, RunRecord record) {
     Map<String, String> titles = new LinkedHashMap<>();
+    Map<String, RunEvent.StepStarted> steps = new LinkedHashMap<>();
     for (RunEvent event : events) {
       if (event instanceof RunEvent.StepStarted step) {
         String key = step.stage() + "#" + step.step();
         titles.put(key, step.stage() + " › step " + step.step() + ": " + step.label());
-        lines.putIfAbsent(key, new ArrayList<>());
+        steps.put(key, step);
       } else if (event instanceof RunEvent.StepFinished step) {
-        String key = step.stage() + "#" + step.step();
-        titles.put(key, step.stage() + " › step " + step.step() + ": " + step.label() + " — "
-            + word(step.status()) + " in " + seconds(step.duration()));
-      } else if (event instanceof RunEvent.OutputLine line) {
-        List<String> kept = lines.computeIfAbsent(line.stage() + "#" + line.step(), k -> new ArrayList<>());
-        kept.add(line.line());
-        if (kept.size() > MAX_LINES) {
-          kept.remove(0);
-        }
+        titles.put(step.stage() + "#" + step.step(), step.stage() + " › step " + step.step() + ": " + step.label()
+            + " — " + word(step.status()) + " in " + seconds(step.duration()));
       }
     }
     for (Map.Entry<String, String> step : titles.entrySet()) {
-      List<String> shown = lines.getOrDefault(step.getKey(), List.of());
+      RunEvent.StepStarted started = steps.get(step.getKey());
+      RunRecord.StepOutput shown = started == null ? new RunRecord.StepOutput(List.of(), 0)
+          : record.output(started.stage(), started.step());
       out.append("<details class=\"log\"><summary>").append(escape(step.getValue())).append("</summary><pre>");
-      for (String line : shown) {
+      if (shown.omitted() > 0) {
+        out.append("<span class=\"omitted\">… ").append(shown.omitted())
+            .append(" earlier lines not shown</span>\n");
+      }
+      for (String line : shown.lines()) {
         out.append(escape(line)).append('\n');
       }
       out.append("</pre></details>\n");
@@ -241,6 +251,7 @@ public final class HtmlReport {
       td.succeeded, .status.succeeded { color: #15803d; font-weight: 600; }
       td.failed, .status.failed { color: #b91c1c; font-weight: 600; }
       td.skipped { color: #6b7280; } td.cancelled, .status.cancelled { color: #c2410c; }
+      .omitted { color: #6b7280; font-style: italic; }
       details.log { margin: 4px 0; } details.log pre { background: #f9fafb; padding: 8px; overflow-x: auto; }
       pre.plan { background: #f9fafb; padding: 12px; overflow-x: auto; }
       """;

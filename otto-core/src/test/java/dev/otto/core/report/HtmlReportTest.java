@@ -90,4 +90,43 @@ class HtmlReportTest {
     assertThat(nodes(document, "//details").getLength()).isEqualTo(4);
     assertThat(page).contains("building &lt;html&gt; &amp; stuff", "key is ***", "shipping", "its dependency &#39;Ship&#39; failed").doesNotContain(CANARY);
   }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void a_run_report_keeps_the_end_of_a_long_output_and_says_how_much_it_left_out() throws Exception {
+    // given a step printing more lines than a report keeps
+    RunRecord record = new RunRecord();
+    Plan plan = Planner.plan(Pipeline.builder("long").addStages(Stage.builder("Print")
+        .addSteps(ShStep.of("seq 1 5000")).build()).build(), RunContext.branch("main"));
+    RunResult result = Engine.builder(root).listener(record).build().run(plan);
+
+    // when its report is written
+    String page = HtmlReport.run(plan, result, record);
+
+    // then it shows the last lines and the count of the others
+    RunRecord.StepOutput output = record.output("Print", 1);
+    assertThat(output.lines()).hasSize(RunRecord.MAX_LINES).endsWith("5000").startsWith("3001");
+    assertThat(output.omitted()).isEqualTo(3000);
+    assertThat(page).contains("… 3000 earlier lines not shown", "\n3001\n", "\n5000\n").doesNotContain("\n3000\n");
+    assertThat(record.events()).noneMatch(RunEvent.OutputLine.class::isInstance);
+    xml(page);
+  }
+
+  @Test
+  void a_run_record_keeps_at_most_a_mebibyte_of_a_step_s_output() {
+    // given lines of 100 KiB each
+    RunRecord record = new RunRecord();
+    String wide = "w".repeat(100 * 1024);
+    java.time.Instant at = java.time.Instant.EPOCH;
+
+    // when a step prints 50 of them
+    for (int i = 0; i < 50; i++) {
+      record.onEvent(new RunEvent.OutputLine("r", at, "Wide", 1, wide));
+    }
+
+    // then the record keeps the last ten
+    assertThat(record.output("Wide", 1).lines()).hasSize(10);
+    assertThat(record.output("Wide", 1).omitted()).isEqualTo(40);
+    assertThat(record.output("Other", 1).lines()).isEmpty();
+  }
 }
