@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
+import dev.otto.core.internal.Confined;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,7 +32,8 @@ public record CacheKey(String cache, String hash) {
 
   /**
    * The key of {@code cache} in {@code workspace}: the name, then each key file's path and
-   * content, in the order given. A missing key file counts as missing, not as empty.
+   * content, in the order given. A missing key file counts as missing, not as empty; so does a
+   * key file that leads out of the workspace through a link, whose content is never read.
    */
   public static CacheKey of(String cache, Path workspace, List<String> keyFiles) {
     requireNonNull(cache, "cache");
@@ -39,10 +42,10 @@ public record CacheKey(String cache, String hash) {
     hasher.putString(cache, StandardCharsets.UTF_8).putByte((byte) 0);
     for (String keyFile : keyFiles) {
       hasher.putString(keyFile, StandardCharsets.UTF_8).putByte((byte) 0);
-      Path file = workspace.resolve(keyFile);
-      if (Files.isRegularFile(file)) {
+      Path file = inside(workspace, keyFile, cache);
+      if (file != null && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         hasher.putByte((byte) 1);
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
           byte[] buffer = new byte[65536];
           for (int n; (n = in.read(buffer)) > 0; ) {
             hasher.putBytes(buffer, 0, n);
@@ -55,6 +58,17 @@ public record CacheKey(String cache, String hash) {
       }
     }
     return new CacheKey(cache, hasher.hash().toString());
+  }
+
+  /** Where {@code keyFile} is, or null when it, or a link on its way, leads out of the workspace. */
+  private static Path inside(Path workspace, String keyFile, String cache) {
+    try {
+      return Files.isDirectory(workspace) ? Confined.resolve(workspace.toRealPath(), keyFile) : null;
+    } catch (Confined.LeavesRootException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not find the key file " + keyFile + " of cache '" + cache + "'", e);
+    }
   }
 
   @Override

@@ -6,6 +6,8 @@ import com.google.common.hash.Hashing;
 import com.google.common.hash.HashingInputStream;
 import com.google.common.hash.HashingOutputStream;
 import com.google.common.io.ByteStreams;
+import dev.otto.core.internal.Confined;
+import dev.otto.core.internal.Names;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,15 +19,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -42,8 +45,15 @@ import org.slf4j.LoggerFactory;
  * names the archive's SHA-256. An archive is written to a temporary file, synced, and renamed
  * into place; the entry file is written the same way afterwards, so a reader sees a complete
  * entry or none. On restore the archive's checksum is verified first: a truncated or damaged
- * entry is removed and counts as a miss, with a warning. Archive entries that would land
- * outside the workspace are refused.
+ * entry is removed and counts as a miss, with a warning.
+ *
+ * <p>No link is ever followed out of the workspace. A save keeps links as links, and leaves out,
+ * with a warning, a link that leads out of the workspace; a cache path that leads out through a
+ * link fails the save. A restore unpacks the archive into a temporary folder inside the
+ * workspace, following each entry's path on the file system as it is being built: an entry that
+ * would land outside, or a link that leads out once every entry is in, makes the archive
+ * damaged, and nothing of it reaches the workspace. The entries are then moved into place, but
+ * never through a link of the workspace that leads out of it.
  *
  * <p>Two runs saving one key at once both succeed; the entry file then names whichever archive
  * was renamed last, and both archives are complete.
@@ -72,7 +82,7 @@ public final class DirectoryCacheStore implements CacheStore {
   @Override
   public CacheResult save(CacheKey key, Path workspace, List<String> paths) {
     requireNonNull(key, "key");
-    Path base = requireNonNull(workspace, "workspace").toAbsolutePath().normalize();
+    requireNonNull(workspace, "workspace");
     requireNonNull(paths, "paths");
     Path dir = directory(key);
     Path entry = dir.resolve(key.hash() + ".entry");
@@ -81,6 +91,7 @@ public final class DirectoryCacheStore implements CacheStore {
     }
     Path temporary = null;
     try {
+      Path base = Confined.root(workspace);
       Files.createDirectories(dir);
       temporary = Files.createTempFile(dir, ".saving-", ".tar.gz");
       int[] counts = new int[2];
@@ -124,40 +135,34 @@ public final class DirectoryCacheStore implements CacheStore {
   }
 
   private static void add(TarArchiveOutputStream tar, Path base, String path, int[] counts) throws IOException {
-    Path start = base.resolve(path).normalize();
-    if (!start.startsWith(base)) {
-      throw new IllegalArgumentException("the cache path '" + path + "' is outside the workspace");
-    }
-    if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
+    List<Confined.Item> items;
+    List<String> leftOut = new ArrayList<>();
+    try {
+      items = Confined.items(base, path, leftOut);
+    } catch (NoSuchFileException e) {
       counts[1]++;
       return;
+    } catch (Confined.LeavesRootException e) {
+      throw new IOException("the cache path " + e.describe("the workspace"));
     }
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(start)) {
-      walk.forEach(all::add);
+    for (String link : leftOut) {
+      LOG.warn("not caching the link {}: it leads out of the workspace", link);
     }
-    all.sort(null);
-    for (Path file : all) {
-      String name = base.relativize(file).toString().replace('\\', '/');
-      if (Files.isSymbolicLink(file)) {
-        Path target = Files.readSymbolicLink(file);
-        if (target.isAbsolute() || !file.getParent().resolve(target).normalize().startsWith(base)) {
-          LOG.warn("not caching the link {}: it points outside the workspace", name);
-          continue;
-        }
-        TarArchiveEntry link = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-        link.setLinkName(target.toString().replace('\\', '/'));
+    for (Confined.Item item : items) {
+      Path file = item.file();
+      if (item.kind() == Confined.Kind.LINK) {
+        TarArchiveEntry link = new TarArchiveEntry(item.name(), TarArchiveEntry.LF_SYMLINK);
+        link.setLinkName(Files.readSymbolicLink(file).toString().replace('\\', '/'));
         tar.putArchiveEntry(link);
         tar.closeArchiveEntry();
-      } else if (Files.isDirectory(file)) {
-        TarArchiveEntry dir = new TarArchiveEntry(file.toFile(), name + "/");
-        tar.putArchiveEntry(dir);
+      } else if (item.kind() == Confined.Kind.DIRECTORY) {
+        tar.putArchiveEntry(new TarArchiveEntry(file, item.name() + "/", LinkOption.NOFOLLOW_LINKS));
         tar.closeArchiveEntry();
-      } else if (Files.isRegularFile(file)) {
-        TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), name);
+      } else {
+        TarArchiveEntry entry = new TarArchiveEntry(file, item.name(), LinkOption.NOFOLLOW_LINKS);
         entry.setMode(mode(file));
         tar.putArchiveEntry(entry);
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
           in.transferTo(tar);
         }
         tar.closeArchiveEntry();
@@ -184,7 +189,7 @@ public final class DirectoryCacheStore implements CacheStore {
   @Override
   public CacheResult restore(CacheKey key, Path workspace) {
     requireNonNull(key, "key");
-    Path base = requireNonNull(workspace, "workspace").toAbsolutePath().normalize();
+    requireNonNull(workspace, "workspace");
     Path dir;
     try {
       dir = directory(key);
@@ -213,7 +218,7 @@ public final class DirectoryCacheStore implements CacheStore {
       if (!actual.equals(sha)) {
         return corrupt(key, entry, archive, "its archive does not match its checksum (truncated or damaged)");
       }
-      int files = extract(archive, base);
+      int files = extract(archive, workspace);
       return new CacheResult(CacheResult.Status.HIT, "restored cache " + key + ": " + files + " files");
     } catch (UnsafeEntryException e) {
       return corrupt(key, entry, archive, e.getMessage());
@@ -238,44 +243,92 @@ public final class DirectoryCacheStore implements CacheStore {
         + "); it was removed and counts as a miss");
   }
 
-  private static int extract(Path archive, Path base) throws IOException {
-    int files = 0;
+  /**
+   * Unpacks {@code archive} into a temporary folder of the workspace and, when every entry is
+   * good, moves the entries into place; returns the number of files.
+   */
+  private static int extract(Path archive, Path workspace) throws IOException {
+    Path base = Confined.root(workspace);
+    Path unpacked = Files.createTempDirectory(base, ".otto-restore-");
+    try {
+      unpack(archive, unpacked);
+      List<String> leftOut = new ArrayList<>();
+      List<Confined.Item> items = Confined.items(unpacked, "", leftOut);
+      if (!leftOut.isEmpty()) {
+        throw new UnsafeEntryException("the archive's link '" + leftOut.get(0) + "' leads out of the workspace");
+      }
+      return Confined.place(items, base, true);
+    } catch (Confined.LeavesRootException e) {
+      throw new IOException(e.describe("the workspace"), e);
+    } finally {
+      Confined.delete(unpacked);
+    }
+  }
+
+  /**
+   * Writes the entries of {@code archive} under {@code root}, each one's path followed on the
+   * file system as it stands after the entries before it. Any entry that does not fit makes the
+   * archive unsafe.
+   */
+  private static void unpack(Path archive, Path root) throws IOException {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(
         new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive), 65536), 65536))) {
       for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-        Path target = base.resolve(entry.getName()).normalize();
-        if (!target.startsWith(base) || target.equals(base) && !entry.isDirectory()) {
-          throw new UnsafeEntryException("the archive holds '" + entry.getName() + "', outside the workspace");
+        String name = entry.getName();
+        if (name.startsWith("/") || Arrays.asList(name.split("/")).contains("..")) {
+          throw new UnsafeEntryException("the archive holds '" + Names.printable(name) + "', outside the workspace");
         }
-        if (entry.isDirectory()) {
-          Files.createDirectories(target);
-        } else if (entry.isSymbolicLink()) {
-          Path link = Path.of(entry.getLinkName());
-          if (link.isAbsolute() || !target.getParent().resolve(link).normalize().startsWith(base)) {
-            throw new UnsafeEntryException("the archive holds a link '" + entry.getName() + "' out of the workspace");
+        try {
+          if (entry.isDirectory()) {
+            Files.createDirectories(Confined.resolve(root, name));
+          } else if (entry.isSymbolicLink()) {
+            link(root, name, entry.getLinkName());
+          } else if (entry.getLinkFlag() == TarArchiveEntry.LF_NORMAL
+              || entry.getLinkFlag() == TarArchiveEntry.LF_OLDNORM) {
+            file(tar, root, entry);
+          } else {
+            throw new UnsafeEntryException("the archive holds '" + Names.printable(name)
+                + "', which is neither a file, a directory nor a link");
           }
-          Files.createDirectories(target.getParent());
-          Files.deleteIfExists(target);
-          Files.createSymbolicLink(target, link);
-        } else if (entry.isFile()) {
-          Files.createDirectories(target.getParent());
-          if (Files.isSymbolicLink(target)) {
-            Files.delete(target);
-          }
-          try (OutputStream out = Files.newOutputStream(target)) {
-            tar.transferTo(out);
-          }
-          if ((entry.getMode() & 0100) != 0) {
-            target.toFile().setExecutable(true, false);
-          }
-          Files.setLastModifiedTime(target, FileTime.from(entry.getModTime().toInstant()));
-          files++;
+        } catch (Confined.LeavesRootException e) {
+          throw new UnsafeEntryException("the archive holds " + e.describe("the workspace"));
+        } catch (FileAlreadyExistsException e) {
+          throw new UnsafeEntryException("the archive holds '" + Names.printable(name) + "' both as a file and as a directory");
         }
       }
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("could not replace " + e.getFile(), e);
     }
-    return files;
+  }
+
+  private static void link(Path root, String name, String target) throws IOException {
+    Path link = Path.of(target);
+    if (!Confined.staysInside(root, name, link)) {
+      throw new UnsafeEntryException("the archive's link '" + Names.printable(name) + "' leads out of the workspace");
+    }
+    Path place = replaceable(root, name);
+    Files.createSymbolicLink(place, link);
+  }
+
+  private static void file(TarArchiveInputStream tar, Path root, TarArchiveEntry entry) throws IOException {
+    Path place = replaceable(root, entry.getName());
+    try (OutputStream out = Files.newOutputStream(place, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      tar.transferTo(out);
+    }
+    if ((entry.getMode() & 0100) != 0) {
+      place.toFile().setExecutable(true, false);
+    }
+    Files.setLastModifiedTime(place, FileTime.from(entry.getModTime().toInstant()));
+  }
+
+  /** Where the file or link {@code name} goes, with whatever file or link was there removed. */
+  private static Path replaceable(Path root, String name) throws IOException {
+    Path place = Confined.place(root, name);
+    Files.createDirectories(place.getParent());
+    if (Files.isDirectory(place, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(name);
+    }
+    Files.deleteIfExists(place);
+    return place;
   }
 
   /** An archive entry that would be written outside the workspace. */

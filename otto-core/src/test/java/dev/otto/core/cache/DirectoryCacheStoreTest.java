@@ -13,6 +13,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DirectoryCacheStoreTest {
   @TempDir
@@ -55,6 +57,9 @@ class DirectoryCacheStoreTest {
     assertThat(fresh.resolve("vendor/bundle/gems/rake.rb")).hasContent("puts 'rake'");
     assertThat(Files.isExecutable(fresh.resolve("vendor/bin/rake"))).isTrue();
     assertThat(Files.readSymbolicLink(fresh.resolve("vendor/current"))).isEqualTo(Path.of("bundle"));
+    try (Stream<Path> top = Files.list(fresh)) {
+      assertThat(top).containsExactly(fresh.resolve("vendor"));
+    }
   }
 
   @Test
@@ -88,27 +93,194 @@ class DirectoryCacheStoreTest {
     assertThat(cache.restore(key, workspace).status()).isEqualTo(CacheResult.Status.MISS);
   }
 
-  @Test
-  void should_refuse_an_archive_that_writes_outside_the_workspace() throws Exception {
+  /** Writes the entries {@code write} makes as the key's entry, as another machine might have. */
+  private void entry(TarWriter write) throws Exception {
     Path dir = Files.createDirectories(store.resolve("gems"));
-    Path archive = dir.resolve("evil.tar.gz");
+    Path archive = dir.resolve("crafted.tar.gz");
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(archive)))) {
-      byte[] content = "owned".getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry entry = new TarArchiveEntry("../escaped.txt");
-      entry.setSize(content.length);
-      tar.putArchiveEntry(entry);
-      tar.write(content);
-      tar.closeArchiveEntry();
+      write.to(tar);
     }
     String sha = com.google.common.hash.Hashing.sha256().hashBytes(Files.readAllBytes(archive)).toString();
     Files.move(archive, dir.resolve(key.hash() + "-" + sha + ".tar.gz"));
     Files.writeString(dir.resolve(key.hash() + ".entry"), sha + "\n");
+  }
+
+  private interface TarWriter {
+    void to(TarArchiveOutputStream tar) throws Exception;
+  }
+
+  private static void file(TarArchiveOutputStream tar, String name, String text) throws Exception {
+    byte[] content = text.getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry entry = new TarArchiveEntry(name);
+    entry.setSize(content.length);
+    tar.putArchiveEntry(entry);
+    tar.write(content);
+    tar.closeArchiveEntry();
+  }
+
+  private static void link(TarArchiveOutputStream tar, String name, String target) throws Exception {
+    TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+    entry.setLinkName(target);
+    tar.putArchiveEntry(entry);
+    tar.closeArchiveEntry();
+  }
+
+  /** Every path under {@code dir} named {@code name}, links included and never followed. */
+  private static List<Path> named(Path dir, String name) throws Exception {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(p -> p.getFileName().toString().equals(name)).toList();
+    }
+  }
+
+  @Test
+  void should_refuse_an_archive_that_writes_outside_the_workspace() throws Exception {
+    entry(tar -> file(tar, "../escaped.txt", "owned"));
 
     CacheResult result = cache.restore(key, workspace);
 
     assertThat(result.status()).isEqualTo(CacheResult.Status.CORRUPT);
     assertThat(result.detail()).contains("outside the workspace");
     assertThat(temp.resolve("escaped.txt")).doesNotExist();
+  }
+
+  @ParameterizedTest(name = "links made {0}")
+  @ValueSource(strings = {"first to last", "last to first"})
+  void should_refuse_a_chain_of_links_that_climbs_out_of_the_workspace_whatever_the_entry_order(String order)
+      throws Exception {
+    // given: each link alone stays inside as text; followed one after the other they climb out
+    Path deep = Files.createDirectories(temp.resolve("a/b/c/d/e/f/ws"));
+    List<Integer> links = order.startsWith("first") ? List.of(1, 2, 3, 4, 5) : List.of(5, 4, 3, 2, 1);
+    entry(tar -> {
+      for (int n : links) {
+        link(tar, "l" + n, n == 1 ? "." : "l" + (n - 1) + "/..");
+      }
+      file(tar, "l5/x", "owned");
+    });
+
+    // when
+    CacheResult result = cache.restore(key, deep);
+
+    // then
+    assertThat(result.status()).isEqualTo(CacheResult.Status.CORRUPT);
+    assertThat(result.detail()).contains("leads out of the workspace");
+    assertThat(named(temp, "x")).isEmpty();
+    assertThat(named(temp, "l1")).isEmpty();
+  }
+
+  @Test
+  void should_refuse_a_link_that_leads_out_once_the_links_after_it_exist() throws Exception {
+    // given: 'up' stays inside while 'l' is missing, and leads out once 'l' links to '.'
+    entry(tar -> {
+      link(tar, "up", "l/x/../..");
+      link(tar, "l", ".");
+    });
+
+    // when
+    CacheResult result = cache.restore(key, workspace);
+
+    // then
+    assertThat(result.status()).isEqualTo(CacheResult.Status.CORRUPT);
+    assertThat(result.detail()).contains("'up'").contains("leads out of the workspace");
+    assertThat(named(workspace, "up")).isEmpty();
+  }
+
+  @Test
+  void should_leave_the_workspace_as_it_was_when_an_archive_is_refused() throws Exception {
+    // given: good files first, a bad entry last
+    entry(tar -> {
+      file(tar, "vendor/good.rb", "fine");
+      link(tar, "vendor/host", "/etc");
+      file(tar, "vendor/later.rb", "fine");
+    });
+
+    // when
+    CacheResult result = cache.restore(key, workspace);
+
+    // then
+    assertThat(result.status()).isEqualTo(CacheResult.Status.CORRUPT);
+    try (Stream<Path> left = Files.list(workspace)) {
+      assertThat(left).containsExactly(workspace.resolve("Gemfile.lock"));
+    }
+  }
+
+  @Test
+  void should_not_restore_through_a_workspace_link_that_leads_out_of_the_workspace() throws Exception {
+    // given: a saved entry, and a workspace whose 'vendor' links to a folder outside it
+    files();
+    cache.save(key, workspace, List.of("vendor/"));
+    Path outside = Files.createDirectories(temp.resolve("outside"));
+    Path fresh = Files.createDirectories(temp.resolve("fresh"));
+    Files.createSymbolicLink(fresh.resolve("vendor"), outside);
+
+    // when
+    CacheResult result = cache.restore(key, fresh);
+
+    // then
+    assertThat(result.status()).isEqualTo(CacheResult.Status.FAILED);
+    assertThat(result.detail()).contains("'vendor'").contains("leads out of the workspace");
+    try (Stream<Path> written = Files.list(outside)) {
+      assertThat(written).isEmpty();
+    }
+    assertThat(cache.restore(key, Files.createDirectories(temp.resolve("other"))).status())
+        .isEqualTo(CacheResult.Status.HIT);
+  }
+
+  @Test
+  void should_not_save_files_through_a_linked_directory_that_leads_out_of_the_workspace() throws Exception {
+    // given: 'vendor' links to a host folder
+    Path host = Files.createDirectories(temp.resolve("host/bundle"));
+    Files.writeString(host.resolve("secret.txt"), "host only");
+    Files.createSymbolicLink(workspace.resolve("vendor"), host.getParent());
+
+    // when
+    CacheResult result = cache.save(key, workspace, List.of("vendor/bundle"));
+
+    // then
+    assertThat(result.status()).isEqualTo(CacheResult.Status.FAILED);
+    assertThat(result.detail()).contains("'vendor/bundle'").contains("leads out of the workspace");
+    assertThat(cache.restore(key, Files.createDirectories(temp.resolve("fresh"))).status())
+        .isEqualTo(CacheResult.Status.MISS);
+  }
+
+  @Test
+  void should_keep_links_as_links_and_leave_out_those_that_lead_out_of_the_workspace() throws Exception {
+    // given: 'l2' leads back to the workspace through 'l1'; 'l3' and 'h' climb out through them
+    Files.createDirectories(temp.resolve("host"));
+    Files.writeString(temp.resolve("host/secret.txt"), "host only");
+    Path links = Files.createDirectories(workspace.resolve("links"));
+    Files.createSymbolicLink(links.resolve("l1"), Path.of("."));
+    Files.createSymbolicLink(links.resolve("l2"), Path.of("l1/.."));
+    Files.createSymbolicLink(links.resolve("l3"), Path.of("l2/.."));
+    Files.createSymbolicLink(links.resolve("h"), Path.of("l3/host/secret.txt"));
+    Files.createSymbolicLink(links.resolve("lock"), Path.of("../Gemfile.lock"));
+    Files.createSymbolicLink(links.resolve("abs"), temp.resolve("host/secret.txt"));
+
+    // when
+    CacheResult saved = cache.save(key, workspace, List.of("links"));
+    Path fresh = Files.createDirectories(temp.resolve("fresh"));
+    CacheResult restored = cache.restore(key, fresh);
+
+    // then
+    assertThat(saved.status()).isEqualTo(CacheResult.Status.SAVED);
+    assertThat(restored.status()).isEqualTo(CacheResult.Status.HIT);
+    try (Stream<Path> kept = Files.list(fresh.resolve("links"))) {
+      assertThat(kept.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("l1", "l2", "lock");
+    }
+    assertThat(Files.readSymbolicLink(fresh.resolve("links/lock"))).isEqualTo(Path.of("../Gemfile.lock"));
+  }
+
+  @Test
+  void should_count_a_key_file_that_leads_out_of_the_workspace_as_missing() throws Exception {
+    // given
+    Files.writeString(temp.resolve("host.lock"), "host only");
+    Files.createSymbolicLink(workspace.resolve("linked.lock"), Path.of("../host.lock"));
+
+    // when
+    CacheKey linked = CacheKey.of("gems", workspace, List.of("linked.lock"));
+
+    // then
+    Path empty = Files.createDirectories(temp.resolve("empty"));
+    assertThat(linked).isEqualTo(CacheKey.of("gems", empty, List.of("linked.lock")));
   }
 
   @Test
