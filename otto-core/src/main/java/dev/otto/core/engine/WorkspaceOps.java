@@ -3,18 +3,27 @@ package dev.otto.core.engine;
 import dev.otto.core.cache.CacheKey;
 import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
+import dev.otto.core.internal.Confined;
+import dev.otto.core.internal.Names;
 import dev.otto.core.plan.Op;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The ops the engine carries out itself on a run's workspace: caches and artifacts. */
 final class WorkspaceOps {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkspaceOps.class);
+
   private WorkspaceOps() {}
 
   /** What became of a cache op: {@code what} is restored, saved, missed, failed, ... */
@@ -33,55 +42,70 @@ final class WorkspaceOps {
     }
   }
 
-  /** Copies an artifact's paths out of the workspace; returns the number of files, or throws with the problem. */
+  /**
+   * Copies an artifact's paths out of the workspace; returns the number of files, or throws with
+   * the problem. Links are copied as links; a link that leads out of the workspace is left out,
+   * and a path that leads out through a link is refused.
+   */
   static int store(Path workspace, Path artifacts, Op.StoreArtifact artifact) throws ArtifactException {
-    Path target = artifacts.resolve(artifact.name());
-    int files = 0;
+    String name = artifact.name();
+    requireArtifactName(name);
     try {
+      Path base = Confined.root(workspace);
+      List<Confined.Item> items = new ArrayList<>();
+      List<String> leftOut = new ArrayList<>();
       for (String path : artifact.paths()) {
-        Path source = workspace.resolve(path).normalize();
-        if (!source.startsWith(workspace) || !Files.exists(source)) {
-          throw new ArtifactException("the artifact '" + artifact.name() + "' has no path '" + path
-              + "' in the workspace");
-        }
-        try (Stream<Path> walk = Files.walk(source)) {
-          for (Path file : (Iterable<Path>) walk::iterator) {
-            if (Files.isRegularFile(file)) {
-              Path copy = target.resolve(workspace.relativize(file).toString());
-              Files.createDirectories(copy.getParent());
-              Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-              files++;
-            }
-          }
+        try {
+          items.addAll(Confined.items(base, path, leftOut));
+        } catch (NoSuchFileException e) {
+          throw new ArtifactException("the artifact '" + name + "' has no path '" + path + "' in the workspace");
         }
       }
+      for (String link : leftOut) {
+        LOG.warn("not keeping the link {} in the artifact {}: it leads out of the workspace", link, name);
+      }
+      return Confined.place(items, Confined.root(artifacts.resolve(name)), false);
+    } catch (Confined.LeavesRootException e) {
+      throw new ArtifactException("the artifact '" + name + "' could not be stored: " + e.describe("the workspace"));
     } catch (IOException e) {
-      throw new ArtifactException("the artifact '" + artifact.name() + "' could not be stored: " + e.getMessage());
+      throw new ArtifactException("the artifact '" + name + "' could not be stored: " + e.getMessage());
     }
-    return files;
   }
 
-  /** Copies a stored artifact's files back into the workspace; returns how many, or throws with the problem. */
+  /**
+   * Copies a stored artifact's files back into the workspace; returns how many, or throws with
+   * the problem. Nothing is written through a link of the workspace that leads out of it.
+   */
   static int restore(Path workspace, Path artifacts, String name) throws ArtifactException {
-    Path stored = artifacts.resolve(name).normalize();
-    if (!stored.startsWith(artifacts) || !Files.isDirectory(stored)) {
+    requireArtifactName(name);
+    Path stored = artifacts.resolve(name);
+    if (!Files.isDirectory(stored, LinkOption.NOFOLLOW_LINKS)) {
       throw new ArtifactException("no artifact '" + name + "' was stored earlier in this run; archive it in a stage "
           + "that runs before this one");
     }
-    int files = 0;
-    try (Stream<Path> walk = Files.walk(stored)) {
-      for (Path file : (Iterable<Path>) walk::iterator) {
-        if (Files.isRegularFile(file)) {
-          Path copy = workspace.resolve(stored.relativize(file).toString());
-          Files.createDirectories(copy.getParent());
-          Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-          files++;
-        }
+    try {
+      List<String> leftOut = new ArrayList<>();
+      List<Confined.Item> items = Confined.items(stored.toRealPath(), "", leftOut);
+      for (String link : leftOut) {
+        LOG.warn("not restoring the link {} of the artifact {}: it leads out of the artifact", link, name);
       }
+      return Confined.place(items, Confined.root(workspace), false);
+    } catch (Confined.LeavesRootException e) {
+      throw new ArtifactException("the artifact '" + name + "' could not be restored: " + e.describe("the workspace"));
     } catch (IOException e) {
       throw new ArtifactException("the artifact '" + name + "' could not be restored: " + e.getMessage());
     }
-    return files;
+  }
+
+  /**
+   * Refuses a name that is not a plain folder name. Validation reports such names before a run;
+   * this guard holds for plans that validation never saw, such as plans read from JSON.
+   */
+  private static void requireArtifactName(String name) throws ArtifactException {
+    if (!Names.isIdentifier(name)) {
+      throw new ArtifactException("'" + Names.printable(name) + "' is not a valid artifact name; " + Names.IDENTIFIER_RULE
+          + ", e.g. 'dist'");
+    }
   }
 
   /** Copies one run's workspace into a new run's, for a restart. */
@@ -92,17 +116,17 @@ final class WorkspaceOps {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path source : (Iterable<Path>) walk::iterator) {
         Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(target);
         } else {
           Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
-              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+              LinkOption.NOFOLLOW_LINKS);
         }
       }
     }
   }
 
-  /** Why an artifact could not be stored. */
+  /** Why an artifact could not be stored or restored. */
   static final class ArtifactException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -8,6 +8,8 @@ public final class Names {
   /** The longest display name (stage, pipeline), in code points. */
   public static final int MAX_DISPLAY_LENGTH = 200;
 
+  /** What {@link #isIdentifier} accepts, as the fix of a message says it. */
+  public static final String IDENTIFIER_RULE = "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
   private Names() {}
 
