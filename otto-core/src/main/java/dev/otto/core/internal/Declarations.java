@@ -35,6 +35,8 @@ final class Declarations {
   final Map<String, Parameter> parameters = new HashMap<>();
   final Map<String, Cache> caches = new HashMap<>();
   final Map<String, LibraryUse> libraries = new HashMap<>();
+  /** The libraries whose configuration is valid, whose steps can therefore be expanded. */
+  final Set<String> configured = new HashSet<>();
   private final Pipeline pipeline;
 
   Declarations(Pipeline pipeline, List<Problem> problems) {
@@ -139,7 +141,7 @@ final class Declarations {
             "list the workspace paths it keeps, e.g. 'vendor/'."));
       }
       for (String path : cache.paths()) {
-        if (path.isBlank() || path.startsWith("/") || path.equals("..") || path.startsWith("../") || path.contains("/../")) {
+        if (!Names.isWorkspacePath(path)) {
           problems.add(error(Rule.CACHE_DECLARATION, where, "the path '" + Names.printable(path)
               + "' is not a relative path inside the workspace.", "use paths relative to the workspace, e.g. 'vendor/'."));
         }
@@ -155,11 +157,15 @@ final class Declarations {
             "use each library once; its handle can make any number of steps."));
         continue;
       }
-      checkArguments(where, Rule.LIBRARY_CONFIG, "configuration", use.library().configSpec(), use.config());
+      if (checkArguments(where, Rule.LIBRARY_CONFIG, "configuration", use.library().configSpec(), use.config())) {
+        configured.add(use.id());
+      }
     }
   }
 
-  void checkArguments(String where, Rule rule, String what, List<ParamSpec> specs, Map<String, Object> given) {
+  /** Reports what is wrong with {@code given}; returns whether nothing is. */
+  boolean checkArguments(String where, Rule rule, String what, List<ParamSpec> specs, Map<String, Object> given) {
+    int before = problems.size();
     Map<String, ParamSpec> byName = new LinkedHashMap<>();
     for (ParamSpec spec : specs) {
       byName.put(spec.name(), spec);
@@ -182,6 +188,7 @@ final class Declarations {
             + spec.description() + ").", "give a " + spec.type().word() + " for '" + spec.name() + "'."));
       }
     }
+    return problems.size() == before;
   }
 
   private static String typeOf(Object value) {

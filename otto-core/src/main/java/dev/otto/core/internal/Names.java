@@ -72,6 +72,22 @@ public final class Names {
     return true;
   }
 
+  /**
+   * Whether {@code path} names a place inside the workspace as written: not blank, not absolute
+   * and without a {@code ..} name. Links are the engine's to check, on the file system.
+   */
+  public static boolean isWorkspacePath(String path) {
+    if (path.isBlank() || path.startsWith("/") || path.startsWith("\\")) {
+      return false;
+    }
+    for (String name : path.split("[/\\\\]")) {
+      if (name.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether {@code name} can be an environment variable: {@code [A-Za-z_][A-Za-z0-9_]*}, at most 255. */
   public static boolean isVariable(String name) {
     int length = name.length();

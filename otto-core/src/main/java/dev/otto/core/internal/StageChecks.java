@@ -18,6 +18,7 @@ import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
 import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Op;
 import dev.otto.core.validate.Problem;
 import dev.otto.core.validate.Rule;
 import java.time.Duration;
@@ -254,8 +255,45 @@ final class StageChecks {
           + Names.printable(call.action()) + "'.", "use one of " + library.actions().stream().map(ActionSpec::name).toList() + "."));
       return;
     }
-    declared.checkArguments(at.get(), Rule.LIBRARY_ARGUMENT, "action '" + library.id() + "." + call.action() + "'",
-        action.get().parameters(), call.arguments());
+    boolean valid = declared.checkArguments(at.get(), Rule.LIBRARY_ARGUMENT, "action '" + library.id() + "."
+        + call.action() + "'", action.get().parameters(), call.arguments());
+    if (valid && declared.configured.contains(use.id())) {
+      checkArtifacts(at, use, call);
+    }
+  }
+
+  /**
+   * Checks the artifacts a library step stores and restores. Their names become folders of the
+   * run and their paths are read from the workspace, so neither may lead elsewhere. Planning
+   * reports a library that fails to expand, with the place of the step.
+   */
+  private void checkArtifacts(At at, LibraryUse use, LibraryStep call) {
+    List<Op.StepOp> ops;
+    try {
+      ops = LibraryCalls.expand(use, call);
+    } catch (RuntimeException e) {
+      return;
+    }
+    for (Op.StepOp op : ops) {
+      if (op instanceof Op.StoreArtifact store) {
+        checkArtifactName(at, store.name());
+        for (String path : store.paths()) {
+          if (!Names.isWorkspacePath(path)) {
+            problems.add(error(Rule.ARTIFACT, at.get(), "the artifact path '" + Names.printable(path)
+                + "' is not a relative path inside the workspace.", "use paths relative to the workspace, e.g. 'dist/'."));
+          }
+        }
+      } else if (op instanceof Op.RestoreArtifact restore) {
+        checkArtifactName(at, restore.name());
+      }
+    }
+  }
+
+  private void checkArtifactName(At at, String name) {
+    if (!Names.isIdentifier(name)) {
+      problems.add(error(Rule.ARTIFACT, at.get(), "'" + Names.printable(name) + "' is not a valid artifact name.",
+          Names.IDENTIFIER_RULE + ", e.g. 'dist'."));
+    }
   }
 
   private void checkCacheOrder() {

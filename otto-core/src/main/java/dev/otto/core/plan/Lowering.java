@@ -4,9 +4,8 @@ import dev.otto.core.OttoException;
 import dev.otto.core.internal.Conditions;
 import dev.otto.core.internal.Conditions.Truth;
 import dev.otto.core.internal.Glob;
+import dev.otto.core.internal.LibraryCalls;
 import dev.otto.core.internal.StageTree;
-import dev.otto.core.library.ActionSpec;
-import dev.otto.core.library.ParamSpec;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;
@@ -288,29 +287,11 @@ final class Lowering {
 
   private List<Op.StepOp> expand(StageTree.Node node, LibraryStep call) {
     LibraryUse use = libraries.get(call.library());
-    ActionSpec action = use.library().actions().stream().filter(a -> a.name().equals(call.action())).findFirst()
-        .orElseThrow();
     try {
-      List<Op.StepOp> ops = use.library().expand(call.action(), withDefaults(action.parameters(), call.arguments()),
-          withDefaults(use.library().configSpec(), use.config()));
-      if (ops == null) {
-        throw new OttoException("returned null");
-      }
-      return List.copyOf(ops);
+      return LibraryCalls.expand(use, call);
     } catch (RuntimeException e) {
       throw new OttoException("the step library '" + use.id() + "' failed to expand '" + call.action() + "' at "
           + tree.where(node) + ": " + e.getMessage(), e);
     }
-  }
-
-  private static Map<String, Object> withDefaults(List<ParamSpec> specs, Map<String, Object> given) {
-    Map<String, Object> all = new LinkedHashMap<>();
-    for (ParamSpec spec : specs) {
-      Object value = given.containsKey(spec.name()) ? given.get(spec.name()) : spec.defaultValue().orElse(null);
-      if (value != null) {
-        all.put(spec.name(), value);
-      }
-    }
-    return java.util.Collections.unmodifiableMap(all);
   }
 }

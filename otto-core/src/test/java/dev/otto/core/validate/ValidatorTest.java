@@ -403,5 +403,64 @@ class ValidatorTest {
       assertThat(problems(p)).extracting(Problem::code)
           .containsExactlyInAnyOrder("OTTO-113", "OTTO-110", "OTTO-111", "OTTO-112", "OTTO-112", "OTTO-112");
     }
+
+    private final StepLibrary artifacts = new StepLibrary() {
+      @Override
+      public String id() {
+        return "files";
+      }
+
+      @Override
+      public String description() {
+        return "artifacts";
+      }
+
+      @Override
+      public List<ParamSpec> configSpec() {
+        return List.of();
+      }
+
+      @Override
+      public List<ActionSpec> actions() {
+        return List.of(new ActionSpec("keep", "keeps", List.of(ParamSpec.required("name", ValueType.STRING, "name"),
+                ParamSpec.optional("paths", ValueType.STRING_LIST, List.of("dist/"), "paths"))),
+            new ActionSpec("fetch", "fetches", List.of(ParamSpec.required("name", ValueType.STRING, "name"))));
+      }
+
+      @SuppressWarnings("unchecked")
+      @Override
+      public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+        String name = (String) arguments.get("name");
+        return action.equals("keep")
+            ? List.of(new Op.StoreArtifact(name, (List<String>) arguments.get("paths"), Op.Guard.NORMAL))
+            : List.of(new Op.RestoreArtifact(name, Op.Guard.NORMAL));
+      }
+    };
+
+    @Test
+    void should_reject_artifact_names_and_paths_that_leave_the_run_folders_with_every_other_problem() {
+      // given
+      Stage stage = Stage.builder("Package").addSteps(
+          LibraryStep.of("files", "keep", Map.of("name", "../../../x")),
+          LibraryStep.of("files", "keep", Map.of("name", "/tmp/x", "paths", List.of("dist/", "../secrets", "/etc"))),
+          LibraryStep.of("files", "fetch", Map.of("name", "app/..")),
+          LibraryStep.of("files", "keep", Map.of("name", "app", "paths", List.of("dist/", "build/libs"))),
+          LibraryStep.of("files", "fetch", Map.of("name", "app"))).build();
+      Pipeline p = pipeline(stage, Stage.builder("Empty").build()).addLibraries(LibraryUse.of(artifacts, Map.of()))
+          .build();
+
+      // when
+      List<Problem> found = problems(p);
+
+      // then
+      assertThat(found).extracting(Problem::code)
+          .containsExactly("OTTO-043", "OTTO-043", "OTTO-043", "OTTO-043", "OTTO-043", "OTTO-012");
+      assertThat(found.get(0).path()).isEqualTo("pipeline 'p' > stage 'Package' > step 1");
+      assertThat(found.get(0).message()).isEqualTo("'../../../x' is not a valid artifact name.");
+      assertThat(found.get(0).fix()).contains("letters, digits, '.', '_' or '-'");
+      assertThat(found).extracting(Problem::message).contains(
+          "the artifact path '../secrets' is not a relative path inside the workspace.",
+          "the artifact path '/etc' is not a relative path inside the workspace.");
+    }
   }
 }

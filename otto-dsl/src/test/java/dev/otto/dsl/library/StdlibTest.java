@@ -2,6 +2,7 @@ package dev.otto.dsl.library;
 
 import static dev.otto.dsl.Otto.sh;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.RunEvent;
@@ -10,6 +11,8 @@ import dev.otto.core.explain.Explain;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
+import dev.otto.core.validate.PipelineValidationException;
+import dev.otto.core.validate.Problem;
 import dev.otto.dsl.Otto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +82,20 @@ class StdlibTest {
     assertThat(result.stage("Deploy").orElseThrow().reason()).hasValueSatisfying(reason -> assertThat(reason)
         .startsWith("no artifact 'app' was stored earlier in this run"));
     assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void refuses_artifact_names_that_would_leave_the_run_s_artifact_folder() {
+    assertThatThrownBy(() -> Otto.pipeline("escape", p -> {
+      var std = p.use(Stdlib.library());
+      p.stage("Build", s -> s.steps(sh("make"), std.archive("/tmp/x", "dist/"), std.archive("../../../x", "dist/"),
+          std.unarchive("..")));
+    })).isInstanceOfSatisfying(PipelineValidationException.class, e -> {
+      assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-043", "OTTO-043", "OTTO-043");
+      assertThat(e.problems()).extracting(Problem::path).containsExactly("pipeline 'escape' > stage 'Build' > step 2",
+          "pipeline 'escape' > stage 'Build' > step 3", "pipeline 'escape' > stage 'Build' > step 4");
+      assertThat(e.problems().get(0).message()).isEqualTo("'/tmp/x' is not a valid artifact name.");
+    });
   }
 
   @Test

@@ -1,0 +1,45 @@
+package dev.otto.core.internal;
+
+import dev.otto.core.library.ActionSpec;
+import dev.otto.core.library.ParamSpec;
+import dev.otto.core.model.LibraryStep;
+import dev.otto.core.model.LibraryUse;
+import dev.otto.core.plan.Op;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Expands a library step into its ops, the one way planning and validation both do: arguments
+ * and configuration with their defaults filled in.
+ */
+public final class LibraryCalls {
+  private LibraryCalls() {}
+
+  /**
+   * The ops {@code call} stands for. The call's action must exist and its arguments and the
+   * library's configuration must be valid; a library's own failure is thrown as it is.
+   */
+  public static List<Op.StepOp> expand(LibraryUse use, LibraryStep call) {
+    ActionSpec action = use.library().actions().stream().filter(a -> a.name().equals(call.action())).findFirst()
+        .orElseThrow();
+    List<Op.StepOp> ops = use.library().expand(call.action(), withDefaults(action.parameters(), call.arguments()),
+        withDefaults(use.library().configSpec(), use.config()));
+    if (ops == null) {
+      throw new IllegalStateException("returned null");
+    }
+    return List.copyOf(ops);
+  }
+
+  private static Map<String, Object> withDefaults(List<ParamSpec> specs, Map<String, Object> given) {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (ParamSpec spec : specs) {
+      Object value = given.containsKey(spec.name()) ? given.get(spec.name()) : spec.defaultValue().orElse(null);
+      if (value != null) {
+        all.put(spec.name(), value);
+      }
+    }
+    return Collections.unmodifiableMap(all);
+  }
+}
