@@ -25,10 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +52,24 @@ import org.slf4j.LoggerFactory;
  * <p>It listens on the loopback interface unless told otherwise. Bodies over their limit get
  * 413, malformed ones 400, and a failure inside a handler a 500 without details: a request never
  * takes the engine down. Refusals change nothing: the wait stays as it was.
+ *
+ * <p><b>Slow clients.</b> A client has {@linkplain Builder#headerTimeout 10 seconds} from the
+ * first byte of a request to the end of its headers, and {@linkplain Builder#bodyTimeout 30
+ * seconds} to send its body and again to take the answer; past that, its connection is closed.
+ * Requests are handled by a bounded pool ({@linkplain Builder#threads 16 threads} by default, and
+ * up to four times as many requests waiting for one), so a few stalled clients hold a few threads
+ * for a bounded time and everyone else is answered meanwhile.
+ *
+ * <p>The JDK's server reads a request on the thread that handles it and has no per-server read
+ * timeout: its {@code sun.net.httpserver.maxReqTime} and related settings are system properties,
+ * global to the JVM (every other JDK server of the host included) and read once, when the first
+ * server starts. The endpoint keeps its own deadlines instead: while a thread reads from a
+ * client, a reaper stands ready to interrupt it, which closes the blocked socket channel and
+ * frees the thread; the engine itself is never interrupted. That keeps the endpoint free of
+ * dependencies an embedding host would have to reconcile with its own (an HTTP server library
+ * would bring one, and clash with the host's own copy of another version). Facing an untrusted
+ * network, put a reverse proxy in front: it buffers slow clients, where the endpoint only bounds
+ * what each one costs.
  */
 public final class EngineEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineEndpoint.class);
@@ -65,20 +81,17 @@ public final class EngineEndpoint implements AutoCloseable {
 
   private final RunEngine engine;
   private final byte[] bearer;
+  private final Duration bodyTimeout;
   private final HttpServer server;
-  private final ExecutorService threads;
+  private final Workers workers;
 
   private EngineEndpoint(Builder builder) throws IOException {
     this.engine = builder.engine;
     this.bearer = builder.bearer.getBytes(StandardCharsets.UTF_8);
+    this.bodyTimeout = builder.bodyTimeout;
     this.server = HttpServer.create(new InetSocketAddress(builder.address, builder.port), 64);
-    AtomicInteger count = new AtomicInteger();
-    this.threads = Executors.newFixedThreadPool(builder.threads, task -> {
-      Thread thread = new Thread(task, "otto-http-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(threads);
+    this.workers = new Workers(builder.threads, builder.threads * 4, builder.headerTimeout);
+    server.setExecutor(workers);
     server.createContext("/", this::handle);
   }
 
@@ -95,15 +108,22 @@ public final class EngineEndpoint implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops listening, letting requests in progress finish for up to a second. */
+  /**
+   * Stops listening, letting requests in progress finish for up to a second, then closes every
+   * connection. A request inside the engine is not interrupted: it finishes on its own.
+   */
   @Override
   public void close() {
     server.stop(1);
-    threads.shutdownNow();
+    workers.shutdown();
   }
 
   private void handle(HttpExchange exchange) {
-    try (exchange) {
+    Workers.Watch watch = Workers.current();
+    try {
+      if (!watch.working()) {
+        return;
+      }
       Response response;
       try {
         response = route(exchange);
@@ -111,9 +131,15 @@ public final class EngineEndpoint implements AutoCloseable {
         LOG.error("the endpoint failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
         response = Response.error(500, "the request could not be handled");
       }
-      send(exchange, response);
+      if (watch.reading(bodyTimeout)) {
+        send(exchange, response);
+      }
     } catch (IOException e) {
-      LOG.debug("a response could not be sent: {}", e.toString());
+      LOG.debug("a request could not be read or answered: {}", e.toString());
+    } finally {
+      // closing reads what the client did not send of its body: that too has a deadline
+      watch.reading(bodyTimeout);
+      exchange.close();
     }
   }
 
@@ -238,8 +264,24 @@ public final class EngineEndpoint implements AutoCloseable {
     return Response.error(status, e.getMessage());
   }
 
-  /** The body as text, or empty when it is longer than {@code max} bytes. */
-  private static Optional<String> body(HttpExchange exchange, int max) throws IOException {
+  /**
+   * The body as text, or empty when it is longer than {@code max} bytes.
+   *
+   * @throws IOException when the body cannot be read, or does not arrive within the body timeout
+   */
+  private Optional<String> body(HttpExchange exchange, int max) throws IOException {
+    Workers.Watch watch = Workers.current();
+    if (!watch.reading(bodyTimeout)) {
+      throw new IOException("the endpoint is closing");
+    }
+    Optional<String> body = read(exchange, max);
+    if (!watch.working()) {
+      throw new IOException("the body did not arrive within " + bodyTimeout);
+    }
+    return body;
+  }
+
+  private static Optional<String> read(HttpExchange exchange, int max) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       try {
@@ -329,7 +371,9 @@ public final class EngineEndpoint implements AutoCloseable {
     private final String bearer;
     private InetAddress address = InetAddress.getLoopbackAddress();
     private int port;
-    private int threads = 2;
+    private int threads = 16;
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private Duration bodyTimeout = Duration.ofSeconds(30);
 
     private Builder(RunEngine engine, String bearer) {
       if (bearer.length() < 16 || bearer.chars().anyMatch(c -> c <= ' ' || c > '~')) {
@@ -355,13 +399,43 @@ public final class EngineEndpoint implements AutoCloseable {
       return this;
     }
 
-    /** How many requests are handled at once; 2 by default. */
+    /**
+     * How many requests are handled at once; 16 by default. Up to four times as many more wait
+     * for a thread; beyond that, a new connection is closed at once. A client that stalls holds a
+     * thread for at most its timeouts, so size this for the slow clients expected at once.
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, not " + threads);
       }
       this.threads = threads;
       return this;
+    }
+
+    /**
+     * How long a client may take from the first byte of a request to the end of its headers; 10
+     * seconds by default. Past it, the connection is closed without an answer.
+     */
+    public Builder headerTimeout(Duration headerTimeout) {
+      this.headerTimeout = positive(headerTimeout, "headerTimeout");
+      return this;
+    }
+
+    /**
+     * How long a client may take to send a request's body, and again to take the answer; 30
+     * seconds by default. Past it, the connection is closed and the request changes nothing.
+     */
+    public Builder bodyTimeout(Duration bodyTimeout) {
+      this.bodyTimeout = positive(bodyTimeout, "bodyTimeout");
+      return this;
+    }
+
+    private static Duration positive(Duration timeout, String name) {
+      requireNonNull(timeout, name);
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, not " + timeout);
+      }
+      return timeout;
     }
 
     /** Starts listening. */
