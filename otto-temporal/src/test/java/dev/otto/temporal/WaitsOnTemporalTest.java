@@ -73,13 +73,19 @@ class WaitsOnTemporalTest {
 
     PendingWait production = Cluster.awaitWait(run, "Deploy > Production");
     assertThat(production.kind()).isEqualTo("await-approval");
+    assertThatThrownBy(() -> engine.decide(run.id(), staging.id(), Decision.approve("alice")))
+        .isInstanceOfSatisfying(WaitRefusedException.class, e -> assertThat(e.reason())
+            .isEqualTo(WaitRefusedException.Reason.ALREADY_RESOLVED))
+        .hasMessage("wait '" + staging.id() + "' of run '" + run.id() + "' was approved already; an approval takes "
+            + "one decision");
     run.decide(production.id(), Decision.approve("bob"));
 
     PendingWait health = Cluster.awaitWait(run, "Deploy > Production");
     assertThat(health.kind()).isEqualTo("await-webhook");
     assertThatThrownBy(() -> run.decide(health.id(), Decision.approve("bob")))
         .isInstanceOfSatisfying(WaitRefusedException.class, e -> assertThat(e.reason())
-            .isEqualTo(WaitRefusedException.Reason.WRONG_KIND));
+            .isEqualTo(WaitRefusedException.Reason.WRONG_KIND))
+        .hasMessageContaining("is a webhook, not an approval; a webhook ends with a callback carrying its token");
     String token = Cluster.tokenOf(cluster.events, health);
     assertThatThrownBy(() -> engine.callback(token.substring(0, token.length() - 2) + "AA", "{}"))
         .isInstanceOfSatisfying(WaitRefusedException.class, e -> assertThat(e.reason())

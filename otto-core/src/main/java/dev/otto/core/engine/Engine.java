@@ -250,8 +250,9 @@ public final class Engine implements RunEngine {
    * Decides an approval of a run of this engine. The decision is journaled before this method
    * returns.
    *
-   * @throws WaitRefusedException if there is no such run or pending approval, the wait is not an
-   *     approval, or {@code decision.by()} is not among its approvers; nothing changes then
+   * @throws WaitRefusedException if there is no such run or approval, the wait is not an approval,
+   *     {@code decision.by()} is not among its approvers, or the approval ended already (decided,
+   *     timed out or cancelled); nothing changes then
    */
   @Override
   public void decide(String runId, String waitId, Decision decision) {

@@ -19,8 +19,8 @@ final class Recovery {
   final Instant started;
   final int entries;
   final Map<String, StageRecord> stages = new LinkedHashMap<>();
-  /** Hashes of webhook tokens whose waits ended, with the outcome that ended them. */
-  final Map<String, String> retiredTokens = new HashMap<>();
+  /** Waits that ended, with the outcome that ended them. */
+  final List<EndedWait> endedWaits = new ArrayList<>();
   RunResult.Status finalStatus;
   Duration finalDuration;
 
@@ -43,6 +43,9 @@ final class Recovery {
 
   /** A wait that had begun and not ended. */
   record PendingRecord(int op, String tokenHash, Instant deadline) {}
+
+  /** A wait that ended: op {@code op} of stage {@code stage}; {@code tokenHash} is null but for a webhook. */
+  record EndedWait(String stage, int op, String tokenHash, String outcome) {}
 
   private Recovery(String runId, Map<String, String> first, int entries) {
     this.runId = runId;
@@ -94,9 +97,8 @@ final class Recovery {
         stage.interrupted = entry.containsKey("interrupted");
         stage.reason = entry.get("reason");
         if (stage.wait != null && stage.wait.op() == op) {
-          if (stage.wait.tokenHash() != null) {
-            retiredTokens.put(stage.wait.tokenHash(), entry.getOrDefault("outcome", "cancelled"));
-          }
+          endedWaits.add(new EndedWait(required(entry, "stage"), op, stage.wait.tokenHash(),
+              entry.getOrDefault("outcome", "cancelled")));
           stage.wait = null;
         }
         if (entry.containsKey("label")) {
@@ -118,8 +120,8 @@ final class Recovery {
             Optional.ofNullable(entry.get("reason")), Duration.ofMillis(Long.parseLong(required(entry, "ms"))),
             stage.steps);
         stage.digest = entry.get("digest");
-        if (stage.wait != null && stage.wait.tokenHash() != null) {
-          retiredTokens.put(stage.wait.tokenHash(), "cancelled");
+        if (stage.wait != null) {
+          endedWaits.add(new EndedWait(id, stage.wait.op(), stage.wait.tokenHash(), "cancelled"));
         }
         stage.wait = null;
       }

@@ -198,7 +198,7 @@ final class Run implements RunHandle {
     orphans.forEach((stage, stopped) -> emit(new RunEvent.Warning(id, now(), stage, stopped
         + " processes the run's previous engine had started were still running and were stopped before the stage "
         + "went on")));
-    waits.retire(recovery.retiredTokens);
+    waits.retire(recovery.endedWaits);
     List<Cursor> going = new ArrayList<>();
     synchronized (lock) {
       index();

@@ -30,8 +30,9 @@ public interface RunEngine {
   /**
    * Decides an approval of a run.
    *
-   * @throws WaitRefusedException if there is no such run or pending approval, the wait is not an
-   *     approval, or {@code decision.by()} is not among its approvers; nothing changes then
+   * @throws WaitRefusedException if there is no such run or approval, the wait is not an approval,
+   *     {@code decision.by()} is not among its approvers, or the approval ended already (decided,
+   *     timed out or cancelled); nothing changes then
    */
   void decide(String runId, String waitId, Decision decision);
 

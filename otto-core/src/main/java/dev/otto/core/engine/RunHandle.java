@@ -20,7 +20,8 @@ public interface RunHandle {
   /**
    * Decides one of the run's approvals; see {@link Engine#decide(String, String, Decision)}.
    *
-   * @throws WaitRefusedException if the run has no such pending approval or the decider is not allowed
+   * @throws WaitRefusedException if the run has no such approval, the decider is not allowed, or the
+   *     approval ended already
    */
   void decide(String waitId, Decision decision);
 

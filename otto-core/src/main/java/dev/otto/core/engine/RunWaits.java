@@ -30,6 +30,10 @@ final class RunWaits {
   private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
   /** Token hashes of waits that ended, with why they no longer work. */
   private final Map<String, WaitRefusedException.Reason> retired = new ConcurrentHashMap<>();
+  /** Waits that ended, by id, so that a late decision hears why it is refused. */
+  private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+
+  private record Ended(Op.Wait op, String outcome) {}
 
   RunWaits(Run run) {
     this.run = run;
@@ -47,13 +51,23 @@ final class RunWaits {
     return pending.values().stream().anyMatch(w -> w.cursor.stage.id().equals(stage));
   }
 
-  /** Tokens of waits that ended before the run was taken over: they stay refused. */
-  void retire(Map<String, String> tokens) {
-    tokens.forEach((hash, outcome) -> {
-      retired.put(hash, "timed-out".equals(outcome) || "cancelled".equals(outcome)
-          ? WaitRefusedException.Reason.EXPIRED : WaitRefusedException.Reason.ALREADY_RESOLVED);
-      run.engine.registerToken(hash, run);
-    });
+  /** Waits that ended before the run was taken over: decisions and tokens for them stay refused. */
+  void retire(List<Recovery.EndedWait> waits) {
+    for (Recovery.EndedWait wait : waits) {
+      run.plan.stages().stream().filter(s -> s.id().equals(wait.stage())).findFirst()
+          .map(stage -> stage.ops().get(wait.op())).filter(Op.Wait.class::isInstance).map(Op.Wait.class::cast)
+          .ifPresent(op -> ended.put(op.id(), new Ended(op, wait.outcome())));
+      if (wait.tokenHash() != null) {
+        retired.put(wait.tokenHash(), refusalAfter(wait.outcome()));
+        run.engine.registerToken(wait.tokenHash(), run);
+      }
+    }
+  }
+
+  /** Why a token no longer works after its wait ended with {@code outcome}. */
+  private static WaitRefusedException.Reason refusalAfter(String outcome) {
+    return outcome.equals("timed-out") || outcome.equals("cancelled") ? WaitRefusedException.Reason.EXPIRED
+        : WaitRefusedException.Reason.ALREADY_RESOLVED;
   }
 
   /** Begins the wait at the cursor, or restores it from the journal with its token and deadline. */
@@ -88,7 +102,7 @@ final class RunWaits {
     if (hash != null) {
       run.engine.registerToken(hash, run);
     }
-    if (w.done.get()) {
+    if (w.done()) {
       pending.remove(wait.id(), w);
       return;
     }
@@ -106,24 +120,28 @@ final class RunWaits {
   void decide(String waitId, Decision decision) {
     java.util.Objects.requireNonNull(waitId, "waitId");
     java.util.Objects.requireNonNull(decision, "decision");
+    // end() records a wait as ended before it stops being pending: one of the two finds it
     Waiting w = pending.get(waitId);
-    if (w == null) {
+    Ended gone = w == null ? ended.get(waitId) : null;
+    Op.Wait op = w != null ? w.op : gone != null ? gone.op() : null;
+    if (op == null) {
       throw new WaitRefusedException(WaitRefusedException.Reason.UNKNOWN_WAIT, "run '" + run.id()
           + "' has no pending wait '" + waitId + "'; its pending waits are "
           + pending().stream().map(p -> "'" + p.id() + "'").toList());
     }
-    if (!(w.op instanceof Op.AwaitApproval approval)) {
-      throw new WaitRefusedException(WaitRefusedException.Reason.WRONG_KIND, "wait '" + waitId + "' of run '"
-          + run.id() + "' is a " + w.op.kind() + ", not an approval; only approvals take decisions");
+    if (!(op instanceof Op.AwaitApproval approval)) {
+      throw WaitRefusedException.notAnApproval(run.id(), op);
     }
     if (!approval.approvers().isEmpty() && !approval.approvers().contains(decision.by())) {
       throw new WaitRefusedException(WaitRefusedException.Reason.NOT_ALLOWED, "'" + decision.by()
           + "' may not decide approval '" + approval.prompt() + "' of run '" + run.id() + "'; it is for "
           + String.join(", ", approval.approvers()));
     }
+    if (gone != null) {
+      throw WaitRefusedException.approvalEnded(run.id(), waitId, gone.outcome());
+    }
     if (!end(w, decision.approved() ? "approved" : "rejected", decision, null)) {
-      throw new WaitRefusedException(WaitRefusedException.Reason.ALREADY_RESOLVED, "wait '" + waitId + "' of run '"
-          + run.id() + "' ended already");
+      throw WaitRefusedException.approvalEnded(run.id(), waitId, w.outcome.get());
     }
   }
 
@@ -148,17 +166,16 @@ final class RunWaits {
 
   /** Ends a wait with {@code outcome}; false when another outcome ended it first. */
   private boolean end(Waiting w, String outcome, Decision decision, String payload) {
-    if (!w.done.compareAndSet(false, true)) {
+    if (!w.outcome.compareAndSet(null, outcome)) {
       return false;
     }
     w.cancelTimers();
     Cursor c = w.cursor;
     c.wake = null;
+    ended.put(w.op.id(), new Ended(w.op, outcome));
     pending.remove(w.op.id());
-    boolean expired = outcome.equals("timed-out") || outcome.equals("cancelled");
     if (w.tokenHash != null) {
-      retired.put(w.tokenHash, expired ? WaitRefusedException.Reason.EXPIRED
-          : WaitRefusedException.Reason.ALREADY_RESOLVED);
+      retired.put(w.tokenHash, refusalAfter(outcome));
     }
     String what = Reasons.about(w.op);
     String noun = Reasons.noun(w.op);
@@ -204,7 +221,7 @@ final class RunWaits {
 
   /** One attempt of a poll's probe; schedules the next one while the deadline allows. */
   private void probe(Waiting w) {
-    if (w.done.get()) {
+    if (w.done()) {
       return;
     }
     Op.Poll poll = (Op.Poll) w.op;
@@ -216,7 +233,7 @@ final class RunWaits {
       outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           "the probe could not run: " + e.getClass().getSimpleName());
     }
-    if (w.done.get()) {
+    if (w.done()) {
       return;
     }
     if (outcome.succeeded()) {
@@ -232,7 +249,7 @@ final class RunWaits {
     boolean more = next.isBefore(w.deadline);
     if (more) {
       w.nextProbe = run.engine.scheduler.schedule(delay, () -> run.engine.workers.execute(() -> probe(w)));
-      if (w.done.get()) {
+      if (w.done()) {
         w.nextProbe.cancel();
       }
     }

@@ -3,7 +3,7 @@ package dev.otto.core.engine;
 import dev.otto.core.plan.Op;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A wait in progress: its timers, and the guard that lets exactly one outcome end it. */
 final class Waiting {
@@ -12,7 +12,8 @@ final class Waiting {
   /** The SHA-256 of a webhook's token; null for other waits. */
   final String tokenHash;
   final Instant deadline;
-  final AtomicBoolean done = new AtomicBoolean();
+  /** The outcome that ended it, as {@link RunEvent.WaitEnded} words it; null while it is pending. */
+  final AtomicReference<String> outcome = new AtomicReference<>();
   volatile Scheduler.Cancellable timer;
   volatile Scheduler.Cancellable nextProbe;
   int attempts;
@@ -30,6 +31,10 @@ final class Waiting {
     String description = Reasons.about(op);
     return new PendingWait(run, cursor.stage.id(), op.id(), op.kind(), description,
         op instanceof Op.AwaitApproval a ? a.approvers() : java.util.List.of(), deadline);
+  }
+
+  boolean done() {
+    return outcome.get() != null;
   }
 
   void cancelTimers() {

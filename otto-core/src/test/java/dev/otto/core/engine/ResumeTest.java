@@ -94,6 +94,33 @@ class ResumeTest {
   }
 
   @Test
+  void should_refuse_a_decision_on_an_approval_decided_before_the_takeover_as_already_resolved() throws Exception {
+    // given
+    Plan plan = plan(Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofDays(1)))
+        .addSteps(ShStep.of("true")).build(), Stage.builder("Later").addEnter(ApprovalGate.of("more?")
+        .timeout(Duration.ofDays(1))).addSteps(ShStep.of("true")).build());
+    Engine engine = engine(dir.resolve("a"));
+    RunHandle first = engine.start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    engine.decide(first.id(), "Deploy#enter-1", Decision.approve("alice"));
+    WaitsTest.until(() -> first.waits().stream().anyMatch(w -> w.stage().equals("Later")));
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    first.cancel();
+    first.result().join();
+    Engine second = engine(dir.resolve("b"));
+    RunHandle resumed = second.resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+
+    // when / then
+    assertThatThrownBy(() -> second.decide(first.id(), "Deploy#enter-1", Decision.approve("bob")))
+        .hasMessageContaining("was approved already")
+        .extracting(e -> ((WaitRefusedException) e).reason()).isEqualTo(WaitRefusedException.Reason.ALREADY_RESOLVED);
+    assertThat(resumed.waits()).extracting(PendingWait::id).containsExactly("Later#enter-1");
+    resumed.cancel();
+    resumed.result().join();
+  }
+
+  @Test
   void should_keep_the_deadline_of_a_restored_wait() throws Exception {
     Plan plan = shipping();
     RunHandle first = engine(dir.resolve("a")).start(plan);

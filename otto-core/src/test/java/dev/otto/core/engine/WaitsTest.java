@@ -2,6 +2,7 @@ package dev.otto.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.model.ApprovalGate;
@@ -163,6 +164,86 @@ class WaitsTest {
       assertThat(going.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
       assertThat(events(RunEvent.Warning.class)).extracting(RunEvent.Warning::message)
           .contains("the approval 'Ship it?' timed out after PT24H; the stage goes on, as the wait declares");
+    }
+  }
+
+  @Nested
+  class Refusals {
+    final Stage later = gated("Later", ApprovalGate.of("more?").timeout(Duration.ofHours(1)));
+
+    WaitRefusedException refusal(Runnable decision) {
+      return catchThrowableOfType(WaitRefusedException.class, decision::run);
+    }
+
+    @Test
+    void should_refuse_a_second_decision_as_already_resolved_while_the_run_goes_on() {
+      // given
+      Engine engine = engine();
+      RunHandle run = engine.start(plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))),
+          later));
+      until(() -> !run.waits().isEmpty());
+      run.decide("Deploy#enter-1", Decision.approve("alice"));
+      until(() -> run.waits().stream().anyMatch(w -> w.stage().equals("Later")));
+
+      // when
+      WaitRefusedException refused = refusal(() -> run.decide("Deploy#enter-1", Decision.reject("bob")));
+
+      // then
+      assertThat(refused).hasMessage("wait 'Deploy#enter-1' of run '" + run.id() + "' was approved already; an "
+          + "approval takes one decision");
+      assertThat(refused.reason()).isEqualTo(WaitRefusedException.Reason.ALREADY_RESOLVED);
+      assertThat(run.waits()).extracting(PendingWait::id).containsExactly("Later#enter-1");
+      run.cancel();
+      run.result().join();
+    }
+
+    @Test
+    void should_refuse_a_decision_on_an_approval_that_timed_out_as_expired() {
+      // given
+      Engine engine = engine();
+      RunHandle run = engine.start(plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))
+          .onTimeout(Gate.OnTimeout.CONTINUE)), later));
+      until(() -> !run.waits().isEmpty());
+      time.advance(Duration.ofHours(2));
+      until(() -> run.waits().stream().anyMatch(w -> w.stage().equals("Later")));
+
+      // when
+      WaitRefusedException refused = refusal(() -> run.decide("Deploy#enter-1", Decision.approve("alice")));
+
+      // then
+      assertThat(refused).hasMessage("wait 'Deploy#enter-1' of run '" + run.id() + "' timed out; a late decision "
+          + "changes nothing");
+      assertThat(refused.reason()).isEqualTo(WaitRefusedException.Reason.EXPIRED);
+      run.cancel();
+      run.result().join();
+    }
+
+    @Test
+    void should_name_the_kind_of_a_webhook_or_a_poll_that_is_given_a_decision() {
+      // given
+      Engine engine = engine();
+      RunHandle verifying = engine.start(plan(gated("Verify", WebhookGate.of("health").timeout(Duration.ofHours(1)))));
+      RunHandle probing = engine.start(plan(gated("Probe", PollGate.of("up", ShStep.of("false"))
+          .every(Duration.ofMinutes(1)).timeout(Duration.ofHours(1)))));
+      until(() -> !verifying.waits().isEmpty() && !probing.waits().isEmpty());
+
+      // when
+      WaitRefusedException webhook = refusal(() -> verifying.decide("Verify#enter-1", Decision.approve("alice")));
+      WaitRefusedException poll = refusal(() -> probing.decide("Probe#enter-1", Decision.approve("alice")));
+
+      // then
+      assertThat(webhook).hasMessage("wait 'Verify#enter-1' of run '" + verifying.id() + "' is a webhook, not an "
+          + "approval; a webhook ends with a callback carrying its token");
+      assertThat(webhook.reason()).isEqualTo(WaitRefusedException.Reason.WRONG_KIND);
+      assertThat(poll).hasMessage("wait 'Probe#enter-1' of run '" + probing.id() + "' is a poll, not an approval; "
+          + "a poll ends when its probe succeeds");
+      assertThat(poll.reason()).isEqualTo(WaitRefusedException.Reason.WRONG_KIND);
+      assertThat(verifying.waits()).hasSize(1);
+      assertThat(probing.waits()).hasSize(1);
+      verifying.cancel();
+      probing.cancel();
+      verifying.result().join();
+      probing.result().join();
     }
   }
 

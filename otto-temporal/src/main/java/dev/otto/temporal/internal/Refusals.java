@@ -18,6 +18,11 @@ public final class Refusals {
     return ApplicationFailure.newNonRetryableFailure(PREFIX + reason.name() + "] " + message, "OttoRefused");
   }
 
+  /** A refusal worded by one of {@link WaitRefusedException}'s factories, which every engine shares. */
+  static ApplicationFailure refuse(WaitRefusedException refusal) {
+    return refuse(refusal.reason(), refusal.getMessage());
+  }
+
   /** The refusal an update failure stands for, if it is one. */
   public static Optional<WaitRefusedException> of(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

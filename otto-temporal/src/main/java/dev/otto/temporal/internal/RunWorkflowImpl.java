@@ -50,7 +50,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   private final Set<String> open = new LinkedHashSet<>();
   private final Set<String> failedOrBlocked = new LinkedHashSet<>();
   private final Map<String, Waiting> pending = new LinkedHashMap<>();
-  private final Map<String, String> ended = new LinkedHashMap<>();
+  /** Waits that ended, by id, with their outcome: a late decision or callback hears why it is refused. */
+  private final Map<String, Waiting> ended = new LinkedHashMap<>();
   private final Map<String, Running> scopes = new LinkedHashMap<>();
   private final Map<String, String> timedOut = new LinkedHashMap<>();
   private final List<EventRecord> events = new ArrayList<>();
@@ -439,7 +440,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       }
     }
     pending.remove(wait.id());
-    ended.put(wait.id(), w.outcome);
+    ended.put(wait.id(), w);
     switch (w.outcome) {
       case "rejected" -> {
         if (!c.failed) {
@@ -564,20 +565,22 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   @Override
   public void validateDecide(Messages.DecideRequest request) {
-    Waiting w = pending.get(request.waitId());
-    if (w == null || w.outcome != null) {
+    Waiting w = pending.containsKey(request.waitId()) ? pending.get(request.waitId()) : ended.get(request.waitId());
+    if (w == null) {
       throw Refusals.refuse(WaitRefusedException.Reason.UNKNOWN_WAIT, "run '" + input.runId()
           + "' has no pending wait '" + request.waitId() + "'; its pending waits are "
           + pending.keySet().stream().map(id -> "'" + id + "'").toList());
     }
     if (!(w.op instanceof Op.AwaitApproval approval)) {
-      throw Refusals.refuse(WaitRefusedException.Reason.WRONG_KIND, "wait '" + request.waitId() + "' of run '"
-          + input.runId() + "' is a " + w.op.kind() + ", not an approval; only approvals take decisions");
+      throw Refusals.refuse(WaitRefusedException.notAnApproval(input.runId(), w.op));
     }
     if (!approval.approvers().isEmpty() && !approval.approvers().contains(request.by())) {
       throw Refusals.refuse(WaitRefusedException.Reason.NOT_ALLOWED, "'" + request.by()
           + "' may not decide approval '" + approval.prompt() + "' of run '" + input.runId() + "'; it is for "
           + String.join(", ", approval.approvers()));
+    }
+    if (w.outcome != null) {
+      throw Refusals.refuse(WaitRefusedException.approvalEnded(input.runId(), request.waitId(), w.outcome));
     }
   }
 
@@ -594,7 +597,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   public void validateCallback(Messages.CallbackRequest request) {
     Waiting w = pending.get(request.waitId());
     if (w == null || w.outcome != null) {
-      String outcome = w != null ? w.outcome : ended.get(request.waitId());
+      Waiting gone = ended.get(request.waitId());
+      String outcome = w != null ? w.outcome : gone != null ? gone.outcome : null;
       if (outcome == null) {
         throw Refusals.refuse(WaitRefusedException.Reason.UNKNOWN_TOKEN, "no pending wait has this token");
       }
@@ -605,8 +609,7 @@ public class RunWorkflowImpl implements RunWorkflow {
           : "the token was used already; a token works once");
     }
     if (!(w.op instanceof Op.AwaitWebhook)) {
-      throw Refusals.refuse(WaitRefusedException.Reason.WRONG_KIND, "wait '" + request.waitId() + "' is a "
-          + w.op.kind() + ", not a webhook");
+      throw Refusals.refuse(WaitRefusedException.notAWebhook(input.runId(), w.op));
     }
     if (request.payload().length() > MAX_PAYLOAD) {
       throw new IllegalArgumentException("a callback's payload must be at most " + MAX_PAYLOAD + " characters");
