@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * decide approvals, and anyone holding the bearer token reads a run's status.
  *
  * <pre>
- * POST /callbacks/{token}       body: the payload (at most 64 KiB)     → 202, or 404 / 409 / 410
+ * POST /callbacks/{token}       body: the payload (at most 64 KiB)     → 202, or 404 / 409 / 410 / 413
  * POST /runs/{run}/decisions    Authorization: Bearer {bearer}
  *                               body: {"wait": "Deploy#enter-1", "approve": true, "by": "alice", "comment": "ok"}
- *                                                                      → 200, or 400 / 401 / 403 / 404 / 409
+ *                                                                      → 200, or 400 / 401 / 403 / 404 / 409 / 410 / 413
  * GET  /runs/{run}              Authorization: Bearer {bearer}         → 200 with the run's state as JSON
  * </pre>
  *
@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It listens on the loopback interface unless told otherwise. Bodies over their limit get
  * 413, malformed ones 400, and a failure inside a handler a 500 without details: a request never
- * takes the engine down. Refusals change nothing: the wait stays as it was.
+ * takes the engine down. Refusals change nothing: the wait stays as it was. They answer by
+ * {@linkplain WaitRefusedException.Reason reason}: an unknown run, wait or token 404,
+ * {@code NOT_ALLOWED} 403, {@code ALREADY_RESOLVED} (a second decision, a used token) and
+ * {@code WRONG_KIND} 409, {@code EXPIRED} 410.
  *
  * <p><b>Slow clients.</b> A client has {@linkplain Builder#headerTimeout 10 seconds} from the
  * first byte of a request to the end of its headers, and {@linkplain Builder#bodyTimeout 30
