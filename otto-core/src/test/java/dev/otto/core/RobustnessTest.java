@@ -3,14 +3,21 @@ package dev.otto.core;
 import static dev.otto.core.Fixtures.leaf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.otto.core.explain.Explain;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Matrix;
+import dev.otto.core.validate.PipelineValidationException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import dev.otto.core.internal.PipelineChecker;
 import dev.otto.core.internal.StageTree;
 import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.plan.Plan;
@@ -25,7 +32,12 @@ import org.junit.jupiter.api.Test;
 class RobustnessTest {
 
   private static Stage nested(int depth) {
-    Stage stage = leaf("L" + depth).build();
+    return nested(depth, leaf("L" + depth).build());
+  }
+
+  /** {@code deepest} inside groups L1 to L(depth - 1). */
+  private static Stage nested(int depth, Stage deepest) {
+    Stage stage = deepest;
     for (int d = depth - 1; d >= 1; d--) {
       stage = Stage.builder("L" + d).addStages(stage).build();
     }
@@ -53,6 +65,59 @@ class RobustnessTest {
 
     assertThat(problems).extracting(Problem::code).containsExactly("OTTO-014");
     assertThat(problems.get(0).message()).contains("more than 1000 levels");
+  }
+
+  @Test
+  void should_hash_and_compare_stages_nested_far_deeper_than_allowed_on_a_512_KiB_stack() {
+    // given
+    Pipeline deep = Fixtures.pipeline(nested(5_000)).build();
+    Pipeline same = Fixtures.pipeline(nested(5_000)).build();
+    Pipeline otherLeaf = Fixtures.pipeline(nested(5_000, leaf("L5000").addSteps(ShStep.of("make")).build())).build();
+
+    // when
+    List<Object> results = onSmallStack(() -> List.of(deep.hashCode() == same.hashCode(), deep.equals(same),
+        deep.equals(otherLeaf), deep.stages().get(0).equals(nested(4_999))));
+
+    // then
+    assertThat(results).containsExactly(true, true, false, false);
+  }
+
+  @Test
+  void should_plan_a_matrix_whose_cells_nest_as_deep_as_allowed_on_a_512_KiB_stack() {
+    // given
+    Stage template = nested(StageTree.MAX_DEPTH - 2);
+    Stage matrix = Stage.builder("M").addStages(template)
+        .matrix(Matrix.builder().putAxes("os", List.of("linux", "mac")).build()).build();
+    Pipeline pipeline = Fixtures.pipeline(matrix).build();
+
+    // when
+    Plan plan = onSmallStack(() -> Planner.plan(pipeline, RunContext.branch("main")));
+
+    // then
+    assertThat(plan.stages()).hasSize(1 + 2 * (StageTree.MAX_DEPTH - 1));
+    assertThat(plan.stages()).extracting(s -> s.path().depth()).contains(StageTree.MAX_DEPTH);
+  }
+
+  /** Runs {@code work} on a thread with a small stack, as a host with {@code -Xss512k} would. */
+  private static <T> T onSmallStack(Supplier<T> work) {
+    AtomicReference<T> result = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread thread = new Thread(null, () -> {
+      try {
+        result.set(work.get());
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    }, "small-stack", 512 * 1024);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    assertThat(failure.get()).isNull();
+    return result.get();
   }
 
   @Test

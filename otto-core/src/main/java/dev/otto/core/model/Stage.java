@@ -1,5 +1,10 @@
 package dev.otto.core.model;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.immutables.value.Value;
@@ -14,9 +19,16 @@ import org.immutables.value.Value;
  * <p>Around its steps a stage restores the caches it {@link #restores()}, saves the caches it
  * {@link #saves()}, waits on its {@link #enter()} and {@link #exit()} gates, and afterwards runs
  * the notification steps that match its outcome.
+ *
+ * <p>Equality and hash code cover the whole tree. Both work at any depth of stages without
+ * recursion: they walk the tree with a stack of their own, and the hash code is computed once
+ * per stage and kept.
  */
 @Value.Immutable
 public abstract class Stage {
+  /** The hash code once computed, or 0; a race computes the same value twice, as String's does. */
+  private int hash;
+
 
   public abstract String name();
 
@@ -68,6 +80,72 @@ public abstract class Stage {
 
   public static Builder builder(String name) {
     return new Builder().name(name);
+  }
+
+  /** Equal when every attribute is, child stages included, at every depth. */
+  @Override
+  public final boolean equals(Object other) {
+    if (!(other instanceof Stage that)) {
+      return false;
+    }
+    Deque<Stage> pending = new ArrayDeque<>();
+    pending.push(this);
+    pending.push(that);
+    while (!pending.isEmpty()) {
+      Stage b = pending.pop();
+      Stage a = pending.pop();
+      if (a == b) {
+        continue;
+      }
+      if (a.hashCode() != b.hashCode() || !a.ownValues().equals(b.ownValues()) || a.stages().size() != b.stages().size()) {
+        return false;
+      }
+      for (int i = 0; i < a.stages().size(); i++) {
+        pending.push(a.stages().get(i));
+        pending.push(b.stages().get(i));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A hash of every attribute, child stages included. The first call computes the hash of each
+   * stage of the tree that has none yet, children before their parents, so that a parent's is
+   * made of its children's kept ones.
+   */
+  @Override
+  public final int hashCode() {
+    if (hash == 0) {
+      for (Stage stage : withoutHashChildrenFirst()) {
+        int own = 31 * stage.ownValues().hashCode() + stage.stages().hashCode();
+        stage.hash = own == 0 ? 1 : own;
+      }
+    }
+    return hash;
+  }
+
+  /** This stage and its descendants that have no hash yet, each after its children. */
+  private List<Stage> withoutHashChildrenFirst() {
+    List<Stage> parentsFirst = new ArrayList<>();
+    Deque<Stage> pending = new ArrayDeque<>();
+    pending.push(this);
+    while (!pending.isEmpty()) {
+      Stage stage = pending.pop();
+      parentsFirst.add(stage);
+      for (Stage child : stage.stages()) {
+        if (child.hash == 0) {
+          pending.push(child);
+        }
+      }
+    }
+    Collections.reverse(parentsFirst);
+    return parentsFirst;
+  }
+
+  /** Every attribute but the child stages, which {@link #equals} compares one level at a time. */
+  final List<Object> ownValues() {
+    return Arrays.asList(name(), parallel(), runtime(), steps(), restores(), saves(), environment(), when(), enter(),
+        exit(), onSuccess(), onFailure(), always(), after(), matrix(), timeout(), origin());
   }
 
   /** A copy with other child stages. */
