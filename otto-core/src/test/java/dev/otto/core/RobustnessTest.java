@@ -183,6 +183,23 @@ class RobustnessTest {
   }
 
   @Test
+  void should_show_control_characters_from_the_pipeline_as_escapes_in_problems_and_their_exception() {
+    // given
+    Stage stage = leaf("A").addEnter(ApprovalGate.of("Ship\u0000 it?\u001b[2J")).build();
+    Pipeline pipeline = Pipeline.builder("web\u0000app").addStages(stage).build();
+
+    // when
+    PipelineValidationException thrown = catchThrowableOfType(PipelineValidationException.class,
+        () -> Validator.requireValid(pipeline));
+
+    // then
+    assertThat(thrown.problems()).extracting(Problem::message)
+        .contains("the approval 'Ship\\u0000 it?\\u001B[2J' has no timeout.");
+    assertThat(thrown.getMessage()).startsWith("pipeline 'web\\u0000app' has 2 problems (2 errors):")
+        .doesNotContain("\u0000", "\u001b");
+  }
+
+  @Test
   void should_keep_odd_unicode_intact_in_every_rendering() {
     Pipeline pipeline = Fixtures.pipeline(leaf("Déploiement 🚀").build(), leaf("\"quoted\" & <tag").build(),
         leaf("back\\slash #hash").build()).build();

@@ -2,6 +2,7 @@ package dev.otto.dsl;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.Printable;
 import dev.otto.core.model.BlueprintUse;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.LibraryUse;
@@ -181,7 +182,7 @@ public final class PipelineSpec {
   public PipelineSpec from(Blueprint blueprint, Map<String, ?> values) {
     requireNonNull(blueprint, "blueprint");
     requireNonNull(values, "values");
-    String where = "pipeline '" + printable(name) + "' > blueprint '" + printable(blueprint.name()) + "'";
+    String where = "pipeline '" + Printable.of(name) + "' > blueprint '" + Printable.of(blueprint.name()) + "'";
     Map<String, Object> resolved = new LinkedHashMap<>();
     Map<String, String> shown = new LinkedHashMap<>();
     int before = problems.size();
@@ -211,7 +212,7 @@ public final class PipelineSpec {
     for (String given : values.keySet()) {
       if (!declared.contains(given)) {
         problems.add(Problem.error(Rule.BLUEPRINT_VARIABLE_UNKNOWN, where, "the blueprint has no variable '"
-            + printable(given) + "'.", "use one of " + declared + "."));
+            + Printable.of(given) + "'.", "use one of " + declared + "."));
       }
     }
     if (problems.size() > before) {
@@ -249,22 +250,9 @@ public final class PipelineSpec {
 
   private static String describe(Object value) {
     if (value instanceof String text) {
-      return "the text '" + printable(text) + "'";
+      return "the text '" + Printable.of(text) + "'";
     }
     return "the " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
-  }
-
-  /** Text for a message, with control characters shown as escapes so they cannot garble it. */
-  private static String printable(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(cp -> {
-      if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
-        out.append(String.format("\\u%04X", cp));
-      } else {
-        out.appendCodePoint(cp);
-      }
-    });
-    return out.toString();
   }
 
   Optional<String> origin() {

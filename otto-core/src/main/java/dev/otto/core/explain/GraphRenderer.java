@@ -1,5 +1,6 @@
 package dev.otto.core.explain;
 
+import dev.otto.core.Printable;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
@@ -127,11 +128,11 @@ final class GraphRenderer {
   }
 
   private static String label(PlannedStage stage) {
-    StringBuilder label = new StringBuilder(stage.name());
+    StringBuilder label = new StringBuilder(Printable.of(stage.name()));
     if (!stage.isGroup()) {
-      label.append('\n').append(stage.runtime().describe());
+      label.append('\n').append(Printable.of(stage.runtime().describe()));
     }
-    stage.environment().ifPresent(e -> label.append("\nto ").append(e));
+    stage.environment().ifPresent(e -> label.append("\nto ").append(Printable.of(e)));
     if (!stage.waits().isEmpty()) {
       label.append('\n').append(stage.waits().size()).append(stage.waits().size() == 1 ? " wait" : " waits");
     }

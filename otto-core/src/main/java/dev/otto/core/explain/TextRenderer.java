@@ -1,5 +1,6 @@
 package dev.otto.core.explain;
 
+import dev.otto.core.Printable;
 import dev.otto.core.model.BlueprintUse;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;
@@ -61,8 +62,8 @@ final class TextRenderer {
   }
 
   String render() {
-    out.append("pipeline '").append(plan.pipeline()).append("' for ")
-        .append(plan.context().isKnown() ? plan.context() : "an unknown context (conditions undecided)").append('\n');
+    line("", "pipeline '" + plan.pipeline() + "' for "
+        + (plan.context().isKnown() ? plan.context() : "an unknown context (conditions undecided)"));
     out.append("fingerprint ").append(plan.fingerprint()).append('\n');
     header();
     out.append("\nstages:\n");
@@ -77,35 +78,32 @@ final class TextRenderer {
     if (!plan.blueprints().isEmpty()) {
       out.append("\nfrom blueprints:\n");
       for (BlueprintUse blueprint : plan.blueprints()) {
-        out.append("  ").append(blueprint.name()).append(pairs(blueprint.variables(), " ")).append('\n');
+        line("  ", blueprint.name() + pairs(blueprint.variables(), " "));
       }
     }
     if (!plan.parameters().isEmpty()) {
       out.append("\nparameters:\n");
       for (Parameter p : plan.parameters()) {
         String value = plan.parameterValues().get(p.name());
-        out.append("  ").append(p.name()).append(": ").append(p.type().name().toLowerCase(Locale.ROOT));
+        StringBuilder text = new StringBuilder(p.name()).append(": ").append(p.type().name().toLowerCase(Locale.ROOT));
         if (!p.choices().isEmpty()) {
-          out.append(' ').append(p.choices());
+          text.append(' ').append(p.choices());
         }
-        p.defaultValue().ifPresent(d -> out.append(" = ").append(d));
-        out.append(value == null ? "  (undecided)" : "  -> " + value);
+        p.defaultValue().ifPresent(d -> text.append(" = ").append(d));
+        text.append(value == null ? "  (undecided)" : "  -> " + value);
         if (!p.description().isEmpty()) {
-          out.append("  # ").append(p.description());
+          text.append("  # ").append(p.description());
         }
-        out.append('\n');
+        line("  ", text.toString());
       }
     }
     if (!plan.libraries().isEmpty()) {
       out.append("\nlibraries:\n");
       for (LibraryUse use : plan.libraries()) {
-        out.append("  ").append(use.id()).append("  ").append(use.library().description());
-        if (!use.config().isEmpty()) {
-          out.append("  (").append(use.config().entrySet().stream()
-              .map(e -> e.getKey() + "=" + (e.getValue() instanceof SecretRef s ? "secret " + s.name() : e.getValue()))
-              .collect(Collectors.joining(", "))).append(')');
-        }
-        out.append('\n');
+        String config = use.config().isEmpty() ? "" : "  (" + use.config().entrySet().stream()
+            .map(e -> e.getKey() + "=" + (e.getValue() instanceof SecretRef s ? "secret " + s.name() : e.getValue()))
+            .collect(Collectors.joining(", ")) + ")";
+        line("  ", use.id() + "  " + use.library().description() + config);
       }
     }
     if (!plan.environments().isEmpty()) {
@@ -124,20 +122,18 @@ final class TextRenderer {
         if (e.requiresApproval()) {
           parts.add("approval required (timeout " + Describe.duration(e.approvalTimeout()) + ")");
         }
-        out.append("  ").append(e.name()).append(parts.isEmpty() ? "" : "  " + String.join("; ", parts)).append('\n');
+        line("  ", e.name() + (parts.isEmpty() ? "" : "  " + String.join("; ", parts)));
       }
     }
     if (!plan.secrets().isEmpty()) {
-      out.append("\nsecrets (by name only):\n  ").append(String.join(", ", plan.secrets())).append('\n');
+      out.append("\nsecrets (by name only):\n");
+      line("  ", String.join(", ", plan.secrets()));
     }
     if (!plan.caches().isEmpty()) {
       out.append("\ncaches:\n");
       for (Cache c : plan.caches()) {
-        out.append("  ").append(c.name()).append("  ").append(String.join(", ", c.paths()));
-        if (!c.keyFiles().isEmpty()) {
-          out.append("  keyed by ").append(String.join(", ", c.keyFiles()));
-        }
-        out.append('\n');
+        line("  ", c.name() + "  " + String.join(", ", c.paths())
+            + (c.keyFiles().isEmpty() ? "" : "  keyed by " + String.join(", ", c.keyFiles())));
       }
     }
   }
@@ -168,7 +164,6 @@ final class TextRenderer {
 
   private void stage(PlannedStage stage) {
     String indent = "  ".repeat(stage.path().depth());
-    out.append(indent).append(stage.name()).append("  [").append(stage.status().word()).append(']');
     List<String> facts = new ArrayList<>();
     if (!stage.isGroup()) {
       facts.add(stage.runtime().describe() + stage.runtimeSource().filter(s -> s.startsWith("same as"))
@@ -183,18 +178,17 @@ final class TextRenderer {
     }
     stage.origin().ifPresent(o -> facts.add("from " + o));
     stage.timeout().ifPresent(d -> facts.add("timeout " + Describe.duration(d)));
-    out.append("  ").append(String.join("; ", facts)).append('\n');
+    line(indent, stage.name() + "  [" + stage.status().word() + "]  " + String.join("; ", facts));
     String note = notes.get(stage.id());
     if (note != null) {
-      out.append(indent).append("  ").append(note).append('\n');
+      line(indent + "  ", note);
     }
-    stage.reason().ifPresent(r -> out.append(indent).append("  ").append(
-        stage.status() == StageStatus.SKIP ? "skipped because " : "").append(r).append('\n'));
+    stage.reason().ifPresent(r -> line(indent + "  ", (stage.status() == StageStatus.SKIP ? "skipped because " : "") + r));
     for (Op op : stage.ops()) {
       if (op instanceof Op.BeginStage || op instanceof Op.EndStage || op instanceof Op.AwaitChildren) {
         continue;
       }
-      out.append(indent).append("  - ").append(Describe.op(op)).append('\n');
+      line(indent + "  - ", Describe.op(op));
     }
   }
 
@@ -202,6 +196,14 @@ final class TextRenderer {
   private List<String> explicitDependencies(PlannedStage stage) {
     String previous = previousSibling.get(stage.id());
     return stage.dependsOn().stream().filter(d -> !d.equals(previous)).map(d -> "'" + d + "'").toList();
+  }
+
+  /**
+   * One line: {@code text} comes from the pipeline, so a line break or a control character in a
+   * name or a prompt is shown as an escape instead of breaking the tree.
+   */
+  private void line(String indent, String text) {
+    out.append(indent).append(Printable.of(text)).append('\n');
   }
 
   private void summary() {

@@ -1,5 +1,6 @@
 package dev.otto.core.internal;
 
+import dev.otto.core.Printable;
 import java.text.Normalizer;
 import java.util.Optional;
 
@@ -10,6 +11,7 @@ public final class Names {
 
   /** What {@link #isIdentifier} accepts, as the fix of a message says it. */
   public static final String IDENTIFIER_RULE = "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+  private static final int MAX_SHOWN = 240;
 
   private Names() {}
 
@@ -111,24 +113,15 @@ public final class Names {
     return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
   }
 
-  /** {@code text} with control and invisible characters shown as escapes, e.g. a bell as {@code \\u0007}. */
+  /**
+   * {@code text} made safe for a message ({@link Printable#of}), cut after 240 characters: a
+   * name that breaks the rules can be any length.
+   */
   public static String printable(String text) {
-    StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
-    int shown = 0;
-    for (int i = 0; i < text.length() && shown < 240; i++, shown++) {
-      char c = text.charAt(i);
-      int type = Character.getType(c);
-      if (Character.isISOControl(c) || type == Character.FORMAT || Character.isSurrogate(c)
-          && !(Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
-          && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)))) {
-        out.append(String.format("\\u%04X", (int) c));
-      } else {
-        out.append(c);
-      }
+    if (text.length() <= MAX_SHOWN) {
+      return Printable.of(text);
     }
-    if (text.length() > 240) {
-      out.append("…");
-    }
-    return out.toString();
+    int cut = Character.isHighSurrogate(text.charAt(MAX_SHOWN - 1)) ? MAX_SHOWN - 1 : MAX_SHOWN;
+    return Printable.of(text.substring(0, cut)) + "…";
   }
 }

@@ -1,6 +1,7 @@
 package dev.otto.core.validate;
 
 import dev.otto.core.OttoException;
+import dev.otto.core.internal.Where;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,7 +47,7 @@ public final class PipelineValidationException extends OttoException {
   private static String render(String pipeline, List<Problem> problems) {
     long errors = problems.stream().filter(Problem::isError).count();
     StringBuilder out = new StringBuilder();
-    out.append("pipeline '").append(pipeline).append("' has ").append(problems.size())
+    out.append(Where.pipeline(pipeline)).append(" has ").append(problems.size())
         .append(problems.size() == 1 ? " problem" : " problems")
         .append(" (").append(errors).append(errors == 1 ? " error" : " errors").append("):");
     int n = 0;
