@@ -11,6 +11,7 @@ import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
+import dev.otto.core.validate.Problem;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -66,6 +67,7 @@ final class TextRenderer {
         + (plan.context().isKnown() ? plan.context() : "an unknown context (conditions undecided)"));
     out.append("fingerprint ").append(plan.fingerprint()).append('\n');
     header();
+    warnings();
     out.append("\nstages:\n");
     for (PlannedStage stage : preOrder()) {
       stage(stage);
@@ -196,6 +198,20 @@ final class TextRenderer {
   private List<String> explicitDependencies(PlannedStage stage) {
     String previous = previousSibling.get(stage.id());
     return stage.dependsOn().stream().filter(d -> !d.equals(previous)).map(d -> "'" + d + "'").toList();
+  }
+
+  /**
+   * The validation warnings of the pipeline: what works, but probably not as its author meant.
+   * Errors never reach a plan.
+   */
+  private void warnings() {
+    if (plan.warnings().isEmpty()) {
+      return;
+    }
+    out.append("\nwarnings:\n");
+    for (Problem warning : plan.warnings()) {
+      line("  ", "[" + warning.code() + "] at " + warning.path() + ": " + warning.message() + " Fix: " + warning.fix());
+    }
   }
 
   /**

@@ -33,7 +33,8 @@ final class Declarations {
   final Set<String> secrets = new HashSet<>();
   final Map<String, Environment> environments = new HashMap<>();
   final Map<String, Parameter> parameters = new HashMap<>();
-  final Map<String, Cache> caches = new HashMap<>();
+  /** In declaration order, as problems about caches are reported in it. */
+  final Map<String, Cache> caches = new LinkedHashMap<>();
   final Map<String, LibraryUse> libraries = new HashMap<>();
   /** The libraries whose configuration is valid, whose steps can therefore be expanded. */
   final Set<String> configured = new HashSet<>();

@@ -27,9 +27,11 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The checks of each stage (structure, references, runtime, gates, conditions, steps) and of the
@@ -55,6 +57,7 @@ final class StageChecks {
       checkCacheOrder();
       checkSameAsOrder();
     }
+    checkCachesRestored();
   }
 
   private void checkStage(StageTree.Node node) {
@@ -140,9 +143,10 @@ final class StageChecks {
       if (gate instanceof ConditionGate c) {
         checkCondition(where, c.condition());
         if (exit) {
-          problems.add(warning(Rule.CONDITION_ON_EXIT, where.get(), "the exit gate '" + c.describe()
-              + "' is decided before the stage starts, so it cannot depend on what the stage did.",
-              "move the condition to when(...) or enter(...)."));
+          problems.add(error(Rule.CONDITION_ON_EXIT, where.get(), "the exit gate '" + c.describe()
+              + "' is a condition, which is decided from the run's context before the stage starts, so as an exit "
+              + "gate it would neither wait nor decide anything.",
+              "move the condition to when(...) or enter(...), or wait on an approval, a webhook or a poll."));
         }
       } else if (gate instanceof ApprovalGate a) {
         checkWait(where, gate, a.timeout());
@@ -324,6 +328,24 @@ final class StageChecks {
               + Where.quoted(tree.node(saving.get(0)).path) + ").",
               "save the cache in an earlier stage, or make this stage run after the one that saves it."));
         }
+      }
+    }
+  }
+
+  /** A cache that no stage restores is saved for nothing; the pipeline works, so it is a warning. */
+  private void checkCachesRestored() {
+    Set<String> restored = new HashSet<>();
+    Set<String> saved = new HashSet<>();
+    for (StageTree.Node node : tree.nodes()) {
+      restored.addAll(node.stage.restores());
+      saved.addAll(node.stage.saves());
+    }
+    for (String cache : declared.caches.keySet()) {
+      if (!restored.contains(cache)) {
+        problems.add(warning(Rule.CACHE_NEVER_RESTORED, declared.top + " > cache '" + cache + "'", saved.contains(cache)
+            ? "the cache '" + cache + "' is saved, but no stage restores it, so saving it only takes time."
+            : "no stage saves or restores the cache '" + cache + "'.",
+            "restore it in the stages that need its files, e.g. restores(" + cache + "), or remove it."));
       }
     }
   }

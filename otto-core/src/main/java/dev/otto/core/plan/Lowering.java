@@ -26,6 +26,7 @@ import dev.otto.core.model.Step;
 import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.Op.Guard;
 import dev.otto.core.plan.Op.Position;
+import dev.otto.core.validate.Problem;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,15 +39,17 @@ final class Lowering {
   private final Pipeline pipeline;
   private final RunContext context;
   private final StageTree tree;
+  private final List<Problem> warnings;
   private final Map<String, String> values = new LinkedHashMap<>();
   private final Map<String, Environment> environments = new HashMap<>();
   private final Map<String, Cache> caches = new HashMap<>();
   private final Map<String, LibraryUse> libraries = new HashMap<>();
 
-  Lowering(Pipeline pipeline, RunContext context, StageTree tree) {
+  Lowering(Pipeline pipeline, RunContext context, StageTree tree, List<Problem> warnings) {
     this.pipeline = pipeline;
     this.context = context;
     this.tree = tree;
+    this.warnings = warnings;
     pipeline.environments().forEach(e -> environments.put(e.name(), e));
     pipeline.caches().forEach(c -> caches.put(c.name(), c));
     pipeline.libraries().forEach(l -> libraries.put(l.id(), l));
@@ -87,7 +90,7 @@ final class Lowering {
     }
     return new Plan(pipeline.name(), context, pipeline.parameters(), values, pipeline.libraries(),
         pipeline.environments(), pipeline.secrets().stream().map(SecretRef::name).toList(), pipeline.caches(),
-        pipeline.blueprints(), stages);
+        pipeline.blueprints(), stages, warnings);
   }
 
   private void resolveParameters() {

@@ -8,6 +8,7 @@ import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;
 import dev.otto.core.model.LibraryUse;
 import dev.otto.core.model.Parameter;
+import dev.otto.core.validate.Problem;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +55,12 @@ public final class Plan {
   private final List<BlueprintUse> blueprints;
   private final List<PlannedStage> stages;
   private final Map<String, PlannedStage> byId;
+  private final List<Problem> warnings;
   private volatile String fingerprint;
 
   Plan(String pipeline, RunContext context, List<Parameter> parameters, Map<String, String> values,
       List<LibraryUse> libraries, List<Environment> environments, List<String> secrets, List<Cache> caches,
-      List<BlueprintUse> blueprints, List<PlannedStage> stages) {
+      List<BlueprintUse> blueprints, List<PlannedStage> stages, List<Problem> warnings) {
     this.pipeline = pipeline;
     this.context = context;
     this.parameters = List.copyOf(parameters);
@@ -69,6 +71,7 @@ public final class Plan {
     this.caches = List.copyOf(caches);
     this.blueprints = List.copyOf(blueprints);
     this.stages = List.copyOf(stages);
+    this.warnings = List.copyOf(warnings);
     this.byId = new HashMap<>(stages.size() * 2);
     for (PlannedStage stage : stages) {
       byId.put(stage.id(), stage);
@@ -123,6 +126,16 @@ public final class Plan {
   /** The stage with {@code id} (its path as text, e.g. {@code Deploy > Production}). */
   public Optional<PlannedStage> stage(String id) {
     return Optional.ofNullable(byId.get(requireNonNull(id, "id")));
+  }
+
+  /**
+   * The validation warnings of the pipeline this plan was made from: what works, but probably not
+   * as its author meant ({@link dev.otto.core.validate.Validator#warnings}). They are shown by
+   * {@code Explain.text}, and are not part of the plan's JSON form, its fingerprint or its
+   * equality.
+   */
+  public List<Problem> warnings() {
+    return warnings;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.otto.core.internal.PipelineChecker;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.validate.PipelineValidationException;
 import dev.otto.core.validate.Problem;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,8 @@ public final class Planner {
       LOG.debug("pipeline '{}' has {} problems; not planned", pipeline.name(), check.problems().size());
       throw new PipelineValidationException(pipeline.name(), check.problems());
     }
-    Plan plan = new Lowering(pipeline, context, check.tree()).plan();
+    List<Problem> warnings = check.problems().stream().filter(p -> !p.isError()).toList();
+    Plan plan = new Lowering(pipeline, context, check.tree(), warnings).plan();
     if (LOG.isDebugEnabled()) {
       LOG.debug("planned pipeline '{}' for {}: {} stages in {} ms", pipeline.name(), context, plan.stages().size(),
           (System.nanoTime() - start) / 1_000_000);

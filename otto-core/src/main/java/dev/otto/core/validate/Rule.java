@@ -25,6 +25,7 @@ public enum Rule {
   UNKNOWN_CACHE("OTTO-041", "reference to an undeclared cache"),
   CACHE_NOT_SAVED_BEFORE("OTTO-042", "cache restored before any stage saves it"),
   ARTIFACT("OTTO-043", "invalid artifact name or path"),
+  CACHE_NEVER_RESTORED("OTTO-044", "cache that no stage restores"),
   SAME_AS_NOT_BEFORE("OTTO-051", "same-as runtime of a stage that does not run before"),
   WAIT_WITHOUT_TIMEOUT("OTTO-060", "wait without a timeout"),
   INVALID_DURATION("OTTO-061", "zero, negative or invalid duration"),

@@ -28,6 +28,15 @@ public final class Validator {
     return PipelineChecker.check(pipeline).problems();
   }
 
+  /**
+   * The warnings of {@code pipeline}: what works, but probably not as its author meant, such as a
+   * cache that no stage restores. A pipeline with warnings builds and plans; {@code Explain.text}
+   * and the {@code otto} command show them, and the testkit's {@code hasNoWarnings()} fails on them.
+   */
+  public static List<Problem> warnings(Pipeline pipeline) {
+    return validate(pipeline).stream().filter(p -> !p.isError()).toList();
+  }
+
   /** Returns {@code pipeline} when it has no errors; otherwise throws with every problem. */
   public static Pipeline requireValid(Pipeline pipeline) {
     List<Problem> problems = validate(pipeline);

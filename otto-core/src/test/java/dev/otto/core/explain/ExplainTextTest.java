@@ -5,13 +5,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.Fixtures;
 import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
+import dev.otto.core.validate.Problem;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExplainTextTest {
+
+  @Test
+  void should_list_the_pipelines_warnings_before_its_stages() {
+    // given
+    Pipeline pipeline = Fixtures.pipeline(leaf("Build").addSaves("gems").build())
+        .addCaches(Cache.of("gems", List.of("vendor/"), List.of())).build();
+
+    // when
+    Plan plan = Planner.plan(pipeline);
+    String text = Explain.text(plan);
+
+    // then
+    assertThat(plan.warnings()).extracting(Problem::code).containsExactly("OTTO-043");
+    assertThat(text).contains("\nwarnings:\n  [OTTO-043] at pipeline 'p' > cache 'gems': the cache 'gems' is saved, but no "
+        + "stage restores it, so saving it only takes time. Fix: restore it in the stages that need its files, e.g. "
+        + "restores(gems), or remove it.\n\nstages:\n");
+    assertThat(plan.fingerprint()).isEqualTo(Planner.plan(Fixtures.pipeline(leaf("Build").addSaves("gems").build())
+        .addCaches(Cache.of("gems", List.of("vendor/"), List.of())).build()).fingerprint());
+  }
+
+  @Test
+  void should_have_no_warnings_section_when_the_pipeline_has_no_warnings() {
+    assertThat(Explain.text(Planner.plan(Fixtures.pipeline(leaf("Build").build()).build()))).doesNotContain("warnings");
+  }
 
   @Test
   void should_show_line_breaks_and_control_characters_from_the_pipeline_as_escapes() {

@@ -5,6 +5,7 @@ import static dev.otto.core.Fixtures.leaf;
 import static dev.otto.core.Fixtures.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
@@ -211,10 +212,30 @@ class ValidatorTest {
     }
 
     @Test
+    void should_warn_about_a_cache_that_no_stage_restores_and_still_accept_the_pipeline() {
+      // given
+      Pipeline p = pipeline(leaf("Build").addSaves("gems").build()).addCaches(gems,
+          Cache.of("unused", List.of("tmp/"), List.of())).build();
+
+      // when
+      List<Problem> warnings = Validator.warnings(p);
+
+      // then
+      assertThat(warnings).extracting(Problem::code, Problem::severity, Problem::path).containsExactly(
+          tuple("OTTO-043", Severity.WARNING, "pipeline 'p' > cache 'gems'"),
+          tuple("OTTO-043", Severity.WARNING, "pipeline 'p' > cache 'unused'"));
+      assertThat(warnings.get(0).message()).isEqualTo("the cache 'gems' is saved, but no stage restores it, so saving it "
+          + "only takes time.");
+      assertThat(warnings.get(1).message()).isEqualTo("no stage saves or restores the cache 'unused'.");
+      assertThat(problems(p)).isEqualTo(warnings);
+      assertThat(Validator.requireValid(p)).isSameAs(p);
+    }
+
+    @Test
     void should_reject_caches_on_a_group_and_paths_outside_the_workspace() {
       Pipeline p = pipeline(group("G", leaf("A").build()).addSaves("abs").build())
           .addCaches(Cache.of("abs", List.of("/etc", "../up"), List.of())).build();
-      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-040", "OTTO-040", "OTTO-015");
+      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-040", "OTTO-040", "OTTO-015", "OTTO-043");
     }
   }
 
@@ -271,12 +292,19 @@ class ValidatorTest {
     }
 
     @Test
-    void should_warn_about_a_condition_used_as_an_exit_gate() {
+    void should_reject_a_condition_used_as_an_exit_gate_as_it_would_do_nothing() {
+      // given
       Stage stage = leaf("A").addExit(new ConditionGate(Condition.branch().is("main"))).build();
+
+      // when
       Problem p = only(pipeline(stage).build());
+
+      // then
       assertThat(p.code()).isEqualTo("OTTO-062");
-      assertThat(p.severity()).isEqualTo(Severity.WARNING);
-      assertThat(Validator.requireValid(pipeline(stage).build())).isNotNull();
+      assertThat(p.severity()).isEqualTo(Severity.ERROR);
+      assertThat(p.message()).contains("exit gate 'when branch is 'main''", "neither wait nor decide anything");
+      assertThatThrownBy(() -> Validator.requireValid(pipeline(stage).build()))
+          .isInstanceOf(PipelineValidationException.class);
     }
   }
 
@@ -310,7 +338,7 @@ class ValidatorTest {
           .addEnvironments(Environment.builder("prod").build(), Environment.builder("prod").build())
           .addCaches(Cache.of("c", List.of("x"), List.of()), Cache.of("c", List.of("x"), List.of()))
           .build();
-      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-072", "OTTO-082", "OTTO-040");
+      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-072", "OTTO-082", "OTTO-040", "OTTO-043");
     }
   }
 
