@@ -3,8 +3,8 @@ package dev.otto.dsl;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Matrix;
+import dev.otto.dsl.internal.Args;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Configures a stage's matrix: the stage runs once per combination of axis values, in parallel.
@@ -24,11 +24,7 @@ public final class MatrixSpec {
   /** Adds an axis; the returned handle's {@link Axis#value()} stands for the cell's value. */
   public Axis axis(String name, String... values) {
     requireNonNull(name, "axis name");
-    List<String> list = Arrays.asList(values);
-    for (String value : list) {
-      requireNonNull(value, "value of axis " + name);
-    }
-    builder.putAxes(name, list);
+    builder.putAxes(name, Arrays.asList(Args.each("value", "values of axis " + name, values)));
     return new Axis(name);
   }
 

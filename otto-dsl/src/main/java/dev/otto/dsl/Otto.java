@@ -126,7 +126,7 @@ public final class Otto {
   }
 
   public static Condition not(Condition condition) {
-    return Condition.not(condition);
+    return Condition.not(requireNonNull(condition, "condition"));
   }
 
   public static Condition allOf(Condition... conditions) {

@@ -12,8 +12,10 @@ import dev.otto.core.model.SecretRef;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.validate.Problem;
 import dev.otto.core.validate.Rule;
+import dev.otto.dsl.internal.Args;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,12 +86,14 @@ public final class PipelineSpec {
 
   /** Declares a cache of workspace {@code paths}, keyed by its name. */
   public CacheRef cache(String name, String... paths) {
-    return cache(name, Arrays.asList(paths), List.of());
+    return cache(name, Arrays.asList(Args.each("path", "paths", paths)), List.of());
   }
 
   /** Declares a cache of workspace {@code paths}, keyed by its name and the content of {@code keyFiles}. */
   public CacheRef cache(String name, List<String> paths, List<String> keyFiles) {
     requireNonNull(name, "cache name");
+    Args.each("path", "paths", paths);
+    Args.each("key file", "keyFiles", keyFiles);
     builder.addCaches(Cache.of(name, List.copyOf(paths), List.copyOf(keyFiles)));
     return new CacheRef(name);
   }
@@ -113,6 +117,7 @@ public final class PipelineSpec {
 
   /** A parameter whose value is one of {@code choices}; the first is the default. */
   public Param<String> choiceParam(String name, List<String> choices, String description) {
+    Args.each("choice", "choices", choices);
     Optional<String> first = choices.isEmpty() ? Optional.empty() : Optional.of(choices.get(0));
     return param(name, Parameter.Type.CHOICE, first, description, choices);
   }
@@ -168,6 +173,7 @@ public final class PipelineSpec {
 
   /** Adds what {@code blueprint} contributes, with typed variable values. */
   public PipelineSpec from(Blueprint blueprint, Customizer<BlueprintValues.Setter> values) {
+    requireNonNull(blueprint, "blueprint");
     requireNonNull(values, "values");
     Map<String, Object> given = new LinkedHashMap<>();
     values.customize(new BlueprintValues.Setter(given));

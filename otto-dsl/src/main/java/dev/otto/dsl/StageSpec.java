@@ -9,8 +9,12 @@ import dev.otto.core.model.Runtime;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.model.Step;
+import dev.otto.core.validate.Validator;
+import dev.otto.dsl.internal.Args;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Configures one stage: either its steps, or its child stages; where it runs; the caches,
@@ -48,8 +52,8 @@ public final class StageSpec {
   }
 
   public StageSpec steps(Step... steps) {
-    for (Step step : steps) {
-      builder.addSteps(requireNonNull(step, "step"));
+    for (Step step : Args.each("step", "steps", steps)) {
+      builder.addSteps(step);
     }
     return this;
   }
@@ -62,16 +66,16 @@ public final class StageSpec {
 
   /** Restores these caches before the steps. */
   public StageSpec restores(CacheRef... caches) {
-    for (CacheRef cache : caches) {
-      builder.addRestores(requireNonNull(cache, "cache").name());
+    for (CacheRef cache : Args.each("cache", "caches", caches)) {
+      builder.addRestores(cache.name());
     }
     return this;
   }
 
   /** Saves these caches after the steps succeed. */
   public StageSpec saves(CacheRef... caches) {
-    for (CacheRef cache : caches) {
-      builder.addSaves(requireNonNull(cache, "cache").name());
+    for (CacheRef cache : Args.each("cache", "caches", caches)) {
+      builder.addSaves(cache.name());
     }
     return this;
   }
@@ -90,48 +94,52 @@ public final class StageSpec {
 
   /** Gates the stage waits on before its steps; a condition here acts like {@link #when}. */
   public StageSpec enter(Gate... gates) {
-    for (Gate gate : gates) {
-      builder.addEnter(requireNonNull(gate, "gate"));
+    for (Gate gate : Args.each("gate", "gates", gates)) {
+      builder.addEnter(gate);
     }
     return this;
   }
 
-  /** Gates the stage waits on after its steps, before it counts as done. */
+  /**
+   * Gates the stage waits on after its steps, before it counts as done: approvals, webhooks and
+   * polls. A condition is decided before the stage starts, so it is not an exit gate
+   * ({@code OTTO-062}); give it to {@link #when} or {@link #enter}.
+   */
   public StageSpec exit(Gate... gates) {
-    for (Gate gate : gates) {
-      builder.addExit(requireNonNull(gate, "gate"));
+    for (Gate gate : Args.each("gate", "gates", gates)) {
+      builder.addExit(gate);
     }
     return this;
   }
 
   /** Steps run after the stage when it succeeded. */
   public StageSpec onSuccess(Step... steps) {
-    for (Step step : steps) {
-      builder.addOnSuccess(requireNonNull(step, "step"));
+    for (Step step : Args.each("step", "steps", steps)) {
+      builder.addOnSuccess(step);
     }
     return this;
   }
 
   /** Steps run after the stage when it failed. */
   public StageSpec onFailure(Step... steps) {
-    for (Step step : steps) {
-      builder.addOnFailure(requireNonNull(step, "step"));
+    for (Step step : Args.each("step", "steps", steps)) {
+      builder.addOnFailure(step);
     }
     return this;
   }
 
   /** Steps run after the stage whatever its outcome. */
   public StageSpec always(Step... steps) {
-    for (Step step : steps) {
-      builder.addAlways(requireNonNull(step, "step"));
+    for (Step step : Args.each("step", "steps", steps)) {
+      builder.addAlways(step);
     }
     return this;
   }
 
   /** The stage starts only after {@code stages} have finished, besides declaration order. */
   public StageSpec after(StageRef... stages) {
-    for (StageRef stage : stages) {
-      builder.addAfter(requireNonNull(stage, "stage").path());
+    for (StageRef stage : Args.each("stage", "stages", stages)) {
+      builder.addAfter(stage.path());
     }
     return this;
   }

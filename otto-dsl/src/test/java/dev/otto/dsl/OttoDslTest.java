@@ -66,7 +66,8 @@ class OttoDslTest {
     assertThatThrownBy(() -> Otto.pipeline(null, p -> {})).isInstanceOf(NullPointerException.class)
         .hasMessage("pipeline name");
     assertThatThrownBy(() -> Otto.pipeline("p", p -> p.stage(null, s -> {}))).hasMessage("stage name");
-    assertThatThrownBy(() -> Otto.pipeline("p", p -> p.stage("A", s -> s.steps(sh("x"), null)))).hasMessage("step");
+    assertThatThrownBy(() -> Otto.pipeline("p", p -> p.stage("A", s -> s.steps(sh("x"), null))))
+        .hasMessage("step 2 of steps");
     assertThatThrownBy(() -> Otto.pipeline("p", p -> p.environment("e", e -> e.setting("K", null))))
         .hasMessage("value of setting K");
     assertThatThrownBy(() -> sh(null)).hasMessage("script");

@@ -1,5 +1,7 @@
 package dev.otto.core.model;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +38,10 @@ public abstract non-sealed class ApprovalGate implements Gate {
   }
 
   public ApprovalGate approvers(String... approvers) {
+    requireNonNull(approvers, "approvers");
+    for (int i = 0; i < approvers.length; i++) {
+      requireNonNull(approvers[i], "approver " + (i + 1) + " of approvers");
+    }
     return ((ImmutableApprovalGate) ImmutableApprovalGate.copyOf(this)).withApprovers(approvers);
   }
 

@@ -67,11 +67,11 @@ public sealed interface Condition {
   }
 
   static Condition allOf(Condition... conditions) {
-    return new And(Arrays.asList(conditions));
+    return new And(Arrays.asList(requireNonNull(conditions, "conditions")));
   }
 
   static Condition anyOf(Condition... conditions) {
-    return new Or(Arrays.asList(conditions));
+    return new Or(Arrays.asList(requireNonNull(conditions, "conditions")));
   }
 
   static Condition not(Condition condition) {

@@ -1,5 +1,7 @@
 package dev.otto.core.model;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,16 +71,21 @@ public abstract non-sealed class ShStep implements Step {
    * {@code backoff} before the first retry and twice as long before each later one.
    */
   public ShStep retry(int times, Duration backoff) {
-    return builder().from(this).retries(times).retryBackoff(backoff).build();
+    return builder().from(this).retries(times).retryBackoff(requireNonNull(backoff, "backoff")).build();
   }
 
   /** A copy with one more environment variable. */
   public ShStep env(String variable, String value) {
-    return builder().from(this).putEnv(variable, value).build();
+    requireNonNull(variable, "variable");
+    return builder().from(this).putEnv(variable, requireNonNull(value, "value of variable " + variable)).build();
   }
 
   /** A copy that also receives {@code bindings}. */
   public ShStep with(SecretBinding... bindings) {
+    requireNonNull(bindings, "bindings");
+    for (int i = 0; i < bindings.length; i++) {
+      requireNonNull(bindings[i], "binding " + (i + 1) + " of bindings");
+    }
     return builder().from(this).addSecrets(bindings).build();
   }
 

@@ -25,6 +25,7 @@ public record StagePath(List<String> names) implements Comparable<StagePath> {
   /** The path of a top-level stage, or of a nested one when {@code more} names follow. */
   public static StagePath of(String first, String... more) {
     requireNonNull(first, "first");
+    requireNonNull(more, "more");
     List<String> names = new ArrayList<>(1 + more.length);
     names.add(first);
     for (String name : more) {

@@ -9,6 +9,7 @@ import dev.otto.core.library.ValueType;
 import dev.otto.core.model.LibraryStep;
 import dev.otto.core.plan.Op;
 import dev.otto.dsl.LibraryDefinition;
+import dev.otto.dsl.internal.Args;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class Stdlib {
       // Insertion order, not Map.of's hash order: arguments show in problems and labels.
       Map<String, Object> arguments = new java.util.LinkedHashMap<>();
       arguments.put("name", requireNonNull(name, "name"));
-      arguments.put("paths", List.copyOf(Arrays.asList(paths)));
+      arguments.put("paths", List.copyOf(Arrays.asList(Args.each("path", "paths", paths))));
       return LibraryStep.of(ID, "archive", arguments);
     }
 
