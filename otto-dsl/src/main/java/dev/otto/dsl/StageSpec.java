@@ -2,6 +2,8 @@ package dev.otto.dsl;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Throwables;
+import com.google.common.util.concurrent.Uninterruptibles;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Gate;
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public final class StageSpec {
+  /** How many levels of nesting are configured on one thread; see {@link #stage}. */
+  static final int LEVELS_PER_THREAD = 100;
+
   private final PipelineSpec pipeline;
   private final StagePath path;
   private final Stage.Builder builder;
@@ -150,15 +155,62 @@ public final class StageSpec {
     return this;
   }
 
-  /** A child stage; children run in declaration order unless {@link #parallel()} is set. */
+  /**
+   * A child stage; children run in declaration order unless {@link #parallel()} is set.
+   *
+   * <p>Stages nest at most {@value Validator#MAX_STAGE_DEPTH} levels deep. A child deeper than
+   * that is added empty, without running {@code customizer}, and the pipeline is reported
+   * invalid ({@code OTTO-014}) at its parent: nesting that does not end, such as a recursive
+   * helper, stops at the limit with that problem instead of overflowing the stack.
+   *
+   * <p>Each level of nesting keeps its lambdas on the stack until its children are configured,
+   * and a thousand levels of them need more stack than a thread may have. So the customizer of
+   * a stage {@value #LEVELS_PER_THREAD}, 200, ... levels deep runs on a thread of its own, with a
+   * fresh stack, while the calling thread waits for it; what it throws is thrown here. Pipelines
+   * less deep than that, which is every pipeline written by hand, are configured on the calling
+   * thread only. Code nested that deep sees the thread-locals of its own thread (inheritable
+   * ones are inherited), and must not wait for a lock that code around the nesting holds.
+   */
   public StageRef stage(String name, Customizer<StageSpec> customizer) {
     requireNonNull(name, "stage name");
     requireNonNull(customizer, "customizer");
     StageSpec child = new StageSpec(pipeline, path.child(name));
-    customizer.customize(child);
+    configure(child, customizer);
     children.add(child.build());
     pipeline.declared(child.ref().path());
     return child.ref();
+  }
+
+  /** Runs {@code customizer} on {@code child}, unless the child is nested deeper than validation allows. */
+  private static void configure(StageSpec child, Customizer<StageSpec> customizer) {
+    int depth = child.path.depth();
+    if (depth > Validator.MAX_STAGE_DEPTH) {
+      return;
+    }
+    if (depth % LEVELS_PER_THREAD == 0) {
+      onThreadOfItsOwn(child, customizer);
+    } else {
+      customizer.customize(child);
+    }
+  }
+
+  private static void onThreadOfItsOwn(StageSpec child, Customizer<StageSpec> customizer) {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread thread = new Thread(() -> {
+      try {
+        customizer.customize(child);
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    }, "otto-dsl-nested-stages-" + child.path.depth());
+    thread.setDaemon(true);
+    thread.start();
+    Uninterruptibles.joinUninterruptibly(thread);
+    Throwable thrown = failure.get();
+    if (thrown != null) {
+      Throwables.throwIfUnchecked(thrown);
+      throw new UndeclaredThrowableException(thrown);
+    }
   }
 
   /** A child stage whose own children start together. */

@@ -9,21 +9,135 @@ import static dev.otto.dsl.Otto.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.otto.core.explain.Explain;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Step;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
 import dev.otto.core.validate.PipelineValidationException;
 import dev.otto.core.validate.Problem;
+import dev.otto.core.validate.Validator;
 import dev.otto.dsl.library.Stdlib;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class BadInputTest {
+
+  @Nested
+  class Nesting {
+    private static final int SMALL_STACK = 512 * 1024;
+
+    /** Stages nested {@code levels} deep by a recursive helper, the way a generator writes them. */
+    private Customizer<StageSpec> nested(int depth, int levels, AtomicInteger deepest) {
+      return s -> {
+        deepest.accumulateAndGet(depth, Math::max);
+        if (depth == levels) {
+          s.steps(sh("echo " + depth));
+        } else {
+          s.stage("L" + (depth + 1), nested(depth + 1, levels, deepest));
+        }
+      };
+    }
+
+    private Pipeline deep(int levels, AtomicInteger deepest) {
+      return Otto.pipeline("deep", p -> p.stage("L1", nested(1, levels, deepest)));
+    }
+
+    @Test
+    void should_build_plan_explain_hash_and_compare_stages_nested_as_deep_as_allowed_on_a_512_KiB_stack() {
+      // given
+      int levels = Validator.MAX_STAGE_DEPTH;
+
+      // when
+      Object[] result = onSmallStack(() -> {
+        Pipeline pipeline = deep(levels, new AtomicInteger());
+        Plan plan = Planner.plan(pipeline);
+        Pipeline again = deep(levels, new AtomicInteger());
+        return new Object[] {plan, Explain.text(plan), pipeline.hashCode() == again.hashCode(), pipeline.equals(again)};
+      });
+
+      // then
+      Plan plan = (Plan) result[0];
+      assertThat(plan.stages()).hasSize(levels);
+      assertThat(plan.stages().get(levels - 1).path().depth()).isEqualTo(levels);
+      assertThat((String) result[1]).contains("L1000  [runs]");
+      assertThat(result[2]).isEqualTo(true);
+      assertThat(result[3]).isEqualTo(true);
+    }
+
+    @Test
+    void should_report_nesting_deeper_than_allowed_instead_of_overflowing_a_512_KiB_stack() {
+      // given
+      AtomicInteger deepest = new AtomicInteger();
+
+      // when
+      Object thrown = onSmallStack(() -> {
+        try {
+          return deep(2 * Validator.MAX_STAGE_DEPTH, deepest);
+        } catch (PipelineValidationException e) {
+          return e;
+        }
+      });
+
+      // then
+      assertThat(thrown).isInstanceOfSatisfying(PipelineValidationException.class, e -> {
+        assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-014");
+        assertThat(e.getMessage()).contains("stages are nested more than 1000 levels deep here")
+            .contains("> stage 'L6' > … 988 more stages … > stage 'L995'").hasSizeLessThan(1000);
+      });
+      assertThat(deepest.get()).isEqualTo(Validator.MAX_STAGE_DEPTH);
+    }
+
+    @Test
+    void should_throw_what_a_customizer_nested_a_hundred_levels_deep_throws() {
+      // given
+      Customizer<StageSpec> failing = s -> {
+        throw new IllegalStateException("no steps for " + s.ref());
+      };
+
+      // when
+      ThrowingCallable build = () -> Otto.pipeline("deep", p -> p.stage("L1", nestedThen(2, 150, failing)));
+
+      // then
+      assertThatThrownBy(build).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no steps for stage 'L1 > L2")
+          .hasMessageEndingWith("L150'");
+    }
+
+    private Customizer<StageSpec> nestedThen(int depth, int levels, Customizer<StageSpec> last) {
+      return s -> s.stage("L" + depth, depth == levels ? last : nestedThen(depth + 1, levels, last));
+    }
+
+    /** Runs {@code work} on a thread with a small stack, as a host with {@code -Xss512k} would. */
+    private <T> T onSmallStack(Supplier<T> work) {
+      AtomicReference<T> result = new AtomicReference<>();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread thread = new Thread(null, () -> {
+        try {
+          result.set(work.get());
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      }, "small-stack", SMALL_STACK);
+      thread.start();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      assertThat(failure.get()).isNull();
+      return result.get();
+    }
+  }
 
   @Nested
   class NullArguments {

@@ -8,6 +8,7 @@ import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.validate.Problem;
 import dev.otto.core.validate.Rule;
+import dev.otto.core.validate.Validator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,7 +31,7 @@ import java.util.Map;
  */
 public final class StageTree {
   /** The deepest nesting of stages accepted. */
-  public static final int MAX_DEPTH = 1000;
+  public static final int MAX_DEPTH = Validator.MAX_STAGE_DEPTH;
   /** The most combinations one matrix may produce. */
   public static final int MAX_MATRIX_CELLS = 10_000;
   private static final int MAX_CYCLES_REPORTED = 10;

@@ -1,21 +1,39 @@
 package dev.otto.core.internal;
 
 import dev.otto.core.model.StagePath;
+import java.util.List;
 
 /** Builds the paths problems are reported at: {@code pipeline 'webapp' > stage 'Deploy'}. */
 public final class Where {
+  private static final int SHOWN_DEPTH = 12;
+
   private Where() {}
 
   public static String pipeline(String pipeline) {
     return "pipeline '" + Names.printable(pipeline) + "'";
   }
 
+  /**
+   * The path of a stage. A path deeper than 12 stages shows its first and last
+   * stages and how many are left out, so that a problem deep in a generated pipeline stays
+   * readable.
+   */
   public static String stage(String pipeline, StagePath path) {
     StringBuilder out = new StringBuilder(pipeline(pipeline));
-    for (String name : path.names()) {
+    List<String> names = path.names();
+    if (names.size() <= SHOWN_DEPTH) {
+      return stages(out, names).toString();
+    }
+    int ends = SHOWN_DEPTH / 2;
+    stages(out, names.subList(0, ends)).append(" > … ").append(names.size() - 2 * ends).append(" more stages …");
+    return stages(out, names.subList(names.size() - ends, names.size())).toString();
+  }
+
+  private static StringBuilder stages(StringBuilder out, List<String> names) {
+    for (String name : names) {
       out.append(" > stage '").append(Names.printable(name)).append('\'');
     }
-    return out.toString();
+    return out;
   }
 
   public static String quoted(StagePath path) {

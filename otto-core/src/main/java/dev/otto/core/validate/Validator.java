@@ -20,6 +20,12 @@ import java.util.List;
  * restored and per stage named by a same-as runtime.
  */
 public final class Validator {
+  /**
+   * The deepest nesting of stages a valid pipeline has: a top-level stage is at depth 1, and
+   * deeper stages are reported as {@code OTTO-014}.
+   */
+  public static final int MAX_STAGE_DEPTH = 1000;
+
   private Validator() {}
 
   /** Every problem of {@code pipeline}, errors and warnings, in a stable order. */
