@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Environment;
 import dev.otto.core.model.SecretBinding;
+import dev.otto.dsl.internal.Args;
 import java.time.Duration;
 
 /**
@@ -37,10 +38,19 @@ public final class EnvironmentSpec {
     return this;
   }
 
-  /** Only runs on branches matching one of {@code globs} may deploy here; others skip the stage. */
+  /**
+   * Only runs on branches matching one of {@code globs} may deploy here; others skip the stage.
+   *
+   * @throws IllegalArgumentException when no glob is given: an environment without this call
+   *     allows every branch, so an empty list cannot mean "none" and would silently mean "all"
+   */
   public EnvironmentSpec allowBranches(String... globs) {
+    if (Args.each("branch glob", "globs", globs).length == 0) {
+      throw new IllegalArgumentException("allowBranches() needs at least one branch glob, e.g. allowBranches(\"main\", "
+          + "\"release/*\"); to let every branch deploy, leave the call out");
+    }
     for (String glob : globs) {
-      builder.addAllowedBranches(requireNonNull(glob, "branch glob"));
+      builder.addAllowedBranches(glob);
     }
     return this;
   }

@@ -44,7 +44,7 @@ public final class Otto {
     customizer.customize(spec);
     Pipeline pipeline = spec.build();
     List<Problem> problems = new ArrayList<>(spec.problems());
-    problems.addAll(Validator.validate(pipeline));
+    problems.addAll(spec.withoutConsequences(Validator.validate(pipeline)));
     if (problems.stream().anyMatch(Problem::isError)) {
       throw new PipelineValidationException(name, problems);
     }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Configures a pipeline: the libraries it uses, its environments, parameters, secrets and caches,
@@ -35,11 +36,16 @@ import java.util.Optional;
  * }</pre>
  */
 public final class PipelineSpec {
+  private static final Set<Rule> CONSEQUENCES_OF_A_MISSING_PART = EnumSet.of(Rule.EMPTY_PIPELINE, Rule.UNKNOWN_STAGE,
+      Rule.UNKNOWN_CACHE, Rule.CACHE_NOT_SAVED_BEFORE, Rule.CACHE_NEVER_RESTORED, Rule.UNKNOWN_ENVIRONMENT,
+      Rule.UNDECLARED_SECRET, Rule.UNDECLARED_PARAMETER, Rule.UNKNOWN_LIBRARY);
+
   private final Pipeline.Builder builder;
   private final String name;
   private final List<Problem> problems = new ArrayList<>();
-  private final java.util.Set<StagePath> declared = new java.util.LinkedHashSet<>();
+  private final Set<StagePath> declared = new java.util.LinkedHashSet<>();
   private String origin;
+  private boolean blueprintLeftOut;
 
   PipelineSpec(String name) {
     this.name = name;
@@ -145,11 +151,13 @@ public final class PipelineSpec {
    * The handle of a stage declared earlier, by path: for adding to stages a blueprint
    * contributed, e.g. {@code s.runtime(sameAs(p.ref("Build")))}.
    *
-   * @throws IllegalArgumentException when no stage with that path has been declared
+   * @throws IllegalArgumentException when no stage with that path has been declared, unless a
+   *     blueprint was left out for its problems: the stage may be one it would have added, and
+   *     the blueprint's problems are what the pipeline reports when built
    */
   public StageRef ref(String first, String... more) {
     StagePath path = StagePath.of(first, more);
-    if (!declared.contains(path)) {
+    if (!declared.contains(path) && !blueprintLeftOut) {
       throw new IllegalArgumentException("no stage '" + path + "' has been declared yet; declared: "
           + declared.stream().map(StagePath::toString).toList());
     }
@@ -222,6 +230,7 @@ public final class PipelineSpec {
       }
     }
     if (problems.size() > before) {
+      blueprintLeftOut = true;
       return this;
     }
     resolved.forEach((k, v) -> shown.put(k, String.valueOf(v)));
@@ -267,6 +276,19 @@ public final class PipelineSpec {
 
   List<Problem> problems() {
     return problems;
+  }
+
+  /**
+   * The problems validation found in what was built, without those that follow from a blueprint
+   * left out for its own problems: without the parts it would have added, a pipeline may have no
+   * stages, or refer to stages, caches, environments, secrets, parameters or libraries nobody
+   * declared. Reported, these would bury the one problem to fix under its consequences.
+   */
+  List<Problem> withoutConsequences(List<Problem> validation) {
+    if (!blueprintLeftOut) {
+      return validation;
+    }
+    return validation.stream().filter(p -> !CONSEQUENCES_OF_A_MISSING_PART.contains(p.rule())).toList();
   }
 
   Pipeline build() {

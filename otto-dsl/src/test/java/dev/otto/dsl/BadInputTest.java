@@ -4,6 +4,7 @@ import static dev.otto.dsl.Otto.allOf;
 import static dev.otto.dsl.Otto.approval;
 import static dev.otto.dsl.Otto.branch;
 import static dev.otto.dsl.Otto.not;
+import static dev.otto.dsl.Otto.sameAs;
 import static dev.otto.dsl.Otto.sh;
 import static dev.otto.dsl.Otto.when;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import dev.otto.core.validate.Validator;
 import dev.otto.dsl.library.Stdlib;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -187,6 +189,46 @@ class BadInputTest {
     assertThatThrownBy(build).isInstanceOf(PipelineValidationException.class)
         .hasMessageStartingWith("pipeline 'web\\u0000app\\u001B[2J' has 2 problems")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u0000", "\u001b"));
+  }
+
+  @Nested
+  class Blueprints {
+    @Test
+    void should_report_a_wrong_blueprint_value_alone_not_what_follows_from_leaving_the_blueprint_out() {
+      // when
+      ThrowingCallable build = () -> Otto.pipeline("svc", p -> {
+        p.from(BlueprintTest.SERVICE_BLUEPRINT, Map.of("service", "api", "shards", "many"));
+        p.stage("Docs", s -> s.runtime(sameAs(p.ref("Build api"))).after(p.ref("Build api")).steps(sh("make docs")));
+      });
+
+      // then
+      assertThatThrownBy(build).isInstanceOfSatisfying(PipelineValidationException.class, e ->
+          assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-100"));
+    }
+
+    @Test
+    void should_still_report_problems_that_do_not_follow_from_a_blueprint_left_out() {
+      // when
+      ThrowingCallable build = () -> Otto.pipeline("svc", p -> {
+        p.from(BlueprintTest.SERVICE_BLUEPRINT, Map.of("service", "api", "shards", "many"));
+        p.stage("Ship", s -> s.enter(approval("Ship it?")).steps(sh("./ship")));
+      });
+
+      // then
+      assertThatThrownBy(build).isInstanceOfSatisfying(PipelineValidationException.class, e ->
+          assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-100", "OTTO-060"));
+    }
+  }
+
+  @Test
+  void should_reject_allow_branches_without_a_glob_instead_of_allowing_every_branch() {
+    // when
+    ThrowingCallable build = () -> Otto.pipeline("p", p -> p.environment("production", e -> e.allowBranches()));
+
+    // then
+    assertThatThrownBy(build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("allowBranches() needs at least one branch glob, e.g. allowBranches(\"main\", \"release/*\"); "
+            + "to let every branch deploy, leave the call out");
   }
 
   @Test

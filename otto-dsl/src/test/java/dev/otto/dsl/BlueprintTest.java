@@ -36,7 +36,7 @@ class BlueprintTest {
   void should_report_a_required_variable_without_a_value() {
     assertThatThrownBy(() -> Otto.pipeline("svc", p -> p.from(SERVICE_BLUEPRINT)))
         .isInstanceOfSatisfying(PipelineValidationException.class, e -> {
-          assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-101", "OTTO-002");
+          assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-101");
           assertThat(e.problems().get(0).path()).isEqualTo("pipeline 'svc' > blueprint 'service'");
           assertThat(e.problems().get(0).message()).contains("'service' (string) has no default");
         });
