@@ -13,7 +13,7 @@ import java.util.List;
  * matrices and blueprints expanded, conditions left undecided.
  *
  * <pre>{@code
- * assertThat(pipeline).isValid().hasStage("Deploy > Production");
+ * assertThat(pipeline).isValid().hasNoWarnings().hasStage("Deploy > Production");
  * assertThat(pipeline).stage("Test").runsAfter("Build").restoresCache("gems");
  * }</pre>
  */
@@ -38,6 +38,17 @@ public final class PipelineAssert extends OttoAssert<PipelineAssert, Pipeline> {
     List<Problem> errors = Validator.validate(actual).stream().filter(Problem::isError).toList();
     return check(errors.isEmpty(), "\nExpecting pipeline '" + actual.name() + "' to be valid\nbut it has "
         + errors.size() + " errors:\n  " + String.join("\n  ", errors.stream().map(Problem::toString).toList()));
+  }
+
+  /**
+   * Validation reports no warning: nothing that works, but probably not as its author meant, such
+   * as a cache that no stage restores ({@code Validator.warnings}).
+   */
+  public PipelineAssert hasNoWarnings() {
+    isNotNull();
+    List<Problem> warnings = Validator.warnings(actual);
+    return check(warnings.isEmpty(), "\nExpecting pipeline '" + actual.name() + "' to have no warnings\nbut it has "
+        + warnings.size() + ":\n  " + String.join("\n  ", warnings.stream().map(Problem::toString).toList()));
   }
 
   /** Validation reports a problem with the code {@code code}, e.g. {@code OTTO-060}. */

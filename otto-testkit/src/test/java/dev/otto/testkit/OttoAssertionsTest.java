@@ -18,6 +18,7 @@ import dev.otto.testkit.simulation.SimulatedRun;
 import dev.otto.testkit.simulation.Simulation;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,25 @@ class OttoAssertionsTest {
           .receivesSecret("deploy-key").runsScriptContaining("deploy production");
       assertThat(SHOP).stage("Deploy > Staging").isGatedByCondition("branch is 'main'").isNotGatedByApproval();
       assertThat(SHOP).stage("Build").doesNotReceiveSecret("deploy-key");
+    }
+
+    @Test
+    void should_show_every_warning_when_a_pipeline_expected_to_have_none_has_some() {
+      // given
+      Pipeline unrestored = Otto.pipeline("unrestored", p -> {
+        var deps = p.cache("deps", "vendor/");
+        p.stage("Build", s -> s.saves(deps).steps(sh("make")));
+      });
+
+      // when
+      ThrowingCallable expectingNone = () -> assertThat(unrestored).isValid().hasNoWarnings();
+
+      // then
+      assertThat(SHOP).hasNoWarnings();
+      assertThatThrownBy(expectingNone).isInstanceOf(AssertionError.class)
+          .hasMessage("\nExpecting pipeline 'unrestored' to have no warnings\nbut it has 1:\n  [OTTO-043] warning at "
+              + "pipeline 'unrestored' > cache 'deps': the cache 'deps' is saved, but no stage restores it, so saving it "
+              + "only takes time. Fix: restore it in the stages that need its files, e.g. restores(deps), or remove it.");
     }
 
     @Test
