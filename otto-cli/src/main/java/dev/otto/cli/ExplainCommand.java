@@ -3,6 +3,7 @@ package dev.otto.cli;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "explain", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
     description = "Shows what a run would do: every stage, whether it runs and why, where, with which "
         + "environment, caches, gates and secrets (by name), and its ops. Without a branch, tag or parameter, "
-        + "conditions are left undecided.")
+        + "conditions are left undecided. The pipeline's warnings are listed in the text, and printed to the "
+        + "error output with the other formats.")
 final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
   Path dir = Path.of(".");
@@ -45,6 +47,12 @@ final class ExplainCommand implements Callable<Integer> {
     };
     spec.commandLine().getOut().print(out);
     spec.commandLine().getOut().flush();
+    if (!format.equals("text")) {
+      // The text lists the warnings itself; the other formats are for tools, so people get them apart.
+      PrintWriter err = spec.commandLine().getErr();
+      plan.warnings().forEach(warning -> err.println("otto: " + warning));
+      err.flush();
+    }
     return ExitCodes.OK;
   }
 }

@@ -84,6 +84,31 @@ class OttoCommandTest {
     }
 
     @Test
+    void prints_the_warnings_of_a_pipeline_in_the_text_and_to_the_error_output_with_other_formats() throws Exception {
+      // given
+      ottofile("""
+          var deps = p.cache("deps", "vendor/");
+          p.stage("Build", s -> s.saves(deps).steps(sh("make")));
+          """);
+      String warning = "[OTTO-043] at pipeline 'shop' > cache 'deps': the cache 'deps' is saved, but no stage restores it";
+
+      // when
+      Outcome text = otto("explain", dir.toString());
+      Outcome json = otto("explain", dir.toString(), "--format", "json");
+      Outcome validated = otto("validate", dir.toString());
+
+      // then
+      assertThat(text.code()).isZero();
+      assertThat(text.out()).contains("\nwarnings:\n  " + warning);
+      assertThat(json.code()).isZero();
+      assertThat(json.out()).doesNotContain("OTTO-043");
+      assertThat(json.err()).contains("otto: [OTTO-043] warning at pipeline 'shop' > cache 'deps'");
+      assertThat(validated.code()).isZero();
+      assertThat(validated.out()).contains("pipeline 'shop' from ", ": valid, with 1 warning\n",
+          "  [OTTO-043] warning at pipeline 'shop' > cache 'deps'");
+    }
+
+    @Test
     void explains_the_conventions_of_a_folder_without_an_ottofile() throws Exception {
       Files.writeString(dir.resolve("package.json"), "{\"name\":\"web\",\"scripts\":{\"test\":\"node t.js\"}}");
 
