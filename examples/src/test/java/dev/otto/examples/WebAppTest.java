@@ -37,7 +37,7 @@ class WebAppTest {
   @Test
   void builds_tests_and_deploys_in_order_with_its_caches_secrets_and_environments() {
     SoftOttoAssertions.assertSoftly(softly -> {
-      softly.assertThat(WEBAPP).isValid();
+      softly.assertThat(WEBAPP).isValid().hasNoWarnings();
       softly.assertThat(WEBAPP).stage("Build").runsOn("container ruby").savesCache("gems").savesCache("assets")
           .doesNotReceiveSecret("heroku-api-key");
       softly.assertThat(WEBAPP).stage("Test").runsAfter("Build").restoresCache("gems");
