@@ -90,7 +90,7 @@ class OttoCommandTest {
           var deps = p.cache("deps", "vendor/");
           p.stage("Build", s -> s.saves(deps).steps(sh("make")));
           """);
-      String warning = "[OTTO-043] at pipeline 'shop' > cache 'deps': the cache 'deps' is saved, but no stage restores it";
+      String warning = "[OTTO-044] at pipeline 'shop' > cache 'deps': the cache 'deps' is saved, but no stage restores it";
 
       // when
       Outcome text = otto("explain", dir.toString());
@@ -101,11 +101,11 @@ class OttoCommandTest {
       assertThat(text.code()).isZero();
       assertThat(text.out()).contains("\nwarnings:\n  " + warning);
       assertThat(json.code()).isZero();
-      assertThat(json.out()).doesNotContain("OTTO-043");
-      assertThat(json.err()).contains("otto: [OTTO-043] warning at pipeline 'shop' > cache 'deps'");
+      assertThat(json.out()).doesNotContain("OTTO-044");
+      assertThat(json.err()).contains("otto: [OTTO-044] warning at pipeline 'shop' > cache 'deps'");
       assertThat(validated.code()).isZero();
       assertThat(validated.out()).contains("pipeline 'shop' from ", ": valid, with 1 warning\n",
-          "  [OTTO-043] warning at pipeline 'shop' > cache 'deps'");
+          "  [OTTO-044] warning at pipeline 'shop' > cache 'deps'");
     }
 
     @Test

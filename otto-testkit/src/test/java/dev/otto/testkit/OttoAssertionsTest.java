@@ -73,7 +73,7 @@ class OttoAssertionsTest {
       // then
       assertThat(SHOP).hasNoWarnings();
       assertThatThrownBy(expectingNone).isInstanceOf(AssertionError.class)
-          .hasMessage("\nExpecting pipeline 'unrestored' to have no warnings\nbut it has 1:\n  [OTTO-043] warning at "
+          .hasMessage("\nExpecting pipeline 'unrestored' to have no warnings\nbut it has 1:\n  [OTTO-044] warning at "
               + "pipeline 'unrestored' > cache 'deps': the cache 'deps' is saved, but no stage restores it, so saving it "
               + "only takes time. Fix: restore it in the stages that need its files, e.g. restores(deps), or remove it.");
     }

@@ -28,8 +28,8 @@ class ExplainTextTest {
     String text = Explain.text(plan);
 
     // then
-    assertThat(plan.warnings()).extracting(Problem::code).containsExactly("OTTO-043");
-    assertThat(text).contains("\nwarnings:\n  [OTTO-043] at pipeline 'p' > cache 'gems': the cache 'gems' is saved, but no "
+    assertThat(plan.warnings()).extracting(Problem::code).containsExactly("OTTO-044");
+    assertThat(text).contains("\nwarnings:\n  [OTTO-044] at pipeline 'p' > cache 'gems': the cache 'gems' is saved, but no "
         + "stage restores it, so saving it only takes time. Fix: restore it in the stages that need its files, e.g. "
         + "restores(gems), or remove it.\n\nstages:\n");
     assertThat(plan.fingerprint()).isEqualTo(Planner.plan(Fixtures.pipeline(leaf("Build").addSaves("gems").build())

@@ -222,8 +222,8 @@ class ValidatorTest {
 
       // then
       assertThat(warnings).extracting(Problem::code, Problem::severity, Problem::path).containsExactly(
-          tuple("OTTO-043", Severity.WARNING, "pipeline 'p' > cache 'gems'"),
-          tuple("OTTO-043", Severity.WARNING, "pipeline 'p' > cache 'unused'"));
+          tuple("OTTO-044", Severity.WARNING, "pipeline 'p' > cache 'gems'"),
+          tuple("OTTO-044", Severity.WARNING, "pipeline 'p' > cache 'unused'"));
       assertThat(warnings.get(0).message()).isEqualTo("the cache 'gems' is saved, but no stage restores it, so saving it "
           + "only takes time.");
       assertThat(warnings.get(1).message()).isEqualTo("no stage saves or restores the cache 'unused'.");
@@ -235,7 +235,7 @@ class ValidatorTest {
     void should_reject_caches_on_a_group_and_paths_outside_the_workspace() {
       Pipeline p = pipeline(group("G", leaf("A").build()).addSaves("abs").build())
           .addCaches(Cache.of("abs", List.of("/etc", "../up"), List.of())).build();
-      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-040", "OTTO-040", "OTTO-015", "OTTO-043");
+      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-040", "OTTO-040", "OTTO-015", "OTTO-044");
     }
   }
 
@@ -338,7 +338,7 @@ class ValidatorTest {
           .addEnvironments(Environment.builder("prod").build(), Environment.builder("prod").build())
           .addCaches(Cache.of("c", List.of("x"), List.of()), Cache.of("c", List.of("x"), List.of()))
           .build();
-      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-072", "OTTO-082", "OTTO-040", "OTTO-043");
+      assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-072", "OTTO-082", "OTTO-040", "OTTO-044");
     }
   }
 
