@@ -57,6 +57,7 @@ final class PipelineSource {
   /**
    * Compiles an Ottofile (or takes the classes compiled from the same source against the same
    * Otto, kept under {@code .otto/classes} beside it) and calls its
+   * {@code public static Pipeline pipeline(Path folder)} with the folder it is in, or its
    * {@code public static Pipeline pipeline()}.
    */
   static Pipeline compile(Path ottofile) {
@@ -141,6 +142,24 @@ final class PipelineSource {
     }
   }
 
+  /**
+   * {@code pipeline(Path folder)}, which is given the Ottofile's folder wherever the command runs
+   * from (what a pipeline made from the folder's files needs), or else {@code pipeline()}.
+   */
+  private static Method pipelineMethod(Class<?> type, Path ottofile) {
+    try {
+      return type.getMethod("pipeline", Path.class);
+    } catch (NoSuchMethodException e) {
+      try {
+        return type.getMethod("pipeline");
+      } catch (NoSuchMethodException again) {
+        throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": the class Ottofile must have a method "
+            + "'public static Pipeline pipeline()', or 'public static Pipeline pipeline(Path folder)' to be given "
+            + "the folder it is in");
+      }
+    }
+  }
+
   private static Pipeline call(Path ottofile, Path classes) {
     String className;
     try (Stream<Path> walk = Files.walk(classes)) {
@@ -152,19 +171,14 @@ final class PipelineSource {
     }
     try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
         PipelineSource.class.getClassLoader())) {
-      Class<?> type = loader.loadClass(className);
-      Method method;
-      try {
-        method = type.getMethod("pipeline");
-      } catch (NoSuchMethodException e) {
-        throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": the class Ottofile must have a method "
-            + "'public static Pipeline pipeline()'");
-      }
+      Method method = pipelineMethod(loader.loadClass(className), ottofile);
       if (!Modifier.isStatic(method.getModifiers()) || !Pipeline.class.isAssignableFrom(method.getReturnType())) {
         throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": Ottofile.pipeline() must be static and return a "
             + "Pipeline");
       }
-      Pipeline pipeline = ExitGuard.around(ottofile, () -> (Pipeline) method.invoke(null));
+      Path folder = ottofile.toAbsolutePath().normalize().getParent();
+      Pipeline pipeline = ExitGuard.around(ottofile, () -> (Pipeline) (method.getParameterCount() == 0
+          ? method.invoke(null) : method.invoke(null, folder)));
       if (pipeline == null) {
         throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": Ottofile.pipeline() returned null; return the "
             + "Pipeline that Otto.pipeline(...) builds");

@@ -114,18 +114,23 @@ public final class Conventions {
   }
 
   /**
+   * Whether any convention finds a project; when none does, {@link #projects()} and the
+   * {@code pipeline} methods throw. A tool that writes a pipeline of its own in that case (as
+   * {@code otto init} does) asks this first.
+   *
+   * @throws ConventionException when a project file cannot be read
+   */
+  public boolean matchesAny() {
+    return !found().isEmpty();
+  }
+
+  /**
    * The projects the conventions find, in order.
    *
    * @throws ConventionException when nothing matches; the message lists what was looked for
    */
   public List<Project> projects() {
-    List<Project> found = new ArrayList<>();
-    scan("", 0, found);
-    if (found.isEmpty()) {
-      Folder root = new Folder(repository, "");
-      conventions.stream().filter(Convention::lastResort).map(c -> c.detect(root)).flatMap(java.util.Optional::stream)
-          .findFirst().ifPresent(found::add);
-    }
+    List<Project> found = found();
     if (found.isEmpty()) {
       throw new ConventionException("no convention matches " + repository + ": looked for "
           + String.join("; ", conventions.stream().map(c -> String.join(", ", c.lookedFor()) + " (" + c.id() + ")")
@@ -134,6 +139,17 @@ public final class Conventions {
     }
     return found.stream().map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p))
         .toList();
+  }
+
+  private List<Project> found() {
+    List<Project> found = new ArrayList<>();
+    scan("", 0, found);
+    if (found.isEmpty()) {
+      Folder root = new Folder(repository, "");
+      conventions.stream().filter(Convention::lastResort).map(c -> c.detect(root)).flatMap(java.util.Optional::stream)
+          .findFirst().ifPresent(found::add);
+    }
+    return found;
   }
 
   private void scan(String path, int depth, List<Project> found) {

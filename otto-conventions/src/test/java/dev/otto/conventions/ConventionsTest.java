@@ -155,6 +155,24 @@ class ConventionsTest {
     }
 
     @Test
+    void should_tell_whether_any_convention_matches_without_throwing_when_none_does() {
+      // given a folder that matches nothing and one that matches maven
+      Conventions empty = Conventions.in(REPOS.resolve("empty"));
+      Conventions maven = Conventions.in(REPOS.resolve("maven"));
+
+      // when / then
+      Assertions.assertThat(empty.matchesAny()).isFalse();
+      Assertions.assertThat(maven.matchesAny()).isTrue();
+    }
+
+    @Test
+    void should_name_a_broken_package_json_when_asked_whether_anything_matches() {
+      assertThatThrownBy(() -> Conventions.in(REPOS.resolve("broken-node")).matchesAny())
+          .isInstanceOf(ConventionException.class)
+          .hasMessageContaining("package.json at the root is not valid JSON");
+    }
+
+    @Test
     void a_broken_package_json_is_named() {
       assertThatThrownBy(() -> pipeline("broken-node"))
           .isInstanceOf(ConventionException.class)
