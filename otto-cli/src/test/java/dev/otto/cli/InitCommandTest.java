@@ -104,6 +104,18 @@ class InitCommandTest {
     }
 
     @Test
+    void should_add_the_otto_folder_to_a_gitignore_outside_a_git_work_tree() throws IOException {
+      // given a folder with a .gitignore, outside any git work tree
+      Files.writeString(dir.resolve(".gitignore"), "*.log\n");
+
+      // when
+      assertThat(otto("init", dir.toString()).code()).isZero();
+
+      // then
+      assertThat(Files.readString(dir.resolve(".gitignore"))).isEqualTo("*.log\n.otto/\n");
+    }
+
+    @Test
     void should_say_how_to_ignore_the_otto_folder_when_there_is_no_git_work_tree() {
       // given a folder outside any git work tree, without a .gitignore
 
