@@ -56,13 +56,13 @@ final class PipelineSource {
 
   /**
    * Compiles an Ottofile (or takes the classes compiled from the same source against the same
-   * Otto, kept under {@code .otto/classes} beside it) and calls its
+   * Otto, kept in the user's cache folder: see {@link #classesFor}) and calls its
    * {@code public static Pipeline pipeline(Path folder)} with the folder it is in, or its
    * {@code public static Pipeline pipeline()}.
    */
   static Pipeline compile(Path ottofile) {
-    Path cache = ottofile.toAbsolutePath().getParent().resolve(".otto").resolve("classes");
-    Path classes = cache.resolve(key(ottofile));
+    Path classes = classesFor(ottofile);
+    Path cache = classes.getParent();
     if (!Files.isDirectory(classes)) {
       Path fresh = compileInto(ottofile, cache);
       try {
@@ -91,6 +91,28 @@ final class PipelineSource {
       throw new UncheckedIOException("could not read " + ottofile, e);
     }
     return hasher.hash().toString().substring(0, 32);
+  }
+
+  /**
+   * Where the classes compiled from {@code ottofile} are kept: a folder named after the source's
+   * and the command's class path's hash in {@code $XDG_CACHE_HOME/otto/ottofiles} ({@code
+   * ~/.cache/otto/ottofiles} by default), never in the project, so that explaining or running a
+   * project writes nothing into it.
+   */
+  static Path classesFor(Path ottofile) {
+    return cacheHome().resolve("otto").resolve("ottofiles").resolve(key(ottofile));
+  }
+
+  private static Path cacheHome() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg);
+    }
+    String home = System.getProperty("user.home");
+    if (home != null && !home.isBlank() && Files.isWritable(Path.of(home))) {
+      return Path.of(home, ".cache");
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "otto-" + System.getProperty("user.name", "user"));
   }
 
   private static Path compileInto(Path ottofile, Path cache) {

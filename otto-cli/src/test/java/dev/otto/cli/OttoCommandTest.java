@@ -227,21 +227,23 @@ class OttoCommandTest {
   }
 
   @Test
-  void compiles_an_ottofile_once_and_again_when_it_changes() throws Exception {
+  void compiles_an_ottofile_once_and_again_when_it_changes_keeping_the_classes_outside_the_project()
+      throws Exception {
     ottofile("p.stage(\"Build\", s -> s.steps(sh(\"make\")));");
+    Path first = PipelineSource.classesFor(dir.resolve("Ottofile.java"));
     assertThat(otto("explain", dir.toString()).out()).contains("run make");
+    long compiled = Files.getLastModifiedTime(first).toMillis();
     assertThat(otto("explain", dir.toString()).out()).contains("run make");
-    try (var compiled = Files.list(dir.resolve(".otto").resolve("classes"))) {
-      assertThat(compiled.toList()).hasSize(1);
-    }
+    assertThat(Files.getLastModifiedTime(first).toMillis()).as("the classes were kept").isEqualTo(compiled);
 
     ottofile("p.stage(\"Build\", s -> s.steps(sh(\"make all\")));");
 
     assertThat(otto("explain", dir.toString()).out()).contains("run make all");
-    try (var compiled = Files.list(dir.resolve(".otto").resolve("classes"))) {
-      assertThat(compiled.toList()).hasSize(2);
-    }
+    Path second = PipelineSource.classesFor(dir.resolve("Ottofile.java"));
+    assertThat(second).isNotEqualTo(first).isDirectory();
+    assertThat(dir.resolve(".otto")).as("nothing written into the project").doesNotExist();
   }
+
 
   @Test
   void documents_its_exit_codes_and_completes_in_the_shell() {
