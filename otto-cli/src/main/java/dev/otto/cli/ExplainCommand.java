@@ -26,6 +26,9 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   ContextOptions context;
 
+  @Mixin
+  SourceOptions source;
+
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json, mermaid, dot, or html: a page with the "
       + "pipeline drawn as a graph")
   String format = "text";
@@ -37,7 +40,7 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.contextOrUnknown());
     String out = switch (format) {
-      case "text" -> Explain.text(plan);
+      case "text" -> Explain.text(plan) + "\nworkspace: " + source.source(dir).description() + "\n";
       case "json" -> Explain.json(plan);
       case "mermaid" -> Explain.mermaid(plan);
       case "dot" -> Explain.dot(plan);

@@ -77,10 +77,17 @@ final class Progress implements RunListener, AutoCloseable {
       line("     " + ended.stage() + ": " + ended.outcome() + ended.by().map(by -> " by " + by).orElse(""));
     } else if (event instanceof RunEvent.PollAttempt attempt && !attempt.succeeded()) {
       line("     " + attempt.stage() + ": poll attempt " + attempt.attempt() + " " + attempt.detail());
+    } else if (event instanceof RunEvent.CacheEvent cache) {
+      line(paint("36", "cache") + " " + cache.stage() + ": " + cache.detail());
     } else if (event instanceof RunEvent.Warning warning) {
       line(paint("33", "warn") + " " + warning.message());
     } else if (event instanceof RunEvent.RunResumed resumed) {
       line("resumed run " + resumed.run());
+    } else if (event instanceof RunEvent.WorkspacePrepared workspace) {
+      line("workspace: " + workspace.source() + " (" + workspace.files() + " files, "
+          + String.format(Locale.ROOT, "%.1f MiB", workspace.bytes() / 1048576.0)
+          + workspace.revision().map(commit -> ", commit " + commit.substring(0, Math.min(12, commit.length())))
+              .orElse("") + ", in " + seconds(workspace.duration()) + ")");
     } else if (event instanceof RunEvent.RunStarted started) {
       line("run " + started.run() + " of pipeline '" + started.pipeline() + "': " + started.stages() + " stages");
     }

@@ -44,10 +44,14 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engine;
 
+  @Mixin
+  SourceOptions source;
+
   @Override
   public Integer call() throws IOException {
     Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
-    return engine.execute(dir, plan, built -> built.start(plan));
+    var workspace = source.source(dir);
+    return engine.execute(dir, plan, built -> built.start(plan, workspace));
   }
 
   static int report(PrintStream out, Progress progress, RunResult result) {

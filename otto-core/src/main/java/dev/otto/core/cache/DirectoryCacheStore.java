@@ -198,7 +198,8 @@ public final class DirectoryCacheStore implements CacheStore {
     }
     Path entry = dir.resolve(key.hash() + ".entry");
     if (!Files.exists(entry)) {
-      return new CacheResult(CacheResult.Status.MISS, "cache " + key + " has no entry yet");
+      return new CacheResult(CacheResult.Status.MISS, "cache " + key + " has no entry yet: no earlier run saved "
+          + "these paths with key files of the same content");
     }
     Path archive = null;
     try {
@@ -219,7 +220,8 @@ public final class DirectoryCacheStore implements CacheStore {
         return corrupt(key, entry, archive, "its archive does not match its checksum (truncated or damaged)");
       }
       int files = extract(archive, workspace);
-      return new CacheResult(CacheResult.Status.HIT, "restored cache " + key + ": " + files + " files");
+      return new CacheResult(CacheResult.Status.HIT, "restored cache " + key + ": " + files + " files from a "
+          + String.format(java.util.Locale.ROOT, "%.1f MiB", Files.size(archive) / 1048576.0) + " archive");
     } catch (UnsafeEntryException e) {
       return corrupt(key, entry, archive, e.getMessage());
     } catch (IOException | UncheckedIOException e) {

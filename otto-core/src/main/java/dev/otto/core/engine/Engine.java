@@ -31,6 +31,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.otto.core.workspace.WorkspaceSource;
+import dev.otto.core.workspace.WorkspaceSources;
 
 /**
  * Runs plans on this machine: each stage starts as soon as the stages it depends on have
@@ -97,6 +99,7 @@ public final class Engine implements RunEngine {
   final List<RunListener> listeners;
   final Journal journal;
   final java.util.concurrent.Executor workers;
+  private final WorkspaceSource workspace;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<String, Run> tokens = new ConcurrentHashMap<>();
 
@@ -114,6 +117,7 @@ public final class Engine implements RunEngine {
     this.listeners = List.copyOf(builder.listeners);
     this.journal = builder.journal != null ? builder.journal : FileJournal.in(this.root);
     this.workers = builder.runOn != null ? builder.runOn : pool(parallelism);
+    this.workspace = builder.workspace;
   }
 
   /** The engine's own threads: {@code parallelism} of them, created when needed, gone when idle. */
@@ -134,14 +138,31 @@ public final class Engine implements RunEngine {
     return new Builder(requireNonNull(root, "root"));
   }
 
-  /** Starts {@code plan} and returns at once. */
+  /**
+   * Starts {@code plan} in a workspace filled from the engine's {@linkplain Builder#workspace
+   * source} (an empty folder unless set), and returns once the workspace is ready and the run
+   * has begun.
+   */
   @Override
   public RunHandle start(Plan plan) {
+    return start(plan, workspace);
+  }
+
+  /**
+   * Starts {@code plan} in a workspace filled from {@code source}, and returns once the workspace
+   * is ready and the run has begun.
+   *
+   * @throws OttoException if the plan cannot run here, or the source cannot fill the workspace;
+   *     the run then leaves nothing behind
+   */
+  public RunHandle start(Plan plan, WorkspaceSource source) {
     requireNonNull(plan, "plan");
+    requireNonNull(source, "source");
     Checked checked = check(plan);
     Instant started = clock.instant();
     String id = newRunId(started);
     Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
+    run.fill(source);
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;
@@ -400,6 +421,7 @@ public final class Engine implements RunEngine {
     private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
     private Scheduler scheduler = Scheduler.system();
     private final List<RunListener> listeners = new ArrayList<>();
+    private WorkspaceSource workspace = WorkspaceSources.empty();
     private Journal journal;
     private java.util.concurrent.Executor runOn;
 
@@ -466,6 +488,15 @@ public final class Engine implements RunEngine {
     /** The engine's time: its clock, and the timers of stage timeouts and retry backoffs. Real time by default. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * What each run's workspace starts as when {@link #start(Plan)} is given no source: an empty
+     * folder by default; {@link WorkspaceSources#workingTree} for a project's files.
+     */
+    public Builder workspace(WorkspaceSource source) {
+      this.workspace = requireNonNull(source, "source");
       return this;
     }
 

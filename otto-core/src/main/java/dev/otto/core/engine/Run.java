@@ -7,6 +7,7 @@ import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
+import dev.otto.core.workspace.WorkspaceSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ final class Run implements RunHandle {
   final Plan plan;
   private final Map<String, Executor> executors;
   private final EventFeed feed;
+  private RunEvent.WorkspacePrepared prepared;
   private final String id;
   final Path workspace;
   final Path artifacts;
@@ -169,6 +171,30 @@ final class Run implements RunHandle {
     this.reusedFrom = fromRun;
   }
 
+  /**
+   * Fills the new run's workspace from {@code source}. On failure the run is undone: its journal
+   * closed, its folder removed, and the caller told why.
+   */
+  void fill(WorkspaceSource source) {
+    long begun = System.nanoTime();
+    try {
+      createWorkspace();
+      WorkspaceSource.Filled filled = source.fill(workspace);
+      prepared = new RunEvent.WorkspacePrepared(id, now(), source.description(), filled.files(), filled.bytes(),
+          filled.revision(), Duration.ofNanos(System.nanoTime() - begun));
+    } catch (IOException | RuntimeException e) {
+      log.close();
+      try {
+        com.google.common.io.MoreFiles.deleteRecursively(workspace.getParent(),
+            com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+      } catch (IOException cleanup) {
+        LOG.warn("the folder of run {} could not be removed: {}", id, cleanup.toString());
+      }
+      throw new dev.otto.core.OttoException("the workspace of a run of '" + plan.pipeline() + "' could not be made "
+          + "from " + source.description() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Starts a new run: journals it, then starts what is ready. */
   void begin(List<Engine.StageWarning> warnings) {
     createWorkspace();
@@ -176,6 +202,9 @@ final class Run implements RunHandle {
         "started", started.toString(), "from", reusedFrom));
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     emit(new RunEvent.RunStarted(id, now(), plan.pipeline(), plan.stages().size()));
+    if (prepared != null) {
+      emit(prepared);
+    }
     warnings.forEach(w -> emit(new RunEvent.Warning(id, now(), w.stage(), w.message())));
     synchronized (lock) {
       index();

@@ -22,6 +22,18 @@ public sealed interface RunEvent {
 
   record RunStarted(String run, Instant at, String pipeline, int stages) implements RunEvent {}
 
+  /**
+   * The run's workspace was filled from its source before any stage started.
+   *
+   * @param source what the workspace started as, e.g. "a copy of /src/shop"
+   * @param files how many files the source wrote
+   * @param bytes how many bytes they hold
+   * @param revision the commit the files come from, when known
+   * @param duration how long filling it took
+   */
+  record WorkspacePrepared(String run, Instant at, String source, long files, long bytes,
+      java.util.Optional<String> revision, Duration duration) implements RunEvent {}
+
   record RunFinished(String run, Instant at, RunResult.Status status, Duration duration) implements RunEvent {}
 
   record StageStarted(String run, Instant at, String stage, String executor) implements RunEvent {}

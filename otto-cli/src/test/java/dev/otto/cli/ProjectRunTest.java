@@ -1,0 +1,108 @@
+package dev.otto.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `otto run DIR` works on DIR's own files and leaves DIR as it found it. */
+@EnabledOnOs(OS.LINUX)
+class ProjectRunTest {
+  @TempDir
+  Path temp;
+
+  static String git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Otto", "-c", "user.email=otto@example.org",
+        "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"));
+    command.addAll(List.of(args));
+    Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(git.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  private Path project() throws Exception {
+    Path project = Files.createDirectories(temp.resolve("project"));
+    Files.writeString(project.resolve(".gitignore"), "out/\n");
+    Files.writeString(project.resolve("version.txt"), "1.0\n");
+    Files.writeString(project.resolve("Ottofile.java"), """
+        import static dev.otto.dsl.Otto.sh;
+
+        import dev.otto.core.model.Pipeline;
+        import dev.otto.dsl.Otto;
+
+        public class Ottofile {
+          public static Pipeline pipeline() {
+            return Otto.pipeline("project", p -> p.stage("Build", s -> s.steps(
+                sh("echo \\"version $(cat version.txt) at $(git rev-parse --short HEAD)\\""),
+                sh("mkdir -p out && echo built > out/app && echo 2.0 > version.txt && rm Ottofile.java"))));
+          }
+        }
+        """);
+    git(project, "init", "-q");
+    git(project, "add", "-A");
+    git(project, "commit", "-q", "-m", "first");
+    Files.writeString(project.resolve("notes.txt"), "untracked\n");
+    return project;
+  }
+
+  @Test
+  void should_run_on_the_project_s_files_and_leave_the_project_unchanged() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")) || Files.isExecutable(Path.of("/bin/git")), "needs git");
+    // given a git project with an untracked file
+    Path project = project();
+    String head = git(project, "rev-parse", "--short", "HEAD").strip();
+    String before = git(project, "status", "--porcelain", "--ignored");
+
+    // when it runs with its runs and caches elsewhere
+    OttoCommandTest.Outcome outcome = OttoCommandTest.otto("run", project.toString(),
+        "--runs", temp.resolve("runs").toString(), "--caches", temp.resolve("caches").toString());
+
+    // then the steps saw the project's files and its commit, and the project is as it was
+    assertThat(outcome.code()).as(outcome.err()).isZero();
+    assertThat(outcome.out()).contains("workspace: the files of " + project + " as git sees them",
+        "Build | version 1.0 at " + head);
+    assertThat(git(project, "status", "--porcelain", "--ignored")).isEqualTo(before);
+    assertThat(Files.readString(project.resolve("version.txt"))).isEqualTo("1.0\n");
+    assertThat(project.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void should_keep_only_its_own_state_in_the_project_with_the_default_folders() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")) || Files.isExecutable(Path.of("/bin/git")), "needs git");
+    // given
+    Path project = project();
+    String before = git(project, "status", "--porcelain", "--ignored");
+
+    // when it runs twice with the default runs folder, .otto/ in the project
+    assertThat(OttoCommandTest.otto("run", project.toString()).code()).isZero();
+    OttoCommandTest.Outcome second = OttoCommandTest.otto("run", project.toString());
+
+    // then the second run did not copy the first's state, and only .otto/ is new in the project
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).contains("Build | version 1.0");
+    assertThat(git(project, "status", "--porcelain", "--ignored").lines().filter(line -> !line.endsWith(".otto/")))
+        .containsExactlyElementsOf(before.lines().toList());
+  }
+
+  @Test
+  void should_explain_where_the_workspace_comes_from() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")) || Files.isExecutable(Path.of("/bin/git")), "needs git");
+    Path project = project();
+
+    assertThat(OttoCommandTest.otto("explain", project.toString()).out())
+        .contains("\nworkspace: the files of " + project + " as git sees them");
+    assertThat(OttoCommandTest.otto("explain", "--from", "head", project.toString()).out())
+        .contains("\nworkspace: the last commit (HEAD) of " + project);
+    assertThat(OttoCommandTest.otto("explain", "--from", "nowhere", project.toString()).err())
+        .contains("--from is worktree, head or empty, not 'nowhere'");
+  }
+}

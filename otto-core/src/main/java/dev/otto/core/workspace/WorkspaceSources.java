@@ -1,0 +1,221 @@
+package dev.otto.core.workspace;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The workspace sources Otto has built in.
+ *
+ * <ul>
+ *   <li>{@link #empty()}: an empty folder, for hosts that fill it themselves or pipelines that
+ *       fetch what they need;
+ *   <li>{@link #copyOf(Path)}: a copy of a folder as it is;
+ *   <li>{@link #workingTree(Path)}: a project's files as git sees them, what {@code otto run}
+ *       uses: tracked files and untracked files that are not ignored, as a commit of the work tree
+ *       would see them, with a {@code .git} that shares the project's objects so steps can ask git
+ *       about the commit;
+ *   <li>{@link #head(Path)}: the project's last commit, without the changes of its work tree;
+ *   <li>{@link #gitCheckout(String, String)}: a clone of a repository, local or remote, at a
+ *       branch, tag or commit.
+ * </ul>
+ *
+ * <p>None of them writes into the project it copies: they read it, and git commands that only
+ * read. Otto's own state ({@code .otto/}) is never copied.
+ */
+public final class WorkspaceSources {
+  private WorkspaceSources() {}
+
+  /** An empty folder. */
+  public static WorkspaceSource empty() {
+    return new WorkspaceSource() {
+      @Override
+      public String description() {
+        return "an empty folder";
+      }
+
+      @Override
+      public Filled fill(Path workspace) {
+        return new Filled(0, 0, Optional.empty());
+      }
+    };
+  }
+
+  /** A copy of {@code folder} as it is, links as links, without its {@code .otto/}. */
+  public static WorkspaceSource copyOf(Path folder) {
+    Path from = absolute(folder, "folder");
+    return new WorkspaceSource() {
+      @Override
+      public String description() {
+        return "a copy of " + from;
+      }
+
+      @Override
+      public Filled fill(Path workspace) throws IOException {
+        requireFolder(from);
+        Copying copying = new Copying(from, workspace);
+        copying.tree(from, workspace);
+        return new Filled(copying.files(), copying.bytes(), Optional.empty());
+      }
+    };
+  }
+
+  /**
+   * {@code project}'s files as git sees them: tracked, and untracked but not ignored; a plain
+   * {@linkplain #copyOf(Path) copy} when {@code project} is not in a git work tree. When
+   * {@code project} is the top of its work tree, the workspace also gets a {@code .git}: a clone
+   * that shares the project's objects (git's {@code --shared}), whose index is the project's last
+   * commit, so that {@code git status} in the workspace shows the work tree's changes.
+   */
+  public static WorkspaceSource workingTree(Path project) {
+    Path from = absolute(project, "project");
+    Optional<Path> top = Git.topLevel(from);
+    if (top.isEmpty()) {
+      return copyOf(from);
+    }
+    boolean atTop = top.get().equals(realOrSelf(from));
+    return new WorkspaceSource() {
+      @Override
+      public String description() {
+        return "the files of " + from + " as git sees them (tracked, and untracked that are not ignored)";
+      }
+
+      @Override
+      public Filled fill(Path workspace) throws IOException {
+        Optional<String> head = Git.head(from);
+        if (atTop) {
+          Git.run(workspace, "clone", "--quiet", "--shared", "--no-checkout", "--", from.toString(), ".");
+          if (head.isPresent()) {
+            Git.run(workspace, "read-tree", head.get());
+          }
+        }
+        Copying copying = new Copying(from, workspace);
+        String listed = Git.run(from, "ls-files", "-z", "--cached", "--others", "--exclude-standard");
+        String previous = null;
+        for (String file : listed.split("\0")) {
+          if (file.isEmpty() || file.equals(previous)) {
+            continue;
+          }
+          copying.copy(file);
+          previous = file;
+        }
+        return new Filled(copying.files(), copying.bytes(), head);
+      }
+    };
+  }
+
+  /** The last commit of the git work tree whose top is {@code project}, without the work tree's changes. */
+  public static WorkspaceSource head(Path project) {
+    Path from = absolute(project, "project");
+    return new WorkspaceSource() {
+      @Override
+      public String description() {
+        return "the last commit (HEAD) of " + from;
+      }
+
+      @Override
+      public Filled fill(Path workspace) throws IOException {
+        Optional<Path> top = Git.topLevel(from);
+        if (top.isEmpty() || !top.get().equals(realOrSelf(from))) {
+          throw new IOException(from + " is not the top of a git work tree; run from the folder that holds .git, or "
+              + "take the files as they are");
+        }
+        String commit = Git.head(from).orElseThrow(() -> new IOException(from + " has no commit yet"));
+        return checkout(from.toString(), commit, workspace, true);
+      }
+    };
+  }
+
+  /**
+   * A clone of {@code repository} (a URL git understands, or a local repository's path) at
+   * {@code ref}: a branch, a tag or a commit. A local repository is cloned sharing its objects.
+   * Git reaches the repository with the host's own configuration and credentials.
+   */
+  public static WorkspaceSource gitCheckout(String repository, String ref) {
+    requireNonNull(repository, "repository");
+    requireNonNull(ref, "ref");
+    if (repository.isBlank() || repository.startsWith("-")) {
+      throw new IllegalArgumentException("'" + repository + "' is not a repository: give a URL or a path");
+    }
+    if (ref.isBlank() || ref.startsWith("-") || ref.contains("..")) {
+      throw new IllegalArgumentException("'" + ref + "' is not a branch, tag or commit");
+    }
+    return new WorkspaceSource() {
+      @Override
+      public String description() {
+        return "a checkout of " + repository + " at " + ref;
+      }
+
+      @Override
+      public Filled fill(Path workspace) throws IOException {
+        boolean local = !repository.contains("://") && !repository.contains("@")
+            && Files.isDirectory(Path.of(repository));
+        return checkout(repository, ref, workspace, local);
+      }
+    };
+  }
+
+  private static WorkspaceSource.Filled checkout(String repository, String ref, Path workspace, boolean shared)
+      throws IOException {
+    if (shared) {
+      Git.run(workspace, "clone", "--quiet", "--shared", "--no-checkout", "--", repository, ".");
+    } else {
+      Git.run(workspace, "clone", "--quiet", "--no-checkout", "--", repository, ".");
+    }
+    String commit = resolve(workspace, ref);
+    Git.run(workspace, "checkout", "--quiet", "--detach", commit);
+    long[] totals = count(workspace);
+    return new WorkspaceSource.Filled(totals[0], totals[1], Optional.of(commit));
+  }
+
+  /** The commit {@code ref} names in a fresh clone: a commit, a tag, or a branch of the origin. */
+  private static String resolve(Path clone, String ref) throws IOException {
+    for (String candidate : new String[] {ref, "origin/" + ref}) {
+      try {
+        return Git.run(clone, "rev-parse", "--verify", "--quiet", candidate + "^{commit}").strip();
+      } catch (IOException e) {
+        // try the next spelling
+      }
+    }
+    throw new IOException("the repository has no branch, tag or commit '" + ref + "'");
+  }
+
+  /** Files and bytes of a checkout, leaving out {@code .git}. */
+  private static long[] count(Path workspace) throws IOException {
+    long[] totals = new long[2];
+    try (var walk = Files.walk(workspace)) {
+      walk.filter(p -> !p.startsWith(workspace.resolve(".git")))
+          .filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .forEach(p -> {
+            totals[0]++;
+            try {
+              totals[1] += Files.isSymbolicLink(p) ? 0 : Files.size(p);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    }
+    return totals;
+  }
+
+  private static Path absolute(Path path, String what) {
+    return requireNonNull(path, what).toAbsolutePath().normalize();
+  }
+
+  private static Path realOrSelf(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      return path;
+    }
+  }
+
+  private static void requireFolder(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      throw new IOException(folder + " is not a folder");
+    }
+  }
+}
