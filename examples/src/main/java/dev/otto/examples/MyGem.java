@@ -13,8 +13,10 @@ public final class MyGem {
   public static Pipeline pipeline() {
     return Otto.pipeline("my-gem", p -> {
       p.from(new RubyGem(), v -> v.set(RubyGem.RUBY_VERSION, "ruby:3.3"));
+      // Docs follows Publish, which runs only on master; the docs are built on every branch.
       p.stage("Docs", s -> s
           .runtime(sameAs(p.ref("Build")))
+          .runsEvenIfSkipped(p.ref("Publish"))
           .steps(sh("bundle exec yard doc")));
     });
   }

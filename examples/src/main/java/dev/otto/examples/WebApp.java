@@ -22,16 +22,32 @@ import java.util.List;
 public final class WebApp {
   private WebApp() {}
 
+  /** The web app as this project's documentation shows it, production open only to {@code master}. */
   public static Pipeline pipeline() {
+    return pipeline(true);
+  }
+
+  /**
+   * The web app as the original Otto example writes it: the only branch gate is Pre-production's
+   * {@code when(branch().is("master"))}. On another branch Production is skipped all the same,
+   * because the stage it follows was skipped.
+   */
+  public static Pipeline asWritten() {
+    return pipeline(false);
+  }
+
+  private static Pipeline pipeline(boolean productionOnlyFromMaster) {
     return Otto.pipeline("webapp", p -> {
       var slackHook = p.secret("slack-webhook-url");
       var slack = p.use(Slack.library(), cfg -> cfg.channel("#otto").webhook(slackHook));
       var herokuKey = p.secret("heroku-api-key");
       var preprod = p.environment("preprod", e -> e.setting("HOSTNAME", "preprod-ottoapp.herokuapp.com"));
-      var production = p.environment("production", e -> e
-          .setting("HOSTNAME", "ottoapp.herokuapp.com")
-          .setting("RAILS_ENV", "production")
-          .allowBranches("master"));
+      var production = p.environment("production", e -> {
+        e.setting("HOSTNAME", "ottoapp.herokuapp.com").setting("RAILS_ENV", "production");
+        if (productionOnlyFromMaster) {
+          e.allowBranches("master");
+        }
+      });
       var gems = p.cache("gems", List.of("vendor/"), List.of("Gemfile.lock"));
       var assets = p.cache("assets", "dist/css/", "dist/js/");
 

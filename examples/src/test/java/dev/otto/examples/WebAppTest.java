@@ -35,6 +35,24 @@ class WebAppTest {
   }
 
   @Test
+  void as_written_it_skips_production_on_a_feature_branch_because_pre_production_was_skipped(Simulator otto) {
+    // given the web app as the original example writes it: the only branch gate is Pre-production's
+    Pipeline asWritten = WebApp.asWritten();
+    String chain = "'Deploy > Pre-production' was skipped: [branch is 'master'] is false";
+    assertThat(plan(asWritten, RunContext.branch("feature/login"))).runs("Build", "Test")
+        .skips("Deploy > Production", chain);
+
+    // when it runs on a feature branch
+    SimulatedRun run = otto.simulate(asWritten).secret("heroku-api-key", "fake-heroku-key")
+        .secret("slack-webhook-url", "https://hooks.example.com/fake").run(RunContext.branch("feature/login"));
+
+    // then production is skipped with the chain as its reason, and nobody is asked to approve it
+    assertThat(run.result()).succeeded().stage("Deploy > Production").wasSkippedBecause(chain);
+    org.assertj.core.api.Assertions.assertThat(run.events(dev.otto.core.engine.RunEvent.WaitStarted.class)).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(run.startedStages()).containsExactly("Build", "Test", "Deploy");
+  }
+
+  @Test
   void builds_tests_and_deploys_in_order_with_its_caches_secrets_and_environments() {
     SoftOttoAssertions.assertSoftly(softly -> {
       softly.assertThat(WEBAPP).isValid().hasNoWarnings();

@@ -149,6 +149,24 @@ public final class StageSpec {
     return this;
   }
 
+  /**
+   * The stage runs even when {@code stages}, which it depends on, are skipped. Without this, a
+   * stage after a skipped stage is skipped too: a production deployment after a pre-production
+   * one that only runs on {@code master} does not run on a feature branch. {@code stages} must be
+   * stages this one runs after, by declaration order or {@link #after}.
+   */
+  public StageSpec runsEvenIfSkipped(StageRef... stages) {
+    StageRef[] given = Args.each("stage", "stages", stages);
+    if (given.length == 0) {
+      throw new IllegalArgumentException("runsEvenIfSkipped() needs the stages whose skip this one ignores, "
+          + "e.g. runsEvenIfSkipped(preProduction)");
+    }
+    for (StageRef stage : given) {
+      builder.addRunsEvenIfSkipped(stage.path());
+    }
+    return this;
+  }
+
   /** Child stages start together instead of one after the other. */
   public StageSpec parallel() {
     builder.parallel(true);

@@ -178,6 +178,10 @@ final class TextRenderer {
     if (!explicit.isEmpty()) {
       facts.add("after " + String.join(", ", explicit));
     }
+    if (!stage.runsEvenIfSkipped().isEmpty()) {
+      facts.add("runs even if " + String.join(", ", stage.runsEvenIfSkipped().stream().map(d -> "'" + d + "'")
+          .toList()) + " is skipped");
+    }
     stage.origin().ifPresent(o -> facts.add("from " + o));
     stage.timeout().ifPresent(d -> facts.add("timeout " + Describe.duration(d)));
     line(indent, stage.name() + "  [" + stage.status().word() + "]  " + String.join("; ", facts));

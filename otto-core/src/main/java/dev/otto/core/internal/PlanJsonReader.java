@@ -73,7 +73,8 @@ public final class PlanJsonReader {
     return new PlannedStage(id, StagePath.parse(id), at.optional("parent"), at.strings("children"),
         at.has("parallel") && at.bool("parallel"), at.constant("status", StageStatus.class), at.optional("reason"),
         runtime(at.node("runtime")), at.optional("runtimeSource"), at.optional("environment"), at.optional("origin"),
-        at.optional("timeout").map(text -> at.duration("timeout")), at.strings("dependsOn"), ops);
+        at.optional("timeout").map(text -> at.duration("timeout")), at.strings("dependsOn"),
+        at.has("runsEvenIfSkipped") ? at.strings("runsEvenIfSkipped") : List.of(), ops);
   }
 
   private static Runtime runtime(Node runtime) {

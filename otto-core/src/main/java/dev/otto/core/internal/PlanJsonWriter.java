@@ -184,6 +184,7 @@ public final class PlanJsonWriter {
         json.writeStringField("timeout", duration(stage.timeout().get()));
       }
       strings("dependsOn", stage.dependsOn(), true);
+      strings("runsEvenIfSkipped", stage.runsEvenIfSkipped(), false);
       json.writeArrayFieldStart("ops");
       for (Op op : stage.ops()) {
         op(op);

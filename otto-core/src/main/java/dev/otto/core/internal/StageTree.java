@@ -49,6 +49,8 @@ public final class StageTree {
     public final List<Integer> children = new ArrayList<>();
     /** Stages that must end before this one starts: the previous sibling, then explicit ones. */
     public final List<Integer> dependsOn = new ArrayList<>();
+    /** The dependencies whose skip does not skip this stage. */
+    public final List<Integer> runsEvenIfSkipped = new ArrayList<>();
     /** The matrix cell this node was expanded from, if any. */
     public final Map<String, String> cell;
 
@@ -315,6 +317,23 @@ public final class StageTree {
               "order the children of a group within the group instead."));
         } else if (!node.dependsOn.contains(dependency)) {
           node.dependsOn.add(dependency);
+        }
+      }
+    }
+    for (Node node : nodes) {
+      for (StagePath target : node.stage.runsEvenIfSkipped()) {
+        int dependency = find(target);
+        if (dependency < 0) {
+          problems.add(error(Rule.UNKNOWN_STAGE, where(node),
+              "it runs even if " + Where.quoted(target) + " is skipped, but no stage has that path.",
+              "refer to an existing stage by its full path, e.g. 'Deploy > Pre-production'."));
+        } else if (!node.dependsOn.contains(dependency)) {
+          problems.add(error(Rule.UNKNOWN_STAGE, where(node),
+              "it runs even if " + Where.quoted(target) + " is skipped, but it does not depend on that stage.",
+              "name a stage it runs after (the stage before it, or one of its after(...) stages), or add "
+                  + "after(...) for it."));
+        } else if (!node.runsEvenIfSkipped.contains(dependency)) {
+          node.runsEvenIfSkipped.add(dependency);
         }
       }
     }

@@ -70,6 +70,13 @@ public abstract class Stage {
   /** Stages that must finish before this one starts, besides declaration order. */
   public abstract List<StagePath> after();
 
+  /**
+   * Dependencies whose skip does not skip this stage. By default a stage that depends on a
+   * skipped stage, by declaration order or {@link #after()}, is skipped too, with the reason
+   * naming the chain: a production deployment after a skipped pre-production one does not run.
+   */
+  public abstract List<StagePath> runsEvenIfSkipped();
+
   public abstract Optional<Matrix> matrix();
 
   /** The longest the stage's steps may run together before the stage is stopped and fails. */
@@ -145,7 +152,7 @@ public abstract class Stage {
   /** Every attribute but the child stages, which {@link #equals} compares one level at a time. */
   final List<Object> ownValues() {
     return Arrays.asList(name(), parallel(), runtime(), steps(), restores(), saves(), environment(), when(), enter(),
-        exit(), onSuccess(), onFailure(), always(), after(), matrix(), timeout(), origin());
+        exit(), onSuccess(), onFailure(), always(), after(), runsEvenIfSkipped(), matrix(), timeout(), origin());
   }
 
   /** A copy with other child stages. */

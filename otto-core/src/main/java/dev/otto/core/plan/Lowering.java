@@ -86,6 +86,7 @@ final class Lowering {
           Optional.ofNullable(node.origin),
           stage.timeout(),
           node.dependsOn.stream().map(d -> tree.node(d).id).toList(),
+          node.runsEvenIfSkipped.stream().map(d -> tree.node(d).id).toList(),
           ops));
     }
     return new Plan(pipeline.name(), context, pipeline.parameters(), values, pipeline.libraries(),
@@ -153,6 +154,20 @@ final class Lowering {
       reason[index] = "its group '" + tree.node(node.parent).id + "' is skipped";
       return;
     }
+    List<String> unknown = new ArrayList<>();
+    for (int dependency : node.dependsOn) {
+      if (node.runsEvenIfSkipped.contains(dependency)) {
+        continue;
+      }
+      if (status[dependency] == StageStatus.SKIP) {
+        status[index] = StageStatus.SKIP;
+        reason[index] = "'" + tree.node(dependency).id + "' was skipped: " + reason[dependency];
+        return;
+      }
+      if (status[dependency] == StageStatus.UNDECIDED) {
+        unknown.add("'" + tree.node(dependency).id + "' runs");
+      }
+    }
     List<Condition> conditions = new ArrayList<>();
     node.stage.when().ifPresent(conditions::add);
     for (Gate gate : node.stage.enter()) {
@@ -160,7 +175,6 @@ final class Lowering {
         conditions.add(c.condition());
       }
     }
-    List<String> unknown = new ArrayList<>();
     for (Condition condition : conditions) {
       Truth truth = Conditions.evaluate(condition, context, values);
       if (truth == Truth.FALSE) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param origin where the stage came from when not written directly, e.g. {@code blueprint rubygem}
  * @param timeout the longest the stage may take, its steps and waits together
  * @param dependsOn the ids of the stages that must finish before this one starts
+ * @param runsEvenIfSkipped the ids of the dependencies whose skip does not skip this stage; a
+ *     stage that depends on any other skipped stage is skipped too
  * @param ops the stage's primitive ops; empty for a skipped stage
  */
 public record PlannedStage(
@@ -39,6 +41,7 @@ public record PlannedStage(
     Optional<String> origin,
     Optional<java.time.Duration> timeout,
     List<String> dependsOn,
+    List<String> runsEvenIfSkipped,
     List<Op> ops) {
 
   public PlannedStage {
@@ -54,6 +57,7 @@ public record PlannedStage(
     requireNonNull(origin, "origin");
     requireNonNull(timeout, "timeout");
     dependsOn = List.copyOf(dependsOn);
+    runsEvenIfSkipped = List.copyOf(runsEvenIfSkipped);
     ops = List.copyOf(ops);
   }
 

@@ -182,8 +182,10 @@ class PlannerTest {
     private final Pipeline pipeline = pipeline(
         leaf("Build").build(),
         leaf("Release").when(Condition.branch().matches("release/*").or(Condition.tag().isPresent())).build(),
-        group("Deploy", leaf("Prod").environment("prod").build()).when(Condition.param("deploy").isTrue()).build(),
-        leaf("Nightly").addEnter(new ConditionGate(Condition.trigger().is("schedule"))).build())
+        group("Deploy", leaf("Prod").environment("prod").build()).when(Condition.param("deploy").isTrue())
+            .addRunsEvenIfSkipped(StagePath.of("Release")).build(),
+        leaf("Nightly").addEnter(new ConditionGate(Condition.trigger().is("schedule")))
+            .addRunsEvenIfSkipped(StagePath.of("Deploy")).build())
         .addParameters(Parameter.builder("deploy", Parameter.Type.BOOLEAN).defaultValue("false").build())
         .addEnvironments(Environment.builder("prod").addAllowedBranches("main").build())
         .build();
@@ -223,6 +225,47 @@ class PlannerTest {
       Plan plan = Planner.plan(pipeline, RunContext.builder().branch("feature/x").param("deploy", "true").build());
       assertThat(stage(plan, "Deploy > Prod").reason())
           .hasValue("environment 'prod' allows only branches [main] and this run is on 'feature/x'");
+    }
+
+    @Test
+    void should_skip_the_stages_after_a_skipped_stage_with_the_chain_as_their_reason() {
+      // given stages in order, the first only on main, and one that runs after them whatever happens
+      Pipeline chain = pipeline(
+          leaf("Pre").when(Condition.branch().is("main")).build(),
+          leaf("Prod").build(),
+          leaf("Smoke").addAfter(StagePath.of("Prod")).build(),
+          leaf("Report").addAfter(StagePath.of("Pre")).addRunsEvenIfSkipped(StagePath.of("Smoke"), StagePath.of("Pre"))
+              .build()).build();
+
+      // when it is planned for another branch
+      Plan plan = Planner.plan(chain, RunContext.branch("feature/x"));
+
+      // then each stage after the skipped one is skipped, naming the chain, but the one that opted in
+      assertThat(stage(plan, "Prod").status()).isEqualTo(StageStatus.SKIP);
+      assertThat(stage(plan, "Prod").reason()).hasValue("'Pre' was skipped: [branch is 'main'] is false");
+      assertThat(stage(plan, "Smoke").reason())
+          .hasValue("'Prod' was skipped: 'Pre' was skipped: [branch is 'main'] is false");
+      assertThat(stage(plan, "Report").status()).isEqualTo(StageStatus.RUN);
+      assertThat(stage(plan, "Report").runsEvenIfSkipped()).containsExactly("Smoke", "Pre");
+      assertThat(dev.otto.core.explain.Explain.text(plan)).contains("Report  [runs]  local; after 'Pre'; runs even if 'Smoke', 'Pre' is "
+          + "skipped", "skipped because 'Prod' was skipped: 'Pre' was skipped: [branch is 'main'] is false");
+      // and without a context, what follows an undecided stage is undecided too
+      Plan unknown = Planner.plan(chain);
+      assertThat(stage(unknown, "Prod").status()).isEqualTo(StageStatus.UNDECIDED);
+      assertThat(stage(unknown, "Prod").reason()).hasValue("runs only if 'Pre' runs");
+      assertThat(stage(unknown, "Report").status()).isEqualTo(StageStatus.RUN);
+    }
+
+    @Test
+    void should_reject_running_even_if_a_stage_that_is_no_dependency_is_skipped() {
+      Pipeline wrong = pipeline(leaf("A").build(), leaf("B").build(), leaf("C").addRunsEvenIfSkipped(StagePath.of("A"))
+          .addRunsEvenIfSkipped(StagePath.of("Nowhere")).build()).build();
+
+      assertThatThrownBy(() -> Planner.plan(wrong)).isInstanceOfSatisfying(
+          dev.otto.core.validate.PipelineValidationException.class, e -> assertThat(e.problems())
+              .extracting(dev.otto.core.validate.Problem::message).containsExactly(
+                  "it runs even if 'A' is skipped, but it does not depend on that stage.",
+                  "it runs even if 'Nowhere' is skipped, but no stage has that path."));
     }
 
     @Test
