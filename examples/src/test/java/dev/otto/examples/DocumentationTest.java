@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README and the site true to what the code does. */
@@ -40,10 +41,37 @@ class DocumentationTest {
     int snippets = forEachBlock("(<!-- from: (\\S+) -->\\n)?```java\\n(.*?)```", (page, block) -> {
       assertThat(block.group(2)).as("%s: the snippet%n%s%nnames no source (<!-- from: PATH --> before it)",
           page.getFileName(), block.group(3)).isNotNull();
-      assertThat(squeeze(read(block.group(2)))).as("%s holds the snippet of %s:%n%s", block.group(2),
-          page.getFileName(), block.group(3)).contains(squeeze(block.group(3)));
+      String source = read(block.group(2));
+      List<String> shownImports = block.group(3).lines().filter(line -> line.startsWith("import ")).toList();
+      String code = block.group(3).lines().filter(line -> !line.startsWith("import "))
+          .collect(java.util.stream.Collectors.joining("\n"));
+      assertThat(squeeze(source)).as("%s holds the snippet of %s:%n%s", block.group(2),
+          page.getFileName(), code).contains(squeeze(code));
+      assertThat(imports(source)).as("%s imports what the snippet of %s shows", block.group(2), page.getFileName())
+          .containsAll(shownImports);
+      assertThat(shownImports).as("the snippet of %s shows the imports its code needs:%n%s", page.getFileName(), code)
+          .containsAll(importsNeeded(source, code));
     });
     assertThat(snippets).isGreaterThanOrEqualTo(20);
+  }
+
+  private static List<String> imports(String source) {
+    return source.lines().filter(line -> line.startsWith("import ")).toList();
+  }
+
+  /** The imports of {@code source} whose name {@code code} uses, other than after a dot (a method of something else). */
+  private static List<String> importsNeeded(String source, String code) {
+    String withoutStrings = code.replaceAll("\"(?:\\\\.|[^\"\\\\])*\"", "");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.regex.Matcher name = java.util.regex.Pattern.compile("(?<![.\\w])[A-Za-z_]\\w*\\b")
+        .matcher(withoutStrings);
+    while (name.find()) {
+      names.add(name.group());
+    }
+    return imports(source).stream().filter(line -> {
+      String imported = line.substring(0, line.length() - 1);
+      return names.contains(imported.substring(imported.lastIndexOf('.') + 1));
+    }).toList();
   }
 
   @Test

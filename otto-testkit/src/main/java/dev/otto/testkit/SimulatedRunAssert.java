@@ -8,6 +8,10 @@ import java.util.List;
  * Assertions on a simulated run: the order stages started in, the notifications that fired, and
  * what each step received (variables and secret names; never secret values).
  *
+ * <p>Stages and steps are named by globs, with the rule {@code simulation.step(...)} scripts
+ * them by: a glob matches a stage's path, or a step's script or label, whole, and {@code *}
+ * stands for any text: {@code ranStep("Deploy > *", "git push*")}.
+ *
  * <pre>{@code
  * assertThat(run).startedStages("Build", "Test", "Deploy", "Deploy > Pre-production")
  *     .firedNotification("Fire on warlock mountain!")
@@ -41,23 +45,24 @@ public final class SimulatedRunAssert extends OttoAssert<SimulatedRunAssert, Sim
         + "not to fire a notification containing:\n  " + quote(text) + "\nbut it fired:\n  " + actual.notifications());
   }
 
-  /** A process of {@code stage} whose label contains {@code step} ran. */
+  /** A process of a stage matching {@code stage} whose script or label matches {@code step} ran. */
   public SimulatedRunAssert ranStep(String stage, String step) {
-    return check(!matching(stage, step).isEmpty(), "\nExpecting stage '" + stage + "' to run a step containing:\n  "
-        + quote(step) + "\nbut it ran:\n  " + labels(stage));
+    return check(!matching(stage, step).isEmpty(), "\nExpecting a stage matching " + quote(stage)
+        + " to run a step matching:\n  " + quote(step) + "\nbut it ran:\n  " + labels(stage) + hint(step));
   }
 
-  /** No process of {@code stage} whose label contains {@code step} ran. */
+  /** No process of a stage matching {@code stage} whose script or label matches {@code step} ran. */
   public SimulatedRunAssert didNotRunStep(String stage, String step) {
-    return check(matching(stage, step).isEmpty(), "\nExpecting stage '" + stage
-        + "' not to run a step containing:\n  " + quote(step) + "\nbut it did");
+    List<Execution> ran = matching(stage, step);
+    return check(ran.isEmpty(), "\nExpecting no stage matching " + quote(stage) + " to run a step matching:\n  "
+        + quote(step) + "\nbut it ran:\n  " + ran.stream().map(Execution::label).toList());
   }
 
-  /** A process of {@code stage} whose label contains {@code step} ran and received the secret {@code secret}. */
+  /** A process of a stage matching {@code stage}, matching {@code step}, ran and received the secret {@code secret}. */
   public SimulatedRunAssert ranStepReceivingSecret(String stage, String step, String secret) {
     List<Execution> ran = matching(stage, step);
-    return check(ran.stream().anyMatch(e -> e.secrets().contains(secret)), "\nExpecting a step of stage '" + stage
-        + "' containing " + quote(step) + " to receive the secret:\n  " + quote(secret) + "\nbut "
+    return check(ran.stream().anyMatch(e -> e.secrets().contains(secret)), "\nExpecting a step of a stage matching "
+        + quote(stage) + " matching " + quote(step) + " to receive the secret:\n  " + quote(secret) + "\nbut "
         + (ran.isEmpty() ? "no such step ran" : "it received:\n  " + ran.get(0).secrets()));
   }
 
@@ -70,20 +75,26 @@ public final class SimulatedRunAssert extends OttoAssert<SimulatedRunAssert, Sim
         + "\nbut these did:\n  " + receivers);
   }
 
-  /** A process of {@code stage} whose label contains {@code step} ran with {@code variable} set to {@code value}. */
+  /** A process of a stage matching {@code stage}, matching {@code step}, ran with {@code variable} set to {@code value}. */
   public SimulatedRunAssert ranStepWithVariable(String stage, String step, String variable, String value) {
     List<Execution> ran = matching(stage, step);
-    return check(ran.stream().anyMatch(e -> value.equals(e.env().get(variable))), "\nExpecting a step of stage '"
-        + stage + "' containing " + quote(step) + " to run with " + variable + "=" + value + "\nbut "
+    return check(ran.stream().anyMatch(e -> value.equals(e.env().get(variable))), "\nExpecting a step of a stage "
+        + "matching " + quote(stage) + " matching " + quote(step) + " to run with " + variable + "=" + value + "\nbut "
         + (ran.isEmpty() ? "no such step ran" : "its variables were:\n  " + ran.get(0).env()));
   }
 
   private List<Execution> matching(String stage, String step) {
     isNotNull();
-    return actual.executions(stage).stream().filter(e -> e.label().contains(step)).toList();
+    return actual.executions(stage, step);
   }
 
   private List<String> labels(String stage) {
-    return actual.executions(stage).stream().map(Execution::label).toList();
+    return actual.executions(stage, "*").stream().map(Execution::label).toList();
+  }
+
+  /** A reminder of the rule when a glob without {@code *} names only part of what ran. */
+  private String hint(String step) {
+    return step.contains("*") ? "" : "\n(a step glob matches the whole script or label; use " + quote(step + "*")
+        + " for steps that begin with it)";
   }
 }

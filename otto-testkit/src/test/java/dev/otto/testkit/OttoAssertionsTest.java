@@ -102,7 +102,7 @@ class OttoAssertionsTest {
       assertThat(plan(SHOP, RunContext.branch("feature/x")))
           .runs("Build", "Checks > Lint", "Checks > Unit")
           .skips("Deploy > Staging", "branch is 'main'")
-          .skips("Deploy > Production", "production")
+          .skips("Deploy > Production", "'Deploy > Staging' was skipped")
           .ordersStages("Build", "Checks", "Deploy");
       assertThat(plan(SHOP, RunContext.branch("main"))).runs("Deploy > Staging", "Deploy > Production");
       assertThat(plan(SHOP, RunContext.unknown())).leavesUndecided("Deploy > Staging");
@@ -161,11 +161,27 @@ class OttoAssertionsTest {
       assertThat(run).startedStages("Build", "Checks", "Checks > Lint", "Checks > Unit", "Deploy", "Deploy > Staging")
           .ranStepReceivingSecret("Deploy > Staging", "deploy staging", "deploy-key")
           .ranStepWithVariable("Deploy > Staging", "deploy staging", "HOST", "staging.example.com")
-          .didNotRunStep("Deploy > Production", "deploy")
+          .didNotRunStep("Deploy > Production", "deploy*")
           .didNotFireNotification("anything");
       assertThatThrownBy(() -> assertThat(run.result()).succeeded())
           .hasMessageContaining("to have SUCCEEDED\nbut it FAILED:")
           .hasMessageContaining("Deploy > Staging FAILED: step 1 'deploy staging' exited with 1");
+    }
+
+    @Test
+    void should_match_steps_in_run_assertions_by_the_globs_that_script_them() {
+      // given a run that deployed to staging
+      SimulatedRun run = Simulation.of(SHOP, root).secret("deploy-key", "fake-deploy-key")
+          .run(RunContext.branch("main"));
+
+      // then a glob that matches the step, in any stage of the group, catches it
+      assertThat(run).ranStep("Deploy > *", "deploy*").ranStep("Deploy > Staging", "deploy staging");
+      assertThatThrownBy(() -> assertThat(run).didNotRunStep("Deploy > *", "deploy sta*"))
+          .hasMessageContaining("Expecting no stage matching \"Deploy > *\" to run a step matching:\n  \"deploy sta*\"")
+          .hasMessageContaining("but it ran:\n  [deploy staging]");
+      // and a part of a script without * matches nothing, and the failure says how to match it
+      assertThatThrownBy(() -> assertThat(run).ranStep("Deploy > Staging", "deploy"))
+          .hasMessageContaining("use \"deploy*\" for steps that begin with it");
     }
   }
 }

@@ -140,6 +140,18 @@ public final class SimulatedRun {
     return executions().stream().filter(e -> e.stage().equals(stage)).toList();
   }
 
+  /**
+   * The processes whose stage matches {@code stageGlob} and whose script or label matches
+   * {@code stepGlob}, by the rule {@link Simulation#step} scripts them with: a glob matches the
+   * whole text, {@code *} standing for any text ({@code "git push*"}).
+   */
+  public List<Execution> executions(String stageGlob, String stepGlob) {
+    java.util.regex.Pattern stage = Globs.compile(java.util.Objects.requireNonNull(stageGlob, "stageGlob"));
+    java.util.regex.Pattern step = Globs.compile(java.util.Objects.requireNonNull(stepGlob, "stepGlob"));
+    return executions().stream().filter(e -> stage.matcher(e.stage()).matches()
+        && (step.matcher(e.script()).matches() || step.matcher(e.label()).matches())).toList();
+  }
+
   /** Every event, in order. */
   public List<RunEvent> events() {
     return simulated.events();

@@ -29,14 +29,9 @@ public final class StepScript {
   private Duration takes = Duration.ZERO;
 
   StepScript(String stageGlob, String scriptGlob, java.util.Set<Execution.Kind> kinds) {
-    this.stage = glob(requireNonNull(stageGlob, "stageGlob"));
-    this.script = glob(requireNonNull(scriptGlob, "scriptGlob"));
+    this.stage = Globs.compile(requireNonNull(stageGlob, "stageGlob"));
+    this.script = Globs.compile(requireNonNull(scriptGlob, "scriptGlob"));
     this.kinds = kinds;
-  }
-
-  private static Pattern glob(String glob) {
-    return Pattern.compile(java.util.Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote)
-        .collect(java.util.stream.Collectors.joining(".*")), Pattern.DOTALL);
   }
 
   /** Ends with {@code code}: 0 succeeds, anything else fails. */
