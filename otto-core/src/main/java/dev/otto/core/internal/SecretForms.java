@@ -10,9 +10,22 @@ import java.util.Set;
 /**
  * The forms in which a secret's value may show up in output: the value itself; each line of a
  * multi-line value; its base64 encodings (standard and URL-safe, padded or not) wherever it
- * falls in the encoded stream; and its URL-encoded, JSON-escaped and shell-quoted forms.
+ * falls in the encoded stream; and its URL-encoded, JSON-escaped, HTML-escaped and shell-quoted
+ * forms.
  */
 public final class SecretForms {
+  /**
+   * How HTML escapers write a double quote and an apostrophe; all of them write {@code &amp;},
+   * {@code &lt;} and {@code &gt;}. In turn: Guava's {@code HtmlEscapers}, Spring's
+   * {@code HtmlUtils}, Ruby's {@code CGI.escapeHTML} and lodash; Python's {@code html.escape};
+   * Go's {@code html.EscapeString}, the OWASP encoder and MarkupSafe; Apache commons-text's
+   * {@code escapeHtml4}, which leaves apostrophes alone; XML escapers; PHP's
+   * {@code htmlspecialchars}.
+   */
+  private static final String[][] HTML_QUOTES = {
+      {"&quot;", "&#39;"}, {"&quot;", "&#x27;"}, {"&#34;", "&#39;"}, {"&quot;", "'"}, {"&quot;", "&apos;"},
+      {"&quot;", "&#039;"}};
+
   private SecretForms() {}
 
   /** Every form of {@code value} of at least {@code minimum} characters, as UTF-8 bytes. */
@@ -34,6 +47,9 @@ public final class SecretForms {
     add(forms, URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"), minimum);
     add(forms, new String(JsonStringEncoder.getInstance().quoteAsString(value)), minimum);
     add(forms, asciiJson(value), minimum);
+    for (String[] quotes : HTML_QUOTES) {
+      add(forms, html(value, quotes[0], quotes[1]), minimum);
+    }
     add(forms, value.replace("'", "'\\''"), minimum);
     add(forms, value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"), minimum);
     return forms;
@@ -55,6 +71,11 @@ public final class SecretForms {
       return "";
     }
     return encoded.substring(skip, encoded.length() - drop);
+  }
+
+  private static String html(String value, String quote, String apostrophe) {
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", quote)
+        .replace("'", apostrophe);
   }
 
   private static String asciiJson(String value) {

@@ -2,12 +2,14 @@ package dev.otto.core.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.html.HtmlEscapers;
 import dev.otto.core.internal.SecretForms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -25,7 +27,7 @@ class MaskingPropertiesTest {
   Arbitrary<String> secrets() {
     Arbitrary<Character> chars = Arbitraries.oneOf(
         Arbitraries.chars().alpha().numeric(),
-        Arbitraries.of('\'', '"', '&', '%', '$', '\\', '/', '+', '=', ' ', '\n', '-', '_', '?', '#'),
+        Arbitraries.of('\'', '"', '&', '<', '>', '%', '$', '\\', '/', '+', '=', ' ', '\n', '-', '_', '?', '#'),
         Arbitraries.chars().range('\u00e0', '\u017f'),
         Arbitraries.chars().range('\u4e00', '\u4e2f'));
     return chars.list().ofMinSize(SecretMasker.MINIMUM_LENGTH).ofMaxSize(64).map(list -> {
@@ -86,6 +88,38 @@ class MaskingPropertiesTest {
       String masked = write(masker, bytes(text), cuts);
       assertThat(masked).as("form %s", form).doesNotContain(form).isEqualTo(masker.mask(text));
     }
+  }
+
+  /** HTML escapers as libraries write them; they differ in how they write quotes. */
+  private static final List<UnaryOperator<String>> HTML_ESCAPERS = List.of(
+      HtmlEscapers.htmlEscaper()::escape,
+      html("&quot;", "&#x27;"),  // Python html.escape
+      html("&#34;", "&#39;"),    // Go html.EscapeString, OWASP, MarkupSafe
+      html("&quot;", "'"),       // commons-text escapeHtml4
+      html("&quot;", "&apos;"),  // XML escapers
+      html("&quot;", "&#039;")); // PHP htmlspecialchars
+
+  private static UnaryOperator<String> html(String quote, String apostrophe) {
+    return value -> value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", quote).replace("'", apostrophe);
+  }
+
+  @Property(tries = 300)
+  void html_escaped_forms_are_masked_as_each_common_escaper_writes_them(
+      @ForAll("secrets") String secret, @ForAll("affixes") String prefix, @ForAll("affixes") String suffix,
+      @ForAll @IntRange(min = 0, max = 5) int escaper,
+      @ForAll @Size(max = 20) List<@IntRange(min = 1, max = 7) Integer> cuts) throws IOException {
+    // given
+    SecretMasker masker = SecretMasker.builder().add("s", secret).build();
+    String escaped = HTML_ESCAPERS.get(escaper).apply(secret);
+    Assume.that(!escaped.contains("*"));
+    String text = prefix + escaped + suffix;
+
+    // when
+    String masked = write(masker, bytes(text), cuts);
+
+    // then
+    assertThat(masked).as("form %s", escaped).doesNotContain(escaped).isEqualTo(masker.mask(text));
   }
 
   @Property(tries = 200)

@@ -84,6 +84,23 @@ class SecretMaskerTest {
       assertThat(masker.mask("echo 'it'\\''s \"a\" $ecret & 100% 🔑'")).isEqualTo("echo '***'");
       assertThat(masker.mask("echo \"it's \\\"a\\\" \\$ecret & 100% 🔑\"")).isEqualTo("echo \"***\"");
     }
+
+    @Test
+    void should_mask_the_html_escaped_forms_that_common_escapers_write() {
+      SecretMasker masker = masker("it's \"a\" <b> & c");
+      assertThat(masker.mask("<p>it&#39;s &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("Guava, Spring, Ruby")
+          .isEqualTo("<p>***</p>");
+      assertThat(masker.mask("<p>it&#x27;s &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("Python html.escape")
+          .isEqualTo("<p>***</p>");
+      assertThat(masker.mask("<p>it&#39;s &#34;a&#34; &lt;b&gt; &amp; c</p>")).as("Go, OWASP, MarkupSafe")
+          .isEqualTo("<p>***</p>");
+      assertThat(masker.mask("<p>it's &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("commons-text escapeHtml4")
+          .isEqualTo("<p>***</p>");
+      assertThat(masker.mask("<p>it&apos;s &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("XML escapers")
+          .isEqualTo("<p>***</p>");
+      assertThat(masker.mask("<p>it&#039;s &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("PHP htmlspecialchars")
+          .isEqualTo("<p>***</p>");
+    }
   }
 
   @Nested
