@@ -12,10 +12,53 @@ import java.util.Map;
  * the longest pattern ending there, in time linear in the length of the stream whatever the
  * number of patterns.
  *
+ * <p>It reads output the way encoded secrets show up in it, by two rules that hold for the
+ * patterns and the stream alike:
+ *
+ * <ul>
+ *   <li>Line breaks (CR, LF) are passed over ({@link #skips}): a pattern wrapped over several
+ *       lines, as MIME wraps base64 at 76 columns and PEM at 64, with CRLF or LF, matches
+ *       wherever the breaks fall. Lengths and depths count the bytes read. More than
+ *       {@value #MAX_BREAKS} breaks in a row (more than a blank line) end every match in
+ *       progress, so that the bytes a match spans stay within five times those it reads.
+ *   <li>The two hex digits of a percent-escape match in either case: a URL-encoded pattern
+ *       written {@code %2F} matches {@code %2f} too, each escape on its own. The state carries
+ *       whether the last bytes read were {@code %}, or {@code %} and a hex digit; each pattern is
+ *       also entered as read after those, since the bytes before a pattern decide how its first
+ *       two are read.
+ * </ul>
+ *
  * <p>The root's transitions are a dense table (every byte of ordinary output passes through
  * it); deeper states keep their few edges in sorted arrays and fall back along failure links.
  */
 public final class ByteAutomaton {
+  /**
+   * How many bytes from where it looks {@link #mayStartAt} may read: four, and as many line
+   * breaks again among them.
+   */
+  public static final int LOOKAHEAD = 8;
+  /** The most line-break bytes in a row a match is read across: a blank line, with CRLF. */
+  public static final int MAX_BREAKS = 4;
+
+  private static final int DENSE_DEPTH = 2;
+  private static final int FILTER_BITS = 20;
+  private static final int MAX_STRIDE = 16;
+  private static final java.lang.invoke.VarHandle INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  /**
+   * A state holds a trie state in its low bits, the line breaks passed over since the last byte
+   * read in the next three, and what the last bytes read were in the top two.
+   */
+  private static final int BREAKS_SHIFT = 27;
+  private static final int CONTEXT_SHIFT = 30;
+  private static final int TRIE_STATE = (1 << BREAKS_SHIFT) - 1;
+  private static final int BREAKS = 7 << BREAKS_SHIFT;
+  private static final int AFTER_PERCENT = 1;
+  private static final int AFTER_PERCENT_AND_HEX = 2;
+  private static final int[] CONTEXTS = {0, AFTER_PERCENT, AFTER_PERCENT_AND_HEX};
+
   private final int[] rootNext = new int[256];
   private final int[] edgeStart;
   private final byte[] edgeKeys;
@@ -23,24 +66,17 @@ public final class ByteAutomaton {
   private final int[] fail;
   private final int[] depth;
   private final int[] longest;
-  private final int maxLength;
   /** Full rows for the shallow states, where output that holds no secret spends its time. */
   private final int[][] dense;
-  private static final int DENSE_DEPTH = 2;
-  private static final int FILTER_BITS = 20;
-  private static final int MAX_STRIDE = 16;
-  private static final java.lang.invoke.VarHandle INT =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private final long[] startFilter = new long[1 << (FILTER_BITS - 6)];
   private final boolean filterUsable;
   private final int stride;
 
+  /** @param patterns the patterns as written in output, without line breaks, none empty */
   private ByteAutomaton(List<Map<Byte, Integer>> trie, int[] ownLength, List<byte[]> patterns) {
     int shortest = Integer.MAX_VALUE;
     for (byte[] pattern : patterns) {
-      if (pattern.length > 0) {
-        shortest = Math.min(shortest, pattern.length);
-      }
+      shortest = Math.min(shortest, pattern.length);
     }
     boolean usable = shortest != Integer.MAX_VALUE && shortest >= 4;
     // Every pattern is at least 'stride + 3' bytes long, so each of its first 'stride' four-byte
@@ -48,14 +84,18 @@ public final class ByteAutomaton {
     stride = usable ? Math.min(MAX_STRIDE, shortest - 3) : 1;
     if (usable) {
       for (byte[] pattern : patterns) {
-        for (int offset = 0; offset < stride && pattern.length > 0; offset++) {
-          int hash = ((int) INT.get(pattern, offset) * 0x9E3779B1) >>> (32 - FILTER_BITS);
-          startFilter[hash >>> 6] |= 1L << hash;
+        boolean[] eitherCase = escapeHexLetters(pattern);
+        for (int offset = 0; offset < stride; offset++) {
+          addStartWindows(pattern, offset, eitherCase);
         }
       }
     }
     filterUsable = usable;
     int states = trie.size();
+    if (states > TRIE_STATE) {
+      throw new IllegalArgumentException("the secrets' forms need " + states + " states to match, more than the "
+          + TRIE_STATE + " a masker can hold; mask fewer or shorter secrets with each masker");
+    }
     fail = new int[states];
     depth = new int[states];
     longest = new int[states];
@@ -78,7 +118,6 @@ public final class ByteAutomaton {
       }
     }
     edgeStart[states] = e;
-    int max = 0;
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     for (int k = edgeStart[0]; k < edgeStart[1]; k++) {
       int child = edgeTargets[k];
@@ -90,55 +129,163 @@ public final class ByteAutomaton {
     while (!queue.isEmpty()) {
       int s = queue.poll();
       longest[s] = Math.max(ownLength[s], longest[fail[s]]);
-      max = Math.max(max, longest[s]);
       for (int k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
         int child = edgeTargets[k];
         depth[child] = depth[s] + 1;
-        fail[child] = next(fail[s], edgeKeys[k]);
+        fail[child] = trieNext(fail[s], edgeKeys[k]);
         queue.add(child);
       }
     }
-    maxLength = max;
     dense = new int[states][];
     dense[0] = rootNext;
     for (int s = 1; s < states; s++) {
       if (depth[s] <= DENSE_DEPTH) {
         int[] row = new int[256];
         for (int b = 0; b < 256; b++) {
-          row[b] = next(s, (byte) b);
+          row[b] = trieNext(s, (byte) b);
         }
         dense[s] = row;
       }
     }
   }
 
-  /** An automaton finding {@code patterns}; empty patterns are ignored. */
+  /**
+   * Puts in the start filter the window of {@code pattern} at {@code offset}, in every case its
+   * escapes' hex letters may be written in.
+   */
+  private void addStartWindows(byte[] pattern, int offset, boolean[] eitherCase) {
+    int varying = 0;
+    for (int j = 0; j < 4; j++) {
+      if (eitherCase[offset + j]) {
+        varying |= 1 << j;
+      }
+    }
+    byte[] window = new byte[4];
+    for (int flips = 0; flips < 16; flips++) {
+      if ((flips & ~varying) != 0) {
+        continue;
+      }
+      for (int j = 0; j < 4; j++) {
+        window[j] = (byte) (pattern[offset + j] ^ ((flips >> j & 1) == 0 ? 0 : 0x20));
+      }
+      int hash = ((int) INT.get(window, 0) * 0x9E3779B1) >>> (32 - FILTER_BITS);
+      startFilter[hash >>> 6] |= 1L << hash;
+    }
+  }
+
+  /** Which bytes of {@code pattern} are hex letters of a percent-escape it holds. */
+  private static boolean[] escapeHexLetters(byte[] pattern) {
+    boolean[] letters = new boolean[pattern.length];
+    int context = 0;
+    for (int i = 0; i < pattern.length; i++) {
+      letters[i] = context != 0 && isHexLetter(pattern[i]);
+      context = after(context, pattern[i]);
+    }
+    return letters;
+  }
+
+  /** An automaton finding {@code patterns}; line breaks in them are dropped, empty ones ignored. */
   public static ByteAutomaton of(List<byte[]> patterns) {
     List<Map<Byte, Integer>> trie = new ArrayList<>();
     trie.add(new HashMap<>());
     List<Integer> own = new ArrayList<>();
     own.add(0);
+    List<byte[]> written = new ArrayList<>();
     for (byte[] pattern : patterns) {
-      int s = 0;
-      for (byte b : pattern) {
-        Integer child = trie.get(s).get(b);
-        if (child == null) {
-          child = trie.size();
-          trie.add(new HashMap<>());
-          own.add(0);
-          trie.get(s).put(b, child);
-        }
-        s = child;
+      byte[] unbroken = withoutLineBreaks(pattern);
+      if (unbroken.length == 0) {
+        continue;
       }
-      if (s != 0) {
-        own.set(s, Math.max(own.get(s), pattern.length));
+      written.add(unbroken);
+      for (int context : CONTEXTS) {
+        insert(trie, own, read(unbroken, context));
       }
     }
-    return new ByteAutomaton(trie, own.stream().mapToInt(Integer::intValue).toArray(), patterns);
+    return new ByteAutomaton(trie, own.stream().mapToInt(Integer::intValue).toArray(), written);
   }
 
-  /** The state after reading {@code b} in {@code state}. */
+  private static void insert(List<Map<Byte, Integer>> trie, List<Integer> own, byte[] pattern) {
+    int s = 0;
+    for (byte b : pattern) {
+      Integer child = trie.get(s).get(b);
+      if (child == null) {
+        child = trie.size();
+        trie.add(new HashMap<>());
+        own.add(0);
+        trie.get(s).put(b, child);
+      }
+      s = child;
+    }
+    own.set(s, Math.max(own.get(s), pattern.length));
+  }
+
+  private static byte[] withoutLineBreaks(byte[] pattern) {
+    byte[] kept = new byte[pattern.length];
+    int n = 0;
+    for (byte b : pattern) {
+      if (!skips(b)) {
+        kept[n++] = b;
+      }
+    }
+    return Arrays.copyOf(kept, n);
+  }
+
+  /** {@code pattern} as the automaton reads it when the bytes before it left {@code context}. */
+  private static byte[] read(byte[] pattern, int context) {
+    byte[] read = new byte[pattern.length];
+    for (int i = 0; i < pattern.length; i++) {
+      read[i] = context == 0 ? pattern[i] : upperHexLetter(pattern[i]);
+      context = after(context, pattern[i]);
+    }
+    return read;
+  }
+
+  /** What the last bytes read were, after reading {@code b} where they were {@code context}. */
+  private static int after(int context, byte b) {
+    if (b == '%') {
+      return AFTER_PERCENT;
+    }
+    return context == AFTER_PERCENT && (b >= '0' && b <= '9' || isHexLetter(b)) ? AFTER_PERCENT_AND_HEX : 0;
+  }
+
+  private static boolean isHexLetter(byte b) {
+    int lower = b | 0x20;
+    return lower >= 'a' && lower <= 'f';
+  }
+
+  private static byte upperHexLetter(byte b) {
+    return b >= 'a' && b <= 'f' ? (byte) (b - ('a' - 'A')) : b;
+  }
+
+  /**
+   * Whether the automaton passes over {@code b} without reading it: line breaks, so that a form
+   * wrapped over lines matches. A caller counts them out when it turns a match's length into
+   * where the match begins, and takes no match from the state after one: it is the state before.
+   */
+  public static boolean skips(byte b) {
+    return b == '\n' || b == '\r';
+  }
+
+  /** The state after {@code b} in {@code state}. */
   public int next(int state, byte b) {
+    if (skips(b)) {
+      return passOver(state);
+    }
+    int context = state >>> CONTEXT_SHIFT;
+    int s = trieNext(state & TRIE_STATE, context == 0 ? b : upperHexLetter(b));
+    return s | after(context, b) << CONTEXT_SHIFT;
+  }
+
+  /** The state after a line break: the same, but for a count of breaks that ends a long run. */
+  private static int passOver(int state) {
+    if ((state & TRIE_STATE) == 0) {
+      return state;
+    }
+    int breaks = ((state & BREAKS) >>> BREAKS_SHIFT) + 1;
+    return breaks > MAX_BREAKS ? 0 : state & ~BREAKS | breaks << BREAKS_SHIFT;
+  }
+
+  private int trieNext(int state, byte b) {
     if (dense != null) {
       int[] row = dense[state];
       if (row != null) {
@@ -160,9 +307,12 @@ public final class ByteAutomaton {
     return rootNext[b & 0xFF];
   }
 
-  /** The length of the longest pattern that ends where {@code state} was reached; 0 when none. */
+  /**
+   * The length, in bytes read, of the longest pattern that ends where {@code state} was reached;
+   * 0 when none.
+   */
   public int longestMatch(int state) {
-    return longest[state];
+    return longest[state & TRIE_STATE];
   }
 
   /**
@@ -170,7 +320,7 @@ public final class ByteAutomaton {
    * part of a match found later.
    */
   public int depth(int state) {
-    return depth[state];
+    return depth[state & TRIE_STATE];
   }
 
   /**
@@ -178,10 +328,50 @@ public final class ByteAutomaton {
    * {@code buffer[at]}, judged from the four bytes starting there. False means certainly not;
    * true means perhaps. Output that holds no secret is scanned at this speed: one load, a
    * multiply and a bit test every {@code stride} bytes.
+   *
+   * <p>Where the four bytes hold a line break, the judgment is on the first four bytes from
+   * {@code at} on that are not line breaks, as a pattern wrapped there would show them; when
+   * those are not within {@value #LOOKAHEAD} bytes, the answer is perhaps. The caller makes sure
+   * that {@value #LOOKAHEAD} bytes from {@code at} are output, so that the answer depends on the
+   * output only, not on how it was split.
    */
   public boolean mayStartAt(byte[] buffer, int at) {
-    int hash = ((int) INT.get(buffer, at) * 0x9E3779B1) >>> (32 - FILTER_BITS);
+    int window = (int) INT.get(buffer, at);
+    return mayHoldLineBreak(window) ? mayStartAcrossBreaks(buffer, at) : inStartFilter(window);
+  }
+
+  /** Judges the first four bytes from {@code at} on that are not line breaks. */
+  private boolean mayStartAcrossBreaks(byte[] buffer, int at) {
+    long bytes = (long) LONG.get(buffer, at);
+    for (int removed = 0; removed < LOOKAHEAD - 4; removed++) {
+      int window = (int) bytes;
+      int breaks = zeroBytes(window ^ 0x0A0A0A0A) | zeroBytes(window ^ 0x0D0D0D0D);
+      if (breaks == 0) {
+        return inStartFilter(window);
+      }
+      // Takes the first line break out: the bytes after it move down by one.
+      long before = (1L << (Integer.numberOfTrailingZeros(breaks) & ~7)) - 1;
+      bytes = bytes & before | (bytes >>> 8) & ~before;
+    }
+    return true;
+  }
+
+  /** The high bit of each byte of {@code word} that is zero, and no other bit. */
+  private static int zeroBytes(int word) {
+    return ~(((word & 0x7F7F7F7F) + 0x7F7F7F7F) | word | 0x7F7F7F7F);
+  }
+
+  private boolean inStartFilter(int window) {
+    int hash = (window * 0x9E3779B1) >>> (32 - FILTER_BITS);
     return (startFilter[hash >>> 6] & (1L << hash)) != 0;
+  }
+
+  /**
+   * Whether a byte of {@code window} may be CR or LF: true for every byte below 0x0E (tabs too),
+   * which takes three operations for all four bytes at once.
+   */
+  private static boolean mayHoldLineBreak(int window) {
+    return ((window - 0x0E0E0E0E) & ~window & 0x80808080) != 0;
   }
 
   /** How many starting positions one {@link #mayStartAt} check covers. */
@@ -192,11 +382,6 @@ public final class ByteAutomaton {
   /** Whether every pattern is long enough for {@link #mayStartAt} to judge. */
   public boolean hasStartFilter() {
     return filterUsable;
-  }
-
-  /** The length of the longest pattern. */
-  public int maxLength() {
-    return maxLength;
   }
 
   /** The number of states, for memory estimates. */

@@ -12,6 +12,10 @@ import java.util.Set;
  * multi-line value; its base64 encodings (standard and URL-safe, padded or not) wherever it
  * falls in the encoded stream; and its URL-encoded, JSON-escaped, HTML-escaped and shell-quoted
  * forms.
+ *
+ * <p>URL-encoded forms are listed with upper-case hex digits and base64 on one line:
+ * {@link ByteAutomaton} matches each escape's hex digits in either case and passes over line
+ * breaks, so the same forms with lower-case escapes or wrapped in lines (MIME, PEM) match too.
  */
 public final class SecretForms {
   /**
@@ -28,7 +32,10 @@ public final class SecretForms {
 
   private SecretForms() {}
 
-  /** Every form of {@code value} of at least {@code minimum} characters, as UTF-8 bytes. */
+  /**
+   * Every form of {@code value} of at least {@code minimum} characters besides line breaks, as
+   * UTF-8 bytes.
+   */
   public static Set<String> of(String value, int minimum) {
     Set<String> forms = new LinkedHashSet<>();
     add(forms, value, minimum);
@@ -59,7 +66,7 @@ public final class SecretForms {
    * The characters of the base64 encoding of {@code bytes} that do not depend on what surrounds
    * them, when they start {@code offset} bytes into a 3-byte group of the encoded stream.
    */
-  static String base64Core(Base64.Encoder encoder, byte[] bytes, int offset) {
+  public static String base64Core(Base64.Encoder encoder, byte[] bytes, int offset) {
     byte[] shifted = new byte[offset + bytes.length];
     System.arraycopy(bytes, 0, shifted, offset, bytes.length);
     String encoded = encoder.encodeToString(shifted);
@@ -92,8 +99,16 @@ public final class SecretForms {
     return out.toString();
   }
 
+  /**
+   * The characters of {@code form} that the masker reads: all but line breaks, which
+   * {@link ByteAutomaton} passes over.
+   */
+  public static long length(String form) {
+    return form.codePoints().filter(c -> c != '\n' && c != '\r').count();
+  }
+
   private static void add(Set<String> forms, String form, int minimum) {
-    if (form.codePointCount(0, form.length()) >= minimum) {
+    if (length(form) >= minimum) {
       forms.add(form);
     }
   }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Masks secrets in a byte stream written in pieces of any size. Bytes are held back only while
  * they could still be part of a secret: as long as the automaton's current match may grow, and
  * while a match found may still be extended by an overlapping one. Overlapping matches become
- * one mask; adjacent ones stay two.
+ * one mask; adjacent ones stay two. A match the automaton read across line breaks is masked
+ * with the breaks inside it; breaks before or after it stay.
  */
 final class MaskingOutputStream extends OutputStream {
   private static final int SLICE = 8192;
@@ -35,6 +36,8 @@ final class MaskingOutputStream extends OutputStream {
   /** Absolute number of bytes the automaton has read; the rest wait for more output. */
   private long scanned;
   private int state;
+  /** Absolute position of the last line break the automaton passed over; -1 before any. */
+  private long lastBreak = -1;
   /** Pending matches, merged, in order: [start, end) pairs, and whether the first's mask is written. */
   private long[] starts = new long[4];
   private long[] ends = new long[4];
@@ -132,8 +135,9 @@ final class MaskingOutputStream extends OutputStream {
     int end = (int) (until - base);
     boolean filter = automaton.hasStartFilter();
     int stride = automaton.stride();
-    // The window checked for starts in [i, i + stride) is the four bytes at i + stride - 1.
-    int filterLimit = (int) (position - base) - stride - 3;
+    // The window checked for starts in [i, i + stride) is read from i + stride - 1 on.
+    int received = (int) (position - base);
+    int filterLimit = received - stride + 1 - ByteAutomaton.LOOKAHEAD;
     int s = state;
     while (i < end) {
       if (s == 0 && filter) {
@@ -148,16 +152,40 @@ final class MaskingOutputStream extends OutputStream {
           break;
         }
       }
-      s = automaton.next(s, bytes[i]);
-      i++;
+      byte b = bytes[i++];
+      s = automaton.next(s, b);
+      if (ByteAutomaton.skips(b)) {
+        lastBreak = base + i - 1;
+        continue;
+      }
       int match = automaton.longestMatch(s);
       if (match > 0) {
         long at = base + i;
-        addMatch(at - match, at);
+        addMatch(start(at, match), at);
       }
     }
     state = s;
-    scanned = base + Math.min(i, (int) (position - base));
+    scanned = base + Math.min(i, received);
+  }
+
+  /**
+   * Where the last {@code read} bytes the automaton read before {@code end} begin, counting the
+   * line breaks it passed over among them. Bytes already written are not looked at: a start
+   * before {@link #next} is only ever compared with positions at or after it.
+   */
+  private long start(long end, int read) {
+    if (lastBreak < end - read) {
+      return end - read;
+    }
+    long at = end;
+    int left = read;
+    while (left > 0 && at > next) {
+      at--;
+      if (!ByteAutomaton.skips(data[(int) (at - dataBase)])) {
+        left--;
+      }
+    }
+    return at - left;
   }
 
   private void addMatch(long start, long end) {
@@ -201,7 +229,7 @@ final class MaskingOutputStream extends OutputStream {
     if (all) {
       consume(position, true);
     }
-    long safe = all ? position : scanned - automaton.depth(state);
+    long safe = all ? position : start(scanned, automaton.depth(state));
     while (count > 0 && ends[head] <= safe) {
       if (!headMaskWritten) {
         raw(starts[head]);
@@ -214,8 +242,7 @@ final class MaskingOutputStream extends OutputStream {
     }
     long limit = count == 0 ? safe : Math.min(safe, starts[head]);
     raw(limit);
-    if (count > 0 && !headMaskWritten && ends[head] - starts[head] > EARLY_MASK
-        && starts[head] <= scanned - automaton.maxLength()) {
+    if (count > 0 && !headMaskWritten && ends[head] - starts[head] > EARLY_MASK && starts[head] <= safe) {
       raw(starts[head]);
       out.write(mask);
       headMaskWritten = true;

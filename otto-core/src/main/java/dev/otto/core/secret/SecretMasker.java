@@ -25,24 +25,44 @@ import java.util.Set;
  * String line = masker.mask(message);
  * }</pre>
  *
- * <p>What is masked, for each secret: the value; each line of a multi-line value; its base64
- * encodings, standard and URL-safe, with and without padding, at each of the three positions a
- * value can take in an encoded stream; and its URL-encoded, JSON-escaped and shell-quoted forms.
- * Where two matches overlap, the whole overlapping span becomes one mask, so the longer secret
- * is never partly shown.
+ * <p>What is masked, for each secret:
  *
- * <p>Secrets shorter than {@value #MINIMUM_LENGTH} characters are refused: they would mask
- * ordinary words in every log, and a secret that short is not secret. Lines of a multi-line
- * value and encoded forms shorter than the minimum are not masked on their own.
+ * <ul>
+ *   <li>the value, and each line of a multi-line value;
+ *   <li>its base64 encodings, standard and URL-safe, with and without padding, at each of the
+ *       three positions a value can take in an encoded stream, on one line or wrapped (MIME's 76
+ *       columns, PEM's 64, or any other width, with CRLF or LF);
+ *   <li>its URL-encoded forms, the hex digits of each escape in upper or lower case
+ *       ({@code %2F} or {@code %2f});
+ *   <li>its JSON-escaped and shell-quoted forms;
+ *   <li>its HTML-escaped forms: {@code &amp;}, {@code &lt;} and {@code &gt;}, with quotes as the
+ *       common escapers write them: {@code &quot;} and {@code &#39;} (Guava's
+ *       {@code HtmlEscapers}, Spring, Ruby, lodash), {@code &quot;} and {@code &#x27;} (Python's
+ *       {@code html.escape}), {@code &#34;} and {@code &#39;} (Go's {@code html.EscapeString},
+ *       OWASP's encoder, MarkupSafe), {@code &quot;} and a plain apostrophe (commons-text's
+ *       {@code escapeHtml4}), {@code &quot;} and {@code &apos;} (XML escapers), {@code &quot;}
+ *       and {@code &#039;} (PHP's {@code htmlspecialchars}).
+ * </ul>
+ *
+ * <p>Line breaks (CR, LF) are passed over while matching: a value or form written across lines
+ * is masked together with the breaks inside it, and the breaks around it stay. More than four
+ * breaks in a row (more than a blank line) end a match, so a multi-line value with longer runs
+ * of blank lines is masked line by line. Where two matches overlap, the whole overlapping span
+ * becomes one mask, so the longer secret is never partly shown.
+ *
+ * <p>Secrets of fewer than {@value #MINIMUM_LENGTH} characters besides line breaks are refused:
+ * they would mask ordinary words in every log, and a secret that short is not secret. Lines of a
+ * multi-line value and encoded forms shorter than the minimum are not masked on their own.
  *
  * <p>Cost: linear in the length of the output, whatever the number of secrets (an Aho-Corasick
- * automaton over bytes); memory is bounded by the longest form, not by the output.
+ * automaton over bytes); memory is bounded by the longest form with the line breaks it may span,
+ * not by the output.
  */
 public final class SecretMasker {
   /** What a secret is replaced with. */
   public static final String MASK = "***";
 
-  /** The shortest secret, in characters, that can be masked. */
+  /** The shortest secret, in characters besides line breaks, that can be masked. */
   public static final int MINIMUM_LENGTH = 4;
 
   private static final SecretMasker NONE = new SecretMasker(List.of());
@@ -112,17 +132,17 @@ public final class SecretMasker {
     /**
      * Adds a secret.
      *
-     * @throws IllegalArgumentException when the value is shorter than {@value #MINIMUM_LENGTH}
-     *     characters; the message names the secret, never the value
+     * @throws IllegalArgumentException when the value has fewer than {@value #MINIMUM_LENGTH}
+     *     characters besides line breaks; the message names the secret, never the value
      */
     public Builder add(String name, String value) {
       requireNonNull(name, "secret name");
       requireNonNull(value, "value of secret " + name);
-      int length = value.codePointCount(0, value.length());
+      long length = SecretForms.length(value);
       if (length < MINIMUM_LENGTH) {
-        throw new IllegalArgumentException("the secret '" + name + "' is " + length + " characters long; Otto masks "
-            + "secrets of at least " + MINIMUM_LENGTH + " characters, and a shorter one would go unmasked. Use a "
-            + "longer secret.");
+        throw new IllegalArgumentException("the secret '" + name + "' is " + length + " characters long, not counting "
+            + "line breaks; Otto masks secrets of at least " + MINIMUM_LENGTH + " characters, and a shorter one would "
+            + "go unmasked. Use a longer secret.");
       }
       values.put(name, value);
       return this;

@@ -7,7 +7,9 @@ import dev.otto.core.internal.SecretForms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
@@ -34,7 +36,9 @@ class MaskingPropertiesTest {
       StringBuilder out = new StringBuilder(list.size());
       list.forEach(out::append);
       return out.toString();
-    });
+    }).filter(secret -> secret.replaceAll("[\r\n]", "").length() >= SecretMasker.MINIMUM_LENGTH)
+        // Across more than a blank line a secret is masked line by line, as SecretMaskerTest shows.
+        .filter(secret -> !secret.matches("(?s).*[\r\n]{5}.*"));
   }
 
   @Provide
@@ -90,6 +94,37 @@ class MaskingPropertiesTest {
     }
   }
 
+  @Property(tries = 300)
+  void url_encoded_forms_are_masked_whatever_the_case_of_each_hex_digit(
+      @ForAll("secrets") String secret, @ForAll("affixes") String prefix, @ForAll("affixes") String suffix,
+      @ForAll @Size(min = 1, max = 64) List<Boolean> lower,
+      @ForAll @Size(max = 20) List<@IntRange(min = 1, max = 7) Integer> cuts) throws IOException {
+    // given
+    SecretMasker masker = SecretMasker.builder().add("s", secret).build();
+    String url = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    Assume.that(url.contains("%") && !url.contains("*"));
+    String mixed = mixHexCase(url, lower);
+    String text = prefix + mixed + suffix;
+
+    // when
+    String masked = write(masker, bytes(text), cuts);
+
+    // then
+    assertThat(masked).as("form %s", mixed).doesNotContain(mixed).isEqualTo(masker.mask(text));
+  }
+
+  /** {@code url} with the hex digits of its escapes in upper or lower case, as {@code lower} says in turn. */
+  private static String mixHexCase(String url, List<Boolean> lower) {
+    StringBuilder out = new StringBuilder(url.length());
+    int escape = 0;
+    for (int i = 0; i < url.length(); i++) {
+      boolean hexDigit = i >= 1 && (url.charAt(i - 1) == '%' || i >= 2 && url.charAt(i - 2) == '%');
+      boolean toLower = hexDigit && lower.get(escape++ % lower.size());
+      out.append(toLower ? Character.toLowerCase(url.charAt(i)) : url.charAt(i));
+    }
+    return out.toString();
+  }
+
   /** HTML escapers as libraries write them; they differ in how they write quotes. */
   private static final List<UnaryOperator<String>> HTML_ESCAPERS = List.of(
       HtmlEscapers.htmlEscaper()::escape,
@@ -120,6 +155,27 @@ class MaskingPropertiesTest {
 
     // then
     assertThat(masked).as("form %s", escaped).doesNotContain(escaped).isEqualTo(masker.mask(text));
+  }
+
+  @Property(tries = 300)
+  void base64_wrapped_in_lines_is_masked_at_every_alignment_and_column(
+      @ForAll("secrets") String secret, @ForAll("affixes") String before, @ForAll("affixes") String after,
+      @ForAll boolean crlf, @ForAll boolean pem,
+      @ForAll @Size(max = 30) List<@IntRange(min = 1, max = 50) Integer> cuts) throws IOException {
+    // given: the secret inside base64 output wrapped as MIME (76 columns) or PEM (64) wraps it
+    SecretMasker masker = SecretMasker.builder().add("s", secret).build();
+    String lineEnd = crlf ? "\r\n" : "\n";
+    Base64.Encoder encoder = Base64.getMimeEncoder(pem ? 64 : 76, bytes(lineEnd));
+    String text = encoder.encodeToString(bytes(before + secret + after)) + lineEnd;
+    String core = SecretForms.base64Core(Base64.getEncoder().withoutPadding(), bytes(secret), bytes(before).length % 3);
+    Assume.that(core.length() >= SecretMasker.MINIMUM_LENGTH);
+
+    // when
+    String masked = write(masker, bytes(text), cuts);
+
+    // then
+    assertThat(masked).isEqualTo(masker.mask(text)).endsWith(lineEnd);
+    assertThat(masked.replace("\r", "").replace("\n", "")).as("core %s in %s", core, text).doesNotContain(core);
   }
 
   @Property(tries = 200)

@@ -43,6 +43,27 @@ class SecretMaskerTest {
   }
 
   @Test
+  void should_refuse_a_secret_of_fewer_than_four_characters_besides_line_breaks() {
+    // Line breaks are passed over so that wrapped forms match: this secret would mask every "zqx" anywhere.
+    assertThatThrownBy(() -> SecretMasker.builder().add("pem", "zq\r\n\nx"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the secret 'pem' is 3 characters long, not counting line breaks")
+        .hasMessageNotContaining("zq");
+  }
+
+  @Test
+  void should_mask_a_multi_line_secret_written_with_other_line_breaks_and_keep_the_breaks_around_it() {
+    assertThat(masker("first line\nsecond line").mask("> first line\r\nsecond line\r\n> next"))
+        .isEqualTo("> ***\r\n> next");
+  }
+
+  @Test
+  void should_mask_a_multi_line_secret_line_by_line_across_more_than_a_blank_line() {
+    assertThat(masker("first line\n\n\n\n\nsecond line").mask("first line\n\n\n\n\nsecond line"))
+        .isEqualTo("***\n\n\n\n\n***");
+  }
+
+  @Test
   void should_mask_the_longer_secret_where_two_overlap() {
     assertThat(masker("abcd", "cdefgh").mask("xxabcdefghyy")).isEqualTo("xx***yy");
     assertThat(masker("abcdef", "bcde").mask("-abcdef-bcde-")).isEqualTo("-***-***-");
@@ -86,6 +107,14 @@ class SecretMaskerTest {
     }
 
     @Test
+    void should_mask_url_encoded_forms_whatever_the_case_of_their_hex_digits() {
+      SecretMasker masker = masker("p@ss/w\\rd:42");
+      assertThat(masker.mask("?q=p%40ss%2Fw%5Crd%3A42&x")).isEqualTo("?q=***&x");
+      assertThat(masker.mask("?q=p%40ss%2fw%5crd%3a42&x")).isEqualTo("?q=***&x");
+      assertThat(masker.mask("?q=p%40ss%2fw%5Crd%3a42&x")).isEqualTo("?q=***&x");
+    }
+
+    @Test
     void should_mask_the_html_escaped_forms_that_common_escapers_write() {
       SecretMasker masker = masker("it's \"a\" <b> & c");
       assertThat(masker.mask("<p>it&#39;s &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("Guava, Spring, Ruby")
@@ -100,6 +129,25 @@ class SecretMaskerTest {
           .isEqualTo("<p>***</p>");
       assertThat(masker.mask("<p>it&#039;s &quot;a&quot; &lt;b&gt; &amp; c</p>")).as("PHP htmlspecialchars")
           .isEqualTo("<p>***</p>");
+    }
+
+    @Test
+    void should_mask_base64_wrapped_at_76_columns_wherever_the_line_breaks_fall() {
+      String secret = "a private key of some length, longer than one line of base64 (57 bytes), with ~?>";
+      SecretMasker masker = masker(secret);
+      String full = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+      String middle = full.substring(3, full.length() - 3);
+      for (String lineEnd : new String[] {"\r\n", "\n"}) {
+        Base64.Encoder mime = Base64.getMimeEncoder(76, lineEnd.getBytes(StandardCharsets.US_ASCII));
+        // Each prefix moves the secret to another alignment and the line break to another column.
+        for (int prefix = 0; prefix < 60; prefix++) {
+          String encoded = mime.encodeToString(("x".repeat(prefix) + secret + "tail").getBytes(StandardCharsets.UTF_8));
+          String masked = masker.mask(encoded + lineEnd);
+          assertThat(masked).as("%d bytes before the secret, %s", prefix, encoded).contains(SecretMasker.MASK)
+              .endsWith(lineEnd);
+          assertThat(masked.replace("\r", "").replace("\n", "")).doesNotContain(middle);
+        }
+      }
     }
   }
 
@@ -139,6 +187,23 @@ class SecretMaskerTest {
         }
       }
       assertThat(sink.count).isEqualTo(SecretMasker.MASK.length());
+    }
+
+    @Test
+    void should_not_hold_back_a_run_of_line_breaks_after_the_beginning_of_a_secret() throws Exception {
+      // given
+      CountingStream sink = new CountingStream();
+      OutputStream out = masker(TOKEN).wrap(sink);
+
+      // when
+      out.write("s3cr3t".getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 100_000; i++) {
+        out.write('\n');
+      }
+      out.flush();
+
+      // then: a blank line ends a match in progress, so all but the last few bytes are written
+      assertThat(sink.count).isGreaterThan(100_006 - 64);
     }
   }
 
