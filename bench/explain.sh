@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # otto explain as a whole process on a generated pipeline of 100,000 steps, against ninja -n on
-# the equivalent build.ninja; prints the ratio (target: at most 1.5) and where the time goes.
+# the equivalent build.ninja; prints the ratio as ./otto runs it, with its class-data archive
+# (target: at most 1.0), and java -jar alone, and where the time goes.
 # Installs ninja with apt when missing.
 #
 #   bench/explain.sh [runs]
