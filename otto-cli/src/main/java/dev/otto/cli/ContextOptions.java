@@ -1,7 +1,10 @@
 package dev.otto.cli;
 
 import dev.otto.core.plan.RunContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -19,18 +22,40 @@ final class ContextOptions {
   @Option(names = "--param", paramLabel = "NAME=VALUE", description = "a parameter's value; may be repeated")
   Map<String, String> params = new LinkedHashMap<>();
 
+  @Option(names = "--changed-since", paramLabel = "BASE", description = "decide changed(...) conditions from the "
+      + "files changed since the commit BASE (git diff --name-only BASE...HEAD in DIR); without it they stay "
+      + "undecided")
+  String changedSince;
+
+  @Option(names = "--changed", paramLabel = "PATH", description = "a file the run's commits changed, from the "
+      + "repository's root, instead of asking git; may be repeated")
+  List<String> changed = new ArrayList<>();
+
+  @Option(names = "--only-changed", description = "with conventions, in a repository of several projects: build "
+      + "only the projects under which the run's commits changed a file (see --changed-since)")
+  boolean onlyChanged;
+
   boolean given() {
-    return branch != null || tag != null || trigger != null || !params.isEmpty();
+    return branch != null || tag != null || trigger != null || !params.isEmpty() || changedSince != null
+        || !changed.isEmpty();
   }
 
   /** The context given, or an unknown one when nothing is. */
-  RunContext contextOrUnknown() {
-    return given() ? context(null) : RunContext.unknown();
+  RunContext contextOrUnknown(Path dir) {
+    return given() ? context(null, dir) : RunContext.unknown();
   }
 
-  /** The context given, on {@code defaultBranch} when no branch or tag is. */
-  RunContext context(String defaultBranch) {
+  /** The context given, on {@code defaultBranch} when no branch or tag is; changed files from {@code dir}'s git. */
+  RunContext context(String defaultBranch, Path dir) {
     RunContext.Builder builder = RunContext.builder();
+    if (changedSince != null && !changed.isEmpty()) {
+      throw new CliException(ExitCodes.USAGE, "give either --changed-since or --changed, not both");
+    }
+    if (changedSince != null) {
+      builder.changedFiles(ChangedFiles.since(dir, changedSince));
+    } else if (!changed.isEmpty()) {
+      builder.changedFiles(changed);
+    }
     if (branch != null) {
       builder.branch(branch);
     } else if (tag == null && defaultBranch != null) {

@@ -38,7 +38,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.contextOrUnknown());
+    Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.contextOrUnknown(dir));
     String out = switch (format) {
       case "text" -> Explain.text(plan) + "\nworkspace: " + source.source(dir).description() + "\n";
       case "json" -> Explain.json(plan);

@@ -37,6 +37,14 @@ final class PipelineSource {
   record Loaded(Pipeline pipeline, String source) {}
 
   static Loaded load(Path dir) {
+    return load(dir, false);
+  }
+
+  /**
+   * The folder's pipeline; with {@code onlyChanged}, the conventions of a repository of several
+   * projects build only the projects the run's commits changed ({@link Conventions#onlyChanged()}).
+   */
+  static Loaded load(Path dir, boolean onlyChanged) {
     if (!Files.isDirectory(dir)) {
       throw new CliException(ExitCodes.USAGE, dir + " is not a folder");
     }
@@ -47,7 +55,9 @@ final class PipelineSource {
     try {
       Path absolute = dir.toAbsolutePath().normalize();
       String name = absolute.getFileName() == null ? "pipeline" : absolute.getFileName().toString();
-      return new Loaded(Conventions.in(absolute).pipeline(name), "the conventions of " + absolute);
+      Conventions conventions = Conventions.in(absolute);
+      return new Loaded((onlyChanged ? conventions.onlyChanged() : conventions).pipeline(name),
+          "the conventions of " + absolute);
     } catch (ConventionException e) {
       throw new CliException(ExitCodes.CANNOT_RUN, "there is no " + OTTOFILE + " in " + dir + ", and "
           + e.getMessage() + " Run 'otto init' to start one.");

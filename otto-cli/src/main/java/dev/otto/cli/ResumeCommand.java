@@ -28,7 +28,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
+    Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.context("main", dir));
     return engine.execute(dir, plan, built -> built.resume(runId, plan));
   }
 }

@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Plan plan = Planner.plan(PipelineSource.load(dir).pipeline(), context.context("main"));
+    Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.context("main", dir));
     var workspace = source.source(dir);
     return engine.execute(dir, plan, built -> built.start(plan, workspace));
   }

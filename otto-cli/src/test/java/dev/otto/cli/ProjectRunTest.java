@@ -105,4 +105,51 @@ class ProjectRunTest {
     assertThat(OttoCommandTest.otto("explain", "--from", "nowhere", project.toString()).err())
         .contains("--from is worktree, head or empty, not 'nowhere'");
   }
+
+  @Test
+  void should_decide_changed_path_conditions_from_git_with_changed_since() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")) || Files.isExecutable(Path.of("/bin/git")), "needs git");
+    // given a project whose docs stage runs only when docs change, and a commit that changes only code
+    Path project = Files.createDirectories(temp.resolve("changes"));
+    Files.writeString(project.resolve("Ottofile.java"), """
+        import static dev.otto.dsl.Otto.changed;
+        import static dev.otto.dsl.Otto.sh;
+
+        import dev.otto.core.model.Pipeline;
+        import dev.otto.dsl.Otto;
+
+        public class Ottofile {
+          public static Pipeline pipeline() {
+            return Otto.pipeline("changes", p -> {
+              p.parallel("Parts", parts -> {
+                parts.stage("Code", s -> s.when(changed("src/**")).steps(sh("echo code")));
+                parts.stage("Docs", s -> s.when(changed("docs/**", "*.md")).steps(sh("echo docs")));
+              });
+            });
+          }
+        }
+        """);
+    Files.createDirectories(project.resolve("src"));
+    Files.writeString(project.resolve("src/a.c"), "int a;\n");
+    git(project, "init", "-q");
+    git(project, "add", "-A");
+    git(project, "commit", "-q", "-m", "first");
+    Files.writeString(project.resolve("src/a.c"), "int a = 1;\n");
+    git(project, "commit", "-q", "-am", "code only");
+
+    // when explained for the last commit's changes, and given by hand
+    OttoCommandTest.Outcome fromGit = OttoCommandTest.otto("explain", "--changed-since", "HEAD~1",
+        project.toString());
+    OttoCommandTest.Outcome byHand = OttoCommandTest.otto("explain", "--branch", "main", "--changed", "README.md",
+        project.toString());
+    OttoCommandTest.Outcome wrongBase = OttoCommandTest.otto("explain", "--changed-since", "no-such-base",
+        project.toString());
+
+    // then
+    assertThat(fromGit.out()).contains("Code  [runs]", "Docs  [skipped]",
+        "skipped because [changed files match 'docs/**' or '*.md'] is false", "1 changed file");
+    assertThat(byHand.out()).contains("Docs  [runs]", "Code  [skipped]");
+    assertThat(wrongBase.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+    assertThat(wrongBase.err()).contains("could not find the files changed since 'no-such-base'");
+  }
 }

@@ -56,6 +56,7 @@ public final class Conventions {
   private final Map<String, UnaryOperator<Project>> adjustments = new LinkedHashMap<>();
   private String checkoutUrl;
   private String checkoutRef;
+  private boolean onlyChanged;
 
   private Conventions(Path repository, List<Convention> conventions) {
     this.repository = repository;
@@ -87,6 +88,7 @@ public final class Conventions {
     copy.adjustments.putAll(adjustments);
     copy.checkoutUrl = checkoutUrl;
     copy.checkoutRef = checkoutRef;
+    copy.onlyChanged = onlyChanged;
     return copy;
   }
 
@@ -98,6 +100,17 @@ public final class Conventions {
   public Conventions checkout(String url, String ref) {
     this.checkoutUrl = requireNonNull(url, "url");
     this.checkoutRef = requireNonNull(ref, "ref");
+    return this;
+  }
+
+  /**
+   * In a repository of several projects, builds each project in a folder only when the run's
+   * commits changed a file under it: its stages are entered {@code when(changed("folder/**"))}.
+   * A project at the repository's root is always built. Explain with {@code --changed-since}
+   * (or a context with its changed files) says which projects a change set builds.
+   */
+  public Conventions onlyChanged() {
+    this.onlyChanged = true;
     return this;
   }
 
@@ -211,7 +224,12 @@ public final class Conventions {
             : "");
         String prefix = (project.folder().isEmpty() ? project.convention() : project.folder())
             .replaceAll("[^A-Za-z0-9._-]", "-") + "-";
-        p.withOrigin(origin(project), q -> group.stage(name, s -> stages(q, project, s, prefix)));
+        p.withOrigin(origin(project), q -> group.stage(name, s -> {
+          if (onlyChanged && !project.folder().isEmpty()) {
+            s.when(Otto.changed(project.folder() + "/**"));
+          }
+          stages(q, project, s, prefix);
+        }));
       }
     }));
   }

@@ -89,6 +89,24 @@ class ConventionsTest {
     }
 
     @Test
+    void a_monorepo_can_build_only_the_projects_a_change_set_touches() {
+      // given the monorepo's conventions, each project gated on changes under its folder
+      Pipeline monorepo = Conventions.in(REPOS.resolve("monorepo")).onlyChanged().pipeline("monorepo");
+
+      // when planned for a change to the api, and before any run
+      var plan = Planner.plan(monorepo, dev.otto.core.plan.RunContext.builder().branch("main")
+          .changedFiles(List.of("services/api/src/Main.java")).build());
+      String explained = Explain.text(Planner.plan(monorepo));
+
+      // then only the api is built, and explain says what each project waits for
+      assertThat(plan).runs("Projects > services/api > Build", "Projects > services/api > Test")
+          .skips("Projects > web", "[changed files match 'web/**'] is false")
+          .skips("Projects > services/billing", "services/billing/**");
+      Assertions.assertThat(explained).contains("runs only if [changed files match 'services/api/**']",
+          "runs only if [changed files match 'web/**']");
+    }
+
+    @Test
     void make_applies_only_when_nothing_else_does() {
       assertThat(pipeline("make")).stage("Test").runsScriptContaining("make test")
           .cameFrom("found Makefile at the root and nothing more specific");

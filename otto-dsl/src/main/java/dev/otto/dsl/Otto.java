@@ -125,6 +125,15 @@ public final class Otto {
     return Condition.trigger();
   }
 
+  /**
+   * True when a file the run's commits changed matches one of {@code globs}, e.g.
+   * {@code when(changed("services/api/**"))}. Undecided before a run; true in a run that does
+   * not know what changed, which then builds everything.
+   */
+  public static Condition changed(String... globs) {
+    return Condition.changed(globs);
+  }
+
   public static Condition not(Condition condition) {
     return Condition.not(requireNonNull(condition, "condition"));
   }

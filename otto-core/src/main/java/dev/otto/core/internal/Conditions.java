@@ -43,6 +43,23 @@ public final class Conditions {
         case MATCHES -> subject.isPresent() && Glob.matches(match.pattern(), subject.get());
       });
     }
+    if (condition instanceof Condition.Changed changed) {
+      if (!context.isKnown()) {
+        return Truth.UNKNOWN;
+      }
+      if (context.changedFiles().isEmpty()) {
+        // A run that does not know what changed builds everything, as CI systems do without a base.
+        return Truth.TRUE;
+      }
+      for (String file : context.changedFiles().get()) {
+        for (String glob : changed.globs()) {
+          if (Glob.matches(glob, file)) {
+            return Truth.TRUE;
+          }
+        }
+      }
+      return Truth.FALSE;
+    }
     if (condition instanceof Condition.ParamEquals param) {
       String value = values.get(param.name());
       return value == null ? Truth.UNKNOWN : Truth.of(value.equals(param.value()));

@@ -149,6 +149,9 @@ public final class PlanJsonWriter {
       optional("tag", context.tag());
       optional("trigger", context.trigger());
       map("parameters", context.parameters());
+      if (context.changedFiles().isPresent()) {
+        strings("changedFiles", context.changedFiles().get(), true);
+      }
       json.writeEndObject();
     }
 

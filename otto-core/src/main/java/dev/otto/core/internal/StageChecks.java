@@ -203,6 +203,11 @@ final class StageChecks {
       } else if (condition instanceof Condition.Match match && match.test() == Condition.Test.MATCHES) {
         Glob.error(match.pattern()).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where.get(), e + ".",
             "write globs such as 'release/*' or 'v*'.")));
+      } else if (condition instanceof Condition.Changed changed) {
+        for (String glob : changed.globs()) {
+          Glob.error(glob).ifPresent(e -> problems.add(error(Rule.INVALID_GLOB, where.get(), e + ".",
+              "write globs of paths from the repository's root, such as 'services/api/**' or 'docs/*.md'.")));
+        }
       } else if (condition instanceof Condition.ParamEquals param) {
         Parameter parameter = declared.parameters.get(param.name());
         if (parameter == null) {

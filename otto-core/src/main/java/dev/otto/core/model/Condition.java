@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A condition over what is known when a run starts: the branch, the tag, the trigger and the
- * parameters. Never the output of a step, and never an opaque lambda: a condition is a small
+ * A condition over what is known when a run starts: the branch, the tag, the trigger, the
+ * parameters and the files the run's commits changed. Never the output of a step, and never an opaque lambda: a condition is a small
  * expression tree, so that explain can print it and, given a run context, decide it.
  *
  * <pre>{@code
@@ -64,6 +64,16 @@ public sealed interface Condition {
 
   static ParamConditions param(String name) {
     return new ParamConditions(requireNonNull(name, "name"));
+  }
+
+  /**
+   * True when a file the run's commits changed matches one of {@code globs} (paths from the
+   * repository's root, e.g. {@code services/api/**}). Undecided before a run (explain with an
+   * unknown context); true in a run whose context does not list the changed files, which then
+   * builds everything, as CI systems do when they know no base to compare with.
+   */
+  static Condition changed(String... globs) {
+    return new Changed(Arrays.asList(requireNonNull(globs, "globs")));
   }
 
   static Condition allOf(Condition... conditions) {
@@ -174,6 +184,27 @@ public sealed interface Condition {
     @Override
     public String toString() {
       return "param " + quote(name) + " is " + quote(value);
+    }
+  }
+
+  /** True when a changed file matches one of the globs. */
+  record Changed(List<String> globs) implements Condition {
+    public Changed {
+      requireNonNull(globs, "globs");
+      if (globs.isEmpty()) {
+        throw new IllegalArgumentException("changed(...) needs at least one glob, e.g. changed(\"services/api/**\")");
+      }
+      for (int i = 0; i < globs.size(); i++) {
+        requireNonNull(globs.get(i), "glob " + (i + 1) + " of changed(...)");
+      }
+      globs = List.copyOf(globs);
+    }
+
+    @Override
+    public String toString() {
+      List<String> quoted = new ArrayList<>(globs.size());
+      globs.forEach(g -> quoted.add(quote(g)));
+      return "changed files match " + String.join(" or ", quoted);
     }
   }
 

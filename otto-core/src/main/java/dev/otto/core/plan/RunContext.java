@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,20 +23,23 @@ import java.util.Optional;
  * false.
  */
 public final class RunContext {
-  private static final RunContext UNKNOWN = new RunContext(false, null, null, null, Map.of());
+  private static final RunContext UNKNOWN = new RunContext(false, null, null, null, Map.of(), null);
 
   private final boolean known;
   private final String branch;
   private final String tag;
   private final String trigger;
   private final Map<String, String> parameters;
+  private final List<String> changedFiles;
 
-  private RunContext(boolean known, String branch, String tag, String trigger, Map<String, String> parameters) {
+  private RunContext(boolean known, String branch, String tag, String trigger, Map<String, String> parameters,
+      List<String> changedFiles) {
     this.known = known;
     this.branch = branch;
     this.tag = tag;
     this.trigger = trigger;
     this.parameters = parameters;
+    this.changedFiles = changedFiles;
   }
 
   /** The context of explain before a run: nothing is known. */
@@ -68,6 +72,15 @@ public final class RunContext {
     return Optional.ofNullable(trigger);
   }
 
+  /**
+   * The files the run's commits changed, paths from the repository's root, sorted; empty when the
+   * host does not know them, and then {@link dev.otto.core.model.Condition#changed} conditions are
+   * true: a run that does not know what changed builds everything.
+   */
+  public Optional<List<String>> changedFiles() {
+    return Optional.ofNullable(changedFiles);
+  }
+
   /** Parameter values given for the run, as text, in the order they were given. */
   public Map<String, String> parameters() {
     return parameters;
@@ -77,12 +90,12 @@ public final class RunContext {
   public boolean equals(Object o) {
     return o instanceof RunContext other && known == other.known && Objects.equals(branch, other.branch)
         && Objects.equals(tag, other.tag) && Objects.equals(trigger, other.trigger)
-        && parameters.equals(other.parameters);
+        && parameters.equals(other.parameters) && Objects.equals(changedFiles, other.changedFiles);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(known, branch, tag, trigger, parameters);
+    return Objects.hash(known, branch, tag, trigger, parameters, changedFiles);
   }
 
   @Override
@@ -99,6 +112,9 @@ public final class RunContext {
       out.append(", trigger '").append(trigger).append('\'');
     }
     parameters.forEach((k, v) -> out.append(", ").append(k).append('=').append(v));
+    if (changedFiles != null) {
+      out.append(", ").append(changedFiles.size()).append(changedFiles.size() == 1 ? " changed file" : " changed files");
+    }
     return out.toString();
   }
 
@@ -108,8 +124,23 @@ public final class RunContext {
     private String tag;
     private String trigger;
     private final Map<String, String> parameters = new LinkedHashMap<>();
+    private List<String> changedFiles;
 
     private Builder() {}
+
+    /**
+     * The files the run's commits changed, as paths from the repository's root ({@code git diff
+     * --name-only BASE...HEAD} gives them); an empty list says nothing changed.
+     */
+    public Builder changedFiles(java.util.Collection<String> files) {
+      requireNonNull(files, "files");
+      java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+      for (String file : files) {
+        sorted.add(requireNonNull(file, "a changed file"));
+      }
+      this.changedFiles = List.copyOf(sorted);
+      return this;
+    }
 
     public Builder branch(String branch) {
       this.branch = requireNonNull(branch, "branch");
@@ -138,7 +169,8 @@ public final class RunContext {
     }
 
     public RunContext build() {
-      return new RunContext(true, branch, tag, trigger, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)));
+      return new RunContext(true, branch, tag, trigger, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
+          changedFiles);
     }
   }
 }

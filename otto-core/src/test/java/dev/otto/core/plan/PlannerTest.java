@@ -257,6 +257,47 @@ class PlannerTest {
     }
 
     @Test
+    void should_decide_changed_path_conditions_from_the_files_the_context_lists() {
+      // given stages gated on changes under their folders
+      Pipeline monorepo = pipeline(
+          leaf("Api").when(Condition.changed("services/api/**")).build(),
+          leaf("Web").when(Condition.changed("services/web/**", "shared/*.proto"))
+              .addRunsEvenIfSkipped(StagePath.of("Api")).build()).build();
+
+      // when planned for a change to the api only, for one to a shared file, before a run, and in a
+      // run that does not know what changed
+      Plan api = Planner.plan(monorepo, RunContext.builder().branch("main")
+          .changedFiles(List.of("services/api/Main.java", "README.md")).build());
+      Plan shared = Planner.plan(monorepo, RunContext.builder().branch("main")
+          .changedFiles(List.of("shared/a.proto")).build());
+      Plan before = Planner.plan(monorepo);
+      Plan unknownChanges = Planner.plan(monorepo, RunContext.branch("main"));
+
+      // then
+      assertThat(stage(api, "Api").status()).isEqualTo(StageStatus.RUN);
+      assertThat(stage(api, "Web").reason())
+          .hasValue("[changed files match 'services/web/**' or 'shared/*.proto'] is false");
+      assertThat(stage(shared, "Api").status()).isEqualTo(StageStatus.SKIP);
+      assertThat(stage(shared, "Web").status()).isEqualTo(StageStatus.RUN);
+      assertThat(stage(before, "Api").reason()).hasValue("runs only if [changed files match 'services/api/**']");
+      assertThat(unknownChanges.stages()).allMatch(s -> s.status() == StageStatus.RUN);
+      assertThat(api.context().toString()).isEqualTo("branch 'main', 2 changed files");
+      assertThat(dev.otto.core.explain.Explain.json(api).replaceAll("\\s+", "")).contains(
+          "\"changedFiles\":[\"README.md\",\"services/api/Main.java\"]");
+    }
+
+    @Test
+    void should_reject_an_invalid_glob_in_a_changed_path_condition() {
+      Pipeline wrong = pipeline(leaf("A").when(Condition.changed("")).build()).build();
+
+      assertThatThrownBy(() -> Planner.plan(wrong)).isInstanceOfSatisfying(
+          dev.otto.core.validate.PipelineValidationException.class, e -> assertThat(e.problems())
+              .extracting(dev.otto.core.validate.Problem::code).containsExactly("OTTO-121"));
+      assertThatThrownBy(() -> Condition.changed()).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("changed(...) needs at least one glob");
+    }
+
+    @Test
     void should_reject_running_even_if_a_stage_that_is_no_dependency_is_skipped() {
       Pipeline wrong = pipeline(leaf("A").build(), leaf("B").build(), leaf("C").addRunsEvenIfSkipped(StagePath.of("A"))
           .addRunsEvenIfSkipped(StagePath.of("Nowhere")).build()).build();

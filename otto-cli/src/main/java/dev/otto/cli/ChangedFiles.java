@@ -1,0 +1,48 @@
+package dev.otto.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** The files changed since a base commit, as git tells them: what {@code changed(...)} conditions decide on. */
+final class ChangedFiles {
+  private ChangedFiles() {}
+
+  /**
+   * {@code git diff --name-only BASE...HEAD} in {@code dir}: the files changed on HEAD's side since
+   * it forked from {@code base}, as paths from the repository's root.
+   */
+  static List<String> since(Path dir, String base) {
+    if (base.isBlank() || base.startsWith("-")) {
+      throw new CliException(ExitCodes.USAGE, "--changed-since takes a commit, branch or tag, not '" + base + "'");
+    }
+    ProcessBuilder builder = new ProcessBuilder("git", "diff", "--name-only", "-z", base + "...HEAD", "--")
+        .directory(dir.toFile());
+    builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+    try {
+      Process git = builder.start();
+      git.getOutputStream().close();
+      CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(git.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          return e.getMessage();
+        }
+      });
+      String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (git.waitFor() != 0) {
+        throw new CliException(ExitCodes.CANNOT_RUN, "could not find the files changed since '" + base + "' in "
+            + dir + ": git said: " + errors.join() + "; give a commit, branch or tag that HEAD's history shares");
+      }
+      return out.isEmpty() ? List.of() : List.of(out.split("\0"));
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.CANNOT_RUN, "--changed-since needs git, which could not be started: "
+          + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.CANNOT_RUN, "interrupted while git listed the changed files");
+    }
+  }
+}
