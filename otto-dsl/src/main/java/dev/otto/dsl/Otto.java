@@ -70,17 +70,21 @@ public final class Otto {
 
   // Runtimes
 
-  public static Runtime local() {
+  /** A process on the engine's machine; {@code local().requires("go")} names the tools its steps call. */
+  public static Runtime.Local local() {
     return Runtime.local();
   }
 
-  /** A container runtime from {@code image}. */
-  public static Runtime docker(String image) {
+  /**
+   * A container runtime from {@code image}; {@code docker("golang:1.22").requires("go")} names the tools its
+   * steps call, which the engine's machine must have when the stage falls back to local processes.
+   */
+  public static Runtime.Container docker(String image) {
     return Runtime.container(requireNonNull(image, "image"));
   }
 
   /** Any agent carrying {@code label}. */
-  public static Runtime agent(String label) {
+  public static Runtime.Agent agent(String label) {
     return Runtime.agent(requireNonNull(label, "label"));
   }
 

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * pipeline 'webapp' for branch 'master'
  * ...
  * stages:
- *   Build  [runs]  container ruby
+ *   Build  [runs]  container ruby; uses bundle; needs the network
  *     run bundle install --path=vendor
  *   Deploy  [runs]  after Test
  *     Production  [skipped: ...]
@@ -170,6 +170,12 @@ final class TextRenderer {
     if (!stage.isGroup()) {
       facts.add(stage.runtime().describe() + stage.runtimeSource().filter(s -> s.startsWith("same as"))
           .map(s -> " (" + s + ")").orElse(""));
+      if (!stage.runtime().tools().isEmpty()) {
+        facts.add("uses " + String.join(", ", stage.runtime().tools()));
+      }
+      if (stage.runtime().network()) {
+        facts.add("needs the network");
+      }
     } else {
       facts.add(stage.parallel() ? "children in parallel" : "children in order");
     }

@@ -79,13 +79,19 @@ public final class PlanJsonReader {
 
   private static Runtime runtime(Node runtime) {
     String kind = runtime.string("kind");
+    Runtime.Local local;
+    try {
+      local = new Runtime.Local(runtime.strings("tools"), runtime.has("network") && runtime.bool("network"));
+    } catch (IllegalArgumentException e) {
+      throw runtime.problem("has 'tools' with " + e.getMessage());
+    }
     switch (kind) {
       case "local":
-        return Runtime.local();
+        return local;
       case "container":
-        return Runtime.container(runtime.string("image"));
+        return new Runtime.Container(runtime.string("image"), local.tools(), local.network());
       case "agent":
-        return Runtime.agent(runtime.string("label"));
+        return new Runtime.Agent(runtime.string("label"), local.tools(), local.network());
       default:
         throw runtime.problem("has runtime kind '" + kind + "'; the kinds are local, container and agent");
     }

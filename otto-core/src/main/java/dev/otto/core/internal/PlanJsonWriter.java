@@ -207,6 +207,10 @@ public final class PlanJsonWriter {
       } else {
         json.writeStringField("kind", "local");
       }
+      strings("tools", runtime.tools(), false);
+      if (runtime.network()) {
+        json.writeBooleanField("network", true);
+      }
       json.writeEndObject();
     }
 

@@ -98,7 +98,7 @@ class PlanSchemaTest {
             .addSecrets(SecretBinding.asEnv("token", "TOKEN")).requiresApproval(true).build())
         .addCaches(Cache.of("deps", List.of("vendor/"), List.of("lockfile")))
         .addBlueprints(BlueprintUse.of("kit", Map.of("flavour", "plain")))
-        .addStages(leaf("Build").runtime(Runtime.container("img:1")).addSaves("deps")
+        .addStages(leaf("Build").runtime(Runtime.container("img:1").requires("make", "cc").withNetwork()).addSaves("deps")
                 .addSteps(ShStep.of("make").timeout(Duration.ofMinutes(5)).retry(2, Duration.ofSeconds(3)),
                     LibraryStep.of("kit", "all", Map.of()))
                 .build(),
@@ -121,7 +121,8 @@ class PlanSchemaTest {
     Plan plan = Planner.plan(everything(), RunContext.builder().branch("main").trigger("push").param("size", "m").build());
     String json = Explain.json(plan);
     assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"",
-        "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"");
+        "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"",
+        "\"tools\" : [\n", "\"network\" : true");
     assertThat(errors(json)).isEmpty();
     assertThat(errors(Explain.json(Planner.plan(everything())))).isEmpty();
   }

@@ -1,0 +1,63 @@
+package dev.otto.core.model;
+
+import static dev.otto.core.Fixtures.leaf;
+import static dev.otto.core.Fixtures.pipeline;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.explain.Explain;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.plan.RunnablePlan;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuntimeTest {
+
+  @Test
+  void should_keep_the_tools_a_runtime_requires_in_order_without_repeats() {
+    // when
+    Runtime.Container build = Runtime.container("maven:3").requires("mvn", "java").requires("mvn", "git");
+
+    // then
+    assertThat(build.tools()).containsExactly("mvn", "java", "git");
+    assertThat(build.network()).isFalse();
+    assertThat(build.withNetwork().network()).isTrue();
+    assertThat(Runtime.local()).isEqualTo(new Runtime.Local(List.of(), false));
+  }
+
+  @Test
+  void should_refuse_a_tool_that_is_a_path_or_a_command_line_when_it_is_required() {
+    assertThatThrownBy(() -> Runtime.local().requires("./mvnw"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'./mvnw' is not a tool name: name a command the steps find on the PATH, such as mvn or "
+            + "python3, without a folder, options or spaces");
+    assertThatThrownBy(() -> Runtime.agent("linux").requires("go version")).hasMessageStartingWith("'go version'");
+  }
+
+  @Test
+  void should_give_a_same_as_stage_the_tools_and_network_of_the_stage_it_names_when_planned() {
+    // given
+    Pipeline pipeline = pipeline(leaf("Build").runtime(Runtime.container("golang:1.22").requires("go").withNetwork())
+        .build(), leaf("Test").runtime(Runtime.sameAs(StagePath.of("Build"))).build()).build();
+
+    // when
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+
+    // then
+    assertThat(plan.stage("Test").orElseThrow().runtime()).isEqualTo(plan.stage("Build").orElseThrow().runtime());
+    assertThat(Explain.text(plan)).contains("  Build  [runs]  container golang:1.22; uses go; needs the network\n",
+        "  Test  [runs]  container golang:1.22 (same as 'Build'); uses go; needs the network\n");
+    assertThat(RunnablePlan.fromJson(RunnablePlan.toJson(plan)).stages()).isEqualTo(plan.stages());
+  }
+
+  @Test
+  void should_say_which_tool_is_wrong_when_reading_a_plan_that_names_a_bad_one() {
+    assertThatThrownBy(() -> RunnablePlan.fromJson("{\"schema\": \"otto-plan/1\", \"pipeline\": \"p\", "
+        + "\"fingerprint\": \"f\", \"stages\": [{\"id\": \"Build\", \"status\": \"run\", "
+        + "\"runtime\": {\"kind\": \"local\", \"tools\": [\"rm -rf\"]}, \"ops\": []}]}"))
+        .hasMessageStartingWith("not an otto-plan/1 document: 'runtime' of stage 'Build' has 'tools' with 'rm -rf' "
+            + "is not a tool name");
+  }
+}
