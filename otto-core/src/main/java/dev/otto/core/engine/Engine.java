@@ -11,7 +11,6 @@ import dev.otto.core.journal.Journal;
 import dev.otto.core.journal.JournalException;
 import dev.otto.core.journal.RunLog;
 import dev.otto.core.model.Runtime;
-import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
@@ -49,8 +48,11 @@ import dev.otto.core.workspace.WorkspaceSources;
  * }</pre>
  *
  * <p>Before anything runs, the engine checks the whole plan and refuses it, naming every stage
- * concerned, when it was planned without a known context, or when a stage's runtime has no
- * executor (containers may fall back to local processes if the host allows).
+ * concerned, when it was planned without a known context, when a stage's runtime has no
+ * executor (containers may fall back to local processes if the host allows), or when a stage
+ * that runs on this machine requires a tool ({@link Runtime.Local#requires}) its executor does
+ * not find. Listeners hear, before the stages run, which tools of this machine each such stage
+ * uses, with their versions, and which container stages fall back to local processes.
  *
  * <h2>Waits</h2>
  * A stage that reaches an approval, a webhook or a poll waits without holding a thread, until
@@ -94,6 +96,7 @@ public final class Engine implements RunEngine {
   final int parallelism;
   final FailurePolicy failurePolicy;
   final ContainerPolicy containerPolicy;
+  final String containerFallbackHint;
   final Clock clock;
   final Scheduler scheduler;
   final List<RunListener> listeners;
@@ -112,6 +115,7 @@ public final class Engine implements RunEngine {
     this.parallelism = builder.parallelism;
     this.failurePolicy = builder.failurePolicy;
     this.containerPolicy = builder.containerPolicy;
+    this.containerFallbackHint = builder.containerFallbackHint;
     this.scheduler = builder.scheduler;
     this.clock = builder.scheduler.clock();
     this.listeners = List.copyOf(builder.listeners);
@@ -326,39 +330,41 @@ public final class Engine implements RunEngine {
       .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
 
   /**
-   * Which executor would run each stage of {@code plan} that runs processes, or why none can:
-   * what explain shows with {@link dev.otto.core.explain.Explain#text(Plan, Map)} before a run.
+   * Which executor would run each stage of {@code plan} that runs processes, with the isolation it
+   * gives and the tools it finds, or why none can: what explain shows with
+   * {@link dev.otto.core.explain.Explain#text(Plan, Map)} before a run.
    */
   public Map<String, String> executorsFor(Plan plan) {
     requireNonNull(plan, "plan");
     Map<String, String> notes = new LinkedHashMap<>();
-    for (PlannedStage stage : plan.stages()) {
-      if (stage.status() != StageStatus.SKIP && runsProcesses(stage)) {
-        Match match = match(stage);
-        notes.put(stage.id(), match.executor() != null
-            ? "runs on the " + match.executor().name() + " executor"
-                + (match.warning() != null ? ", as no executor runs containers here" : "")
-            : "cannot run here: " + match.problem());
+    planCheck().verdicts(plan, stage -> stage.status() != StageStatus.SKIP).forEach((id, verdict) -> {
+      if (verdict.executor() == null) {
+        notes.put(id, "cannot run here: " + verdict.problem());
+        return;
       }
-    }
+      PlannedStage stage = plan.stage(id).orElseThrow();
+      String note = "runs on the " + verdict.executor().name() + " executor"
+          + (verdict.fallback() ? ", as no executor runs containers here" : "")
+          + verdict.executor().isolation(verdict.fallback() ? localOf(stage.runtime()) : stage.runtime())
+              .map(isolation -> "; isolation: " + isolation).orElse("");
+      if (verdict.problem() != null) {
+        note += "; cannot run here: " + verdict.problem();
+      } else if (!verdict.tools().isEmpty()) {
+        note += "; uses " + verdict.tools().stream().map(Executor.Tool::describe)
+            .collect(java.util.stream.Collectors.joining(", "));
+      }
+      notes.put(id, note);
+    });
     return notes;
   }
 
-  /** Where a stage runs: an executor (perhaps with a warning), or the problem. */
-  private record Match(Executor executor, String warning, String problem) {}
+  /** The local runtime a container stage falls back to: the same tools and network. */
+  private static Runtime localOf(Runtime runtime) {
+    return new Runtime.Local(runtime.tools(), runtime.network());
+  }
 
-  private Match match(PlannedStage stage) {
-    Optional<Executor> chosen = Executor.choose(executors, stage.runtime(),
-        containerPolicy == ContainerPolicy.LOCAL_FALLBACK);
-    if (chosen.isPresent()) {
-      return new Match(chosen.get(), chosen.get().whyNot(stage.runtime()).isEmpty() ? null
-          : "no executor runs containers here, so stage '" + stage.id() + "' (" + stage.runtime().describe()
-              + ") runs as local processes", null);
-    }
-    List<String> reasons = executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).toList();
-    return new Match(null, null, "stage '" + stage.id() + "' needs " + stage.runtime().describe()
-        + ", which no executor runs (" + String.join("; ", reasons) + ")"
-        + (stage.runtime() instanceof Runtime.Container ? "; or allow ContainerPolicy.LOCAL_FALLBACK" : ""));
+  private PlanCheck planCheck() {
+    return new PlanCheck(executors, containerPolicy == ContainerPolicy.LOCAL_FALLBACK, containerFallbackHint);
   }
 
   /** Runs {@code plan} to its end. */
@@ -375,36 +381,9 @@ public final class Engine implements RunEngine {
   private record Checked(Map<String, Executor> executors, List<StageWarning> warnings) {}
 
   private Checked check(Plan plan) {
-    Map<String, Executor> assigned = new LinkedHashMap<>();
     List<StageWarning> warnings = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    if (!plan.context().isKnown()) {
-      problems.add("the plan was made without a run context; plan for the branch, tag, trigger and parameters of the run");
-    }
-    for (PlannedStage stage : plan.stages()) {
-      if (stage.status() != StageStatus.RUN || !runsProcesses(stage)) {
-        continue;
-      }
-      Match match = match(stage);
-      if (match.executor() == null) {
-        problems.add(match.problem());
-        continue;
-      }
-      assigned.put(stage.id(), match.executor());
-      if (match.warning() != null) {
-        warnings.add(new StageWarning(stage.id(), match.warning()));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "
-          + String.join("\n  - ", problems));
-    }
+    Map<String, Executor> assigned = planCheck().check(plan, warnings);
     return new Checked(assigned, warnings);
-  }
-
-  /** Whether a stage runs processes: steps, notifications or a poll's probe. */
-  private static boolean runsProcesses(PlannedStage stage) {
-    return stage.ops().stream().anyMatch(op -> op instanceof Op.RunProcess || op instanceof Op.Poll);
   }
 
   /** A warning about one stage, given to listeners when the run starts. */
@@ -419,6 +398,7 @@ public final class Engine implements RunEngine {
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
     private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
     private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
+    private String containerFallbackHint = "Engine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)";
     private Scheduler scheduler = Scheduler.system();
     private final List<RunListener> listeners = new ArrayList<>();
     private WorkspaceSource workspace = WorkspaceSources.empty();
@@ -482,6 +462,16 @@ public final class Engine implements RunEngine {
 
     public Builder containerPolicy(ContainerPolicy policy) {
       this.containerPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How this host's users let container stages run as local processes, named when a plan is
+     * refused for want of a container engine: {@code Engine.Builder.containerPolicy(...)} by
+     * default; a command line names its own option, e.g. {@code --containers local}.
+     */
+    public Builder containerFallbackHint(String hint) {
+      this.containerFallbackHint = requireNonNull(hint, "hint");
       return this;
     }
 

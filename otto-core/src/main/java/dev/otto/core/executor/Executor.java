@@ -37,6 +37,49 @@ public interface Executor {
     return executors.stream().filter(e -> e.whyNot(Runtime.local()).isEmpty()).findFirst();
   }
 
+  /**
+   * How processes of stages of {@code runtime} are kept apart from the host, in a phrase for
+   * explain, e.g. {@code sandbox (bubblewrap: read-only host, no network, own PIDs)}; empty when
+   * the executor does not say.
+   */
+  default Optional<String> isolation(Runtime runtime) {
+    return Optional.empty();
+  }
+
+  /**
+   * Looks for {@code tools} where this executor runs processes, before a run: for each, where it
+   * is and its version, or that it is missing. Empty when this executor does not look, as for
+   * containers, whose image brings its own tools.
+   */
+  default Optional<List<Tool>> findTools(List<String> tools) {
+    return Optional.empty();
+  }
+
+  /**
+   * A tool a stage requires, as an executor found it.
+   *
+   * @param name the command, e.g. {@code go}
+   * @param path where the command is, e.g. {@code /usr/bin/go}; empty when it is missing
+   * @param version its version, e.g. {@code 1.22.2}, from the first line of {@code go --version}
+   *     (or {@code go version}); empty when missing or when that line holds no version number
+   */
+  record Tool(String name, Optional<String> path, Optional<String> version) {
+    public Tool {
+      java.util.Objects.requireNonNull(name, "name");
+      java.util.Objects.requireNonNull(path, "path");
+      java.util.Objects.requireNonNull(version, "version");
+    }
+
+    public boolean found() {
+      return path.isPresent();
+    }
+
+    /** For events, e.g. {@code go 1.22.2 (/usr/bin/go)}, or {@code go (missing)}. */
+    public String describe() {
+      return name + version.map(v -> " " + v).orElse("") + " (" + path.orElse("missing") + ")";
+    }
+  }
+
   /** Stops every process still running from requests of {@code session}; returns how many. */
   default int endSession(String session) {
     return 0;

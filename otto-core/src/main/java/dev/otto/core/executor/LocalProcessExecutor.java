@@ -101,6 +101,17 @@ public final class LocalProcessExecutor implements Executor {
   }
 
   @Override
+  public Optional<String> isolation(Runtime runtime) {
+    return Optional.of("none (a process of this machine's user: it sees the user's files, processes and network)");
+  }
+
+  /** Looks for the tools on this machine, on the PATH its processes get. */
+  @Override
+  public Optional<List<Tool>> findTools(List<String> tools) {
+    return Optional.of(ToolProbe.find(List.of(), ProcessRunner.allowed(allowed, host), List.copyOf(tools)));
+  }
+
+  @Override
   public ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation) {
     requireNonNull(request, "request");
     requireNonNull(lines, "lines");

@@ -260,11 +260,12 @@ class EngineTest {
 
     Map<String, String> notes = engine.executorsFor(plan);
 
-    assertThat(notes).containsEntry("Build", "runs on the local executor")
-        .containsEntry("Image", "runs on the local executor, as no executor runs containers here");
+    String none = "; isolation: none (a process of this machine's user: it sees the user's files, processes and network)";
+    assertThat(notes).containsEntry("Build", "runs on the local executor" + none)
+        .containsEntry("Image", "runs on the local executor, as no executor runs containers here" + none);
     assertThat(notes.get("Mac")).startsWith("cannot run here: stage 'Mac' needs agent macos");
     assertThat(dev.otto.core.explain.Explain.text(plan, notes))
-        .contains("  Build  [runs]  local\n    runs on the local executor\n");
+        .contains("  Build  [runs]  local\n    runs on the local executor" + none + "\n");
   }
 
   @Test

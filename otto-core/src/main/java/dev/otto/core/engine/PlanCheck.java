@@ -1,0 +1,136 @@
+package dev.otto.core.engine;
+
+import dev.otto.core.OttoException;
+import dev.otto.core.executor.Executor;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.plan.Op;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.PlannedStage;
+import dev.otto.core.plan.StageStatus;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Decides before a run where each stage of a plan runs, and whether the plan can run here at all:
+ * the executor of every stage that runs processes, and, for a stage that runs on this machine,
+ * the tools its runtime requires, found where its processes will look for them. A plan that
+ * cannot run is refused whole, every problem named, before anything runs: not halfway, with
+ * {@code go: not found} and status 127.
+ */
+final class PlanCheck {
+  private final List<Executor> executors;
+  private final boolean localFallback;
+  private final String fallbackOption;
+
+  /**
+   * Where one stage runs.
+   *
+   * @param executor the executor that runs it; null when none can
+   * @param fallback whether it is a container stage that runs as local processes
+   * @param tools the tools its runtime requires, as the executor found them; empty when not looked for
+   * @param problem why it cannot run; null when it can
+   */
+  record Verdict(Executor executor, boolean fallback, List<Executor.Tool> tools, String problem) {}
+
+  PlanCheck(List<Executor> executors, boolean localFallback, String fallbackOption) {
+    this.executors = executors;
+    this.localFallback = localFallback;
+    this.fallbackOption = fallbackOption;
+  }
+
+  /** The verdict on every stage of {@code plan} that runs processes and that {@code include} accepts. */
+  Map<String, Verdict> verdicts(Plan plan, Predicate<PlannedStage> include) {
+    Map<PlannedStage, Optional<Executor>> chosen = new LinkedHashMap<>();
+    Map<Executor, Set<String>> wanted = new IdentityHashMap<>();
+    for (PlannedStage stage : plan.stages()) {
+      if (include.test(stage) && runsProcesses(stage)) {
+        Optional<Executor> executor = Executor.choose(executors, stage.runtime(), localFallback);
+        chosen.put(stage, executor);
+        executor.ifPresent(e -> wanted.computeIfAbsent(e, key -> new LinkedHashSet<>()).addAll(stage.runtime().tools()));
+      }
+    }
+    Map<Executor, Optional<Map<String, Executor.Tool>>> found = new IdentityHashMap<>();
+    wanted.forEach((executor, tools) -> found.put(executor, tools.isEmpty() ? Optional.empty()
+        : executor.findTools(List.copyOf(tools)).map(list -> list.stream()
+            .collect(Collectors.toMap(Executor.Tool::name, tool -> tool, (a, b) -> a, LinkedHashMap::new)))));
+    Map<String, Verdict> verdicts = new LinkedHashMap<>();
+    chosen.forEach((stage, executor) -> verdicts.put(stage.id(), executor.isEmpty() ? new Verdict(null, false,
+        List.of(), noExecutor(stage)) : verdict(stage, executor.get(), found.get(executor.get()))));
+    return verdicts;
+  }
+
+  private Verdict verdict(PlannedStage stage, Executor executor, Optional<Map<String, Executor.Tool>> found) {
+    boolean fallback = executor.whyNot(stage.runtime()).isPresent();
+    List<Executor.Tool> tools = found.map(all -> stage.runtime().tools().stream().map(all::get).toList())
+        .orElse(List.of());
+    List<String> missing = tools.stream().filter(tool -> !tool.found()).map(Executor.Tool::name).toList();
+    String problem = missing.isEmpty() ? null : "stage '" + stage.id() + "' needs " + and(missing) + ", which the "
+        + executor.name() + " executor does not find on this machine"
+        + (fallback ? " (the stage, " + stage.runtime().describe() + ", would run as local processes, as no "
+            + "executor runs containers here)" : "")
+        + "; install " + (missing.size() == 1 ? "it" : "them") + " where its processes find "
+        + (missing.size() == 1 ? "it" : "them") + ", or run the stage where " + (missing.size() == 1 ? "it is" : "they are");
+    return new Verdict(executor, fallback, tools, problem);
+  }
+
+  /** What the host should hear before the stage runs: that it falls back, and which tools it uses. */
+  static Optional<String> warning(PlannedStage stage, Verdict verdict) {
+    String tools = verdict.tools().stream().map(Executor.Tool::describe).collect(Collectors.joining(", "));
+    if (verdict.fallback()) {
+      return Optional.of("no executor runs containers here, so stage '" + stage.id() + "' ("
+          + stage.runtime().describe() + ") runs as local processes; "
+          + (tools.isEmpty() ? "it names no tools it needs (Runtime.requires), so none were looked for"
+              : "it uses " + tools + " of this machine"));
+    }
+    return tools.isEmpty() ? Optional.empty() : Optional.of("stage '" + stage.id() + "' uses " + tools
+        + " of this machine");
+  }
+
+  /** Refuses {@code plan}, naming every problem, unless it can run; returns each stage's executor and warnings. */
+  Map<String, Executor> check(Plan plan, List<Engine.StageWarning> warnings) {
+    List<String> problems = new ArrayList<>();
+    if (!plan.context().isKnown()) {
+      problems.add("the plan was made without a run context; plan for the branch, tag, trigger and parameters of the run");
+    }
+    Map<String, Executor> assigned = new LinkedHashMap<>();
+    verdicts(plan, stage -> stage.status() == StageStatus.RUN).forEach((id, verdict) -> {
+      if (verdict.problem() != null) {
+        problems.add(verdict.problem());
+        return;
+      }
+      assigned.put(id, verdict.executor());
+      warning(plan.stage(id).orElseThrow(), verdict).ifPresent(w -> warnings.add(new Engine.StageWarning(id, w)));
+    });
+    if (!problems.isEmpty()) {
+      throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "
+          + String.join("\n  - ", problems));
+    }
+    return assigned;
+  }
+
+  private String noExecutor(PlannedStage stage) {
+    List<String> reasons = executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).toList();
+    return "stage '" + stage.id() + "' needs " + stage.runtime().describe() + ", which no executor runs ("
+        + String.join("; ", reasons) + ")"
+        + (stage.runtime() instanceof Runtime.Container && !localFallback
+            ? "; or let it run as local processes with " + fallbackOption : "");
+  }
+
+  /** Whether a stage runs processes: steps, notifications or a poll's probe. */
+  static boolean runsProcesses(PlannedStage stage) {
+    return stage.ops().stream().anyMatch(op -> op instanceof Op.RunProcess || op instanceof Op.Poll);
+  }
+
+  private static String and(List<String> names) {
+    return names.size() == 1 ? names.get(0)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.otto.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.OttoException;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stages that run on this machine say which of its tools they use, and a missing tool refuses the run. */
+@EnabledOnOs(OS.LINUX)
+class HostToolsTest {
+  @TempDir
+  Path root;
+
+  private Path bin;
+  private final List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void tools() throws IOException {
+    // A Go-like tool: "--version" fails, "version" answers.
+    bin = Files.createDirectories(root.resolve("bin"));
+    tool("fakego", "[ \"$1\" = version ] && echo 'go version go1.22.2 linux/amd64' && exit 0; echo \"unknown: $1\" >&2; exit 2");
+    tool("fakemvn", "echo 'Apache Maven 3.9.6 (bc0240f3c744dd6b6ec2920b3cd08dcc295161ae)'; echo 'Maven home: /x'");
+  }
+
+  private void tool(String name, String body) throws IOException {
+    Path file = bin.resolve(name);
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private Engine.Builder engine() {
+    return Engine.builder(root.resolve("runs")).listener(events::add).executor(LocalProcessExecutor.builder()
+        .hostEnvironment(Map.of("PATH", bin + ":/usr/bin:/bin")).build());
+  }
+
+  private static Stage stage(String name, Runtime runtime, String script) {
+    return Stage.builder(name).runtime(runtime).addSteps(ShStep.of(script)).build();
+  }
+
+  private static Plan plan(Stage... stages) {
+    return Planner.plan(Pipeline.builder("p").addStages(stages).build(), RunContext.branch("main"));
+  }
+
+  @Test
+  void should_refuse_a_plan_naming_every_missing_tool_by_stage_before_anything_runs() throws IOException {
+    // given a local stage and a container stage falling back to local processes, each missing tools
+    Plan plan = plan(stage("First", Runtime.local(), "touch first-ran"),
+        stage("Build", Runtime.local().requires("fakego", "otto-no-such-go"), "fakego build"),
+        stage("Image", Runtime.container("rust:1").requires("otto-no-such-cargo", "otto-no-such-rustc"), "cargo build"));
+
+    // when / then
+    assertThatThrownBy(() -> engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build().start(plan))
+        .isInstanceOf(OttoException.class)
+        .hasMessage("the plan of pipeline 'p' cannot run here:\n"
+            + "  - stage 'Build' needs otto-no-such-go, which the local executor does not find on this machine; "
+            + "install it where its processes find it, or run the stage where it is\n"
+            + "  - stage 'Image' needs otto-no-such-cargo and otto-no-such-rustc, which the local executor does not "
+            + "find on this machine (the stage, container rust:1, would run as local processes, as no executor runs "
+            + "containers here); install them where its processes find them, or run the stage where they are");
+    assertThat(events).isEmpty();
+    try (var files = Files.walk(root)) {
+      assertThat(files).noneMatch(file -> file.endsWith("first-ran"));
+    }
+  }
+
+  @Test
+  void should_say_which_tools_and_versions_a_stage_uses_before_it_starts() {
+    // given
+    Plan plan = plan(stage("Build", Runtime.local().requires("fakego", "sh"), "fakego version"),
+        stage("Image", Runtime.container("maven:3").requires("fakemvn"), "fakemvn"),
+        stage("Plain", Runtime.container("alpine"), "true"));
+
+    // when
+    RunResult result = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build().run(plan);
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events.subList(1, 4)).allMatch(RunEvent.Warning.class::isInstance)
+        .extracting(e -> ((RunEvent.Warning) e).message()).containsExactly(
+            "stage 'Build' uses fakego 1.22.2 (" + bin.resolve("fakego") + "), sh (/usr/bin/sh) of this machine",
+            "no executor runs containers here, so stage 'Image' (container maven:3) runs as local processes; it uses "
+                + "fakemvn 3.9.6 (" + bin.resolve("fakemvn") + ") of this machine",
+            "no executor runs containers here, so stage 'Plain' (container alpine) runs as local processes; it names "
+                + "no tools it needs (Runtime.requires), so none were looked for");
+  }
+
+  @Test
+  void should_name_the_hosts_own_way_to_allow_local_processes_when_refusing_a_container_stage() {
+    // given
+    Plan plan = plan(stage("Image", Runtime.container("ruby"), "ruby -v"));
+
+    // then
+    assertThatThrownBy(() -> engine().build().start(plan))
+        .hasMessageEndingWith("; or let it run as local processes with "
+            + "Engine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
+    assertThatThrownBy(() -> engine().containerFallbackHint("--containers local").build().start(plan))
+        .hasMessageEndingWith("; or let it run as local processes with --containers local");
+  }
+
+  @Test
+  void should_show_the_tools_found_and_missing_in_the_notes_for_explain() {
+    // given
+    Plan plan = plan(stage("Build", Runtime.local().requires("fakego"), "fakego build"),
+        stage("Lint", Runtime.local().requires("otto-no-such-lint"), "lint"));
+
+    // when
+    Map<String, String> notes = engine().build().executorsFor(plan);
+
+    // then
+    assertThat(notes.get("Build")).startsWith("runs on the local executor; isolation: none")
+        .endsWith("; uses fakego 1.22.2 (" + bin.resolve("fakego") + ")");
+    assertThat(notes.get("Lint")).endsWith("; cannot run here: stage 'Lint' needs otto-no-such-lint, which the local "
+        + "executor does not find on this machine; install it where its processes find it, or run the stage where it is");
+  }
+}
