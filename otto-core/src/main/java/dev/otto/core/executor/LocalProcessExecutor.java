@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * jobs, {@code nohup}, double-forked and {@code setsid} children go too. A child that keeps the
  * output open does not hold the step past the grace period.
  *
+ * <p>Without a sandbox, a step is a process of the engine's user: it can read what that user can,
+ * the environment of the user's other processes included ({@code /proc/<pid>/environ}), and
+ * reach the network. With {@link Builder#sandbox}, each stage's shell runs in a bubblewrap
+ * {@link Sandbox} of its own (the executor is then named {@code sandbox}): the host read-only,
+ * the workspace writable, its own processes only, and no network unless the stage's runtime asks.
+ * A process without a stage session gets a sandbox of its own, ended with it.
+ *
  * <pre>{@code
  * Executor local = LocalProcessExecutor.builder().allowHostVariable("JAVA_HOME").build();
  * ProcessOutcome outcome = local.run(request, line -> events.output(step, line), Cancellation.create());
@@ -63,6 +70,7 @@ public final class LocalProcessExecutor implements Executor {
   private final boolean persistentShell;
   private final Set<String> labels;
   private final int maxLineBytes;
+  private final Sandbox sandbox;
   private final java.util.concurrent.ConcurrentMap<String, Session> sessions =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -75,6 +83,7 @@ public final class LocalProcessExecutor implements Executor {
     this.persistentShell = builder.persistentShell;
     this.labels = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(builder.labels));
     this.maxLineBytes = builder.maxLineBytes;
+    this.sandbox = builder.sandbox;
   }
 
   public static Builder builder() {
@@ -83,15 +92,18 @@ public final class LocalProcessExecutor implements Executor {
 
   @Override
   public String name() {
-    return "local";
+    return sandbox == null ? "local" : "sandbox";
   }
 
   @Override
   public Optional<String> whyNot(Runtime runtime) {
     if (runtime instanceof Runtime.Local) {
-      return Optional.empty();
+      return sandbox == null ? Optional.empty() : sandbox.unavailable();
     }
     if (runtime instanceof Runtime.Agent agent) {
+      if (sandbox != null && labels.contains(agent.label())) {
+        return sandbox.unavailable();
+      }
       return labels.contains(agent.label()) ? Optional.empty()
           : Optional.of("this machine does not carry the agent label '" + agent.label() + "'"
               + (labels.isEmpty() ? "" : " (it carries " + labels + ")"));
@@ -102,13 +114,25 @@ public final class LocalProcessExecutor implements Executor {
 
   @Override
   public Optional<String> isolation(Runtime runtime) {
-    return Optional.of("none (a process of this machine's user: it sees the user's files, processes and network)");
+    return Optional.of(sandbox == null
+        ? "none (a process of this machine's user: it sees the user's files, processes and network)"
+        : sandbox.describe(runtime.network()));
   }
 
-  /** Looks for the tools on this machine, on the PATH its processes get. */
+  /** Looks for the tools on this machine, on the PATH its processes get, in a sandbox if they run in one. */
   @Override
   public Optional<List<Tool>> findTools(List<String> tools) {
-    return Optional.of(ToolProbe.find(List.of(), ProcessRunner.allowed(allowed, host), List.copyOf(tools)));
+    return Optional.of(ToolProbe.find(sandbox == null ? List.of() : sandbox.command(null, false, null),
+        shellEnvironment(), List.copyOf(tools)));
+  }
+
+  /** The variables of a stage's shell: the allowed host variables; in a sandbox, its own {@code /tmp}. */
+  private Map<String, String> shellEnvironment() {
+    Map<String, String> env = ProcessRunner.allowed(allowed, host);
+    if (sandbox != null) {
+      env.computeIfPresent("TMPDIR", (name, value) -> "/tmp");
+    }
+    return env;
   }
 
   @Override
@@ -129,6 +153,15 @@ public final class LocalProcessExecutor implements Executor {
     }
     if (request.session().isPresent() && persistentShell) {
       return runInSession(request, request.session().get(), masker, lines, cancellation);
+    }
+    if (sandbox != null) {
+      // A sandbox of its own, ended with the process: nothing it started outlives it.
+      String own = "sandbox-" + UUID.randomUUID();
+      try {
+        return runInSession(request, own, masker, lines, cancellation);
+      } finally {
+        endSession(own);
+      }
     }
     String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
     SecretFiles files = new SecretFiles();
@@ -168,14 +201,14 @@ public final class LocalProcessExecutor implements Executor {
     long started = System.nanoTime();
     Op.RunProcess op = request.op();
     String cookie = COOKIE_VARIABLE + "=" + name;
-    SecretFiles files = new SecretFiles();
     Session session;
     try {
-      session = sessions.computeIfAbsent(name, key -> openSession(key, request.workspace()));
+      session = sessions.computeIfAbsent(name, key -> openSession(key, request.workspace(), request.runtime()));
     } catch (UncheckedIOException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           "could not start the stage's shell: " + e.getCause().getMessage());
     }
+    SecretFiles files = new SecretFiles(session.secretFolder);
     try {
       Map<String, String> env = new LinkedHashMap<>(op.env());
       env.putAll(request.extraEnv());
@@ -221,18 +254,30 @@ public final class LocalProcessExecutor implements Executor {
     }
   }
 
-  private Session openSession(String name, java.nio.file.Path workspace) {
-    Map<String, String> env = ProcessRunner.allowed(allowed, host);
+  /**
+   * Starts a stage's shell; in a sandbox, a sandbox of the stage's own, with a private folder
+   * for the files of secrets bound into it.
+   */
+  private Session openSession(String name, Path workspace, Runtime runtime) {
+    Map<String, String> env = shellEnvironment();
     env.put(COOKIE_VARIABLE, name);
     List<String> command = new ArrayList<>();
     if (setsid) {
       command.add("setsid");
     }
-    command.add(shell.get(0));
-    command.add("-s");
+    Path secretFolder = null;
     try {
-      return new Session(new ShellSession(command, env, workspace, maxLineBytes));
+      if (sandbox != null) {
+        secretFolder = Files.createTempDirectory("otto-sandbox-",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        command.addAll(sandbox.command(workspace, runtime.network(), secretFolder));
+      }
+      command.add(shell.get(0));
+      command.add("-s");
+      return new Session(new ShellSession(command, env, workspace, maxLineBytes), secretFolder);
     } catch (IOException e) {
+      removeSecretFolder(secretFolder);
       throw new UncheckedIOException(e);
     }
   }
@@ -242,15 +287,30 @@ public final class LocalProcessExecutor implements Executor {
     session.shell.close();
     ProcessTree.kill(session.shell.process().toHandle(), setsid, cookie);
     session.shell.awaitReader(1000);
+    removeSecretFolder(session.secretFolder);
   }
 
-  /** A stage's shell and the secrets its steps have seen. */
+  /** Removes a sandbox's folder of secret files, which each step has emptied of its own. */
+  private static void removeSecretFolder(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(folder);
+    } catch (IOException e) {
+      LOG.warn("could not remove the sandbox's folder of secret files {}: {}", folder, e.getMessage());
+    }
+  }
+
+  /** A stage's shell, the secrets its steps have seen, and, in a sandbox, the folder of their files. */
   private static final class Session {
     final ShellSession shell;
+    final Path secretFolder;
     private final Map<String, String> secrets = new LinkedHashMap<>();
 
-    Session(ShellSession shell) {
+    Session(ShellSession shell, Path secretFolder) {
       this.shell = shell;
+      this.secretFolder = secretFolder;
     }
 
     synchronized SecretMasker masker(ProcessRequest request) {
@@ -284,6 +344,7 @@ public final class LocalProcessExecutor implements Executor {
       shellProcess.destroyForcibly();
     }
     open.shell.awaitReader(1000);
+    removeSecretFolder(open.secretFolder);
     // The stage's own shell is not a process the stage left running.
     return ProcessTree.killCarrying(cookie, shellProcess);
   }
@@ -297,6 +358,7 @@ public final class LocalProcessExecutor implements Executor {
     private int maxLineBytes = 64 * 1024;
     private boolean persistentShell = true;
     private final Set<String> labels = new java.util.TreeSet<>();
+    private Sandbox sandbox;
     private boolean setsid = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
     private Builder() {}
@@ -348,6 +410,17 @@ public final class LocalProcessExecutor implements Executor {
      */
     public Builder persistentShell(boolean enabled) {
       this.persistentShell = enabled;
+      return this;
+    }
+
+    /**
+     * Runs every stage's shell, and the steps in it, in a {@link Sandbox} of its own: the host
+     * read-only, the workspace writable, no network unless the stage's runtime asks, and no
+     * sight of other processes. Without this (the default), steps are processes of this
+     * machine's user, which see everything that user may see.
+     */
+    public Builder sandbox(Sandbox sandbox) {
+      this.sandbox = requireNonNull(sandbox, "sandbox");
       return this;
     }
 

@@ -12,13 +12,25 @@ import org.slf4j.LoggerFactory;
 /** Secret values delivered as files: one private directory (0700) of private files (0600), removed after. */
 final class SecretFiles {
   private static final Logger LOG = LoggerFactory.getLogger(SecretFiles.class);
+  private final Path parent;
   private Path directory;
+
+  /** Files in a new directory of the system's temporary folder. */
+  SecretFiles() {
+    this(null);
+  }
+
+  /** Files in a new directory of {@code parent}, e.g. a folder a sandbox shows its steps; null for the temporary folder. */
+  SecretFiles(Path parent) {
+    this.parent = parent;
+  }
 
   /** Writes {@code value} to a new private file and returns its path. */
   Path write(SecretValue value) throws IOException {
     if (directory == null) {
-      directory = Files.createTempDirectory("otto-secrets-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      var privateDirectory = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+      directory = parent == null ? Files.createTempDirectory("otto-secrets-", privateDirectory)
+          : Files.createTempDirectory(parent, "otto-secrets-", privateDirectory);
     }
     Path file = Files.createTempFile(directory, "secret-", "",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

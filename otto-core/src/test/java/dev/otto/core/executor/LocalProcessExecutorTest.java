@@ -196,6 +196,20 @@ class LocalProcessExecutorTest {
   }
 
   @Test
+  void should_say_why_it_cannot_run_anything_when_bubblewrap_is_missing() {
+    // given
+    LocalProcessExecutor missing = LocalProcessExecutor.builder().sandbox(Sandbox.bubblewrap().program("/no/such/bwrap"))
+        .build();
+
+    // then
+    assertThat(missing.whyNot(Runtime.local())).hasValueSatisfying(why -> assertThat(why).startsWith(
+        "the sandbox needs bubblewrap, and '/no/such/bwrap' could not be started (").endsWith(
+        "); install it (Debian and Ubuntu: apt-get install bubblewrap), or run without the sandbox"));
+    assertThat(missing.whyNot(Runtime.container("ruby"))).hasValueSatisfying(why -> assertThat(why)
+        .contains("not a container ruby"));
+  }
+
+  @Test
   void should_refuse_a_negative_grace_and_a_tiny_line_limit_when_built() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalProcessExecutor.builder().maxLineBytes(8))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxLineBytes must be at least 16, not 8");
