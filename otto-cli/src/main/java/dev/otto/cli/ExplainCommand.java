@@ -16,9 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code otto explain}: what a run would do, before anything runs. */
 @Command(name = "explain", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
     description = "Shows what a run would do: every stage, whether it runs and why, where, with which "
-        + "environment, caches, gates and secrets (by name), and its ops. Without a branch, tag or parameter, "
-        + "conditions are left undecided. The pipeline's warnings are listed in the text, and printed to the "
-        + "error output with the other formats.")
+        + "environment, caches, gates and secrets (by name), the isolation its steps get (in text), and its ops. "
+        + "Without a branch, tag or parameter, conditions are left undecided. The pipeline's warnings are listed in "
+        + "the text, and printed to the error output with the other formats.")
 final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
   Path dir = Path.of(".");
@@ -33,6 +33,9 @@ final class ExplainCommand implements Callable<Integer> {
       + "pipeline drawn as a graph")
   String format = "text";
 
+  @Mixin
+  IsolationOptions isolation;
+
   @Spec
   CommandSpec spec;
 
@@ -40,7 +43,8 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.contextOrUnknown(dir));
     String out = switch (format) {
-      case "text" -> Explain.text(plan) + "\nworkspace: " + source.source(dir).description() + "\n";
+      case "text" -> Explain.text(plan, isolation.notes(plan)) + "\nworkspace: " + source.source(dir).description()
+          + "\n";
       case "json" -> Explain.json(plan);
       case "mermaid" -> Explain.mermaid(plan);
       case "dot" -> Explain.dot(plan);

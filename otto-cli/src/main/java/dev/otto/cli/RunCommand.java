@@ -5,7 +5,6 @@ import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.ContainerExecutor;
-import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.plan.Plan;
@@ -83,6 +82,9 @@ final class RunCommand implements Callable<Integer> {
         + "when no container engine answers; local: run them as local processes")
     String containers = "fail";
 
+    @Mixin
+    IsolationOptions isolation;
+
     @Option(names = "--secrets-dir", paramLabel = "DIR", description = "read each secret from a file of this "
         + "folder named after it")
     Path secretsDir;
@@ -133,7 +135,8 @@ final class RunCommand implements Callable<Integer> {
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
           .secrets(secrets())
           .executor(ContainerExecutor.builder().build())
-          .executor(LocalProcessExecutor.builder().agentLabels(agentLabels.toArray(String[]::new)).build())
+          .executor(isolation.local().agentLabels(agentLabels.toArray(String[]::new)).build())
+          .containerFallbackHint("--containers local")
           .listener(progress);
       for (RunListener listener : more) {
         builder.listener(listener);

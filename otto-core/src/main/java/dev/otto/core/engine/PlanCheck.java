@@ -3,7 +3,6 @@ package dev.otto.core.engine;
 import dev.otto.core.OttoException;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.model.Runtime;
-import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
@@ -51,7 +50,7 @@ final class PlanCheck {
     Map<PlannedStage, Optional<Executor>> chosen = new LinkedHashMap<>();
     Map<Executor, Set<String>> wanted = new IdentityHashMap<>();
     for (PlannedStage stage : plan.stages()) {
-      if (include.test(stage) && runsProcesses(stage)) {
+      if (include.test(stage) && stage.runsProcesses()) {
         Optional<Executor> executor = Executor.choose(executors, stage.runtime(), localFallback);
         chosen.put(stage, executor);
         executor.ifPresent(e -> wanted.computeIfAbsent(e, key -> new LinkedHashSet<>()).addAll(stage.runtime().tools()));
@@ -122,11 +121,6 @@ final class PlanCheck {
         + String.join("; ", reasons) + ")"
         + (stage.runtime() instanceof Runtime.Container && !localFallback
             ? "; or let it run as local processes with " + fallbackOption : "");
-  }
-
-  /** Whether a stage runs processes: steps, notifications or a poll's probe. */
-  static boolean runsProcesses(PlannedStage stage) {
-    return stage.ops().stream().anyMatch(op -> op instanceof Op.RunProcess || op instanceof Op.Poll);
   }
 
   private static String and(List<String> names) {

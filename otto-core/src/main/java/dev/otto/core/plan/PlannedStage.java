@@ -69,6 +69,11 @@ public record PlannedStage(
     return !children.isEmpty();
   }
 
+  /** Whether the stage runs processes on an executor: steps, notifications or a poll's probe. */
+  public boolean runsProcesses() {
+    return ops.stream().anyMatch(op -> op instanceof Op.RunProcess || op instanceof Op.Poll);
+  }
+
   /** The waits among the ops, in order. */
   public List<Op.Wait> waits() {
     return ops.stream().filter(Op.Wait.class::isInstance).map(Op.Wait.class::cast).toList();
