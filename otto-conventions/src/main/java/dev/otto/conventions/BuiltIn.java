@@ -13,7 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The conventions Otto ships. Each keeps its caches inside the workspace, so the cache store can keep them. */
+/**
+ * The conventions Otto ships. Each keeps its caches inside the workspace, so the cache store can keep them, and
+ * names the tools its commands call (a wrapper script needs only the JVM), so that a stage run on the engine's
+ * machine is refused before the run when one is missing.
+ */
 final class BuiltIn {
   private BuiltIn() {}
 
@@ -21,9 +25,10 @@ final class BuiltIn {
     return List.of(new Maven(), new Gradle(), new Node(), new Ruby(), new Rust(), new Go(), new Python(), new Make());
   }
 
-  private static Project project(String id, Folder folder, String reason, String image, List<String> build,
-      List<String> test, Map<String, String> env, String cache, List<String> paths, List<String> keyFiles) {
-    return new Project(id, folder.path(), reason, image, build, test, env,
+  private static Project project(String id, Folder folder, String reason, String image, List<String> tools,
+      List<String> build, List<String> test, Map<String, String> env, String cache, List<String> paths,
+      List<String> keyFiles) {
+    return new Project(id, folder.path(), reason, image, tools, build, test, env,
         cache == null ? Optional.empty() : Optional.of(new Project.Cache(cache, paths, keyFiles)));
   }
 
@@ -52,7 +57,7 @@ final class BuiltIn {
       String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository";
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where()
           + (wrapper ? ", with the Maven wrapper" : ""), "maven:3-eclipse-temurin-17",
-          List.of(mvn + " -DskipTests package"), List.of(mvn + " verify"), Map.of(),
+          wrapper ? List.of("java") : List.of("mvn", "java"), List.of(mvn + " -DskipTests package"), List.of(mvn + " verify"), Map.of(),
           "maven", List.of(".m2/repository/"), folder.find("pom.xml", 3)));
     }
   }
@@ -86,7 +91,8 @@ final class BuiltIn {
       }
       keys.addAll(present(folder, "gradle/libs.versions.toml", "gradle/wrapper/gradle-wrapper.properties"));
       return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where()
-          + (wrapper ? ", with the Gradle wrapper" : ""), "gradle:8-jdk17", List.of(gradle + " assemble"),
+          + (wrapper ? ", with the Gradle wrapper" : ""), "gradle:8-jdk17",
+          wrapper ? List.of("java") : List.of("gradle", "java"), List.of(gradle + " assemble"),
           List.of(gradle + " check"), Map.of("GRADLE_USER_HOME", ".gradle-home"), "gradle",
           List.of(".gradle-home/caches/", ".gradle-home/wrapper/"), new ArrayList<>(keys)));
     }
@@ -139,7 +145,8 @@ final class BuiltIn {
       }
       List<String> test = scripts.contains("test") ? List.of(manager + " test") : List.of();
       return Optional.of(project(id(), folder, "found package.json " + folder.where() + ", "
-          + (lock == null ? "without a lock file" : "with " + lock) + ": " + manager, "node:20", build, test, Map.of(),
+          + (lock == null ? "without a lock file" : "with " + lock) + ": " + manager, "node:20",
+          List.of("node", manager), build, test, Map.of(),
           manager, List.of(cacheDir), List.of(lock == null ? "package.json" : lock)));
     }
 
@@ -205,7 +212,7 @@ final class BuiltIn {
       }
       String reason = "found Gemfile " + folder.where() + (rails ? " and config/application.rb: a Rails app"
           + (folder.has("db/migrate") ? " with database migrations" : "") : "");
-      return Optional.of(project(id(), folder, reason, "ruby:3.3",
+      return Optional.of(project(id(), folder, reason, "ruby:3.3", List.of("ruby", "bundle"),
           List.of("bundle config set --local path vendor/bundle && bundle install"), test, env, "bundle",
           List.of("vendor/bundle/"), List.of(folder.has("Gemfile.lock") ? "Gemfile.lock" : "Gemfile")));
     }
@@ -232,7 +239,7 @@ final class BuiltIn {
       String cargo = "CARGO_HOME=\"$PWD/.cargo-home\" cargo";
       String flags = locked ? " --locked" : "";
       return Optional.of(project(id(), folder, "found Cargo.toml " + folder.where()
-          + (locked ? ", with Cargo.lock" : ""), "rust:1", List.of(cargo + " build" + flags),
+          + (locked ? ", with Cargo.lock" : ""), "rust:1", List.of("cargo", "rustc"), List.of(cargo + " build" + flags),
           List.of(cargo + " test" + flags), Map.of(), "cargo", List.of(".cargo-home/registry/", "target/"),
           List.of(locked ? "Cargo.lock" : "Cargo.toml")));
     }
@@ -256,7 +263,7 @@ final class BuiltIn {
         return Optional.empty();
       }
       String go = "GOMODCACHE=\"$PWD/.go/mod\" GOCACHE=\"$PWD/.go/build\" go";
-      return Optional.of(project(id(), folder, "found go.mod " + folder.where(), "golang:1.22",
+      return Optional.of(project(id(), folder, "found go.mod " + folder.where(), "golang:1.22", List.of("go"),
           List.of(go + " build ./..."), List.of(go + " test ./..."), Map.of(), "go", List.of(".go/"),
           List.of(folder.has("go.sum") ? "go.sum" : "go.mod")));
     }
@@ -287,7 +294,8 @@ final class BuiltIn {
         build.add(pip + " -r requirements-dev.txt");
       }
       build.add(pip + " pytest");
-      return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where(), "python:3.12", build,
+      return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where(), "python:3.12",
+          List.of("python3"), build,
           List.of(".venv/bin/python -m pytest"), Map.of(), "pip", List.of(".pip-cache/"),
           present(folder, "requirements.txt", "requirements-dev.txt", "pyproject.toml", "poetry.lock")));
     }
@@ -318,7 +326,7 @@ final class BuiltIn {
       }
       boolean test = folder.read(file.get()).orElse("").lines().anyMatch(line -> line.matches("test\\s*:.*"));
       return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where()
-          + " and nothing more specific", "buildpack-deps:bookworm", List.of("make"),
+          + " and nothing more specific", "buildpack-deps:bookworm", List.of("make"), List.of("make"),
           test ? List.of("make test") : List.of(), Map.of(), null, List.of(), List.of()));
     }
   }

@@ -29,7 +29,10 @@ import java.util.stream.Stream;
 /**
  * Pipelines from a repository's files, with no configuration: each project the conventions
  * recognize gets a build stage and a test stage, in the ecosystem's container image, with its
- * dependencies cached by its lock files. The result is an ordinary pipeline: explain shows which
+ * dependencies cached by its lock files. Those stages name the tools they call ({@code mvn} and
+ * {@code java}, say) and ask for the network (dependencies are downloaded), so that a stage run
+ * as local processes where no container engine answers is refused before the run if this
+ * machine lacks one, and a sandbox lets it fetch its dependencies. The result is an ordinary pipeline: explain shows which
  * convention made each stage and why, tests assert on it, and code adds to it.
  *
  * <pre>{@code
@@ -208,7 +211,8 @@ public final class Conventions {
     List<Project> projects = projects();
     if (checkoutUrl != null) {
       Stdlib.Steps std = p.use(Stdlib.library());
-      p.stage("Checkout", s -> s.runtime(Otto.local()).steps(std.checkout(checkoutUrl, checkoutRef)));
+      p.stage("Checkout", s -> s.runtime(Otto.local().requires("git").withNetwork())
+          .steps(std.checkout(checkoutUrl, checkoutRef)));
     }
     if (projects.size() == 1 && projects.get(0).folder().isEmpty()) {
       Project project = projects.get(0);
@@ -247,7 +251,8 @@ public final class Conventions {
         .map(path -> fromRoot(project, path)).toList(), c.keyFiles().stream().map(f -> fromRoot(project, f)).toList()))
         .orElse(null);
     Customizer<StageSpec> build = s -> {
-      s.runtime(docker(project.image())).steps(steps(project, project.build()));
+      s.runtime(docker(project.image()).requires(project.tools().toArray(String[]::new)).withNetwork())
+          .steps(steps(project, project.build()));
       if (cache != null) {
         s.restores(cache).saves(cache);
       }

@@ -15,12 +15,15 @@ import java.util.Optional;
  * @param folder the project's folder from the repository's root; {@code ""} for the root
  * @param reason why the convention matched, e.g. {@code found pom.xml at the root}
  * @param image the container image its stages run in
+ * @param tools the commands its steps call, e.g. {@code mvn} and {@code java}: the image brings them, and where
+ *     the stages run on the engine's machine instead, the engine finds them there before the run
  * @param build the commands of its build stage, run in its folder
  * @param test the commands of its test stage, run in its folder
  * @param env variables its commands get
  * @param cache what its stages keep between runs, if anything
  */
-public record Project(String convention, String folder, String reason, String image, List<String> build,
+public record Project(String convention, String folder, String reason, String image, List<String> tools,
+    List<String> build,
     List<String> test, Map<String, String> env, Optional<Cache> cache) {
 
   public Project {
@@ -28,6 +31,7 @@ public record Project(String convention, String folder, String reason, String im
     requireNonNull(folder, "folder");
     requireNonNull(reason, "reason");
     requireNonNull(image, "image");
+    tools = List.copyOf(tools);
     build = List.copyOf(build);
     test = List.copyOf(test);
     env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
@@ -51,18 +55,23 @@ public record Project(String convention, String folder, String reason, String im
   }
 
   public Project withImage(String image) {
-    return new Project(convention, folder, reason, image, build, test, env, cache);
+    return new Project(convention, folder, reason, image, tools, build, test, env, cache);
+  }
+
+  /** This project, whose commands call {@code tools} instead, e.g. after {@link #withBuild} with other commands. */
+  public Project withTools(String... tools) {
+    return new Project(convention, folder, reason, image, List.of(tools), build, test, env, cache);
   }
 
   public Project withBuild(String... commands) {
-    return new Project(convention, folder, reason, image, List.of(commands), test, env, cache);
+    return new Project(convention, folder, reason, image, tools, List.of(commands), test, env, cache);
   }
 
   public Project withTest(String... commands) {
-    return new Project(convention, folder, reason, image, build, List.of(commands), env, cache);
+    return new Project(convention, folder, reason, image, tools, build, List.of(commands), env, cache);
   }
 
   public Project withoutCache() {
-    return new Project(convention, folder, reason, image, build, test, env, Optional.empty());
+    return new Project(convention, folder, reason, image, tools, build, test, env, Optional.empty());
   }
 }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.explain.Explain;
 import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.Runtime;
 import dev.otto.core.plan.Planner;
 import dev.otto.testkit.Snapshots;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Nested;
@@ -49,6 +51,27 @@ class ConventionsTest {
         Assertions.assertThat(cache.paths()).containsExactly(".m2/repository/");
         Assertions.assertThat(cache.keyFiles()).containsExactly("module-a/pom.xml", "pom.xml");
       });
+    }
+
+    @Test
+    void each_convention_names_the_tools_its_commands_call_and_asks_for_the_network() {
+      // when
+      Map<String, List<String>> tools = new java.util.LinkedHashMap<>();
+      for (String repo : List.of("maven", "gradle-kotlin", "node-npm", "node-pnpm", "ruby-gem", "rust", "go",
+          "python-requirements", "make")) {
+        Project project = Conventions.in(REPOS.resolve(repo)).projects().get(0);
+        tools.put(repo, project.tools());
+      }
+      Runtime go = Planner.plan(pipeline("go")).stage("Test").orElseThrow().runtime();
+
+      // then: a wrapper needs only the JVM
+      Assertions.assertThat(tools).containsExactly(Map.entry("maven", List.of("java")),
+          Map.entry("gradle-kotlin", List.of("java")), Map.entry("node-npm", List.of("node", "npm")),
+          Map.entry("node-pnpm", List.of("node", "pnpm")), Map.entry("ruby-gem", List.of("ruby", "bundle")),
+          Map.entry("rust", List.of("cargo", "rustc")), Map.entry("go", List.of("go")),
+          Map.entry("python-requirements", List.of("python3")), Map.entry("make", List.of("make")));
+      Assertions.assertThat(go.tools()).containsExactly("go");
+      Assertions.assertThat(go.network()).isTrue();
     }
 
     @Test
@@ -142,7 +165,7 @@ class ConventionsTest {
         @Override
         public Optional<Project> detect(Folder folder) {
           return folder.has("pom.xml") ? Optional.of(new Project("bazel", folder.path(), "pom.xml, but built with "
-              + "Bazel", "gcr.io/bazel-public/bazel:7", List.of("bazel build //..."), List.of("bazel test //..."),
+              + "Bazel", "gcr.io/bazel-public/bazel:7", List.of("bazel"), List.of("bazel build //..."), List.of("bazel test //..."),
               java.util.Map.of(), Optional.empty())) : Optional.empty();
         }
       };
