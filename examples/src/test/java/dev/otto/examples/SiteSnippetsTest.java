@@ -11,6 +11,9 @@ import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
+import dev.otto.core.executor.Executor;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.executor.Sandbox;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.model.Pipeline;
@@ -96,6 +99,23 @@ class SiteSnippetsTest {
     RunResult result = engine.run(plan);                                // or engine.start(plan) and cancel()
 
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+  }
+
+  @Test
+  void running_steps_in_a_sandbox_with_the_tools_they_need() {
+    Executor sandboxed = LocalProcessExecutor.builder()
+        .sandbox(Sandbox.bubblewrap().readOnly(Path.of("/opt/go")))   // host folders beyond /usr and /etc
+        .build();
+    Pipeline pipeline = Otto.pipeline("service", p -> {
+      p.stage("Build", s -> s.runtime(local().requires("go").withNetwork()).steps(sh("go build ./...")));
+      p.stage("Test", s -> s.runtime(local().requires("go")).steps(sh("go test ./...")));
+    });
+    Engine engine = Engine.builder(root.resolve("runs")).executor(sandboxed).build();
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+    System.out.print(Explain.text(plan, engine.executorsFor(plan)));   // each stage's isolation and tools
+
+    assertThat(plan.stage("Build").orElseThrow().runtime().network()).isTrue();
+    assertThat(plan.stage("Test").orElseThrow().runtime().tools()).containsExactly("go");
   }
 
   @Test
