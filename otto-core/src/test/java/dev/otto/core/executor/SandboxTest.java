@@ -3,9 +3,17 @@ package dev.otto.core.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
 import dev.otto.core.plan.Op;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
 import dev.otto.core.secret.SecretValue;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -294,6 +302,33 @@ class SandboxTest {
       // then
       assertThat(outcome.succeeded()).isTrue();
       assertThat(lines).containsExactly("alone");
+    }
+  }
+
+  @Nested
+  class InAnEngine {
+    @Test
+    void should_run_each_stage_of_a_plan_in_a_sandbox_and_leave_nothing_running() {
+      // given
+      List<RunEvent> events = new CopyOnWriteArrayList<>();
+      Engine engine = Engine.builder(root.resolve("runs")).listener(events::add).executor(executor).build();
+      Pipeline pipeline = Pipeline.builder("p").addStages(
+          Stage.builder("Build").runtime(Runtime.local().requires("sh"))
+              .addSteps(ShStep.of("echo built > out.txt; sleep 300 &")).build(),
+          Stage.builder("Test").addSteps(ShStep.of("cat out.txt")).build()).build();
+
+      // when
+      RunResult result = engine.run(Planner.plan(pipeline, RunContext.branch("main")));
+
+      // then
+      assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+      assertThat(events).filteredOn(RunEvent.StageStarted.class::isInstance)
+          .extracting(e -> ((RunEvent.StageStarted) e).executor()).containsOnly("sandbox");
+      assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance)
+          .extracting(e -> ((RunEvent.OutputLine) e).line()).containsExactly("built");
+      assertThat(events).filteredOn(RunEvent.Warning.class::isInstance)
+          .extracting(e -> ((RunEvent.Warning) e).message()).contains("stage 'Build' uses sh (/usr/bin/sh) of this machine");
+      assertThat(ProcessTreeProbe.survivorsOf(result.run())).isEmpty();
     }
   }
 
