@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *       read ({@code /etc/shadow}, private keys), even when the engine runs as root; the folders
  *       given to {@link #readOnly}; nothing else of the host: no home folders, {@code /opt},
  *       {@code /var}, {@code /run}, nor the host's {@code /tmp};
- *   <li>the run's workspace, read-write, at its own path, which is also where the step starts;
+ *   <li>the run's workspace, read-write, at its own path, which is also where the step starts,
+ *       and, read-only, the git objects its repository shares with the project it was made from;
  *   <li>its own {@code /proc} of its own PID namespace, so it cannot see, signal or read the
  *       environment of any process outside its sandbox, the engine's included; a fresh
  *       {@code /dev} and an empty {@code /tmp} that go with the stage;
@@ -157,8 +158,11 @@ public final class Sandbox {
       command.addAll(List.of("--ro-bind", secrets.toString(), secrets.toString()));
     }
     if (workspace != null) {
-      String path = workspace.toAbsolutePath().normalize().toString();
-      command.addAll(List.of("--bind", path, path, "--chdir", path));
+      Path absolute = workspace.toAbsolutePath().normalize();
+      for (String objects : sharedGitObjects(absolute)) {
+        command.addAll(List.of("--ro-bind-try", objects, objects));
+      }
+      command.addAll(List.of("--bind", absolute.toString(), absolute.toString(), "--chdir", absolute.toString()));
     } else {
       command.addAll(List.of("--chdir", "/tmp"));
     }
@@ -239,6 +243,26 @@ public final class Sandbox {
       throw new java.io.UncheckedIOException("could not list what " + root + " holds for the sandbox", e);
     }
     return List.copyOf(hidden);
+  }
+
+  /**
+   * The object folders a workspace's git repository borrows from another ({@code git clone
+   * --shared}, as a workspace made from a project's files is): read-only in the sandbox, so that
+   * {@code git log} works in a step, and nothing else of that project shows.
+   */
+  static List<String> sharedGitObjects(Path workspace) {
+    Path objects = workspace.resolve(".git/objects");
+    Path alternates = objects.resolve("info/alternates");
+    if (!Files.isRegularFile(alternates)) {
+      return List.of();
+    }
+    try {
+      return Files.readAllLines(alternates, StandardCharsets.UTF_8).stream().map(String::strip)
+          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+          .map(line -> objects.resolve(line).normalize().toString()).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   /** Where {@code /etc/resolv.conf} leads when it is a link out of {@code /etc}, as systemd-resolved makes it. */

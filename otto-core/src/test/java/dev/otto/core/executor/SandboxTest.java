@@ -163,6 +163,34 @@ class SandboxTest {
     }
 
     @Test
+    void should_show_a_workspace_the_git_objects_it_shares_with_its_project() throws Exception {
+      // given a workspace cloned from a project sharing its objects, as a workspace of a project's files is
+      assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")), "no git here");
+      Path project = Files.createDirectories(root.resolve("project"));
+      git(project, "init", "-q");
+      Files.writeString(project.resolve("README"), "hello\n");
+      git(project, "add", "README");
+      git(project, "-c", "user.name=Otto", "-c", "user.email=otto@example.org", "commit", "-q", "-m", "First commit");
+      Files.delete(workspace);
+      git(root, "clone", "-q", "--shared", project.toString(), workspace.toString());
+
+      // when
+      ProcessOutcome outcome = run(op("git log -1 --format=%s; test -e " + project + "/README || echo hidden; "
+          + "touch " + project + "/.git/objects/otto-x 2>/dev/null || echo read-only"));
+
+      // then: the project's files stay out of sight, and its objects cannot be changed
+      assertThat(outcome.succeeded()).isTrue();
+      assertThat(lines).containsExactly("First commit", "hidden", "read-only");
+    }
+
+    private void git(Path in, String... args) throws Exception {
+      List<String> command = new java.util.ArrayList<>(List.of("git"));
+      command.addAll(List.of(args));
+      Process git = new ProcessBuilder(command).directory(in.toFile()).inheritIO().start();
+      assertThat(git.waitFor()).as(String.join(" ", command)).isZero();
+    }
+
+    @Test
     void should_hide_host_files_other_users_may_not_read_even_from_a_root_engine() throws IOException {
       // given a file of /etc that only its owner may read
       Path secret = Path.of("/etc/shadow");
