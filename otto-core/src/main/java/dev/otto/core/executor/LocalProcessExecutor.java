@@ -334,6 +334,8 @@ public final class LocalProcessExecutor implements Executor {
       return ProcessTree.killCarrying(cookie);
     }
     ProcessHandle shellProcess = open.shell.process().toHandle();
+    // What a sandboxed stage left running dies with its sandbox when the shell ends: count it first.
+    int leftInSandbox = sandbox == null ? 0 : leftInSandbox(shellProcess);
     open.shell.close();
     try {
       if (!open.shell.process().waitFor(2, TimeUnit.SECONDS)) {
@@ -346,7 +348,21 @@ public final class LocalProcessExecutor implements Executor {
     open.shell.awaitReader(1000);
     removeSecretFolder(open.secretFolder);
     // The stage's own shell is not a process the stage left running.
-    return ProcessTree.killCarrying(cookie, shellProcess);
+    return leftInSandbox + ProcessTree.killCarrying(cookie, shellProcess);
+  }
+
+  /**
+   * The processes a stage left running in its sandbox: everything under the sandbox's init but
+   * the stage's shell, the init's first child. A background job whose step has ended belongs to
+   * the init by then.
+   */
+  private static int leftInSandbox(ProcessHandle sandbox) {
+    return sandbox.children().findFirst().map(init -> {
+      java.util.Comparator<ProcessHandle> started = java.util.Comparator.comparing(
+          process -> process.info().startInstant().orElse(java.time.Instant.MAX));
+      Optional<ProcessHandle> shell = init.children().min(started);
+      return (int) init.descendants().filter(process -> shell.map(s -> !s.equals(process)).orElse(true)).count();
+    }).orElse(0);
   }
 
   /** Configures a {@link LocalProcessExecutor}. */

@@ -322,6 +322,19 @@ class SandboxTest {
     }
 
     @Test
+    void should_say_how_many_processes_a_stage_left_running_in_its_sandbox_when_it_ends() {
+      // given a step that leaves two processes behind
+      run(op("sleep 300 & sleep 300 & echo started"));
+
+      // when
+      int stopped = executor.endSession(session);
+
+      // then
+      assertThat(lines).containsExactly("started");
+      assertThat(stopped).isEqualTo(2);
+    }
+
+    @Test
     void should_end_a_step_without_a_session_with_its_own_sandbox() {
       // when
       ProcessOutcome outcome = executor.run(ProcessRequest.of(op("sleep 300 & echo alone"), workspace, List.of()),
