@@ -62,7 +62,7 @@ class EndToEndTest {
   }
 
   @Test
-  void the_web_app_on_master_deploys_after_two_approvals_and_the_health_check_callback() {
+  void the_web_app_on_master_deploys_after_two_approvals_and_the_health_check_callback() throws Exception {
     Engine engine = engine();
     RunHandle run = engine.start(Planner.plan(HarmlessVariant.of(WebApp.pipeline()), RunContext.branch("master")));
 
@@ -78,8 +78,7 @@ class EndToEndTest {
 
     PendingWait health = awaitWait(run, "Deploy > Production");
     assertThat(health.kind()).isEqualTo("await-webhook");
-    String token = events.stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
-        .filter(e -> e.waitId().equals(health.id())).findFirst().orElseThrow().token().orElseThrow();
+    String token = tokenOf(health);
     engine.callback(token, "{\"check\":\"up\"}");
 
     RunResult result = run.result().join();
@@ -93,6 +92,23 @@ class EndToEndTest {
   }
 
   /** The next wait of a stage, once the run reaches it. */
+  /**
+   * The callback token of {@code wait}, from its {@code WaitStarted} event: a wait is visible as
+   * soon as it can be decided, and its event reaches listeners just after.
+   */
+  private String tokenOf(PendingWait wait) throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var started = events.stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+          .filter(e -> e.waitId().equals(wait.id())).findFirst();
+      if (started.isPresent()) {
+        return started.get().token().orElseThrow();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no WaitStarted event for " + wait.id() + " within 30 s");
+  }
+
   private static PendingWait awaitWait(RunHandle run, String stage) {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
