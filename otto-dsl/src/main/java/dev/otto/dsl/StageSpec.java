@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * p.stage("Test", s -> s
  *     .runtime(sameAs(build))
  *     .restores(gems)
+ *     .service("db", "postgres:16", db -> db.healthCheck("pg_isready -h 127.0.0.1 -U postgres"))
  *     .steps(sh("bundle exec rake spec")));
  * }</pre>
  */
@@ -60,6 +61,23 @@ public final class StageSpec {
     for (Step step : Args.each("step", "steps", steps)) {
       builder.addSteps(step);
     }
+    return this;
+  }
+
+  /**
+   * A container from {@code image} that runs beside the stage's steps for the stage's duration,
+   * reached by {@code name} as a host name: a database, a cache, a fake API. The stage's steps
+   * must run in a container.
+   */
+  public StageSpec service(String name, String image) {
+    return service(name, image, Customizer.none());
+  }
+
+  /** A service, configured: its variables, command, health check and start timeout. */
+  public StageSpec service(String name, String image, Customizer<ServiceSpec> customizer) {
+    ServiceSpec service = new ServiceSpec(requireNonNull(name, "service name"), requireNonNull(image, "service image"));
+    requireNonNull(customizer, "customizer").customize(service);
+    builder.addServices(service.build());
     return this;
   }
 

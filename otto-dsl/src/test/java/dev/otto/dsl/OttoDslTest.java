@@ -137,6 +137,54 @@ class OttoDslTest {
   }
 
   @Nested
+  class Services {
+    @Test
+    void should_declare_a_service_of_a_container_stage_and_explain_it() {
+      // given
+      Pipeline pipeline = Otto.pipeline("rails", p -> p.stage("Test", s -> s.runtime(docker("ruby:3.3"))
+          .service("db", "postgres:16", db -> db.env("POSTGRES_HOST_AUTH_METHOD", "trust")
+              .healthCheck("pg_isready -h 127.0.0.1 -U postgres").startTimeout(Duration.ofMinutes(3)))
+          .service("cache", "redis:7")
+          .steps(sh("bundle exec rspec"))));
+
+      // when
+      Plan plan = Planner.plan(pipeline);
+
+      // then
+      assertThat(plan.stage("Test").orElseThrow().services()).extracting(s -> s.name() + " " + s.image())
+          .containsExactly("db postgres:16", "cache redis:7");
+      assertThat(Explain.text(plan)).contains("  Test  [runs]  container ruby:3.3\n"
+          + "    service db: postgres:16; env POSTGRES_HOST_AUTH_METHOD; ready when 'pg_isready -h 127.0.0.1 -U postgres' "
+          + "succeeds, within 3m\n"
+          + "    service cache: redis:7; ready when running, within 2m\n"
+          + "    - run bundle exec rspec\n");
+    }
+
+    @Test
+    void should_give_each_cell_of_a_matrix_its_services_with_the_cells_values() {
+      // given
+      Pipeline pipeline = Otto.pipeline("pg", p -> p.stage("Test", s -> {
+        var pg = s.matrix().axis("pg", "15", "16");
+        s.runtime(docker("ruby:3.3")).service("db", "postgres:" + pg.value()).steps(sh("rake"));
+      }));
+
+      // when
+      Plan plan = Planner.plan(pipeline);
+
+      // then
+      assertThat(plan.stage("Test").orElseThrow().services()).isEmpty();
+      assertThat(plan.stage("Test > 16").orElseThrow().services()).singleElement()
+          .satisfies(db -> assertThat(db.image()).isEqualTo("postgres:16"));
+    }
+
+    @Test
+    void should_refuse_services_on_a_stage_that_runs_locally() {
+      assertThatThrownBy(() -> Otto.pipeline("local", p -> p.stage("Test", s -> s.service("db", "postgres:16")
+          .steps(sh("rake"))))).isInstanceOf(PipelineValidationException.class).hasMessageContaining("OTTO-053");
+    }
+  }
+
+  @Nested
   class Environments {
     @Test
     void should_apply_settings_protection_and_approval() {

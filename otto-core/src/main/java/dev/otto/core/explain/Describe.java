@@ -2,6 +2,7 @@ package dev.otto.core.explain;
 
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.Service;
 import dev.otto.core.plan.Op;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +75,19 @@ final class Describe {
           .append(", first after ").append(duration(p.retryBackoff()));
     }
     return out.length() == 0 ? "" : "  (" + out.substring(2) + ")";
+  }
+
+  /** A service of a stage, e.g. {@code service db: postgres:16; env POSTGRES_DB; ready when 'pg_isready' succeeds, within 2m}. */
+  static String service(Service service) {
+    StringBuilder out = new StringBuilder("service ").append(service.name()).append(": ").append(service.image());
+    if (!service.command().isEmpty()) {
+      out.append(' ').append(String.join(" ", service.command()));
+    }
+    if (!service.env().isEmpty()) {
+      out.append("; env ").append(String.join(", ", service.env().keySet()));
+    }
+    out.append(service.healthCheck().map(check -> "; ready when '" + check + "' succeeds").orElse("; ready when running"));
+    return out.append(", within ").append(duration(service.startTimeout())).toString();
   }
 
   static String binding(SecretBinding b) {

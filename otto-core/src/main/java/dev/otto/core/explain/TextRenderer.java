@@ -7,6 +7,7 @@ import dev.otto.core.model.Environment;
 import dev.otto.core.model.LibraryUse;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.Service;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  * ...
  * stages:
  *   Build  [runs]  container ruby; uses bundle; needs the network
- *     run bundle install --path=vendor
+ *     service db: postgres:16; ready when 'pg_isready' succeeds, within 2m
+ *     - run bundle install --path=vendor
  *   Deploy  [runs]  after Test
  *     Production  [skipped: ...]
  * </pre>
@@ -196,6 +198,9 @@ final class TextRenderer {
       line(indent + "  ", note);
     }
     stage.reason().ifPresent(r -> line(indent + "  ", (stage.status() == StageStatus.SKIP ? "skipped because " : "") + r));
+    for (Service service : stage.services()) {
+      line(indent + "  ", Describe.service(service));
+    }
     for (Op op : stage.ops()) {
       if (op instanceof Op.BeginStage || op instanceof Op.EndStage || op instanceof Op.AwaitChildren) {
         continue;

@@ -90,6 +90,14 @@ public final class Names {
     return true;
   }
 
+  /**
+   * Whether {@code name} can name a service, which steps use as a host name: a DNS label of 1 to
+   * 63 lower-case letters, digits and {@code '-'}, starting and ending with a letter or digit.
+   */
+  public static boolean isHostName(String name) {
+    return name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  }
+
   /** Whether {@code name} can be an environment variable: {@code [A-Za-z_][A-Za-z0-9_]*}, at most 255. */
   public static boolean isVariable(String name) {
     int length = name.length();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.otto.core.model.Gate.OnTimeout;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
@@ -72,9 +73,19 @@ public final class PlanJsonReader {
     }
     return new PlannedStage(id, StagePath.parse(id), at.optional("parent"), at.strings("children"),
         at.has("parallel") && at.bool("parallel"), at.constant("status", StageStatus.class), at.optional("reason"),
-        runtime(at.node("runtime")), at.optional("runtimeSource"), at.optional("environment"), at.optional("origin"),
-        at.optional("timeout").map(text -> at.duration("timeout")), at.strings("dependsOn"),
+        runtime(at.node("runtime")), at.optional("runtimeSource"), services(at), at.optional("environment"),
+        at.optional("origin"), at.optional("timeout").map(text -> at.duration("timeout")), at.strings("dependsOn"),
         at.has("runsEvenIfSkipped") ? at.strings("runsEvenIfSkipped") : List.of(), ops);
+  }
+
+  private static List<Service> services(Node stage) {
+    List<Service> services = new ArrayList<>();
+    for (Node service : stage.list("services")) {
+      services.add(Service.builder(service.string("name"), service.string("image")).env(service.map("env"))
+          .command(service.strings("command")).healthCheck(service.optional("healthCheck"))
+          .startTimeout(service.duration("startTimeout")).build());
+    }
+    return services;
   }
 
   private static Runtime runtime(Node runtime) {

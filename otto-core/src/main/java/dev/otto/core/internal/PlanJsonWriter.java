@@ -15,6 +15,7 @@ import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.Service;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
@@ -181,6 +182,7 @@ public final class PlanJsonWriter {
       optional("reason", stage.reason());
       runtime(stage.runtime());
       optional("runtimeSource", stage.runtimeSource());
+      services(stage.services());
       optional("environment", stage.environment());
       optional("origin", stage.origin());
       if (stage.timeout().isPresent()) {
@@ -212,6 +214,25 @@ public final class PlanJsonWriter {
         json.writeBooleanField("network", true);
       }
       json.writeEndObject();
+    }
+
+    /** The stage's services; left out when there are none, so plans without services read as before. */
+    private void services(List<Service> services) throws IOException {
+      if (services.isEmpty()) {
+        return;
+      }
+      json.writeArrayFieldStart("services");
+      for (Service service : services) {
+        json.writeStartObject();
+        json.writeStringField("name", service.name());
+        json.writeStringField("image", service.image());
+        map("env", service.env());
+        strings("command", service.command(), false);
+        optional("healthCheck", service.healthCheck());
+        json.writeStringField("startTimeout", duration(service.startTimeout()));
+        json.writeEndObject();
+      }
+      json.writeEndArray();
     }
 
     private void op(Op op) throws IOException {

@@ -14,6 +14,7 @@ import dev.otto.core.model.LibraryUse;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.PollGate;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
@@ -56,6 +57,7 @@ final class StageChecks {
     if (tree.order() != null) {
       checkCacheOrder();
       checkSameAsOrder();
+      checkServiceRuntimes();
     }
     checkCachesRestored();
   }
@@ -102,6 +104,7 @@ final class StageChecks {
       }
     });
     stage.runtime().ifPresent(runtime -> checkRuntime(where, runtime));
+    checkServices(where, node);
     stage.when().ifPresent(c -> checkCondition(where, c));
     checkGates(where, stage.enter(), false);
     checkGates(where, stage.exit(), true);
@@ -131,6 +134,44 @@ final class StageChecks {
     if (runtime instanceof Runtime.SameAs s && tree.find(s.stage()) < 0) {
       problems.add(error(Rule.UNKNOWN_STAGE, where.get(), "its runtime is the same as " + Where.quoted(s.stage())
           + ", but no stage has that path.", "refer to an existing stage that runs before this one."));
+    }
+  }
+
+  private void checkServices(At where, StageTree.Node node) {
+    List<Service> services = node.stage.services();
+    if (services.isEmpty()) {
+      return;
+    }
+    if (node.isGroup()) {
+      problems.add(error(Rule.GROUP_SETTING, where.get(), "the stage has child stages, so services on it have no "
+          + "steps to serve.", "declare the services on the child stages whose steps use them."));
+      return;
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Service service : services) {
+      At at = () -> where.get() + " > service '" + Names.printable(service.name()) + "'";
+      if (!Names.isHostName(service.name())) {
+        problems.add(error(Rule.SERVICE, at.get(), "'" + Names.printable(service.name()) + "' cannot be a service's "
+            + "name, which steps use as a host name.", "use 1 to 63 lower-case letters, digits and '-', starting and "
+            + "ending with a letter or digit, e.g. 'db'."));
+      } else if (!names.add(service.name())) {
+        problems.add(error(Rule.SERVICE, at.get(), "the stage has two services named '" + service.name() + "'.",
+            "give each service of a stage a name of its own."));
+      }
+      if (service.image().isBlank()) {
+        problems.add(error(Rule.SERVICE, at.get(), "the service has no image.",
+            "name its image, e.g. s.service(\"db\", \"postgres:16\")."));
+      } else if (leftover(service.image())) {
+        problems.add(error(Rule.MATRIX_PLACEHOLDER, at.get(), "the image '" + Names.printable(service.image())
+            + "' uses " + Templates.leftover(service.image()) + ", which no matrix axis fills.",
+            "use the name of an axis of this stage's matrix."));
+      }
+      declared.checkVariables(at, service.env().keySet());
+      if (service.healthCheck().filter(String::isBlank).isPresent()) {
+        problems.add(error(Rule.SERVICE, at.get(), "the health check is blank.",
+            "give a command that succeeds once the service is ready, e.g. \"pg_isready -h 127.0.0.1\", or none."));
+      }
+      declared.checkDuration(at, "start timeout", Optional.of(service.startTimeout()));
     }
   }
 
@@ -351,6 +392,32 @@ final class StageChecks {
             ? "the cache '" + cache + "' is saved, but no stage restores it, so saving it only takes time."
             : "no stage saves or restores the cache '" + cache + "'.",
             "restore it in the stages that need its files, e.g. restores(" + cache + "), or remove it."));
+      }
+    }
+  }
+
+  /**
+   * Services run beside a stage's container on a network of their own, where steps reach them by
+   * name; a stage whose steps run elsewhere could not reach them that way, so it may not have any.
+   */
+  private void checkServiceRuntimes() {
+    Runtime[] runtimes = new Runtime[tree.nodes().size()];
+    for (int index : tree.order()) {
+      StageTree.Node node = tree.node(index);
+      Runtime own = node.stage.runtime().orElse(null);
+      if (own instanceof Runtime.SameAs sameAs) {
+        int target = tree.find(sameAs.stage());
+        runtimes[index] = target < 0 ? null : runtimes[target];
+      } else if (own != null) {
+        runtimes[index] = own;
+      } else {
+        runtimes[index] = node.parent >= 0 ? runtimes[node.parent] : Runtime.local();
+      }
+      if (!node.stage.services().isEmpty() && runtimes[index] != null
+          && !(runtimes[index] instanceof Runtime.Container)) {
+        problems.add(error(Rule.SERVICE_WITHOUT_CONTAINER, tree.where(node), "the stage has services, but its steps run "
+            + "as " + runtimes[index].describe() + ", which cannot reach a service by its name.",
+            "run the stage in a container, e.g. .runtime(docker(\"ruby:3.3\")), or start what it needs in a step."));
       }
     }
   }

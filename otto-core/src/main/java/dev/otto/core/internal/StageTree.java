@@ -161,6 +161,7 @@ public final class StageTree {
       // A matrix stage becomes a group: what runs (steps, runtime, caches, environment) moves to its cells.
       Stage own = matrixGroup
           ? Stage.builder(stage.name()).from(stage).runtime(java.util.Optional.empty()).steps(List.of())
+              .services(List.of())
               .restores(List.of()).saves(List.of()).environment(java.util.Optional.empty()).stages(List.of())
               .timeout(java.util.Optional.empty()).build()
           : stage;
@@ -275,6 +276,7 @@ public final class StageTree {
       Stage cell = Stage.builder(name)
           .runtime(body.runtime())
           .steps(body.steps())
+          .services(body.services())
           .restores(body.restores())
           .saves(body.saves())
           .environment(body.environment())

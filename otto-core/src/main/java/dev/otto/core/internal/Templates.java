@@ -4,6 +4,7 @@ import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ final class Templates {
     Stage.Builder copy = Stage.builder(stage.name()).from(stage);
     stage.runtime().ifPresent(r -> copy.runtime(substitute(r, cell)));
     copy.steps(substituteSteps(stage.steps(), cell));
+    copy.services(substituteServices(stage.services(), cell));
     List<Stage> children = new ArrayList<>(stage.stages().size());
     if (depthLeft > 0) {
       for (Stage child : stage.stages()) {
@@ -69,6 +71,17 @@ final class Templates {
       return Runtime.agent(substitute(a.label(), cell));
     }
     return runtime;
+  }
+
+  private static List<Service> substituteServices(List<Service> services, Map<String, String> cell) {
+    List<Service> out = new ArrayList<>(services.size());
+    for (Service service : services) {
+      Map<String, String> env = new LinkedHashMap<>();
+      service.env().forEach((k, v) -> env.put(k, substitute(v, cell)));
+      out.add(Service.builder(service.name(), service.image()).from(service).image(substitute(service.image(), cell))
+          .env(env).build());
+    }
+    return out;
   }
 
   private static List<Step> substituteSteps(List<Step> steps, Map<String, String> cell) {

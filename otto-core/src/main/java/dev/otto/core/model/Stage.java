@@ -45,6 +45,12 @@ public abstract class Stage {
 
   public abstract List<Step> steps();
 
+  /**
+   * Containers that run beside the steps for the stage's duration, reached by their names; only
+   * for a stage whose steps run in a container.
+   */
+  public abstract List<Service> services();
+
   /** Names of caches restored before the steps. */
   public abstract List<String> restores();
 

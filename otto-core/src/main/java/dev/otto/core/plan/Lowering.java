@@ -82,6 +82,7 @@ final class Lowering {
           Optional.ofNullable(reason[index]),
           runtime[index],
           Optional.ofNullable(runtimeSource[index]),
+          status[index] == StageStatus.SKIP ? List.of() : stage.services(),
           Optional.ofNullable(environment[index]),
           Optional.ofNullable(node.origin),
           stage.timeout(),

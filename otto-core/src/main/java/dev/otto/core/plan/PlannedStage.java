@@ -3,6 +3,7 @@ package dev.otto.core.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.StagePath;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * @param reason why the stage is skipped or conditional; empty when it simply runs
  * @param runtime where the steps run, with same-as and inheritance resolved
  * @param runtimeSource how the runtime was decided, e.g. {@code same as 'Build'}; empty when declared on the stage
+ * @param services the containers that run beside the stage's steps, started before its first
+ *     process and removed when it ends
  * @param environment the environment the stage deploys to, declared or inherited
  * @param origin where the stage came from when not written directly, e.g. {@code blueprint rubygem}
  * @param timeout the longest the stage may take, its steps and waits together
@@ -37,6 +40,7 @@ public record PlannedStage(
     Optional<String> reason,
     Runtime runtime,
     Optional<String> runtimeSource,
+    List<Service> services,
     Optional<String> environment,
     Optional<String> origin,
     Optional<java.time.Duration> timeout,
@@ -53,6 +57,7 @@ public record PlannedStage(
     requireNonNull(reason, "reason");
     requireNonNull(runtime, "runtime");
     requireNonNull(runtimeSource, "runtimeSource");
+    services = List.copyOf(services);
     requireNonNull(environment, "environment");
     requireNonNull(origin, "origin");
     requireNonNull(timeout, "timeout");

@@ -27,6 +27,8 @@ public enum Rule {
   ARTIFACT("OTTO-043", "invalid artifact name or path"),
   CACHE_NEVER_RESTORED("OTTO-044", "cache that no stage restores"),
   SAME_AS_NOT_BEFORE("OTTO-051", "same-as runtime of a stage that does not run before"),
+  SERVICE("OTTO-052", "invalid service declaration"),
+  SERVICE_WITHOUT_CONTAINER("OTTO-053", "service on a stage that does not run in a container"),
   WAIT_WITHOUT_TIMEOUT("OTTO-060", "wait without a timeout"),
   INVALID_DURATION("OTTO-061", "zero, negative or invalid duration"),
   CONDITION_ON_EXIT("OTTO-062", "condition used as an exit gate"),

@@ -28,6 +28,7 @@ import dev.otto.core.model.PollGate;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.model.WebhookGate;
@@ -99,6 +100,9 @@ class PlanSchemaTest {
         .addCaches(Cache.of("deps", List.of("vendor/"), List.of("lockfile")))
         .addBlueprints(BlueprintUse.of("kit", Map.of("flavour", "plain")))
         .addStages(leaf("Build").runtime(Runtime.container("img:1").requires("make", "cc").withNetwork()).addSaves("deps")
+                .addServices(Service.builder("db", "postgres:16").putEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
+                    .addCommand("postgres", "-c", "fsync=off").healthCheck("pg_isready").build(),
+                    Service.of("cache", "redis:7"))
                 .addSteps(ShStep.of("make").timeout(Duration.ofMinutes(5)).retry(2, Duration.ofSeconds(3)),
                     LibraryStep.of("kit", "all", Map.of()))
                 .build(),
@@ -122,7 +126,7 @@ class PlanSchemaTest {
     String json = Explain.json(plan);
     assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"",
         "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"",
-        "\"tools\" : [\n", "\"network\" : true");
+        "\"tools\" : [\n", "\"network\" : true", "\"healthCheck\" : \"pg_isready\"");
     assertThat(errors(json)).isEmpty();
     assertThat(errors(Explain.json(Planner.plan(everything())))).isEmpty();
   }

@@ -25,6 +25,7 @@ import dev.otto.core.model.PollGate;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
@@ -258,6 +259,65 @@ class ValidatorTest {
     void should_reject_a_blank_image() {
       assertThat(only(pipeline(leaf("A").runtime(Runtime.container(" ")).build()).build()).code())
           .isEqualTo("OTTO-016");
+    }
+  }
+
+  @Nested
+  class Services {
+    private final Service db = Service.of("db", "postgres:16");
+
+    @Test
+    void should_accept_services_on_a_container_stage_declared_or_inherited_or_same_as() {
+      // given
+      Pipeline p = pipeline(leaf("Build").runtime(Runtime.container("ruby")).addServices(db).build(),
+          leaf("Test").runtime(Runtime.sameAs(StagePath.of("Build"))).addServices(db).build(),
+          group("Checks", leaf("Lint").addServices(db).build()).runtime(Runtime.container("ruby")).build()).build();
+
+      // then
+      assertThat(problems(p)).isEmpty();
+    }
+
+    @Test
+    void should_reject_bad_names_twins_blank_images_and_checks_and_a_zero_start_timeout() {
+      // given
+      Pipeline p = pipeline(leaf("Test").runtime(Runtime.container("ruby")).addServices(
+          Service.of("Db_1", "postgres:16"), db, db, Service.of("cache", " "),
+          Service.builder("api", "api:1").healthCheck(" ").startTimeout(Duration.ZERO).putEnv("1BAD", "x").build())
+          .build()).build();
+
+      // when
+      List<Problem> found = problems(p);
+
+      // then
+      assertThat(found).extracting(Problem::code).containsExactly("OTTO-052", "OTTO-052", "OTTO-052", "OTTO-083",
+          "OTTO-052", "OTTO-061");
+      assertThat(found.get(0).path()).isEqualTo("pipeline 'p' > stage 'Test' > service 'Db_1'");
+      assertThat(found.get(0).message()).contains("host name");
+      assertThat(found.get(1).message()).isEqualTo("the stage has two services named 'db'.");
+    }
+
+    @Test
+    void should_reject_a_service_on_a_stage_that_does_not_run_in_a_container() {
+      // given
+      Pipeline p = pipeline(leaf("Build").addServices(db).build(),
+          leaf("Test").runtime(Runtime.sameAs(StagePath.of("Build"))).addServices(db).build(),
+          leaf("Agent").runtime(Runtime.agent("linux")).addServices(db).build()).build();
+
+      // when
+      List<Problem> found = problems(p);
+
+      // then
+      assertThat(found).extracting(Problem::code).containsExactly("OTTO-053", "OTTO-053", "OTTO-053");
+      assertThat(found.get(0).message()).isEqualTo("the stage has services, but its steps run as local, which cannot "
+          + "reach a service by its name.");
+      assertThat(found.get(2).message()).contains("as agent linux");
+    }
+
+    @Test
+    void should_reject_services_on_a_group() {
+      Problem problem = only(pipeline(group("Checks", leaf("Lint").build()).runtime(Runtime.container("ruby"))
+          .addServices(db).build()).build());
+      assertThat(problem.code()).isEqualTo("OTTO-015");
     }
   }
 
