@@ -115,8 +115,8 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
   /**
    * Starts {@code plan} as a workflow and returns at once.
    *
-   * @throws OttoException if the plan was made without a run context, or is too large to be a
-   *     workflow's input
+   * @throws OttoException if the plan was made without a run context, has stages with services
+   *     (which only the local engine starts), or is too large to be a workflow's input
    */
   @Override
   public RunHandle start(Plan plan) {
@@ -124,6 +124,16 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     if (!plan.context().isKnown()) {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run: it was made without a run "
           + "context; plan for the branch, tag, trigger and parameters of the run");
+    }
+    // A stage's processes run as activities on any worker, one at a time, with no place to keep its services.
+    List<String> withServices = plan.stages().stream()
+        .filter(stage -> stage.status() != StageStatus.SKIP && !stage.services().isEmpty())
+        .map(stage -> "'" + stage.id() + "'").toList();
+    if (!withServices.isEmpty()) {
+      throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run on Temporal: stage"
+          + (withServices.size() == 1 ? " " : "s ") + String.join(", ", withServices) + " ha"
+          + (withServices.size() == 1 ? "s" : "ve") + " services, which the Temporal engine does not start; run the "
+          + "pipeline on the local engine");
     }
     String json = RunnablePlan.toJson(plan);
     int size = json.getBytes(StandardCharsets.UTF_8).length;

@@ -33,6 +33,19 @@ class EngineSetupTest {
   }
 
   @Test
+  void refuses_a_plan_whose_stages_have_services() {
+    // given
+    Pipeline pipeline = Otto.pipeline("p", p -> p.stage("Test", s -> s.runtime(Otto.docker("ruby:3.3"))
+        .service("db", "postgres:16").steps(sh("rake"))));
+    TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowClient()).build();
+
+    // then
+    assertThatThrownBy(() -> engine.start(Planner.plan(pipeline, RunContext.branch("main"))))
+        .isInstanceOf(OttoException.class).hasMessage("the plan of pipeline 'p' cannot run on Temporal: stage 'Test' "
+            + "has services, which the Temporal engine does not start; run the pipeline on the local engine");
+  }
+
+  @Test
   void refuses_a_plan_too_large_for_a_workflows_input() {
     String big = "x".repeat(4096);
     Pipeline pipeline = Otto.pipeline("huge", p -> {

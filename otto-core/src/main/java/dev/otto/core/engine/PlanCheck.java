@@ -3,6 +3,7 @@ package dev.otto.core.engine;
 import dev.otto.core.OttoException;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
@@ -68,6 +69,9 @@ final class PlanCheck {
 
   private Verdict verdict(PlannedStage stage, Executor executor, Optional<Map<String, Executor.Tool>> found) {
     boolean fallback = executor.whyNot(stage.runtime()).isPresent();
+    if (fallback && !stage.services().isEmpty()) {
+      return new Verdict(null, false, List.of(), servicesWithoutEngine(stage));
+    }
     List<Executor.Tool> tools = found.map(all -> stage.runtime().tools().stream().map(all::get).toList())
         .orElse(List.of());
     List<String> missing = tools.stream().filter(tool -> !tool.found()).map(Executor.Tool::name).toList();
@@ -115,12 +119,24 @@ final class PlanCheck {
     return assigned;
   }
 
+  /** Services run only in a container engine: a stage that has them never falls back to local processes. */
+  private String servicesWithoutEngine(PlannedStage stage) {
+    return "stage '" + stage.id() + "' (" + stage.runtime().describe() + ") has services ("
+        + String.join(", ", stage.services().stream().map(Service::name).toList())
+        + "), which run only in a container engine, and no executor runs containers here (" + reasons(stage)
+        + "); install Docker or Podman where the stage runs";
+  }
+
   private String noExecutor(PlannedStage stage) {
-    List<String> reasons = executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).toList();
     return "stage '" + stage.id() + "' needs " + stage.runtime().describe() + ", which no executor runs ("
-        + String.join("; ", reasons) + ")"
+        + reasons(stage) + ")"
         + (stage.runtime() instanceof Runtime.Container && !localFallback
             ? "; or let it run as local processes with " + fallbackOption : "");
+  }
+
+  private String reasons(PlannedStage stage) {
+    return executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse(""))
+        .collect(Collectors.joining("; "));
   }
 
   private static String and(List<String> names) {

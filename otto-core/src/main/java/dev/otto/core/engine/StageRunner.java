@@ -190,7 +190,7 @@ final class StageRunner {
       }
       Map<String, String> extra = StepEnvironment.of(run.id(), c.stage.id(), step, c.index);
       return run.executorOf(c.stage.id()).run(new ProcessRequest(process, c.stage.runtime(), run.workspace, values,
-          extra, Optional.of(run.session(c.stage))),
+          extra, Optional.of(run.session(c.stage)), c.stage.services()),
           line -> run.emit(new RunEvent.OutputLine(run.id(), run.now(), c.stage.id(), step, line)), run.cancellation());
     } catch (SecretResolutionException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());

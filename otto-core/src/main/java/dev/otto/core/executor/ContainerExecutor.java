@@ -9,6 +9,7 @@ import dev.otto.core.secret.SecretMasker;
 import dev.otto.core.secret.SecretValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,41 +21,69 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 
 /**
- * Runs container stages with a container engine's command line ({@code docker run}, or podman's
- * compatible one): the stage's image, the run's workspace mounted at {@value #WORKSPACE}, and
- * {@code /bin/sh -c SCRIPT} as the command.
+ * Runs container stages in a container engine: Docker, or Podman, which takes the same command
+ * line; the first of them that answers, or the one the host names.
  *
- * <p>Variables reach the container by name only ({@code --env NAME}); their values, secrets
- * included, are in the environment of the engine's client process, never on a command line.
- * Secrets bound as files are mounted read-only at {@value #SECRETS}. A timeout or a cancellation
- * kills the container as well as the client.
+ * <p>A stage's steps share one container from the stage's image, started on its first step: its
+ * shell runs each step in a subshell, as the local executor's stage shell does. The run's
+ * workspace is mounted at {@value #WORKSPACE}, the working directory. Files the steps write there
+ * belong to the user that runs Otto: a rootful engine runs the container as that user's uid and
+ * gid ({@code --user}), rootless Podman keeps the user's id ({@code --userns=keep-id}), and
+ * rootless Docker maps the container's root to the user already.
  *
- * <p>Whether a container engine answers is asked once ({@code docker version}); where none does,
- * {@link #whyNot} says so, and the engine refuses the plan or falls back to local processes, as
- * the host chose. Nothing pretends to run a container where no engine runs.
+ * <p>The container's environment is the image's and the step's own: the step's variables,
+ * Otto's ({@code OTTO_RUN_ID} and the others) and the secrets it binds, written to the shell's
+ * standard input. No value is on a command line or in what the engine's {@code inspect} shows.
+ * A secret bound as a file is a private file (0600) in a private directory mounted read-only at
+ * {@value #SECRETS}, removed when the step ends.
+ *
+ * <p>The stage's {@linkplain dev.otto.core.model.Service services} start before its first step,
+ * on a network of the stage's own where steps reach each by its name, and count as ready once
+ * their health checks succeed. Every container and network of a stage carries the label
+ * {@code dev.otto.session} (and {@code dev.otto.run} with the run's id); when the stage ends,
+ * times out or is cancelled, whatever carries its label is killed and removed. A step's timeout
+ * or cancellation stops the stage's container; a later step of the stage gets a new one.
+ *
+ * <p>Whether an engine answers ({@code info}) is asked once; a {@code docker} client without a
+ * daemon does not. Where none answers, {@link #whyNot} says so, and the engine refuses the plan
+ * or falls back to local processes, as the host chose.
+ *
+ * <pre>{@code
+ * Engine engine = Engine.builder(root)
+ *     .executor(ContainerExecutor.builder().engine("podman").build())
+ *     .executor(LocalProcessExecutor.builder().build())
+ *     .build();
+ * }</pre>
  */
 public final class ContainerExecutor implements Executor {
   /** Where the workspace is mounted in the container. */
   public static final String WORKSPACE = "/workspace";
   /** Where files of secrets are mounted in the container. */
   public static final String SECRETS = "/run/otto/secrets";
+  /** The engines tried, in order, when the host names none. */
+  public static final List<String> ENGINES = List.of("docker", "podman");
 
-  private final String engine;
+  private final List<String> candidates;
   private final Set<String> allowed;
   private final Map<String, String> host;
-  private final ProcessRunner runner;
+  private final int maxLineBytes;
   private final Duration probeTimeout;
-  private volatile Optional<String> unavailable;
+  private final ConcurrentMap<String, ContainerSession> sessions = new ConcurrentHashMap<>();
+  private volatile Probed probed;
+
+  /** The engine that answered, or why none did. */
+  private record Probed(ContainerEngine engine, Optional<String> whyNot) {}
 
   private ContainerExecutor(Builder builder) {
-    this.engine = builder.engine;
+    this.candidates = builder.engine == null ? ENGINES : List.of(builder.engine);
     this.allowed = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(builder.allowed));
     this.host = Map.copyOf(builder.host);
-    this.runner = new ProcessRunner(builder.grace, builder.maxLineBytes, false);
+    this.maxLineBytes = builder.maxLineBytes;
     this.probeTimeout = builder.probeTimeout;
   }
 
@@ -75,61 +104,41 @@ public final class ContainerExecutor implements Executor {
     return unavailable();
   }
 
-  /** Empty when a container engine answers; otherwise why not. Asked once. */
+  /** Empty when a container engine answers; otherwise why none does. Asked once. */
   public Optional<String> unavailable() {
-    Optional<String> known = unavailable;
+    return probed().whyNot();
+  }
+
+  /** The command of the engine that answered, e.g. {@code podman}; empty when none did. */
+  public Optional<String> engine() {
+    return Optional.ofNullable(probed().engine()).map(engine -> engine.command);
+  }
+
+  private Probed probed() {
+    Probed known = probed;
     if (known == null) {
-      known = probe();
-      unavailable = known;
+      synchronized (this) {
+        known = probed;
+        if (known == null) {
+          known = probe();
+          probed = known;
+        }
+      }
     }
     return known;
   }
 
-  private Optional<String> probe() {
-    try {
-      Process process = new ProcessBuilder(engine, "version", "--format", "{{.Server.Version}}")
-          .redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      if (!process.waitFor(probeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        return Optional.of("no container engine answers here: '" + engine + " version' gave no answer within "
-            + probeTimeout);
+  private Probed probe() {
+    Map<String, String> env = ProcessRunner.allowed(allowed, host);
+    List<String> reasons = new ArrayList<>();
+    for (String candidate : candidates) {
+      ContainerEngine.Probe answer = ContainerEngine.probe(candidate, env, probeTimeout);
+      if (answer.engine() != null) {
+        return new Probed(answer.engine(), Optional.empty());
       }
-      String answer = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-          .strip();
-      if (process.exitValue() != 0) {
-        String first = answer.lines().findFirst().orElse("");
-        return Optional.of("no container engine answers here: '" + engine + " version' failed"
-            + (first.isEmpty() ? "" : " (" + first + ")"));
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of("no container engine here: '" + engine + "' could not be started (" + e.getMessage() + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("interrupted while asking '" + engine + "' whether it runs");
+      reasons.add(answer.whyNot());
     }
-  }
-
-  /**
-   * The command line that runs {@code request} in a container named {@code container}: values of
-   * {@code variables} are left to the client's environment.
-   */
-  List<String> command(ProcessRequest request, String container, Set<String> variables, Path secretFiles) {
-    Runtime.Container image = (Runtime.Container) request.runtime();
-    List<String> command = new ArrayList<>(List.of(engine, "run", "--rm", "--init", "--name", container,
-        "--workdir", WORKSPACE, "--volume", request.workspace().toAbsolutePath() + ":" + WORKSPACE));
-    if (secretFiles != null) {
-      command.add("--volume");
-      command.add(secretFiles.toAbsolutePath() + ":" + SECRETS + ":ro");
-    }
-    for (String variable : variables) {
-      command.add("--env");
-      command.add(variable);
-    }
-    command.add(image.image());
-    command.addAll(List.of("/bin/sh", "-c", request.op().script()));
-    return command;
+    return new Probed(null, Optional.of("no container engine answers here: " + String.join("; ", reasons)));
   }
 
   @Override
@@ -139,99 +148,175 @@ public final class ContainerExecutor implements Executor {
     requireNonNull(cancellation, "cancellation");
     Optional<String> whyNot = whyNot(request.runtime());
     if (whyNot.isPresent()) {
-      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, whyNot.get());
+      return notStarted(whyNot.get());
     }
-    Op.RunProcess op = request.op();
-    SecretMasker masker;
     try {
-      masker = ProcessRunner.masker(request);
+      ProcessRunner.masker(request);
     } catch (IllegalArgumentException e) {
-      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
+      return notStarted(e.getMessage());
     }
-    String cookieValue = request.session().orElseGet(() -> UUID.randomUUID().toString());
-    String container = "otto-" + cookieValue;
-    SecretFiles files = new SecretFiles();
+    if (cancellation.isCancelled()) {
+      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), Duration.ZERO,
+          "cancelled before it started");
+    }
+    String name = request.session().orElseGet(() -> UUID.randomUUID().toString());
+    ContainerSession session;
     try {
-      Map<String, String> inside = new LinkedHashMap<>(op.env());
-      inside.putAll(request.extraEnv());
+      session = sessions.computeIfAbsent(name, key -> open(key, request));
+    } catch (UncheckedIOException e) {
+      return notStarted("could not prepare the stage's container: " + e.getCause().getMessage());
+    }
+    try {
+      return runIn(session, request, lines, cancellation);
+    } finally {
+      if (request.session().isEmpty()) {
+        endSession(name);
+      }
+    }
+  }
+
+  private ContainerSession open(String name, ProcessRequest request) {
+    try {
+      return new ContainerSession(probed().engine(), name, Optional.ofNullable(request.extraEnv().get("OTTO_RUN_ID")),
+          maxLineBytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a step in the stage's container, after starting the stage's services if this is its first. */
+  private ProcessOutcome runIn(ContainerSession session, ProcessRequest request, Consumer<String> lines,
+      Cancellation cancellation) {
+    long started = System.nanoTime();
+    Op.RunProcess op = request.op();
+    SecretMasker masker = session.seen.masker(request);
+    SecretFiles files = SecretFiles.keptIn(session.secrets());
+    try {
+      Optional<String> services = session.startServices(request.services(), masker, lines, cancellation);
+      if (cancellation.isCancelled()) {
+        return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
+            "cancelled while the stage's services started");
+      }
+      // Notifications of a failure still run when a service could not start; the steps that need it do not.
+      if (services.isPresent() && (op.guard() == Op.Guard.NORMAL || op.guard() == Op.Guard.ON_SUCCESS)) {
+        return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
+            services.get());
+      }
+      Map<String, String> env = new LinkedHashMap<>(op.env());
+      env.putAll(request.extraEnv());
       for (SecretBinding binding : op.secrets()) {
         SecretValue value = request.secrets().get(binding.secret());
-        inside.put(binding.variable(), binding.delivery() == SecretBinding.Delivery.ENV
+        env.put(binding.variable(), binding.delivery() == SecretBinding.Delivery.ENV
             ? value.reveal() : SECRETS + "/" + files.write(value).getFileName());
       }
-      Map<String, String> client = ProcessRunner.allowed(allowed, host);
-      client.putAll(inside);
-      client.put(LocalProcessExecutor.COOKIE_VARIABLE, cookieValue);
-      List<String> command = command(request, container, new LinkedHashSet<>(inside.keySet()), files.directory());
-      Runnable kill = () -> killContainer(container);
-      return runner.run(new ProcessRunner.Launch(command, client, request.workspace(), op.timeout(), kill),
-          op.label(), LocalProcessExecutor.COOKIE_VARIABLE + "=" + cookieValue, request.session().isEmpty(), masker,
-          lines, cancellation);
-    } catch (IOException | UncheckedIOException e) {
-      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
-          masker.mask("could not prepare '" + op.label() + "': " + e.getMessage()));
+      ShellSession shell = session.shell((Runtime.Container) request.runtime(), request.workspace(),
+          identity(session.secrets()));
+      String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
+      ShellSession.Step step = shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
+      return ShellSession.await(step, op.timeout(), cancellation, session::stopShell, "the stage's container",
+          "the stage's container", masker, started);
+    } catch (IOException | UncheckedIOException | java.util.concurrent.CompletionException e) {
+      session.stopShell();
+      return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
+          masker.mask("the step could not run in the stage's container: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      session.stopShell();
+      Thread.currentThread().interrupt();
+      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
+          "interrupted, and stopped with the stage's container");
     } finally {
       files.delete();
     }
   }
 
-  @Override
-  public int endSession(String session) {
-    return ProcessTree.killCarrying(LocalProcessExecutor.COOKIE_VARIABLE + "=" + requireNonNull(session, "session"));
+  /**
+   * The options that make files the container writes in the workspace belong to the user that
+   * runs Otto, whose uid and gid own {@code mine}, a directory this process created.
+   */
+  private List<String> identity(Path mine) throws IOException {
+    ContainerEngine engine = probed().engine();
+    return switch (engine.users) {
+      case ROOTLESS_PODMAN -> List.of("--userns=keep-id");
+      case ROOTLESS_DOCKER -> List.of();
+      case ROOTFUL -> List.of("--user", Files.getAttribute(mine, "unix:uid") + ":" + Files.getAttribute(mine, "unix:gid"));
+    };
   }
 
-  private void killContainer(String container) {
-    try {
-      Process kill = new ProcessBuilder(engine, "kill", container).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      kill.waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not run '" + engine + " kill " + container + "'", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * Ends the stage's session: its container and services are killed and removed, and its network
+   * too. For a session this executor does not know (one a previous engine started before it
+   * died), whatever carries the session's label goes, and the count says how many containers.
+   */
+  @Override
+  public int endSession(String session) {
+    requireNonNull(session, "session");
+    ContainerSession open = sessions.remove(session);
+    if (open != null) {
+      open.close();
+      return 0;
     }
+    ContainerEngine engine = probed().engine();
+    if (engine == null) {
+      return 0;
+    }
+    String id = ContainerSession.id(session);
+    int removed = engine.removeLabelled(ContainerSession.LABEL + "=" + id);
+    ContainerSession.removeNetwork(engine, id);
+    return removed;
+  }
+
+  private static ProcessOutcome notStarted(String why) {
+    return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, why);
+  }
+
+  private static Duration elapsed(long started) {
+    return Duration.ofNanos(System.nanoTime() - started);
   }
 
   /** Configures a {@link ContainerExecutor}. */
   public static final class Builder {
-    private String engine = "docker";
+    private String engine;
     private final Set<String> allowed = new LinkedHashSet<>(List.of("PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG",
-        "DOCKER_CONTEXT", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "XDG_RUNTIME_DIR"));
+        "DOCKER_CONTEXT", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "XDG_RUNTIME_DIR", "CONTAINER_HOST",
+        "CONTAINERS_CONF", "REGISTRY_AUTH_FILE"));
     private Map<String, String> host = System.getenv();
-    private Duration grace = Duration.ofSeconds(2);
     private int maxLineBytes = 64 * 1024;
     private Duration probeTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
-    /** The container engine's command, {@code docker} by default; {@code podman} works too. */
+    /**
+     * The container engine's command, e.g. {@code podman} or {@code /usr/bin/docker}; by default
+     * the first of {@link #ENGINES} that answers.
+     */
     public Builder engine(String command) {
-      this.engine = requireNonNull(command, "command");
+      requireNonNull(command, "command");
+      if (command.isBlank()) {
+        throw new IllegalArgumentException("the container engine's command is blank; name one, e.g. podman");
+      }
+      this.engine = command;
       return this;
     }
 
-    /** Lets the client see the host variable {@code name} (the container sees only the step's). */
+    /** Lets the engine's client see the host variable {@code name}; the container sees only the step's. */
     public Builder allowHostVariable(String name) {
       allowed.add(requireNonNull(name, "name"));
       return this;
     }
 
+    /** The host environment to take allowed variables from; {@code System.getenv()} by default. */
     public Builder hostEnvironment(Map<String, String> environment) {
       this.host = Map.copyOf(requireNonNull(environment, "environment"));
       return this;
     }
 
-    public Builder grace(Duration grace) {
-      this.grace = ProcessRunner.checkGrace(requireNonNull(grace, "grace"));
-      return this;
-    }
-
+    /** The longest output line, in bytes, kept whole; longer lines are cut with a marker. */
     public Builder maxLineBytes(int bytes) {
       this.maxLineBytes = ProcessRunner.checkMaxLineBytes(bytes);
       return this;
     }
 
-    /** How long to wait for the engine to answer whether it runs. */
+    /** How long to wait for an engine to answer whether it runs. */
     public Builder probeTimeout(Duration timeout) {
       this.probeTimeout = requireNonNull(timeout, "timeout");
       return this;

@@ -22,10 +22,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +144,10 @@ public final class LocalProcessExecutor implements Executor {
     } catch (IllegalArgumentException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO, e.getMessage());
     }
+    if (!request.services().isEmpty()) {
+      return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
+          "the local executor runs no services; run the stage in a container, where its steps reach its services");
+    }
     if (cancellation.isCancelled()) {
       return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), Duration.ZERO,
           "cancelled before it started");
@@ -208,7 +209,7 @@ public final class LocalProcessExecutor implements Executor {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           "could not start the stage's shell: " + e.getCause().getMessage());
     }
-    SecretFiles files = new SecretFiles(session.secretFolder);
+    SecretFiles files = SecretFiles.under(session.secretFolder);
     try {
       Map<String, String> env = new LinkedHashMap<>(op.env());
       env.putAll(request.extraEnv());
@@ -218,28 +219,11 @@ public final class LocalProcessExecutor implements Executor {
             ? value.reveal() : files.write(value).toString());
       }
       // Output of background processes may surface in a later step: mask every secret seen so far.
-      SecretMasker masker = session.masker(request);
+      SecretMasker masker = session.secrets.masker(request);
       String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
       ShellSession.Step step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
-      long timeoutMillis = op.timeout().map(Duration::toMillis).orElse(Long.MAX_VALUE);
-      try {
-        CompletableFuture.anyOf(step.exit, cancellation.future()).get(timeoutMillis, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        kill(name, session, cookie);
-        return new ProcessOutcome(ProcessOutcome.Status.TIMED_OUT, OptionalInt.empty(), elapsed(started),
-            "timed out after " + op.timeout().orElseThrow() + " and was stopped with every process its stage started");
-      } catch (ExecutionException e) {
-        kill(name, session, cookie);
-        return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
-            masker.mask("the stage's shell ended while the step ran: " + e.getCause().getMessage()));
-      }
-      if (!step.exit.isDone()) {
-        kill(name, session, cookie);
-        return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started), "cancelled");
-      }
-      int code = step.exit.join();
-      return new ProcessOutcome(code == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED,
-          OptionalInt.of(code), elapsed(started), "exited with status " + code);
+      return ShellSession.await(step, op.timeout(), cancellation, () -> kill(name, session, cookie), "the stage's shell",
+          "every process its stage started", masker, started);
     } catch (IOException | UncheckedIOException | java.util.concurrent.CompletionException e) {
       kill(name, session, cookie);
       return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
@@ -306,18 +290,11 @@ public final class LocalProcessExecutor implements Executor {
   private static final class Session {
     final ShellSession shell;
     final Path secretFolder;
-    private final Map<String, String> secrets = new LinkedHashMap<>();
+    final ShellSession.Secrets secrets = new ShellSession.Secrets();
 
     Session(ShellSession shell, Path secretFolder) {
       this.shell = shell;
       this.secretFolder = secretFolder;
-    }
-
-    synchronized SecretMasker masker(ProcessRequest request) {
-      request.secrets().forEach((secret, value) -> secrets.put(secret, value.reveal()));
-      SecretMasker.Builder builder = SecretMasker.builder();
-      secrets.forEach(builder::add);
-      return builder.build();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.otto.core.executor;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.plan.Op;
 import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
@@ -22,9 +23,11 @@ import java.util.Optional;
  * @param session when present, processes of requests with the same session may leave background
  *     processes running (a database a later step uses, say) until {@link Executor#endSession} is
  *     called; when absent, whatever the process leaves running is stopped when it ends
+ * @param services the containers that run beside the processes of the session (the stage's
+ *     services), started before its first process; only a container executor runs them
  */
 public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, Map<String, SecretValue> secrets,
-    Map<String, String> extraEnv, Optional<String> session) {
+    Map<String, String> extraEnv, Optional<String> session, List<Service> services) {
   public ProcessRequest {
     requireNonNull(op, "op");
     requireNonNull(runtime, "runtime");
@@ -32,6 +35,7 @@ public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, 
     secrets = Map.copyOf(secrets);
     extraEnv = Map.copyOf(extraEnv);
     requireNonNull(session, "session");
+    services = List.copyOf(services);
     for (var binding : op.secrets()) {
       if (!secrets.containsKey(binding.secret())) {
         throw new IllegalArgumentException("the process '" + op.label() + "' binds the secret '" + binding.secret()
@@ -51,6 +55,6 @@ public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, 
     for (SecretValue secret : secrets) {
       byName.put(secret.name(), secret);
     }
-    return new ProcessRequest(op, runtime, workspace, byName, Map.of(), Optional.empty());
+    return new ProcessRequest(op, runtime, workspace, byName, Map.of(), Optional.empty(), List.of());
   }
 }

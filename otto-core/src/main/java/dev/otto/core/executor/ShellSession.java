@@ -8,9 +8,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * random marker after it carries its exit status. Values travel through the pipe, never on a
  * command line. The reader finds the marker in the raw output, so what a step prints is masked
  * with the step's own secrets and cut into lines by itself.
+ *
+ * <p>The shell may run in a container, its engine's client in between ({@code docker run
+ * --interactive}): the protocol is the same.
  */
 final class ShellSession {
   private static final Logger LOG = LoggerFactory.getLogger(ShellSession.class);
@@ -224,6 +233,54 @@ final class ShellSession {
       return i;
     }
     return -1;
+  }
+
+  /**
+   * Waits for {@code step} to end, for at most {@code timeout}, and says how it ended. On a
+   * timeout, a cancellation, or the end of {@code place} (the session's shell or container),
+   * {@code stop} first stops what the stage runs; {@code stoppedWith} names it in the outcome.
+   */
+  static ProcessOutcome await(Step step, Optional<Duration> timeout, Cancellation cancellation, Runnable stop,
+      String place, String stoppedWith, SecretMasker masker, long started) throws InterruptedException {
+    long timeoutMillis = timeout.map(Duration::toMillis).orElse(Long.MAX_VALUE);
+    try {
+      CompletableFuture.anyOf(step.exit, cancellation.future()).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      stop.run();
+      return new ProcessOutcome(ProcessOutcome.Status.TIMED_OUT, OptionalInt.empty(), elapsed(started),
+          "timed out after " + timeout.orElseThrow() + " and was stopped with " + stoppedWith);
+    } catch (ExecutionException e) {
+      stop.run();
+      return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
+          masker.mask(place + " ended while the step ran: " + e.getCause().getMessage()));
+    }
+    if (!step.exit.isDone()) {
+      stop.run();
+      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started), "cancelled");
+    }
+    int code = step.exit.join();
+    return new ProcessOutcome(code == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED,
+        OptionalInt.of(code), elapsed(started), "exited with status " + code);
+  }
+
+  private static Duration elapsed(long started) {
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /**
+   * The secrets the steps of one session have seen: output of a background process may surface
+   * in a later step, so each step's output is masked with all of them.
+   */
+  static final class Secrets {
+    private final Map<String, String> seen = new java.util.LinkedHashMap<>();
+
+    /** A masker for every secret seen so far, {@code request}'s included. */
+    synchronized SecretMasker masker(ProcessRequest request) {
+      request.secrets().forEach((secret, value) -> seen.put(secret, value.reveal()));
+      SecretMasker.Builder builder = SecretMasker.builder();
+      seen.forEach(builder::add);
+      return builder.build();
+    }
   }
 
   /** The text that runs one step in a subshell and reports its status after {@code marker}. */

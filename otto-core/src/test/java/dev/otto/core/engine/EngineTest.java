@@ -11,6 +11,7 @@ import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
 import dev.otto.core.model.ShStep;
@@ -232,6 +233,24 @@ class EngineTest {
 
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).hasSize(2);
+  }
+
+  @Test
+  void should_refuse_to_run_a_stage_with_services_as_local_processes_even_when_the_host_allows_the_fallback() {
+    // given
+    Plan plan = Planner.plan(Pipeline.builder("p").addStages(
+        Stage.builder("Test").runtime(Runtime.container("ruby")).addServices(Service.of("db", "postgres:16"))
+            .addSteps(ShStep.of("rake")).build()).build(), RunContext.branch("main"));
+    Engine engine = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build();
+
+    // then
+    assertThat(engine.executorsFor(plan).get("Test")).startsWith("cannot run here: stage 'Test' (container ruby) has "
+        + "services (db), which run only in a container engine");
+    assertThat(dev.otto.core.explain.Explain.text(plan, engine.executorsFor(plan)))
+        .contains("  Test  [runs]  container ruby\n    cannot run here: ",
+            "\n    service db: postgres:16; ready when running, within 2m\n    - run rake\n");
+    assertThatThrownBy(() -> engine.start(plan)).isInstanceOf(OttoException.class)
+        .hasMessageContaining("install Docker or Podman where the stage runs");
   }
 
   @Test

@@ -1,64 +1,112 @@
 package dev.otto.core.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.model.Runtime;
-import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.Service;
 import dev.otto.core.plan.Op;
-import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The command lines of the container executor, and what it says where no engine answers; no engine needed. */
 class ContainerExecutorTest {
-  private static final String CANARY = "canary-value-0001";
   private final Path workspace = Path.of("/var/otto/runs/r1/workspace");
+  private final ContainerEngine podman = new ContainerEngine("podman", ContainerEngine.Users.ROOTFUL, Map.of());
+  private ContainerSession session;
 
-  private static Op.RunProcess op(List<SecretBinding> secrets) {
-    return new Op.RunProcess("bundle exec rake", "bundle exec rake", Map.of("RAILS_ENV", "test"), secrets,
+  @AfterEach
+  void removeTheSecretsDirectory() throws Exception {
+    if (session != null) {
+      java.nio.file.Files.deleteIfExists(session.secrets());
+    }
+  }
+
+  private static Op.RunProcess op() {
+    return new Op.RunProcess("bundle exec rake", "bundle exec rake", Map.of("RAILS_ENV", "test"), List.of(),
         Optional.empty(), Op.Guard.NORMAL);
   }
 
   @Test
-  void should_build_a_run_command_with_the_image_the_workspace_and_variables_by_name_only() {
-    ContainerExecutor executor = ContainerExecutor.builder().build();
-    ProcessRequest request = ProcessRequest.of(op(List.of(SecretBinding.asEnv("key", "API_KEY"))),
-        Runtime.container("ruby:3.3"), workspace, List.of(SecretValue.of("key", CANARY)));
+  void should_start_the_stages_container_with_the_workspace_the_secrets_and_labels_but_no_values() throws Exception {
+    // given
+    session = new ContainerSession(podman, "run-1:Test", Optional.of("run-1"), 1024);
 
-    List<String> command = executor.command(request, "otto-123", new LinkedHashSet<>(List.of("RAILS_ENV", "API_KEY")),
-        null);
+    // when
+    List<String> command = session.shellCommand((Runtime.Container) Runtime.container("ruby:3.3"), workspace,
+        "otto-1", List.of("--user", "1000:1000"));
 
-    assertThat(command).containsExactly("docker", "run", "--rm", "--init", "--name", "otto-123",
+    // then
+    String id = ContainerSession.id("run-1:Test");
+    assertThat(command).containsExactly("run", "--interactive", "--rm", "--init", "--name", "otto-1",
+        "--label", "dev.otto.session=" + id, "--label", "dev.otto.run=run-1",
         "--workdir", "/workspace", "--volume", "/var/otto/runs/r1/workspace:/workspace",
-        "--env", "RAILS_ENV", "--env", "API_KEY", "ruby:3.3", "/bin/sh", "-c", "bundle exec rake");
-    assertThat(String.join(" ", command)).doesNotContain(CANARY);
+        "--volume", session.secrets() + ":/run/otto/secrets:ro", "--user", "1000:1000",
+        "--entrypoint", "/bin/sh", "ruby:3.3", "-c", "exec 2>&1; exec /bin/sh -s");
   }
 
   @Test
-  void should_mount_secret_files_read_only() {
-    ContainerExecutor executor = ContainerExecutor.builder().engine("podman").build();
-    ProcessRequest request = ProcessRequest.of(op(List.of()), Runtime.container("alpine"), workspace, List.of());
+  void should_start_a_service_on_the_stages_network_by_its_name() throws Exception {
+    // given
+    session = new ContainerSession(podman, "run-1:Test", Optional.empty(), 1024);
+    Service db = Service.builder("db", "postgres:16").putEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
+        .addCommand("postgres", "-c", "fsync=off").build();
 
-    List<String> command = executor.command(request, "otto-1", new LinkedHashSet<>(), Path.of("/tmp/otto-secrets-1"));
+    // when
+    List<String> command = session.serviceCommand(db);
 
-    assertThat(command).startsWith("podman", "run").containsSequence("--volume", "/tmp/otto-secrets-1:/run/otto/secrets:ro");
+    // then
+    String id = ContainerSession.id("run-1:Test");
+    assertThat(command).containsExactly("run", "--detach", "--name", "otto-" + id + "-db",
+        "--label", "dev.otto.session=" + id, "--network", "otto-" + id, "--network-alias", "db",
+        "--env", "POSTGRES_HOST_AUTH_METHOD=trust", "postgres:16", "postgres", "-c", "fsync=off");
+  }
+
+  @Test
+  void should_tell_a_rootless_engine_by_what_it_says_of_itself() {
+    assertThat(ContainerEngine.users("{\"host\":{\"security\":{\"rootless\":true}}}"))
+        .isEqualTo(ContainerEngine.Users.ROOTLESS_PODMAN);
+    assertThat(ContainerEngine.users("{\"SecurityOptions\":[\"name=seccomp,profile=builtin\",\"name=rootless\"]}"))
+        .isEqualTo(ContainerEngine.Users.ROOTLESS_DOCKER);
+    assertThat(ContainerEngine.users("{\"host\":{\"security\":{\"rootless\":false}},\"SecurityOptions\":[]}"))
+        .isEqualTo(ContainerEngine.Users.ROOTFUL);
   }
 
   @Test
   void should_say_it_runs_containers_only_and_why_not_when_no_engine_answers() {
+    // given
     ContainerExecutor executor = ContainerExecutor.builder().engine("/no/such/container-engine")
         .probeTimeout(Duration.ofSeconds(5)).build();
 
-    assertThat(executor.whyNot(Runtime.local())).hasValueSatisfying(why -> assertThat(why).contains("container stages only"));
-    assertThat(executor.whyNot(Runtime.container("ruby"))).hasValueSatisfying(why ->
-        assertThat(why).startsWith("no container engine here: '/no/such/container-engine' could not be started"));
+    // when
+    ProcessOutcome outcome = executor.run(ProcessRequest.of(op(), Runtime.container("ruby"), workspace, List.of()),
+        line -> {}, Cancellation.create());
 
-    ProcessOutcome outcome = executor.run(ProcessRequest.of(op(List.of()), Runtime.container("ruby"), workspace,
-        List.of()), line -> {}, Cancellation.create());
+    // then
+    assertThat(executor.whyNot(Runtime.local())).hasValueSatisfying(why -> assertThat(why).contains("container stages only"));
+    assertThat(executor.whyNot(Runtime.container("ruby"))).hasValueSatisfying(why -> assertThat(why).startsWith(
+        "no container engine answers here: '/no/such/container-engine' could not be started"));
+    assertThat(executor.engine()).isEmpty();
     assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.NOT_STARTED);
+  }
+
+  @Test
+  void should_not_count_a_docker_client_without_a_daemon_as_an_engine() {
+    // given a client that fails as docker does without its daemon
+    ContainerExecutor executor = ContainerExecutor.builder().engine("false").build();
+
+    // then
+    assertThat(executor.unavailable()).hasValue("no container engine answers here: 'false info' failed");
+  }
+
+  @Test
+  void should_refuse_a_blank_engine_name() {
+    assertThatThrownBy(() -> ContainerExecutor.builder().engine(" ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name one, e.g. podman");
   }
 }

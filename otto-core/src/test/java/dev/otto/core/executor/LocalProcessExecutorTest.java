@@ -61,6 +61,20 @@ class LocalProcessExecutorTest {
   }
 
   @Test
+  void should_refuse_a_request_with_services_it_cannot_run() {
+    // given
+    ProcessRequest request = new ProcessRequest(op("true"), Runtime.local(), workspace, Map.of(), Map.of(),
+        Optional.empty(), List.of(dev.otto.core.model.Service.of("db", "postgres:16")));
+
+    // when
+    ProcessOutcome outcome = executor().run(request, lines::add, Cancellation.create());
+
+    // then
+    assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.NOT_STARTED);
+    assertThat(outcome.detail()).startsWith("the local executor runs no services");
+  }
+
+  @Test
   void should_report_a_failing_exit_status() {
     ProcessOutcome outcome = run(executor(), op("echo failing; exit 3"));
     assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.FAILED);
@@ -210,10 +224,10 @@ class LocalProcessExecutorTest {
   }
 
   @Test
-  void should_refuse_a_negative_grace_and_a_tiny_line_limit_when_built() {
+  void should_refuse_a_tiny_line_limit_when_built() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalProcessExecutor.builder().maxLineBytes(8))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxLineBytes must be at least 16, not 8");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerExecutor.builder().grace(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ContainerExecutor.builder().probeTimeout(Duration.ofSeconds(1)).maxLineBytes(15))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxLineBytes must be at least 16, not 15");
   }
 }

@@ -98,7 +98,7 @@ class SandboxTest {
     for (SecretValue secret : secrets) {
       values.put(secret.name(), secret);
     }
-    return new ProcessRequest(op, runtime, workspace, values, Map.of(), Optional.of(session));
+    return new ProcessRequest(op, runtime, workspace, values, Map.of(), Optional.of(session), List.of());
   }
 
   private ProcessOutcome run(Op.RunProcess op, SecretValue... secrets) {

@@ -101,7 +101,7 @@ public final class StageActivitiesImpl implements StageActivities {
     Path workspace = workspace(task.runId());
     ProcessRequest request = new ProcessRequest(op, executor.get().whyNot(runtime).isEmpty() ? runtime
         : Runtime.local(), workspace, values, StepEnvironment.of(task.runId(), task.stage(), task.step(), task.op()),
-        Optional.empty());
+        Optional.empty(), List.of());
     Cancellation cancellation = Cancellation.create();
     ProcessOutcome outcome = heartbeating(cancellation, () -> executor.get().run(request,
         line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),

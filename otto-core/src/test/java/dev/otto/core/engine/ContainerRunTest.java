@@ -1,0 +1,118 @@
+package dev.otto.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.Containers;
+import dev.otto.core.executor.ContainerExecutor;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.Service;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.core.secret.SecretMasker;
+import dev.otto.core.secret.SecretProviders;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pipeline whose stages run in containers, one with a service container, through the engine,
+ * with a canary secret: what the steps print, what is left after the run, and where the canary
+ * never is. Skipped, with the reason, where no container engine answers.
+ */
+@EnabledOnOs(OS.LINUX)
+class ContainerRunTest {
+  private static final String CANARY = "canary-" + UUID.randomUUID();
+
+  @TempDir
+  Path root;
+
+  private final List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+  /** Build writes to the workspace and, holding its secrets, waits on a named pipe; Test reaches its service. */
+  private static Pipeline pipeline() {
+    Service api = Service.builder("api", Containers.IMAGE)
+        .addCommand("sh", "-c", "mkdir -p /www && echo pong > /www/ping && exec httpd -f -p 8080 -h /www")
+        .healthCheck("wget -qO- http://127.0.0.1:8080/ping").startTimeout(Duration.ofSeconds(30)).build();
+    return Pipeline.builder("containers").addSecrets(new SecretRef("api-token"))
+        .addStages(Stage.builder("Build").runtime(Runtime.container(Containers.IMAGE))
+                .addSteps(ShStep.of("echo built > built.txt; mkfifo ready go"),
+                    ShStep.of("echo \"token=$API_TOKEN\"; cat \"$TOKEN_FILE\"; echo; echo ready > ready; cat go")
+                        .with(SecretBinding.asEnv("api-token", "API_TOKEN"), SecretBinding.asFile("api-token", "TOKEN_FILE"))
+                        .timeout(Duration.ofMinutes(1)))
+                .build(),
+            Stage.builder("Test").runtime(Runtime.sameAs(StagePath.of("Build"))).addServices(api)
+                .addSteps(ShStep.of("cat built.txt; wget -qO- http://api:8080/ping")).build())
+        .build();
+  }
+
+  @Test
+  void should_run_stages_in_containers_with_a_service_and_leave_neither_containers_nor_the_canary() throws Exception {
+    // given
+    CompletableFuture<Void> pipesMade = new CompletableFuture<>();
+    Engine engine = Engine.builder(root.resolve("runs")).listener(events::add).listener(event -> {
+      if (event instanceof RunEvent.StepFinished done && done.stage().equals("Build") && done.step() == 1) {
+        pipesMade.complete(null);
+      }
+    }).secrets(SecretProviders.inMemory(Map.of("api-token", CANARY)))
+        .executor(ContainerExecutor.builder().engine(Containers.engine()).build()).build();
+
+    // when the step holding the secret waits
+    RunHandle run = engine.start(Planner.plan(pipeline(), RunContext.branch("main")));
+    Path workspace = root.resolve("runs").resolve(run.id()).resolve("workspace");
+    pipesMade.get(120, TimeUnit.SECONDS);
+    CompletableFuture.runAsync(() -> read(workspace.resolve("ready"))).get(60, TimeUnit.SECONDS);
+    String label = "dev.otto.run=" + run.id();
+    String inspected = Containers.inspect(label);
+    String commandLines = Containers.commandLines();
+    Files.writeString(workspace.resolve("go"), "go\n");
+    RunResult result = run.result().get(180, TimeUnit.SECONDS);
+
+    // then
+    assertThat(result.status()).as("%s", events).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(lines()).hasSize(7).startsWith("Build: token=" + SecretMasker.MASK, "Build: " + SecretMasker.MASK,
+        "Build: go", "Test: starting service 'api' (" + Containers.IMAGE + ")").endsWith("Test: built", "Test: pong");
+    assertThat(lines().get(4)).matches("Test: service 'api' \\(.*\\) is ready after \\d+ ms");
+    assertThat(Files.getAttribute(workspace.resolve("built.txt"), "unix:uid"))
+        .isEqualTo(Files.getAttribute(Files.createTempFile(root, "mine", ""), "unix:uid"));
+    assertThat(Containers.containers(label)).as("containers of the run after it ended").isEmpty();
+    assertThat(Containers.networks(label)).as("networks of the run after it ended").isEmpty();
+    assertThat(inspected).contains(Containers.IMAGE).doesNotContain(CANARY);
+    assertThat(commandLines).doesNotContain(CANARY);
+    assertThat(events.toString()).doesNotContain(CANARY);
+    try (Stream<Path> files = Files.walk(root.resolve("runs").resolve(run.id()))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(file)).as("the run's file %s", file).doesNotContain(CANARY);
+      }
+    }
+  }
+
+  private List<String> lines() {
+    return events.stream().filter(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
+        .map(line -> line.stage() + ": " + line.line()).toList();
+  }
+
+  private static void read(Path path) {
+    try {
+      Files.readString(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
