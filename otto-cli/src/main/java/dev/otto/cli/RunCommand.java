@@ -82,6 +82,10 @@ final class RunCommand implements Callable<Integer> {
         + "when no container engine answers; local: run them as local processes")
     String containers = "fail";
 
+    @Option(names = "--container-engine", paramLabel = "NAME", description = "the container engine's command, e.g. "
+        + "podman or docker; by default the first of docker and podman that answers")
+    String containerEngine;
+
     @Mixin
     IsolationOptions isolation;
 
@@ -134,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
       Engine.Builder builder = Engine.builder(runs != null ? runs : base.resolve("runs"))
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
           .secrets(secrets())
-          .executor(ContainerExecutor.builder().build())
+          .executor(containerExecutor())
           .executor(isolation.local().agentLabels(agentLabels.toArray(String[]::new)).build())
           .containerFallbackHint("--containers local")
           .listener(progress);
@@ -150,6 +154,17 @@ final class RunCommand implements Callable<Integer> {
         default -> throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
       });
       return builder.build();
+    }
+
+    private ContainerExecutor containerExecutor() {
+      ContainerExecutor.Builder containers = ContainerExecutor.builder();
+      if (containerEngine != null) {
+        if (containerEngine.isBlank()) {
+          throw new CliException(ExitCodes.USAGE, "--container-engine names a command, e.g. podman; it is blank");
+        }
+        containers.engine(containerEngine);
+      }
+      return containers.build();
     }
 
     /**

@@ -168,6 +168,21 @@ class OttoCommandTest {
     }
 
     @Test
+    void runs_container_stages_with_the_container_engine_it_is_told_to_use() throws Exception {
+      // given
+      ottofile("p.stage(\"Build\", s -> s.runtime(Otto.docker(\"ruby:3.3\")).steps(sh(\"ruby -v\")));");
+
+      // when
+      Outcome outcome = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--container-engine",
+          "/no/such/engine");
+
+      // then
+      assertThat(outcome.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(outcome.err()).contains("stage 'Build' needs container ruby:3.3",
+          "no container engine answers here: '/no/such/engine' could not be started");
+    }
+
+    @Test
     void exits_with_1_when_the_run_fails() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo broken; exit 3\")));");
 
