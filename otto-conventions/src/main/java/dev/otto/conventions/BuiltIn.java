@@ -3,6 +3,7 @@ package dev.otto.conventions;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.otto.core.model.Service;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +179,10 @@ final class BuiltIn {
     }
   }
 
-  /** Ruby and Rails: {@code Gemfile}; a Rails app by {@code config/application.rb}. */
+  /**
+   * Ruby and Rails: {@code Gemfile}; a Rails app by {@code config/application.rb}, with the
+   * database its {@code config/database.yml} names as a service of its test stage.
+   */
   static final class Ruby implements Convention {
     @Override
     public String id() {
@@ -199,8 +203,12 @@ final class BuiltIn {
       boolean rspec = folder.has("spec") || folder.has(".rspec");
       List<String> test = new ArrayList<>();
       Map<String, String> env = new LinkedHashMap<>();
+      Optional<String> adapter = rails ? folder.read("config/database.yml").flatMap(Databases::adapter)
+          : Optional.empty();
+      Optional<Databases.Database> database = adapter.flatMap(Databases::of);
       if (rails) {
         env.put("RAILS_ENV", "test");
+        database.ifPresent(db -> env.put("DATABASE_URL", db.url()));
         if (folder.has("db/migrate")) {
           test.add("bundle exec rails db:prepare");
         }
@@ -211,10 +219,12 @@ final class BuiltIn {
         test.add("bundle exec rake");
       }
       String reason = "found Gemfile " + folder.where() + (rails ? " and config/application.rb: a Rails app"
-          + (folder.has("db/migrate") ? " with database migrations" : "") : "");
+          + (folder.has("db/migrate") ? " with database migrations" : "") : "")
+          + adapter.map(name -> ", on " + name + " (config/database.yml)").orElse("");
       return Optional.of(project(id(), folder, reason, "ruby:3.3", List.of("ruby", "bundle"),
           List.of("bundle config set --local path vendor/bundle && bundle install"), test, env, "bundle",
-          List.of("vendor/bundle/"), List.of(folder.has("Gemfile.lock") ? "Gemfile.lock" : "Gemfile")));
+          List.of("vendor/bundle/"), List.of(folder.has("Gemfile.lock") ? "Gemfile.lock" : "Gemfile"))
+          .withServices(database.map(Databases.Database::service).stream().toArray(Service[]::new)));
     }
   }
 

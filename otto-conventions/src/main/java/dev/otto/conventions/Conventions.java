@@ -263,6 +263,7 @@ public final class Conventions {
     }
     Customizer<StageSpec> test = s -> {
       s.runtime(sameAs(built)).steps(steps(project, project.test()));
+      project.services().forEach(s::service);
       if (cache != null) {
         s.restores(cache);
       }

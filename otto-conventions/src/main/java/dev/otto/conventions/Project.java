@@ -2,6 +2,7 @@ package dev.otto.conventions;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.model.Service;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +22,10 @@ import java.util.Optional;
  * @param test the commands of its test stage, run in its folder
  * @param env variables its commands get
  * @param cache what its stages keep between runs, if anything
+ * @param services the containers its test stage runs beside, e.g. the database of a Rails app
  */
 public record Project(String convention, String folder, String reason, String image, List<String> tools,
-    List<String> build,
-    List<String> test, Map<String, String> env, Optional<Cache> cache) {
+    List<String> build, List<String> test, Map<String, String> env, Optional<Cache> cache, List<Service> services) {
 
   public Project {
     requireNonNull(convention, "convention");
@@ -36,6 +37,13 @@ public record Project(String convention, String folder, String reason, String im
     test = List.copyOf(test);
     env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
     requireNonNull(cache, "cache");
+    services = List.copyOf(services);
+  }
+
+  /** A project whose test stage needs no services. */
+  public Project(String convention, String folder, String reason, String image, List<String> tools,
+      List<String> build, List<String> test, Map<String, String> env, Optional<Cache> cache) {
+    this(convention, folder, reason, image, tools, build, test, env, cache, List.of());
   }
 
   /**
@@ -55,23 +63,28 @@ public record Project(String convention, String folder, String reason, String im
   }
 
   public Project withImage(String image) {
-    return new Project(convention, folder, reason, image, tools, build, test, env, cache);
+    return new Project(convention, folder, reason, image, tools, build, test, env, cache, services);
   }
 
   /** This project, whose commands call {@code tools} instead, e.g. after {@link #withBuild} with other commands. */
   public Project withTools(String... tools) {
-    return new Project(convention, folder, reason, image, List.of(tools), build, test, env, cache);
+    return new Project(convention, folder, reason, image, List.of(tools), build, test, env, cache, services);
   }
 
   public Project withBuild(String... commands) {
-    return new Project(convention, folder, reason, image, tools, List.of(commands), test, env, cache);
+    return new Project(convention, folder, reason, image, tools, List.of(commands), test, env, cache, services);
   }
 
   public Project withTest(String... commands) {
-    return new Project(convention, folder, reason, image, tools, build, List.of(commands), env, cache);
+    return new Project(convention, folder, reason, image, tools, build, List.of(commands), env, cache, services);
+  }
+
+  /** The project with other services beside its test stage; none to run the tests without them. */
+  public Project withServices(Service... services) {
+    return new Project(convention, folder, reason, image, tools, build, test, env, cache, List.of(services));
   }
 
   public Project withoutCache() {
-    return new Project(convention, folder, reason, image, tools, build, test, env, Optional.empty());
+    return new Project(convention, folder, reason, image, tools, build, test, env, Optional.empty(), services);
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.Planner;
 import dev.otto.testkit.Snapshots;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ class ConventionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"maven", "gradle-kotlin", "gradle-groovy", "node-npm", "node-yarn", "node-pnpm", "node-bare",
-      "ruby-gem", "rails", "rust", "go", "python-pyproject", "python-requirements", "make", "monorepo"})
+      "ruby-gem", "rails", "rails-postgres", "rust", "go", "python-pyproject", "python-requirements", "make", "monorepo"})
   void explains_the_pipeline_of_each_fixture_as_its_golden_file_says(String repo) {
     Pipeline pipeline = pipeline(repo);
 
@@ -94,6 +96,44 @@ class ConventionsTest {
           .runsScriptContaining("bundle exec rails db:prepare").runsScriptContaining("bundle exec rspec")
           .restoresCache("bundle");
       assertThat(pipeline("ruby-gem")).stage("Test").runsScriptContaining("bundle exec rake");
+    }
+
+    @Test
+    void a_rails_app_tests_beside_the_database_its_database_yml_names() {
+      // when
+      Plan plan = Planner.plan(pipeline("rails-postgres"));
+
+      // then
+      PlannedStage test = plan.stage("Test").orElseThrow();
+      Assertions.assertThat(test.services()).singleElement().satisfies(db -> {
+        Assertions.assertThat(db.name()).isEqualTo("db");
+        Assertions.assertThat(db.image()).isEqualTo("postgres:16");
+        Assertions.assertThat(db.healthCheck()).hasValue("pg_isready -h 127.0.0.1 -U postgres");
+      });
+      Assertions.assertThat(plan.stage("Build").orElseThrow().services()).isEmpty();
+      assertThat(pipeline("rails-postgres")).stage("Test").cameFrom(", on postgresql (config/database.yml)");
+      Assertions.assertThat(Planner.plan(pipeline("rails")).stage("Test").orElseThrow().services()).isEmpty();
+    }
+
+    @Test
+    void the_database_of_the_test_section_decides_the_service() {
+      Assertions.assertThat(Databases.adapter("""
+          default: &default
+            adapter: sqlite3
+          mysql: &mysql
+            adapter: "mysql2"  # the real one
+          test:
+            <<: *mysql
+            database: shop_test
+          """)).hasValue("mysql2");
+      Assertions.assertThat(Databases.adapter("test:\n  adapter: trilogy\n")).hasValue("trilogy");
+      Assertions.assertThat(Databases.adapter("default:\n  adapter: postgresql\n")).hasValue("postgresql");
+      Assertions.assertThat(Databases.adapter("test:\n  adapter: <%= ENV['DB'] %>\n")).isEmpty();
+      Assertions.assertThat(Databases.of("mysql2")).hasValueSatisfying(db -> {
+        Assertions.assertThat(db.service().image()).isEqualTo("mysql:8.4");
+        Assertions.assertThat(db.url()).isEqualTo("mysql2://root@db:3306");
+      });
+      Assertions.assertThat(Databases.of("sqlite3")).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.otto.core.model.Condition;
 import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.model.Step;
@@ -77,7 +78,12 @@ public final class StageSpec {
   public StageSpec service(String name, String image, Customizer<ServiceSpec> customizer) {
     ServiceSpec service = new ServiceSpec(requireNonNull(name, "service name"), requireNonNull(image, "service image"));
     requireNonNull(customizer, "customizer").customize(service);
-    builder.addServices(service.build());
+    return service(service.build());
+  }
+
+  /** A service built elsewhere, e.g. by a convention or a blueprint with {@link Service#builder}. */
+  public StageSpec service(Service service) {
+    builder.addServices(requireNonNull(service, "service"));
     return this;
   }
 

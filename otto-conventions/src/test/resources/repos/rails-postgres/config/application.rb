@@ -1,0 +1,1 @@
+module Shop; class Application < Rails::Application; end; end

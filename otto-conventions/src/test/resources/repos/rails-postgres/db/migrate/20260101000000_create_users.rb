@@ -1,0 +1,1 @@
+class CreateUsers < ActiveRecord::Migration[7.1]; end

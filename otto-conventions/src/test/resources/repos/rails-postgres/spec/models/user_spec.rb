@@ -1,0 +1,1 @@
+RSpec.describe User do; end
