@@ -38,7 +38,7 @@ final class ContainerEngine {
     ROOTFUL,
     /** Podman run by an unprivileged user: the container's root is that user; {@code keep-id} maps the user to itself. */
     ROOTLESS_PODMAN,
-    /** Docker run by an unprivileged user: the container's root is that user. */
+    /** Docker run by an unprivileged user: the container's root is that user, its other users are not. */
     ROOTLESS_DOCKER
   }
 

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * workspace is mounted at {@value #WORKSPACE}, the working directory. Files the steps write there
  * belong to the user that runs Otto: a rootful engine runs the container as that user's uid and
  * gid ({@code --user}), rootless Podman keeps the user's id ({@code --userns=keep-id}), and
- * rootless Docker maps the container's root to the user already.
+ * rootless Docker runs it as the container's root, which is that user on the host. An image's
+ * own user is overridden either way.
  *
  * <p>The container's environment is the image's and the step's own: the step's variables,
  * Otto's ({@code OTTO_RUN_ID} and the others) and the secrets it binds, written to the shell's
@@ -237,7 +238,7 @@ public final class ContainerExecutor implements Executor {
     ContainerEngine engine = probed().engine();
     return switch (engine.users) {
       case ROOTLESS_PODMAN -> List.of("--userns=keep-id");
-      case ROOTLESS_DOCKER -> List.of();
+      case ROOTLESS_DOCKER -> List.of("--user", "0:0");
       case ROOTFUL -> List.of("--user", Files.getAttribute(mine, "unix:uid") + ":" + Files.getAttribute(mine, "unix:gid"));
     };
   }
