@@ -11,6 +11,7 @@ import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
+import dev.otto.core.executor.ContainerExecutor;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.executor.Sandbox;
@@ -116,6 +117,25 @@ class SiteSnippetsTest {
 
     assertThat(plan.stage("Build").orElseThrow().runtime().network()).isTrue();
     assertThat(plan.stage("Test").orElseThrow().runtime().tools()).containsExactly("go");
+  }
+
+  @Test
+  void running_container_stages_with_a_service() {
+    Pipeline app = Otto.pipeline("app", p -> p.stage("Test", s -> s
+        .runtime(docker("ruby:3.3"))
+        .service("db", "postgres:16", db -> db
+            .env("POSTGRES_HOST_AUTH_METHOD", "trust")
+            .healthCheck("pg_isready -h 127.0.0.1 -U postgres"))
+        .steps(sh("bundle exec rails db:prepare"), sh("bundle exec rails test"))));
+    Engine engine = Engine.builder(root.resolve("runs"))
+        .executor(ContainerExecutor.builder().engine("podman").build())   // without engine(...): docker, else podman
+        .executor(LocalProcessExecutor.builder().build())
+        .build();
+
+    Plan plan = Planner.plan(app, RunContext.branch("main"));
+    assertThat(Explain.text(plan, engine.executorsFor(plan)))
+        .contains("    service db: postgres:16; env POSTGRES_HOST_AUTH_METHOD; ready when 'pg_isready -h 127.0.0.1 -U "
+            + "postgres' succeeds, within 2m\n");
   }
 
   @Test
