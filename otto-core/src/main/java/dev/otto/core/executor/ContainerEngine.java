@@ -156,21 +156,18 @@ final class ContainerEngine {
   /**
    * Stops and removes every container carrying {@code label} ({@code NAME=value}); returns how
    * many there were. Containers are killed first: what ran in them is thrown away, and a database
-   * asked to stop politely may take its time.
+   * asked to stop politely may take its time. Each is killed and removed by a command of its
+   * own: Podman stops at a container that went away meanwhile (one started with {@code --rm}) and
+   * leaves the ones after it.
    */
   int removeLabelled(String label) {
     Result listed = cleanup(List.of("ps", "--all", "--quiet", "--filter", "label=" + label));
     List<String> ids = listed.ok() ? listed.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList()
         : List.of();
-    if (ids.isEmpty()) {
-      return 0;
+    for (String id : ids) {
+      cleanup(List.of("kill", id));
+      cleanup(List.of("rm", "--force", id));
     }
-    List<String> kill = new ArrayList<>(List.of("kill"));
-    kill.addAll(ids);
-    cleanup(kill);
-    List<String> remove = new ArrayList<>(List.of("rm", "--force"));
-    remove.addAll(ids);
-    cleanup(remove);
     return ids.size();
   }
 

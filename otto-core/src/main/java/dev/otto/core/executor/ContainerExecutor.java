@@ -260,10 +260,7 @@ public final class ContainerExecutor implements Executor {
     if (engine == null) {
       return 0;
     }
-    String id = ContainerSession.id(session);
-    int removed = engine.removeLabelled(ContainerSession.LABEL + "=" + id);
-    ContainerSession.removeNetwork(engine, id);
-    return removed;
+    return ContainerSession.removeAll(engine, ContainerSession.id(session));
   }
 
   private static ProcessOutcome notStarted(String why) {

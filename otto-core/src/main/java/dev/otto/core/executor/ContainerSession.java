@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -22,13 +23,16 @@ import org.slf4j.LoggerFactory;
  * The containers of one stage: a network of the stage's own with its services on it, each
  * reached by its name, and one container from the stage's image whose shell runs every step, as
  * the local executor's stage shell does. Everything carries the label {@value #LABEL} with the
- * session's id, so that the stage's end, or a later engine after a crash, finds and removes it
- * all, and nothing else.
+ * session's id, so that a later engine after a crash finds and removes it all, and nothing else;
+ * and {@value #INSTANCE_LABEL} with this object's own id, since a session ended (by a stage's
+ * timeout) may be opened again (for its notifications) while the first is still being removed.
  */
 final class ContainerSession {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerSession.class);
   /** The label every container and network of a session carries, with the session's id as its value. */
   static final String LABEL = "dev.otto.session";
+  /** The label that tells the containers of one opening of a session from those of another. */
+  static final String INSTANCE_LABEL = "dev.otto.instance";
   /** The label that carries the run's id, when the request names its run. */
   static final String RUN_LABEL = "dev.otto.run";
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
@@ -37,6 +41,7 @@ final class ContainerSession {
 
   private final ContainerEngine engine;
   private final String id;
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private final List<String> labels;
   private final Path secrets;
   private final int maxLineBytes;
@@ -53,16 +58,22 @@ final class ContainerSession {
   ContainerSession(ContainerEngine engine, String session, Optional<String> run, int maxLineBytes) throws IOException {
     this.engine = engine;
     this.id = id(session);
-    List<String> labels = new ArrayList<>(List.of("--label", LABEL + "=" + id));
+    List<String> labels = new ArrayList<>(List.of("--label", LABEL + "=" + id,
+        "--label", INSTANCE_LABEL + "=" + instance));
     run.ifPresent(value -> labels.addAll(List.of("--label", RUN_LABEL + "=" + value)));
     this.labels = List.copyOf(labels);
     this.secrets = SecretFiles.privateDirectory(null);
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** The id of {@code session} in names and labels: the same for every engine that holds the run. */
+  /** The id of {@code session} in labels: the same for every engine that holds the run. */
   static String id(String session) {
     return Hashing.sha256().hashString(session, StandardCharsets.UTF_8).toString().substring(0, 16);
+  }
+
+  /** The start of the names of this opening's containers and network. */
+  private String name() {
+    return "otto-" + id + "-" + instance;
   }
 
   /** The private directory whose files the containers see at {@link ContainerExecutor#SECRETS}. */
@@ -71,7 +82,7 @@ final class ContainerSession {
   }
 
   private String network() {
-    return "otto-" + id;
+    return name();
   }
 
   /**
@@ -104,7 +115,7 @@ final class ContainerSession {
 
   /** The command that starts {@code service} on the stage's network, reachable by its name. */
   List<String> serviceCommand(Service service) {
-    List<String> run = new ArrayList<>(List.of("run", "--detach", "--name", "otto-" + id + "-" + service.name()));
+    List<String> run = new ArrayList<>(List.of("run", "--detach", "--name", name() + "-" + service.name()));
     run.addAll(labels);
     run.addAll(List.of("--network", network(), "--network-alias", service.name()));
     service.env().forEach((name, value) -> run.addAll(List.of("--env", name + "=" + value)));
@@ -116,7 +127,7 @@ final class ContainerSession {
   private Optional<String> start(Service service, SecretMasker masker, Consumer<String> lines,
       Cancellation cancellation) throws IOException {
     String what = "service '" + service.name() + "' (" + service.image() + ")";
-    String container = "otto-" + id + "-" + service.name();
+    String container = name() + "-" + service.name();
     long started = System.nanoTime();
     long deadline = started + service.startTimeout().toNanos();
     lines.accept("starting " + what);
@@ -191,12 +202,12 @@ final class ContainerSession {
     if (open != null && open.isAlive()) {
       return open;
     }
-    String name = "otto-" + id + (shells++ == 0 ? "" : "-" + shells);
+    String container = name() + (shells++ == 0 ? "" : "-" + shells);
     List<String> command = new ArrayList<>(List.of(engine.command));
-    command.addAll(shellCommand(image, workspace, name, identity));
+    command.addAll(shellCommand(image, workspace, container, identity));
     open = new ShellSession(command, engine.env(), workspace, maxLineBytes);
     shell = open;
-    shellName = name;
+    shellName = container;
     if (closed) {
       stopShell();
       throw new IOException("the stage has ended");
@@ -268,9 +279,9 @@ final class ContainerSession {
   }
 
   private void cleanUp() {
-    engine.removeLabelled(LABEL + "=" + id);
+    engine.removeLabelled(INSTANCE_LABEL + "=" + instance);
     if (network) {
-      removeNetwork(engine, id);
+      engine.cleanup(List.of("network", "rm", network()));
     }
     try {
       Files.deleteIfExists(secrets);
@@ -279,8 +290,18 @@ final class ContainerSession {
     }
   }
 
-  /** Removes the network of the session {@code id}, if there is one. */
-  static void removeNetwork(ContainerEngine engine, String id) {
-    engine.cleanup(List.of("network", "rm", "otto-" + id));
+  /**
+   * Removes every container and network of the session {@code id}, whoever opened it; returns how
+   * many containers there were.
+   */
+  static int removeAll(ContainerEngine engine, String id) {
+    int removed = engine.removeLabelled(LABEL + "=" + id);
+    ContainerEngine.Result networks = engine.cleanup(List.of("network", "ls", "--quiet", "--filter",
+        "label=" + LABEL + "=" + id));
+    if (networks.ok()) {
+      networks.output().lines().map(String::strip).filter(line -> !line.isEmpty())
+          .forEach(network -> engine.cleanup(List.of("network", "rm", network)));
+    }
+    return removed;
   }
 }

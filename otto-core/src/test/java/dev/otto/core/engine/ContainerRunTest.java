@@ -103,6 +103,28 @@ class ContainerRunTest {
     }
   }
 
+  @Test
+  void should_stop_a_stage_in_a_container_that_runs_past_its_timeout_and_leave_nothing() throws Exception {
+    // given
+    Engine engine = Engine.builder(root.resolve("runs")).listener(events::add)
+        .executor(ContainerExecutor.builder().engine(Containers.engine()).build()).build();
+    Pipeline slow = Pipeline.builder("slow").addStages(Stage.builder("Test")
+        .runtime(Runtime.container(Containers.IMAGE)).timeout(Duration.ofSeconds(3))
+        .addServices(Service.builder("idle", Containers.IMAGE).addCommand("sleep", "300").build())
+        .addSteps(ShStep.of("echo started; sleep 300")).addAlways(ShStep.of("echo always")).build()).build();
+
+    // when
+    RunHandle run = engine.start(Planner.plan(slow, RunContext.branch("main")));
+    RunResult result = run.result().get(120, TimeUnit.SECONDS);
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stages().get(0).reason()).hasValueSatisfying(reason -> assertThat(reason).contains("timed out"));
+    assertThat(lines()).contains("Test: started", "Test: always");
+    assertThat(Containers.containers("dev.otto.run=" + run.id())).isEmpty();
+    assertThat(Containers.networks("dev.otto.run=" + run.id())).isEmpty();
+  }
+
   private List<String> lines() {
     return events.stream().filter(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
         .map(line -> line.stage() + ": " + line.line()).toList();

@@ -177,6 +177,23 @@ class ContainerEngineRunTest {
   }
 
   @Test
+  void should_remove_what_an_engine_that_died_left_of_a_stage_by_its_label() {
+    // given a stage whose containers and network outlive the executor that started them
+    ProcessOutcome started = executor.run(request(op("sleep 300 > /dev/null 2>&1 & echo started"), List.of(API)),
+        lines::add, Cancellation.create());
+    ContainerExecutor next = ContainerExecutor.builder().engine(Containers.engine()).build();
+
+    // when
+    int removed = next.endSession(session);
+
+    // then
+    assertThat(started.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(removed).as("the service and the stage's container").isEqualTo(2);
+    assertThat(Containers.containers(label)).isEmpty();
+    assertThat(Containers.networks(label)).isEmpty();
+  }
+
+  @Test
   void should_start_a_service_before_the_first_step_where_steps_reach_it_by_name() {
     // when
     ProcessOutcome outcome = executor.run(request(op("wget -qO- http://api:8080/ping"), List.of(API)), lines::add,

@@ -43,11 +43,12 @@ class ContainerExecutorTest {
 
     // then
     String id = ContainerSession.id("run-1:Test");
-    assertThat(command).containsExactly("run", "--interactive", "--rm", "--init", "--name", "otto-1",
-        "--label", "dev.otto.session=" + id, "--label", "dev.otto.run=run-1",
+    assertThat(command).startsWith("run", "--interactive", "--rm", "--init", "--name", "otto-1",
+        "--label", "dev.otto.session=" + id, "--label").endsWith("--label", "dev.otto.run=run-1",
         "--workdir", "/workspace", "--volume", "/var/otto/runs/r1/workspace:/workspace",
         "--volume", session.secrets() + ":/run/otto/secrets:ro", "--user", "1000:1000",
-        "--entrypoint", "/bin/sh", "ruby:3.3", "-c", "exec 2>&1; exec /bin/sh -s");
+        "--entrypoint", "/bin/sh", "ruby:3.3", "-c", "exec 2>&1; exec /bin/sh -s").hasSize(25);
+    assertThat(command.get(9)).matches("dev\\.otto\\.instance=[0-9a-f]{8}");
   }
 
   @Test
@@ -62,8 +63,11 @@ class ContainerExecutorTest {
 
     // then
     String id = ContainerSession.id("run-1:Test");
-    assertThat(command).containsExactly("run", "--detach", "--name", "otto-" + id + "-db",
-        "--label", "dev.otto.session=" + id, "--network", "otto-" + id, "--network-alias", "db",
+    String instance = command.get(7);
+    assertThat(instance).matches("dev\\.otto\\.instance=[0-9a-f]{8}");
+    String network = "otto-" + id + "-" + instance.substring(instance.indexOf('=') + 1);
+    assertThat(command).containsExactly("run", "--detach", "--name", network + "-db",
+        "--label", "dev.otto.session=" + id, "--label", instance, "--network", network, "--network-alias", "db",
         "--env", "POSTGRES_HOST_AUTH_METHOD=trust", "postgres:16", "postgres", "-c", "fsync=off");
   }
 
