@@ -182,7 +182,7 @@ public final class LocalProcessExecutor implements Executor {
       }
       command.addAll(shell);
       command.add(op.script());
-      return runner.run(new ProcessRunner.Launch(command, env, request.workspace(), op.timeout(), () -> {}),
+      return runner.run(new ProcessRunner.Launch(command, env, request.workspace(), op.timeout()),
           op.label(), COOKIE_VARIABLE + "=" + cookieValue, request.session().isEmpty(), masker, lines,
           cancellation);
     } catch (IOException | UncheckedIOException e) {

@@ -28,13 +28,8 @@ import org.slf4j.LoggerFactory;
 final class ProcessRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
 
-  /**
-   * A command ready to start.
-   *
-   * @param onStop run when the command is stopped early, e.g. to stop a container the client started
-   */
-  record Launch(List<String> command, Map<String, String> env, Path directory, Optional<Duration> timeout,
-      Runnable onStop) {}
+  /** A command ready to start. */
+  record Launch(List<String> command, Map<String, String> env, Path directory, Optional<Duration> timeout) {}
 
   private final Duration grace;
   private final int maxLineBytes;
@@ -114,7 +109,7 @@ final class ProcessRunner {
       try {
         CompletableFuture.anyOf(process.onExit(), cancellation.future()).get(timeoutMillis, TimeUnit.MILLISECONDS);
         if (process.isAlive() && cancellation.isCancelled()) {
-          stop(process, cookie, launch);
+          stop(process, cookie);
           status = ProcessOutcome.Status.CANCELLED;
           detail = "cancelled";
         } else {
@@ -124,7 +119,7 @@ final class ProcessRunner {
           detail = "exited with status " + code;
         }
       } catch (TimeoutException e) {
-        stop(process, cookie, launch);
+        stop(process, cookie);
         status = ProcessOutcome.Status.TIMED_OUT;
         detail = "timed out after " + launch.timeout().orElseThrow() + " and was stopped with every process it started";
       }
@@ -146,23 +141,18 @@ final class ProcessRunner {
       }
       return new ProcessOutcome(status, exit, elapsed(started), masker.mask(detail));
     } catch (InterruptedException e) {
-      stop(process, cookie, launch);
+      stop(process, cookie);
       Thread.currentThread().interrupt();
       return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
           "interrupted, and stopped with every process it started");
     } catch (ExecutionException | IOException e) {
-      stop(process, cookie, launch);
+      stop(process, cookie);
       return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
           masker.mask("its output could not be read: " + e.getMessage()));
     }
   }
 
-  private void stop(Process process, String cookie, Launch launch) {
-    try {
-      launch.onStop().run();
-    } catch (RuntimeException e) {
-      LOG.warn("could not stop '{}' cleanly: {}", launch.command().get(0), e.getMessage());
-    }
+  private void stop(Process process, String cookie) {
     ProcessTree.kill(process.toHandle(), ownGroup, cookie);
   }
 
