@@ -50,7 +50,7 @@ final class ContainerSession {
   private volatile ShellSession shell;
   private volatile String shellName;
   private int shells;
-  private boolean servicesTried;
+  private volatile boolean servicesTried;
   private boolean network;
   private String servicesFailed;
   private volatile boolean closed;
@@ -280,7 +280,8 @@ final class ContainerSession {
 
   private void cleanUp() {
     engine.removeLabelled(INSTANCE_LABEL + "=" + instance);
-    if (network) {
+    // A creation stopped by a cancellation may have made the network all the same.
+    if (servicesTried) {
       engine.cleanup(List.of("network", "rm", network()));
     }
     try {
