@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.Containers;
 import dev.otto.core.executor.ContainerExecutor;
+import dev.otto.core.executor.LocalProcessExecutor;
+import dev.otto.core.executor.Sandbox;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
@@ -21,20 +23,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A pipeline whose stages run in containers, one with a service container, through the engine,
- * with a canary secret: what the steps print, what is left after the run, and where the canary
- * never is. Skipped, with the reason, where no container engine answers.
+ * A pipeline whose stages run in containers, one with a service container, and one in the
+ * bubblewrap sandbox, through the engine, with a canary secret: what the steps print, what is
+ * left after the run, and where the canary never is. Skipped, with the reason, where no container
+ * engine answers (and the sandboxed stage where bubblewrap cannot make a sandbox).
  */
 @EnabledOnOs(OS.LINUX)
 class ContainerRunTest {
@@ -58,20 +63,31 @@ class ContainerRunTest {
                         .timeout(Duration.ofMinutes(1)))
                 .build(),
             Stage.builder("Test").runtime(Runtime.sameAs(StagePath.of("Build"))).addServices(api)
-                .addSteps(ShStep.of("cat built.txt; wget -qO- http://api:8080/ping")).build())
+                .addSteps(ShStep.of("cat built.txt; wget -qO- http://api:8080/ping")).build(),
+            Stage.builder("Package").runtime(Runtime.local())
+                .addSteps(ShStep.of("echo \"packaging $(cat built.txt) with $API_TOKEN\"; "
+                    + "echo \"java processes seen: $(grep -l 'jav[a]' /proc/[0-9]*/cmdline 2>/dev/null | wc -l)\"; "
+                    + "touch /usr/escaped 2>/dev/null && echo wrote-outside || echo host read-only")
+                    .with(SecretBinding.asEnv("api-token", "API_TOKEN")))
+                .build())
         .build();
   }
 
   @Test
-  void should_run_stages_in_containers_with_a_service_and_leave_neither_containers_nor_the_canary() throws Exception {
+  void should_run_stages_in_containers_with_a_service_and_in_the_sandbox_and_leave_neither_containers_nor_the_canary()
+      throws Exception {
     // given
+    LocalProcessExecutor sandboxed = LocalProcessExecutor.builder().sandbox(Sandbox.bubblewrap()).build();
+    Optional<String> noSandbox = sandboxed.whyNot(Runtime.local());
+    Assumptions.assumeTrue(noSandbox.isEmpty(), () -> "bubblewrap cannot make a sandbox here: " + noSandbox.get());
     CompletableFuture<Void> pipesMade = new CompletableFuture<>();
     Engine engine = Engine.builder(root.resolve("runs")).listener(events::add).listener(event -> {
       if (event instanceof RunEvent.StepFinished done && done.stage().equals("Build") && done.step() == 1) {
         pipesMade.complete(null);
       }
     }).secrets(SecretProviders.inMemory(Map.of("api-token", CANARY)))
-        .executor(ContainerExecutor.builder().engine(Containers.engine()).build()).build();
+        .executor(ContainerExecutor.builder().engine(Containers.engine()).build())
+        .executor(sandboxed).build();
 
     // when the step holding the secret waits
     RunHandle run = engine.start(Planner.plan(pipeline(), RunContext.branch("main")));
@@ -86,8 +102,13 @@ class ContainerRunTest {
 
     // then
     assertThat(result.status()).as("%s", events).isEqualTo(RunResult.Status.SUCCEEDED);
-    assertThat(lines()).hasSize(7).startsWith("Build: token=" + SecretMasker.MASK, "Build: " + SecretMasker.MASK,
-        "Build: go", "Test: starting service 'api' (" + Containers.IMAGE + ")").endsWith("Test: built", "Test: pong");
+    assertThat(lines()).hasSize(10).startsWith("Build: token=" + SecretMasker.MASK, "Build: " + SecretMasker.MASK,
+        "Build: go", "Test: starting service 'api' (" + Containers.IMAGE + ")").endsWith("Test: built", "Test: pong",
+        "Package: packaging built with " + SecretMasker.MASK, "Package: java processes seen: 0",
+        "Package: host read-only");
+    assertThat(events).filteredOn(RunEvent.StageStarted.class::isInstance)
+        .extracting(e -> ((RunEvent.StageStarted) e).stage() + " " + ((RunEvent.StageStarted) e).executor())
+        .contains("Package sandbox");
     assertThat(lines().get(4)).matches("Test: service 'api' \\(.*\\) is ready after \\d+ ms");
     assertThat(Files.getAttribute(workspace.resolve("built.txt"), "unix:uid"))
         .isEqualTo(Files.getAttribute(Files.createTempFile(root, "mine", ""), "unix:uid"));
