@@ -157,8 +157,9 @@ public abstract class Stage {
 
   /** Every attribute but the child stages, which {@link #equals} compares one level at a time. */
   final List<Object> ownValues() {
-    return Arrays.asList(name(), parallel(), runtime(), steps(), restores(), saves(), environment(), when(), enter(),
-        exit(), onSuccess(), onFailure(), always(), after(), runsEvenIfSkipped(), matrix(), timeout(), origin());
+    return Arrays.asList(name(), parallel(), runtime(), steps(), services(), restores(), saves(), environment(), when(),
+        enter(), exit(), onSuccess(), onFailure(), always(), after(), runsEvenIfSkipped(), matrix(), timeout(),
+        origin());
   }
 
   /** A copy with other child stages. */
