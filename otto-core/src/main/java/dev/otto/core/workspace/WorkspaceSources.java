@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ import java.util.Optional;
  *   <li>{@link #workingTree(Path)}: a project's files as git sees them, what {@code otto run}
  *       uses: tracked files and untracked files that are not ignored, as a commit of the work tree
  *       would see them, with a {@code .git} that shares the project's objects so steps can ask git
- *       about the commit;
+ *       about the commit; a submodule's files are taken as its own git sees them;
  *   <li>{@link #head(Path)}: the project's last commit, without the changes of its work tree;
  *   <li>{@link #gitCheckout(String, String)}: a clone of a repository, local or remote, at a
  *       branch, tag or commit.
@@ -93,18 +94,40 @@ public final class WorkspaceSources {
           }
         }
         Copying copying = new Copying(from, workspace);
-        String listed = Git.run(from, "ls-files", "-z", "--cached", "--others", "--exclude-standard");
-        String previous = null;
-        for (String file : listed.split("\0")) {
-          if (file.isEmpty() || file.equals(previous)) {
-            continue;
-          }
-          copying.copy(file);
-          previous = file;
-        }
+        copyGitVisible(from, "", copying);
         return new Filled(copying.files(), copying.bytes(), head);
       }
     };
+  }
+
+  /**
+   * Copies the files git sees in the work tree {@code folder} (at {@code prefix} in the project).
+   * Git lists a submodule, or a repository nested in the work tree, as one entry: its files are
+   * taken as its own git sees them, so its ignored files stay out, and so does its {@code .git}
+   * link, which points into the project's {@code .git} and would break git in the workspace.
+   */
+  private static void copyGitVisible(Path folder, String prefix, Copying copying) throws IOException {
+    String listed = Git.run(folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard");
+    String previous = null;
+    for (String entry : listed.split("\0")) {
+      String file = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+      if (file.isEmpty() || file.equals(previous)) {
+        continue;
+      }
+      previous = file;
+      Path path = folder.resolve(file);
+      if (holdsRepository(path) && !copying.leftOut(prefix + file)) {
+        copyGitVisible(path, prefix + file + "/", copying);
+      } else {
+        copying.copy(prefix + file);
+      }
+    }
+  }
+
+  /** Whether {@code path} is a folder with a {@code .git} of its own: a submodule or a nested repository. */
+  private static boolean holdsRepository(Path path) {
+    return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+        && Files.exists(path.resolve(".git"), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** The last commit of the git work tree whose top is {@code project}, without the work tree's changes. */

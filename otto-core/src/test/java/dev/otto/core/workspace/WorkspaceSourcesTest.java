@@ -97,6 +97,35 @@ class WorkspaceSourcesTest {
   }
 
   @Test
+  void should_copy_a_submodule_s_files_as_its_git_sees_them_when_the_project_has_one() throws Exception {
+    assumeTrue(hasGit(), "needs git");
+    // given a library repository and a project that holds it as a submodule, built in place
+    Path library = Files.createDirectories(temp.resolve("library"));
+    git(library, "init", "-q");
+    write(library, ".gitignore", "build/\n");
+    write(library, "lib.c", "int x;\n");
+    git(library, "add", "-A");
+    git(library, "commit", "-q", "-m", "library");
+    repository();
+    git(project, "-c", "protocol.file.allow=always", "submodule", "add", "-q", library.toString(), "lib");
+    git(project, "commit", "-q", "-m", "with the library");
+    write(project, "lib/build/lib.o", "compiled");
+    write(project, "lib/new.c", "int y;\n");
+    String statusBefore = git(project, "status", "--porcelain", "--ignored");
+
+    // when
+    WorkspaceSources.workingTree(project).fill(workspace);
+
+    // then the submodule's tracked and untracked files are there, not its ignored ones nor its .git link
+    assertThat(files(workspace)).containsExactly(".gitignore", ".gitmodules", "lib/.gitignore", "lib/lib.c",
+        "lib/new.c", "pom.xml", "src/Main.java", "src/New.java");
+    // and git still answers in the workspace
+    assertThat(git(workspace, "status", "--porcelain")).contains(" M src/Main.java");
+    // and the project is untouched
+    assertThat(git(project, "status", "--porcelain", "--ignored")).isEqualTo(statusBefore);
+  }
+
+  @Test
   void should_take_the_last_commit_without_the_work_tree_s_changes() throws Exception {
     assumeTrue(hasGit(), "needs git");
     // given
