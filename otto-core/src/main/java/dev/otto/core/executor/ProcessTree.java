@@ -31,10 +31,7 @@ final class ProcessTree {
    * whole {@code NAME=value} entry; returns how many were stopped.
    */
   static int kill(ProcessHandle root, boolean ownGroup, String cookie) {
-    if (ownGroup) {
-      killGroup(root.pid());
-    }
-    return stop(() -> {
+    java.util.function.Supplier<Set<ProcessHandle>> find = () -> {
       Set<ProcessHandle> victims = new LinkedHashSet<>();
       if (root.isAlive()) {
         victims.add(root);
@@ -42,12 +39,19 @@ final class ProcessTree {
       root.descendants().forEach(victims::add);
       victims.addAll(carrying(cookie));
       return victims;
-    });
+    };
+    // Counted before the group is killed: what the group kill ends, the rounds below no longer find.
+    Set<ProcessHandle> stopped = new LinkedHashSet<>(find.get());
+    if (ownGroup) {
+      killGroup(root.pid());
+    }
+    stopped.addAll(stop(find));
+    return stopped.size();
   }
 
   /** Stops every process whose environment holds {@code cookie} ({@code NAME=value}); returns how many. */
   static int killCarrying(String cookie) {
-    return stop(() -> carrying(cookie));
+    return stop(() -> carrying(cookie)).size();
   }
 
   /** As {@link #killCarrying(String)}, leaving out {@code except}, which its owner stops itself. */
@@ -56,12 +60,12 @@ final class ProcessTree {
       Set<ProcessHandle> victims = carrying(cookie);
       victims.remove(except);
       return victims;
-    });
+    }).size();
   }
 
-  /** Kills what {@code find} finds, in rounds, until it finds nothing: processes may fork while we kill. */
-  private static int stop(java.util.function.Supplier<Set<ProcessHandle>> find) {
-    int killed = 0;
+  /** Kills what {@code find} finds, in rounds, until it finds nothing (processes may fork while we kill); returns them. */
+  private static Set<ProcessHandle> stop(java.util.function.Supplier<Set<ProcessHandle>> find) {
+    Set<ProcessHandle> killed = new LinkedHashSet<>();
     for (int round = 0; round < ROUNDS; round++) {
       Set<ProcessHandle> victims = find.get();
       if (victims.isEmpty()) {
@@ -69,7 +73,7 @@ final class ProcessTree {
       }
       for (ProcessHandle victim : victims) {
         if (victim.destroyForcibly()) {
-          killed++;
+          killed.add(victim);
         }
       }
       for (ProcessHandle victim : victims) {
