@@ -119,7 +119,7 @@ final class BuiltIn {
       if (manifest.isEmpty()) {
         return Optional.empty();
       }
-      Set<String> scripts = scripts(manifest.get(), folder);
+      Map<String, String> scripts = scripts(manifest.get(), folder);
       String manager;
       String install;
       String lock;
@@ -141,19 +141,29 @@ final class BuiltIn {
         install = lock != null ? "npm ci --cache .npm" : "npm install --cache .npm";
       }
       List<String> build = new ArrayList<>(List.of(install));
-      if (scripts.contains("build")) {
+      if (scripts.containsKey("build")) {
         build.add(manager + " run build");
       }
-      List<String> test = scripts.contains("test") ? List.of(manager + " test") : List.of();
+      boolean placeholder = isPlaceholderTest(scripts.get("test"));
+      List<String> test = scripts.containsKey("test") && !placeholder ? List.of(manager + " test") : List.of();
       return Optional.of(project(id(), folder, "found package.json " + folder.where() + ", "
-          + (lock == null ? "without a lock file" : "with " + lock) + ": " + manager, "node:20",
+          + (lock == null ? "without a lock file" : "with " + lock) + ": " + manager
+          + (placeholder ? "; no Test stage, its test script is npm's placeholder that only fails" : ""), "node:20",
           List.of("node", manager), build, test, Map.of(),
           manager, List.of(cacheDir), List.of(lock == null ? "package.json" : lock)));
     }
 
-    /** The names of the scripts package.json declares. */
-    private static Set<String> scripts(String manifest, Folder folder) {
-      Set<String> names = new LinkedHashSet<>();
+    /**
+     * Whether a test script is the one {@code npm init} writes, which only prints "Error: no test
+     * specified" and fails: a project with it has no tests, not failing ones.
+     */
+    static boolean isPlaceholderTest(String script) {
+      return script != null && script.contains("no test specified") && script.contains("exit 1");
+    }
+
+    /** The scripts package.json declares, by name. */
+    private static Map<String, String> scripts(String manifest, Folder folder) {
+      Map<String, String> names = new LinkedHashMap<>();
       try (JsonParser json = JSON.createParser(manifest)) {
         if (json.nextToken() != JsonToken.START_OBJECT) {
           throw new ConventionException("package.json " + folder.where() + " is not a JSON object");
@@ -163,8 +173,9 @@ final class BuiltIn {
           JsonToken value = json.nextToken();
           if (field.equals("scripts") && value == JsonToken.START_OBJECT) {
             while (json.nextToken() == JsonToken.FIELD_NAME) {
-              names.add(json.currentName());
-              json.nextToken();
+              String name = json.currentName();
+              JsonToken script = json.nextToken();
+              names.put(name, script == JsonToken.VALUE_STRING ? json.getText() : "");
               json.skipChildren();
             }
           } else {
@@ -306,7 +317,9 @@ final class BuiltIn {
       build.add(pip + " pytest");
       return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where(), "python:3.12",
           List.of("python3"), build,
-          List.of(".venv/bin/python -m pytest"), Map.of(), "pip", List.of(".pip-cache/"),
+          // pytest exits with 5 when it collects no test: a project without tests, not a failure.
+          List.of(".venv/bin/python -m pytest; status=$?; if [ $status -eq 5 ]; then echo 'pytest collected no "
+              + "tests'; exit 0; fi; exit $status"), Map.of(), "pip", List.of(".pip-cache/"),
           present(folder, "requirements.txt", "requirements-dev.txt", "pyproject.toml", "poetry.lock")));
     }
   }

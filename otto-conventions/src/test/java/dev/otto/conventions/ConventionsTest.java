@@ -170,6 +170,24 @@ class ConventionsTest {
     }
 
     @Test
+    void a_node_project_whose_test_script_is_npm_s_placeholder_gets_no_test_stage_and_says_why() {
+      // given a package.json as npm init writes it
+      Pipeline fresh = pipeline("node-placeholder");
+
+      // then it is built, not tested, and the pipeline says why
+      assertThat(fresh).hasStage("Build").doesNotHaveStage("Test");
+      assertThat(fresh).stage("Build").cameFrom("its test script is npm's placeholder that only fails");
+      Assertions.assertThat(BuiltIn.Node.isPlaceholderTest("echo \"Error: no test specified\" && exit 1")).isTrue();
+      Assertions.assertThat(BuiltIn.Node.isPlaceholderTest("jest")).isFalse();
+    }
+
+    @Test
+    void a_python_project_without_tests_does_not_fail_its_test_stage() {
+      assertThat(pipeline("python-pyproject")).stage("Test")
+          .runsScriptContaining("if [ $status -eq 5 ]; then echo 'pytest collected no tests'; exit 0; fi");
+    }
+
+    @Test
     void make_applies_only_when_nothing_else_does() {
       assertThat(pipeline("make")).stage("Test").runsScriptContaining("make test")
           .cameFrom("found Makefile at the root and nothing more specific");
