@@ -56,10 +56,13 @@ final class BuiltIn {
       }
       boolean wrapper = folder.has("mvnw");
       String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository";
+      // One verify compiles, tests and packages: a Test stage of its own would compile and package again. The
+      // wrapper keeps the Maven it downloads under MAVEN_USER_HOME, here in the workspace and its cache.
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where()
-          + (wrapper ? ", with the Maven wrapper" : ""), "maven:3-eclipse-temurin-17",
-          wrapper ? List.of("java") : List.of("mvn", "java"), List.of(mvn + " -DskipTests package"), List.of(mvn + " verify"), Map.of(),
-          "maven", List.of(".m2/repository/"), folder.find("pom.xml", 3)));
+          + (wrapper ? ", with the Maven wrapper" : "") + "; built and tested in one mvn verify",
+          "maven:3-eclipse-temurin-17", wrapper ? List.of("java") : List.of("mvn", "java"), List.of(mvn + " verify"),
+          List.of(), wrapper ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
+          wrapper ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"), folder.find("pom.xml", 3)));
     }
   }
 
