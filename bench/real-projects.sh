@@ -13,7 +13,8 @@
 #                        instead of the public URL when present
 #   REAL_PROJECTS_WORK   the folder for clones, runs, caches and logs; a new temporary one by default
 #
-# Each project is cloned at a pinned commit. Stages run as local processes (--containers local),
+# Each project is cloned at a pinned commit. Stages run as local processes (--container-engine none
+# --containers local: no image can be pulled here, even where an engine answers),
 # so the host needs the projects' tools: a JDK and Maven, Node.js and npm, Python 3 with pip, Go,
 # gcc and make. Runs and caches are kept outside the project (--runs, --caches), so the project
 # folder must be fully identical afterwards: same `git status --porcelain --ignored`, same files
@@ -67,7 +68,7 @@ seconds_since() {
 run_once() {
   local name="$1" dir="$2" log="$3" start status
   start=$(date +%s)
-  $OTTO run --containers local --runs "$work/runs/$name" --caches "$work/caches/$name" "$dir" >"$log" 2>&1
+  $OTTO run --container-engine none --containers local --runs "$work/runs/$name" --caches "$work/caches/$name" "$dir" >"$log" 2>&1
   status=$?
   if [[ $status -eq 0 ]]; then
     seconds_since "$start"

@@ -83,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
     String containers = "fail";
 
     @Option(names = "--container-engine", paramLabel = "NAME", description = "the container engine's command, e.g. "
-        + "podman or docker; by default the first of docker and podman that answers")
+        + "podman or docker; by default the first of docker and podman that answers; none: use no container engine, "
+        + "so container stages are refused, or run as local processes with --containers local")
     String containerEngine;
 
     @Mixin
@@ -137,9 +138,11 @@ final class RunCommand implements Callable<Integer> {
       Path base = dir.resolve(".otto");
       Engine.Builder builder = Engine.builder(runs != null ? runs : base.resolve("runs"))
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
-          .secrets(secrets())
-          .executor(containerExecutor())
-          .executor(isolation.local().agentLabels(agentLabels.toArray(String[]::new)).build())
+          .secrets(secrets());
+      if (!"none".equals(containerEngine)) {
+        builder.executor(containerExecutor());
+      }
+      builder.executor(isolation.local().agentLabels(agentLabels.toArray(String[]::new)).build())
           .containerFallbackHint("--containers local")
           .listener(progress);
       for (RunListener listener : more) {

@@ -152,4 +152,36 @@ class ProjectRunTest {
     assertThat(wrongBase.code()).isEqualTo(ExitCodes.CANNOT_RUN);
     assertThat(wrongBase.err()).contains("could not find the files changed since 'no-such-base'");
   }
+
+  @Test
+  void should_run_container_stages_as_local_processes_when_told_to_use_no_container_engine() throws Exception {
+    // given a stage in a container, on a machine where an engine may answer but no image can be pulled
+    Path project = Files.createDirectories(temp.resolve("no-engine"));
+    Files.writeString(project.resolve("Ottofile.java"), """
+        import static dev.otto.dsl.Otto.docker;
+        import static dev.otto.dsl.Otto.sh;
+
+        import dev.otto.core.model.Pipeline;
+        import dev.otto.dsl.Otto;
+
+        public class Ottofile {
+          public static Pipeline pipeline() {
+            return Otto.pipeline("imaged", p -> p.stage("Build", s -> s.runtime(docker("example/never-pulled:1"))
+                .steps(sh("echo built here"))));
+          }
+        }
+        """);
+
+    // when it runs with no container engine, falling back to local processes
+    OttoCommandTest.Outcome outcome = OttoCommandTest.otto("run", "--container-engine", "none", "--containers",
+        "local", "--runs", temp.resolve("runs").toString(), project.toString());
+    OttoCommandTest.Outcome refused = OttoCommandTest.otto("run", "--container-engine", "none", "--runs",
+        temp.resolve("runs").toString(), project.toString());
+
+    // then it ran here, and without the fallback it is refused, naming the option
+    assertThat(outcome.code()).as(outcome.err()).isZero();
+    assertThat(outcome.out()).contains("Build | built here");
+    assertThat(refused.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+    assertThat(refused.err()).contains("--containers local");
+  }
 }
