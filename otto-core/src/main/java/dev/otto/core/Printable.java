@@ -6,8 +6,8 @@ import static java.util.Objects.requireNonNull;
  * Text from a pipeline (a name, a prompt, a description) made safe to print in a message or on a
  * terminal. Control characters (a NUL, an escape that starts a terminal sequence, a line break),
  * invisible formatting characters (such as U+202E, which reverses the text after it), line and
- * paragraph separators and unpaired surrogates are shown as <code>&#92;uXXXX</code> escapes, so that a
- * name can neither garble a message nor hide part of it. Other text, any script and emoji
+ * paragraph separators and unpaired surrogates are shown as Java escapes (a backslash, a {@code u}
+ * and four hex digits), so that a name can neither garble a message nor hide part of it. Other text, any script and emoji
  * included, is left as it is.
  *
  * <p>For example, a pipeline named {@code web}, NUL, {@code app} prints as
@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
 public final class Printable {
   private Printable() {}
 
-  /** {@code text} with every character that is not safe to print shown as a <code>&#92;uXXXX</code> escape. */
+  /** {@code text} with every character that is not safe to print shown as a Java escape, e.g. <code>&#92;u0000</code>. */
   public static String of(String text) {
     requireNonNull(text, "text");
     int first = firstUnsafe(text);
