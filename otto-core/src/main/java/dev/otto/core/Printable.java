@@ -7,8 +7,8 @@ import static java.util.Objects.requireNonNull;
  * terminal. Control characters (a NUL, an escape that starts a terminal sequence, a line break),
  * invisible formatting characters (such as U+202E, which reverses the text after it), line and
  * paragraph separators and unpaired surrogates are shown as Java escapes (a backslash, a {@code u}
- * and four hex digits), so that a name can neither garble a message nor hide part of it. Other text, any script and emoji
- * included, is left as it is.
+ * and four hex digits), so that a name can neither garble a message nor hide part of it. Other
+ * text, any script and emoji included, is left as it is.
  *
  * <p>For example, a pipeline named {@code web}, NUL, {@code app} prints as
  * <code>web&#92;u0000app</code>: a backslash, a {@code u} and four hex digits in place of the NUL.
@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
 public final class Printable {
   private Printable() {}
 
-  /** {@code text} with every character that is not safe to print shown as a Java escape, e.g. <code>&#92;u0000</code>. */
+  /** {@code text} with every character not safe to print shown as a Java escape, e.g. <code>&#92;u0000</code>. */
   public static String of(String text) {
     requireNonNull(text, "text");
     int first = firstUnsafe(text);
