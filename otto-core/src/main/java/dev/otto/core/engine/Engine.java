@@ -302,8 +302,8 @@ public final class Engine implements RunEngine {
   public PendingWait callback(String token, String payload) {
     requireNonNull(token, "token");
     requireNonNull(payload, "payload");
-    if (payload.length() > RunWaits.MAX_PAYLOAD) {
-      throw new IllegalArgumentException("a callback's payload must be at most " + RunWaits.MAX_PAYLOAD
+    if (payload.length() > RunMachine.MAX_PAYLOAD) {
+      throw new IllegalArgumentException("a callback's payload must be at most " + RunMachine.MAX_PAYLOAD
           + " characters, not " + payload.length());
     }
     String hash = StageDigest.token(token);

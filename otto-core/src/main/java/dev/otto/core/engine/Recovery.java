@@ -4,48 +4,42 @@ import dev.otto.core.journal.JournalException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** A run's state as its journal entries tell it: what the engine needs to take the run over. */
+/**
+ * A run as its journal tells it. The journal holds three kinds of entries: the inputs of the
+ * run's {@link RunMachine} (replaying them rebuilds the run, which is how a run is resumed), the
+ * webhook tokens' hashes the engine handed out, and records of results (steps, stages, the run)
+ * that can be read without the plan, which is how a changed plan restarts from an earlier run.
+ */
 final class Recovery {
+  /** The journal's format: the inputs of a {@link RunMachine}. */
+  static final String FORMAT = "2";
+
   final String runId;
   final String pipeline;
   final String fingerprint;
   final Instant started;
   final int entries;
+  /** The machine's inputs after its start, in order. */
+  final List<RunMachine.Input> inputs = new ArrayList<>();
+  /** Webhook waits' token hashes, by wait id. */
+  final Map<String, String> tokens = new LinkedHashMap<>();
+  /** The recorded results of stages, by stage id. */
   final Map<String, StageRecord> stages = new LinkedHashMap<>();
-  /** Waits that ended, with the outcome that ended them. */
-  final List<EndedWait> endedWaits = new ArrayList<>();
   RunResult.Status finalStatus;
   Duration finalDuration;
 
-  /** What one stage had done. */
+  /** What the journal records of one stage. */
   static final class StageRecord {
-    final Instant started;
-    int next;
-    boolean failed;
-    boolean interrupted;
-    String reason;
     final List<RunResult.StepResult> steps = new ArrayList<>();
     RunResult.StageResult result;
     String digest;
-    PendingRecord wait;
-
-    StageRecord(Instant started) {
-      this.started = started;
-    }
   }
-
-  /** A wait that had begun and not ended. */
-  record PendingRecord(int op, String tokenHash, Instant deadline) {}
-
-  /** A wait that ended: op {@code op} of stage {@code stage}; {@code tokenHash} is null but for a webhook. */
-  record EndedWait(String stage, int op, String tokenHash, String outcome) {}
 
   private Recovery(String runId, Map<String, String> first, int entries) {
     this.runId = runId;
@@ -63,6 +57,9 @@ final class Recovery {
     if (first == null || !"run".equals(first.get("t")) || !first.containsKey("fingerprint")
         || !first.containsKey("started")) {
       throw corrupt(runId, 1, "it does not begin with the run's entry");
+    }
+    if (!FORMAT.equals(first.get("format"))) {
+      throw corrupt(runId, 1, "it was written by an earlier version of Otto, in another format");
     }
     Recovery recovery = new Recovery(runId, first, entries.size());
     for (int i = 1; i < entries.size(); i++) {
@@ -84,46 +81,99 @@ final class Recovery {
         + "' cannot be read: " + why + "; restart the run from one of its stages instead of resuming it");
   }
 
+  /** The first entry of a run's journal. */
+  static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun) {
+    return Entries.encode("run", "run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint", fingerprint,
+        "started", started.toString(), "from", fromRun);
+  }
+
+  /** The journal entry of a machine's input, or null for one that is not journaled ({@link RunMachine.Start}). */
+  static String encode(RunMachine.Input input) {
+    String at = input.at().toString();
+    if (input instanceof RunMachine.Resume) {
+      return Entries.encode("resumed", "at", at);
+    }
+    if (input instanceof RunMachine.OpDone done) {
+      return encodeOutcome("done", done.stage(), done.op(), null, done.outcome(), at);
+    }
+    if (input instanceof RunMachine.ProbeDone done) {
+      return encodeOutcome("probe", done.stage(), done.op(), String.valueOf(done.attempt()), done.outcome(), at);
+    }
+    if (input instanceof RunMachine.TimerFired fired) {
+      return Entries.encode("timer", "timer", fired.timer(), "at", at);
+    }
+    if (input instanceof RunMachine.Decide decide) {
+      return Entries.encode("decide", "wait", decide.waitId(), "approved", decide.decision().approved() ? "1" : null,
+          "by", decide.decision().by(), "comment", decide.decision().comment().orElse(null), "at", at);
+    }
+    if (input instanceof RunMachine.Callback callback) {
+      return Entries.encode("callback", "wait", callback.waitId(), "payload", callback.payload(), "at", at);
+    }
+    if (input instanceof RunMachine.Cancel) {
+      return Entries.encode("cancel", "at", at);
+    }
+    return null;
+  }
+
+  private static String encodeOutcome(String type, String stage, int op, String attempt, RunMachine.Outcome outcome,
+      String at) {
+    return Entries.encode(type, "stage", stage, "op", String.valueOf(op), "attempt", attempt, "status",
+        outcome.status().name(), "exit", outcome.exitCode().isPresent() ? String.valueOf(outcome.exitCode().getAsInt())
+            : null, "detail", outcome.detail(), "at", at);
+  }
+
+  static String token(String waitId, String hash) {
+    return Entries.encode("token", "wait", waitId, "hash", hash);
+  }
+
+  static String step(String stage, RunResult.StepResult step) {
+    return Entries.encode("step", "stage", stage, "label", step.label(), "status", step.status().name(), "exit",
+        step.exitCode().isPresent() ? String.valueOf(step.exitCode().getAsInt()) : null, "ms",
+        String.valueOf(step.duration().toMillis()), "detail", step.detail());
+  }
+
+  static String stageEnd(RunResult.StageResult result, String digest) {
+    return Entries.encode("stage-end", "stage", result.id(), "status", result.status().name(), "reason",
+        result.reason().orElse(null), "ms", String.valueOf(result.duration().toMillis()), "digest", digest);
+  }
+
+  static String runEnd(RunResult result) {
+    return Entries.encode("run-end", "status", result.status().name(), "ms",
+        String.valueOf(result.duration().toMillis()));
+  }
+
   private void apply(Map<String, String> entry) {
     String type = entry.get("t");
     switch (type) {
-      case "resumed" -> { }
-      case "stage" -> stages.put(required(entry, "stage"), new StageRecord(Instant.parse(required(entry, "at"))));
-      case "op" -> {
-        StageRecord stage = stage(entry);
-        int op = Integer.parseInt(required(entry, "op"));
-        stage.next = op + 1;
-        stage.failed = entry.containsKey("failed");
-        stage.interrupted = entry.containsKey("interrupted");
-        stage.reason = entry.get("reason");
-        if (stage.wait != null && stage.wait.op() == op) {
-          endedWaits.add(new EndedWait(required(entry, "stage"), op, stage.wait.tokenHash(),
-              entry.getOrDefault("outcome", "cancelled")));
-          stage.wait = null;
-        }
-        if (entry.containsKey("label")) {
-          String exit = entry.get("exit");
-          stage.steps.add(new RunResult.StepResult(entry.get("label"), RunResult.Status.valueOf(required(entry, "status")),
-              exit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(exit)),
-              Duration.ofMillis(Long.parseLong(required(entry, "ms"))), entry.getOrDefault("detail", "")));
-        }
+      case "resumed" -> inputs.add(new RunMachine.Resume(at(entry)));
+      case "done" -> inputs.add(new RunMachine.OpDone(at(entry), required(entry, "stage"), number(entry, "op"),
+          outcome(entry)));
+      case "probe" -> inputs.add(new RunMachine.ProbeDone(at(entry), required(entry, "stage"), number(entry, "op"),
+          number(entry, "attempt"), outcome(entry)));
+      case "timer" -> inputs.add(new RunMachine.TimerFired(at(entry), required(entry, "timer")));
+      case "decide" -> {
+        Decision decision = new Decision(entry.containsKey("approved"), required(entry, "by"),
+            Optional.ofNullable(entry.get("comment")));
+        inputs.add(new RunMachine.Decide(at(entry), required(entry, "wait"), decision));
       }
-      case "wait" -> {
-        StageRecord stage = stage(entry);
-        stage.wait = new PendingRecord(Integer.parseInt(required(entry, "op")), entry.get("token"),
-            Instant.parse(required(entry, "deadline")));
+      case "callback" -> inputs.add(new RunMachine.Callback(at(entry), required(entry, "wait"),
+          entry.getOrDefault("payload", "")));
+      case "cancel" -> inputs.add(new RunMachine.Cancel(at(entry)));
+      case "token" -> tokens.put(required(entry, "wait"), required(entry, "hash"));
+      case "step" -> {
+        String exit = entry.get("exit");
+        stages.computeIfAbsent(required(entry, "stage"), k -> new StageRecord()).steps.add(new RunResult.StepResult(
+            required(entry, "label"), RunResult.Status.valueOf(required(entry, "status")),
+            exit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(exit)),
+            Duration.ofMillis(Long.parseLong(required(entry, "ms"))), entry.getOrDefault("detail", "")));
       }
       case "stage-end" -> {
         String id = required(entry, "stage");
-        StageRecord stage = stages.computeIfAbsent(id, k -> new StageRecord(null));
+        StageRecord stage = stages.computeIfAbsent(id, k -> new StageRecord());
         stage.result = new RunResult.StageResult(id, RunResult.Status.valueOf(required(entry, "status")),
             Optional.ofNullable(entry.get("reason")), Duration.ofMillis(Long.parseLong(required(entry, "ms"))),
             stage.steps);
         stage.digest = entry.get("digest");
-        if (stage.wait != null) {
-          endedWaits.add(new EndedWait(id, stage.wait.op(), stage.wait.tokenHash(), "cancelled"));
-        }
-        stage.wait = null;
       }
       case "run-end" -> {
         finalStatus = RunResult.Status.valueOf(required(entry, "status"));
@@ -133,13 +183,18 @@ final class Recovery {
     }
   }
 
-  private StageRecord stage(Map<String, String> entry) {
-    String id = required(entry, "stage");
-    StageRecord stage = stages.get(id);
-    if (stage == null || stage.result != null) {
-      throw new IllegalArgumentException("stage '" + id + "' is not running");
-    }
-    return stage;
+  private static RunMachine.Outcome outcome(Map<String, String> entry) {
+    String exit = entry.get("exit");
+    return new RunMachine.Outcome(RunResult.Status.valueOf(required(entry, "status")),
+        exit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(exit)), entry.getOrDefault("detail", ""));
+  }
+
+  private static Instant at(Map<String, String> entry) {
+    return Instant.parse(required(entry, "at"));
+  }
+
+  private static int number(Map<String, String> entry, String field) {
+    return Integer.parseInt(required(entry, field));
   }
 
   private static String required(Map<String, String> entry, String field) {

@@ -6,18 +6,22 @@ import dev.otto.core.journal.RunLog;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
-import dev.otto.core.plan.StageStatus;
+import dev.otto.core.plan.RunnablePlan;
 import dev.otto.core.workspace.WorkspaceSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,13 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a plan. Scheduling state is guarded by the run's lock. Stages execute on the
- * engine's shared pool; a stage that waits (for an approval, a callback, a poll's next attempt,
- * a retry's backoff, or its child stages) holds no thread, only a cursor and perhaps a timer.
- * Every op's outcome is journaled, and the journal synced, before the run acts on it.
+ * One run of a plan on this engine: a driver of the run's {@link RunMachine}. Every input is
+ * journaled, then applied under the run's lock; the machine's actions are carried out in order:
+ * ops go to the engine's pool (no thread waits on a stage: a wait or a retry's backoff is only a
+ * timer), events are delivered once the lock is released, in the order the machine made them.
+ * Resuming a run feeds its journaled inputs to a new machine.
  */
 final class Run implements RunHandle {
   private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   final Engine engine;
   final Plan plan;
@@ -45,29 +51,23 @@ final class Run implements RunHandle {
   private final Cancellation cancellation = Cancellation.create();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Instant started;
-  private final RunWaits waits;
-  final StageRunner runner = new StageRunner(this);
-
-  final Object lock = new Object();
-  private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
-  private final Map<String, List<String>> dependents = new HashMap<>();
-  private final Map<String, Integer> waitingOn = new HashMap<>();
-  private final Map<String, Boolean> parentOpen = new HashMap<>();
-  private final Map<String, Integer> childrenLeft = new HashMap<>();
-  private final Map<String, Boolean> childFailed = new HashMap<>();
-  private final Map<String, String> blockedBy = new HashMap<>();
-  private final Map<String, RunResult.StageResult> results = new HashMap<>();
-  private final Map<String, Instant> stageStarts = new HashMap<>();
-  private final Map<String, List<RunResult.StepResult>> steps = new HashMap<>();
-  private final Map<String, Cursor> cursors = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, Scheduler.Cancellable> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, String> timedOut = new java.util.concurrent.ConcurrentHashMap<>();
+  private final LocalOps ops;
+  private RunMachine machine;
   private Map<String, RunResult.StageResult> reused = Map.of();
   private String reusedFrom;
-  private boolean stopping;
-  private String stopReason;
-  private boolean cancelled;
-  private boolean finished;
+
+  private final Object lock = new Object();
+  /** Events the machine made, delivered in order once the lock is released. */
+  private final ArrayDeque<RunEvent> outbox = new ArrayDeque<>();
+  private final Object delivering = new Object();
+  private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
+  /** Webhook waits' token hashes, by wait id, and the waits, by hash. */
+  private final Map<String, String> tokens = new LinkedHashMap<>();
+  private final Map<String, String> waitsByToken = new HashMap<>();
+  /** Tokens to hand out with the next {@link RunEvent.WaitStarted} of their wait. */
+  private final Map<String, String> handOut = new HashMap<>();
+  /** The sync of the last process outcome, awaited before the next is journaled. */
+  private CompletableFuture<Void> durable;
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
     this.engine = engine;
@@ -80,8 +80,7 @@ final class Run implements RunHandle {
     this.feed = new EventFeed(engine.listeners, dir.resolve("output.spool"));
     this.workspace = dir.resolve("workspace");
     this.artifacts = dir.resolve("artifacts");
-    this.waits = new RunWaits(this);
-    cancellation.future().thenRun(this::wakeAll);
+    this.ops = new LocalOps(this);
   }
 
   @Override
@@ -96,47 +95,47 @@ final class Run implements RunHandle {
 
   @Override
   public void cancel() {
-    synchronized (lock) {
-      if (!stopping) {
-        stopping = true;
-        stopReason = Reasons.RUN_CANCELLED;
-      }
-      cancelled = true;
-    }
-    cancellation.cancel();
+    feed(new RunMachine.Cancel(now()));
   }
 
   @Override
   public List<PendingWait> waits() {
-    return waits.pending();
+    synchronized (lock) {
+      return machine == null ? List.of() : machine.pendingWaits();
+    }
   }
 
   @Override
   public void decide(String waitId, Decision decision) {
-    waits.decide(waitId, decision);
+    java.util.Objects.requireNonNull(waitId, "waitId");
+    java.util.Objects.requireNonNull(decision, "decision");
+    feed(new RunMachine.Decide(now(), waitId, decision));
   }
 
-  PendingWait callback(String tokenHash, String payload) {
-    return waits.callback(tokenHash, payload);
+  /** Resolves the webhook wait whose token hashes to {@code hash}. */
+  PendingWait callback(String hash, String payload) {
+    PendingWait described;
+    synchronized (lock) {
+      String waitId = waitsByToken.get(hash);
+      if (waitId == null) {
+        throw new WaitRefusedException(WaitRefusedException.Reason.UNKNOWN_TOKEN, "no pending wait has this token");
+      }
+      RunMachine.Callback callback = new RunMachine.Callback(now(), waitId, payload);
+      machine.refusal(callback).ifPresent(refused -> {
+        throw refused;
+      });
+      described = machine.pendingWait(waitId).orElseThrow();
+    }
+    feed(new RunMachine.Callback(now(), described.id(), payload));
+    return described;
   }
 
   @Override
   public RunSnapshot snapshot() {
     synchronized (lock) {
-      Map<String, String> states = new LinkedHashMap<>();
-      for (PlannedStage stage : plan.stages()) {
-        RunResult.StageResult done = results.get(stage.id());
-        Cursor cursor = cursors.get(stage.id());
-        states.put(stage.id(), done != null ? done.status().name().toLowerCase(java.util.Locale.ROOT)
-            : cursor == null ? "pending" : waits.isWaiting(stage.id()) ? "waiting" : "running");
-      }
-      return new RunSnapshot(id, plan.pipeline(), finished ? result.join().status().name().toLowerCase(
-          java.util.Locale.ROOT) : "running", states, waits.pending());
+      String state = machine.result().map(r -> r.status().name().toLowerCase(Locale.ROOT)).orElse("running");
+      return new RunSnapshot(id, plan.pipeline(), state, machine.states(), machine.pendingWaits());
     }
-  }
-
-  RunWaits waitTable() {
-    return waits;
   }
 
   RunLog log() {
@@ -149,20 +148,6 @@ final class Run implements RunHandle {
 
   Executor executorOf(String stageId) {
     return executors.get(stageId);
-  }
-
-  boolean isTimedOut(String stageId) {
-    return timedOut.containsKey(stageId);
-  }
-
-  void addStep(String stageId, RunResult.StepResult step) {
-    synchronized (lock) {
-      steps.get(stageId).add(step);
-    }
-  }
-
-  boolean isStopped(String stageId) {
-    return cancellation.future().isDone() || timedOut.containsKey(stageId);
   }
 
   /** Lets a restart reuse the recorded results of these stages. */
@@ -195,69 +180,85 @@ final class Run implements RunHandle {
     }
   }
 
+  private RunMachine newMachine() {
+    Map<String, String> names = new LinkedHashMap<>();
+    executors.forEach((stage, executor) -> names.put(stage, executor.name()));
+    return RunMachine.builder(id, RunnablePlan.of(plan))
+        .failFast(engine.failurePolicy == Engine.FailurePolicy.FAIL_FAST)
+        .executors(names)
+        .reuse(reused, reusedFrom)
+        .build();
+  }
+
   /** Starts a new run: journals it, then starts what is ready. */
   void begin(List<Engine.StageWarning> warnings) {
     createWorkspace();
-    journal(true, Entries.encode("run", "run", id, "pipeline", plan.pipeline(), "fingerprint", plan.fingerprint(),
-        "started", started.toString(), "from", reusedFrom));
+    journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom));
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
-    emit(new RunEvent.RunStarted(id, now(), plan.pipeline(), plan.stages().size()));
+    List<RunEvent> preamble = new ArrayList<>();
     if (prepared != null) {
-      emit(prepared);
+      preamble.add(prepared);
     }
-    warnings.forEach(w -> emit(new RunEvent.Warning(id, now(), w.stage(), w.message())));
+    warnings.forEach(w -> preamble.add(new RunEvent.Warning(id, started, w.stage(), w.message())));
     synchronized (lock) {
-      index();
-      if (stages.isEmpty()) {
-        finishLocked();
-        return;
-      }
-      plan.stages().forEach(stage -> considerLocked(stage.id()));
+      machine = newMachine();
     }
+    feed(new RunMachine.Start(started, preamble));
   }
 
-  /** Takes a run over from its journal: settles what ended, goes on with what was running. */
+  /**
+   * Takes a run over from its journal: replays its inputs, stops what the previous host left
+   * running, and asks again for what was in flight.
+   */
   void resume(Recovery recovery, List<Engine.StageWarning> warnings) {
     createWorkspace();
-    Map<String, Integer> orphans = stopOrphans(recovery);
-    journal(true, Entries.encode("resumed", "at", now().toString()));
-    LOG.info("run {} of pipeline '{}' resumed from {} journal entries", id, plan.pipeline(), recovery.entries);
-    emit(new RunEvent.RunResumed(id, now(), recovery.entries));
-    warnings.forEach(w -> emit(new RunEvent.Warning(id, now(), w.stage(), w.message())));
-    orphans.forEach((stage, stopped) -> emit(new RunEvent.Warning(id, now(), stage, stopped
-        + " processes the run's previous engine had started were still running and were stopped before the stage "
-        + "went on")));
-    waits.retire(recovery.endedWaits);
-    List<Cursor> going = new ArrayList<>();
+    List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      index();
-      for (PlannedStage stage : plan.stages()) {
-        Recovery.StageRecord record = recovery.stages.get(stage.id());
-        if (record != null && record.result == null) {
-          stageStarts.put(stage.id(), record.started);
-          steps.put(stage.id(), new ArrayList<>(record.steps));
-          parentOpen.put(stage.id(), true);
-          Cursor cursor = Cursor.restored(stage, record);
-          cursors.put(stage.id(), cursor);
-          going.add(cursor);
+      machine = newMachine();
+      List<RunMachine.Action> replayed = new ArrayList<>(machine.apply(new RunMachine.Start(started, List.of())));
+      for (RunMachine.Input input : recovery.inputs) {
+        replayed.addAll(machine.apply(input));
+      }
+      recordMissing(recovery, replayed);
+      recovery.tokens.forEach(this::registerToken);
+      if (machine.finished()) {
+        complete(after);
+      } else {
+        Map<String, Integer> orphans = stopOrphans();
+        LOG.info("run {} of pipeline '{}' resumed from {} journal entries", id, plan.pipeline(), recovery.entries);
+        outbox.add(new RunEvent.RunResumed(id, now(), recovery.entries));
+        warnings.forEach(w -> outbox.add(new RunEvent.Warning(id, now(), w.stage(), w.message())));
+        orphans.forEach((stage, stopped) -> outbox.add(new RunEvent.Warning(id, now(), stage, stopped
+            + " processes the run's previous engine had started were still running and were stopped before the "
+            + "stage went on")));
+        RunMachine.Resume resume = new RunMachine.Resume(now());
+        journal(true, Recovery.encode(resume));
+        perform(machine.apply(resume), after);
+      }
+    }
+    deliver();
+    after.forEach(Runnable::run);
+  }
+
+  /**
+   * Journals the records of results the replay made that the journal lacks: a machine that died
+   * may have kept an input and lost the records that followed from it.
+   */
+  private void recordMissing(Recovery recovery, List<RunMachine.Action> replayed) {
+    Map<String, Integer> steps = new HashMap<>();
+    for (RunMachine.Action action : replayed) {
+      if (action instanceof RunMachine.StepRecorded step) {
+        Recovery.StageRecord known = recovery.stages.get(step.stage());
+        int seen = steps.merge(step.stage(), 1, Integer::sum);
+        if (known == null || known.steps.size() < seen) {
+          log.append(Recovery.step(step.stage(), step.step()));
+        }
+      } else if (action instanceof RunMachine.StageRecorded stage) {
+        Recovery.StageRecord known = recovery.stages.get(stage.result().id());
+        if (known == null || known.result == null) {
+          log.append(Recovery.stageEnd(stage.result(), stage.digest()));
         }
       }
-      for (PlannedStage stage : plan.stages()) {
-        Recovery.StageRecord record = recovery.stages.get(stage.id());
-        if (record != null && record.result != null) {
-          parentOpen.put(stage.id(), true);
-          settleLocked(stage.id(), record.result, false, false);
-        }
-      }
-      if (finished) {
-        return;
-      }
-      for (Cursor cursor : going) {
-        cursor.stage.timeout().ifPresent(limit -> timeouts.put(cursor.stage.id(), engine.scheduler.schedule(
-            Duration.between(now(), stageStarts.get(cursor.stage.id()).plus(limit)), () -> timeOut(cursor, limit))));
-        engine.workers.execute(() -> runner.execute(cursor));
-      }
-      plan.stages().forEach(stage -> considerLocked(stage.id()));
     }
   }
 
@@ -268,15 +269,14 @@ final class Run implements RunHandle {
    * stage's session, which is the same in every engine that holds the run. Returns how many were
    * stopped for each stage.
    */
-  private Map<String, Integer> stopOrphans(Recovery recovery) {
+  private Map<String, Integer> stopOrphans() {
     Map<String, Integer> stopped = new LinkedHashMap<>();
-    for (PlannedStage stage : plan.stages()) {
-      Recovery.StageRecord record = recovery.stages.get(stage.id());
-      Executor executor = executors.get(stage.id());
-      if (record != null && record.result == null && executor != null) {
-        int count = executor.endSession(session(stage));
+    for (String stageId : machine.running()) {
+      Executor executor = executors.get(stageId);
+      if (executor != null) {
+        int count = executor.endSession(session(stageId));
         if (count > 0) {
-          stopped.put(stage.id(), count);
+          stopped.put(stageId, count);
         }
       }
     }
@@ -291,244 +291,211 @@ final class Run implements RunHandle {
     }
   }
 
-  /** Caller holds the lock. */
-  private void index() {
-    for (PlannedStage stage : plan.stages()) {
-      stages.put(stage.id(), stage);
-      waitingOn.put(stage.id(), stage.dependsOn().size());
-      parentOpen.putIfAbsent(stage.id(), stage.parent().isEmpty());
-      childrenLeft.put(stage.id(), stage.children().size());
-      for (String dependency : stage.dependsOn()) {
-        dependents.computeIfAbsent(dependency, k -> new ArrayList<>()).add(stage.id());
-      }
-    }
-  }
-
-  /** Starts, reuses or skips a stage whose turn has come. Caller holds the lock. */
-  private void considerLocked(String stageId) {
-    if (results.containsKey(stageId) || stageStarts.containsKey(stageId)) {
-      return;
-    }
-    if (!parentOpen.get(stageId) || waitingOn.get(stageId) > 0) {
-      return;
-    }
-    PlannedStage stage = stages.get(stageId);
-    if (stage.status() == StageStatus.SKIP) {
-      skipLocked(stage, stage.reason().orElse(Reasons.PLAN_SKIPS), false);
-    } else if (blockedBy.containsKey(stageId)) {
-      skipLocked(stage, blockedBy.get(stageId), true);
-    } else if (stopping) {
-      skipLocked(stage, stopReason, true);
-    } else if (reused.containsKey(stageId)) {
-      reuseLocked(stage);
-    } else {
-      Instant at = now();
-      stageStarts.put(stageId, at);
-      steps.put(stageId, new ArrayList<>());
-      Executor executor = executors.get(stageId);
-      journal(false, Entries.encode("stage", "stage", stageId, "at", at.toString()));
-      LOG.debug("run {}: stage '{}' started", id, stageId);
-      emit(new RunEvent.StageStarted(id, at, stageId, executor == null ? "none" : executor.name()));
-      Cursor cursor = new Cursor(stage);
-      cursors.put(stageId, cursor);
-      stage.timeout().ifPresent(limit -> timeouts.put(stageId, engine.scheduler.schedule(limit,
-          () -> timeOut(cursor, limit))));
-      engine.workers.execute(() -> runner.execute(cursor));
-    }
-  }
-
-  /** Settles a stage and everything inside it with the results a restart reuses. Caller holds the lock. */
-  private void reuseLocked(PlannedStage stage) {
-    for (String child : stage.children()) {
-      parentOpen.put(child, true);
-      if (!results.containsKey(child)) {
-        reuseLocked(stages.get(child));
-      }
-    }
-    RunResult.StageResult before = reused.get(stage.id());
-    emit(new RunEvent.StageReused(id, now(), stage.id(), reusedFrom, before.status()));
-    journal(true, Entries.encode("stage-end", "stage", stage.id(), "status", before.status().name(), "reason",
-        before.reason().orElse(null), "ms", "0", "digest", StageDigest.of(stage)));
-    settleLocked(stage.id(), before, false, true);
-  }
-
-  /** Stops a stage that ran past its timeout: its processes and waits end, and it fails with that reason. */
-  private void timeOut(Cursor cursor, Duration limit) {
-    timedOut.put(cursor.stage.id(), Reasons.stageTimedOut(limit));
-    Executor executor = executors.get(cursor.stage.id());
-    if (executor != null) {
-      executor.endSession(session(cursor.stage));
-    }
-    Runnable wake = cursor.wake;
-    if (wake != null) {
-      wake.run();
-    }
-  }
-
-  private void wakeAll() {
-    for (Cursor cursor : cursors.values()) {
-      Runnable wake = cursor.wake;
-      if (wake != null) {
-        wake.run();
-      }
-    }
-  }
-
-  /** Skips a stage and everything inside it. Caller holds the lock. */
-  private void skipLocked(PlannedStage stage, String reason, boolean becauseOfFailure) {
-    for (String child : stage.children()) {
-      if (!results.containsKey(child)) {
-        skipLocked(stages.get(child), Reasons.groupDidNotRun(stage.id()), becauseOfFailure);
-      }
-    }
-    LOG.debug("run {}: stage '{}' skipped: {}", id, stage.id(), reason);
-    emit(new RunEvent.StageSkipped(id, now(), stage.id(), reason));
-    RunResult.StageResult skipped = new RunResult.StageResult(stage.id(), RunResult.Status.SKIPPED, Optional.of(reason),
-        Duration.ZERO, List.of());
-    journal(false, Entries.encode("stage-end", "stage", stage.id(), "status", "SKIPPED", "reason", reason, "ms", "0",
-        "digest", StageDigest.of(stage)));
-    settleLocked(stage.id(), skipped, becauseOfFailure, true);
-  }
-
-  /** Records a stage's end and lets what waited on it go on. Caller holds the lock. */
-  private void settleLocked(String stageId, RunResult.StageResult stageResult, boolean failedOrBlocked,
-      boolean live) {
-    results.put(stageId, stageResult);
-    cursors.remove(stageId);
-    PlannedStage stage = stages.get(stageId);
-    for (String child : stage.children()) {
-      if (live && !results.containsKey(child) && !stageStarts.containsKey(child)) {
-        skipLocked(stages.get(child), Reasons.groupEndedFirst(stageId), true);
-      }
-    }
-    boolean failed = stageResult.status() == RunResult.Status.FAILED
-        || stageResult.status() == RunResult.Status.CANCELLED;
-    if (failed && engine.failurePolicy == Engine.FailurePolicy.FAIL_FAST && !stopping) {
-      stopping = true;
-      stopReason = Reasons.stoppedAfter(stageId);
-      cancellation.cancel();
-    }
-    for (String dependent : dependents.getOrDefault(stageId, List.of())) {
-      if (failed || failedOrBlocked) {
-        blockedBy.putIfAbsent(dependent, Reasons.dependency(stageId, failed));
-      }
-      waitingOn.merge(dependent, -1, Integer::sum);
-      if (live) {
-        considerLocked(dependent);
-      }
-    }
-    stage.parent().ifPresent(parent -> {
-      if (failed || failedOrBlocked) {
-        childFailed.put(parent, true);
-      }
-      int left = childrenLeft.merge(parent, -1, Integer::sum);
-      Cursor group = cursors.get(parent);
-      if (left == 0 && group != null && group.atChildren) {
-        continueGroup(group);
-      }
-    });
-    if (results.size() == stages.size() && !finished) {
-      finishLocked();
-    }
-  }
-
-  /** A group's children have all ended: the group goes on after them. Caller holds the lock. */
-  private void continueGroup(Cursor group) {
-    group.atChildren = false;
-    boolean failedChild = childFailed.getOrDefault(group.stage.id(), false);
-    engine.workers.execute(() -> {
-      if (failedChild && !group.failed) {
-        group.failed = true;
-        group.reason = Reasons.CHILD_FAILED;
-      }
-      runner.recordOp(group, null);
-      runner.execute(group);
-    });
-  }
-
-  /** Hands the cursor to the pool again, after a wait ended. */
-  void proceed(Cursor c) {
-    engine.workers.execute(() -> runner.execute(c));
-  }
-
-  void finishStage(Cursor c) {
-    PlannedStage stage = c.stage;
-    Scheduler.Cancellable limit = timeouts.remove(stage.id());
-    if (limit != null) {
-      limit.cancel();
-    }
-    String timeoutReason = timedOut.get(stage.id());
-    if (timeoutReason != null) {
-      c.failed = true;
-      c.reason = timeoutReason;
-    }
-    Executor executor = executors.get(stage.id());
-    if (executor != null) {
-      int stopped = executor.endSession(session(stage));
-      if (stopped > 0) {
-        emit(new RunEvent.Warning(id, now(), stage.id(), stopped + " processes the stage left running were stopped"));
-      }
-    }
-    RunResult.Status status = c.failed ? RunResult.Status.FAILED
-        : c.interrupted ? RunResult.Status.CANCELLED : RunResult.Status.SUCCEEDED;
+  /**
+   * Journals an input, applies it and carries out what the machine answers. A decision or
+   * callback the machine refuses is thrown before anything is journaled.
+   */
+  void feed(RunMachine.Input input) {
+    List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      String reason = c.reason;
-      if (status == RunResult.Status.CANCELLED) {
-        reason = Reasons.cancelledStage(cancelled, stopReason);
+      if (machine == null) {
+        return;
       }
-      Duration duration = Duration.between(stageStarts.get(stage.id()), now());
-      LOG.debug("run {}: stage '{}' {}{}", id, stage.id(), status, reason == null ? "" : ": " + reason);
-      journal(false, Entries.encode("stage-end", "stage", stage.id(), "status", status.name(), "reason", reason,
-          "ms", String.valueOf(duration.toMillis()), "digest", StageDigest.of(stage)));
-      emit(new RunEvent.StageFinished(id, now(), stage.id(), status, duration));
-      settleLocked(stage.id(), new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason), duration,
-          steps.get(stage.id())), false, true);
+      if (machine.finished()) {
+        if (input instanceof RunMachine.Decide || input instanceof RunMachine.Callback) {
+          machine.refusal(input).ifPresent(refused -> {
+            throw refused;
+          });
+        }
+        return;
+      }
+      machine.refusal(input).ifPresent(refused -> {
+        throw refused;
+      });
+      String entry = Recovery.encode(input);
+      if (entry != null && !unrecorded(input)) {
+        record(input, entry);
+      }
+      perform(machine.apply(input), after);
+    }
+    deliver();
+    after.forEach(Runnable::run);
+  }
+
+  /**
+   * Whether an input is left out of the journal: an unsuccessful attempt of a poll's probe and the
+   * timer before the next, so that a poll that probes every minute for a month keeps the journal
+   * small. A resumed run probes again from the first attempt.
+   */
+  private static boolean unrecorded(RunMachine.Input input) {
+    return input instanceof RunMachine.ProbeDone done && !done.outcome().succeeded()
+        || input instanceof RunMachine.TimerFired fired && fired.timer().startsWith("probe:");
+  }
+
+  /**
+   * Appends an input to the journal. It is synced before the run acts on it when it came from
+   * outside or had an effect outside the workspace (a decision, a callback, a cancel, a saved cache
+   * or artifact): once the journal says it happened, it will not happen again. A process's outcome
+   * is synced in the background while the next op starts, and is durable before the next outcome
+   * is journaled; should the machine die in between, the process runs again on resume, as an op in
+   * flight does. What only follows from earlier entries (a timer, a restored cache) is not synced:
+   * resuming makes it again.
+   */
+  private void record(RunMachine.Input input, String entry) {
+    if (input instanceof RunMachine.OpDone done && opAt(done.stage(), done.op()) instanceof Op.RunProcess
+        || input instanceof RunMachine.ProbeDone) {
+      if (durable != null) {
+        durable.join();
+      }
+      log.append(entry);
+      durable = log.syncAsync();
+    } else {
+      boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.OpDone done
+          && (opAt(done.stage(), done.op()) instanceof Op.RestoreCache
+              || opAt(done.stage(), done.op()) instanceof Op.RestoreArtifact));
+      journal(sync, entry);
+    }
+  }
+
+  private Op opAt(String stageId, int index) {
+    for (PlannedStage stage : plan.stages()) {
+      if (stage.id().equals(stageId)) {
+        return index < stage.ops().size() ? stage.ops().get(index) : null;
+      }
+    }
+    return null;
+  }
+
+  /** Carries out the machine's actions, in order; what must wait for the lock's release goes to {@code after}. */
+  private void perform(List<RunMachine.Action> actions, List<Runnable> after) {
+    for (RunMachine.Action action : actions) {
+      if (action instanceof RunMachine.Emit emit) {
+        outbox.add(handOutToken(emit.event()));
+        logEvent(emit.event());
+      } else if (action instanceof RunMachine.Execute execute) {
+        after.add(() -> engine.workers.execute(() -> ops.execute(execute)));
+      } else if (action instanceof RunMachine.Probe probe) {
+        after.add(() -> engine.workers.execute(() -> ops.probe(probe)));
+      } else if (action instanceof RunMachine.OpenWait open) {
+        openWait(open);
+      } else if (action instanceof RunMachine.CloseWait) {
+        continue;
+      } else if (action instanceof RunMachine.SetTimer set) {
+        setTimer(set);
+      } else if (action instanceof RunMachine.CancelTimer cancel) {
+        Scheduler.Cancellable timer = timers.remove(cancel.id());
+        if (timer != null) {
+          timer.cancel();
+        }
+      } else if (action instanceof RunMachine.Stop stop) {
+        stop.stage().ifPresentOrElse(stage -> after.add(() -> endSession(stage)),
+            () -> after.add(cancellation::cancel));
+      } else if (action instanceof RunMachine.EndSession end) {
+        int stopped = endSession(end.stage());
+        if (stopped > 0) {
+          outbox.add(new RunEvent.Warning(id, now(), end.stage(), stopped
+              + " processes the stage left running were stopped"));
+        }
+      } else if (action instanceof RunMachine.StepRecorded step) {
+        log.append(Recovery.step(step.stage(), step.step()));
+      } else if (action instanceof RunMachine.StageRecorded stage) {
+        log.append(Recovery.stageEnd(stage.result(), stage.digest()));
+      } else if (action instanceof RunMachine.Finish) {
+        complete(after);
+      }
+    }
+  }
+
+  private int endSession(String stageId) {
+    Executor executor = executors.get(stageId);
+    return executor == null ? 0 : executor.endSession(session(stageId));
+  }
+
+  private void logEvent(RunEvent event) {
+    if (event instanceof RunEvent.StageFinished finished) {
+      LOG.debug("run {}: stage '{}' {}", id, finished.stage(), finished.status());
+    } else if (event instanceof RunEvent.StageSkipped skipped) {
+      LOG.debug("run {}: stage '{}' skipped: {}", id, skipped.stage(), skipped.reason());
+    }
+  }
+
+  /** A webhook's token is made when its wait opens, journaled as a hash, and handed out once. */
+  private void openWait(RunMachine.OpenWait open) {
+    if (!(open.gate() instanceof Op.AwaitWebhook) || tokens.containsKey(open.gate().id())) {
+      return;
+    }
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String hash = StageDigest.token(token);
+    journal(true, Recovery.token(open.gate().id(), hash));
+    registerToken(open.gate().id(), hash);
+    handOut.put(open.gate().id(), token);
+  }
+
+  private void registerToken(String waitId, String hash) {
+    tokens.put(waitId, hash);
+    waitsByToken.put(hash, waitId);
+    engine.registerToken(hash, this);
+  }
+
+  private RunEvent handOutToken(RunEvent event) {
+    if (event instanceof RunEvent.WaitStarted started && handOut.containsKey(started.waitId())) {
+      return new RunEvent.WaitStarted(started.run(), started.at(), started.stage(), started.waitId(), started.kind(),
+          started.description(), started.approvers(), started.deadline(),
+          Optional.of(handOut.remove(started.waitId())));
+    }
+    return event;
+  }
+
+  private void setTimer(RunMachine.SetTimer set) {
+    Scheduler.Cancellable earlier = timers.remove(set.id());
+    if (earlier != null) {
+      earlier.cancel();
+    }
+    Duration left = Duration.between(now(), set.at());
+    timers.put(set.id(), engine.scheduler.schedule(left.isNegative() ? Duration.ZERO : left,
+        () -> feed(new RunMachine.TimerFired(now(), set.id()))));
+  }
+
+  /** The run ended: its journal closes and its result completes once listeners have had every event. */
+  private void complete(List<Runnable> after) {
+    RunResult done = machine.result().orElseThrow();
+    journal(true, Recovery.runEnd(done));
+    log.close();
+    timers.values().forEach(Scheduler.Cancellable::cancel);
+    timers.clear();
+    tokens.values().forEach(engine::forgetToken);
+    engine.forget(this);
+    LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), done.status(), done.duration());
+    after.add(() -> result.complete(done));
+  }
+
+  /** Delivers the events made so far, in order; whoever holds the delivery delivers everyone's. */
+  private void deliver() {
+    synchronized (delivering) {
+      while (true) {
+        RunEvent event;
+        synchronized (lock) {
+          event = outbox.poll();
+        }
+        if (event == null) {
+          return;
+        }
+        feed.emit(event);
+      }
     }
   }
 
   /** The session of a stage's processes: background processes live until the stage ends. */
-  String session(PlannedStage stage) {
-    return id + ":" + stage.id();
-  }
-
-  void openChildren(Cursor group, Op.AwaitChildren children) {
-    synchronized (lock) {
-      group.atChildren = true;
-      for (String child : children.children()) {
-        parentOpen.put(child, true);
-      }
-      if (children.children().isEmpty() || childrenLeft.get(group.stage.id()) == 0) {
-        continueGroup(group);
-        return;
-      }
-      for (String child : children.children()) {
-        considerLocked(child);
-      }
-    }
-  }
-
-  /** Caller holds the lock. */
-  private void finishLocked() {
-    finished = true;
-    RunResult.Status status = cancelled ? RunResult.Status.CANCELLED
-        : results.values().stream().anyMatch(r -> r.status() == RunResult.Status.FAILED
-            || r.status() == RunResult.Status.CANCELLED) ? RunResult.Status.FAILED : RunResult.Status.SUCCEEDED;
-    Duration duration = Duration.between(started, now());
-    List<RunResult.StageResult> ordered = plan.stages().stream().map(s -> results.get(s.id())).toList();
-    journal(true, Entries.encode("run-end", "status", status.name(), "ms", String.valueOf(duration.toMillis())));
-    log.close();
-    waits.forget();
-    engine.forget(this);
-    LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), status, duration);
-    emit(new RunEvent.RunFinished(id, now(), status, duration));
-    result.complete(new RunResult(id, plan.pipeline(), status, duration, ordered));
+  String session(String stageId) {
+    return id + ":" + stageId;
   }
 
   /**
    * Appends an entry to the run's journal. Appended entries survive the death of the host
    * process; {@code sync} also makes this one, and all before it, survive the machine's before the
-   * caller acts on it. Entries that only follow from earlier ones (a stage's start and end) need
-   * no sync: if the machine loses them, resuming makes them again.
+   * caller acts on it.
    */
   void journal(boolean sync, String entry) {
     log.append(entry);
@@ -541,7 +508,7 @@ final class Run implements RunHandle {
     return engine.clock.instant();
   }
 
-  void emit(RunEvent event) {
+  void emitNow(RunEvent event) {
     feed.emit(event);
   }
 }

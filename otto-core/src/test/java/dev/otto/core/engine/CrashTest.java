@@ -217,7 +217,7 @@ class CrashTest {
     Set<String> steps = new HashSet<>();
     for (String entry : entries) {
       Map<String, String> fields = Entries.decode(entry);
-      if (fields != null && "op".equals(fields.get("t")) && fields.containsKey("label")) {
+      if (fields != null && "step".equals(fields.get("t"))) {
         steps.add(fields.get("label"));
       }
     }

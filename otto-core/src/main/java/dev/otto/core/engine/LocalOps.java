@@ -1,0 +1,114 @@
+package dev.otto.core.engine;
+
+import dev.otto.core.executor.ProcessOutcome;
+import dev.otto.core.executor.ProcessRequest;
+import dev.otto.core.model.SecretBinding;
+import dev.otto.core.plan.Op;
+import dev.otto.core.plan.PlannedStage;
+import dev.otto.core.secret.SecretResolutionException;
+import dev.otto.core.secret.SecretValue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the ops a run's machine asks for on this host: processes on the stage's executor
+ * with their secrets resolved just before, caches and artifacts in the run's folder. Each answers
+ * its run with how it ended; none throws.
+ */
+final class LocalOps {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalOps.class);
+
+  private final Run run;
+  private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
+
+  LocalOps(Run run) {
+    this.run = run;
+    run.plan.stages().forEach(stage -> stages.put(stage.id(), stage));
+  }
+
+  void execute(RunMachine.Execute execute) {
+    RunMachine.Outcome outcome;
+    try {
+      outcome = execute.what() instanceof Op.RunProcess process
+          ? process(execute.stage(), execute.op(), execute.step(), process)
+          : other(execute.stage(), execute.what());
+    } catch (RuntimeException e) {
+      LOG.error("op {} of stage '{}' of run {} failed unexpectedly", execute.op(), execute.stage(), run.id(), e);
+      outcome = RunMachine.Outcome.failed("the engine failed: " + e.getClass().getSimpleName());
+    }
+    run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(), outcome));
+  }
+
+  void probe(RunMachine.Probe probe) {
+    RunMachine.Outcome outcome;
+    try {
+      outcome = process(probe.stage(), probe.op(), 0, probe.poll().probe());
+    } catch (RuntimeException e) {
+      outcome = RunMachine.Outcome.failed("the probe could not run: " + e.getClass().getSimpleName());
+    }
+    run.feed(new RunMachine.ProbeDone(run.now(), probe.stage(), probe.op(), probe.attempt(), outcome));
+  }
+
+  /** Runs a process of a stage: a step, or a poll's probe (step 0). */
+  private RunMachine.Outcome process(String stageId, int index, int step, Op.RunProcess process) {
+    PlannedStage stage = stages.get(stageId);
+    Map<String, SecretValue> values = new LinkedHashMap<>();
+    ProcessOutcome outcome;
+    try {
+      for (SecretBinding binding : process.secrets()) {
+        values.putIfAbsent(binding.secret(), run.engine.secrets.resolve(binding.secret()));
+      }
+      Map<String, String> extra = StepEnvironment.of(run.id(), stageId, step, index);
+      outcome = run.executorOf(stageId).run(new ProcessRequest(process, stage.runtime(), run.workspace, values,
+          extra, Optional.of(run.session(stageId)), stage.services()),
+          line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)),
+          run.cancellation());
+    } catch (SecretResolutionException e) {
+      outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), java.time.Duration.ZERO,
+          e.getMessage());
+    }
+    RunResult.Status status = switch (outcome.status()) {
+      case SUCCEEDED -> RunResult.Status.SUCCEEDED;
+      case CANCELLED -> RunResult.Status.CANCELLED;
+      default -> RunResult.Status.FAILED;
+    };
+    return new RunMachine.Outcome(status, outcome.exitCode(), outcome.detail());
+  }
+
+  /** A cache or artifact op. */
+  private RunMachine.Outcome other(String stage, Op op) {
+    if (op instanceof Op.RestoreCache restore) {
+      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(run.engine.caches, run.workspace, restore.cache(),
+          restore.keyFiles(), null);
+      run.emitNow(new RunEvent.CacheEvent(run.id(), run.now(), stage, restore.cache(), done.what(), done.detail()));
+      return RunMachine.Outcome.ok();
+    }
+    if (op instanceof Op.SaveCache save) {
+      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(run.engine.caches, run.workspace, save.cache(),
+          save.keyFiles(), save.paths());
+      run.emitNow(new RunEvent.CacheEvent(run.id(), run.now(), stage, save.cache(), done.what(), done.detail()));
+      return RunMachine.Outcome.ok();
+    }
+    try {
+      if (op instanceof Op.StoreArtifact artifact) {
+        int files = WorkspaceOps.store(run.workspace, run.artifacts, artifact);
+        run.emitNow(new RunEvent.Emitted(run.id(), run.now(), stage, "artifact", "stored " + artifact.name() + ": "
+            + files + " files"));
+        return RunMachine.Outcome.ok();
+      }
+      if (op instanceof Op.RestoreArtifact artifact) {
+        int files = WorkspaceOps.restore(run.workspace, run.artifacts, artifact.name());
+        run.emitNow(new RunEvent.Emitted(run.id(), run.now(), stage, "artifact", "restored " + artifact.name()
+            + ": " + files + " files"));
+        return RunMachine.Outcome.ok();
+      }
+    } catch (WorkspaceOps.ArtifactException e) {
+      return RunMachine.Outcome.failed(e.getMessage());
+    }
+    return RunMachine.Outcome.failed("the engine cannot run '" + op.kind() + "' ops");
+  }
+}
