@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * The words of the reasons in a {@link RunResult}: why a stage failed, was skipped or was
- * cancelled. Every engine words them alike, so that a run reads the same, and a test expecting a
- * reason passes, whichever engine ran it.
+ * cancelled. Only the {@link RunMachine} writes them, so a run reads the same, and a test
+ * expecting a reason passes, whichever engine drove it.
  */
-public final class Reasons {
+final class Reasons {
   private Reasons() {}
 
   /** A stage the plan skips, when the plan gives no reason. */

@@ -116,6 +116,13 @@ public final class Messages {
           wait.kind(), wait.description(), wait.approvers(), wait.deadlineMillis(), null, null, null, null);
     }
 
+    /** A poll's probe: {@code count} the attempt, {@code status} succeeded or failed, {@code deadlineMillis} the next. */
+    static EventRecord pollAttempt(long at, String stage, String waitId, int attempt, boolean succeeded, String detail,
+        Long next) {
+      return new EventRecord("PollAttempt", at, stage, null, null, succeeded ? "succeeded" : "failed", null, null,
+          detail, waitId, null, null, null, next, null, null, null, attempt);
+    }
+
     static EventRecord waitEnded(long at, String stage, String waitId, String outcome, String by, String comment) {
       return new EventRecord("WaitEnded", at, stage, null, null, outcome, null, null, null, waitId, null, null, null,
           null, by, comment, null, null);

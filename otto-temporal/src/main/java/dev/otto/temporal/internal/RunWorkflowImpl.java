@@ -1,15 +1,15 @@
 package dev.otto.temporal.internal;
 
-import dev.otto.core.engine.Reasons;
+import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.PendingWait;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunMachine;
 import dev.otto.core.engine.RunResult;
-import dev.otto.core.engine.WaitRefusedException;
-import dev.otto.core.model.Gate;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.RunnablePlan;
-import dev.otto.core.plan.StageStatus;
 import dev.otto.temporal.internal.Messages.EventRecord;
 import dev.otto.temporal.internal.Messages.StageRecord;
 import dev.otto.temporal.internal.Messages.StepRecord;
@@ -26,59 +26,39 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * Walks a plan as the local engine does: a stage starts once the stages it depends on have
- * ended and its group has opened, in plan order; independent stages run at once. Each stage runs
- * in a workflow thread of its own while it runs. Everything here is deterministic: the plan comes
- * from the input, time from the workflow's clock, and every collection iterates in insertion order.
+ * Drives a run's {@link RunMachine} in a Temporal workflow: the machine decides, the workflow
+ * carries out its actions. Ops run as activities on the stage's task queue, timers are durable
+ * workflow timers, decisions and callbacks arrive as updates, and a poll's probes run in a child
+ * workflow that continues as new so that a month of probes does not fill this history. Each
+ * input reaches the machine in the workflow's main thread (updates and signals in their own) with
+ * the workflow's time, so the machine's
+ * answers, and with them this workflow's commands, are the same whenever the history is replayed.
  */
 public class RunWorkflowImpl implements RunWorkflow {
-  private static final long MAX_PAYLOAD = 64 * 1024;
-
   private Messages.RunInput input;
-  private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
-  private final Map<String, StageRecord> results = new LinkedHashMap<>();
-  private final Set<String> running = new LinkedHashSet<>();
-  private final Set<String> open = new LinkedHashSet<>();
-  private final Set<String> failedOrBlocked = new LinkedHashSet<>();
-  private final Map<String, Waiting> pending = new LinkedHashMap<>();
-  /** Waits that ended, by id, with their outcome: a late decision or callback hears why it is refused. */
-  private final Map<String, Waiting> ended = new LinkedHashMap<>();
-  private final Map<String, Running> scopes = new LinkedHashMap<>();
-  private final Map<String, String> timedOut = new LinkedHashMap<>();
-  private final List<EventRecord> events = new ArrayList<>();
   private String pipeline = "";
-  private boolean stopping;
-  private String stopReason;
-  private boolean cancelled;
-  private boolean finished;
-  private int changes;
-
-  /** A wait in progress and, once answered, its answer. */
-  private static final class Waiting {
-    final Messages.WaitRecord record;
-    final Op.Wait op;
-    String outcome;
-    String by;
-    String comment;
-
-    Waiting(Messages.WaitRecord record, Op.Wait op) {
-      this.record = record;
-      this.op = op;
-    }
-  }
+  private RunMachine machine;
+  private final java.util.ArrayDeque<RunMachine.Input> inbox = new java.util.ArrayDeque<>();
+  private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
+  private final List<EventRecord> events = new ArrayList<>();
+  private final Map<String, CancellationScope> timers = new HashMap<>();
+  /** The activity or child workflow each stage waits on, which a stop cancels. */
+  private final Map<String, Running> running = new LinkedHashMap<>();
 
   /**
-   * An activity or child workflow a stage waits on, which a stop cancels. One that has completed
-   * is left alone: its completion may be on its way, and cancelling it would be refused.
+   * An activity or child workflow a stage waits on. One that has completed is left alone: its
+   * completion may be on its way, and cancelling it would be refused.
    */
   private record Running(CancellationScope scope, Promise<?> promise) {
     void stop() {
@@ -88,291 +68,206 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
   }
 
-  /** Where a running stage is. */
-  private static final class Cursor {
-    final PlannedStage stage;
-    final List<StepRecord> steps = new ArrayList<>();
-    int step;
-    boolean failed;
-    boolean interrupted;
-    String reason;
-
-    Cursor(PlannedStage stage) {
-      this.stage = stage;
-    }
-  }
-
   @Override
   public Messages.RunRecord run(Messages.RunInput input) {
     this.input = input;
     RunnablePlan plan = RunnablePlan.fromJson(input.planJson());
-    pipeline = plan.pipeline();
-    long started = now();
+    Map<String, String> where = new LinkedHashMap<>();
     for (PlannedStage stage : plan.stages()) {
       stages.put(stage.id(), stage);
-      if (stage.parent().isEmpty()) {
-        open.add(stage.id());
+      where.put(stage.id(), "temporal:" + queue(stage));
+    }
+    pipeline = plan.pipeline();
+    machine = RunMachine.builder(input.runId(), plan).failFast(input.failFast()).executors(where).build();
+    apply(new RunMachine.Start(Instant.ofEpochMilli(now()), List.of()));
+    while (!machine.finished()) {
+      Workflow.await(() -> !inbox.isEmpty() || machine.finished());
+      RunMachine.Input next = inbox.poll();
+      if (next != null) {
+        apply(next);
       }
     }
-    emit(EventRecord.run("RunStarted", started, pipeline, stages.size(), null, null));
-    List<Promise<Void>> threads = new ArrayList<>();
-    while (results.size() < stages.size()) {
-      int seen = changes;
-      for (PlannedStage stage : stages.values()) {
-        if (!results.containsKey(stage.id()) && !running.contains(stage.id()) && ready(stage)) {
-          consider(stage, threads);
-        }
+    return record(machine.result().orElseThrow());
+  }
+
+  /**
+   * Hands what an activity, a child or a timer came to to the workflow's main thread, so that
+   * everything the machine starts in answer is started from there, outside the scope of what
+   * ended.
+   */
+  private void deliver(RunMachine.Input in) {
+    inbox.add(in);
+  }
+
+  private void apply(RunMachine.Input in) {
+    for (RunMachine.Action action : machine.apply(in)) {
+      perform(action);
+    }
+  }
+
+  private void perform(RunMachine.Action action) {
+    if (action instanceof RunMachine.Emit emit) {
+      events.add(record(emit.event()));
+    } else if (action instanceof RunMachine.Execute execute) {
+      execute(execute);
+    } else if (action instanceof RunMachine.Probe probe) {
+      poll(probe);
+    } else if (action instanceof RunMachine.CloseWait close && close.gate() instanceof Op.Poll) {
+      Running poll = running.remove(close.stage());
+      if (poll != null) {
+        poll.stop();
       }
-      if (results.size() < stages.size()) {
-        Workflow.await(() -> changes != seen);
+    } else if (action instanceof RunMachine.SetTimer set) {
+      setTimer(set.id(), set.at());
+    } else if (action instanceof RunMachine.CancelTimer cancel) {
+      CancellationScope timer = timers.remove(cancel.id());
+      if (timer != null) {
+        timer.cancel();
       }
-    }
-    Promise.allOf(threads).get();
-    finished = true;
-    boolean anyFailed = results.values().stream().anyMatch(r -> r.status().equals("FAILED")
-        || r.status().equals("CANCELLED"));
-    String status = cancelled ? "CANCELLED" : anyFailed ? "FAILED" : "SUCCEEDED";
-    long duration = now() - started;
-    emit(EventRecord.run("RunFinished", now(), null, null, status, duration));
-    return new Messages.RunRecord(input.runId(), pipeline, status, duration,
-        stages.keySet().stream().map(results::get).toList());
-  }
-
-  private boolean ready(PlannedStage stage) {
-    return open.contains(stage.id()) && stage.dependsOn().stream().allMatch(results::containsKey);
-  }
-
-  /** Skips a stage whose turn came, or starts it in a thread of its own. */
-  private void consider(PlannedStage stage, List<Promise<Void>> threads) {
-    String blocked = blockedBy(stage);
-    if (stage.status() == StageStatus.SKIP) {
-      skip(stage, stage.reason().orElse(Reasons.PLAN_SKIPS), false);
-    } else if (blocked != null) {
-      skip(stage, blocked, true);
-    } else if (stopping) {
-      skip(stage, stopReason, true);
-    } else {
-      running.add(stage.id());
-      threads.add(Async.procedure(this::execute, stage));
-    }
-  }
-
-  private String blockedBy(PlannedStage stage) {
-    for (String dependency : stage.dependsOn()) {
-      StageRecord done = results.get(dependency);
-      if (isFailure(done.status())) {
-        return Reasons.dependency(dependency, true);
-      }
-      if (failedOrBlocked.contains(dependency)) {
-        return Reasons.dependency(dependency, false);
-      }
-    }
-    return null;
-  }
-
-  private static boolean isFailure(String status) {
-    return status.equals("FAILED") || status.equals("CANCELLED");
-  }
-
-  private void skip(PlannedStage stage, String reason, boolean becauseOfFailure) {
-    for (String child : stage.children()) {
-      if (!results.containsKey(child)) {
-        skip(stages.get(child), Reasons.groupDidNotRun(stage.id()), becauseOfFailure);
-      }
-    }
-    emit(EventRecord.stage("StageSkipped", now(), stage.id(), null, null, reason));
-    settle(stage, new StageRecord(stage.id(), "SKIPPED", reason, 0, List.of()), becauseOfFailure);
-  }
-
-  private void settle(PlannedStage stage, StageRecord record, boolean becauseOfFailure) {
-    results.put(stage.id(), record);
-    running.remove(stage.id());
-    changes++;
-    boolean failed = isFailure(record.status());
-    if (failed || becauseOfFailure) {
-      failedOrBlocked.add(stage.id());
-    }
-    for (String child : stage.children()) {
-      if (!results.containsKey(child) && !running.contains(child)) {
-        skip(stages.get(child), Reasons.groupEndedFirst(stage.id()), true);
-      }
-    }
-    if (failed && input.failFast() && !stopping) {
-      stop(Reasons.stoppedAfter(stage.id()));
-    }
-  }
-
-  private void stop(String reason) {
-    stopping = true;
-    stopReason = reason;
-    changes++;
-    new ArrayList<>(scopes.values()).forEach(Running::stop);
-  }
-
-  private boolean isStopped(String stage) {
-    return stopping || timedOut.containsKey(stage);
-  }
-
-  /** Runs a stage's ops to its end. */
-  private void execute(PlannedStage stage) {
-    long start = now();
-    emit(EventRecord.stage("StageStarted", start, stage.id(), null, null, "temporal:" + queue(stage)));
-    Cursor c = new Cursor(stage);
-    CancellationScope limit = null;
-    if (stage.timeout().isPresent()) {
-      Duration timeout = stage.timeout().get();
-      limit = Workflow.newCancellationScope(() -> Workflow.newTimer(timeout).thenApply(fired -> {
-        timedOut.put(stage.id(), Reasons.stageTimedOut(timeout));
-        changes++;
-        Running current = scopes.get(stage.id());
+    } else if (action instanceof RunMachine.Stop stop) {
+      stop.stage().ifPresentOrElse(stage -> {
+        Running current = running.get(stage);
         if (current != null) {
           current.stop();
         }
-        return fired;
-      }));
-      limit.run();
+      }, () -> new ArrayList<>(running.values()).forEach(Running::stop));
     }
-    try {
-      runOps(c);
-    } catch (RuntimeException e) {
-      if (e instanceof CanceledFailure) {
-        throw e;
-      }
-      Workflow.getLogger(RunWorkflowImpl.class).error("stage '{}' of run {} failed unexpectedly", stage.id(),
-          input.runId(), e);
-      c.failed = true;
-      c.reason = "the engine failed: " + e.getClass().getSimpleName();
-    }
-    if (limit != null) {
-      limit.cancel();
-    }
-    String timeout = timedOut.get(stage.id());
-    if (timeout != null) {
-      c.failed = true;
-      c.reason = timeout;
-    }
-    String status = c.failed ? "FAILED" : c.interrupted ? "CANCELLED" : "SUCCEEDED";
-    String reason = status.equals("CANCELLED") ? Reasons.cancelledStage(cancelled, stopReason) : c.reason;
-    long duration = now() - start;
-    emit(EventRecord.stage("StageFinished", now(), stage.id(), status, duration, null));
-    settle(stage, new StageRecord(stage.id(), status, reason, duration, c.steps), false);
+    // OpenWait and CloseWait: the host makes and checks webhook tokens. EndSession: every
+    // activity ends its own processes. Records: the workflow's history is the run's record.
   }
 
-  private void runOps(Cursor c) {
-    PlannedStage stage = c.stage;
-    for (int index = 0; index < stage.ops().size(); index++) {
-      Op op = stage.ops().get(index);
-      if (op instanceof Op.AwaitChildren children) {
-        awaitChildren(c, children);
-        continue;
-      }
-      boolean stop = isStopped(stage.id());
-      boolean runs = op.guard().runs(c.failed, stop);
-      if (!runs && stop && !c.failed && op.guard() == Op.Guard.NORMAL) {
-        c.interrupted = true;
-      }
-      if (op instanceof Op.RunProcess process) {
-        c.step++;
-        if (runs) {
-          runStep(c, index, process);
-        } else if (op.guard() == Op.Guard.NORMAL) {
-          emit(EventRecord.step("StepSkipped", now(), stage.id(), c.step, process.label(), null,
-              Reasons.stepSkipped(c.failed, timedOut.containsKey(stage.id()))));
-        }
-      } else if (!runs || op instanceof Op.BeginStage || op instanceof Op.EndStage) {
-        continue;
-      } else if (op instanceof Op.Wait wait) {
-        await(c, index, wait);
-      } else {
-        String problem = other(c, op);
-        if (problem != null && !c.failed) {
-          c.failed = true;
-          c.reason = problem;
-        }
-      }
+  private void setTimer(String id, Instant at) {
+    CancellationScope earlier = timers.remove(id);
+    if (earlier != null) {
+      earlier.cancel();
     }
+    Duration delay = Duration.between(Instant.ofEpochMilli(now()), at);
+    CancellationScope[] scope = new CancellationScope[1];
+    scope[0] = Workflow.newCancellationScope(() -> Workflow.newTimer(delay.isNegative() ? Duration.ZERO : delay)
+        .thenApply(fired -> {
+          if (timers.get(id) == scope[0]) {
+            timers.remove(id);
+            deliver(new RunMachine.TimerFired(Instant.ofEpochMilli(now()), id));
+          }
+          return fired;
+        }));
+    timers.put(id, scope[0]);
+    scope[0].run();
   }
 
-  private void awaitChildren(Cursor c, Op.AwaitChildren children) {
-    open.addAll(children.children());
-    changes++;
-    Workflow.await(() -> children.children().stream().allMatch(results::containsKey));
-    if (!c.failed && children.children().stream().anyMatch(failedOrBlocked::contains)) {
-      c.failed = true;
-      c.reason = Reasons.CHILD_FAILED;
+  /** Runs a process, cache or artifact op as an activity on the stage's queue. */
+  private void execute(RunMachine.Execute execute) {
+    PlannedStage stage = stages.get(execute.stage());
+    StageActivities activities = activities(queue(stage), execute.what() instanceof Op.RunProcess process
+        ? process.timeout() : Optional.empty());
+    Promise<RunMachine.Outcome>[] outcome = promises(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> outcome[0] = start(activities, stage, execute));
+    scope.run();
+    Running current = new Running(scope, outcome[0]);
+    boolean stoppable = execute.what() instanceof Op.RunProcess;
+    if (stoppable) {
+      running.put(stage.id(), current);
     }
+    outcome[0].handle((done, failure) -> {
+      running.remove(stage.id(), current);
+      RunMachine.Outcome result = failure == null ? done : failed(stage, execute.what(), failure);
+      deliver(new RunMachine.OpDone(Instant.ofEpochMilli(now()), stage.id(), execute.op(), result));
+      return null;
+    });
   }
 
-  /** Runs a step, with its retries; the retries wait on durable timers. */
-  private void runStep(Cursor c, int index, Op.RunProcess process) {
-    String stage = c.stage.id();
-    long start = now();
-    emit(EventRecord.step("StepStarted", start, stage, c.step, process.label(), null, null));
-    StepRecord outcome;
-    int attempt = 0;
-    while (true) {
-      outcome = process(c.stage, index, c.step, process, process.guard() == Op.Guard.NORMAL);
-      boolean retry = !outcome.status().equals("SUCCEEDED") && !outcome.status().equals("CANCELLED")
-          && !isStopped(stage) && attempt < process.retries();
-      if (!retry) {
-        break;
-      }
-      attempt++;
-      Duration backoff = process.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
-      emit(EventRecord.stage("Warning", now(), stage, null, null, "step " + c.step + " '" + process.label() + "' "
-          + outcome.detail() + "; retry " + attempt + " of " + process.retries() + " in " + backoff));
-      Workflow.await(backoff, () -> isStopped(stage));
-      if (isStopped(stage)) {
-        break;
-      }
+  private Promise<RunMachine.Outcome> start(StageActivities activities, PlannedStage stage,
+      RunMachine.Execute execute) {
+    String id = stage.id();
+    Op op = execute.what();
+    if (op instanceof Op.RunProcess process) {
+      return Async.function(activities::runProcess, task(input.runId(), stage, execute.op(), execute.step(), process))
+          .thenApply(RunWorkflowImpl::outcome);
     }
-    RunResult.Status status = switch (outcome.status()) {
+    if (op instanceof Op.RestoreCache restore) {
+      return Async.function(activities::cache, new Messages.CacheTask(input.runId(), id, restore.cache(),
+          restore.keyFiles(), null)).thenApply(done -> cached(id, restore.cache(), done));
+    }
+    if (op instanceof Op.SaveCache save) {
+      return Async.function(activities::cache, new Messages.CacheTask(input.runId(), id, save.cache(),
+          save.keyFiles(), save.paths())).thenApply(done -> cached(id, save.cache(), done));
+    }
+    Messages.ArtifactTask task = op instanceof Op.StoreArtifact store
+        ? new Messages.ArtifactTask(input.runId(), id, store.name(), store.paths())
+        : new Messages.ArtifactTask(input.runId(), id, ((Op.RestoreArtifact) op).name(), null);
+    return Async.function(activities::artifact, task).thenApply(done -> {
+      if (done.problem() != null) {
+        return RunMachine.Outcome.failed(done.problem());
+      }
+      events.add(EventRecord.named("Emitted", now(), id, "artifact", null, done.detail()));
+      return RunMachine.Outcome.ok();
+    });
+  }
+
+  /** A cache that could not be restored or saved does not fail the stage. */
+  private RunMachine.Outcome cached(String stage, String cache, Messages.StoreRecord done) {
+    events.add(EventRecord.named("CacheEvent", now(), stage, cache, done.what(), done.detail()));
+    return RunMachine.Outcome.ok();
+  }
+
+  private RunMachine.Outcome failed(PlannedStage stage, Op op, Throwable failure) {
+    if (failure instanceof CanceledFailure || failure.getCause() instanceof CanceledFailure) {
+      return new RunMachine.Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), "was stopped");
+    }
+    if (op instanceof Op.RestoreCache || op instanceof Op.SaveCache) {
+      String cache = op instanceof Op.RestoreCache restore ? restore.cache() : ((Op.SaveCache) op).cache();
+      return cached(stage.id(), cache, new Messages.StoreRecord("failed", rootMessage(failure), null));
+    }
+    String what = op instanceof Op.RunProcess ? "could not run" : "the artifact could not be handed over";
+    return RunMachine.Outcome.failed(what + " on a worker of task queue '" + queue(stage) + "': "
+        + rootMessage(failure));
+  }
+
+  private static RunMachine.Outcome outcome(StepRecord step) {
+    RunResult.Status status = switch (step.status()) {
       case "SUCCEEDED" -> RunResult.Status.SUCCEEDED;
       case "CANCELLED" -> RunResult.Status.CANCELLED;
       default -> RunResult.Status.FAILED;
     };
-    StepRecord result = new StepRecord(process.label(), status.name(), outcome.exitCode(), now() - start,
-        outcome.detail());
-    emit(EventRecord.step("StepFinished", now(), stage, c.step, process.label(), result, outcome.detail()));
-    c.steps.add(result);
-    if (process.guard() == Op.Guard.NORMAL) {
-      if (status == RunResult.Status.CANCELLED) {
-        c.interrupted = true;
-      } else if (status != RunResult.Status.SUCCEEDED && !c.failed) {
-        c.failed = true;
-        c.reason = Reasons.stepFailed(c.step, process.label(), outcome.detail());
-      }
-    }
+    return new RunMachine.Outcome(status, step.exitCode() == null ? OptionalInt.empty()
+        : OptionalInt.of(step.exitCode()), step.detail());
   }
 
-  /** Runs a process on a worker of the stage's queue; a stop cancels it when {@code stoppable}. */
-  private StepRecord process(PlannedStage stage, int index, int step, Op.RunProcess process, boolean stoppable) {
-    Messages.ProcessTask task = task(input.runId(), stage, index, step, process);
-    StageActivities activities = activities(queue(stage), process.timeout());
-    @SuppressWarnings("unchecked")
-    Promise<StepRecord>[] outcome = new Promise[1];
-    CancellationScope scope = Workflow.newCancellationScope(() -> outcome[0] = Async.function(activities::runProcess,
-        task));
+  /**
+   * Probes in a child workflow until a probe succeeds; the machine hears only of that one. The
+   * machine's deadline or a stop closes the wait, which cancels the child.
+   */
+  private void poll(RunMachine.Probe probe) {
+    PlannedStage stage = stages.get(probe.stage());
+    Op.Poll poll = probe.poll();
+    Messages.PollTask task = new Messages.PollTask(task(input.runId(), stage, probe.op(), 0, poll.probe()),
+        queue(stage), poll.interval().toMillis(), poll.backoff(), poll.maxInterval().toMillis(), 0, input.settings());
+    PollWorkflow child = Workflow.newChildWorkflowStub(PollWorkflow.class, ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(input.runId() + "/" + poll.id() + (probe.attempt() > 1 ? "/" + probe.attempt() : ""))
+        .setCancellationType(ChildWorkflowCancellationType.TRY_CANCEL)
+        .build());
+    Promise<Messages.PollRecord>[] result = promises(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> result[0] = Async.function(child::poll, task));
     scope.run();
-    Running running = new Running(scope, outcome[0]);
-    if (stoppable) {
-      scopes.put(stage.id(), running);
-    }
-    try {
-      return outcome[0].get();
-    } catch (ActivityFailure failure) {
-      return failure.getCause() instanceof CanceledFailure ? cancelledStep()
-          : new StepRecord(process.label(), "FAILED", null, 0, "could not run on a worker of task queue '"
-              + queue(stage) + "': " + rootMessage(failure));
-    } catch (CanceledFailure cancelled) {
-      return cancelledStep();
-    } finally {
-      scopes.remove(stage.id(), running);
-    }
+    Running current = new Running(scope, result[0]);
+    running.put(stage.id(), current);
+    result[0].handle((done, failure) -> {
+      running.remove(stage.id(), current);
+      if (failure == null) {
+        deliver(new RunMachine.ProbeDone(Instant.ofEpochMilli(now()), stage.id(), probe.op(), done.attempts(),
+            new RunMachine.Outcome(RunResult.Status.SUCCEEDED, OptionalInt.empty(), done.detail())));
+      } else if (!(failure instanceof CanceledFailure)
+          && !(failure instanceof ChildWorkflowFailure f && f.getCause() instanceof CanceledFailure)) {
+        deliver(new RunMachine.ProbeDone(Instant.ofEpochMilli(now()), stage.id(), probe.op(), probe.attempt(),
+            RunMachine.Outcome.failed("the poll could not run: " + rootMessage(failure))));
+      }
+      return null;
+    });
   }
 
-  private static StepRecord cancelledStep() {
-    return new StepRecord("", "CANCELLED", null, 0, "was stopped");
+  @SuppressWarnings("unchecked")
+  private static <T> Promise<T>[] promises(int size) {
+    return new Promise[size];
   }
 
   private static String rootMessage(Throwable failure) {
@@ -395,13 +290,11 @@ public class RunWorkflowImpl implements RunWorkflow {
         secrets, process.timeout().map(Duration::toMillis).orElse(null), where);
   }
 
-  private StageActivities activities(String queue, java.util.Optional<Duration> timeout) {
-    Messages.Settings settings = input.settings();
-    return Workflow.newActivityStub(StageActivities.class, options(queue, timeout, settings));
+  private StageActivities activities(String queue, Optional<Duration> timeout) {
+    return Workflow.newActivityStub(StageActivities.class, options(queue, timeout, input.settings()));
   }
 
-  static ActivityOptions options(String queue, java.util.Optional<Duration> timeout,
-      Messages.Settings settings) {
+  static ActivityOptions options(String queue, Optional<Duration> timeout, Messages.Settings settings) {
     Duration limit = timeout.map(t -> t.plusMinutes(1)).orElse(Duration.ofSeconds(settings.stepLimitSeconds()));
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)
@@ -421,234 +314,141 @@ public class RunWorkflowImpl implements RunWorkflow {
     return input.queues().getOrDefault(stage.id(), Workflow.getInfo().getTaskQueue());
   }
 
-  /** Waits for an approval, a callback or a poll, until it is answered, times out, or the stage stops. */
-  private void await(Cursor c, int index, Op.Wait wait) {
-    String stage = c.stage.id();
-    long deadline = now() + wait.timeout().toMillis();
-    List<String> approvers = wait instanceof Op.AwaitApproval approval ? approval.approvers() : List.of();
-    Waiting w = new Waiting(new Messages.WaitRecord(stage, wait.id(), wait.kind(), Reasons.about(wait), approvers,
-        deadline), wait);
-    pending.put(wait.id(), w);
-    emit(EventRecord.waitStarted(now(), w.record));
-    if (wait instanceof Op.Poll poll) {
-      poll(c, index, poll, w);
-    } else {
-      boolean answered = Workflow.await(Duration.ofMillis(Math.max(0, deadline - now())),
-          () -> w.outcome != null || isStopped(stage));
-      if (w.outcome == null) {
-        w.outcome = answered ? "cancelled" : "timed-out";
-      }
-    }
-    pending.remove(wait.id());
-    ended.put(wait.id(), w);
-    switch (w.outcome) {
-      case "rejected" -> {
-        if (!c.failed) {
-          c.failed = true;
-          c.reason = Reasons.rejected(wait, w.by, java.util.Optional.ofNullable(w.comment));
-        }
-      }
-      case "timed-out" -> {
-        if (wait.onTimeout() == Gate.OnTimeout.FAIL) {
-          if (!c.failed) {
-            c.failed = true;
-            c.reason = Reasons.waitTimedOut(wait);
-          }
-        } else {
-          emit(EventRecord.stage("Warning", now(), stage, null, null, Reasons.waitTimedOut(wait)
-              + "; the stage goes on, as the wait declares"));
-        }
-      }
-      case "cancelled" -> {
-        if (!c.failed) {
-          c.interrupted = true;
-        }
-      }
-      case "failed" -> {
-        if (!c.failed) {
-          c.failed = true;
-          c.reason = "the poll '" + Reasons.about(wait) + "' could not run: " + w.comment;
-          w.comment = null;
-        }
-      }
-      default -> {
-        // approved, called, succeeded: the stage goes on
-      }
-    }
-    emit(EventRecord.waitEnded(now(), stage, wait.id(), w.outcome, w.by, w.comment));
-  }
-
-  /** Polls in a child workflow, which this run cancels at the deadline or when the stage stops. */
-  private void poll(Cursor c, int index, Op.Poll poll, Waiting w) {
-    String stage = c.stage.id();
-    Messages.PollTask task = new Messages.PollTask(task(input.runId(), c.stage, index, 0, poll.probe()),
-        queue(c.stage), poll.interval().toMillis(), poll.backoff(), poll.maxInterval().toMillis(), 0, input.settings());
-    PollWorkflow child = Workflow.newChildWorkflowStub(PollWorkflow.class, ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(input.runId() + "/" + poll.id())
-        .setCancellationType(ChildWorkflowCancellationType.TRY_CANCEL)
-        .build());
-    @SuppressWarnings("unchecked")
-    Promise<Messages.PollRecord>[] result = new Promise[1];
-    CancellationScope scope = Workflow.newCancellationScope(() -> result[0] = Async.function(child::poll, task));
-    scope.run();
-    Running running = new Running(scope, result[0]);
-    scopes.put(stage, running);
-    boolean done = Workflow.await(Duration.ofMillis(Math.max(0, w.record.deadlineMillis() - now())),
-        () -> result[0].isCompleted() || isStopped(stage));
-    scopes.remove(stage, running);
-    if (result[0].isCompleted() && result[0].getFailure() == null) {
-      w.outcome = "succeeded";
-    } else if (result[0].isCompleted() && !(result[0].getFailure() instanceof CanceledFailure)
-        && !(result[0].getFailure() instanceof ChildWorkflowFailure f && f.getCause() instanceof CanceledFailure)) {
-      w.outcome = "failed";
-      w.comment = rootMessage(result[0].getFailure());
-    } else {
-      running.stop();
-      w.outcome = done ? "cancelled" : "timed-out";
-    }
-  }
-
-  /** Cache, artifact and emit ops; returns why the stage fails, or null. */
-  private String other(Cursor c, Op op) {
-    String stage = c.stage.id();
-    if (op instanceof Op.Emit emitted) {
-      emit(EventRecord.named("Emitted", now(), stage, emitted.event(), null, emitted.message()));
-      return null;
-    }
-    StageActivities activities = activities(queue(c.stage), java.util.Optional.empty());
-    if (op instanceof Op.RestoreCache restore) {
-      return cache(stage, activities, new Messages.CacheTask(input.runId(), stage, restore.cache(),
-          restore.keyFiles(), null));
-    }
-    if (op instanceof Op.SaveCache save) {
-      return cache(stage, activities, new Messages.CacheTask(input.runId(), stage, save.cache(), save.keyFiles(),
-          save.paths()));
-    }
-    Messages.ArtifactTask task = op instanceof Op.StoreArtifact store
-        ? new Messages.ArtifactTask(input.runId(), stage, store.name(), store.paths())
-        : op instanceof Op.RestoreArtifact restore ? new Messages.ArtifactTask(input.runId(), stage, restore.name(),
-            null) : null;
-    if (task == null) {
-      return "the engine cannot run '" + op.kind() + "' ops";
-    }
-    Messages.StoreRecord done;
-    try {
-      done = activities.artifact(task);
-    } catch (ActivityFailure failure) {
-      return "the artifact '" + task.name() + "' could not be handed over: " + rootMessage(failure);
-    }
-    if (done.problem() != null) {
-      return done.problem();
-    }
-    emit(EventRecord.named("Emitted", now(), stage, "artifact", null, done.detail()));
-    return null;
-  }
-
-  private String cache(String stage, StageActivities activities, Messages.CacheTask task) {
-    Messages.StoreRecord done;
-    try {
-      done = activities.cache(task);
-    } catch (ActivityFailure failure) {
-      done = new Messages.StoreRecord("failed", rootMessage(failure), null);
-    }
-    emit(EventRecord.named("CacheEvent", now(), stage, task.cache(), done.what(), done.detail()));
-    return null;
-  }
-
   private long now() {
     return Workflow.currentTimeMillis();
   }
 
-  private void emit(EventRecord event) {
-    events.add(event);
-  }
+  // ---------------------------------------------------------------- updates, signals, queries
 
   @Override
   public void validateDecide(Messages.DecideRequest request) {
-    Waiting w = pending.containsKey(request.waitId()) ? pending.get(request.waitId()) : ended.get(request.waitId());
-    if (w == null) {
-      throw Refusals.refuse(WaitRefusedException.Reason.UNKNOWN_WAIT, "run '" + input.runId()
-          + "' has no pending wait '" + request.waitId() + "'; its pending waits are "
-          + pending.keySet().stream().map(id -> "'" + id + "'").toList());
-    }
-    if (!(w.op instanceof Op.AwaitApproval approval)) {
-      throw Refusals.refuse(WaitRefusedException.notAnApproval(input.runId(), w.op));
-    }
-    if (!approval.approvers().isEmpty() && !approval.approvers().contains(request.by())) {
-      throw Refusals.refuse(WaitRefusedException.Reason.NOT_ALLOWED, "'" + request.by()
-          + "' may not decide approval '" + approval.prompt() + "' of run '" + input.runId() + "'; it is for "
-          + String.join(", ", approval.approvers()));
-    }
-    if (w.outcome != null) {
-      throw Refusals.refuse(WaitRefusedException.approvalEnded(input.runId(), request.waitId(), w.outcome));
-    }
+    decision(request).ifPresent(refused -> {
+      throw refused;
+    });
   }
 
   @Override
   public void decide(Messages.DecideRequest request) {
-    Waiting w = pending.get(request.waitId());
-    w.outcome = request.approved() ? "approved" : "rejected";
-    w.by = request.by();
-    w.comment = request.comment();
-    changes++;
+    validateDecide(request);
+    apply(new RunMachine.Decide(Instant.ofEpochMilli(now()), request.waitId(), new Decision(request.approved(),
+        request.by(), Optional.ofNullable(request.comment()))));
+  }
+
+  private Optional<RuntimeException> decision(Messages.DecideRequest request) {
+    RunMachine.Decide decide;
+    try {
+      decide = new RunMachine.Decide(Instant.ofEpochMilli(now()), request.waitId(), new Decision(request.approved(),
+          request.by(), Optional.ofNullable(request.comment())));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e);
+    }
+    return machine.refusal(decide).map(Refusals::refuse);
   }
 
   @Override
   public void validateCallback(Messages.CallbackRequest request) {
-    Waiting w = pending.get(request.waitId());
-    if (w == null || w.outcome != null) {
-      Waiting gone = ended.get(request.waitId());
-      String outcome = w != null ? w.outcome : gone != null ? gone.outcome : null;
-      if (outcome == null) {
-        throw Refusals.refuse(WaitRefusedException.Reason.UNKNOWN_TOKEN, "no pending wait has this token");
-      }
-      boolean expired = outcome.equals("timed-out") || outcome.equals("cancelled");
-      throw Refusals.refuse(expired ? WaitRefusedException.Reason.EXPIRED
-          : WaitRefusedException.Reason.ALREADY_RESOLVED, expired
-          ? "the token's wait timed out or was cancelled; a late callback changes nothing"
-          : "the token was used already; a token works once");
+    if (request.payload().length() > RunMachine.MAX_PAYLOAD) {
+      throw new IllegalArgumentException("a callback's payload must be at most " + RunMachine.MAX_PAYLOAD
+          + " characters");
     }
-    if (!(w.op instanceof Op.AwaitWebhook)) {
-      throw Refusals.refuse(WaitRefusedException.notAWebhook(input.runId(), w.op));
-    }
-    if (request.payload().length() > MAX_PAYLOAD) {
-      throw new IllegalArgumentException("a callback's payload must be at most " + MAX_PAYLOAD + " characters");
-    }
+    machine.refusal(asInput(request)).ifPresent(refused -> {
+      throw Refusals.refuse(refused);
+    });
   }
 
   @Override
   public void callback(Messages.CallbackRequest request) {
-    pending.get(request.waitId()).outcome = "called";
-    changes++;
+    validateCallback(request);
+    apply(asInput(request));
+  }
+
+  private RunMachine.Callback asInput(Messages.CallbackRequest request) {
+    return new RunMachine.Callback(Instant.ofEpochMilli(now()), request.waitId(), request.payload());
   }
 
   @Override
   public void cancel() {
-    if (!stopping) {
-      stop(Reasons.RUN_CANCELLED);
+    if (machine != null) {
+      apply(new RunMachine.Cancel(Instant.ofEpochMilli(now())));
     }
-    cancelled = true;
-    changes++;
   }
 
   @Override
   public Messages.RunView view() {
-    Map<String, String> states = new LinkedHashMap<>();
-    Set<String> waiting = new LinkedHashSet<>();
-    pending.values().forEach(w -> waiting.add(w.record.stage()));
-    for (String id : stages.keySet()) {
-      StageRecord done = results.get(id);
-      states.put(id, done != null ? done.status().toLowerCase(Locale.ROOT) : waiting.contains(id) ? "waiting"
-          : running.contains(id) ? "running" : "pending");
+    if (machine == null) {
+      return new Messages.RunView("", "", "running", Map.of(), List.of());
     }
-    String state = !finished ? "running" : cancelled ? "cancelled"
-        : results.values().stream().anyMatch(r -> isFailure(r.status())) ? "failed" : "succeeded";
-    return new Messages.RunView(input == null ? "" : input.runId(), pipeline, state, states,
-        pending.values().stream().map(w -> w.record).toList());
+    String state = machine.result().map(r -> r.status().name().toLowerCase(Locale.ROOT)).orElse("running");
+    return new Messages.RunView(input.runId(), pipeline, state, machine.states(), machine.pendingWaits().stream().map(RunWorkflowImpl::record).toList());
   }
 
   @Override
   public List<EventRecord> events(int from) {
     return from >= events.size() ? List.of() : List.copyOf(events.subList(Math.max(0, from), events.size()));
+  }
+
+  // ---------------------------------------------------------------- what travels
+
+  private static Messages.WaitRecord record(PendingWait wait) {
+    return new Messages.WaitRecord(wait.stage(), wait.id(), wait.kind(), wait.description(), wait.approvers(),
+        wait.deadline().toEpochMilli());
+  }
+
+  private static Messages.RunRecord record(RunResult result) {
+    return new Messages.RunRecord(result.run(), result.pipeline(), result.status().name(),
+        result.duration().toMillis(), result.stages().stream().map(stage -> new StageRecord(stage.id(),
+            stage.status().name(), stage.reason().orElse(null), stage.duration().toMillis(),
+            stage.steps().stream().map(step -> new StepRecord(step.label(), step.status().name(),
+                step.exitCode().isPresent() ? step.exitCode().getAsInt() : null, step.duration().toMillis(),
+                step.detail())).toList())).toList());
+  }
+
+  /** An event as it travels: {@link Translate#event} reads it back. */
+  static EventRecord record(RunEvent event) {
+    long at = event.at().toEpochMilli();
+    if (event instanceof RunEvent.RunStarted e) {
+      return EventRecord.run("RunStarted", at, e.pipeline(), e.stages(), null, null);
+    }
+    if (event instanceof RunEvent.RunFinished e) {
+      return EventRecord.run("RunFinished", at, null, null, e.status().name(), e.duration().toMillis());
+    }
+    if (event instanceof RunEvent.StageStarted e) {
+      return EventRecord.stage("StageStarted", at, e.stage(), null, null, e.executor());
+    }
+    if (event instanceof RunEvent.StageFinished e) {
+      return EventRecord.stage("StageFinished", at, e.stage(), e.status().name(), e.duration().toMillis(), null);
+    }
+    if (event instanceof RunEvent.StageSkipped e) {
+      return EventRecord.stage("StageSkipped", at, e.stage(), null, null, e.reason());
+    }
+    if (event instanceof RunEvent.StepStarted e) {
+      return EventRecord.step("StepStarted", at, e.stage(), e.step(), e.label(), null, null);
+    }
+    if (event instanceof RunEvent.StepFinished e) {
+      return EventRecord.step("StepFinished", at, e.stage(), e.step(), e.label(), new StepRecord(e.label(),
+          e.status().name(), e.exitCode().isPresent() ? e.exitCode().getAsInt() : null, e.duration().toMillis(),
+          e.detail()), e.detail());
+    }
+    if (event instanceof RunEvent.StepSkipped e) {
+      return EventRecord.step("StepSkipped", at, e.stage(), e.step(), e.label(), null, e.reason());
+    }
+    if (event instanceof RunEvent.Emitted e) {
+      return EventRecord.named("Emitted", at, e.stage(), e.event(), null, e.message());
+    }
+    if (event instanceof RunEvent.WaitStarted e) {
+      return EventRecord.waitStarted(at, new Messages.WaitRecord(e.stage(), e.waitId(), e.kind(), e.description(),
+          e.approvers(), e.deadline().toEpochMilli()));
+    }
+    if (event instanceof RunEvent.WaitEnded e) {
+      return EventRecord.waitEnded(at, e.stage(), e.waitId(), e.outcome(), e.by().orElse(null),
+          e.comment().orElse(null));
+    }
+    if (event instanceof RunEvent.PollAttempt e) {
+      return EventRecord.pollAttempt(at, e.stage(), e.waitId(), e.attempt(), e.succeeded(), e.detail(),
+          e.next().map(Instant::toEpochMilli).orElse(null));
+    }
+    String message = event instanceof RunEvent.Warning w ? w.message() : event.getClass().getSimpleName();
+    String stage = event instanceof RunEvent.Warning w ? w.stage() : null;
+    return EventRecord.stage("Warning", at, stage, null, null, message);
   }
 }

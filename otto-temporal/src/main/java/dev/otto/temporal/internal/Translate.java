@@ -58,6 +58,8 @@ public final class Translate {
           e.approvers() == null ? List.of() : e.approvers(), Instant.ofEpochMilli(e.deadlineMillis()), token);
       case "WaitEnded" -> new RunEvent.WaitEnded(run, at, e.stage(), e.waitId(), e.status(), Optional.ofNullable(e.by()),
           Optional.ofNullable(e.comment()));
+      case "PollAttempt" -> new RunEvent.PollAttempt(run, at, e.stage(), e.waitId(), e.count(),
+          "succeeded".equals(e.status()), e.detail(), Optional.ofNullable(e.deadlineMillis()).map(Instant::ofEpochMilli));
       default -> new RunEvent.Warning(run, at, e.stage(), "an event of a kind this host does not know: "
           + e.type().toLowerCase(Locale.ROOT));
     };
