@@ -2,6 +2,7 @@
 module dev.otto.cli {
   requires dev.otto.conventions;
   requires dev.otto.temporal;
+  requires dev.otto.report;
   requires info.picocli;
   requires java.compiler;
   requires com.fasterxml.jackson.core;

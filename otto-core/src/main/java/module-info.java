@@ -24,6 +24,5 @@ module dev.otto.core {
   exports dev.otto.core.engine;
   exports dev.otto.core.journal;
   exports dev.otto.core.http;
-  exports dev.otto.core.report;
   exports dev.otto.core.workspace;
 }

@@ -48,7 +48,7 @@ final class ExplainCommand implements Callable<Integer> {
       case "json" -> Explain.json(plan);
       case "mermaid" -> Explain.mermaid(plan);
       case "dot" -> Explain.dot(plan);
-      case "html" -> dev.otto.core.report.HtmlReport.explain(plan);
+      case "html" -> dev.otto.report.HtmlReport.explain(plan);
       default -> throw new CliException(ExitCodes.USAGE, "unknown format '" + format
           + "'; use text, json, mermaid, dot or html");
     };

@@ -25,10 +25,10 @@ class BrowserTest {
   @TempDir
   Path dir;
 
-  static final int GREEN_BAR = 0x22c55e;
-  static final int GREEN_BOX = 0xbbf7d0;
-  static final int RED_BAR = 0xef4444;
-  static final int RED_BOX = 0xfecaca;
+  static final int GREEN_BAR = 0x86efac;
+  static final int GREEN_BOX = 0xdcfce7;
+  static final int RED_BAR = 0xfca5a5;
+  static final int RED_BOX = 0xfee2e2;
   static final int BLUE_BOX = 0xdbeafe;
 
   @Test

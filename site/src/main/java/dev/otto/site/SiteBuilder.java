@@ -4,7 +4,7 @@ import dev.otto.core.explain.Explain;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
-import dev.otto.core.report.HtmlReport;
+import dev.otto.report.HtmlReport;
 import dev.otto.examples.Examples;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.otto.core.report;
+package dev.otto.report;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,13 +8,12 @@ import dev.otto.core.explain.Explain;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Self-contained HTML pages with pictures: a plan's graph, and for a run, a timeline of its
@@ -32,11 +31,6 @@ import java.util.Map;
  * shows the end of each step's output as a {@link RunRecord} keeps it.
  */
 public final class HtmlReport {
-  static final int BOX_WIDTH = 200;
-  static final int BOX_HEIGHT = 46;
-  static final int GAP_X = 60;
-  static final int GAP_Y = 18;
-
   private HtmlReport() {}
 
   /** A page with the plan's graph and its explanation. */
@@ -45,7 +39,7 @@ public final class HtmlReport {
     StringBuilder out = page("pipeline '" + plan.pipeline() + "'", plan.pipeline() + " (" + plan.context() + ")");
     out.append("<p class=\"facts\">").append(escape(plan.context().toString())).append(" · fingerprint ")
         .append(escape(plan.fingerprint())).append("</p>\n<h2>Stages</h2>\n");
-    graph(out, plan, stage -> planStatus(stage));
+    GraphPicture.draw(out, plan, HtmlReport::planCard, false);
     out.append("<h2>Plan</h2>\n<pre class=\"plan\">").append(escape(Explain.text(plan))).append("</pre>\n");
     return end(out);
   }
@@ -66,18 +60,19 @@ public final class HtmlReport {
     List<RunEvent> events = requireNonNull(record, "record").events();
     StringBuilder out = page("run " + result.run(), "run " + result.run() + " of pipeline '" + plan.pipeline() + "'");
     out.append("<p class=\"facts\"><span class=\"status ").append(word(result.status())).append("\">")
-        .append(word(result.status())).append("</span> in ").append(seconds(result.duration())).append(" · ")
+        .append(word(result.status())).append("</span> in ").append(Timeline.span(result.duration())).append(" · ")
         .append(escape(plan.context().toString())).append("</p>\n<h2>Stages</h2>\n");
-    Map<String, RunResult.Status> statuses = new LinkedHashMap<>();
-    result.stages().forEach(s -> statuses.put(s.id(), s.status()));
-    graph(out, plan, stage -> statuses.containsKey(stage.id()) ? word(statuses.get(stage.id())) : "pending");
+    Map<String, RunResult.StageResult> results = new LinkedHashMap<>();
+    result.stages().forEach(s -> results.put(s.id(), s));
+    WaitLog waits = new WaitLog(events);
+    GraphPicture.draw(out, plan, stage -> runCard(stage, results.get(stage.id()), waits), true);
     out.append("<h2>Timeline</h2>\n");
-    Timeline.draw(out, result, events);
+    Timeline.draw(out, plan, result, events, waits);
     out.append("<h2>Results</h2>\n<table class=\"results\"><tr><th>stage</th><th>status</th><th>duration</th>"
         + "<th>reason</th></tr>\n");
     for (RunResult.StageResult stage : result.stages()) {
       out.append("<tr><td>").append(escape(stage.id())).append("</td><td class=\"").append(word(stage.status()))
-          .append("\">").append(word(stage.status())).append("</td><td>").append(seconds(stage.duration()))
+          .append("\">").append(word(stage.status())).append("</td><td>").append(Timeline.span(stage.duration()))
           .append("</td><td>").append(escape(stage.reason().orElse(""))).append("</td></tr>\n");
     }
     out.append("</table>\n<h2>Output</h2>\n");
@@ -85,56 +80,27 @@ public final class HtmlReport {
     return end(out);
   }
 
-  /** The plan's graph alone, as an SVG element, its stages classed by status (runs, skipped, conditional). */
+  /**
+   * The plan's graph with its legend, as an HTML fragment for a page that has {@link
+   * #graphStyle()}: an SVG in a box that scrolls sideways when the graph is wider than the page,
+   * its stages classed by status (runs, skipped, conditional) and showing their gates.
+   */
   public static String graph(Plan plan) {
     StringBuilder out = new StringBuilder(4096);
-    graph(out, requireNonNull(plan, "plan"), HtmlReport::planStatus);
+    GraphPicture.draw(out, requireNonNull(plan, "plan"), HtmlReport::planCard, false);
     return out.toString();
   }
 
-  private static void graph(StringBuilder out, Plan plan, java.util.function.Function<PlannedStage, String> status) {
-    StageGraph graph = new StageGraph(plan);
-    int width = Math.max(1, graph.columns) * (BOX_WIDTH + GAP_X) - GAP_X + 20;
-    int height = Math.max(1, graph.rows) * (BOX_HEIGHT + GAP_Y) - GAP_Y + 20;
-    out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" width=\"").append(width)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" role=\"img\" aria-label=\"the stages and what waits for what\">\n");
-    for (PlannedStage stage : graph.nodes) {
-      for (String source : graph.arrowsInto.get(stage.id())) {
-        int x1 = x(graph, source) + BOX_WIDTH;
-        int y1 = y(graph, source) + BOX_HEIGHT / 2;
-        int x2 = x(graph, stage.id());
-        int y2 = y(graph, stage.id()) + BOX_HEIGHT / 2;
-        int mid = (x1 + x2) / 2;
-        out.append("<path class=\"arrow\" d=\"M").append(x1).append(',').append(y1).append(" C").append(mid)
-            .append(',').append(y1).append(' ').append(mid).append(',').append(y2).append(' ').append(x2).append(',')
-            .append(y2).append("\"/>\n");
-      }
-    }
-    for (PlannedStage stage : graph.nodes) {
-      int x = x(graph, stage.id());
-      int y = y(graph, stage.id());
-      List<String> names = stage.path().names();
-      String group = String.join(" > ", names.subList(0, names.size() - 1));
-      out.append("<g class=\"stage ").append(status.apply(stage)).append("\"><title>").append(escape(stage.id()))
-          .append("</title><rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"").append(BOX_WIDTH)
-          .append("\" height=\"").append(BOX_HEIGHT).append("\" rx=\"6\"/>");
-      if (!group.isEmpty()) {
-        out.append("<text class=\"group\" x=\"").append(x + 10).append("\" y=\"").append(y + 17).append("\">")
-            .append(escape(clip(group, 30))).append("</text>");
-      }
-      out.append("<text class=\"name\" x=\"").append(x + 10).append("\" y=\"").append(y + (group.isEmpty() ? 28 : 36))
-          .append("\">").append(escape(clip(stage.name(), 24))).append("</text></g>\n");
-    }
-    out.append("</svg>\n");
+  private static GraphPicture.Card planCard(PlannedStage stage) {
+    return new GraphPicture.Card(planStatus(stage), stage.reason(), Gates.planned(stage));
   }
 
-  private static int x(StageGraph graph, String id) {
-    return 10 + graph.column.get(id) * (BOX_WIDTH + GAP_X);
-  }
-
-  private static int y(StageGraph graph, String id) {
-    return 10 + graph.row.get(id) * (BOX_HEIGHT + GAP_Y);
+  /** A stage of a run: its result and why, its gates and who opened them; {@code pending} where the run never got to it. */
+  private static GraphPicture.Card runCard(PlannedStage stage, RunResult.StageResult result, WaitLog waits) {
+    if (result == null) {
+      return new GraphPicture.Card("pending", Optional.empty(), Gates.planned(stage));
+    }
+    return new GraphPicture.Card(word(result.status()), result.reason(), Gates.ran(stage, waits));
   }
 
   private static void logs(StringBuilder out, List<RunEvent> events, RunRecord record) {
@@ -147,7 +113,7 @@ public final class HtmlReport {
         steps.put(key, step);
       } else if (event instanceof RunEvent.StepFinished step) {
         titles.put(step.stage() + "#" + step.step(), step.stage() + " › step " + step.step() + ": " + step.label()
-            + " — " + word(step.status()) + " in " + seconds(step.duration()));
+            + " — " + word(step.status()) + " in " + Timeline.span(step.duration()));
       }
     }
     for (Map.Entry<String, String> step : titles.entrySet()) {
@@ -172,14 +138,6 @@ public final class HtmlReport {
 
   static String word(RunResult.Status status) {
     return status.name().toLowerCase(Locale.ROOT);
-  }
-
-  static String seconds(Duration duration) {
-    return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
-  }
-
-  private static String clip(String text, int length) {
-    return text.length() <= length ? text : text.substring(0, length - 1) + "…";
   }
 
   /** Text for HTML and XML: markup characters escaped, control characters other than tab dropped. */
@@ -218,23 +176,44 @@ public final class HtmlReport {
   }
 
   /**
-   * The style of {@link #graph(Plan)}'s SVG, for pages that show it: boxes coloured by status,
-   * arrows, captions.
+   * The style of {@link #graph(Plan)}'s picture, for pages that show it: its scrolling box, boxes
+   * coloured by status, gates, arrows, captions and the legend.
    */
   public static String graphStyle() {
     return GRAPH_STYLE;
   }
 
   private static final String GRAPH_STYLE = """
+      .graph-box { display: inline-block; vertical-align: top; overflow-x: auto; max-width: 100%;
+        box-sizing: border-box; border: 1px solid #e5e7eb; border-radius: 6px;
+        background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 40px 100% no-repeat local,
+          linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 40px 100% no-repeat local,
+          radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.2), transparent) left / 14px 100% no-repeat scroll,
+          radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.2), transparent) right / 14px 100% no-repeat scroll;
+        }
+      .graph-box svg { display: block; }
       svg text { font: 12px system-ui, sans-serif; }
       .stage rect { stroke-width: 2; }
-      .stage .name { font-weight: 600; fill: #111827; } .stage .group { fill: #6b7280; font-size: 11px; }
-      .runs rect, .pending rect { fill: #dbeafe; stroke: #2563eb; }
+      .stage .name { font-weight: 600; font-size: 13px; fill: #111827; }
+      .stage .group, .stage .env { fill: #6b7280; font-size: 11px; } .stage .env { font-style: italic; }
+      .stage .note { fill: #4b5563; font-size: 11px; font-style: italic; }
+      .runs rect, .pending rect { fill: #dbeafe; stroke: #2563eb; } .pending rect { stroke-dasharray: 2 3; }
       .conditional rect { fill: #fef3c7; stroke: #d97706; stroke-dasharray: 6 3; }
-      .skipped rect { fill: #f3f4f6; stroke: #9ca3af; stroke-dasharray: 4 3; }
-      .succeeded rect { fill: #bbf7d0; stroke: #16a34a; } .failed rect { fill: #fecaca; stroke: #dc2626; }
-      .cancelled rect { fill: #fed7aa; stroke: #ea580c; }
-      .arrow { fill: none; stroke: #6b7280; stroke-width: 1.5; }
+      .skipped rect { fill: #f3f4f6; stroke: #9ca3af; stroke-dasharray: 4 3; } .skipped .name { fill: #6b7280; }
+      .succeeded rect { fill: #dcfce7; stroke: #16a34a; } .failed rect { fill: #fee2e2; stroke: #dc2626; }
+      .cancelled rect { fill: #ffedd5; stroke: #ea580c; }
+      .arrow { fill: none; stroke: #4b5563; stroke-width: 1.5; } .arrow.to-skipped { stroke: #9ca3af;
+        stroke-dasharray: 5 4; }
+      .arrowhead { fill: #4b5563; }
+      .gate { stroke-width: 1.6; fill: #fff; } .gate.approval { stroke: #7c3aed; fill: #ede9fe; }
+      .gate.webhook { stroke: #0e7490; } .gate-dot.webhook { fill: #0e7490; }
+      .gate.poll { stroke: #b45309; } .gate-hands { fill: none; stroke: #b45309; stroke-width: 1.4; }
+      .gate-text { font-size: 11px; fill: #1f2937; } .refused .gate-text { fill: #b91c1c; font-weight: 600; }
+      .passed .gate-text { fill: #166534; } .waiting .gate-text { fill: #6d28d9; font-weight: 600; }
+      .not-reached .gate-text { fill: #9ca3af; }
+      .legend { display: flex; max-width: 100%; flex-wrap: wrap; gap: 4px 16px; margin: 6px 2px 0; font: 12px system-ui, sans-serif;
+        color: #374151; }
+      .legend span { display: inline-flex; align-items: center; gap: 5px; }
       """;
 
   /** The page's style: the graph's, then the timeline's and the table's, in the same status colours. */
@@ -243,9 +222,17 @@ public final class HtmlReport {
       h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
       .facts { color: #4b5563; }
       """ + GRAPH_STYLE + """
-      .bar.succeeded { fill: #22c55e; } .bar.failed { fill: #ef4444; } .bar.cancelled { fill: #f97316; }
-      .bar.skipped { fill: #d1d5db; } .step.succeeded { fill: #15803d; } .step.failed { fill: #991b1b; }
+      .bar.succeeded { fill: #86efac; } .bar.failed { fill: #fca5a5; } .bar.cancelled { fill: #fdba74; }
+      .bar.skipped { fill: #d1d5db; } .step.succeeded { fill: #15803d; } .step.failed { fill: #b91c1c; }
       .step.cancelled { fill: #c2410c; } .axis { stroke: #9ca3af; } .label { fill: #111827; }
+      .tick { fill: #6b7280; font-size: 11px; } .skip-note { fill: #6b7280; font-style: italic; font-size: 11px; }
+      .wait-bar { stroke-width: 1; } .wait-bar.approval { fill: url(#otto-hatch-approval); stroke: #7c3aed; }
+      .wait-bar.webhook { fill: url(#otto-hatch-webhook); stroke: #0e7490; }
+      .wait-bar.poll { fill: url(#otto-hatch-poll); stroke: #b45309; }
+      .hatch-ground { fill: #fff; } .hatch-line.approval { fill: #a78bfa; } .hatch-line.webhook { fill: #67e8f9; }
+      .hatch-line.poll { fill: #fcd34d; }
+      .wait-text { font-size: 11px; fill: #4c1d95; } .wait.refused .wait-text { fill: #b91c1c; }
+      .wait.webhook .wait-text { fill: #155e75; } .wait.poll .wait-text { fill: #78350f; }
       table.results { border-collapse: collapse; } table.results td, table.results th { border: 1px solid #e5e7eb;
         padding: 4px 8px; text-align: left; }
       td.succeeded, .status.succeeded { color: #15803d; font-weight: 600; }

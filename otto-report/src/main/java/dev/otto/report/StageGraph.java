@@ -1,9 +1,12 @@
-package dev.otto.core.report;
+package dev.otto.report;
 
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,16 +15,12 @@ import java.util.Set;
 
 /**
  * The stages a picture draws and the arrows between them: the stages that do work (not groups),
- * in columns by how many stages come before them, an arrow from each stage to those that wait
- * for it directly or through their groups.
+ * in the plan's order, an arrow from each stage to those that wait for it directly or through
+ * their groups, leaving out arrows that other arrows already imply. {@link GraphLayout} places them.
  */
 final class StageGraph {
   final List<PlannedStage> nodes = new ArrayList<>();
-  final Map<String, Integer> column = new LinkedHashMap<>();
-  final Map<String, Integer> row = new HashMap<>();
   final Map<String, Set<String>> arrowsInto = new LinkedHashMap<>();
-  int columns;
-  int rows;
 
   StageGraph(Plan plan) {
     Map<String, PlannedStage> byId = new HashMap<>();
@@ -40,18 +39,27 @@ final class StageGraph {
       }
       arrowsInto.put(stage.id(), from);
     }
-    Map<Integer, Integer> perColumn = new HashMap<>();
-    for (PlannedStage stage : nodes) {
-      int c = 0;
-      for (String source : arrowsInto.get(stage.id())) {
-        c = Math.max(c, column.getOrDefault(source, 0) + 1);
+    arrowsInto.forEach((to, froms) -> froms.removeIf(from -> reachesOtherwise(from, to)));
+  }
+
+  /**
+   * Whether {@code to} waits for {@code from} through some other stage too: then the direct arrow
+   * says nothing the picture does not already show, and is left out (a transitive reduction).
+   */
+  private boolean reachesOtherwise(String from, String to) {
+    Deque<String> open = new ArrayDeque<>();
+    Set<String> seen = new HashSet<>();
+    arrowsInto.get(to).stream().filter(s -> !s.equals(from)).forEach(open::add);
+    while (!open.isEmpty()) {
+      String at = open.pop();
+      if (at.equals(from)) {
+        return true;
       }
-      column.put(stage.id(), c);
-      int r = perColumn.merge(c, 1, Integer::sum) - 1;
-      row.put(stage.id(), r);
-      columns = Math.max(columns, c + 1);
-      rows = Math.max(rows, r + 1);
+      if (seen.add(at)) {
+        open.addAll(arrowsInto.get(at));
+      }
     }
+    return false;
   }
 
   /** The stages of {@code stage} that finish it: itself, or the leaves of a group no other of its leaves waits for. */

@@ -1,4 +1,4 @@
-package dev.otto.core.report;
+package dev.otto.report;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.otto.core.report;
+package dev.otto.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,13 +63,13 @@ class HtmlReportTest {
     String page = HtmlReport.explain(plan);
     Document document = xml(page);
 
-    assertThat(nodes(document, "//*[local-name()='g'][contains(@class,'stage')]").getLength()).isEqualTo(5);
-    assertThat(nodes(document, "//*[local-name()='path'][@class='arrow']").getLength()).isEqualTo(5);
+    assertThat(nodes(document, "//*[local-name()='svg'][@class='graph']/*[local-name()='g'][contains(@class,'stage')]").getLength()).isEqualTo(5);
+    assertThat(nodes(document, "//*[local-name()='svg'][@class='graph']/*[local-name()='path'][@class='arrow']").getLength()).isEqualTo(5);
     assertThat(page).contains("<title>pipeline &#39;shop &lt;&amp; &quot;co&quot;&#39;</title>")
         .contains("echo &#39;building &lt;html&gt; &amp; stuff&#39;").doesNotContain("<html> &");
     StageGraph graph = new StageGraph(plan);
-    assertThat(graph.column).containsEntry("Build", 0).containsEntry("Checks > Lint", 1)
-        .containsEntry("Checks > Unit", 1).containsEntry("Ship", 2).containsEntry("After", 3);
+    assertThat(graph.arrowsInto).containsEntry("Checks > Lint", java.util.Set.of("Build"))
+        .containsEntry("Ship", java.util.Set.of("Checks > Lint", "Checks > Unit"));
   }
 
   @Test
@@ -83,8 +83,8 @@ class HtmlReportTest {
     String page = HtmlReport.run(plan, result, events);
     Document document = xml(page);
 
-    assertThat(nodes(document, "//*[local-name()='g'][contains(@class,'stage succeeded')]").getLength()).isEqualTo(3);
-    assertThat(nodes(document, "//*[local-name()='g'][contains(@class,'stage failed')]").getLength()).isEqualTo(1);
+    assertThat(nodes(document, "//*[local-name()='svg'][@class='graph']/*[local-name()='g'][contains(@class,'stage succeeded')]").getLength()).isEqualTo(3);
+    assertThat(nodes(document, "//*[local-name()='svg'][@class='graph']/*[local-name()='g'][contains(@class,'stage failed')]").getLength()).isEqualTo(1);
     assertThat(nodes(document, "//*[local-name()='rect'][contains(@class,'bar')]").getLength()).isEqualTo(5);
     assertThat(nodes(document, "//*[local-name()='rect'][contains(@class,'step')]").getLength()).isEqualTo(4);
     assertThat(nodes(document, "//details").getLength()).isEqualTo(4);
