@@ -11,4 +11,5 @@ module dev.otto.testkit {
   exports dev.otto.testkit;
   exports dev.otto.testkit.simulation;
   exports dev.otto.testkit.junit;
+  exports dev.otto.testkit.conformance;
 }

@@ -26,7 +26,7 @@ class FailingTest {
     SimulatedRun run = simulation.run(RunContext.branch("main"));
 
     assertThat(run.result()).failed().ranStages("Build", "Test", "Test > Unit", "Test > Integration");
-    assertThat(run.result()).stage("Test > Integration").failedBecause("exited with 3");
+    assertThat(run.result()).stage("Test > Integration").failedBecause("exited with status 3");
     assertThat(run.result()).stage("Package").wasSkippedBecause("its dependency 'Test' failed");
     assertThat(run.result()).stage("Publish").wasSkipped();
     assertThat(run).firedNotification("Integration tests failed").didNotRunStep("Package", "tar*");

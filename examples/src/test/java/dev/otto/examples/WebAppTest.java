@@ -103,7 +103,7 @@ class WebAppTest {
     SimulatedRun run = simulation.run(RunContext.branch("master"));
 
     assertThat(run.result()).failed();
-    assertThat(run.result()).stage("Deploy > Pre-production").failedBecause("exited with 1");
+    assertThat(run.result()).stage("Deploy > Pre-production").failedBecause("exited with status 1");
     assertThat(run.result()).stage("Deploy > Production").wasSkippedBecause("'Deploy > Pre-production' failed");
     assertThat(run).firedNotification("Fire on warlock mountain!")
         .didNotFireNotification("Successfully pushed to preprod")

@@ -156,7 +156,7 @@ class OttoAssertionsTest {
 
       assertThat(run.result()).failed().ranStages("Build", "Checks", "Checks > Lint", "Checks > Unit", "Deploy",
           "Deploy > Staging");
-      assertThat(run.result()).stage("Deploy > Staging").failedBecause("exited with 1");
+      assertThat(run.result()).stage("Deploy > Staging").failedBecause("exited with status 1");
       assertThat(run.result()).stage("Deploy > Production").wasSkippedBecause("'Deploy > Staging' failed");
       assertThat(run).startedStages("Build", "Checks", "Checks > Lint", "Checks > Unit", "Deploy", "Deploy > Staging")
           .ranStepReceivingSecret("Deploy > Staging", "deploy staging", "deploy-key")
@@ -165,7 +165,7 @@ class OttoAssertionsTest {
           .didNotFireNotification("anything");
       assertThatThrownBy(() -> assertThat(run.result()).succeeded())
           .hasMessageContaining("to have SUCCEEDED\nbut it FAILED:")
-          .hasMessageContaining("Deploy > Staging FAILED: step 1 'deploy staging' exited with 1");
+          .hasMessageContaining("Deploy > Staging FAILED: step 1 'deploy staging' exited with status 1");
     }
 
     @Test

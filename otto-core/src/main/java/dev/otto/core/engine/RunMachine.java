@@ -518,6 +518,8 @@ public final class RunMachine {
     PlannedStage stage = stages.get(stageId);
     if (stage.status() == StageStatus.SKIP) {
       skip(stage, stage.reason().orElse(Reasons.PLAN_SKIPS), false);
+    } else if (cancelled) {
+      skip(stage, Reasons.RUN_CANCELLED, true);
     } else if (blockedBy.containsKey(stageId)) {
       skip(stage, blockedBy.get(stageId), true);
     } else if (stopping) {

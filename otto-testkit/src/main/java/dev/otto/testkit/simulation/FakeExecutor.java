@@ -55,6 +55,11 @@ final class FakeExecutor implements Executor {
   @Override
   public ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation) {
     Op.RunProcess op = request.op();
+    if (op.guard() == Op.Guard.NORMAL && cancellation.future().isDone()) {
+      // The run stopped after this step was started and before its turn came here: a real
+      // process would have been running, and stopped.
+      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), Duration.ZERO, "stopped");
+    }
     String stage = request.extraEnv().getOrDefault("OTTO_STAGE", "");
     boolean probe = "0".equals(request.extraEnv().get("OTTO_STEP"));
     Execution.Kind kind = probe ? Execution.Kind.PROBE
@@ -114,7 +119,7 @@ final class FakeExecutor implements Executor {
           "timed out after " + limit.get());
     }
     return new ProcessOutcome(exitCode == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED,
-        OptionalInt.of(exitCode), takes, "exited with " + exitCode);
+        OptionalInt.of(exitCode), takes, "exited with status " + exitCode);
   }
 
   /** Notes that a stage's processes were stopped (its timeout, say) while one of them ran. */

@@ -1,0 +1,47 @@
+package dev.otto.temporal;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.testkit.conformance.EngineConformance;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Temporal's test server, with a worker running real processes, passes the conformance suite. */
+class TemporalConformanceTest extends EngineConformance {
+  @TempDir
+  Path root;
+
+  private Cluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster = new Cluster(root);
+    cluster.worker("one", new ArrayList<>(), TemporalEngine.DEFAULT_QUEUE);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Override
+  protected RunEngine engine(Engine.FailurePolicy policy) {
+    return cluster.engine(policy);
+  }
+
+  @Override
+  protected List<RunEvent> events() {
+    return cluster.events;
+  }
+
+  @Override
+  protected void until(String what, BooleanSupplier condition) {
+    Cluster.eventually(what, () -> condition.getAsBoolean() ? java.util.Optional.of(true) : java.util.Optional.empty());
+  }
+}

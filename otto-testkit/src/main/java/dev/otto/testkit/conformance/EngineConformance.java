@@ -1,0 +1,327 @@
+package dev.otto.testkit.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.PendingWait;
+import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.engine.RunResult;
+import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Condition;
+import dev.otto.core.model.Matrix;
+import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.PollGate;
+import dev.otto.core.model.ShStep;
+import dev.otto.core.model.Stage;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import dev.otto.core.plan.RunContext;
+import dev.otto.testkit.simulation.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every engine must do alike: the same plans, driven the same way, end with the same
+ * results, reasons included. An engine proves it conforms by extending this class and saying how
+ * to make it, how to read its events and how to let a run go on:
+ *
+ * <pre>{@code
+ * class LocalEngineConformanceTest extends EngineConformance {
+ *   @TempDir Path root;
+ *   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
+ *
+ *   protected RunEngine engine(Engine.FailurePolicy policy) {
+ *     return Engine.builder(root).failurePolicy(policy).listener(events::add).build();
+ *   }
+ *   protected List<RunEvent> events() { return events; }
+ *   protected void until(String what, BooleanSupplier condition) { ...wait up to a minute... }
+ * }
+ * }</pre>
+ *
+ * <p>Steps use a few scripts only ({@link Scripts}), so that an engine whose processes are not real
+ * (a {@link Simulation}) can do what each means: {@link Scripts#simulate(Simulation)} scripts them.
+ * Times are short: a real engine passes the whole suite in seconds.
+ */
+public abstract class EngineConformance {
+
+  /** A fresh engine that handles a failed stage as {@code policy} says. */
+  protected abstract RunEngine engine(Engine.FailurePolicy policy);
+
+  /** Every event the engines made by {@link #engine} have delivered so far. */
+  protected abstract List<RunEvent> events();
+
+  /**
+   * Lets runs go on until {@code condition} holds: a real engine waits (a minute at most, then
+   * fails naming {@code what}); a simulated one settles and moves its time on.
+   */
+  protected abstract void until(String what, BooleanSupplier condition);
+
+  /** The scripts the suite's steps use, and what each means. */
+  public static final class Scripts {
+    private Scripts() {}
+
+    /** Succeeds. */
+    public static final String OK = "true";
+    /** Exits with 3. */
+    public static final String FAIL = "exit 3";
+    /** Takes 30 seconds, unless stopped. */
+    public static final String SLOW = "sleep 30";
+    /** Fails the first time it runs in a workspace, then succeeds. */
+    public static final String FLAKY = "test -f .tried || { touch .tried; exit 1; }";
+    /** A probe that fails the first time, then succeeds. */
+    public static final String READY = "test -f .ready || { touch .ready; exit 1; }";
+
+    /** Scripts a simulation to do what each script means. */
+    public static Simulation simulate(Simulation simulation) {
+      simulation.step("*", FAIL).exitsWith(3);
+      simulation.step("*", SLOW).takes(Duration.ofSeconds(30));
+      simulation.step("*", FLAKY).failsTimes(1);
+      simulation.probe("*", READY).failsTimes(1);
+      return simulation;
+    }
+  }
+
+  private static Stage stage(String name, String... scripts) {
+    Stage.Builder stage = Stage.builder(name);
+    for (String script : scripts) {
+      stage.addSteps(ShStep.of(script));
+    }
+    return stage.build();
+  }
+
+  private static Plan plan(Stage... stages) {
+    return Planner.plan(Pipeline.builder("conformance").addStages(stages).build(), RunContext.branch("main"));
+  }
+
+  private RunResult finish(RunHandle run) {
+    until("the end of run " + run.id(), () -> run.result().isDone());
+    return run.result().join();
+  }
+
+  private PendingWait waitOf(RunEngine engine, RunHandle run, String stage) {
+    List<PendingWait> found = new ArrayList<>();
+    until("a wait of stage '" + stage + "'", () -> {
+      found.clear();
+      engine.waits().stream().filter(w -> w.run().equals(run.id()) && w.stage().equals(stage)).forEach(found::add);
+      return !found.isEmpty() || run.result().isDone();
+    });
+    assertThat(found).as("the waits of '%s' (run ended: %s)", stage, run.result().isDone()).isNotEmpty();
+    return found.get(0);
+  }
+
+  /** Each stage's status and reason, and each step's label and status: what must be the same everywhere. */
+  protected static List<String> outline(RunResult result) {
+    List<String> lines = new ArrayList<>();
+    lines.add("run " + result.status());
+    for (RunResult.StageResult stage : result.stages()) {
+      lines.add(stage.id() + " " + stage.status() + stage.reason().map(r -> " (" + r + ")").orElse(""));
+      for (RunResult.StepResult step : stage.steps()) {
+        lines.add("  " + step.label() + " " + step.status());
+      }
+    }
+    return lines;
+  }
+
+  private List<String> stagesStarted(String run) {
+    return events().stream().filter(RunEvent.StageStarted.class::isInstance).map(RunEvent.StageStarted.class::cast)
+        .filter(e -> e.run().equals(run)).map(RunEvent.StageStarted::stage).toList();
+  }
+
+  @Test
+  void should_run_stages_in_sequence() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    RunHandle run = engine.start(plan(stage("Build", Scripts.OK), stage("Test", Scripts.OK, Scripts.OK)));
+
+    RunResult result = finish(run);
+
+    assertThat(outline(result)).containsExactly("run SUCCEEDED", "Build SUCCEEDED", "  true SUCCEEDED",
+        "Test SUCCEEDED", "  true SUCCEEDED", "  true SUCCEEDED");
+    until("the events of stage 'Test'", () -> stagesStarted(run.id()).size() == 2);
+    assertThat(stagesStarted(run.id())).containsExactly("Build", "Test");
+  }
+
+  @Test
+  void should_run_a_parallel_group_and_a_dag_of_stages_after_each_other() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage checks = Stage.builder("Checks").parallel(true).addStages(stage("Lint", Scripts.OK), stage("Unit",
+        Scripts.OK)).build();
+    Stage docs = Stage.builder("Docs").addSteps(ShStep.of(Scripts.OK)).build();
+    Stage publish = Stage.builder("Publish").addSteps(ShStep.of(Scripts.OK)).addAfter(StagePath.of("Checks", "Unit"))
+        .build();
+
+    RunResult result = finish(engine.start(plan(checks, docs, publish)));
+
+    assertThat(outline(result)).containsExactly("run SUCCEEDED", "Checks SUCCEEDED", "Checks > Lint SUCCEEDED",
+        "  true SUCCEEDED", "Checks > Unit SUCCEEDED", "  true SUCCEEDED", "Docs SUCCEEDED", "  true SUCCEEDED",
+        "Publish SUCCEEDED", "  true SUCCEEDED");
+  }
+
+  @Test
+  void should_run_every_cell_of_a_matrix() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage test = Stage.builder("Test").addSteps(ShStep.of(Scripts.OK))
+        .matrix(Matrix.builder().putAxes("jdk", List.of("17", "21")).build()).build();
+
+    RunResult result = finish(engine.start(plan(test)));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stages()).extracting(RunResult.StageResult::id).hasSize(3);
+    assertThat(result.stages()).allSatisfy(stage -> assertThat(stage.status()).isEqualTo(RunResult.Status.SUCCEEDED));
+  }
+
+  @Test
+  void should_skip_a_stage_whose_condition_is_false_and_what_follows_it_with_the_reason_chain() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage release = Stage.builder("Release").addSteps(ShStep.of(Scripts.OK)).when(Condition.branch().is("master"))
+        .build();
+
+    RunResult result = finish(engine.start(plan(stage("Build", Scripts.OK), release, stage("Announce",
+        Scripts.OK))));
+
+    assertThat(outline(result)).containsExactly("run SUCCEEDED", "Build SUCCEEDED", "  true SUCCEEDED",
+        "Release SKIPPED ([branch is 'master'] is false)",
+        "Announce SKIPPED ('Release' was skipped: [branch is 'master'] is false)");
+  }
+
+  @Test
+  void should_stop_the_rest_of_the_run_when_a_stage_fails_and_the_run_fails_fast() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage checks = Stage.builder("Checks").parallel(true).addStages(stage("Lint", Scripts.FAIL), stage("Unit",
+        Scripts.SLOW)).build();
+
+    RunResult result = finish(engine.start(plan(checks, stage("Deploy", Scripts.OK))));
+
+    assertThat(outline(result)).containsExactly("run FAILED", "Checks FAILED (a child stage failed)",
+        "Checks > Lint FAILED (step 1 'exit 3' exited with status 3)", "  exit 3 FAILED",
+        "Checks > Unit CANCELLED (stopped: the run stopped after stage 'Checks > Lint' failed)",
+        "  sleep 30 CANCELLED",
+        "Deploy SKIPPED (its dependency 'Checks' failed)");
+  }
+
+  @Test
+  void should_go_on_with_independent_stages_when_a_stage_fails_and_the_run_continues() {
+    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Stage checks = Stage.builder("Checks").parallel(true).addStages(stage("Lint", Scripts.FAIL), stage("Unit",
+        Scripts.OK)).build();
+    Stage docs = Stage.builder("Docs").addSteps(ShStep.of(Scripts.OK)).addAfter(StagePath.of("Checks", "Unit"))
+        .build();
+
+    RunResult result = finish(engine.start(plan(checks, docs)));
+
+    assertThat(outline(result)).containsExactly("run FAILED", "Checks FAILED (a child stage failed)",
+        "Checks > Lint FAILED (step 1 'exit 3' exited with status 3)", "  exit 3 FAILED", "Checks > Unit SUCCEEDED",
+        "  true SUCCEEDED", "Docs SKIPPED (its dependency 'Checks' failed)");
+  }
+
+  @Test
+  void should_retry_a_failed_step_and_run_notifications_by_outcome() {
+    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(Scripts.FLAKY).retry(2, Duration.ofMillis(100)))
+        .addOnSuccess(ShStep.of(Scripts.OK).named("tell success")).addOnFailure(ShStep.of(Scripts.OK)
+            .named("tell failure")).build();
+    Stage broken = Stage.builder("Broken").addSteps(ShStep.of(Scripts.FAIL)).addOnSuccess(ShStep.of(Scripts.OK)
+        .named("tell success")).addOnFailure(ShStep.of(Scripts.OK).named("tell failure")).build();
+
+    RunResult result = finish(engine.start(plan(flaky, broken)));
+
+    assertThat(outline(result)).containsExactly("run FAILED", "Flaky SUCCEEDED", "  " + Scripts.FLAKY + " SUCCEEDED",
+        "  tell success SUCCEEDED", "Broken FAILED (step 1 'exit 3' exited with status 3)", "  exit 3 FAILED",
+        "  tell failure SUCCEEDED");
+  }
+
+  @Test
+  void should_fail_a_stage_that_runs_past_its_timeout() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage slow = Stage.builder("Slow").addSteps(ShStep.of(Scripts.SLOW)).timeout(Duration.ofSeconds(1)).build();
+
+    RunResult result = finish(engine.start(plan(slow)));
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(result.stage("Slow").orElseThrow().reason()).contains("the stage timed out after PT1S");
+  }
+
+  @Test
+  void should_go_on_after_an_approval_and_fail_after_a_rejection_with_who_and_why() {
+    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    ApprovalGate gate = ApprovalGate.of("Ship it?").approvers("alice", "bob").timeout(Duration.ofHours(1));
+    Stage staging = Stage.builder("Staging").addEnter(gate).addSteps(ShStep.of(Scripts.OK)).build();
+    Stage production = Stage.builder("Production").addEnter(gate).addSteps(ShStep.of(Scripts.OK)).build();
+    RunHandle run = engine.start(plan(staging, production));
+
+    engine.decide(run.id(), waitOf(engine, run, "Staging").id(), Decision.approve("alice"));
+    engine.decide(run.id(), waitOf(engine, run, "Production").id(), Decision.reject("bob").withComment("not today"));
+
+    assertThat(outline(finish(run))).containsExactly("run FAILED", "Staging SUCCEEDED", "  true SUCCEEDED",
+        "Production FAILED (the approval 'Ship it?' was rejected by bob: not today)");
+  }
+
+  @Test
+  void should_go_on_when_a_webhook_is_called_with_its_token() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage verify = Stage.builder("Verify").addEnter(WebhookGate.of("scan finished").timeout(Duration.ofHours(1)))
+        .addSteps(ShStep.of(Scripts.OK)).build();
+    RunHandle run = engine.start(plan(verify));
+    PendingWait wait = waitOf(engine, run, "Verify");
+    List<String> tokens = new ArrayList<>();
+    until("the token of " + wait.id(), () -> {
+      events().stream().filter(RunEvent.WaitStarted.class::isInstance).map(RunEvent.WaitStarted.class::cast)
+          .filter(e -> e.run().equals(run.id()) && e.waitId().equals(wait.id())).flatMap(e -> e.token().stream())
+          .forEach(tokens::add);
+      return !tokens.isEmpty();
+    });
+
+    PendingWait called = engine.callback(tokens.get(0), "{\"scan\":\"clean\"}");
+
+    assertThat(called.id()).isEqualTo(wait.id());
+    assertThat(outline(finish(run))).containsExactly("run SUCCEEDED", "Verify SUCCEEDED", "  true SUCCEEDED");
+  }
+
+  @Test
+  void should_go_on_once_a_poll_finds_what_it_waits_for() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage deploy = Stage.builder("Deploy").addExit(PollGate.of("the site answers", ShStep.of(Scripts.READY))
+        .every(Duration.ofMillis(200)).timeout(Duration.ofMinutes(5))).addSteps(ShStep.of(Scripts.OK)).build();
+
+    RunResult result = finish(engine.start(plan(deploy)));
+
+    assertThat(outline(result)).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
+  }
+
+  @Test
+  void should_end_a_cancelled_run_as_cancelled_with_its_running_stage_and_skip_the_rest() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    RunHandle run = engine.start(plan(stage("Build", Scripts.SLOW), stage("Test", Scripts.OK)));
+    until("stage 'Build' to start", () -> stagesStarted(run.id()).contains("Build"));
+
+    run.cancel();
+
+    assertThat(outline(finish(run))).containsExactly("run CANCELLED", "Build CANCELLED (cancelled)",
+        "  sleep 30 CANCELLED", "Test SKIPPED (the run was cancelled)");
+  }
+
+  @Test
+  void should_cancel_a_pending_approval_when_the_run_is_cancelled_and_refuse_a_late_decision() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage deploy = Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1)))
+        .addSteps(ShStep.of(Scripts.OK)).build();
+    RunHandle run = engine.start(plan(deploy));
+    PendingWait wait = waitOf(engine, run, "Deploy");
+
+    run.cancel();
+    RunResult result = finish(run);
+
+    assertThat(outline(result)).containsExactly("run CANCELLED", "Deploy CANCELLED (cancelled)");
+    assertThat(Map.of("waits", engine.waits().stream().filter(w -> w.run().equals(run.id())).toList()))
+        .containsEntry("waits", List.of());
+    assertThat(wait.kind()).isEqualTo("await-approval");
+  }
+}

@@ -1,0 +1,65 @@
+package dev.otto.testkit.conformance;
+
+import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.RunEvent;
+import dev.otto.core.model.Pipeline;
+import dev.otto.testkit.simulation.SimulatedEngine;
+import dev.otto.testkit.simulation.Simulation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A simulation, with scripted processes and virtual time, passes the conformance suite. */
+class SimulatedEngineConformanceTest extends EngineConformance {
+  /** How far virtual time may move while the suite waits for something: longer than any of its waits. */
+  private static final Duration HORIZON = Duration.ofHours(2);
+
+  @TempDir
+  Path root;
+
+  private final List<SimulatedEngine> engines = new ArrayList<>();
+
+  @Override
+  protected RunEngine engine(Engine.FailurePolicy policy) {
+    Simulation simulation = Scripts.simulate(Simulation.of(Pipeline.builder("unused").build(),
+        root.resolve("engine-" + engines.size()))).failurePolicy(policy);
+    SimulatedEngine engine = simulation.engine();
+    engines.add(engine);
+    return engine.engine();
+  }
+
+  @Override
+  protected List<RunEvent> events() {
+    return engines.stream().flatMap(engine -> engine.events().stream()).toList();
+  }
+
+  /**
+   * A simulated process takes its virtual time at once, on the test's thread, so a host cannot
+   * cancel the run while one runs; timeouts, which fire inside that time, are simulated.
+   */
+  @Override
+  @Test
+  @Disabled("a simulated process runs to its end at once: nothing can cancel the run while it runs")
+  void should_end_a_cancelled_run_as_cancelled_with_its_running_stage_and_skip_the_rest() {
+  }
+
+  @Override
+  protected void until(String what, BooleanSupplier condition) {
+    Duration moved = Duration.ZERO;
+    Duration step = Duration.ofMillis(100);
+    engines.forEach(SimulatedEngine::settle);
+    while (!condition.getAsBoolean()) {
+      if (moved.compareTo(HORIZON) > 0) {
+        throw new AssertionError(what + " did not come within " + HORIZON + " of virtual time");
+      }
+      engines.forEach(engine -> engine.advance(step));
+      moved = moved.plus(step);
+    }
+  }
+}
