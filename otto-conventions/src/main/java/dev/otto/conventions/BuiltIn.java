@@ -1,8 +1,6 @@
 package dev.otto.conventions;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.otto.conventions.Versions.Version;
 import dev.otto.core.model.Service;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,17 +23,18 @@ final class BuiltIn {
   private BuiltIn() {}
 
   static List<Convention> all() {
-    return List.of(new Maven(), new Gradle(), new Node(), new Ruby(), new Rust(), new Go(), new Python(), new Make());
+    return List.of(new Maven(), new Gradle(), new NodeConvention(), new Ruby(), new Rust(), new Go(),
+        new PythonConvention(), new DotnetConvention(), new CMakeConvention(), new Make());
   }
 
-  private static Project project(String id, Folder folder, String reason, String image, List<String> tools,
+  static Project project(String id, Folder folder, String reason, String image, List<String> tools,
       List<String> build, List<String> test, Map<String, String> env, String cache, List<String> paths,
       List<String> keyFiles) {
     return new Project(id, folder.path(), reason, image, tools, build, test, env,
         cache == null ? Optional.empty() : Optional.of(new Project.Cache(cache, paths, keyFiles)));
   }
 
-  private static List<String> present(Folder folder, String... files) {
+  static List<String> present(Folder folder, String... files) {
     return Stream.of(files).filter(folder::has).toList();
   }
 
@@ -58,9 +59,10 @@ final class BuiltIn {
       String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository";
       // One verify compiles, tests and packages: a Test stage of its own would compile and package again. The
       // wrapper keeps the Maven it downloads under MAVEN_USER_HOME, here in the workspace and its cache.
+      Version java = Jvm.maven(folder);
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where()
-          + (wrapper ? ", with the Maven wrapper" : "") + "; built and tested in one mvn verify",
-          "maven:3-eclipse-temurin-17", wrapper ? List.of("java") : List.of("mvn", "java"), List.of(mvn + " verify"),
+          + (wrapper ? ", with the Maven wrapper" : "") + "; built and tested in one mvn verify; " + java.describe(),
+          "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of("java") : List.of("mvn", "java"), List.of(mvn + " verify"),
           List.of(), wrapper ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
           wrapper ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"), folder.find("pom.xml", 3)));
     }
@@ -93,103 +95,14 @@ final class BuiltIn {
       for (String name : FILES) {
         keys.addAll(folder.find(name, 3));
       }
+      List<String> buildFiles = new ArrayList<>(keys);
       keys.addAll(present(folder, "gradle/libs.versions.toml", "gradle/wrapper/gradle-wrapper.properties"));
+      Version java = Jvm.gradle(folder, buildFiles);
       return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where()
-          + (wrapper ? ", with the Gradle wrapper" : ""), "gradle:8-jdk17",
+          + (wrapper ? ", with the Gradle wrapper" : "") + "; " + java.describe(), Jvm.gradleImage(java),
           wrapper ? List.of("java") : List.of("gradle", "java"), List.of(gradle + " assemble"),
           List.of(gradle + " check"), Map.of("GRADLE_USER_HOME", ".gradle-home"), "gradle",
           List.of(".gradle-home/caches/", ".gradle-home/wrapper/"), new ArrayList<>(keys)));
-    }
-  }
-
-  /** Node: {@code package.json}, with npm, Yarn or pnpm chosen by the lock file. */
-  static final class Node implements Convention {
-    private static final JsonFactory JSON = new JsonFactory();
-
-    @Override
-    public String id() {
-      return "node";
-    }
-
-    @Override
-    public List<String> lookedFor() {
-      return List.of("package.json");
-    }
-
-    @Override
-    public Optional<Project> detect(Folder folder) {
-      Optional<String> manifest = folder.read("package.json");
-      if (manifest.isEmpty()) {
-        return Optional.empty();
-      }
-      Map<String, String> scripts = scripts(manifest.get(), folder);
-      String manager;
-      String install;
-      String lock;
-      String cacheDir;
-      if (folder.has("pnpm-lock.yaml")) {
-        manager = "pnpm";
-        lock = "pnpm-lock.yaml";
-        cacheDir = ".pnpm-store/";
-        install = "pnpm install --frozen-lockfile --store-dir .pnpm-store";
-      } else if (folder.has("yarn.lock")) {
-        manager = "yarn";
-        lock = "yarn.lock";
-        cacheDir = ".yarn-cache/";
-        install = "yarn install --frozen-lockfile --cache-folder .yarn-cache";
-      } else {
-        manager = "npm";
-        lock = folder.has("package-lock.json") ? "package-lock.json" : null;
-        cacheDir = ".npm/";
-        install = lock != null ? "npm ci --cache .npm" : "npm install --cache .npm";
-      }
-      List<String> build = new ArrayList<>(List.of(install));
-      if (scripts.containsKey("build")) {
-        build.add(manager + " run build");
-      }
-      boolean placeholder = isPlaceholderTest(scripts.get("test"));
-      List<String> test = scripts.containsKey("test") && !placeholder ? List.of(manager + " test") : List.of();
-      return Optional.of(project(id(), folder, "found package.json " + folder.where() + ", "
-          + (lock == null ? "without a lock file" : "with " + lock) + ": " + manager
-          + (placeholder ? "; no Test stage, its test script is npm's placeholder that only fails" : ""), "node:20",
-          List.of("node", manager), build, test, Map.of(),
-          manager, List.of(cacheDir), List.of(lock == null ? "package.json" : lock)));
-    }
-
-    /**
-     * Whether a test script is the one {@code npm init} writes, which only prints "Error: no test
-     * specified" and fails: a project with it has no tests, not failing ones.
-     */
-    static boolean isPlaceholderTest(String script) {
-      return script != null && script.contains("no test specified") && script.contains("exit 1");
-    }
-
-    /** The scripts package.json declares, by name. */
-    private static Map<String, String> scripts(String manifest, Folder folder) {
-      Map<String, String> names = new LinkedHashMap<>();
-      try (JsonParser json = JSON.createParser(manifest)) {
-        if (json.nextToken() != JsonToken.START_OBJECT) {
-          throw new ConventionException("package.json " + folder.where() + " is not a JSON object");
-        }
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-          String field = json.currentName();
-          JsonToken value = json.nextToken();
-          if (field.equals("scripts") && value == JsonToken.START_OBJECT) {
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-              String name = json.currentName();
-              JsonToken script = json.nextToken();
-              names.put(name, script == JsonToken.VALUE_STRING ? json.getText() : "");
-              json.skipChildren();
-            }
-          } else {
-            json.skipChildren();
-          }
-        }
-      } catch (IOException e) {
-        throw new ConventionException("package.json " + folder.where() + " is not valid JSON: "
-            + e.getMessage().lines().findFirst().orElse(""));
-      }
-      return names;
     }
   }
 
@@ -198,6 +111,10 @@ final class BuiltIn {
    * database its {@code config/database.yml} names as a service of its test stage.
    */
   static final class Ruby implements Convention {
+    /** {@code ruby "3.3.5"} or {@code ruby '~> 3.2'}; {@code ruby file: ".ruby-version"} reads that file. */
+    private static final Pattern GEMFILE_RUBY =
+        Pattern.compile("ruby\\s*\\(?\\s*[\"']([^\"']+)[\"'].*");
+
     @Override
     public String id() {
       return "ruby";
@@ -235,10 +152,24 @@ final class BuiltIn {
       String reason = "found Gemfile " + folder.where() + (rails ? " and config/application.rb: a Rails app"
           + (folder.has("db/migrate") ? " with database migrations" : "") : "")
           + adapter.map(name -> ", on " + name + " (config/database.yml)").orElse("");
-      return Optional.of(project(id(), folder, reason, "ruby:3.3", List.of("ruby", "bundle"),
+      Version ruby = version(folder);
+      return Optional.of(project(id(), folder, reason + "; " + ruby.describe(), "ruby:" + ruby.value(),
+          List.of("ruby", "bundle"),
           List.of("bundle config set --local path vendor/bundle && bundle install"), test, env, "bundle",
           List.of("vendor/bundle/"), List.of(folder.has("Gemfile.lock") ? "Gemfile.lock" : "Gemfile"))
           .withServices(database.map(Databases.Database::service).stream().toArray(Service[]::new)));
+    }
+
+    /** Ruby's version from {@code .ruby-version}, else the {@code ruby} line of the Gemfile, else the default. */
+    static Version version(Folder folder) {
+      Optional<Version> file = folder.read(".ruby-version").flatMap(Versions::pinned)
+          .map(v -> new Version("ruby", v, ".ruby-version"));
+      Optional<Version> gemfile = folder.read("Gemfile").flatMap(text -> text.lines()
+          .map(line -> GEMFILE_RUBY.matcher(line.strip())).filter(Matcher::matches).findFirst())
+          .flatMap(m -> m.group(1).matches("\\d+(\\.\\d+)*") ? Optional.of(m.group(1))
+              : Versions.within(m.group(1), "ruby", 2))
+          .map(v -> new Version("ruby", v, "the Gemfile's ruby line"));
+      return Versions.first("ruby", List.of(file, gemfile));
     }
   }
 
@@ -262,10 +193,27 @@ final class BuiltIn {
       boolean locked = folder.has("Cargo.lock");
       String cargo = "CARGO_HOME=\"$PWD/.cargo-home\" cargo";
       String flags = locked ? " --locked" : "";
+      Version rust = version(folder);
+      String image = rust.value().startsWith("nightly") ? "rustlang/rust:nightly" : "rust:"
+          + (rust.value().matches("\\d+(\\.\\d+)*") ? rust.value() : Versions.DEFAULTS.get("rust"));
       return Optional.of(project(id(), folder, "found Cargo.toml " + folder.where()
-          + (locked ? ", with Cargo.lock" : ""), "rust:1", List.of("cargo", "rustc"), List.of(cargo + " build" + flags),
+          + (locked ? ", with Cargo.lock" : "") + "; " + rust.describe(), image, List.of("cargo", "rustc"), List.of(cargo + " build" + flags),
           List.of(cargo + " test" + flags), Map.of(), "cargo", List.of(".cargo-home/registry/", "target/"),
           List.of(locked ? "Cargo.lock" : "Cargo.toml")));
+    }
+
+    /**
+     * The toolchain {@code rust-toolchain.toml} (its {@code channel}) or {@code rust-toolchain} names, else the
+     * default. Rustup in the image installs a named toolchain it lacks; the image is chosen to hold it already.
+     */
+    static Version version(Folder folder) {
+      Optional<Version> toml = folder.read("rust-toolchain.toml").flatMap(text -> text.lines()
+          .map(line -> Pattern.compile("channel\\s*=\\s*\"([^\"]+)\"").matcher(line.strip()))
+          .filter(Matcher::matches).map(m -> m.group(1)).findFirst())
+          .map(channel -> new Version("rust", channel, "rust-toolchain.toml"));
+      Optional<Version> plain = folder.read("rust-toolchain").map(String::strip).filter(t -> !t.contains("\n")
+          && !t.isEmpty()).map(channel -> new Version("rust", channel, "rust-toolchain"));
+      return Versions.first("rust", List.of(toml, plain));
     }
   }
 
@@ -287,43 +235,25 @@ final class BuiltIn {
         return Optional.empty();
       }
       String go = "GOMODCACHE=\"$PWD/.go/mod\" GOCACHE=\"$PWD/.go/build\" go";
-      return Optional.of(project(id(), folder, "found go.mod " + folder.where(), "golang:1.22", List.of("go"),
+      Version version = version(folder.read("go.mod").orElse(""));
+      return Optional.of(project(id(), folder, "found go.mod " + folder.where() + "; " + version.describe(),
+          "golang:" + version.value(), List.of("go"),
           List.of(go + " build ./..."), List.of(go + " test ./..."), Map.of(), "go", List.of(".go/"),
           List.of(folder.has("go.sum") ? "go.sum" : "go.mod")));
     }
-  }
 
-  /** Python: {@code pyproject.toml} or {@code requirements.txt}, in a virtual environment, tested with pytest. */
-  static final class Python implements Convention {
-    @Override
-    public String id() {
-      return "python";
-    }
-
-    @Override
-    public List<String> lookedFor() {
-      return List.of("pyproject.toml", "requirements.txt");
-    }
-
-    @Override
-    public Optional<Project> detect(Folder folder) {
-      Optional<String> file = folder.first("pyproject.toml", "requirements.txt");
-      if (file.isEmpty()) {
-        return Optional.empty();
+    /**
+     * The Go that go.mod asks for, as {@code actions/setup-go} reads it: its {@code toolchain} line when it has
+     * one, else its {@code go} line's release (the newest patch of {@code go 1.25.0} is {@code 1.25}).
+     */
+    static Version version(String mod) {
+      Matcher toolchain = Pattern.compile("(?m)^toolchain\\s+go(\\d+\\.\\d+(?:\\.\\d+)?)\\s*$")
+          .matcher(mod);
+      if (toolchain.find()) {
+        return new Version("go", toolchain.group(1), "go.mod's toolchain line");
       }
-      String pip = ".venv/bin/pip install --cache-dir .pip-cache";
-      List<String> build = new ArrayList<>(List.of("python3 -m venv .venv"));
-      build.add(file.get().equals("requirements.txt") ? pip + " -r requirements.txt" : pip + " .");
-      if (folder.has("requirements-dev.txt")) {
-        build.add(pip + " -r requirements-dev.txt");
-      }
-      build.add(pip + " pytest");
-      return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where(), "python:3.12",
-          List.of("python3"), build,
-          // pytest exits with 5 when it collects no test: a project without tests, not a failure.
-          List.of(".venv/bin/python -m pytest; status=$?; if [ $status -eq 5 ]; then echo 'pytest collected no "
-              + "tests'; exit 0; fi; exit $status"), Map.of(), "pip", List.of(".pip-cache/"),
-          present(folder, "requirements.txt", "requirements-dev.txt", "pyproject.toml", "poetry.lock")));
+      Matcher go = Pattern.compile("(?m)^go\\s+(\\d+\\.\\d+)").matcher(mod);
+      return go.find() ? new Version("go", go.group(1), "go.mod's go line") : Versions.byDefault("go");
     }
   }
 
@@ -350,10 +280,34 @@ final class BuiltIn {
       if (file.isEmpty()) {
         return Optional.empty();
       }
-      boolean test = folder.read(file.get()).orElse("").lines().anyMatch(line -> line.matches("test\\s*:.*"));
-      return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where()
-          + " and nothing more specific", "buildpack-deps:bookworm", List.of("make"), List.of("make"),
+      List<String> targets = targets(folder.read(file.get()).orElse(""));
+      boolean test = targets.contains("test");
+      // make builds the first target: when that is test, make alone would run the tests, and make test again.
+      boolean testFirst = test && targets.get(0).equals("test");
+      String build = !testFirst ? "make" : targets.contains("all") ? "make all" : targets.contains("build")
+          ? "make build" : null;
+      String image = "buildpack-deps:" + Versions.DEFAULTS.get("debian");
+      String reason = "found " + file.get() + " " + folder.where() + " and nothing more specific";
+      if (build == null) {
+        return Optional.of(project(id(), folder, reason + "; its first target is test, so the tests run in Build",
+            image, List.of("make"), List.of("make test"), List.of(), Map.of(), null, List.of(), List.of()));
+      }
+      return Optional.of(project(id(), folder, reason, image, List.of("make"), List.of(build),
           test ? List.of("make test") : List.of(), Map.of(), null, List.of(), List.of()));
+    }
+
+    /** The Makefile's targets in order, without special ({@code .PHONY}) and pattern ({@code %.o}) ones. */
+    static List<String> targets(String makefile) {
+      Matcher rule = Pattern.compile("(?m)^([A-Za-z0-9_./-]+(?:[ \\t]+[A-Za-z0-9_./-]+)*)[ \\t]*::?(?!=)").matcher(makefile);
+      List<String> targets = new ArrayList<>();
+      while (rule.find()) {
+        for (String target : rule.group(1).split("[ \\t]+")) {
+          if (!target.startsWith(".") && !targets.contains(target)) {
+            targets.add(target);
+          }
+        }
+      }
+      return targets;
     }
   }
 }

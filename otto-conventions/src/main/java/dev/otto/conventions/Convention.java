@@ -23,6 +23,15 @@ public interface Convention {
     return false;
   }
 
+  /**
+   * Whether the project this convention found in {@code folder} gives way to projects in the folders below it,
+   * when there are any: a {@code package.json} that only carries the repository's tooling (hooks, linters) is no
+   * project of its own, and must not hide the services below it.
+   */
+  default boolean yieldsToProjectsBelow(Folder folder) {
+    return false;
+  }
+
   /** The project in {@code folder}, if the folder is one of this convention's. */
   Optional<Project> detect(Folder folder);
 }

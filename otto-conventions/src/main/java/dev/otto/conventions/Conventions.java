@@ -14,8 +14,6 @@ import dev.otto.dsl.PipelineSpec;
 import dev.otto.dsl.StageRef;
 import dev.otto.dsl.StageSpec;
 import dev.otto.dsl.library.Stdlib;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * Pipelines from a repository's files, with no configuration: each project the conventions
@@ -137,7 +134,7 @@ public final class Conventions {
    * @throws ConventionException when a project file cannot be read
    */
   public boolean matchesAny() {
-    return !found().isEmpty();
+    return !scan().projects().isEmpty();
   }
 
   /**
@@ -146,50 +143,31 @@ public final class Conventions {
    * @throws ConventionException when nothing matches; the message lists what was looked for
    */
   public List<Project> projects() {
-    List<Project> found = found();
-    if (found.isEmpty()) {
+    return projects(scan());
+  }
+
+  private List<Project> projects(Scan scan) {
+    if (scan.projects().isEmpty()) {
       throw new ConventionException("no convention matches " + repository + ": looked for "
           + String.join("; ", conventions.stream().map(c -> String.join(", ", c.lookedFor()) + " (" + c.id() + ")")
-              .toList()) + ", at the root and in folders up to " + DEPTH + " levels down. Write the pipeline with "
-          + "the DSL, or add a Convention for this kind of project.");
+              .toList()) + ", at the root and in folders up to " + DEPTH + " levels down"
+          + (scan.unsupported().isEmpty() ? "" : "; " + String.join("; ", scan.unsupported()))
+          + ". Write the pipeline with the DSL, or add a Convention for this kind of project.");
     }
-    return found.stream().map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p))
-        .toList();
+    return scan.projects().stream()
+        .map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p)).toList();
   }
 
-  private List<Project> found() {
-    List<Project> found = new ArrayList<>();
-    scan("", 0, found);
-    if (found.isEmpty()) {
-      Folder root = new Folder(repository, "");
-      conventions.stream().filter(Convention::lastResort).map(c -> c.detect(root)).flatMap(java.util.Optional::stream)
-          .findFirst().ifPresent(found::add);
-    }
-    return found;
+  /**
+   * The folders of ecosystems no convention builds, as explain lists them: {@code found composer.json in
+   * tools/site (PHP), no convention}. Folders inside a project are not looked at.
+   */
+  public List<String> unsupported() {
+    return scan().unsupported();
   }
 
-  private void scan(String path, int depth, List<Project> found) {
-    Folder folder = new Folder(repository, path);
-    List<Project> here = conventions.stream().filter(c -> !c.lastResort()).map(c -> c.detect(folder))
-        .flatMap(java.util.Optional::stream).toList();
-    if (!here.isEmpty()) {
-      found.addAll(here);
-      return;
-    }
-    if (depth == DEPTH) {
-      return;
-    }
-    Path dir = path.isEmpty() ? repository : repository.resolve(path);
-    List<String> children;
-    try (Stream<Path> list = Files.list(dir)) {
-      children = list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(name -> !name.startsWith(".") && !Folder.SKIPPED.contains(name)).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not list " + dir, e);
-    }
-    for (String child : children) {
-      scan(path.isEmpty() ? child : path + "/" + child, depth + 1, found);
-    }
+  private Scan scan() {
+    return new Scanner(repository, conventions, DEPTH).scan();
   }
 
   /** A pipeline named {@code name} of the projects found. */
@@ -208,7 +186,9 @@ public final class Conventions {
 
   /** Adds the projects' stages and caches to a pipeline being written with the DSL. */
   public void contribute(PipelineSpec p) {
-    List<Project> projects = projects();
+    Scan scan = scan();
+    List<Project> projects = projects(scan);
+    String also = scan.unsupported().isEmpty() ? "" : "; " + String.join("; ", scan.unsupported());
     if (checkoutUrl != null) {
       Stdlib.Steps std = p.use(Stdlib.library());
       p.stage("Checkout", s -> s.runtime(Otto.local().requires("git").withNetwork())
@@ -216,12 +196,12 @@ public final class Conventions {
     }
     if (projects.size() == 1 && projects.get(0).folder().isEmpty()) {
       Project project = projects.get(0);
-      p.withOrigin(origin(project), q -> stages(q, project, null, ""));
+      p.withOrigin(origin(project) + also, q -> stages(q, project, null, ""));
       return;
     }
     Map<String, Long> perFolder = new LinkedHashMap<>();
     projects.forEach(project -> perFolder.merge(project.folder(), 1L, Long::sum));
-    p.withOrigin("conventions: " + projects.size() + " projects", outer -> outer.parallel("Projects", group -> {
+    p.withOrigin("conventions: " + projects.size() + " projects" + also, outer -> outer.parallel("Projects", group -> {
       for (Project project : projects) {
         String name = (project.folder().isEmpty() ? project.convention() : project.folder())
             + (perFolder.get(project.folder()) > 1 && !project.folder().isEmpty() ? " (" + project.convention() + ")"
@@ -241,6 +221,9 @@ public final class Conventions {
   private static String origin(Project project) {
     return "convention " + project.convention() + ": " + project.reason();
   }
+
+  /** What the scan finds: the projects, and the folders of ecosystems without a convention. */
+  record Scan(List<Project> projects, List<String> unsupported) {}
 
   /**
    * The build and test stages of a project: top-level when {@code group} is null, else inside it.

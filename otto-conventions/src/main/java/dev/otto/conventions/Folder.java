@@ -78,10 +78,25 @@ public final class Folder {
    * down, skipping dependencies and tools' output), relative to the folder, sorted.
    */
   public List<String> find(String name, int depth) {
+    return walk(file -> file.equals(name), depth);
+  }
+
+  /** Like {@link #find}, for every file whose name ends with {@code suffix}, e.g. {@code .csproj}. */
+  public List<String> findEndingWith(String suffix, int depth) {
+    requireNonNull(suffix, "suffix");
+    return walk(file -> file.endsWith(suffix), depth);
+  }
+
+  /** The names of the files directly in the folder, sorted. */
+  public List<String> files() {
+    return walk(file -> true, 0);
+  }
+
+  private List<String> walk(java.util.function.Predicate<String> named, int depth) {
     Path base = resolve("");
     List<String> found = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(base, depth + 1)) {
-      walk.filter(p -> p.getFileName().toString().equals(name) && Files.isRegularFile(p))
+      walk.filter(p -> !p.equals(base) && named.test(p.getFileName().toString()) && Files.isRegularFile(p))
           .filter(p -> base.relativize(p).getNameCount() <= depth + 1)
           .filter(p -> {
             for (Path part : base.relativize(p)) {

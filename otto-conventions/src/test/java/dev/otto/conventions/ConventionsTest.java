@@ -30,7 +30,8 @@ class ConventionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"maven", "gradle-kotlin", "gradle-groovy", "node-npm", "node-yarn", "node-pnpm", "node-bare",
-      "ruby-gem", "rails", "rails-postgres", "rust", "go", "python-pyproject", "python-requirements", "make", "monorepo"})
+      "ruby-gem", "rails", "rails-postgres", "rust", "go", "python-pyproject", "python-requirements", "make", "monorepo", "node-yarn-berry", "python-uv",
+      "cmake", "dotnet", "monorepo-tooling"})
   void explains_the_pipeline_of_each_fixture_as_its_golden_file_says(String repo) {
     Pipeline pipeline = pipeline(repo);
 
@@ -46,9 +47,9 @@ class ConventionsTest {
       Pipeline maven = pipeline("maven");
 
       assertThat(maven).stage("Build").cameFrom("convention maven: found pom.xml at the root, with the Maven wrapper; "
-              + "built and tested in one mvn verify")
+              + "built and tested in one mvn verify; java 21, the default")
           .runsScriptContaining("./mvnw -B -ntp -Dmaven.repo.local=.m2/repository verify")
-          .savesCache("maven").runsOn("container maven:3-eclipse-temurin-17");
+          .savesCache("maven").runsOn("container maven:3-eclipse-temurin-21");
       assertThat(maven).doesNotHaveStage("Test");
       Assertions.assertThat(maven.caches()).singleElement().satisfies(cache -> {
         Assertions.assertThat(cache.paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
@@ -70,7 +71,7 @@ class ConventionsTest {
       // then: a wrapper needs only the JVM
       Assertions.assertThat(tools).containsExactly(Map.entry("maven", List.of("java")),
           Map.entry("gradle-kotlin", List.of("java")), Map.entry("node-npm", List.of("node", "npm")),
-          Map.entry("node-pnpm", List.of("node", "pnpm")), Map.entry("ruby-gem", List.of("ruby", "bundle")),
+          Map.entry("node-pnpm", List.of("node", "corepack")), Map.entry("ruby-gem", List.of("ruby", "bundle")),
           Map.entry("rust", List.of("cargo", "rustc")), Map.entry("go", List.of("go")),
           Map.entry("python-requirements", List.of("python3")), Map.entry("make", List.of("make")));
       Assertions.assertThat(go.tools()).containsExactly("go");
@@ -178,8 +179,8 @@ class ConventionsTest {
       // then it is built, not tested, and the pipeline says why
       assertThat(fresh).hasStage("Build").doesNotHaveStage("Test");
       assertThat(fresh).stage("Build").cameFrom("its test script is npm's placeholder that only fails");
-      Assertions.assertThat(BuiltIn.Node.isPlaceholderTest("echo \"Error: no test specified\" && exit 1")).isTrue();
-      Assertions.assertThat(BuiltIn.Node.isPlaceholderTest("jest")).isFalse();
+      Assertions.assertThat(NodeConvention.isPlaceholderTest("echo \"Error: no test specified\" && exit 1")).isTrue();
+      Assertions.assertThat(NodeConvention.isPlaceholderTest("jest")).isFalse();
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.otto.conventions;
+
+import dev.otto.conventions.Versions.Version;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JDK a Maven or Gradle build runs on. {@code .java-version} and a Gradle toolchain name the JDK itself: a
+ * toolchain is matched by its exact language version, so the image holds that one. A compiler release
+ * ({@code maven.compiler.release}, {@code java.version}, {@code sourceCompatibility}) only says what the build
+ * compiles for, which any newer JDK does: such a build runs on the default JDK, or on the release when it is newer.
+ */
+final class Jvm {
+  /** The pom's elements that name a release, the first found counting. */
+  private static final List<String> MAVEN = List.of("maven.compiler.release", "java.version", "release",
+      "maven.compiler.source");
+  private static final Pattern TOOLCHAIN =
+      Pattern.compile("(?:JavaLanguageVersion\\.of|jvmToolchain)\\s*\\(\\s*[\"']?(\\d+)");
+  private static final Pattern COMPATIBILITY = Pattern.compile(
+      "(?:source|target)Compatibility\\s*=\\s*(?:JavaVersion\\.VERSION_(?:1_)?(\\d+)|['\"]?(?:1\\.)?(\\d+))");
+
+  private Jvm() {}
+
+  /** The JDK of a Maven build: {@code .java-version}, else the newer of the default and the pom's release. */
+  static Version maven(Folder folder) {
+    Optional<Version> release = folder.read("pom.xml").flatMap(pom -> MAVEN.stream().flatMap(element -> {
+      Matcher m = Pattern.compile("<" + Pattern.quote(element) + ">\\s*(?:1\\.)?(\\d+)\\s*<").matcher(pom);
+      return m.find() ? java.util.stream.Stream.of(new Version("java", m.group(1), element + " in pom.xml"))
+          : java.util.stream.Stream.empty();
+    }).findFirst());
+    return Versions.first("java", List.of(pinned(folder), release.flatMap(Jvm::ifNewer)));
+  }
+
+  /**
+   * The JDK of a Gradle build: {@code .java-version}, else the toolchain its build files name (the newest, when
+   * several do), else the newer of the default and their {@code sourceCompatibility}.
+   */
+  static Version gradle(Folder folder, List<String> buildFiles) {
+    Version toolchain = null;
+    Version compatibility = null;
+    for (String file : buildFiles) {
+      String text = folder.read(file).orElse("");
+      for (Matcher m = TOOLCHAIN.matcher(text); m.find(); ) {
+        toolchain = newer(toolchain, new Version("java", m.group(1), "the Java toolchain in " + file));
+      }
+      for (Matcher m = COMPATIBILITY.matcher(text); m.find(); ) {
+        String release = m.group(1) != null ? m.group(1) : m.group(2);
+        compatibility = newer(compatibility, new Version("java", release, "sourceCompatibility in " + file));
+      }
+    }
+    return Versions.first("java", List.of(pinned(folder), Optional.ofNullable(toolchain),
+        Optional.ofNullable(compatibility).flatMap(Jvm::ifNewer)));
+  }
+
+  /** Gradle's image for a JDK; Gradle 8 runs on JDKs up to 24, Gradle 9 on newer ones. */
+  static String gradleImage(Version java) {
+    return "gradle:" + (Integer.parseInt(java.value()) >= 25 ? "9" : "8") + "-jdk" + java.value();
+  }
+
+  private static Optional<Version> pinned(Folder folder) {
+    // jenv writes 17 or 17.0.2; the JDK's major release is what images are tagged by.
+    return folder.read(".java-version").flatMap(Versions::pinned)
+        .map(v -> new Version("java", v.startsWith("1.") ? v.split("\\.")[1] : v.split("\\.")[0], ".java-version"));
+  }
+
+  /** The release when it is newer than the default JDK, which compiles for older ones. */
+  private static Optional<Version> ifNewer(Version release) {
+    return Integer.parseInt(release.value()) > Integer.parseInt(Versions.DEFAULTS.get("java"))
+        ? Optional.of(release) : Optional.empty();
+  }
+
+  private static Version newer(Version a, Version b) {
+    return a == null || Integer.parseInt(b.value()) > Integer.parseInt(a.value()) ? b : a;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.otto.conventions;
+
+import dev.otto.conventions.Versions.Version;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Python: {@code pyproject.toml} or {@code requirements.txt}, installed with the tool the project uses (uv with
+ * {@code uv.lock}, Poetry with {@code poetry.lock} or {@code [tool.poetry]}, else pip in a virtual environment),
+ * with the test dependencies it declares (a {@code test} extra or dependency group), and tested with pytest.
+ */
+final class PythonConvention implements Convention {
+  /** The names projects give the extras and dependency groups their tests need. */
+  private static final List<String> TEST_SETS = List.of("test", "tests", "testing", "dev");
+  /** pytest exits with 5 when it collects no test: a project without tests, not a failure. */
+  private static final String NO_TESTS_PASS = "; status=$?; if [ $status -eq 5 ]; then echo 'pytest collected no "
+      + "tests'; exit 0; fi; exit $status";
+
+  @Override
+  public String id() {
+    return "python";
+  }
+
+  @Override
+  public List<String> lookedFor() {
+    return List.of("pyproject.toml", "requirements.txt");
+  }
+
+  @Override
+  public Optional<Project> detect(Folder folder) {
+    Optional<String> file = folder.first("pyproject.toml", "requirements.txt");
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, List<String>> pyproject = sections(folder.read("pyproject.toml").orElse(""));
+    Version python = version(folder, pyproject);
+    String reason = "found " + file.get() + " " + folder.where();
+    if (folder.has("uv.lock")) {
+      return Optional.of(uv(folder, pyproject, python, reason + ", with uv.lock: uv; " + python.describe()));
+    }
+    if (folder.has("poetry.lock") || pyproject.keySet().stream().anyMatch(name -> name.startsWith("tool.poetry"))) {
+      return Optional.of(poetry(folder, python, reason + ": Poetry; " + python.describe()));
+    }
+    return Optional.of(pip(folder, file.get(), pyproject, python, reason + ": pip; " + python.describe()));
+  }
+
+  /** {@code uv sync --frozen}: the locked dependencies, the default {@code dev} group and the test groups. */
+  private Project uv(Folder folder, Map<String, List<String>> pyproject, Version python, String reason) {
+    StringBuilder sync = new StringBuilder("uv sync --frozen");
+    for (String group : testSets(pyproject, "dependency-groups")) {
+      if (!group.equals("dev")) {
+        sync.append(" --group ").append(group);
+      }
+    }
+    for (String extra : testSets(pyproject, "project.optional-dependencies")) {
+      sync.append(" --extra ").append(extra);
+    }
+    List<String> test = List.of((declaresPytest(folder) ? "uv run --frozen pytest" : "uv run --frozen --with pytest "
+        + "pytest") + NO_TESTS_PASS);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("UV_CACHE_DIR", ".uv-cache");
+    env.put("UV_LINK_MODE", "copy");
+    return BuiltIn.project(id(), folder, reason, "ghcr.io/astral-sh/uv:python" + line(python) + "-trixie",
+        List.of("uv"), List.of(sync.toString()), test, env, "uv", List.of(".uv-cache/"), List.of("uv.lock"));
+  }
+
+  /** {@code poetry install}: the project and its non-optional groups, in {@code .venv}; Poetry in its own one. */
+  private Project poetry(Folder folder, Version python, String reason) {
+    String poetry = ".poetry/bin/poetry";
+    List<String> build = new ArrayList<>(List.of("python3 -m venv .poetry",
+        ".poetry/bin/pip install --cache-dir .pip-cache poetry", poetry + " install --no-interaction"));
+    if (!declaresPytest(folder)) {
+      build.add(poetry + " run python -m pip install --cache-dir .pip-cache pytest");
+    }
+    List<String> test = List.of(poetry + " run python -m pytest" + NO_TESTS_PASS);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("POETRY_VIRTUALENVS_IN_PROJECT", "true");
+    env.put("POETRY_CACHE_DIR", ".poetry-cache");
+    return BuiltIn.project(id(), folder, reason, "python:" + python.value(), List.of("python3"), build, test, env,
+        "poetry", List.of(".pip-cache/", ".poetry-cache/"), BuiltIn.present(folder, "poetry.lock", "pyproject.toml"));
+  }
+
+  /** pip in {@code .venv}: the requirements or the project with its test extras and groups, and pytest if absent. */
+  private Project pip(Folder folder, String file, Map<String, List<String>> pyproject, Version python,
+      String reason) {
+    String pip = ".venv/bin/pip install --cache-dir .pip-cache";
+    List<String> build = new ArrayList<>(List.of("python3 -m venv .venv"));
+    List<String> groups = testSets(pyproject, "dependency-groups");
+    if (!groups.isEmpty()) {
+      // pip reads dependency groups from 25.1 on
+      build.add(".venv/bin/python -m pip install --cache-dir .pip-cache --upgrade 'pip>=25.1'");
+    }
+    List<String> extras = testSets(pyproject, "project.optional-dependencies");
+    build.add(file.equals("requirements.txt") ? pip + " -r requirements.txt"
+        : pip + (extras.isEmpty() ? " ." : " '.[" + String.join(",", extras) + "]'"));
+    if (folder.has("requirements-dev.txt")) {
+      build.add(pip + " -r requirements-dev.txt");
+    }
+    groups.forEach(group -> build.add(pip + " --group " + group));
+    if (!declaresPytest(folder)) {
+      build.add(pip + " pytest");
+    }
+    return BuiltIn.project(id(), folder, reason, "python:" + python.value(), List.of("python3"), build,
+        List.of(".venv/bin/python -m pytest" + NO_TESTS_PASS), Map.of(), "pip", List.of(".pip-cache/"),
+        BuiltIn.present(folder, "requirements.txt", "requirements-dev.txt", "pyproject.toml"));
+  }
+
+  /** The test extras or groups of a pyproject section, in the order {@link #TEST_SETS} gives. */
+  private static List<String> testSets(Map<String, List<String>> pyproject, String section) {
+    List<String> keys = pyproject.getOrDefault(section, List.of());
+    return TEST_SETS.stream().filter(keys::contains).toList();
+  }
+
+  /** Whether the project's own files name pytest, so that installing them installs it. */
+  private static boolean declaresPytest(Folder folder) {
+    return BuiltIn.present(folder, "pyproject.toml", "requirements.txt", "requirements-dev.txt").stream()
+        .map(folder::read).flatMap(Optional::stream).anyMatch(text -> text.contains("pytest"));
+  }
+
+  /** Python's version from {@code .python-version}, else within {@code requires-python}, else the default. */
+  static Version version(Folder folder, Map<String, List<String>> pyproject) {
+    Optional<Version> file = folder.read(".python-version").flatMap(Versions::pinned)
+        .map(v -> new Version("python", v, ".python-version"));
+    Optional<Version> requires = folder.read("pyproject.toml").flatMap(text -> {
+      Matcher m = Pattern.compile("(?m)^requires-python\\s*=\\s*[\"']([^\"']+)[\"']").matcher(text);
+      return m.find() ? Versions.within(m.group(1), "python", 2)
+          .map(v -> new Version("python", v, "requires-python \"" + m.group(1) + "\" in pyproject.toml"))
+          : Optional.empty();
+    });
+    return Versions.first("python", List.of(file, requires));
+  }
+
+  /** The minor line of a version, {@code 3.12} of {@code 3.12.4}: uv's images are tagged by it. */
+  private static String line(Version python) {
+    String[] parts = python.value().split("\\.");
+    return parts.length < 2 ? python.value() : parts[0] + "." + parts[1];
+  }
+
+  /** The keys of each {@code [section]} of a TOML file, as far as conventions need them: names only. */
+  static Map<String, List<String>> sections(String toml) {
+    Map<String, List<String>> sections = new LinkedHashMap<>();
+    String section = "";
+    Pattern header = Pattern.compile("^\\[([^\\[\\]]+)]\\s*(#.*)?$");
+    Pattern key = Pattern.compile("^\"?([A-Za-z0-9_.-]+)\"?\\s*=");
+    for (String line : toml.lines().toList()) {
+      Matcher h = header.matcher(line.strip());
+      if (h.matches()) {
+        section = h.group(1).strip();
+        sections.computeIfAbsent(section, s -> new ArrayList<>());
+        continue;
+      }
+      Matcher k = key.matcher(line);
+      if (k.find() && !section.isEmpty()) {
+        sections.get(section).add(k.group(1));
+      }
+    }
+    return sections;
+  }
+}

@@ -1,0 +1,292 @@
+package dev.otto.conventions;
+
+import static dev.otto.testkit.OttoAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.otto.core.model.Pipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conventions on small trees shaped like real repositories: what they declare decides versions and tools. */
+class RepositoryShapesTest {
+  @TempDir
+  Path repo;
+
+  /** Writes {@code files}: a path, then its content, and so on. */
+  private Path tree(String... files) {
+    try {
+      for (int i = 0; i < files.length; i += 2) {
+        Path file = repo.resolve(files[i]);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, files[i + 1]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return repo;
+  }
+
+  private Project only(Path root) {
+    List<Project> projects = Conventions.in(root).projects();
+    assertThat(projects).hasSize(1);
+    return projects.get(0);
+  }
+
+  @Nested
+  class DeclaredVersions {
+    @Test
+    void should_take_node_from_nvmrc_before_engines_and_say_so() {
+      Project node = only(tree(".nvmrc", "v22.11.0\n", "package.json", "{\"engines\":{\"node\":\">=18\"}}"));
+
+      assertThat(node.image()).isEqualTo("node:22.11.0");
+      assertThat(node.reason()).contains("node 22.11.0 from .nvmrc");
+    }
+
+    @Test
+    void should_take_node_within_engines_and_an_lts_name_from_node_version() {
+      assertThat(only(tree("package.json", "{\"engines\":{\"node\":\"^20 || ^22\"}}")).reason())
+          .contains("node 22 from engines.node \"^20 || ^22\" in package.json");
+      assertThat(only(tree(".node-version", "lts/iron")).image()).isEqualTo("node:20");
+    }
+
+    @Test
+    void should_take_go_from_the_toolchain_line_else_the_go_line() {
+      assertThat(only(tree("go.mod", "module x\n\ngo 1.25.0\n\ntoolchain go1.25.3\n")).image())
+          .isEqualTo("golang:1.25.3");
+      Path plain = tree("go.mod", "module x\n\ngo 1.24.2\n");
+      assertThat(only(plain).image()).isEqualTo("golang:1.24");
+      assertThat(only(plain).reason()).contains("go 1.24 from go.mod's go line");
+    }
+
+    @Test
+    void should_take_ruby_from_ruby_version_else_the_gemfile() {
+      assertThat(only(tree("Gemfile", "source 'https://rubygems.org'\nruby '3.3.5'\n")).image())
+          .isEqualTo("ruby:3.3.5");
+      assertThat(only(tree(".ruby-version", "ruby-3.2.2\n")).reason()).contains("ruby 3.2.2 from .ruby-version");
+    }
+
+    @Test
+    void should_run_a_gradle_toolchain_on_its_own_jdk() {
+      Project gradle = only(tree("build.gradle.kts", "java { toolchain { languageVersion = JavaLanguageVersion.of(17) } }"));
+
+      assertThat(gradle.image()).isEqualTo("gradle:8-jdk17");
+      assertThat(gradle.reason()).contains("java 17 from the Java toolchain in build.gradle.kts");
+    }
+
+    @Test
+    void should_build_an_older_maven_release_on_the_default_jdk_and_a_newer_one_on_its_own() {
+      assertThat(only(tree("pom.xml", "<project><properties><maven.compiler.release>17</maven.compiler.release>"
+          + "</properties></project>")).image()).isEqualTo("maven:3-eclipse-temurin-21");
+      Project newer = only(tree("pom.xml", "<project><properties><java.version>25</java.version></properties>"
+          + "</project>"));
+      assertThat(newer.image()).isEqualTo("maven:3-eclipse-temurin-25");
+      assertThat(newer.reason()).contains("java 25 from java.version in pom.xml");
+      assertThat(only(tree(".java-version", "17.0.2\n")).image()).isEqualTo("maven:3-eclipse-temurin-17");
+    }
+
+    @Test
+    void should_take_rust_from_its_toolchain_file() {
+      Project pinned = only(tree("Cargo.toml", "[package]\nname = \"x\"\n", "rust-toolchain.toml",
+          "[toolchain]\nchannel = \"1.85.0\"\n"));
+      assertThat(pinned.image()).isEqualTo("rust:1.85.0");
+      repo.resolve("rust-toolchain.toml").toFile().delete();
+      assertThat(only(tree("rust-toolchain", "nightly-2026-01-01\n")).image()).isEqualTo("rustlang/rust:nightly");
+    }
+
+    @Test
+    void should_take_python_from_python_version_else_within_requires_python() {
+      assertThat(only(tree("pyproject.toml", "[project]\nname = \"x\"\nrequires-python = \">=3.9,<3.12\"\n")).image())
+          .isEqualTo("python:3.11");
+      assertThat(only(tree(".python-version", "3.12\n")).reason()).contains("python 3.12 from .python-version");
+    }
+  }
+
+  @Nested
+  class PackageManagers {
+    @Test
+    void should_install_pnpm_through_corepack_at_the_version_package_json_pins() {
+      // given
+      Pipeline pnpm = Conventions.in(tree("package.json", "{\"packageManager\":\"pnpm@10.7.0+sha512.abc\","
+          + "\"scripts\":{\"test\":\"vitest\"}}", "pnpm-lock.yaml", "")).pipeline("app");
+
+      // then
+      assertThat(pnpm).stage("Build").runsScriptContaining("corepack enable --install-directory .corepack/bin")
+          .runsScriptContaining("PATH=\"$PWD/.corepack/bin:$PATH\" pnpm install --frozen-lockfile")
+          .cameFrom("pnpm (pnpm@10.7.0 from packageManager) through corepack");
+      assertThat(pnpm).stage("Test").runsScriptContaining("pnpm test");
+    }
+
+    @Test
+    void should_install_yarn_berry_immutably_with_its_cache_in_the_workspace() {
+      // given a Yarn 4 project, known by its .yarnrc.yml
+      Project berry = only(tree("package.json", "{\"scripts\":{\"build\":\"tsc\"}}", "yarn.lock",
+          "__metadata:\n  version: 8\n", ".yarnrc.yml", "nodeLinker: node-modules\n"));
+
+      // then it gets none of Yarn 1's flags
+      assertThat(berry.build()).contains("PATH=\"$PWD/.corepack/bin:$PATH\" yarn install --immutable");
+      assertThat(String.join("\n", berry.build())).doesNotContain("--frozen-lockfile");
+      assertThat(berry.env()).containsEntry("YARN_CACHE_FOLDER", ".yarn-cache")
+          .containsEntry("YARN_ENABLE_GLOBAL_CACHE", "false");
+      assertThat(berry.cache()).hasValueSatisfying(cache -> assertThat(cache.paths()).containsExactly(".yarn-cache/"));
+    }
+
+    @Test
+    void should_keep_yarn_1_flags_for_a_classic_lock_file() {
+      assertThat(only(tree("package.json", "{}", "yarn.lock", "# yarn lockfile v1\n")).build())
+          .containsExactly("yarn install --frozen-lockfile --cache-folder .yarn-cache");
+    }
+
+    @Test
+    void should_sync_a_uv_project_with_its_test_group_and_run_pytest_through_uv() {
+      Project uv = only(tree("pyproject.toml", "[project]\nname = \"x\"\n\n[dependency-groups]\ndev = [\"ruff\"]\n"
+          + "tests = [\"pytest\"]\n", "uv.lock", ""));
+
+      assertThat(uv.build()).containsExactly("uv sync --frozen --group tests");
+      assertThat(uv.test()).singleElement().asString().startsWith("uv run --frozen pytest");
+      assertThat(uv.image()).isEqualTo("ghcr.io/astral-sh/uv:python3.13-trixie");
+      assertThat(uv.reason()).contains("with uv.lock: uv");
+    }
+
+    @Test
+    void should_install_a_pip_project_with_its_test_extra_and_not_add_pytest_it_declares() {
+      Project pip = only(tree("pyproject.toml", "[project]\nname = \"x\"\n\n[project.optional-dependencies]\n"
+          + "test = [\"pytest>=8\"]\ndocs = [\"sphinx\"]\n"));
+
+      assertThat(pip.build()).containsExactly("python3 -m venv .venv",
+          ".venv/bin/pip install --cache-dir .pip-cache '.[test]'");
+    }
+
+    @Test
+    void should_install_a_poetry_project_with_poetry() {
+      Project poetry = only(tree("pyproject.toml", "[tool.poetry]\nname = \"x\"\n", "poetry.lock", ""));
+
+      assertThat(poetry.build()).contains(".poetry/bin/poetry install --no-interaction");
+      assertThat(poetry.test()).singleElement().asString().startsWith(".poetry/bin/poetry run python -m pytest");
+      assertThat(poetry.env()).containsEntry("POETRY_VIRTUALENVS_IN_PROJECT", "true");
+    }
+
+    @Test
+    void should_not_run_tests_twice_when_the_makefiles_first_target_is_test() {
+      Project first = only(tree("Makefile", ".PHONY: test\nCC := cc\ntest: shop\n\t./shop --self-test\nshop:\n\tcc -o shop shop.c\n"));
+
+      assertThat(first.build()).containsExactly("make test");
+      assertThat(first.test()).isEmpty();
+      assertThat(first.reason()).contains("its first target is test, so the tests run in Build");
+      assertThat(BuiltIn.Make.targets("test: all\nall:\n\tcc x.c\n")).containsExactly("test", "all");
+    }
+
+    @Test
+    void should_build_the_all_target_when_test_comes_first_and_all_exists() {
+      Project first = only(tree("Makefile", "test: all\n\t./run\nall:\n\tcc x.c\n"));
+
+      assertThat(first.build()).containsExactly("make all");
+      assertThat(first.test()).containsExactly("make test");
+    }
+  }
+
+  @Nested
+  class Monorepos {
+    @Test
+    void should_look_past_a_root_package_json_that_only_carries_tooling() {
+      // given a root with husky and a linter, and services below
+      Path root = tree("package.json", "{\"devDependencies\":{\"husky\":\"9\"},\"scripts\":{\"prepare\":\"husky\"}}",
+          "services/api/go.mod", "module api\n\ngo 1.26\n", "services/web/package.json",
+          "{\"scripts\":{\"build\":\"vite build\"}}");
+
+      // then
+      assertThat(Conventions.in(root).projects()).extracting(Project::folder)
+          .containsExactly("services/api", "services/web");
+    }
+
+    @Test
+    void should_keep_a_tooling_only_root_when_nothing_is_below_it() {
+      assertThat(only(tree("package.json", "{\"scripts\":{\"lint\":\"eslint .\"}}")).folder()).isEmpty();
+    }
+
+    @Test
+    void should_build_a_c_project_with_its_root_makefile_not_the_package_json_of_its_test_data() {
+      // given
+      Path root = tree("Makefile", "all:\n\tcc -o jsmn jsmn.c\n", "test/package.json", "{\"scripts\":{\"test\":\"x\"}}",
+          "fixtures/py/requirements.txt", "requests\n");
+
+      // then
+      assertThat(only(root).convention()).isEqualTo("make");
+    }
+
+    @Test
+    void should_take_test_folders_as_projects_when_nothing_else_matches() {
+      assertThat(only(tree("examples/demo/package.json", "{}")).folder()).isEqualTo("examples/demo");
+    }
+
+    @Test
+    void should_let_a_root_cmake_build_own_its_subfolders() {
+      Path root = tree("CMakeLists.txt", "project(x C)\nenable_testing()\nadd_subdirectory(bindings)\n",
+          "bindings/python/pyproject.toml", "[project]\nname = \"x\"\n");
+
+      assertThat(only(root).convention()).isEqualTo("cmake");
+    }
+
+    @Test
+    void should_list_folders_of_ecosystems_without_a_convention_in_explain() {
+      // given
+      Path root = tree("api/pom.xml", "<project/>", "site/composer.json", "{}");
+
+      // when
+      Pipeline pipeline = Conventions.in(root).pipeline("mixed");
+
+      // then
+      assertThat(Conventions.in(root).unsupported()).containsExactly("found composer.json in site (PHP), no convention");
+      assertThat(pipeline).stage("Projects").cameFrom("found composer.json in site (PHP), no convention");
+    }
+
+    @Test
+    void should_name_unsupported_folders_when_nothing_matches() {
+      assertThatThrownBy(() -> Conventions.in(tree("mix.exs", "")).projects())
+          .isInstanceOf(ConventionException.class).hasMessageContaining("found mix.exs at the root (Elixir), no convention");
+    }
+  }
+
+  @Nested
+  class NewEcosystems {
+    @Test
+    void should_configure_build_and_ctest_a_cmake_project_that_enables_testing() {
+      Project cmake = only(tree("CMakeLists.txt", "project(x C)\ninclude(CTest)\n"));
+
+      assertThat(cmake.build()).contains("cmake -S . -B .cmake-build -DCMAKE_BUILD_TYPE=RelWithDebInfo",
+          "cmake --build .cmake-build --parallel");
+      assertThat(cmake.test()).containsExactly("cd .cmake-build && ctest --output-on-failure");
+      assertThat(only(tree("CMakeLists.txt", "project(x C)\n")).test()).isEmpty();
+    }
+
+    @Test
+    void should_restore_build_and_test_a_dotnet_solution_on_the_sdk_its_projects_target() {
+      // given
+      Project dotnet = only(tree("App.sln", "", "src/App/App.csproj",
+          "<Project><PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup></Project>",
+          "test/App.Tests/App.Tests.csproj", "<Project><PropertyGroup><TargetFrameworks>net8.0;net9.0"
+              + "</TargetFrameworks></PropertyGroup><ItemGroup><PackageReference Include=\"Microsoft.NET.Test.Sdk\" />"
+              + "</ItemGroup></Project>"));
+
+      // then
+      assertThat(dotnet.image()).isEqualTo("mcr.microsoft.com/dotnet/sdk:9.0");
+      assertThat(dotnet.build()).containsExactly("NUGET_PACKAGES=\"$PWD/.nuget/packages\" dotnet restore 'App.sln'",
+          "NUGET_PACKAGES=\"$PWD/.nuget/packages\" dotnet build --no-restore 'App.sln'");
+      assertThat(dotnet.test()).containsExactly("NUGET_PACKAGES=\"$PWD/.nuget/packages\" dotnet test --no-build 'App.sln'");
+    }
+
+    @Test
+    void should_take_the_dotnet_sdk_global_json_pins() {
+      assertThat(only(tree("App.csproj", "<Project/>", "global.json", "{\"sdk\":{\"version\":\"8.0.404\"}}")).image())
+          .isEqualTo("mcr.microsoft.com/dotnet/sdk:8.0.404");
+      assertThat(only(tree("global.json", "{\"sdk\":{\"version\":\"9.0.100\",\"rollForward\":\"latestFeature\"}}"))
+          .image()).isEqualTo("mcr.microsoft.com/dotnet/sdk:9.0");
+    }
+  }
+}

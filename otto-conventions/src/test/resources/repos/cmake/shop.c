@@ -1,0 +1,1 @@
+int shop(void) { return 0; }
