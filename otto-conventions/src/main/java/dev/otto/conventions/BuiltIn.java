@@ -86,7 +86,8 @@ final class BuiltIn {
     @Override
     public Optional<Project> detect(Folder folder) {
       Optional<String> file = folder.first(FILES.toArray(String[]::new));
-      if (file.isEmpty()) {
+      // a project with both builds (Spring's petclinic) is one project: Maven, which comes first, builds it
+      if (file.isEmpty() || folder.has("pom.xml")) {
         return Optional.empty();
       }
       boolean wrapper = folder.has("gradlew");

@@ -24,9 +24,10 @@ public interface Convention {
   }
 
   /**
-   * Whether the project this convention found in {@code folder} gives way to projects in the folders below it,
-   * when there are any: a {@code package.json} that only carries the repository's tooling (hooks, linters) is no
-   * project of its own, and must not hide the services below it.
+   * Whether the project this convention found in {@code folder} gives way to other projects in the same folder or,
+   * when there are none, in the folders below it: a {@code package.json} that only carries the repository's
+   * tooling (hooks, linters) is no project of its own, and must not hide the Go module beside it or the services
+   * below it.
    */
   default boolean yieldsToProjectsBelow(Folder folder) {
     return false;

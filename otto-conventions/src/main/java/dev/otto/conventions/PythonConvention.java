@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class PythonConvention implements Convention {
   /** The names projects give the extras and dependency groups their tests need. */
   private static final List<String> TEST_SETS = List.of("test", "tests", "testing", "dev");
+  private static final Pattern QUOTED_PYTEST = Pattern.compile("[\"']pytest\\s*([<>=~!\\[;]|[\"'])");
+  private static final Pattern REQUIRED_PYTEST = Pattern.compile("(?m)^\\s*pytest\\s*([<>=~!\\[;]|$)");
   /** pytest exits with 5 when it collects no test: a project without tests, not a failure. */
   private static final String NO_TESTS_PASS = "; status=$?; if [ $status -eq 5 ]; then echo 'pytest collected no "
       + "tests'; exit 0; fi; exit $status";
@@ -96,10 +98,12 @@ final class PythonConvention implements Convention {
       build.add(".venv/bin/python -m pip install --cache-dir .pip-cache --upgrade 'pip>=25.1'");
     }
     List<String> extras = testSets(pyproject, "project.optional-dependencies");
-    build.add(file.equals("requirements.txt") ? pip + " -r requirements.txt"
-        : pip + (extras.isEmpty() ? " ." : " '.[" + String.join(",", extras) + "]'"));
-    if (folder.has("requirements-dev.txt")) {
-      build.add(pip + " -r requirements-dev.txt");
+    if (file.equals("pyproject.toml")) {
+      build.add(pip + (extras.isEmpty() ? " ." : " '.[" + String.join(",", extras) + "]'"));
+    }
+    // requirements files beside a pyproject.toml hold what its tests need (httpx's, say): installed too
+    for (String requirements : BuiltIn.present(folder, "requirements.txt", "requirements-dev.txt")) {
+      build.add(pip + " -r " + requirements);
     }
     groups.forEach(group -> build.add(pip + " --group " + group));
     if (!declaresPytest(folder)) {
@@ -116,10 +120,14 @@ final class PythonConvention implements Convention {
     return TEST_SETS.stream().filter(keys::contains).toList();
   }
 
-  /** Whether the project's own files name pytest, so that installing them installs it. */
+  /**
+   * Whether the project's own files require pytest, so that installing them installs it: a quoted requirement in
+   * pyproject.toml (not its {@code [tool.pytest.ini_options]}), or a line of a requirements file.
+   */
   private static boolean declaresPytest(Folder folder) {
-    return BuiltIn.present(folder, "pyproject.toml", "requirements.txt", "requirements-dev.txt").stream()
-        .map(folder::read).flatMap(Optional::stream).anyMatch(text -> text.contains("pytest"));
+    return folder.read("pyproject.toml").filter(text -> QUOTED_PYTEST.matcher(text).find()).isPresent()
+        || BuiltIn.present(folder, "requirements.txt", "requirements-dev.txt").stream().map(folder::read)
+            .flatMap(Optional::stream).anyMatch(text -> REQUIRED_PYTEST.matcher(text).find());
   }
 
   /** Python's version from {@code .python-version}, else within {@code requires-python}, else the default. */

@@ -91,11 +91,18 @@ final class Scanner {
       }
     }
     if (!here.isEmpty()) {
+      List<Project> own = new ArrayList<>();
+      for (int i = 0; i < here.size(); i++) {
+        if (!matching.get(i).yieldsToProjectsBelow(folder)) {
+          own.add(here.get(i));
+        }
+      }
       List<Project> below = new ArrayList<>();
-      if (level < depth && matching.stream().allMatch(c -> c.yieldsToProjectsBelow(folder))) {
+      if (own.isEmpty() && level < depth) {
         children(path, level, below, aside);
       }
-      found.addAll(below.isEmpty() ? here : below);
+      // tooling gives way to the folder's other projects, else to those below, else stands for itself
+      found.addAll(!own.isEmpty() ? own : below.isEmpty() ? here : below);
       return;
     }
     UNSUPPORTED.forEach((file, ecosystem) -> {

@@ -164,6 +164,22 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_install_the_requirements_beside_a_pyproject_and_take_pytest_from_them() {
+      Project pip = only(tree("pyproject.toml", "[project]\nname = \"x\"\n\n[tool.pytest.ini_options]\naddopts = \"-q\"\n",
+          "requirements.txt", "-e .[http2]\npytest==8.3.3\n"));
+
+      assertThat(pip.build()).containsExactly("python3 -m venv .venv", ".venv/bin/pip install --cache-dir .pip-cache .",
+          ".venv/bin/pip install --cache-dir .pip-cache -r requirements.txt");
+    }
+
+    @Test
+    void should_install_pytest_when_pyproject_only_configures_it() {
+      Project pip = only(tree("pyproject.toml", "[project]\nname = \"x\"\n\n[tool.pytest.ini_options]\naddopts = \"-q\"\n"));
+
+      assertThat(pip.build()).endsWith(".venv/bin/pip install --cache-dir .pip-cache pytest");
+    }
+
+    @Test
     void should_install_a_poetry_project_with_poetry() {
       Project poetry = only(tree("pyproject.toml", "[tool.poetry]\nname = \"x\"\n", "poetry.lock", ""));
 
@@ -203,6 +219,20 @@ class RepositoryShapesTest {
       // then
       assertThat(Conventions.in(root).projects()).extracting(Project::folder)
           .containsExactly("services/api", "services/web");
+    }
+
+    @Test
+    void should_let_a_tooling_only_package_json_give_way_to_the_project_beside_it() {
+      Path root = tree("package.json", "{\"private\":true,\"devDependencies\":{\"prettier\":\"3\"}}", "go.mod",
+          "module x\n\ngo 1.26\n", "docs/package.json", "{\"scripts\":{\"build\":\"vitepress build\"}}");
+
+      assertThat(only(root).convention()).isEqualTo("go");
+    }
+
+    @Test
+    void should_build_a_project_with_both_a_pom_and_a_gradle_build_once_with_maven() {
+      assertThat(only(tree("pom.xml", "<project/>", "build.gradle", "plugins { id 'java' }")).convention())
+          .isEqualTo("maven");
     }
 
     @Test
