@@ -62,7 +62,8 @@ final class BuiltIn {
       Version java = Jvm.maven(folder);
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where()
           + (wrapper ? ", with the Maven wrapper" : "") + "; built and tested in one mvn verify; " + java.describe(),
-          "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of("java") : List.of("mvn", "java"), List.of(mvn + " verify"),
+          "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of("java") : List.of("mvn", "java"),
+          List.of(mvn + " verify"),
           List.of(), wrapper ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
           wrapper ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"), folder.find("pom.xml", 3)));
     }
@@ -198,7 +199,8 @@ final class BuiltIn {
       String image = rust.value().startsWith("nightly") ? "rustlang/rust:nightly" : "rust:"
           + (rust.value().matches("\\d+(\\.\\d+)*") ? rust.value() : Versions.DEFAULTS.get("rust"));
       return Optional.of(project(id(), folder, "found Cargo.toml " + folder.where()
-          + (locked ? ", with Cargo.lock" : "") + "; " + rust.describe(), image, List.of("cargo", "rustc"), List.of(cargo + " build" + flags),
+          + (locked ? ", with Cargo.lock" : "") + "; " + rust.describe(), image, List.of("cargo", "rustc"),
+          List.of(cargo + " build" + flags),
           List.of(cargo + " test" + flags), Map.of(), "cargo", List.of(".cargo-home/registry/", "target/"),
           List.of(locked ? "Cargo.lock" : "Cargo.toml")));
     }
@@ -260,6 +262,10 @@ final class BuiltIn {
 
   /** Make, the last resort: {@code make}, then {@code make test} when the Makefile has that target. */
   static final class Make implements Convention {
+    /** A rule's targets: names before a colon that is not the start of {@code :=}. */
+    private static final Pattern RULE =
+        Pattern.compile("(?m)^([A-Za-z0-9_./-]+(?:[ \\t]+[A-Za-z0-9_./-]+)*)[ \\t]*::?(?!=)");
+
     @Override
     public String id() {
       return "make";
@@ -299,7 +305,7 @@ final class BuiltIn {
 
     /** The Makefile's targets in order, without special ({@code .PHONY}) and pattern ({@code %.o}) ones. */
     static List<String> targets(String makefile) {
-      Matcher rule = Pattern.compile("(?m)^([A-Za-z0-9_./-]+(?:[ \\t]+[A-Za-z0-9_./-]+)*)[ \\t]*::?(?!=)").matcher(makefile);
+      Matcher rule = RULE.matcher(makefile);
       List<String> targets = new ArrayList<>();
       while (rule.find()) {
         for (String target : rule.group(1).split("[ \\t]+")) {

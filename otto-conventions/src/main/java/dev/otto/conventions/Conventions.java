@@ -41,11 +41,13 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>A project is a folder a convention matches: the repository's root, or, when the root
- * matches nothing, folders up to two levels down (a monorepo), in name order. A folder that
- * matches is not looked into further, so a multi-module build is one project. Make applies only
- * when nothing else matches anywhere. A repository with one project at its root gets top-level
- * {@code Build} and {@code Test} stages; several projects get a group each, side by side in a
- * parallel group {@code Projects}.
+ * matches nothing (or only tooling that gives way, see {@link Convention#yieldsToProjectsBelow}),
+ * folders up to two levels down (a monorepo), in name order. A folder that matches is not looked
+ * into further, so a multi-module build is one project. Folders of tests, fixtures and examples
+ * count only when nothing else matches; Make applies only when nothing else matches anywhere.
+ * Each project's images are of the versions it declares, as its reason says. A repository with
+ * one project at its root gets top-level {@code Build} and {@code Test} stages; several projects
+ * get a group each, side by side in a parallel group {@code Projects}.
  */
 public final class Conventions {
   /** How far below the root projects are looked for. */
@@ -63,7 +65,7 @@ public final class Conventions {
     this.conventions = conventions;
   }
 
-  /** The conventions Otto ships: Maven, Gradle, Node, Ruby and Rails, Rust, Go, Python, and Make last. */
+  /** The conventions Otto ships: Maven, Gradle, Node, Ruby and Rails, Rust, Go, Python, .NET, CMake, and Make last. */
   public static List<Convention> builtIn() {
     return BuiltIn.all();
   }
