@@ -30,7 +30,7 @@ final class Versions {
     return java.util.Collections.unmodifiableMap(table);
   }
 
-  private static final Pattern COMPARISON = Pattern.compile("(>=|<=|>|<|\\^|~=|~|==|=)?\\s*v?(\\d+(?:\\.\\d+)*)");
+  private static final Pattern COMPARISON = Pattern.compile("(!=|>=|<=|>|<|\\^|~=|~|==|=)?\\s*v?(\\d+(?:\\.\\d+)*)");
 
   private Versions() {}
 
@@ -111,6 +111,9 @@ final class Versions {
       int[] version = parse(m.group(2), parts);
       named = true;
       switch (op) {
+        case "!=" -> {
+          // an excluded release narrows nothing at the precision versions are chosen in
+        }
         case ">=", ">" -> low = max(low, version);
         case "<" -> high = min(high, below(version, given, parts));
         case "<=" -> high = min(high, version);
