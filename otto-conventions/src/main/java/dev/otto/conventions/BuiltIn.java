@@ -2,7 +2,6 @@ package dev.otto.conventions;
 
 import dev.otto.conventions.Versions.Version;
 import dev.otto.core.model.Service;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -177,6 +176,8 @@ final class BuiltIn {
 
   /** Rust: {@code Cargo.toml}; {@code --locked} when {@code Cargo.lock} is checked in. */
   static final class Rust implements Convention {
+    private static final Pattern CHANNEL = Pattern.compile("channel\\s*=\\s*\"([^\"]+)\"");
+
     @Override
     public String id() {
       return "rust";
@@ -211,7 +212,7 @@ final class BuiltIn {
      */
     static Version version(Folder folder) {
       Optional<Version> toml = folder.read("rust-toolchain.toml").flatMap(text -> text.lines()
-          .map(line -> Pattern.compile("channel\\s*=\\s*\"([^\"]+)\"").matcher(line.strip()))
+          .map(line -> CHANNEL.matcher(line.strip()))
           .filter(Matcher::matches).map(m -> m.group(1)).findFirst())
           .map(channel -> new Version("rust", channel, "rust-toolchain.toml"));
       Optional<Version> plain = folder.read("rust-toolchain").map(String::strip).filter(t -> !t.contains("\n")

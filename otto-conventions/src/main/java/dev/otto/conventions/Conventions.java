@@ -65,7 +65,7 @@ public final class Conventions {
     this.conventions = conventions;
   }
 
-  /** The conventions Otto ships: Maven, Gradle, Node, Ruby and Rails, Rust, Go, Python, .NET, CMake, and Make last. */
+  /** The conventions Otto ships: Maven, Gradle, Node, Ruby and Rails, Rust, Go, Python, .NET, CMake, Make last. */
   public static List<Convention> builtIn() {
     return BuiltIn.all();
   }
