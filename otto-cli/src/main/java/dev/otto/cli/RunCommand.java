@@ -67,6 +67,14 @@ final class RunCommand implements Callable<Integer> {
 
   /** How the engine is set up, shared by run and resume. */
   static final class EngineOptions {
+    @Option(names = "--fail-fast", description = "stop the whole run at the first failure, even inside groups that "
+        + "keep going (a monorepo's projects)")
+    boolean failFastEverywhere;
+
+    @Option(names = "--keep-going", description = "after a failure, go on with every stage that does not depend on "
+        + "the failed one")
+    boolean keepGoing;
+
     @Option(names = "--runs", paramLabel = "DIR", description = "where runs keep their workspaces and journals; "
         + "DIR/.otto/runs by default")
     Path runs;
@@ -151,6 +159,11 @@ final class RunCommand implements Callable<Integer> {
       if (parallelism != null) {
         builder.parallelism(parallelism);
       }
+      if (failFastEverywhere && keepGoing) {
+        throw new CliException(ExitCodes.USAGE, "--fail-fast and --keep-going contradict each other; give one");
+      }
+      builder.failurePolicy(failFastEverywhere ? Engine.FailurePolicy.FAIL_FAST_EVERYWHERE
+          : keepGoing ? Engine.FailurePolicy.CONTINUE : Engine.FailurePolicy.FAIL_FAST);
       builder.containerPolicy(switch (containers) {
         case "fail" -> Engine.ContainerPolicy.FAIL;
         case "local" -> Engine.ContainerPolicy.LOCAL_FALLBACK;

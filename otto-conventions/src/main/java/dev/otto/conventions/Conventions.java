@@ -47,7 +47,10 @@ import java.util.function.UnaryOperator;
  * count only when nothing else matches; Make applies only when nothing else matches anywhere.
  * Each project's images are of the versions it declares, as its reason says. A repository with
  * one project at its root gets top-level {@code Build} and {@code Test} stages; several projects
- * get a group each, side by side in a parallel group {@code Projects}.
+ * get a group each, side by side in a parallel group {@code Projects} that keeps going: one
+ * project's failure does not stop the others, and the group's reason names the projects that
+ * failed (a run with {@code --fail-fast}, {@link dev.otto.core.engine.Engine.FailurePolicy#FAIL_FAST_EVERYWHERE},
+ * stops them all).
  */
 public final class Conventions {
   /** How far below the root projects are looked for. */
@@ -204,6 +207,7 @@ public final class Conventions {
     Map<String, Long> perFolder = new LinkedHashMap<>();
     projects.forEach(project -> perFolder.merge(project.folder(), 1L, Long::sum));
     p.withOrigin("conventions: " + projects.size() + " projects" + also, outer -> outer.parallel("Projects", group -> {
+      group.keepGoing();
       for (Project project : projects) {
         String name = (project.folder().isEmpty() ? project.convention() : project.folder())
             + (perFolder.get(project.folder()) > 1 && !project.folder().isEmpty() ? " (" + project.convention() + ")"

@@ -198,6 +198,24 @@ public final class StageSpec {
   }
 
   /**
+   * Lets the group's other children go on when one fails, instead of the run stopping: each of a
+   * monorepo's projects, or each cell of a matrix, runs to its end, and the group then fails,
+   * naming the children that failed. Only for a group or a matrix.
+   *
+   * <pre>{@code
+   * p.parallel("Projects", g -> {
+   *   g.keepGoing();
+   *   g.stage("api", s -> s.steps(sh("make -C api test")));
+   *   g.stage("web", s -> s.steps(sh("npm --prefix web test")));
+   * });
+   * }</pre>
+   */
+  public StageSpec keepGoing() {
+    builder.keepsGoing(true);
+    return this;
+  }
+
+  /**
    * A child stage; children run in declaration order unless {@link #parallel()} is set.
    *
    * <p>Stages nest at most {@value Validator#MAX_STAGE_DEPTH} levels deep. A child deeper than

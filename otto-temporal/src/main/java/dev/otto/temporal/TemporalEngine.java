@@ -76,7 +76,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
   final WorkflowClient client;
   final String taskQueue;
   private final Function<PlannedStage, String> queueFor;
-  private final boolean failFast;
+  private final Engine.FailurePolicy failurePolicy;
   final List<RunListener> listeners;
   final Duration eventPollInterval;
   final Tokens tokens;
@@ -89,7 +89,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     this.taskQueue = builder.taskQueue;
     this.queueFor = builder.queueFor != null ? builder.queueFor : stage -> stage.runtime() instanceof Runtime.Agent agent
         ? agent.label() : builder.taskQueue;
-    this.failFast = builder.failurePolicy == Engine.FailurePolicy.FAIL_FAST;
+    this.failurePolicy = builder.failurePolicy;
     this.listeners = List.copyOf(builder.listeners);
     this.eventPollInterval = builder.eventPollInterval;
     byte[] key = builder.tokenKey;
@@ -152,7 +152,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     String id = RUN_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
     RunWorkflow workflow = client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(id).setTaskQueue(taskQueue).build());
-    WorkflowClient.start(workflow::run, new Messages.RunInput(id, json, queues, failFast, settings));
+    WorkflowClient.start(workflow::run, new Messages.RunInput(id, json, queues, failurePolicy.name(), settings));
     TemporalRun run = new TemporalRun(this, id, plan.pipeline(), plan.stages().stream().map(PlannedStage::id).toList());
     runs.put(id, run);
     run.follow();

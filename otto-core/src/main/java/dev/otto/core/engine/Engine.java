@@ -72,12 +72,19 @@ import dev.otto.core.workspace.WorkspaceSources;
  *
  * <p>A failed stage skips the stages that depend on it, with the reason. With
  * {@link FailurePolicy#FAIL_FAST} (the default) it also stops the run: running processes are
- * stopped and nothing new starts. With {@link FailurePolicy#CONTINUE} independent stages go on.
+ * stopped and nothing new starts, except that a failure inside a group that keeps going ({@link
+ * dev.otto.core.model.Stage#keepsGoing()}) lets the group's other children go on. With {@link
+ * FailurePolicy#FAIL_FAST_EVERYWHERE} such groups stop too; with {@link FailurePolicy#CONTINUE}
+ * independent stages go on everywhere.
  */
 public final class Engine implements RunEngine {
   /** What a failed stage does to the rest of the run. */
   public enum FailurePolicy {
+    /** A failure stops the run, but inside a group that keeps going, whose other children go on. */
     FAIL_FAST,
+    /** A failure stops the run, even inside a group that keeps going. */
+    FAIL_FAST_EVERYWHERE,
+    /** A failure skips what depends on the failed stage; everything else goes on. */
     CONTINUE
   }
 

@@ -18,6 +18,12 @@ final class Reasons {
   /** A group one of whose children failed. */
   public static final String CHILD_FAILED = "a child stage failed";
 
+  /** A group that kept going, and the children of it that failed. */
+  static String childrenFailed(java.util.List<String> children) {
+    return children.isEmpty() ? CHILD_FAILED : (children.size() == 1 ? "a child stage failed: " : children.size()
+        + " child stages failed: ") + String.join(", ", children.stream().map(c -> "'" + c + "'").toList());
+  }
+
   /** What stops the rest of a run that its host cancelled. */
   public static final String RUN_CANCELLED = "the run was cancelled";
 

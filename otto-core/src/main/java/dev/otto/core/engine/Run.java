@@ -184,7 +184,7 @@ final class Run implements RunHandle {
     Map<String, String> names = new LinkedHashMap<>();
     executors.forEach((stage, executor) -> names.put(stage, executor.name()));
     return RunMachine.builder(id, RunnablePlan.of(plan))
-        .failFast(engine.failurePolicy == Engine.FailurePolicy.FAIL_FAST)
+        .failurePolicy(engine.failurePolicy)
         .executors(names)
         .reuse(reused, reusedFrom)
         .build();

@@ -207,7 +207,9 @@ public final class RunMachine {
 
   private final String runId;
   private final RunnablePlan plan;
-  private final boolean failFast;
+  private final Engine.FailurePolicy policy;
+  /** The groups that keep going when a child fails. */
+  private final java.util.Set<String> keepGoing = new java.util.HashSet<>();
   private final Map<String, String> executors;
   private final Map<String, RunResult.StageResult> reused;
   private final String reusedFrom;
@@ -238,7 +240,7 @@ public final class RunMachine {
   private RunMachine(Builder builder) {
     this.runId = builder.runId;
     this.plan = builder.plan;
-    this.failFast = builder.failFast;
+    this.policy = builder.policy;
     this.executors = Map.copyOf(builder.executors);
     this.reused = Map.copyOf(builder.reused);
     this.reusedFrom = builder.reusedFrom;
@@ -253,6 +255,8 @@ public final class RunMachine {
       for (Op op : stage.ops()) {
         if (op instanceof Op.Wait wait) {
           waitOps.put(wait.id(), wait);
+        } else if (op instanceof Op.AwaitChildren children && children.keepsGoing()) {
+          keepGoing.add(stage.id());
         }
       }
     }
@@ -267,7 +271,7 @@ public final class RunMachine {
   public static final class Builder {
     private final String runId;
     private final RunnablePlan plan;
-    private boolean failFast = true;
+    private Engine.FailurePolicy policy = Engine.FailurePolicy.FAIL_FAST;
     private Map<String, String> executors = Map.of();
     private Map<String, RunResult.StageResult> reused = Map.of();
     private String reusedFrom;
@@ -277,9 +281,9 @@ public final class RunMachine {
       this.plan = requireNonNull(plan, "plan");
     }
 
-    /** Whether a failed stage stops the run (the default) or lets independent stages go on. */
-    public Builder failFast(boolean failFast) {
-      this.failFast = failFast;
+    /** What a failed stage does to the rest of the run; {@link Engine.FailurePolicy#FAIL_FAST} by default. */
+    public Builder failurePolicy(Engine.FailurePolicy policy) {
+      this.policy = requireNonNull(policy, "policy");
       return this;
     }
 
@@ -574,7 +578,7 @@ public final class RunMachine {
     }
     boolean failed = stageResult.status() == RunResult.Status.FAILED
         || stageResult.status() == RunResult.Status.CANCELLED;
-    if (failed && failFast && !stopping) {
+    if (failed && policy != Engine.FailurePolicy.CONTINUE && !stopping && !contained(stage)) {
       stop(Reasons.stoppedAfter(stageId));
     }
     for (String dependent : dependents.getOrDefault(stageId, List.of())) {
@@ -599,10 +603,28 @@ public final class RunMachine {
     }
   }
 
+  /** Whether a failure of {@code stage} stays inside a group that keeps going, as the policy allows. */
+  private boolean contained(PlannedStage stage) {
+    if (policy != Engine.FailurePolicy.FAIL_FAST) {
+      return false;
+    }
+    for (Optional<String> up = stage.parent(); up.isPresent(); up = stages.get(up.get()).parent()) {
+      if (keepGoing.contains(up.get())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void continueGroup(Cursor group) {
     if (childFailed.getOrDefault(group.stage.id(), false) && !group.failed) {
       group.failed = true;
-      group.reason = Reasons.CHILD_FAILED;
+      group.reason = keepGoing.contains(group.stage.id())
+          ? Reasons.childrenFailed(group.stage.children().stream().filter(child -> {
+            RunResult.Status status = results.get(child).status();
+            return status == RunResult.Status.FAILED || status == RunResult.Status.CANCELLED;
+          }).toList())
+          : Reasons.CHILD_FAILED;
     }
     group.advance();
     later(() -> run(group));

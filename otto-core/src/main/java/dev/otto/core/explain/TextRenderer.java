@@ -180,6 +180,9 @@ final class TextRenderer {
       }
     } else {
       facts.add(stage.parallel() ? "children in parallel" : "children in order");
+      if (stage.ops().stream().anyMatch(op -> op instanceof Op.AwaitChildren children && children.keepsGoing())) {
+        facts.add("keeps going when a child fails");
+      }
     }
     stage.environment().ifPresent(e -> facts.add("deploys to " + e));
     List<String> explicit = explicitDependencies(stage);

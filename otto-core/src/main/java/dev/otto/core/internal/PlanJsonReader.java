@@ -129,7 +129,8 @@ public final class PlanJsonReader {
       case "restore-artifact":
         return new Op.RestoreArtifact(op.string("name"), guard);
       case "await-children":
-        return new Op.AwaitChildren(op.strings("children"), op.bool("parallel"));
+        return new Op.AwaitChildren(op.strings("children"), op.bool("parallel"),
+            op.has("keepsGoing") && op.bool("keepsGoing"));
       case "await-approval":
         return new Op.AwaitApproval(op.string("id"), op.constant("position", Op.Position.class), op.string("prompt"),
             op.strings("approvers"), op.duration("timeout"), op.constant("onTimeout", OnTimeout.class));

@@ -260,6 +260,9 @@ public final class PlanJsonWriter {
       } else if (op instanceof Op.AwaitChildren c) {
         strings("children", c.children(), true);
         json.writeBooleanField("parallel", c.parallel());
+        if (c.keepsGoing()) {
+          json.writeBooleanField("keepsGoing", true);
+        }
       } else if (op instanceof Op.Wait w) {
         wait(w);
       }

@@ -79,6 +79,11 @@ final class StageChecks {
           "the stage has child stages, so it restores and saves no caches itself.",
           "move restores(...) and saves(...) to the child stages that use the files."));
     }
+    if (stage.keepsGoing() && !group) {
+      problems.add(error(Rule.CHILDREN_SETTING, where.get(), "the stage has no child stages, so there is nothing for "
+          + "keepGoing() to keep going.", "give keepGoing() to the group or matrix whose children should go on when "
+          + "one fails, or remove it."));
+    }
     if (stage.timeout().isPresent()) {
       if (node.isGroup()) {
         problems.add(error(Rule.GROUP_SETTING, where.get(), "the stage has child stages, so a timeout on it has no steps "

@@ -40,6 +40,18 @@ public abstract class Stage {
     return false;
   }
 
+  /**
+   * Whether a group goes on when one of its children fails: its other children run to their end
+   * (those that depend on the failed one are skipped), and the group then fails, naming the
+   * children that failed. By default a failure stops the whole run, as the engine's failure policy
+   * says; a monorepo's projects, or the cells of a matrix, keep going so that one project's
+   * failure does not cancel the others. Only for a group or a matrix.
+   */
+  @Value.Default
+  public boolean keepsGoing() {
+    return false;
+  }
+
   /** Where the steps run; the parent's runtime when absent. */
   public abstract Optional<Runtime> runtime();
 
@@ -157,7 +169,7 @@ public abstract class Stage {
 
   /** Every attribute but the child stages, which {@link #equals} compares one level at a time. */
   final List<Object> ownValues() {
-    return Arrays.asList(name(), parallel(), runtime(), steps(), services(), restores(), saves(), environment(), when(),
+    return Arrays.asList(name(), parallel(), keepsGoing(), runtime(), steps(), services(), restores(), saves(), environment(), when(),
         enter(), exit(), onSuccess(), onFailure(), always(), after(), runsEvenIfSkipped(), matrix(), timeout(),
         origin());
   }

@@ -231,7 +231,8 @@ final class Lowering {
       }
     }
     if (node.isGroup()) {
-      ops.add(new Op.AwaitChildren(node.children.stream().map(c -> tree.node(c).id).toList(), node.parallel));
+      ops.add(new Op.AwaitChildren(node.children.stream().map(c -> tree.node(c).id).toList(), node.parallel,
+          stage.keepsGoing()));
     } else {
       for (String name : stage.restores()) {
         Cache cache = caches.get(name);

@@ -337,9 +337,14 @@ public sealed interface Op {
    * The place of a group's child stages in the group's ops: the children become ready when the
    * group reaches this op, and the op completes when every child has finished.
    */
-  record AwaitChildren(List<String> children, boolean parallel) implements Op {
+  record AwaitChildren(List<String> children, boolean parallel, boolean keepsGoing) implements Op {
     public AwaitChildren {
       children = List.copyOf(children);
+    }
+
+    /** Children of a group that does not keep going when one fails. */
+    public AwaitChildren(List<String> children, boolean parallel) {
+      this(children, parallel, false);
     }
 
     @Override

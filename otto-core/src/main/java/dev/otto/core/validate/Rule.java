@@ -14,6 +14,7 @@ public enum Rule {
   NESTING_TOO_DEEP("OTTO-014", "stages nested too deep"),
   GROUP_SETTING("OTTO-015", "setting that only a stage with steps can use"),
   INVALID_RUNTIME("OTTO-016", "blank container image or agent label"),
+  CHILDREN_SETTING("OTTO-017", "setting that only a group or a matrix can use"),
   UNKNOWN_STAGE("OTTO-020", "reference to a stage that does not exist"),
   SELF_OR_ANCESTOR_DEPENDENCY("OTTO-021", "stage depending on itself or on a stage that contains it"),
   DEPENDENCY_CYCLE("OTTO-022", "dependency cycle"),

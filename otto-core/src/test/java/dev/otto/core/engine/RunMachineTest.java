@@ -56,7 +56,8 @@ class RunMachineTest {
   }
 
   private static RunMachine machine(RunnablePlan plan, boolean failFast) {
-    return RunMachine.builder("run-1", plan).failFast(failFast).build();
+    return RunMachine.builder("run-1", plan).failurePolicy(failFast ? Engine.FailurePolicy.FAIL_FAST
+        : Engine.FailurePolicy.CONTINUE).build();
   }
 
   private static <T extends RunMachine.Action> List<T> only(List<RunMachine.Action> actions, Class<T> type) {
@@ -182,6 +183,45 @@ class RunMachineTest {
       RunResult result = machine.result().orElseThrow();
       assertThat(result.stage(running.get(1).stage()).orElseThrow().reason())
           .contains("stopped: the run stopped after stage '" + running.get(0).stage() + "' failed");
+    }
+
+    @Test
+    void should_let_the_other_children_of_a_group_that_keeps_going_finish_and_name_the_ones_that_failed() {
+      // given
+      Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true).addStages(sh("api", "make"),
+          sh("web", "npm test")).build();
+      RunMachine machine = machine(plan(projects), true);
+      List<RunMachine.Execute> running = only(machine.apply(new RunMachine.Start(T0, List.of())),
+          RunMachine.Execute.class);
+
+      // when
+      List<RunMachine.Action> failed = machine.apply(new RunMachine.OpDone(T0, "Projects > api", running.get(0).op(),
+          exit(2)));
+      machine.apply(new RunMachine.OpDone(T0.plusSeconds(9), "Projects > web", running.get(1).op(), exit(0)));
+
+      // then
+      assertThat(only(failed, RunMachine.Stop.class)).isEmpty();
+      RunResult result = machine.result().orElseThrow();
+      assertThat(result.stage("Projects > web").orElseThrow().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+      assertThat(result.stage("Projects").orElseThrow().reason()).contains("a child stage failed: 'Projects > api'");
+    }
+
+    @Test
+    void should_stop_a_group_that_keeps_going_too_when_the_run_fails_fast_everywhere() {
+      // given
+      Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true).addStages(sh("api", "make"),
+          sh("web", "npm test")).build();
+      RunMachine machine = RunMachine.builder("run-1", plan(projects))
+          .failurePolicy(Engine.FailurePolicy.FAIL_FAST_EVERYWHERE).build();
+      List<RunMachine.Execute> running = only(machine.apply(new RunMachine.Start(T0, List.of())),
+          RunMachine.Execute.class);
+
+      // when
+      List<RunMachine.Action> failed = machine.apply(new RunMachine.OpDone(T0, "Projects > api", running.get(0).op(),
+          exit(2)));
+
+      // then
+      assertThat(only(failed, RunMachine.Stop.class)).containsExactly(new RunMachine.Stop(Optional.empty()));
     }
 
     @Test

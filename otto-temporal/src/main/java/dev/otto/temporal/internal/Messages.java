@@ -18,10 +18,11 @@ public final class Messages {
    * @param runId the run's id, also the workflow's id
    * @param planJson the plan in its {@code otto-plan/1} JSON form
    * @param queues the task queue of each stage that runs processes or touches its workspace
-   * @param failFast whether a failed stage stops the rest of the run
+   * @param failurePolicy what a failed stage does to the rest of the run, an {@link
+   *     dev.otto.core.engine.Engine.FailurePolicy} name
    * @param settings how activities and polls are run
    */
-  public record RunInput(String runId, String planJson, Map<String, String> queues, boolean failFast,
+  public record RunInput(String runId, String planJson, Map<String, String> queues, String failurePolicy,
       Settings settings) {}
 
   /**

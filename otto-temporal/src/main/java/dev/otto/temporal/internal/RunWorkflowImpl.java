@@ -1,6 +1,7 @@
 package dev.otto.temporal.internal;
 
 import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunMachine;
@@ -78,7 +79,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       where.put(stage.id(), "temporal:" + queue(stage));
     }
     pipeline = plan.pipeline();
-    machine = RunMachine.builder(input.runId(), plan).failFast(input.failFast()).executors(where).build();
+    machine = RunMachine.builder(input.runId(), plan).failurePolicy(Engine.FailurePolicy.valueOf(input.failurePolicy())).executors(where).build();
     apply(new RunMachine.Start(Instant.ofEpochMilli(now()), List.of()));
     while (!machine.finished()) {
       Workflow.await(() -> !inbox.isEmpty() || machine.finished());

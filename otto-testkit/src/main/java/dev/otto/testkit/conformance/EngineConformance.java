@@ -223,6 +223,19 @@ public abstract class EngineConformance {
   }
 
   @Test
+  void should_let_the_other_children_of_a_group_that_keeps_going_finish_when_one_fails() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true).addStages(stage("api", Scripts.FAIL),
+        stage("web", Scripts.OK, Scripts.OK)).build();
+
+    RunResult result = finish(engine.start(plan(projects, stage("Deploy", Scripts.OK))));
+
+    assertThat(outline(result)).containsExactly("run FAILED", "Projects FAILED (a child stage failed: 'Projects > api')",
+        "Projects > api FAILED (step 1 'exit 3' exited with status 3)", "  exit 3 FAILED", "Projects > web SUCCEEDED",
+        "  true SUCCEEDED", "  true SUCCEEDED", "Deploy SKIPPED (its dependency 'Projects' failed)");
+  }
+
+  @Test
   void should_retry_a_failed_step_and_run_notifications_by_outcome() {
     RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
     Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(Scripts.FLAKY).retry(2, Duration.ofMillis(100)))
