@@ -1,11 +1,18 @@
-/** The otto command: explain, validate, run and resume pipelines from a terminal, and run workers of a Temporal cluster. */
+/**
+ * The otto command: explain, validate, run and resume pipelines from a terminal. Plugins on its
+ * class path add commands ({@link dev.otto.cli.spi.CommandPlugin}), as Temporal support adds
+ * {@code otto worker}.
+ */
 module dev.otto.cli {
   requires dev.otto.conventions;
-  requires dev.otto.temporal;
   requires dev.otto.report;
   requires info.picocli;
   requires java.compiler;
   requires com.fasterxml.jackson.core;
 
+  exports dev.otto.cli;
+  exports dev.otto.cli.spi;
   opens dev.otto.cli to info.picocli;
+
+  uses dev.otto.cli.spi.CommandPlugin;
 }

@@ -270,12 +270,25 @@ class OttoCommandTest {
   }
 
   @Test
-  void runs_a_worker_of_a_temporal_cluster_with_options_it_checks() {
-    Outcome help = otto("worker", "--help");
-    assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("--task-queue=QUEUE", "--label=LABEL", "--caches=DIR", "127.0.0.1:7233");
-    Outcome bad = otto("worker", "--parallelism", "0");
-    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(bad.err()).contains("parallelism must be at least 1, not 0");
+  void should_say_which_plugin_to_add_when_a_temporal_command_runs_without_it() {
+    // when
+    Outcome worker = otto("worker", "--parallelism", "0");
+
+    // then
+    assertThat(worker.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(worker.err()).contains("Temporal support is a plugin",
+        "java -cp otto-cli-0.1.0-SNAPSHOT-all.jar:otto-cli-temporal-0.1.0-SNAPSHOT-plugin.jar dev.otto.cli.OttoCommand",
+        "dev.otto:otto-cli-temporal:0.1.0-SNAPSHOT:jar:all", "OTTO_PLUGIN_PATH=");
+  }
+
+  @Test
+  void should_carry_no_temporal_sdk_when_no_plugin_is_added() {
+    // when
+    Throwable loading = org.assertj.core.api.Assertions.catchThrowable(
+        () -> Class.forName("io.temporal.client.WorkflowClient"));
+
+    // then
+    assertThat(loading).isInstanceOf(ClassNotFoundException.class);
+    assertThat(otto("--help").out()).doesNotContain("worker");
   }
 }

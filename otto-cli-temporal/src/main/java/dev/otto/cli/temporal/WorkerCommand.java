@@ -1,19 +1,25 @@
-package dev.otto.cli;
+package dev.otto.cli.temporal;
 
 import dev.otto.temporal.WorkerMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code otto worker}: runs an Otto worker of a Temporal cluster on this machine until stopped. */
-@Command(name = "worker", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+@Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Runs an Otto worker on this machine: it polls the Temporal task queues given (and those named "
         + "after this machine's agent labels), runs run workflows and the stages routed to those queues, and stops "
         + "its processes when stopped.")
 final class WorkerCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--address", paramLabel = "HOST:PORT", description = "the Temporal frontend; ${DEFAULT-VALUE} by "
       + "default")
   String address = "127.0.0.1:7233";
@@ -57,9 +63,9 @@ final class WorkerCommand implements Callable<Integer> {
           parallelism != null ? parallelism : Math.max(1, Runtime.getRuntime().availableProcessors()),
           containerFallback);
     } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     WorkerMain.run(options);
-    return ExitCodes.OK;
+    return 0;
   }
 }

@@ -1,0 +1,58 @@
+package dev.otto.cli;
+
+import dev.otto.cli.spi.CommandPlugin;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+
+/**
+ * The commands that plugins on the class path add ({@link CommandPlugin}), and, for a command Otto
+ * publishes as a plugin, what to add when it is not there: the default command leaves out
+ * libraries few runs need (Temporal's SDK is most of a command that carries it).
+ */
+final class Plugins {
+  /** The artifact that adds Temporal support, as Maven names it. */
+  static final String TEMPORAL = "dev.otto:otto-cli-temporal:" + OttoCommand.VERSION;
+
+  /** Commands that Otto's own plugins add, and what to do when one is asked for without its plugin. */
+  private static final Map<String, String> PUBLISHED = Map.of("worker", "'otto worker' runs a worker of a "
+      + "Temporal cluster, and Temporal support is a plugin this otto was started without. Put the plugin on the "
+      + "command's class path: java -cp otto-cli-" + OttoCommand.VERSION + "-all.jar:otto-cli-temporal-"
+      + OttoCommand.VERSION + "-plugin.jar dev.otto.cli.OttoCommand worker ... (the jar is " + TEMPORAL
+      + ":jar:plugin), or run the command with Temporal built in: java -jar otto-cli-temporal-" + OttoCommand.VERSION
+      + "-all.jar worker ... (" + TEMPORAL + ":jar:all). With ./otto: OTTO_PLUGIN_PATH="
+      + "otto-cli-temporal/target/otto-cli-temporal-plugin.jar ./otto worker ...");
+
+  private Plugins() {}
+
+  /**
+   * Adds the commands of every plugin found on the class path to {@code otto}, and has a command
+   * line that names a missing plugin's command say what to add.
+   */
+  static void addTo(CommandLine otto) {
+    for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
+      for (Object command : plugin.commands()) {
+        CommandLine subcommand = new CommandLine(command);
+        subcommand.getCommandSpec().usageMessage().footer(ExitCodes.HELP);
+        otto.addSubcommand(subcommand);
+      }
+    }
+    CommandLine.IParameterExceptionHandler usual = otto.getParameterExceptionHandler();
+    otto.setParameterExceptionHandler((e, args) -> {
+      String missing = missing(otto, args);
+      if (missing == null) {
+        return usual.handleParseException(e, args);
+      }
+      e.getCommandLine().getErr().println("otto: " + missing);
+      return ExitCodes.USAGE;
+    });
+  }
+
+  /** What to add for the command {@code args} name, when a plugin that is not here adds it; else null. */
+  private static String missing(CommandLine otto, String[] args) {
+    return Arrays.stream(args).filter(arg -> !arg.startsWith("-")).findFirst()
+        .filter(name -> !otto.getSubcommands().containsKey(name))
+        .map(PUBLISHED::get).orElse(null);
+  }
+}
