@@ -9,6 +9,8 @@ module dev.otto.cli {
   requires info.picocli;
   requires java.compiler;
   requires com.fasterxml.jackson.core;
+  requires org.apache.maven.resolver;
+  requires org.apache.maven.resolver.supplier;
 
   exports dev.otto.cli;
   exports dev.otto.cli.spi;

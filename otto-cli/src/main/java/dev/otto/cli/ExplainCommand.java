@@ -24,6 +24,9 @@ final class ExplainCommand implements Callable<Integer> {
   Path dir = Path.of(".");
 
   @Mixin
+  DependencyOptions dependencies;
+
+  @Mixin
   ContextOptions context;
 
   @Mixin
@@ -41,7 +44,8 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.contextOrUnknown(dir));
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
+    Plan plan = Planner.plan(loaded.pipeline(), context.contextOrUnknown(dir));
     String out = switch (format) {
       case "text" -> Explain.text(plan, isolation.notes(plan)) + "\nworkspace: " + source.source(dir).description()
           + "\n";

@@ -26,7 +26,8 @@ import javax.tools.ToolProvider;
 
 /**
  * Where a folder's pipeline comes from: its {@code Ottofile.java}, a Java source using the DSL
- * compiled here against Otto's API (no build tool), or else the conventions its files match.
+ * compiled here against Otto's API and the jars it declares ({@link DependencyOptions}), with no
+ * build tool, or else the conventions its files match.
  */
 final class PipelineSource {
   static final String OTTOFILE = "Ottofile.java";
@@ -36,21 +37,17 @@ final class PipelineSource {
   /** A pipeline, and where it came from, for messages. */
   record Loaded(Pipeline pipeline, String source) {}
 
-  static Loaded load(Path dir) {
-    return load(dir, false);
-  }
-
   /**
    * The folder's pipeline; with {@code onlyChanged}, the conventions of a repository of several
    * projects build only the projects the run's commits changed ({@link Conventions#onlyChanged()}).
    */
-  static Loaded load(Path dir, boolean onlyChanged) {
+  static Loaded load(Path dir, boolean onlyChanged, DependencyOptions dependencies) {
     if (!Files.isDirectory(dir)) {
       throw new CliException(ExitCodes.USAGE, dir + " is not a folder");
     }
     Path ottofile = dir.resolve(OTTOFILE);
     if (Files.isRegularFile(ottofile)) {
-      return new Loaded(compile(ottofile), ottofile.toString());
+      return new Loaded(compile(ottofile, dependencies.classPath(ottofile)), ottofile.toString());
     }
     try {
       Path absolute = dir.toAbsolutePath().normalize();
@@ -65,16 +62,16 @@ final class PipelineSource {
   }
 
   /**
-   * Compiles an Ottofile (or takes the classes compiled from the same source against the same
-   * Otto, kept in the user's cache folder: see {@link #classesFor}) and calls its
-   * {@code public static Pipeline pipeline(Path folder)} with the folder it is in, or its
-   * {@code public static Pipeline pipeline()}.
+   * Compiles an Ottofile against the command's class path and {@code classPath} (or takes the
+   * classes compiled from the same source against the same class path, kept in the user's cache
+   * folder: see {@link #classesFor}) and calls its {@code public static Pipeline pipeline(Path
+   * folder)} with the folder it is in, or its {@code public static Pipeline pipeline()}.
    */
-  static Pipeline compile(Path ottofile) {
-    Path classes = classesFor(ottofile);
+  static Pipeline compile(Path ottofile, List<Path> classPath) {
+    Path classes = classesFor(ottofile, classPath);
     Path cache = classes.getParent();
     if (!Files.isDirectory(classes)) {
-      Path fresh = compileInto(ottofile, cache);
+      Path fresh = compileInto(ottofile, classPath, cache);
       try {
         Files.move(fresh, classes, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
@@ -82,20 +79,23 @@ final class PipelineSource {
         classes = Files.isDirectory(classes) ? classes : fresh;
       }
     }
-    return call(ottofile, classes);
+    return call(ottofile, classes, classPath);
   }
 
-  /** A key for the source and the class path it compiles against: the same key, the same classes. */
-  private static String key(Path ottofile) {
+  /**
+   * A key for the source and the class path it compiles against (the command's, then {@code
+   * classPath}, each jar with its size and time, each class folder with its files'): the same key,
+   * the same classes.
+   */
+  private static String key(Path ottofile, List<Path> classPath) {
     com.google.common.hash.Hasher hasher = com.google.common.hash.Hashing.sha256().newHasher();
     try {
       hasher.putBytes(Files.readAllBytes(ottofile));
       for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-        Path path = Path.of(entry);
-        hasher.putString(entry, StandardCharsets.UTF_8);
-        if (Files.isRegularFile(path)) {
-          hasher.putLong(Files.size(path)).putLong(Files.getLastModifiedTime(path).toMillis());
-        }
+        putEntry(hasher, Path.of(entry), false);
+      }
+      for (Path entry : classPath) {
+        putEntry(hasher, entry, true);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + ottofile, e);
@@ -103,17 +103,32 @@ final class PipelineSource {
     return hasher.hash().toString().substring(0, 32);
   }
 
-  /**
-   * Where the classes compiled from {@code ottofile} are kept: a folder named after the source's
-   * and the command's class path's hash in {@code $XDG_CACHE_HOME/otto/ottofiles} ({@code
-   * ~/.cache/otto/ottofiles} by default), never in the project, so that explaining or running a
-   * project writes nothing into it.
-   */
-  static Path classesFor(Path ottofile) {
-    return cacheHome().resolve("otto").resolve("ottofiles").resolve(key(ottofile));
+  private static void putEntry(com.google.common.hash.Hasher hasher, Path entry, boolean folderFiles)
+      throws IOException {
+    hasher.putString(entry.toString(), StandardCharsets.UTF_8);
+    if (Files.isRegularFile(entry)) {
+      hasher.putLong(Files.size(entry)).putLong(Files.getLastModifiedTime(entry).toMillis());
+    } else if (folderFiles && Files.isDirectory(entry)) {
+      try (Stream<Path> walk = Files.walk(entry)) {
+        for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
+          hasher.putString(entry.relativize(file).toString(), StandardCharsets.UTF_8)
+              .putLong(Files.size(file)).putLong(Files.getLastModifiedTime(file).toMillis());
+        }
+      }
+    }
   }
 
-  private static Path cacheHome() {
+  /**
+   * Where the classes compiled from {@code ottofile} against {@code classPath} are kept: a folder
+   * named after the hash of the source and the class path in {@code $XDG_CACHE_HOME/otto/ottofiles}
+   * ({@code ~/.cache/otto/ottofiles} by default), never in the project, so that explaining or
+   * running a project writes nothing into it.
+   */
+  static Path classesFor(Path ottofile, List<Path> classPath) {
+    return cacheHome().resolve("otto").resolve("ottofiles").resolve(key(ottofile, classPath));
+  }
+
+  static Path cacheHome() {
     String xdg = System.getenv("XDG_CACHE_HOME");
     if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
       return Path.of(xdg);
@@ -125,7 +140,7 @@ final class PipelineSource {
     return Path.of(System.getProperty("java.io.tmpdir"), "otto-" + System.getProperty("user.name", "user"));
   }
 
-  private static Path compileInto(Path ottofile, Path cache) {
+  private static Path compileInto(Path ottofile, List<Path> classPath, Path cache) {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     if (compiler == null) {
       throw new CliException(ExitCodes.CANNOT_RUN, "compiling " + OTTOFILE + " needs a JDK, and this is a JRE; "
@@ -145,7 +160,7 @@ final class PipelineSource {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
         StandardCharsets.UTF_8)) {
-      List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d", classes.toString(),
+      List<String> options = List.of("-classpath", javacClassPath(classPath), "-d", classes.toString(),
           "-proc:none", "-encoding", "UTF-8");
       boolean ok = compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(ottofile)).call();
       if (!ok) {
@@ -162,6 +177,12 @@ final class PipelineSource {
       throw new UncheckedIOException(e);
     }
     return classes;
+  }
+
+  private static String javacClassPath(List<Path> classPath) {
+    List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path")));
+    classPath.forEach(entry -> entries.add(entry.toString()));
+    return String.join(java.io.File.pathSeparator, entries);
   }
 
   private static void delete(Path dir) {
@@ -192,7 +213,7 @@ final class PipelineSource {
     }
   }
 
-  private static Pipeline call(Path ottofile, Path classes) {
+  private static Pipeline call(Path ottofile, Path classes, List<Path> classPath) {
     String className;
     try (Stream<Path> walk = Files.walk(classes)) {
       className = walk.filter(p -> p.getFileName().toString().equals("Ottofile.class")).findFirst()
@@ -201,8 +222,7 @@ final class PipelineSource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-        PipelineSource.class.getClassLoader())) {
+    try (URLClassLoader loader = new URLClassLoader(urls(classes, classPath), PipelineSource.class.getClassLoader())) {
       Method method = pipelineMethod(loader.loadClass(className), ottofile);
       if (!Modifier.isStatic(method.getModifiers()) || !Pipeline.class.isAssignableFrom(method.getReturnType())) {
         throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": Ottofile.pipeline() must be static and return a "
@@ -225,5 +245,13 @@ final class PipelineSource {
     } catch (ReflectiveOperationException | IOException e) {
       throw new CliException(ExitCodes.CANNOT_RUN, "could not load the compiled " + ottofile + ": " + e);
     }
+  }
+
+  private static URL[] urls(Path classes, List<Path> classPath) throws IOException {
+    List<URL> urls = new ArrayList<>(List.of(classes.toUri().toURL()));
+    for (Path entry : classPath) {
+      urls.add(entry.toUri().toURL());
+    }
+    return urls.toArray(URL[]::new);
   }
 }

@@ -21,6 +21,9 @@ final class ResumeCommand implements Callable<Integer> {
   Path dir = Path.of(".");
 
   @Mixin
+  DependencyOptions dependencies;
+
+  @Mixin
   ContextOptions context;
 
   @Mixin
@@ -28,7 +31,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.context("main", dir));
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
+    Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
     return engine.execute(dir, plan, built -> built.resume(runId, plan));
   }
 }

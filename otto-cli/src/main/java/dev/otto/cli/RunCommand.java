@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
   Path dir = Path.of(".");
 
   @Mixin
+  DependencyOptions dependencies;
+
+  @Mixin
   ContextOptions context;
 
   @Mixin
@@ -48,7 +51,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Plan plan = Planner.plan(PipelineSource.load(dir, context.onlyChanged).pipeline(), context.context("main", dir));
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
+    Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
     var workspace = source.source(dir);
     return engine.execute(dir, plan, built -> built.start(plan, workspace));
   }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,12 +22,15 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
   Path dir = Path.of(".");
 
+  @Mixin
+  DependencyOptions dependencies;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    PipelineSource.Loaded loaded = PipelineSource.load(dir);
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, false, dependencies);
     Pipeline pipeline = loaded.pipeline();
     List<Problem> problems = Validator.validate(pipeline);
     PrintWriter out = spec.commandLine().getOut();

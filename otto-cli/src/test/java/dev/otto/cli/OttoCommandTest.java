@@ -245,7 +245,7 @@ class OttoCommandTest {
   void compiles_an_ottofile_once_and_again_when_it_changes_keeping_the_classes_outside_the_project()
       throws Exception {
     ottofile("p.stage(\"Build\", s -> s.steps(sh(\"make\")));");
-    Path first = PipelineSource.classesFor(dir.resolve("Ottofile.java"));
+    Path first = PipelineSource.classesFor(dir.resolve("Ottofile.java"), java.util.List.of());
     assertThat(otto("explain", dir.toString()).out()).contains("run make");
     long compiled = Files.getLastModifiedTime(first).toMillis();
     assertThat(otto("explain", dir.toString()).out()).contains("run make");
@@ -254,7 +254,7 @@ class OttoCommandTest {
     ottofile("p.stage(\"Build\", s -> s.steps(sh(\"make all\")));");
 
     assertThat(otto("explain", dir.toString()).out()).contains("run make all");
-    Path second = PipelineSource.classesFor(dir.resolve("Ottofile.java"));
+    Path second = PipelineSource.classesFor(dir.resolve("Ottofile.java"), java.util.List.of());
     assertThat(second).isNotEqualTo(first).isDirectory();
     assertThat(dir.resolve(".otto")).as("nothing written into the project").doesNotExist();
   }
