@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,47 +32,66 @@ final class LocalOps {
     run.plan.stages().forEach(stage -> stages.put(stage.id(), stage));
   }
 
+  /** The plan's stage with this id, or null. */
+  PlannedStage stage(String id) {
+    return stages.get(id);
+  }
+
   void execute(RunMachine.Execute execute) {
-    RunMachine.Outcome outcome;
+    CompletionStage<RunMachine.Outcome> outcome;
     try {
       outcome = execute.what() instanceof Op.RunProcess process
           ? process(execute.stage(), execute.op(), execute.step(), process)
-          : other(execute.stage(), execute.what());
+          : CompletableFuture.completedFuture(other(execute.stage(), execute.what()));
     } catch (RuntimeException e) {
-      LOG.error("op {} of stage '{}' of run {} failed unexpectedly", execute.op(), execute.stage(), run.id(), e);
-      outcome = RunMachine.Outcome.failed("the engine failed: " + e.getClass().getSimpleName());
+      outcome = CompletableFuture.failedFuture(e);
     }
-    run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(), outcome));
+    outcome.whenComplete((done, error) -> run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(),
+        error == null ? done : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error))));
   }
 
   void probe(RunMachine.Probe probe) {
-    RunMachine.Outcome outcome;
+    CompletionStage<RunMachine.Outcome> outcome;
     try {
       outcome = process(probe.stage(), probe.op(), 0, probe.poll().probe());
     } catch (RuntimeException e) {
-      outcome = RunMachine.Outcome.failed("the probe could not run: " + e.getClass().getSimpleName());
+      outcome = CompletableFuture.failedFuture(e);
     }
-    run.feed(new RunMachine.ProbeDone(run.now(), probe.stage(), probe.op(), probe.attempt(), outcome));
+    outcome.whenComplete((done, error) -> run.feed(new RunMachine.ProbeDone(run.now(), probe.stage(), probe.op(),
+        probe.attempt(), error == null ? done : RunMachine.Outcome.failed("the probe could not run: "
+            + cause(error).getClass().getSimpleName()))));
   }
 
-  /** Runs a process of a stage: a step, or a poll's probe (step 0). */
-  private RunMachine.Outcome process(String stageId, int index, int step, Op.RunProcess process) {
+  private RunMachine.Outcome unexpected(String what, Throwable error) {
+    LOG.error("{} of run {} failed unexpectedly", what, run.id(), cause(error));
+    return RunMachine.Outcome.failed("the engine failed: " + cause(error).getClass().getSimpleName());
+  }
+
+  private static Throwable cause(Throwable error) {
+    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause()
+        : error;
+  }
+
+  /** Starts a process of a stage: a step, or a poll's probe (step 0). */
+  private CompletionStage<RunMachine.Outcome> process(String stageId, int index, int step, Op.RunProcess process) {
     PlannedStage stage = stages.get(stageId);
     Map<String, SecretValue> values = new LinkedHashMap<>();
-    ProcessOutcome outcome;
     try {
       for (SecretBinding binding : process.secrets()) {
         values.putIfAbsent(binding.secret(), run.engine.secrets.resolve(binding.secret()));
       }
-      Map<String, String> extra = StepEnvironment.of(run.id(), stageId, step, index);
-      outcome = run.executorOf(stageId).run(new ProcessRequest(process, stage.runtime(), run.workspace, values,
-          extra, Optional.of(run.session(stageId)), stage.services()),
-          line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)),
-          run.cancellation());
     } catch (SecretResolutionException e) {
-      outcome = new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), java.time.Duration.ZERO,
-          e.getMessage());
+      return CompletableFuture.completedFuture(new RunMachine.Outcome(RunResult.Status.FAILED, OptionalInt.empty(),
+          e.getMessage()));
     }
+    Map<String, String> extra = StepEnvironment.of(run.id(), stageId, step, index);
+    return run.executorOf(stageId).start(new ProcessRequest(process, stage.runtime(), run.workspace, values, extra,
+        Optional.of(run.session(stageId)), stage.services()),
+        line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), run.cancellation())
+        .thenApply(LocalOps::outcome);
+  }
+
+  private static RunMachine.Outcome outcome(ProcessOutcome outcome) {
     RunResult.Status status = switch (outcome.status()) {
       case SUCCEEDED -> RunResult.Status.SUCCEEDED;
       case CANCELLED -> RunResult.Status.CANCELLED;

@@ -66,8 +66,8 @@ final class Run implements RunHandle {
   private final Map<String, String> waitsByToken = new HashMap<>();
   /** Tokens to hand out with the next {@link RunEvent.WaitStarted} of their wait. */
   private final Map<String, String> handOut = new HashMap<>();
-  /** The sync of the last process outcome, awaited before the next is journaled. */
-  private CompletableFuture<Void> durable;
+  /** The sync of each stage's last process outcome, awaited before the stage's next is journaled. */
+  private final Map<String, CompletableFuture<Void>> durable = new HashMap<>();
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
     this.engine = engine;
@@ -342,13 +342,16 @@ final class Run implements RunHandle {
    * resuming makes it again.
    */
   private void record(RunMachine.Input input, String entry) {
+    String stage = input instanceof RunMachine.OpDone done ? done.stage()
+        : input instanceof RunMachine.ProbeDone done ? done.stage() : null;
     if (input instanceof RunMachine.OpDone done && opAt(done.stage(), done.op()) instanceof Op.RunProcess
         || input instanceof RunMachine.ProbeDone) {
-      if (durable != null) {
-        durable.join();
+      CompletableFuture<Void> before = durable.remove(stage);
+      if (before != null) {
+        before.join();
       }
       log.append(entry);
-      durable = log.syncAsync();
+      durable.put(stage, log.syncAsync());
     } else {
       boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.OpDone done
           && (opAt(done.stage(), done.op()) instanceof Op.RestoreCache
@@ -358,12 +361,8 @@ final class Run implements RunHandle {
   }
 
   private Op opAt(String stageId, int index) {
-    for (PlannedStage stage : plan.stages()) {
-      if (stage.id().equals(stageId)) {
-        return index < stage.ops().size() ? stage.ops().get(index) : null;
-      }
-    }
-    return null;
+    PlannedStage stage = ops.stage(stageId);
+    return stage != null && index < stage.ops().size() ? stage.ops().get(index) : null;
   }
 
   /** Carries out the machine's actions, in order; what must wait for the lock's release goes to {@code after}. */
@@ -400,6 +399,7 @@ final class Run implements RunHandle {
         log.append(Recovery.step(step.stage(), step.step()));
       } else if (action instanceof RunMachine.StageRecorded stage) {
         log.append(Recovery.stageEnd(stage.result(), stage.digest()));
+        durable.remove(stage.result().id());
       } else if (action instanceof RunMachine.Finish) {
         complete(after);
       }

@@ -25,6 +25,17 @@ public interface Executor {
   ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation);
 
   /**
+   * Starts one process and gives its outcome when it ends. The engine calls this, from a thread of
+   * its pool. By default the process runs to its end here, with {@link #run}; an executor whose
+   * processes end later without holding a thread (a simulation's, in virtual time) completes the
+   * outcome then, and ends it early with a cancelled outcome when {@code cancellation} fires.
+   */
+  default java.util.concurrent.CompletionStage<ProcessOutcome> start(ProcessRequest request, Consumer<String> lines,
+      Cancellation cancellation) {
+    return java.util.concurrent.CompletableFuture.completedFuture(run(request, lines, cancellation));
+  }
+
+  /**
    * Which of {@code executors} runs stages of {@code runtime}: the first that can; else, for a
    * container when {@code localFallback} allows it, the first that runs local processes. An
    * executor chosen as the fallback answers {@link #whyNot} for the runtime with a reason.

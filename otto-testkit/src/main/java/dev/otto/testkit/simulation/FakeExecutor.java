@@ -12,26 +12,39 @@ import dev.otto.core.secret.SecretValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * An executor that runs nothing: each process does what the matching {@link StepScript} says
  * (the last one declared that matches), in virtual time, and is recorded as an
- * {@link Execution}. It runs every runtime: containers and agents need no machine here.
+ * {@link Execution}. A process that takes time holds no thread: it ends when the virtual clock
+ * reaches its end, so parallel stages overlap, and a stop (the run's, or its stage's) ends it
+ * early, cancelled. It runs every runtime: containers and agents need no machine here.
  */
 final class FakeExecutor implements Executor {
   private final VirtualScheduler time;
   private final List<StepScript> scripts;
   private final List<Execution> executions = new ArrayList<>();
-  private final Set<String> running = new HashSet<>();
   private final Map<StepScript, Integer> attempts = new java.util.IdentityHashMap<>();
-  private final Set<String> endedSessions = new HashSet<>();
+  /** Processes that take time and have not ended, by session. */
+  private final List<Running> running = new ArrayList<>();
+
+  /** A process taking its time. */
+  private record Running(String session, CompletableFuture<ProcessOutcome> outcome,
+      VirtualScheduler.Cancellable[] timer) {
+    void end(ProcessOutcome how) {
+      if (timer[0] != null) {
+        timer[0].cancel();
+      }
+      outcome.complete(how);
+    }
+  }
 
   FakeExecutor(VirtualScheduler time, List<StepScript> scripts) {
     this.time = time;
@@ -52,34 +65,45 @@ final class FakeExecutor implements Executor {
     return List.copyOf(executions);
   }
 
+  /** Whether a process is taking its time. */
+  synchronized boolean busy() {
+    return !running.isEmpty();
+  }
+
+  /** Runs a process to its end at once, moving virtual time on by what it takes. */
   @Override
   public ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation) {
+    CompletableFuture<ProcessOutcome> outcome = start(request, lines, cancellation).toCompletableFuture();
+    while (!outcome.isDone()) {
+      time.advance(Duration.between(time.now(), time.nextDue().orElseThrow()));
+    }
+    return outcome.join();
+  }
+
+  @Override
+  public CompletionStage<ProcessOutcome> start(ProcessRequest request, Consumer<String> lines,
+      Cancellation cancellation) {
     Op.RunProcess op = request.op();
     if (op.guard() == Op.Guard.NORMAL && cancellation.future().isDone()) {
       // The run stopped after this step was started and before its turn came here: a real
       // process would have been running, and stopped.
-      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), Duration.ZERO, "stopped");
+      return CompletableFuture.completedFuture(stopped(Duration.ZERO));
     }
     String stage = request.extraEnv().getOrDefault("OTTO_STAGE", "");
     boolean probe = "0".equals(request.extraEnv().get("OTTO_STEP"));
     Execution.Kind kind = probe ? Execution.Kind.PROBE
         : op.guard() == Op.Guard.NORMAL ? Execution.Kind.STEP : Execution.Kind.NOTIFICATION;
     StepScript script = null;
+    int exitCode;
     synchronized (this) {
       for (StepScript candidate : scripts) {
         if (candidate.matches(stage, op.label(), op.script(), kind)) {
           script = candidate;
         }
       }
-    }
-    int exitCode;
-    synchronized (this) {
       exitCode = script == null ? 0 : script.exitCode(attempts.merge(script, 1, Integer::sum));
-    }
-    Instant at = time.now();
-    synchronized (this) {
       executions.add(new Execution(stage, kind, op.label(), op.script(), op.env(),
-          op.secrets().stream().map(SecretBinding::secret).toList(), at, exitCode));
+          op.secrets().stream().map(SecretBinding::secret).toList(), time.now(), exitCode));
     }
     SecretMasker.Builder masker = SecretMasker.builder();
     for (SecretValue value : request.secrets().values()) {
@@ -102,32 +126,45 @@ final class FakeExecutor implements Executor {
     }
     Duration takes = script == null ? Duration.ZERO : script.takes();
     Optional<Duration> limit = op.timeout().filter(t -> t.compareTo(takes) < 0);
-    String session = request.session().orElse(null);
-    boolean cancelledBefore = cancellation.future().isDone();
-    synchronized (this) {
-      running.add(session);
+    ProcessOutcome ended = limit.isPresent()
+        ? new ProcessOutcome(ProcessOutcome.Status.TIMED_OUT, OptionalInt.empty(), limit.get(),
+            "timed out after " + limit.get())
+        : new ProcessOutcome(exitCode == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED,
+            OptionalInt.of(exitCode), takes, "exited with status " + exitCode);
+    Duration lasts = limit.orElse(takes);
+    if (lasts.isZero()) {
+      return CompletableFuture.completedFuture(ended);
     }
-    time.advance(limit.orElse(takes));
+    Instant began = time.now();
+    Running process = new Running(request.session().orElse(""), new CompletableFuture<>(),
+        new VirtualScheduler.Cancellable[1]);
     synchronized (this) {
-      running.remove(session);
-      if (endedSessions.remove(session) || !cancelledBefore && cancellation.future().isDone()) {
-        return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), takes, "stopped");
+      running.add(process);
+    }
+    process.outcome().whenComplete((outcome, error) -> {
+      synchronized (this) {
+        running.remove(process);
       }
+    });
+    process.timer()[0] = time.schedule(lasts, () -> process.end(ended));
+    if (!cancellation.future().isDone()) {
+      cancellation.future().thenRun(() -> process.end(stopped(Duration.between(began, time.now()))));
     }
-    if (limit.isPresent()) {
-      return new ProcessOutcome(ProcessOutcome.Status.TIMED_OUT, OptionalInt.empty(), limit.get(),
-          "timed out after " + limit.get());
-    }
-    return new ProcessOutcome(exitCode == 0 ? ProcessOutcome.Status.SUCCEEDED : ProcessOutcome.Status.FAILED,
-        OptionalInt.of(exitCode), takes, "exited with status " + exitCode);
+    return process.outcome();
   }
 
-  /** Notes that a stage's processes were stopped (its timeout, say) while one of them ran. */
+  private static ProcessOutcome stopped(Duration after) {
+    return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), after, "stopped");
+  }
+
+  /** Stops the processes of a stage (its timeout, say) that are taking their time. */
   @Override
-  public synchronized int endSession(String session) {
-    if (running.contains(session)) {
-      endedSessions.add(session);
+  public int endSession(String session) {
+    List<Running> ending;
+    synchronized (this) {
+      ending = running.stream().filter(p -> p.session().equals(session)).toList();
     }
+    ending.forEach(process -> process.end(stopped(Duration.ZERO)));
     return 0;
   }
 }

@@ -45,8 +45,27 @@ public final class SimulatedEngine {
     return engine;
   }
 
-  /** Lets the engine go as far as it can now, without moving time. */
+  /**
+   * Lets the engine go as far as it can: while processes take their time, virtual time moves on
+   * to the next one's end (timers that fall due before it fire, in order). It stops where the runs
+   * wait on timers alone (a retry's backoff, a poll's next attempt, a wait's deadline) or on the
+   * test (an approval, a webhook), or have ended.
+   */
   public SimulatedEngine settle() {
+    queue.drain();
+    while (executor.busy()) {
+      Instant next = time.nextDue().orElseThrow();
+      time.advance(Duration.between(time.now(), next));
+      queue.drain();
+    }
+    return this;
+  }
+
+  /**
+   * Lets the engine go as far as it can without moving time: processes that take time stay
+   * running, so the test can act while they do (cancel the run, say).
+   */
+  public SimulatedEngine settleNow() {
     queue.drain();
     return this;
   }

@@ -89,7 +89,7 @@ public final class SimulatedRun {
   public SimulatedRun decide(String stage, Decision decision) {
     PendingWait wait = pending(stage, "await-approval");
     handle.decide(wait.id(), decision);
-    queue.drain();
+    simulated.settle();
     return this;
   }
 
@@ -100,7 +100,7 @@ public final class SimulatedRun {
         .filter(e -> e.waitId().equals(wait.id())).reduce((first, second) -> second).orElseThrow().token()
         .orElseThrow();
     engine.callback(token, requireNonNull(payload, "payload"));
-    queue.drain();
+    simulated.settle();
     return this;
   }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Runs a pipeline through the real engine with nothing real underneath: processes do what the
  * test scripts ({@link #step}, {@link #probe}), secrets come from the test, time is virtual, and
- * everything happens on the test's thread, one stage at a time, the same way every run. Gates,
- * polls, timeouts and retries take no real time.
+ * everything happens on the test's thread, the same way every run. Gates, polls, timeouts,
+ * retries and the time steps take pass in virtual time, which takes no real time.
  *
  * <pre>{@code
  * Simulation simulation = Simulation.of(WebApp.pipeline(), tempDir).secret("heroku-api-key", "fake-key");
@@ -31,8 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * assertThat(run.result()).stage("Deploy > Production").wasSkipped();
  * }</pre>
  *
- * <p>Stages run one after another, so the virtual time steps take adds up. The engine's journal
- * is kept in memory ({@link SimulatedRun#journal()}).
+ * <p>A step that {@link StepScript#takes takes} time holds no thread: parallel stages overlap in
+ * virtual time as they would on a real engine, and a stop (a failure failing fast, a timeout, a
+ * cancel) ends it early. The engine's journal is kept in memory ({@link SimulatedRun#journal()}).
  */
 public final class Simulation {
   private final Pipeline pipeline;

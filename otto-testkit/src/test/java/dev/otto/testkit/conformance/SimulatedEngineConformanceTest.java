@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A simulation, with scripted processes and virtual time, passes the conformance suite. */
@@ -39,21 +37,11 @@ class SimulatedEngineConformanceTest extends EngineConformance {
     return engines.stream().flatMap(engine -> engine.events().stream()).toList();
   }
 
-  /**
-   * A simulated process takes its virtual time at once, on the test's thread, so a host cannot
-   * cancel the run while one runs; timeouts, which fire inside that time, are simulated.
-   */
-  @Override
-  @Test
-  @Disabled("a simulated process runs to its end at once: nothing can cancel the run while it runs")
-  void should_end_a_cancelled_run_as_cancelled_with_its_running_stage_and_skip_the_rest() {
-  }
-
   @Override
   protected void until(String what, BooleanSupplier condition) {
     Duration moved = Duration.ZERO;
     Duration step = Duration.ofMillis(100);
-    engines.forEach(SimulatedEngine::settle);
+    engines.forEach(SimulatedEngine::settleNow);
     while (!condition.getAsBoolean()) {
       if (moved.compareTo(HORIZON) > 0) {
         throw new AssertionError(what + " did not come within " + HORIZON + " of virtual time");
