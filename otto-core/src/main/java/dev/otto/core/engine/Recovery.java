@@ -112,6 +112,9 @@ final class Recovery {
     if (input instanceof RunMachine.Cancel) {
       return Entries.encode("cancel", "at", at);
     }
+    if (input instanceof RunMachine.SessionEnded ended) {
+      return Entries.encode("ended", "stage", ended.stage(), "stopped", String.valueOf(ended.stopped()), "at", at);
+    }
     return null;
   }
 
@@ -159,6 +162,8 @@ final class Recovery {
       case "callback" -> inputs.add(new RunMachine.Callback(at(entry), required(entry, "wait"),
           entry.getOrDefault("payload", "")));
       case "cancel" -> inputs.add(new RunMachine.Cancel(at(entry)));
+      case "ended" -> inputs.add(new RunMachine.SessionEnded(at(entry), required(entry, "stage"),
+          number(entry, "stopped")));
       case "token" -> tokens.put(required(entry, "wait"), required(entry, "hash"));
       case "step" -> {
         String exit = entry.get("exit");

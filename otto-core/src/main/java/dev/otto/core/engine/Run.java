@@ -338,7 +338,7 @@ final class Run implements RunHandle {
    * or artifact): once the journal says it happened, it will not happen again. A process's outcome
    * is synced in the background while the next op starts, and is durable before the next outcome
    * is journaled; should the machine die in between, the process runs again on resume, as an op in
-   * flight does. What only follows from earlier entries (a timer, a restored cache) is not synced:
+   * flight does. What only follows from earlier entries (a timer, a restored cache, an ended session) is not synced:
    * resuming makes it again.
    */
   private void record(RunMachine.Input input, String entry) {
@@ -353,7 +353,8 @@ final class Run implements RunHandle {
       log.append(entry);
       durable.put(stage, log.syncAsync());
     } else {
-      boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.OpDone done
+      boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.SessionEnded)
+          && !(input instanceof RunMachine.OpDone done
           && (opAt(done.stage(), done.op()) instanceof Op.RestoreCache
               || opAt(done.stage(), done.op()) instanceof Op.RestoreArtifact));
       journal(sync, entry);
@@ -390,11 +391,9 @@ final class Run implements RunHandle {
         stop.stage().ifPresentOrElse(stage -> after.add(() -> endSession(stage)),
             () -> after.add(cancellation::cancel));
       } else if (action instanceof RunMachine.EndSession end) {
-        int stopped = endSession(end.stage());
-        if (stopped > 0) {
-          outbox.add(new RunEvent.Warning(id, now(), end.stage(), stopped
-              + " processes the stage left running were stopped"));
-        }
+        // Looking for what a stage left running takes a while: not under the lock.
+        after.add(() -> engine.workers.execute(() -> feed(new RunMachine.SessionEnded(now(), end.stage(),
+            endSession(end.stage())))));
       } else if (action instanceof RunMachine.StepRecorded step) {
         log.append(Recovery.step(step.stage(), step.step()));
       } else if (action instanceof RunMachine.StageRecorded stage) {

@@ -86,6 +86,9 @@ public final class RunMachine {
   /** The host cancels the run. */
   public record Cancel(Instant at) implements Input {}
 
+  /** The session of {@code stage} ended ({@link EndSession}); {@code stopped} processes were still running. */
+  public record SessionEnded(Instant at, String stage, int stopped) implements Input {}
+
   /** How a process or another op ended. */
   public record Outcome(RunResult.Status status, OptionalInt exitCode, String detail) {
     public Outcome {
@@ -134,7 +137,11 @@ public final class RunMachine {
   /** Stop the running processes of {@code stage}, or of every stage when it is empty. */
   public record Stop(Optional<String> stage) implements Action {}
 
-  /** The stage ended: end its session (background processes it left). Comes before its finish event. */
+  /**
+   * The stage's ops are done: end its session (stop background processes its steps left), then
+   * answer with {@link SessionEnded}. The stage finishes after that. Only for stages that run
+   * processes.
+   */
   public record EndSession(String stage) implements Action {}
 
   public record Emit(RunEvent event) implements Action {}
@@ -148,7 +155,7 @@ public final class RunMachine {
   /** The run ended. */
   public record Finish(RunResult result) implements Action {}
 
-  private enum Phase { IDLE, AT_OPS, IN_FLIGHT, RETRYING, WAITING, AT_CHILDREN }
+  private enum Phase { AT_OPS, IN_FLIGHT, RETRYING, WAITING, AT_CHILDREN, ENDING }
 
   /** Where a started stage is. */
   private static final class Cursor {
@@ -208,6 +215,8 @@ public final class RunMachine {
   private final String runId;
   private final RunnablePlan plan;
   private final Engine.FailurePolicy policy;
+  /** The stages that run processes, whose sessions end before they finish. */
+  private final java.util.Set<String> processStages = new java.util.HashSet<>();
   /** The groups that keep going when a child fails. */
   private final java.util.Set<String> keepGoing = new java.util.HashSet<>();
   private final Map<String, String> executors;
@@ -257,6 +266,9 @@ public final class RunMachine {
           waitOps.put(wait.id(), wait);
         } else if (op instanceof Op.AwaitChildren children && children.keepsGoing()) {
           keepGoing.add(stage.id());
+        }
+        if (op instanceof Op.RunProcess || op instanceof Op.Poll) {
+          processStages.add(stage.id());
         }
       }
     }
@@ -346,6 +358,8 @@ public final class RunMachine {
       end(pending.get(decide.waitId()), decide.decision().approved() ? "approved" : "rejected", decide.decision());
     } else if (input instanceof Callback callback) {
       end(pending.get(callback.waitId()), "called", null);
+    } else if (input instanceof SessionEnded ended) {
+      sessionEnded(ended);
     } else if (input instanceof Cancel) {
       if (!stopping) {
         stop(Reasons.RUN_CANCELLED);
@@ -489,6 +503,8 @@ public final class RunMachine {
           emit(new RunEvent.StepStarted(runId, now, c.stage.id(), c.step + 1, process.label()));
         }
         out.add(new Execute(c.stage.id(), c.index, c.step + 1, op));
+      } else if (c.phase == Phase.ENDING) {
+        out.add(new EndSession(c.stage.id()));
       } else if (c.phase == Phase.WAITING) {
         Waiting w = c.wait;
         out.add(new OpenWait(c.stage.id(), w.index, w.op, w.deadline));
@@ -850,7 +866,29 @@ public final class RunMachine {
       c.failed = true;
       c.reason = c.timeoutReason;
     }
-    out.add(new EndSession(stage.id()));
+    if (processStages.contains(stage.id())) {
+      c.phase = Phase.ENDING;
+      out.add(new EndSession(stage.id()));
+      return;
+    }
+    settleStage(c);
+  }
+
+  private void sessionEnded(SessionEnded ended) {
+    Cursor c = cursors.get(ended.stage());
+    if (c == null || c.phase != Phase.ENDING) {
+      return;
+    }
+    if (ended.stopped() > 0) {
+      emit(new RunEvent.Warning(runId, now, c.stage.id(), ended.stopped()
+          + " processes the stage left running were stopped"));
+    }
+    settleStage(c);
+  }
+
+  /** The stage's result, from how its ops went. */
+  private void settleStage(Cursor c) {
+    PlannedStage stage = c.stage;
     RunResult.Status status = c.failed ? RunResult.Status.FAILED
         : c.interrupted ? RunResult.Status.CANCELLED : RunResult.Status.SUCCEEDED;
     String reason = status == RunResult.Status.CANCELLED ? Reasons.cancelledStage(cancelled, stopReason) : c.reason;

@@ -60,6 +60,17 @@ class RunMachineTest {
         : Engine.FailurePolicy.CONTINUE).build();
   }
 
+  /** Applies an input and answers every session end it asks for, as a driver would; all actions, in order. */
+  private static List<RunMachine.Action> apply(RunMachine machine, RunMachine.Input input) {
+    List<RunMachine.Action> all = new ArrayList<>(machine.apply(input));
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i) instanceof RunMachine.EndSession end) {
+        all.addAll(machine.apply(new RunMachine.SessionEnded(input.at(), end.stage(), 0)));
+      }
+    }
+    return all;
+  }
+
   private static <T extends RunMachine.Action> List<T> only(List<RunMachine.Action> actions, Class<T> type) {
     return actions.stream().filter(type::isInstance).map(type::cast).toList();
   }
@@ -81,12 +92,12 @@ class RunMachineTest {
       RunMachine machine = machine(plan(sh("Build", "make"), sh("Test", "make test")), true);
 
       // when
-      List<RunMachine.Action> started = machine.apply(new RunMachine.Start(T0, List.of()));
+      List<RunMachine.Action> started = apply(machine, new RunMachine.Start(T0, List.of()));
       RunMachine.Execute build = only(started, RunMachine.Execute.class).get(0);
-      List<RunMachine.Action> afterBuild = machine.apply(new RunMachine.OpDone(T0.plusSeconds(3), "Build", build.op(),
+      List<RunMachine.Action> afterBuild = apply(machine, new RunMachine.OpDone(T0.plusSeconds(3), "Build", build.op(),
           exit(0)));
       RunMachine.Execute test = only(afterBuild, RunMachine.Execute.class).get(0);
-      List<RunMachine.Action> afterTest = machine.apply(new RunMachine.OpDone(T0.plusSeconds(5), "Test", test.op(),
+      List<RunMachine.Action> afterTest = apply(machine, new RunMachine.OpDone(T0.plusSeconds(5), "Test", test.op(),
           exit(0)));
 
       // then
@@ -105,11 +116,11 @@ class RunMachineTest {
     void should_skip_what_follows_a_failed_stage_and_say_why() {
       // given
       RunMachine machine = machine(plan(sh("Build", "make"), sh("Test", "make test")), false);
-      RunMachine.Execute build = only(machine.apply(new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
+      RunMachine.Execute build = only(apply(machine, new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
           .get(0);
 
       // when
-      List<RunMachine.Action> actions = machine.apply(new RunMachine.OpDone(T0, "Build", build.op(), exit(2)));
+      List<RunMachine.Action> actions = apply(machine, new RunMachine.OpDone(T0, "Build", build.op(), exit(2)));
 
       // then
       RunResult result = machine.result().orElseThrow();
@@ -125,12 +136,12 @@ class RunMachineTest {
       Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of("curl it").retry(1, Duration.ofSeconds(10)))
           .build();
       RunMachine machine = machine(plan(flaky), true);
-      RunMachine.Execute first = only(machine.apply(new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
+      RunMachine.Execute first = only(apply(machine, new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
           .get(0);
 
       // when
-      List<RunMachine.Action> failed = machine.apply(new RunMachine.OpDone(T0, "Flaky", first.op(), exit(7)));
-      List<RunMachine.Action> fired = machine.apply(new RunMachine.TimerFired(T0.plusSeconds(10), "retry:Flaky"));
+      List<RunMachine.Action> failed = apply(machine, new RunMachine.OpDone(T0, "Flaky", first.op(), exit(7)));
+      List<RunMachine.Action> fired = apply(machine, new RunMachine.TimerFired(T0.plusSeconds(10), "retry:Flaky"));
 
       // then
       assertThat(only(failed, RunMachine.SetTimer.class)).containsExactly(new RunMachine.SetTimer("retry:Flaky",
@@ -145,13 +156,13 @@ class RunMachineTest {
       // given
       Stage slow = Stage.builder("Slow").addSteps(ShStep.of("sleep 600")).timeout(Duration.ofMinutes(5)).build();
       RunMachine machine = machine(plan(slow), true);
-      List<RunMachine.Action> started = machine.apply(new RunMachine.Start(T0, List.of()));
+      List<RunMachine.Action> started = apply(machine, new RunMachine.Start(T0, List.of()));
       RunMachine.Execute sleep = only(started, RunMachine.Execute.class).get(0);
 
       // when
-      List<RunMachine.Action> fired = machine.apply(new RunMachine.TimerFired(T0.plus(Duration.ofMinutes(5)),
+      List<RunMachine.Action> fired = apply(machine, new RunMachine.TimerFired(T0.plus(Duration.ofMinutes(5)),
           "timeout:Slow"));
-      machine.apply(new RunMachine.OpDone(T0.plus(Duration.ofMinutes(5)), "Slow", sleep.op(),
+      apply(machine, new RunMachine.OpDone(T0.plus(Duration.ofMinutes(5)), "Slow", sleep.op(),
           new RunMachine.Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), "was stopped")));
 
       // then
@@ -168,13 +179,13 @@ class RunMachineTest {
       // given
       RunMachine machine = machine(plan(Stage.builder("Checks").parallel(true).addStages(sh("Lint", "lint"),
           sh("Unit", "unit")).build()), true);
-      List<RunMachine.Execute> running = only(machine.apply(new RunMachine.Start(T0, List.of())),
+      List<RunMachine.Execute> running = only(apply(machine, new RunMachine.Start(T0, List.of())),
           RunMachine.Execute.class);
 
       // when
-      List<RunMachine.Action> failed = machine.apply(new RunMachine.OpDone(T0, running.get(0).stage(),
+      List<RunMachine.Action> failed = apply(machine, new RunMachine.OpDone(T0, running.get(0).stage(),
           running.get(0).op(), exit(1)));
-      machine.apply(new RunMachine.OpDone(T0, running.get(1).stage(), running.get(1).op(),
+      apply(machine, new RunMachine.OpDone(T0, running.get(1).stage(), running.get(1).op(),
           new RunMachine.Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), "was stopped")));
 
       // then
@@ -191,13 +202,13 @@ class RunMachineTest {
       Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true).addStages(sh("api", "make"),
           sh("web", "npm test")).build();
       RunMachine machine = machine(plan(projects), true);
-      List<RunMachine.Execute> running = only(machine.apply(new RunMachine.Start(T0, List.of())),
+      List<RunMachine.Execute> running = only(apply(machine, new RunMachine.Start(T0, List.of())),
           RunMachine.Execute.class);
 
       // when
-      List<RunMachine.Action> failed = machine.apply(new RunMachine.OpDone(T0, "Projects > api", running.get(0).op(),
+      List<RunMachine.Action> failed = apply(machine, new RunMachine.OpDone(T0, "Projects > api", running.get(0).op(),
           exit(2)));
-      machine.apply(new RunMachine.OpDone(T0.plusSeconds(9), "Projects > web", running.get(1).op(), exit(0)));
+      apply(machine, new RunMachine.OpDone(T0.plusSeconds(9), "Projects > web", running.get(1).op(), exit(0)));
 
       // then
       assertThat(only(failed, RunMachine.Stop.class)).isEmpty();
@@ -213,11 +224,11 @@ class RunMachineTest {
           sh("web", "npm test")).build();
       RunMachine machine = RunMachine.builder("run-1", plan(projects))
           .failurePolicy(Engine.FailurePolicy.FAIL_FAST_EVERYWHERE).build();
-      List<RunMachine.Execute> running = only(machine.apply(new RunMachine.Start(T0, List.of())),
+      List<RunMachine.Execute> running = only(apply(machine, new RunMachine.Start(T0, List.of())),
           RunMachine.Execute.class);
 
       // when
-      List<RunMachine.Action> failed = machine.apply(new RunMachine.OpDone(T0, "Projects > api", running.get(0).op(),
+      List<RunMachine.Action> failed = apply(machine, new RunMachine.OpDone(T0, "Projects > api", running.get(0).op(),
           exit(2)));
 
       // then
@@ -230,18 +241,18 @@ class RunMachineTest {
       Stage deploy = Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").approvers("alice")
           .timeout(Duration.ofHours(1))).addSteps(ShStep.of("./deploy")).build();
       RunMachine machine = machine(plan(deploy), true);
-      machine.apply(new RunMachine.Start(T0, List.of()));
+      apply(machine, new RunMachine.Start(T0, List.of()));
       String wait = machine.pendingWaits().get(0).id();
 
       // when
       RunMachine.Decide byBob = new RunMachine.Decide(T0, wait, Decision.approve("bob"));
-      machine.apply(new RunMachine.TimerFired(T0.plus(Duration.ofHours(1)), "wait:" + wait));
+      apply(machine, new RunMachine.TimerFired(T0.plus(Duration.ofHours(1)), "wait:" + wait));
       RunMachine.Decide late = new RunMachine.Decide(T0.plus(Duration.ofHours(2)), wait, Decision.approve("alice"));
 
       // then
       assertThat(machine.refusal(byBob)).isPresent().get().extracting(WaitRefusedException::reason)
           .isEqualTo(WaitRefusedException.Reason.NOT_ALLOWED);
-      assertThatThrownBy(() -> machine.apply(late)).isInstanceOfSatisfying(WaitRefusedException.class,
+      assertThatThrownBy(() -> apply(machine, late)).isInstanceOfSatisfying(WaitRefusedException.class,
           e -> assertThat(e.reason()).isEqualTo(WaitRefusedException.Reason.EXPIRED));
       assertThat(machine.result().orElseThrow().stage("Deploy").orElseThrow().reason())
           .contains("the approval 'Ship it?' timed out after PT1H");
@@ -252,16 +263,16 @@ class RunMachineTest {
       // given
       RunnablePlan plan = plan(sh("Build", "make", "make install"));
       RunMachine first = machine(plan, true);
-      RunMachine.Execute make = only(first.apply(new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
+      RunMachine.Execute make = only(apply(first, new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
           .get(0);
       RunMachine.OpDone made = new RunMachine.OpDone(T0.plusSeconds(1), "Build", make.op(), exit(0));
-      RunMachine.Execute install = only(first.apply(made), RunMachine.Execute.class).get(0);
+      RunMachine.Execute install = only(apply(first, made), RunMachine.Execute.class).get(0);
 
       // when
       RunMachine second = machine(plan, true);
-      second.apply(new RunMachine.Start(T0, List.of()));
-      second.apply(made);
-      List<RunMachine.Action> resumed = second.apply(new RunMachine.Resume(T0.plusSeconds(60)));
+      apply(second, new RunMachine.Start(T0, List.of()));
+      apply(second, made);
+      List<RunMachine.Action> resumed = apply(second, new RunMachine.Resume(T0.plusSeconds(60)));
 
       // then
       assertThat(only(resumed, RunMachine.Execute.class)).containsExactly(install);
@@ -364,6 +375,7 @@ class RunMachineTest {
     final Map<String, RunMachine.Execute> inFlight = new LinkedHashMap<>();
     final Map<String, RunMachine.Probe> probes = new LinkedHashMap<>();
     final Map<String, Instant> timers = new LinkedHashMap<>();
+    final Set<String> sessions = new java.util.LinkedHashSet<>();
     final Set<String> stopped = new HashSet<>();
     boolean stoppedAll;
     Instant now = T0;
@@ -386,6 +398,7 @@ class RunMachineTest {
         move();
       }
       assertThat(inFlight).as("ops in flight at the end").isEmpty();
+      assertThat(sessions).as("sessions not ended at the end").isEmpty();
     }
 
     private void move() {
@@ -397,6 +410,10 @@ class RunMachineTest {
             ? new RunMachine.Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), "was stopped")
             : random.nextInt(5) == 0 ? exit(1) : exit(0);
         feed(new RunMachine.OpDone(now, op.stage(), op.op(), outcome));
+      }));
+      sessions.forEach(stage -> choices.add(() -> {
+        sessions.remove(stage);
+        feed(new RunMachine.SessionEnded(now, stage, random.nextInt(3) == 0 ? 1 : 0));
       }));
       probes.values().forEach(probe -> choices.add(() -> {
         probes.remove(probe.stage());
@@ -436,6 +453,9 @@ class RunMachineTest {
           inFlight.put(execute.stage(), execute);
         } else if (action instanceof RunMachine.Probe probe) {
           probes.put(probe.stage(), probe);
+        } else if (action instanceof RunMachine.EndSession end) {
+          assertThat(inFlight).as("no op in flight when a stage's session ends").doesNotContainKey(end.stage());
+          sessions.add(end.stage());
         } else if (action instanceof RunMachine.CloseWait close) {
           probes.remove(close.stage());
         } else if (action instanceof RunMachine.SetTimer set) {

@@ -79,7 +79,10 @@ public class RunWorkflowImpl implements RunWorkflow {
       where.put(stage.id(), "temporal:" + queue(stage));
     }
     pipeline = plan.pipeline();
-    machine = RunMachine.builder(input.runId(), plan).failurePolicy(Engine.FailurePolicy.valueOf(input.failurePolicy())).executors(where).build();
+    machine = RunMachine.builder(input.runId(), plan)
+        .failurePolicy(Engine.FailurePolicy.valueOf(input.failurePolicy()))
+        .executors(where)
+        .build();
     apply(new RunMachine.Start(Instant.ofEpochMilli(now()), List.of()));
     while (!machine.finished()) {
       Workflow.await(() -> !inbox.isEmpty() || machine.finished());
@@ -125,6 +128,9 @@ public class RunWorkflowImpl implements RunWorkflow {
       if (timer != null) {
         timer.cancel();
       }
+    } else if (action instanceof RunMachine.EndSession end) {
+      // Every activity ends its own processes: nothing is left to stop.
+      deliver(new RunMachine.SessionEnded(Instant.ofEpochMilli(now()), end.stage(), 0));
     } else if (action instanceof RunMachine.Stop stop) {
       stop.stage().ifPresentOrElse(stage -> {
         Running current = running.get(stage);
@@ -133,8 +139,8 @@ public class RunWorkflowImpl implements RunWorkflow {
         }
       }, () -> new ArrayList<>(running.values()).forEach(Running::stop));
     }
-    // OpenWait and CloseWait: the host makes and checks webhook tokens. EndSession: every
-    // activity ends its own processes. Records: the workflow's history is the run's record.
+    // OpenWait and CloseWait: the host makes and checks webhook tokens. Records: the workflow's
+    // history is the run's record.
   }
 
   private void setTimer(String id, Instant at) {
@@ -380,7 +386,8 @@ public class RunWorkflowImpl implements RunWorkflow {
       return new Messages.RunView("", "", "running", Map.of(), List.of());
     }
     String state = machine.result().map(r -> r.status().name().toLowerCase(Locale.ROOT)).orElse("running");
-    return new Messages.RunView(input.runId(), pipeline, state, machine.states(), machine.pendingWaits().stream().map(RunWorkflowImpl::record).toList());
+    return new Messages.RunView(input.runId(), pipeline, state, machine.states(),
+        machine.pendingWaits().stream().map(RunWorkflowImpl::record).toList());
   }
 
   @Override
