@@ -40,6 +40,7 @@ final class LocalOps {
   void execute(RunMachine.Execute execute) {
     CompletionStage<RunMachine.Outcome> outcome;
     try {
+      run.awaitDurable(execute.stage());
       outcome = execute.what() instanceof Op.RunProcess process
           ? process(execute.stage(), execute.op(), execute.step(), process)
           : CompletableFuture.completedFuture(other(execute.stage(), execute.what()));

@@ -66,8 +66,8 @@ final class Run implements RunHandle {
   private final Map<String, String> waitsByToken = new HashMap<>();
   /** Tokens to hand out with the next {@link RunEvent.WaitStarted} of their wait. */
   private final Map<String, String> handOut = new HashMap<>();
-  /** The sync of each stage's last process outcome, awaited before the stage's next is journaled. */
-  private final Map<String, CompletableFuture<Void>> durable = new HashMap<>();
+  /** The sync of each stage's last process outcome, awaited before the stage's next op starts. */
+  private final Map<String, CompletableFuture<Void>> durable = new java.util.concurrent.ConcurrentHashMap<>();
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
     this.engine = engine;
@@ -336,20 +336,16 @@ final class Run implements RunHandle {
    * Appends an input to the journal. It is synced before the run acts on it when it came from
    * outside or had an effect outside the workspace (a decision, a callback, a cancel, a saved cache
    * or artifact): once the journal says it happened, it will not happen again. A process's outcome
-   * is synced in the background while the next op starts, and is durable before the next outcome
-   * is journaled; should the machine die in between, the process runs again on resume, as an op in
-   * flight does. What only follows from earlier entries (a timer, a restored cache, an ended session) is not synced:
-   * resuming makes it again.
+   * is synced in the background, and is durable before the stage's next op starts ({@link
+   * #awaitDurable}); should the machine die in between, the process runs again on resume, as an op
+   * in flight does. What only follows from earlier entries (a timer, a restored cache, an ended
+   * session) is not synced: resuming makes it again.
    */
   private void record(RunMachine.Input input, String entry) {
     String stage = input instanceof RunMachine.OpDone done ? done.stage()
         : input instanceof RunMachine.ProbeDone done ? done.stage() : null;
     if (input instanceof RunMachine.OpDone done && opAt(done.stage(), done.op()) instanceof Op.RunProcess
         || input instanceof RunMachine.ProbeDone) {
-      CompletableFuture<Void> before = durable.remove(stage);
-      if (before != null) {
-        before.join();
-      }
       log.append(entry);
       durable.put(stage, log.syncAsync());
     } else {
@@ -358,6 +354,18 @@ final class Run implements RunHandle {
           && (opAt(done.stage(), done.op()) instanceof Op.RestoreCache
               || opAt(done.stage(), done.op()) instanceof Op.RestoreArtifact));
       journal(sync, entry);
+    }
+  }
+
+  /**
+   * Waits until the stage's last process outcome is on the disk, from the thread about to start
+   * the stage's next op (never under the run's lock): what comes after an outcome never happens
+   * before the outcome is durable.
+   */
+  void awaitDurable(String stageId) {
+    CompletableFuture<Void> sync = durable.get(stageId);
+    if (sync != null) {
+      sync.join();
     }
   }
 
