@@ -1,7 +1,8 @@
 /**
  * Otto's core: the immutable pipeline model, validation, planning and explain renderers.
  *
- * <p>Internals live in {@code dev.otto.core.internal}, which this module does not export.
+ * <p>Each package keeps its own helpers package-private; the few the planner or the engine share
+ * across packages say so in their Javadoc and are not an API for hosts.
  */
 module dev.otto.core {
   requires static org.immutables.value.annotations;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import dev.otto.core.internal.Confined;
+import dev.otto.core.workspace.Confined;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.otto.core.explain;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.internal.PlanJsonWriter;
+import dev.otto.core.plan.PlanJsonWriter;
 import dev.otto.core.plan.Plan;
 import java.util.Locale;
 

@@ -1,11 +1,10 @@
 package dev.otto.core.plan;
 
 import dev.otto.core.OttoException;
-import dev.otto.core.internal.Conditions;
-import dev.otto.core.internal.Conditions.Truth;
-import dev.otto.core.internal.Glob;
-import dev.otto.core.internal.LibraryCalls;
-import dev.otto.core.internal.StageTree;
+import dev.otto.core.plan.Conditions.Truth;
+import dev.otto.core.validate.Glob;
+import dev.otto.core.validate.LibraryCalls;
+import dev.otto.core.validate.StageTree;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;

@@ -2,7 +2,6 @@ package dev.otto.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.internal.PlanJsonWriter;
 import dev.otto.core.model.BlueprintUse;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;

@@ -3,7 +3,6 @@ package dev.otto.core.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.explain.Explain;
-import dev.otto.core.internal.PlanJsonReader;
 import java.util.List;
 
 /**

@@ -1,6 +1,5 @@
 package dev.otto.core.secret;
 
-import dev.otto.core.internal.ByteAutomaton;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;

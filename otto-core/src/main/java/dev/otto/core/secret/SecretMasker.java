@@ -2,8 +2,6 @@ package dev.otto.core.secret;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.internal.ByteAutomaton;
-import dev.otto.core.internal.SecretForms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

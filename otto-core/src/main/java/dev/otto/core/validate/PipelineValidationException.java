@@ -1,7 +1,6 @@
 package dev.otto.core.validate;
 
 import dev.otto.core.OttoException;
-import dev.otto.core.internal.Where;
 import java.util.List;
 import java.util.Locale;
 

@@ -2,7 +2,6 @@ package dev.otto.core.validate;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.internal.PipelineChecker;
 import dev.otto.core.model.Pipeline;
 import java.util.List;
 

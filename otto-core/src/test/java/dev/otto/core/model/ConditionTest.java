@@ -3,9 +3,9 @@ package dev.otto.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otto.core.internal.Conditions;
-import dev.otto.core.internal.Conditions.Truth;
-import dev.otto.core.internal.Glob;
+import dev.otto.core.plan.Conditions;
+import dev.otto.core.plan.Conditions.Truth;
+import dev.otto.core.validate.Glob;
 import dev.otto.core.plan.RunContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

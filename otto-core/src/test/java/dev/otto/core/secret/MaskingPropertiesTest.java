@@ -3,7 +3,6 @@ package dev.otto.core.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.html.HtmlEscapers;
-import dev.otto.core.internal.SecretForms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

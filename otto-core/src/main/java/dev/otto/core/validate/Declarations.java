@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import static dev.otto.core.validate.Problem.error;
 
@@ -11,8 +11,6 @@ import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
-import dev.otto.core.validate.Problem;
-import dev.otto.core.validate.Rule;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.plan;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -16,10 +16,6 @@ import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
 import dev.otto.core.model.Service;
-import dev.otto.core.plan.Op;
-import dev.otto.core.plan.Plan;
-import dev.otto.core.plan.PlannedStage;
-import dev.otto.core.plan.RunContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,10 +1,8 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import static dev.otto.core.validate.Problem.error;
 
 import dev.otto.core.model.Pipeline;
-import dev.otto.core.validate.Problem;
-import dev.otto.core.validate.Rule;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;

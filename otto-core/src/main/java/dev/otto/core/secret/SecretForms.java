@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.secret;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import static dev.otto.core.validate.Problem.error;
 import static dev.otto.core.validate.Problem.warning;
@@ -20,8 +20,6 @@ import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
 import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.Op;
-import dev.otto.core.validate.Problem;
-import dev.otto.core.validate.Rule;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

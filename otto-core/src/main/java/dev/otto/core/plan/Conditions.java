@@ -1,7 +1,7 @@
-package dev.otto.core.internal;
+package dev.otto.core.plan;
 
 import dev.otto.core.model.Condition;
-import dev.otto.core.plan.RunContext;
+import dev.otto.core.validate.Glob;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.secret;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package dev.otto.core.internal;
+package dev.otto.core.workspace;
 
+import dev.otto.core.validate.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;

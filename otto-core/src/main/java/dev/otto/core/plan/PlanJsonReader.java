@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.plan;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,11 +9,6 @@ import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Service;
 import dev.otto.core.model.StagePath;
-import dev.otto.core.plan.Op;
-import dev.otto.core.plan.Plan;
-import dev.otto.core.plan.PlannedStage;
-import dev.otto.core.plan.RunnablePlan;
-import dev.otto.core.plan.StageStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import dev.otto.core.Printable;
 import java.text.Normalizer;

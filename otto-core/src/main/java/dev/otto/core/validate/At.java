@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 /**
  * A place problems are reported at, built only when a problem is found: most stages have none,

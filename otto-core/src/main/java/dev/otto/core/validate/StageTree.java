@@ -1,4 +1,4 @@
-package dev.otto.core.internal;
+package dev.otto.core.validate;
 
 import static dev.otto.core.validate.Problem.error;
 
@@ -6,9 +6,6 @@ import dev.otto.core.model.Matrix;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
-import dev.otto.core.validate.Problem;
-import dev.otto.core.validate.Rule;
-import dev.otto.core.validate.Validator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
