@@ -1,12 +1,11 @@
-package dev.otto.core.model;
+package dev.otto.core.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otto.core.plan.Conditions;
+import dev.otto.core.model.Condition;
 import dev.otto.core.plan.Conditions.Truth;
 import dev.otto.core.validate.Glob;
-import dev.otto.core.plan.RunContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
