@@ -2,7 +2,6 @@ package dev.otto.core.explain;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.plan.PlanJsonWriter;
 import dev.otto.core.plan.Plan;
 import java.util.Locale;
 
@@ -63,9 +62,12 @@ public final class Explain {
     return new TextRenderer(requireNonNull(plan, "plan"), requireNonNull(notes, "notes")).render();
   }
 
-  /** The plan's JSON form, schema {@value Plan#SCHEMA}, indented, with its fingerprint. */
+  /**
+   * The plan's JSON form, schema {@value Plan#SCHEMA}, indented, with its fingerprint: {@link
+   * Plan#toJson()}.
+   */
   public static String json(Plan plan) {
-    return PlanJsonWriter.pretty(requireNonNull(plan, "plan"));
+    return requireNonNull(plan, "plan").toJson();
   }
 
   /**
@@ -73,7 +75,7 @@ public final class Explain {
    * way to write a large plan to a file. Does not close {@code out}.
    */
   public static void writeJson(Plan plan, java.io.OutputStream out) {
-    PlanJsonWriter.write(requireNonNull(plan, "plan"), requireNonNull(out, "out"), true, true);
+    requireNonNull(plan, "plan").writeJson(out);
   }
 
   /** A Mermaid flowchart, which GitHub renders in Markdown. */

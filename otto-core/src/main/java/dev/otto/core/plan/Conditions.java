@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Decides conditions against a run context, with three outcomes. */
-public final class Conditions {
+final class Conditions {
   /** A decision: true, false, or not decidable from what is known. */
-  public enum Truth {
+  enum Truth {
     TRUE,
     FALSE,
     UNKNOWN;
@@ -24,7 +24,7 @@ public final class Conditions {
    * Decides {@code condition}. {@code values} holds the parameter values the context decides;
    * a parameter missing from it is unknown.
    */
-  public static Truth evaluate(Condition condition, RunContext context, Map<String, String> values) {
+  static Truth evaluate(Condition condition, RunContext context, Map<String, String> values) {
     if (condition instanceof Condition.Constant constant) {
       return Truth.of(constant == Condition.Constant.TRUE);
     }

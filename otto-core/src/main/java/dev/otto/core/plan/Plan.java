@@ -30,7 +30,7 @@ public final class Plan {
 
   /**
    * The JSON Schema (draft 2020-12) of the plan's JSON form, for tools that read plans written
-   * by {@code Explain.json}.
+   * by {@link #toJson()}.
    */
   public static String jsonSchema() {
     try (var in = Plan.class.getResourceAsStream("otto-plan-1.schema.json")) {
@@ -135,6 +135,23 @@ public final class Plan {
    */
   public List<Problem> warnings() {
     return warnings;
+  }
+
+  /**
+   * The plan's JSON form, schema {@value #SCHEMA}, indented, with its fingerprint: what {@code
+   * Explain.json} shows and {@link RunnablePlan#fromJson} reads. Fields come in a fixed order, so
+   * equal plans give equal bytes.
+   */
+  public String toJson() {
+    return PlanJsonWriter.pretty(this);
+  }
+
+  /**
+   * Writes {@link #toJson()} to {@code out} as UTF-8 without building it in memory first: the way
+   * to write a large plan to a file. Does not close {@code out}.
+   */
+  public void writeJson(java.io.OutputStream out) {
+    PlanJsonWriter.write(this, requireNonNull(out, "out"), true, true);
   }
 
   /**

@@ -25,13 +25,13 @@ import java.util.Optional;
  * wrote them. The document is read into plain maps and lists first, then each field is taken
  * by name, so that a missing or mistyped field is reported with its place in the document.
  */
-public final class PlanJsonReader {
+final class PlanJsonReader {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private PlanJsonReader() {}
 
   /** Reads a plan's runnable part; throws {@link IllegalArgumentException} saying what is wrong, and where. */
-  public static RunnablePlan read(String json) {
+  static RunnablePlan read(String json) {
     Object tree;
     try (JsonParser parser = FACTORY.createParser(json)) {
       parser.nextToken();

@@ -31,14 +31,14 @@ import java.util.Optional;
  * Writes a plan as JSON in the documented {@code otto-plan/1} form. Fields come in a fixed order
  * and absent optional fields are left out, so equal plans give equal bytes.
  */
-public final class PlanJsonWriter {
+final class PlanJsonWriter {
   private static final JsonFactory FACTORY =
       JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
   private PlanJsonWriter() {}
 
   /** The plan's JSON, indented, fingerprint included. */
-  public static String pretty(Plan plan) {
+  static String pretty(Plan plan) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     write(plan, out, true, true);
     return out.toString(StandardCharsets.UTF_8);
@@ -48,14 +48,14 @@ public final class PlanJsonWriter {
    * {@code sha256:<hex>} of the compact UTF-8 JSON without the fingerprint, hashed as it is
    * written, so that a large plan is never held as one string.
    */
-  public static String fingerprint(Plan plan) {
+  static String fingerprint(Plan plan) {
     Hasher hasher = Hashing.sha256().newHasher();
     write(plan, Funnels.asOutputStream(hasher), false, false);
     return "sha256:" + hasher.hash();
   }
 
   /** Writes the JSON to {@code out} as UTF-8; does not close {@code out}. */
-  public static void write(Plan plan, OutputStream out, boolean pretty, boolean withFingerprint) {
+  static void write(Plan plan, OutputStream out, boolean pretty, boolean withFingerprint) {
     try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       if (pretty) {
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");

@@ -2,7 +2,6 @@ package dev.otto.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.explain.Explain;
 import java.util.List;
 
 /**
@@ -31,9 +30,9 @@ public record RunnablePlan(String pipeline, String fingerprint, List<PlannedStag
     return new RunnablePlan(plan.pipeline(), plan.fingerprint(), plan.stages());
   }
 
-  /** The plan's JSON, which {@link #fromJson} reads: the same as {@link Explain#json(Plan)}. */
+  /** The plan's JSON, which {@link #fromJson} reads: the same as {@link Plan#toJson()}. */
   public static String toJson(Plan plan) {
-    return Explain.json(requireNonNull(plan, "plan"));
+    return requireNonNull(plan, "plan").toJson();
   }
 
   /**

@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>The root's transitions are a dense table (every byte of ordinary output passes through
  * it); deeper states keep their few edges in sorted arrays and fall back along failure links.
  */
-public final class ByteAutomaton {
+final class ByteAutomaton {
   /**
    * How many bytes from where it looks {@link #mayStartAt} may read: four, and as many line
    * breaks again among them.

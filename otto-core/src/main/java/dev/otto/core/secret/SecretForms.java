@@ -17,7 +17,7 @@ import java.util.Set;
  * {@link ByteAutomaton} matches each escape's hex digits in either case and passes over line
  * breaks, so the same forms with lower-case escapes or wrapped in lines (MIME, PEM) match too.
  */
-public final class SecretForms {
+final class SecretForms {
   /**
    * How HTML escapers write a double quote and an apostrophe; all of them write {@code &amp;},
    * {@code &lt;} and {@code &gt;}. In turn: Guava's {@code HtmlEscapers}, Spring's

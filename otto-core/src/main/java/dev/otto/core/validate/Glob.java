@@ -7,6 +7,9 @@ import java.util.regex.Pattern;
  * Globs for branch and tag names: {@code *} matches any run of characters but {@code /},
  * {@code **} any run of characters, {@code ?} one character but {@code /}, and a backslash makes
  * the next character literal.
+ *
+ * <p>Validation reports a glob that is not valid; planning matches branch and tag names with it.
+ * Public for Otto's planner; not an API: it may change in any release.
  */
 public final class Glob {
   private Glob() {}

@@ -4,7 +4,11 @@ import dev.otto.core.Printable;
 import java.text.Normalizer;
 import java.util.Optional;
 
-/** The rules for names, shared by validation and the DSL. */
+/**
+ * The rules for names that validation enforces, and that the engine applies again to the names
+ * it turns into files (artifacts, cache entries). Public for the engine; not an API for hosts: it
+ * may change in any release.
+ */
 public final class Names {
   /** The longest display name (stage, pipeline), in code points. */
   public static final int MAX_DISPLAY_LENGTH = 200;

@@ -10,6 +10,9 @@ import java.util.List;
  * Checks a whole pipeline and returns every problem, never throwing on bad input: the
  * declarations ({@link Declarations}), the structure of the stages ({@link StageTree}), and each
  * stage and the order between them ({@link StageChecks}).
+ *
+ * <p>Public for Otto's planner, which plans on the tree a check builds; hosts use {@link
+ * Validator}. Not an API: it may change in any release.
  */
 public final class PipelineChecker {
   /** The deepest nesting of a condition; printing and deciding one recurse. */

@@ -25,6 +25,9 @@ import java.util.Map;
  * starts; a child's end precedes its group's end; a dependency's end precedes the dependent's
  * start. A cycle in it is a pipeline that can never finish, and "stage A runs before stage B"
  * means {@code end(A)} reaches {@code start(B)}.
+ *
+ * <p>Public for Otto's planner, which lowers the stages in the tree's order. Not an API: it may
+ * change in any release.
  */
 public final class StageTree {
   /** The deepest nesting of stages accepted. */

@@ -4,12 +4,12 @@ import dev.otto.core.model.StagePath;
 import java.util.List;
 
 /** Builds the paths problems are reported at: {@code pipeline 'webapp' > stage 'Deploy'}. */
-public final class Where {
+final class Where {
   private static final int SHOWN_DEPTH = 12;
 
   private Where() {}
 
-  public static String pipeline(String pipeline) {
+  static String pipeline(String pipeline) {
     return "pipeline '" + Names.printable(pipeline) + "'";
   }
 
@@ -18,7 +18,7 @@ public final class Where {
    * stages and how many are left out, so that a problem deep in a generated pipeline stays
    * readable.
    */
-  public static String stage(String pipeline, StagePath path) {
+  static String stage(String pipeline, StagePath path) {
     StringBuilder out = new StringBuilder(pipeline(pipeline));
     List<String> names = path.names();
     if (names.size() <= SHOWN_DEPTH) {
@@ -36,7 +36,7 @@ public final class Where {
     return out;
   }
 
-  public static String quoted(StagePath path) {
+  static String quoted(StagePath path) {
     return "'" + Names.printable(path.toString()) + "'";
   }
 }

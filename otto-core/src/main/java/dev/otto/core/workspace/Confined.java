@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  * that leads out is never followed, never read through and never copied.
  *
  * <p>Links are copied and moved as links, never as what they point to.
+ *
+ * <p>The engine's: public for its caches and artifacts, which both place files in a workspace.
+ * Not an API for hosts: it may change in any release.
  */
 public final class Confined {
   /** As many links as Linux follows for one path before it gives up with ELOOP. */

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.RandomPipelines;
+import dev.otto.core.explain.Explain;
 import dev.otto.core.explain.PlanSchemaTestAccess;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -35,6 +38,21 @@ class RunnablePlanTest {
     assertThat(read.stages()).isEqualTo(plan.stages());
     assertThat(read.fingerprint()).isEqualTo(plan.fingerprint());
     assertThat(read.pipeline()).isEqualTo(plan.pipeline());
+  }
+
+  @Test
+  void should_write_the_same_json_as_explain_when_a_plan_writes_its_own() {
+    // given
+    Plan plan = Planner.plan(PlanSchemaTestAccess.everything(),
+        RunContext.builder().branch("main").trigger("push").param("size", "m").build());
+    ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+
+    // when
+    plan.writeJson(streamed);
+
+    // then
+    assertThat(plan.toJson()).isEqualTo(Explain.json(plan)).isEqualTo(RunnablePlan.toJson(plan))
+        .isEqualTo(streamed.toString(StandardCharsets.UTF_8));
   }
 
   @Test
