@@ -11,6 +11,10 @@ public record ParamSpec(String name, ValueType type, boolean required, Optional<
     requireNonNull(type, "type");
     requireNonNull(defaultValue, "defaultValue");
     requireNonNull(description, "description");
+    if (defaultValue.isPresent() && type == ValueType.SECRET) {
+      throw new IllegalArgumentException("the secret parameter '" + name + "' cannot have a default: declare it "
+          + "required, and let each pipeline name its secret");
+    }
     if (defaultValue.isPresent() && !type.accepts(defaultValue.get())) {
       throw new IllegalArgumentException(
           "the default of parameter '" + name + "' is not a " + type.word() + ": " + defaultValue.get());

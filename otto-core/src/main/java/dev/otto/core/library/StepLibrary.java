@@ -1,16 +1,16 @@
 package dev.otto.core.library;
 
-import dev.otto.core.plan.Op;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A step library: named actions that expand, when a pipeline is planned, into primitive ops.
+ * A step library: named actions that expand, when a pipeline is planned, into {@link Primitive}s,
+ * which planning turns into the plan's ops.
  *
  * <p>A library is a plan-time macro. Its {@link #expand} runs while planning and its output is
  * part of the plan, visible in explain; no library code runs while the plan executes, so a
  * library cannot compromise the engine. Expansion must be deterministic: the same arguments and
- * configuration give equal ops.
+ * configuration give equal primitives.
  *
  * <p>Arguments and configuration are checked against {@link #configSpec()} and {@link
  * #actions()} by validation before {@code expand} sees them, so an implementation may rely on
@@ -31,8 +31,9 @@ public interface StepLibrary {
   List<ActionSpec> actions();
 
   /**
-   * The ops one action call stands for. {@code arguments} and {@code config} hold every declared
-   * parameter, with defaults filled in.
+   * What one action call does. {@code arguments} and {@code config} hold every declared
+   * parameter, with defaults filled in; a {@link ValueType#SECRET} value is a {@code
+   * dev.otto.core.model.SecretRef}.
    */
-  List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config);
+  List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config);
 }

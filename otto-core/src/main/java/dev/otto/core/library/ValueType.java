@@ -1,6 +1,5 @@
 package dev.otto.core.library;
 
-import dev.otto.core.model.SecretRef;
 import java.util.List;
 
 /** The type of a library parameter's value. */
@@ -9,7 +8,11 @@ public enum ValueType {
   BOOLEAN(Boolean.class),
   INTEGER(Long.class),
   STRING_LIST(List.class),
-  SECRET(SecretRef.class);
+  /**
+   * A declared secret, given as a {@code dev.otto.core.model.SecretRef}: by name, never by value.
+   * Validation checks that it names a secret the pipeline declares.
+   */
+  SECRET(null);
 
   private final Class<?> javaType;
 
@@ -17,9 +20,13 @@ public enum ValueType {
     this.javaType = javaType;
   }
 
-  /** Whether {@code value} is of this type; lists must hold only strings. */
+  /**
+   * Whether {@code value} is a plain value of this type; lists must hold only strings. A secret is
+   * not a plain value, so {@link #SECRET} accepts none: validation checks secrets against the
+   * pipeline's declarations.
+   */
   public boolean accepts(Object value) {
-    if (!javaType.isInstance(value)) {
+    if (javaType == null || !javaType.isInstance(value)) {
       return false;
     }
     if (this == STRING_LIST) {

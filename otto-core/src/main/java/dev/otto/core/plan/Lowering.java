@@ -5,6 +5,7 @@ import dev.otto.core.plan.Conditions.Truth;
 import dev.otto.core.validate.Glob;
 import dev.otto.core.validate.LibraryCalls;
 import dev.otto.core.validate.StageTree;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;
@@ -278,8 +279,8 @@ final class Lowering {
         ops.add(process(sh, guard, environment));
       } else {
         LibraryStep call = (LibraryStep) step;
-        for (Op.StepOp op : expand(node, call)) {
-          ops.add(guard == Guard.NORMAL ? op : op.withGuard(guard));
+        for (Primitive primitive : expand(node, call)) {
+          ops.add(op(primitive, guard));
         }
       }
     }
@@ -303,7 +304,21 @@ final class Lowering {
         sh.retries(), sh.retryBackoff(), guard);
   }
 
-  private List<Op.StepOp> expand(StageTree.Node node, LibraryStep call) {
+  /** The op a library's primitive stands for, with the guard of the step that called the library. */
+  private static Op.StepOp op(Primitive primitive, Guard guard) {
+    if (primitive instanceof Primitive.Run run) {
+      List<SecretBinding> secrets = new ArrayList<>();
+      run.secrets().forEach((variable, secret) -> secrets.add(SecretBinding.asEnv(secret, variable)));
+      return new Op.RunProcess(run.label(), run.script(), run.env(), secrets, Optional.empty(), guard);
+    } else if (primitive instanceof Primitive.Emit emit) {
+      return new Op.Emit(emit.event(), emit.message(), guard);
+    } else if (primitive instanceof Primitive.StoreArtifact store) {
+      return new Op.StoreArtifact(store.name(), store.paths(), guard);
+    }
+    return new Op.RestoreArtifact(((Primitive.RestoreArtifact) primitive).name(), guard);
+  }
+
+  private List<Primitive> expand(StageTree.Node node, LibraryStep call) {
     LibraryUse use = libraries.get(call.library());
     try {
       return LibraryCalls.expand(use, call);

@@ -91,6 +91,11 @@ final class Declarations {
     }
   }
 
+  /** Whether {@code value} is of {@code type}: a secret is a {@link SecretRef}, which the library SPI does not know. */
+  private static boolean isOf(ValueType type, Object value) {
+    return type == ValueType.SECRET ? value instanceof SecretRef : type.accepts(value);
+  }
+
   static boolean accepts(Parameter parameter, String value) {
     return parameter.type().accepts(value)
         && (parameter.type() != Parameter.Type.CHOICE || parameter.choices().contains(value));
@@ -174,7 +179,7 @@ final class Declarations {
       if (spec == null) {
         problems.add(error(rule, where, "the " + what + " has no parameter '" + Names.printable(entry.getKey()) + "'.",
             "use one of " + byName.keySet() + "."));
-      } else if (!spec.type().accepts(entry.getValue())) {
+      } else if (!isOf(spec.type(), entry.getValue())) {
         problems.add(error(rule, where, "the " + what + " parameter '" + spec.name() + "' must be a " + spec.type().word()
             + ", not " + typeOf(entry.getValue()) + ".", "pass a " + spec.type().word() + "."));
       } else if (spec.type() == ValueType.SECRET && !secrets.contains(((SecretRef) entry.getValue()).name())) {

@@ -2,34 +2,37 @@ package dev.otto.core.validate;
 
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.model.LibraryStep;
 import dev.otto.core.model.LibraryUse;
-import dev.otto.core.plan.Op;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Expands a library step into its ops, the one way planning and validation both do: arguments
- * and configuration with their defaults filled in.
+ * Expands a library step into its primitives, the one way planning and validation both do:
+ * arguments and configuration with their defaults filled in.
+ *
+ * <p>Public for Otto's planner, which turns the primitives into ops. Not an API: it may change in
+ * any release.
  */
 public final class LibraryCalls {
   private LibraryCalls() {}
 
   /**
-   * The ops {@code call} stands for. The call's action must exist and its arguments and the
+   * The primitives {@code call} stands for. The call's action must exist and its arguments and the
    * library's configuration must be valid; a library's own failure is thrown as it is.
    */
-  public static List<Op.StepOp> expand(LibraryUse use, LibraryStep call) {
+  public static List<Primitive> expand(LibraryUse use, LibraryStep call) {
     ActionSpec action = use.library().actions().stream().filter(a -> a.name().equals(call.action())).findFirst()
         .orElseThrow();
-    List<Op.StepOp> ops = use.library().expand(call.action(), withDefaults(action.parameters(), call.arguments()),
+    List<Primitive> primitives = use.library().expand(call.action(), withDefaults(action.parameters(), call.arguments()),
         withDefaults(use.library().configSpec(), use.config()));
-    if (ops == null) {
+    if (primitives == null) {
       throw new IllegalStateException("returned null");
     }
-    return List.copyOf(ops);
+    return List.copyOf(primitives);
   }
 
   private static Map<String, Object> withDefaults(List<ParamSpec> specs, Map<String, Object> given) {

@@ -4,6 +4,7 @@ import static dev.otto.core.validate.Problem.error;
 import static dev.otto.core.validate.Problem.warning;
 
 import dev.otto.core.library.ActionSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Condition;
@@ -19,7 +20,6 @@ import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
 import dev.otto.core.model.WebhookGate;
-import dev.otto.core.plan.Op;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -321,14 +321,14 @@ final class StageChecks {
    * reports a library that fails to expand, with the place of the step.
    */
   private void checkArtifacts(At at, LibraryUse use, LibraryStep call) {
-    List<Op.StepOp> ops;
+    List<Primitive> primitives;
     try {
-      ops = LibraryCalls.expand(use, call);
+      primitives = LibraryCalls.expand(use, call);
     } catch (RuntimeException e) {
       return;
     }
-    for (Op.StepOp op : ops) {
-      if (op instanceof Op.StoreArtifact store) {
+    for (Primitive primitive : primitives) {
+      if (primitive instanceof Primitive.StoreArtifact store) {
         checkArtifactName(at, store.name());
         for (String path : store.paths()) {
           if (!Names.isWorkspacePath(path)) {
@@ -336,7 +336,7 @@ final class StageChecks {
                 + "' is not a relative path inside the workspace.", "use paths relative to the workspace, e.g. 'dist/'."));
           }
         }
-      } else if (op instanceof Op.RestoreArtifact restore) {
+      } else if (primitive instanceof Primitive.RestoreArtifact restore) {
         checkArtifactName(at, restore.name());
       }
     }

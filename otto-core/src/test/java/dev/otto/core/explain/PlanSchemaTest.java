@@ -13,6 +13,7 @@ import com.networknt.schema.SpecificationVersion;
 import dev.otto.core.RandomPipelines;
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.ApprovalGate;
@@ -32,7 +33,6 @@ import dev.otto.core.model.Service;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.model.WebhookGate;
-import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
@@ -83,10 +83,10 @@ class PlanSchemaTest {
       }
 
       @Override
-      public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
-        return List.of(new Op.Emit("note", "hello", Op.Guard.NORMAL),
-            new Op.StoreArtifact("dist", List.of("dist/"), Op.Guard.NORMAL),
-            new Op.RestoreArtifact("dist", Op.Guard.NORMAL));
+      public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+        return List.of(new Primitive.Emit("note", "hello"),
+            new Primitive.StoreArtifact("dist", List.of("dist/")),
+            new Primitive.RestoreArtifact("dist"));
       }
     };
     return Pipeline.builder("everything")

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otto.core.OttoException;
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.ApprovalGate;
@@ -163,10 +164,33 @@ class PlannerTest {
     }
 
     @Test
+    void should_run_a_librarys_process_with_its_secrets_as_environment_variables_and_the_steps_guard() {
+      // given
+      StepLibrary deployer = new EchoLibrary() {
+        @Override
+        public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+          return List.of(new Primitive.Run("deploy", "./deploy \"$TEXT\"", Map.of("TEXT", (String) arguments.get("text")),
+              Map.of("DEPLOY_TOKEN", "token")));
+        }
+      };
+      Stage stage = Stage.builder("A").addSteps(ShStep.of("make"))
+          .addOnFailure(LibraryStep.of("echo", "say", Map.of("text", "hi"))).build();
+      Pipeline p = pipeline(stage).addSecrets(new SecretRef("token")).addLibraries(LibraryUse.of(deployer, Map.of()))
+          .build();
+
+      // when
+      Op.RunProcess run = (Op.RunProcess) stage(Planner.plan(p), "A").ops().get(2);
+
+      // then
+      assertThat(run).isEqualTo(new Op.RunProcess("deploy", "./deploy \"$TEXT\"", Map.of("TEXT", "hi"),
+          List.of(SecretBinding.asEnv("token", "DEPLOY_TOKEN")), java.util.Optional.empty(), Op.Guard.ON_FAILURE));
+    }
+
+    @Test
     void should_report_a_failing_library_with_its_name_and_the_stage() {
       StepLibrary broken = new EchoLibrary() {
         @Override
-        public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+        public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
           throw new IllegalStateException("no template");
         }
       };
@@ -366,8 +390,8 @@ class PlannerTest {
     }
 
     @Override
-    public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
-      return List.of(new Op.Emit("say", arguments.get("text") + " to " + config.get("audience"), Op.Guard.NORMAL));
+    public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+      return List.of(new Primitive.Emit("say", arguments.get("text") + " to " + config.get("audience")));
     }
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.ApprovalGate;
@@ -30,7 +31,6 @@ import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
 import dev.otto.core.model.WebhookGate;
-import dev.otto.core.plan.Op;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -476,7 +476,7 @@ class ValidatorTest {
       }
 
       @Override
-      public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+      public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
         return List.of();
       }
     };
@@ -490,6 +490,18 @@ class ValidatorTest {
       Pipeline p = pipeline(stage).addLibraries(LibraryUse.of(library, Map.of("room", 42L))).build();
       assertThat(problems(p)).extracting(Problem::code)
           .containsExactlyInAnyOrder("OTTO-113", "OTTO-110", "OTTO-111", "OTTO-112", "OTTO-112", "OTTO-112");
+    }
+
+    @Test
+    void should_refuse_a_default_for_a_secret_parameter_when_a_library_declares_one() {
+      // given
+      SecretRef token = new SecretRef("token");
+
+      // when / then
+      assertThatThrownBy(() -> ParamSpec.optional("key", ValueType.SECRET, token, "the key"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the secret parameter 'key' cannot have a default: declare it required, and let each pipeline "
+              + "name its secret");
     }
 
     private final StepLibrary artifacts = new StepLibrary() {
@@ -517,11 +529,11 @@ class ValidatorTest {
 
       @SuppressWarnings("unchecked")
       @Override
-      public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+      public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
         String name = (String) arguments.get("name");
         return action.equals("keep")
-            ? List.of(new Op.StoreArtifact(name, (List<String>) arguments.get("paths"), Op.Guard.NORMAL))
-            : List.of(new Op.RestoreArtifact(name, Op.Guard.NORMAL));
+            ? List.of(new Primitive.StoreArtifact(name, (List<String>) arguments.get("paths")))
+            : List.of(new Primitive.RestoreArtifact(name));
       }
     };
 

@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.LibraryStep;
-import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
-import dev.otto.core.plan.Op;
 import dev.otto.dsl.LibraryDefinition;
 import dev.otto.dsl.Secret;
 import java.util.LinkedHashMap;
@@ -102,16 +101,15 @@ public final class Slack {
     }
 
     @Override
-    public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+    public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
       String message = (String) arguments.get("message");
       Map<String, String> env = new LinkedHashMap<>();
       env.put("OTTO_SLACK_PAYLOAD", payload((String) config.get("channel"), (String) config.get("username"), message));
-      SecretBinding url = SecretBinding.asEnv(((SecretRef) config.get("webhook")).name(), "OTTO_SLACK_WEBHOOK_URL");
+      Map<String, String> url = Map.of("OTTO_SLACK_WEBHOOK_URL", ((SecretRef) config.get("webhook")).name());
       String script = "printf 'url = \"%s\"\\n' \"$OTTO_SLACK_WEBHOOK_URL\""
           + " | curl --silent --show-error --fail --config - -H 'Content-Type: application/json'"
           + " --data-binary \"$OTTO_SLACK_PAYLOAD\"";
-      return List.of(new Op.RunProcess("slack: " + message, script, env, List.of(url), Optional.empty(),
-          Op.Guard.NORMAL));
+      return List.of(new Primitive.Run("slack: " + message, script, env, url));
     }
 
     private static String payload(String channel, String username, String text) {

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
+import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.LibraryStep;
-import dev.otto.core.plan.Op;
 import dev.otto.dsl.LibraryDefinition;
 import dev.otto.dsl.internal.Args;
 import java.util.Arrays;
@@ -109,19 +109,19 @@ public final class Stdlib {
     }
 
     @Override
-    public List<Op.StepOp> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
+    public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
       if (action.equals("archive")) {
         @SuppressWarnings("unchecked")
         List<String> paths = (List<String>) arguments.get("paths");
-        return List.of(new Op.StoreArtifact((String) arguments.get("name"), paths, Op.Guard.NORMAL));
+        return List.of(new Primitive.StoreArtifact((String) arguments.get("name"), paths));
       }
       if (action.equals("unarchive")) {
-        return List.of(new Op.RestoreArtifact((String) arguments.get("name"), Op.Guard.NORMAL));
+        return List.of(new Primitive.RestoreArtifact((String) arguments.get("name")));
       }
       if (action.equals("echo")) {
         String message = (String) arguments.get("message");
-        return List.of(new Op.RunProcess("echo: " + message, "printf '%s\\n' \"$OTTO_MESSAGE\"",
-            Map.of("OTTO_MESSAGE", message), List.of(), java.util.Optional.empty(), Op.Guard.NORMAL));
+        return List.of(new Primitive.Run("echo: " + message, "printf '%s\\n' \"$OTTO_MESSAGE\"",
+            Map.of("OTTO_MESSAGE", message), Map.of()));
       }
       if (action.equals("checkout")) {
         String url = (String) arguments.get("url");
@@ -129,11 +129,11 @@ public final class Stdlib {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("OTTO_GIT_URL", url);
         env.put("OTTO_GIT_REF", ref);
-        return List.of(new Op.RunProcess("checkout " + url + " " + ref, "git init -q . && git fetch -q --depth 1 "
+        return List.of(new Primitive.Run("checkout " + url + " " + ref, "git init -q . && git fetch -q --depth 1 "
             + "\"$OTTO_GIT_URL\" \"$OTTO_GIT_REF\" && git -c advice.detachedHead=false checkout -q FETCH_HEAD", env,
-            List.of(), java.util.Optional.empty(), Op.Guard.NORMAL));
+            Map.of()));
       }
-      return List.of(new Op.Emit("notification", (String) arguments.get("message"), Op.Guard.NORMAL));
+      return List.of(new Primitive.Emit("notification", (String) arguments.get("message")));
     }
   }
 }
