@@ -7,14 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.otto.core.explain.Explain;
 import dev.otto.core.model.ApprovalGate;
-import dev.otto.core.model.Matrix;
-import dev.otto.core.validate.PipelineValidationException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import dev.otto.core.validate.PipelineChecker;
-import dev.otto.core.validate.StageTree;
-import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Condition;
+import dev.otto.core.model.ConditionGate;
+import dev.otto.core.model.Matrix;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.ShStep;
@@ -23,10 +18,15 @@ import dev.otto.core.model.StagePath;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
+import dev.otto.core.validate.PipelineChecker;
+import dev.otto.core.validate.PipelineValidationException;
 import dev.otto.core.validate.Problem;
+import dev.otto.core.validate.StageTree;
 import dev.otto.core.validate.Validator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class RobustnessTest {

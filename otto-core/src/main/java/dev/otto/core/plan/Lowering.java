@@ -1,10 +1,6 @@
 package dev.otto.core.plan;
 
 import dev.otto.core.OttoException;
-import dev.otto.core.plan.Conditions.Truth;
-import dev.otto.core.validate.Glob;
-import dev.otto.core.validate.LibraryCalls;
-import dev.otto.core.validate.StageTree;
 import dev.otto.core.library.Primitive;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Cache;
@@ -24,9 +20,13 @@ import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
 import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Conditions.Truth;
 import dev.otto.core.plan.Op.Guard;
 import dev.otto.core.plan.Op.Position;
+import dev.otto.core.validate.Glob;
+import dev.otto.core.validate.LibraryCalls;
 import dev.otto.core.validate.Problem;
+import dev.otto.core.validate.StageTree;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -2,8 +2,8 @@ package dev.otto.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.validate.PipelineChecker;
 import dev.otto.core.model.Pipeline;
+import dev.otto.core.validate.PipelineChecker;
 import dev.otto.core.validate.PipelineValidationException;
 import dev.otto.core.validate.Problem;
 import java.util.List;
