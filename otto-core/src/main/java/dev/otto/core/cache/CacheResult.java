@@ -15,6 +15,11 @@ public record CacheResult(Status status, String detail) {
   public enum Status {
     /** The entry was restored into the workspace. */
     HIT,
+    /**
+     * The key had no entry, and the newest entry of one of the cache's fallback keys was restored
+     * instead; saving the cache afterwards writes the key's own entry.
+     */
+    FALLBACK_HIT,
     /** There was no entry for the key. */
     MISS,
     /** An entry was damaged; it was removed and treated as a miss. */
@@ -34,6 +39,6 @@ public record CacheResult(Status status, String detail) {
 
   /** Whether the workspace now holds the cache's files. */
   public boolean restored() {
-    return status == Status.HIT;
+    return status == Status.HIT || status == Status.FALLBACK_HIT;
   }
 }

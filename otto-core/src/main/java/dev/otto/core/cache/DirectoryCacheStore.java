@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -25,8 +26,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
@@ -57,37 +60,67 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two runs saving one key at once both succeed; the entry file then names whichever archive
  * was renamed last, and both archives are complete.
+ *
+ * <p>Fallback keys: {@code ROOT/CACHE/PREFIX.fallback/HASH} is an empty file, written after the
+ * entry it names (to a temporary file, renamed into place), whose modification time is when the
+ * entry was saved. The newest entry of a prefix is found by listing that one folder, which
+ * holds one file per entry saved under the prefix: the latest time wins, and of equal times
+ * (two saves in one clock tick, or a file system with coarse times) the greatest hash, so that
+ * every engine sharing the store picks the same entry. A file whose entry is gone, or damaged,
+ * is removed and the next newest is tried.
  */
 public final class DirectoryCacheStore implements CacheStore {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryCacheStore.class);
 
   private final Path root;
+  private final Clock clock;
 
   public DirectoryCacheStore(Path root) {
+    this(root, Clock.systemUTC());
+  }
+
+  /**
+   * A store whose entries are filed under their fallback keys at {@code clock}'s time, which
+   * decides which entry is the newest: for tests, and for hosts that keep their own time.
+   */
+  public DirectoryCacheStore(Path root, Clock clock) {
     this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+    this.clock = requireNonNull(clock, "clock");
   }
 
   public Path root() {
     return root;
   }
 
-  private Path directory(CacheKey key) {
-    Path dir = root.resolve(key.cache()).normalize();
+  private Path directory(String cache) {
+    Path dir = root.resolve(cache).normalize();
     if (!root.equals(dir.getParent())) {
-      throw new IllegalArgumentException("the cache name '" + key.cache() + "' is not a plain directory name");
+      throw new IllegalArgumentException("the cache name '" + cache + "' is not a plain directory name");
     }
     return dir;
   }
 
   @Override
   public CacheResult save(CacheKey key, Path workspace, List<String> paths) {
+    return save(key, List.of(), workspace, paths);
+  }
+
+  @Override
+  public CacheResult save(CacheKey key, List<CacheKey.Prefix> prefixes, Path workspace, List<String> paths) {
     requireNonNull(key, "key");
     requireNonNull(workspace, "workspace");
     requireNonNull(paths, "paths");
-    Path dir = directory(key);
+    for (CacheKey.Prefix prefix : prefixes) {
+      if (!prefix.cache().equals(key.cache())) {
+        throw new IllegalArgumentException("the entry of " + key + " cannot be filed under " + prefix
+            + ", a fallback key of another cache");
+      }
+    }
+    Path dir = directory(key.cache());
     Path entry = dir.resolve(key.hash() + ".entry");
     if (Files.exists(entry)) {
-      return new CacheResult(CacheResult.Status.ALREADY_SAVED, "cache " + key + " is already saved; it stays as it is");
+      return new CacheResult(CacheResult.Status.ALREADY_SAVED, "cache " + key + " is already saved; it stays as it is"
+          + file(dir, key, prefixes, false));
     }
     Path temporary = null;
     try {
@@ -118,18 +151,51 @@ public final class DirectoryCacheStore implements CacheStore {
       Files.move(temporary, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       temporary = null;
       return new CacheResult(CacheResult.Status.SAVED, "saved cache " + key + ": " + counts[0] + " files"
-          + (counts[1] > 0 ? ", " + counts[1] + " paths missing" : ""));
+          + (counts[1] > 0 ? ", " + counts[1] + " paths missing" : "") + file(dir, key, prefixes, true));
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       LOG.warn("could not save cache {}: {}", key, e.getMessage());
       return new CacheResult(CacheResult.Status.FAILED, "could not save cache " + key + ": " + e.getMessage()
           + "; the run goes on without it");
     } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          LOG.debug("could not remove {}", temporary);
-        }
+      deleteQuietly(temporary);
+    }
+  }
+
+  /**
+   * Files the entry of {@code key} under each of {@code prefixes}, as saved now; an entry filed
+   * already keeps its time unless {@code again}. Returns what went wrong, for the result's
+   * detail: a save that could not be filed is still a save.
+   */
+  private String file(Path dir, CacheKey key, List<CacheKey.Prefix> prefixes, boolean again) {
+    for (CacheKey.Prefix prefix : prefixes) {
+      Path folder = dir.resolve(prefix.hash() + ".fallback");
+      Path filed = folder.resolve(key.hash());
+      if (!again && Files.exists(filed, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      Path temporary = null;
+      try {
+        Files.createDirectories(folder);
+        temporary = Files.createTempFile(folder, ".filing-", ".tmp");
+        Files.setLastModifiedTime(temporary, FileTime.from(clock.instant()));
+        Files.move(temporary, filed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        temporary = null;
+      } catch (IOException e) {
+        LOG.warn("could not file cache {} under its fallback key {}: {}", key, prefix, e.getMessage());
+        return "; it could not be filed under its fallback key " + prefix + " (" + e.getMessage() + ")";
+      } finally {
+        deleteQuietly(temporary);
+      }
+    }
+    return "";
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.debug("could not remove {}", file);
       }
     }
   }
@@ -192,10 +258,71 @@ public final class DirectoryCacheStore implements CacheStore {
     requireNonNull(workspace, "workspace");
     Path dir;
     try {
-      dir = directory(key);
+      dir = directory(key.cache());
     } catch (IllegalArgumentException e) {
       return new CacheResult(CacheResult.Status.FAILED, e.getMessage());
     }
+    return restore(dir, key, workspace, CacheResult.Status.HIT, "cache " + key);
+  }
+
+  @Override
+  public CacheResult restoreNewest(CacheKey.Prefix prefix, Path workspace) {
+    requireNonNull(prefix, "prefix");
+    requireNonNull(workspace, "workspace");
+    Path dir;
+    try {
+      dir = directory(prefix.cache());
+    } catch (IllegalArgumentException e) {
+      return new CacheResult(CacheResult.Status.FAILED, e.getMessage());
+    }
+    Path folder = dir.resolve(prefix.hash() + ".fallback");
+    List<Filed> newestFirst;
+    try {
+      newestFirst = filed(folder);
+    } catch (IOException e) {
+      LOG.warn("could not look up the fallback key {}: {}", prefix, e.getMessage());
+      return new CacheResult(CacheResult.Status.FAILED, "could not look up the fallback key " + prefix + ": "
+          + e.getMessage() + "; the run goes on without it");
+    }
+    for (Filed candidate : newestFirst) {
+      CacheKey key = new CacheKey(prefix.cache(), candidate.hash());
+      CacheResult done = restore(dir, key, workspace, CacheResult.Status.FALLBACK_HIT, "cache " + key
+          + " (the newest entry under " + prefix + ")");
+      if (done.status() != CacheResult.Status.MISS && done.status() != CacheResult.Status.CORRUPT) {
+        return done;
+      }
+      deleteQuietly(folder.resolve(candidate.hash()));
+    }
+    return new CacheResult(CacheResult.Status.MISS, "the fallback key " + prefix + " has no entry yet");
+  }
+
+  /** An entry filed under a fallback key, and when. */
+  private record Filed(String hash, FileTime at) {}
+
+  /** The entries filed in {@code folder}, newest first; of equal times, the greatest hash first. */
+  private static List<Filed> filed(Path folder) throws IOException {
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<Filed> filed = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.matches("[0-9a-f]{64}")) {
+          try {
+            filed.add(new Filed(name, Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)));
+          } catch (NoSuchFileException e) {
+            LOG.debug("{} was removed while the fallback key was looked up", file);
+          }
+        }
+      }
+    }
+    filed.sort(Comparator.comparing(Filed::at).thenComparing(Filed::hash).reversed());
+    return filed;
+  }
+
+  /** Restores the entry of {@code key}, reported as {@code hit} of {@code what} when it is there. */
+  private CacheResult restore(Path dir, CacheKey key, Path workspace, CacheResult.Status hit, String what) {
     Path entry = dir.resolve(key.hash() + ".entry");
     if (!Files.exists(entry)) {
       return new CacheResult(CacheResult.Status.MISS, "cache " + key + " has no entry yet: no earlier run saved "
@@ -220,7 +347,7 @@ public final class DirectoryCacheStore implements CacheStore {
         return corrupt(key, entry, archive, "its archive does not match its checksum (truncated or damaged)");
       }
       int files = extract(archive, workspace);
-      return new CacheResult(CacheResult.Status.HIT, "restored cache " + key + ": " + files + " files from a "
+      return new CacheResult(hit, "restored " + what + ": " + files + " files from a "
           + String.format(java.util.Locale.ROOT, "%.1f MiB", Files.size(archive) / 1048576.0) + " archive");
     } catch (UnsafeEntryException e) {
       return corrupt(key, entry, archive, e.getMessage());

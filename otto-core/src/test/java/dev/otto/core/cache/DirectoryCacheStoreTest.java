@@ -1,16 +1,21 @@
 package dev.otto.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -307,5 +312,188 @@ class DirectoryCacheStoreTest {
     assertThat(List.of(changed, empty, missing, CacheKey.of("other", workspace, List.of("Gemfile.lock"))))
         .doesNotContain(key).doesNotHaveDuplicates();
     assertThat(key.toString()).startsWith("gems@").hasSize(17);
+  }
+
+  @Nested
+  class Fallbacks {
+    private static final Instant MONDAY = Instant.parse("2026-11-30T09:00:00Z");
+
+    /** The fallback key of the gems cache that keeps no key file. */
+    private CacheKey.Prefix anyLock() {
+      return CacheKey.prefix("gems", List.of("vendor/"), workspace, List.of("Gemfile.lock"), List.of());
+    }
+
+    /** Saves vendor/ holding {@code content} under the key of Gemfile.lock holding {@code lock}, at {@code at}. */
+    private CacheKey saveAt(Instant at, String lock, String content) throws Exception {
+      Files.writeString(workspace.resolve("Gemfile.lock"), lock);
+      Files.createDirectories(workspace.resolve("vendor"));
+      Files.writeString(workspace.resolve("vendor/gem.rb"), content);
+      CacheKey saved = CacheKey.of("gems", workspace, List.of("Gemfile.lock"));
+      CacheResult result = new DirectoryCacheStore(store, Clock.fixed(at, ZoneOffset.UTC))
+          .save(saved, List.of(anyLock()), workspace, List.of("vendor/"));
+      assertThat(result.status()).as(result.detail()).isEqualTo(CacheResult.Status.SAVED);
+      return saved;
+    }
+
+    private Path fresh() throws Exception {
+      return Files.createDirectories(temp.resolve("fresh"));
+    }
+
+    @Test
+    void should_restore_the_newest_entry_filed_under_a_prefix_whatever_the_order_of_saves() throws Exception {
+      // given: the newer entry saved first, as another engine sharing the store might
+      CacheKey newer = saveAt(MONDAY.plusSeconds(60), "rake (13.1)", "newer");
+      saveAt(MONDAY, "rake (13.0)", "older");
+
+      // when
+      CacheResult result = cache.restoreNewest(anyLock(), fresh());
+
+      // then
+      assertThat(result.status()).isEqualTo(CacheResult.Status.FALLBACK_HIT);
+      assertThat(result.restored()).isTrue();
+      assertThat(result.detail()).contains("restored cache " + newer).contains("the newest entry under " + anyLock());
+      assertThat(fresh().resolve("vendor/gem.rb")).hasContent("newer");
+    }
+
+    @Test
+    void should_break_a_tie_of_equal_times_by_the_greatest_hash_in_every_store_alike() throws Exception {
+      // given: two entries filed in the same instant
+      CacheKey first = saveAt(MONDAY, "rake (13.0)", "first");
+      CacheKey second = saveAt(MONDAY, "rake (13.1)", "second");
+      CacheKey greatest = first.hash().compareTo(second.hash()) > 0 ? first : second;
+
+      // when
+      CacheResult result = new DirectoryCacheStore(store).restoreNewest(anyLock(), fresh());
+
+      // then
+      assertThat(result.detail()).contains("restored cache " + greatest);
+      assertThat(fresh().resolve("vendor/gem.rb")).hasContent(greatest == first ? "first" : "second");
+    }
+
+    @Test
+    void should_miss_a_prefix_under_which_nothing_was_filed() throws Exception {
+      // given: an entry saved without fallback keys
+      files();
+      cache.save(key, workspace, List.of("vendor/"));
+
+      // when
+      CacheResult result = cache.restoreNewest(anyLock(), fresh());
+
+      // then
+      assertThat(result.status()).isEqualTo(CacheResult.Status.MISS);
+      assertThat(result.detail()).contains("has no entry yet");
+      try (Stream<Path> restored = Files.list(fresh())) {
+        assertThat(restored).isEmpty();
+      }
+    }
+
+    @Test
+    void should_file_an_entry_saved_earlier_when_it_is_saved_again_under_a_prefix() throws Exception {
+      // given: an entry saved before its cache had a fallback key
+      files();
+      cache.save(key, workspace, List.of("vendor/"));
+
+      // when
+      CacheResult again = cache.save(key, List.of(anyLock()), workspace, List.of("vendor/"));
+
+      // then
+      assertThat(again.status()).isEqualTo(CacheResult.Status.ALREADY_SAVED);
+      assertThat(cache.restoreNewest(anyLock(), fresh()).status()).isEqualTo(CacheResult.Status.FALLBACK_HIT);
+      assertThat(fresh().resolve("vendor/bundle/gems/rake.rb")).hasContent("puts 'rake'");
+    }
+
+    @Test
+    void should_pass_over_a_damaged_newest_entry_to_the_one_before_it() throws Exception {
+      // given: the newest entry's archive truncated
+      saveAt(MONDAY, "rake (13.0)", "older");
+      CacheKey newer = saveAt(MONDAY.plusSeconds(60), "rake (13.1)", "newer");
+      Path archive;
+      try (Stream<Path> listing = Files.list(store.resolve("gems"))) {
+        archive = listing.filter(p -> p.getFileName().toString().startsWith(newer.hash() + "-")).findFirst()
+            .orElseThrow();
+      }
+      Files.write(archive, new byte[] {1, 2, 3});
+
+      // when
+      CacheResult result = cache.restoreNewest(anyLock(), fresh());
+
+      // then
+      assertThat(result.status()).isEqualTo(CacheResult.Status.FALLBACK_HIT);
+      assertThat(fresh().resolve("vendor/gem.rb")).hasContent("older");
+      assertThat(store.resolve("gems").resolve(anyLock().hash() + ".fallback").resolve(newer.hash())).doesNotExist();
+    }
+
+    @Test
+    void should_refuse_a_fallback_entry_that_writes_outside_the_workspace() throws Exception {
+      // given: a crafted entry filed under the prefix
+      entry(tar -> file(tar, "../escaped.txt", "owned"));
+      Path filed = Files.createDirectories(store.resolve("gems").resolve(anyLock().hash() + ".fallback"));
+      Files.createFile(filed.resolve(key.hash()));
+
+      // when
+      CacheResult result = cache.restoreNewest(anyLock(), workspace);
+
+      // then
+      assertThat(result.status()).isEqualTo(CacheResult.Status.MISS);
+      assertThat(temp.resolve("escaped.txt")).doesNotExist();
+      assertThat(store.resolve("gems").resolve(key.hash() + ".entry")).doesNotExist();
+    }
+
+    @Test
+    void should_refuse_to_file_an_entry_under_a_prefix_of_another_cache() {
+      CacheKey.Prefix other = CacheKey.prefix("npm", List.of(".npm/"), workspace, List.of(), List.of());
+
+      assertThatThrownBy(() -> cache.save(key, List.of(other), workspace, List.of("vendor/")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a fallback key of another cache");
+    }
+
+    @Test
+    void should_miss_every_fallback_with_a_store_that_knows_only_exact_keys() throws Exception {
+      // given: a store written before fallback keys, implementing only the two original methods
+      CacheStore exactOnly = new CacheStore() {
+        @Override
+        public CacheResult restore(CacheKey key, Path workspace) {
+          return cache.restore(key, workspace);
+        }
+
+        @Override
+        public CacheResult save(CacheKey key, Path workspace, List<String> paths) {
+          return cache.save(key, workspace, paths);
+        }
+      };
+      files();
+
+      // when
+      CacheResult saved = exactOnly.save(key, List.of(anyLock()), workspace, List.of("vendor/"));
+      CacheResult fallback = exactOnly.restoreNewest(anyLock(), fresh());
+
+      // then
+      assertThat(saved.status()).isEqualTo(CacheResult.Status.SAVED);
+      assertThat(fallback.status()).isEqualTo(CacheResult.Status.MISS);
+      assertThat(fallback.detail()).contains("does not look up fallback keys");
+    }
+
+    @Test
+    void should_share_a_prefix_between_keys_that_differ_only_in_key_files_it_drops() throws Exception {
+      // given
+      Files.writeString(workspace.resolve(".ruby-version"), "3.3\n");
+      List<String> keyFiles = List.of(".ruby-version", "Gemfile.lock");
+      CacheKey.Prefix before = CacheKey.prefix("gems", List.of("vendor/"), workspace, keyFiles, List.of(".ruby-version"));
+
+      // when
+      Files.writeString(workspace.resolve("Gemfile.lock"), "rake (13.1)\n");
+      CacheKey.Prefix lockChanged = CacheKey.prefix("gems", List.of("vendor/"), workspace, keyFiles,
+          List.of(".ruby-version"));
+      Files.writeString(workspace.resolve(".ruby-version"), "3.4\n");
+      CacheKey.Prefix rubyChanged = CacheKey.prefix("gems", List.of("vendor/"), workspace, keyFiles,
+          List.of(".ruby-version"));
+
+      // then
+      assertThat(lockChanged).isEqualTo(before);
+      assertThat(rubyChanged).isNotEqualTo(before);
+      assertThat(CacheKey.prefix("gems", List.of("vendor/bundle/"), workspace, keyFiles, List.of()))
+          .as("other paths").isNotEqualTo(CacheKey.prefix("gems", List.of("vendor/"), workspace, keyFiles, List.of()));
+      assertThat(before.hash()).isNotEqualTo(CacheKey.of("gems", workspace, List.of()).hash());
+    }
   }
 }
