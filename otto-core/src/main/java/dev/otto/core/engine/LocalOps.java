@@ -104,14 +104,12 @@ final class LocalOps {
   /** A cache or artifact op. */
   private RunMachine.Outcome other(String stage, Op op) {
     if (op instanceof Op.RestoreCache restore) {
-      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(run.engine.caches, run.workspace, restore.cache(),
-          restore.keyFiles(), null);
+      CacheOps.Outcome done = CacheOps.restore(run.engine.caches, run.workspace, restore);
       run.emitNow(new RunEvent.CacheEvent(run.id(), run.now(), stage, restore.cache(), done.what(), done.detail()));
       return RunMachine.Outcome.ok();
     }
     if (op instanceof Op.SaveCache save) {
-      WorkspaceOps.CacheOutcome done = WorkspaceOps.cache(run.engine.caches, run.workspace, save.cache(),
-          save.keyFiles(), save.paths());
+      CacheOps.Outcome done = CacheOps.save(run.engine.caches, run.workspace, save);
       run.emitNow(new RunEvent.CacheEvent(run.id(), run.now(), stage, save.cache(), done.what(), done.detail()));
       return RunMachine.Outcome.ok();
     }

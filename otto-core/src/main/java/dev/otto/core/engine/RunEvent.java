@@ -60,7 +60,13 @@ public sealed interface RunEvent {
     }
   }
 
-  /** A cache restored or saved, or why not. */
+  /**
+   * A cache restored or saved, or why not. {@code what} is one of {@code hit}, {@code
+   * fallback_hit} (the key had no entry, and the newest entry of a fallback key was restored;
+   * the stage's save then writes the key's own), {@code miss}, {@code corrupt}, {@code saved},
+   * {@code already_saved}, {@code failed}, or {@code restore} / {@code save} when the engine has
+   * no cache store; see {@link CacheOps.Outcome}.
+   */
   record CacheEvent(String run, Instant at, String stage, String cache, String what, String detail)
       implements RunEvent {}
 

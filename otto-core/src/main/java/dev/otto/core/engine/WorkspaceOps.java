@@ -1,13 +1,9 @@
 package dev.otto.core.engine;
 
-import dev.otto.core.cache.CacheKey;
-import dev.otto.core.cache.CacheResult;
-import dev.otto.core.cache.CacheStore;
 import dev.otto.core.plan.Op;
 import dev.otto.core.validate.Names;
 import dev.otto.core.workspace.Confined;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -15,32 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The ops the engine carries out itself on a run's workspace: caches and artifacts. */
+/** The ops the engine carries out itself on a run's workspace besides caches ({@link CacheOps}): artifacts. */
 final class WorkspaceOps {
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceOps.class);
 
   private WorkspaceOps() {}
-
-  /** What became of a cache op: {@code what} is restored, saved, missed, failed, ... */
-  record CacheOutcome(String what, String detail) {}
-
-  static CacheOutcome cache(CacheStore caches, Path workspace, String name, List<String> keyFiles, List<String> paths) {
-    if (caches == null) {
-      return new CacheOutcome(paths == null ? "restore" : "save", "no cache store is configured");
-    }
-    try {
-      CacheKey key = CacheKey.of(name, workspace, keyFiles);
-      CacheResult done = paths == null ? caches.restore(key, workspace) : caches.save(key, workspace, paths);
-      return new CacheOutcome(done.status().name().toLowerCase(Locale.ROOT), done.detail());
-    } catch (UncheckedIOException e) {
-      return new CacheOutcome("failed", e.getMessage());
-    }
-  }
 
   /**
    * Copies an artifact's paths out of the workspace; returns the number of files, or throws with

@@ -1,5 +1,6 @@
 package dev.otto.core.explain;
 
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Service;
@@ -28,7 +29,7 @@ final class Describe {
       return "run " + p.label() + process(p);
     }
     if (op instanceof Op.RestoreCache r) {
-      return "restore cache " + r.cache() + " " + r.paths() + keyed(r.keyFiles());
+      return "restore cache " + r.cache() + " " + r.paths() + keyed(r.keyFiles()) + fallbacks(r.keyFiles(), r.fallbacks());
     }
     if (op instanceof Op.SaveCache s) {
       return "save cache " + s.cache() + " " + s.paths() + keyed(s.keyFiles());
@@ -96,6 +97,23 @@ final class Describe {
 
   private static String keyed(List<String> keyFiles) {
     return keyFiles.isEmpty() ? "" : " keyed by " + String.join(", ", keyFiles);
+  }
+
+  /**
+   * What a restore does when the key has no entry: ", else ..." for each fallback, or ", exact
+   * key only". A cache without key files has one key, so fallbacks never apply to it and are
+   * not shown.
+   */
+  static String fallbacks(List<String> keyFiles, List<Cache.Fallback> fallbacks) {
+    if (keyFiles.isEmpty()) {
+      return "";
+    }
+    if (fallbacks.isEmpty()) {
+      return ", exact key only";
+    }
+    return fallbacks.stream().map(fallback -> fallback.keyFiles().isEmpty() ? ", else the cache's newest entry"
+        : ", else the newest entry with the same " + String.join(", ", fallback.keyFiles()))
+        .collect(Collectors.joining());
   }
 
   private static String bound(Op.Wait wait) {

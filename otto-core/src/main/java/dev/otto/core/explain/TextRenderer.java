@@ -137,7 +137,8 @@ final class TextRenderer {
       out.append("\ncaches:\n");
       for (Cache c : plan.caches()) {
         line("  ", c.name() + "  " + String.join(", ", c.paths())
-            + (c.keyFiles().isEmpty() ? "" : "  keyed by " + String.join(", ", c.keyFiles())));
+            + (c.keyFiles().isEmpty() ? "" : "  keyed by " + String.join(", ", c.keyFiles()))
+            + Describe.fallbacks(c.keyFiles(), c.fallbacks()));
       }
     }
   }

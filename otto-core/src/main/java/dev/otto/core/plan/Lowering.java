@@ -236,12 +236,12 @@ final class Lowering {
     } else {
       for (String name : stage.restores()) {
         Cache cache = caches.get(name);
-        ops.add(new Op.RestoreCache(name, cache.paths(), cache.keyFiles()));
+        ops.add(new Op.RestoreCache(name, cache.paths(), cache.keyFiles(), cache.fallbacks()));
       }
       lowerSteps(node, stage.steps(), Guard.NORMAL, environment, ops);
       for (String name : stage.saves()) {
         Cache cache = caches.get(name);
-        ops.add(new Op.SaveCache(name, cache.paths(), cache.keyFiles()));
+        ops.add(new Op.SaveCache(name, cache.paths(), cache.keyFiles(), cache.fallbacks()));
       }
     }
     waits = 0;

@@ -2,6 +2,7 @@ package dev.otto.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Gate.OnTimeout;
 import dev.otto.core.model.SecretBinding;
 import java.time.Duration;
@@ -115,12 +116,17 @@ public sealed interface Op {
     }
   }
 
-  /** Restores a cache into the workspace; a miss is not a failure. */
-  record RestoreCache(String cache, List<String> paths, List<String> keyFiles) implements Op {
+  /**
+   * Restores a cache into the workspace; a miss is not a failure. When the key has no entry, the
+   * newest entry of each of {@code fallbacks} is tried in turn.
+   */
+  record RestoreCache(String cache, List<String> paths, List<String> keyFiles, List<Cache.Fallback> fallbacks)
+      implements Op {
     public RestoreCache {
       requireNonNull(cache, "cache");
       paths = List.copyOf(paths);
       keyFiles = List.copyOf(keyFiles);
+      fallbacks = List.copyOf(fallbacks);
     }
 
     @Override
@@ -134,12 +140,14 @@ public sealed interface Op {
     }
   }
 
-  /** Saves workspace paths as a cache. */
-  record SaveCache(String cache, List<String> paths, List<String> keyFiles) implements Op {
+  /** Saves workspace paths as a cache, filed under each of {@code fallbacks} for later restores. */
+  record SaveCache(String cache, List<String> paths, List<String> keyFiles, List<Cache.Fallback> fallbacks)
+      implements Op {
     public SaveCache {
       requireNonNull(cache, "cache");
       paths = List.copyOf(paths);
       keyFiles = List.copyOf(keyFiles);
+      fallbacks = List.copyOf(fallbacks);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Gate.OnTimeout;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
@@ -73,6 +74,14 @@ final class PlanJsonReader {
         at.has("runsEvenIfSkipped") ? at.strings("runsEvenIfSkipped") : List.of(), ops);
   }
 
+  /** A cache op's fallbacks; a plan written before fallbacks existed has the default one. */
+  private static List<Cache.Fallback> fallbacks(Node op) {
+    if (!op.has("fallbacks")) {
+      return List.of(Cache.Fallback.ANY_KEY_FILES);
+    }
+    return op.list("fallbacks").stream().map(fallback -> new Cache.Fallback(fallback.strings("keyFiles"))).toList();
+  }
+
   private static List<Service> services(Node stage) {
     List<Service> services = new ArrayList<>();
     for (Node service : stage.list("services")) {
@@ -112,9 +121,9 @@ final class PlanJsonReader {
       case "end-stage":
         return new Op.EndStage(op.string("stage"));
       case "restore-cache":
-        return new Op.RestoreCache(op.string("cache"), op.strings("paths"), op.strings("keyFiles"));
+        return new Op.RestoreCache(op.string("cache"), op.strings("paths"), op.strings("keyFiles"), fallbacks(op));
       case "save-cache":
-        return new Op.SaveCache(op.string("cache"), op.strings("paths"), op.strings("keyFiles"));
+        return new Op.SaveCache(op.string("cache"), op.strings("paths"), op.strings("keyFiles"), fallbacks(op));
       case "run":
         return process(op, guard);
       case "emit":

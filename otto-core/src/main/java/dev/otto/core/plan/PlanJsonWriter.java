@@ -120,6 +120,7 @@ final class PlanJsonWriter {
         json.writeStringField("name", cache.name());
         strings("paths", cache.paths(), true);
         strings("keyFiles", cache.keyFiles(), false);
+        fallbacks(cache.fallbacks());
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -240,9 +241,9 @@ final class PlanJsonWriter {
       if (op instanceof Op.BeginStage || op instanceof Op.EndStage) {
         json.writeStringField("stage", op instanceof Op.BeginStage b ? b.stage() : ((Op.EndStage) op).stage());
       } else if (op instanceof Op.RestoreCache r) {
-        cache(r.cache(), r.paths(), r.keyFiles());
+        cache(r.cache(), r.paths(), r.keyFiles(), r.fallbacks());
       } else if (op instanceof Op.SaveCache s) {
-        cache(s.cache(), s.paths(), s.keyFiles());
+        cache(s.cache(), s.paths(), s.keyFiles(), s.fallbacks());
       } else if (op instanceof Op.RunProcess p) {
         process(p);
       } else if (op instanceof Op.Emit e) {
@@ -303,10 +304,23 @@ final class PlanJsonWriter {
       }
     }
 
-    private void cache(String name, List<String> paths, List<String> keyFiles) throws IOException {
+    private void cache(String name, List<String> paths, List<String> keyFiles, List<Cache.Fallback> fallbacks)
+        throws IOException {
       json.writeStringField("cache", name);
       strings("paths", paths, true);
       strings("keyFiles", keyFiles, false);
+      fallbacks(fallbacks);
+    }
+
+    /** Always written, an empty list meaning the exact key only. */
+    private void fallbacks(List<Cache.Fallback> fallbacks) throws IOException {
+      json.writeArrayFieldStart("fallbacks");
+      for (Cache.Fallback fallback : fallbacks) {
+        json.writeStartObject();
+        strings("keyFiles", fallback.keyFiles(), true);
+        json.writeEndObject();
+      }
+      json.writeEndArray();
     }
 
     private void bindings(List<SecretBinding> bindings) throws IOException {

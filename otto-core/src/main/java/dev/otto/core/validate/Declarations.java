@@ -150,6 +150,21 @@ final class Declarations {
               + "' is not a relative path inside the workspace.", "use paths relative to the workspace, e.g. 'vendor/'."));
         }
       }
+      checkFallbacks(cache, where);
+    }
+  }
+
+  /** A fallback keeps some of the cache's key files; a file that is not one would never match. */
+  private void checkFallbacks(Cache cache, String where) {
+    for (Cache.Fallback fallback : cache.fallbacks()) {
+      for (String keyFile : fallback.keyFiles()) {
+        if (!cache.keyFiles().contains(keyFile)) {
+          problems.add(error(Rule.CACHE_DECLARATION, where, "a fallback of cache '" + cache.name() + "' keeps '"
+              + Names.printable(keyFile) + "', which is not one of its key files.",
+              "keep only some of its key files " + cache.keyFiles() + " (or make '" + Names.printable(keyFile)
+                  + "' a key file too), or call fallback() for the cache's newest entry."));
+        }
+      }
     }
   }
 

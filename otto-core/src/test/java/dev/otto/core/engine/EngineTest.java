@@ -204,6 +204,47 @@ class EngineTest {
         .containsExactly("already_saved", "hit");
   }
 
+  /** A pipeline whose lock file names the one package its Fetch stage adds to the deps cache. */
+  private static Plan fetching(String lock, List<Cache.Fallback> fallbacks) {
+    return plan(Pipeline.builder("p").addCaches(Cache.of("deps", List.of("vendor/"), List.of("deps.lock"), fallbacks))
+        .addStages(
+            Stage.builder("Lock").addSteps(ShStep.of("echo " + lock + " > deps.lock")).build(),
+            Stage.builder("Fetch").addRestores("deps").addSaves("deps")
+                .addSteps(ShStep.of("mkdir -p vendor && touch vendor/" + lock + " && ls vendor | tr '\\n' ' '")).build()));
+  }
+
+  @Test
+  void should_start_from_the_newest_entry_when_a_key_file_changed_and_save_the_new_key() {
+    // given
+    Engine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
+    engine.run(fetching("left-pad", List.of(Cache.Fallback.ANY_KEY_FILES)));
+
+    // when
+    RunResult changed = engine.run(fetching("right-pad", List.of(Cache.Fallback.ANY_KEY_FILES)));
+    RunResult again = engine.run(fetching("right-pad", List.of(Cache.Fallback.ANY_KEY_FILES)));
+
+    // then
+    assertThat(List.of(changed.status(), again.status())).containsOnly(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Fetch: left-pad ", "Fetch: left-pad right-pad ", "Fetch: left-pad right-pad ");
+    assertThat(events).filteredOn(RunEvent.CacheEvent.class::isInstance).extracting(e -> ((RunEvent.CacheEvent) e).what())
+        .containsExactly("miss", "saved", "fallback_hit", "saved", "hit", "already_saved");
+  }
+
+  @Test
+  void should_start_from_nothing_when_a_key_file_changed_and_the_cache_matches_its_exact_key_only() {
+    // given
+    Engine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
+    engine.run(fetching("left-pad", List.of()));
+
+    // when
+    engine.run(fetching("right-pad", List.of()));
+
+    // then
+    assertThat(output()).containsExactly("Fetch: left-pad ", "Fetch: right-pad ");
+    assertThat(events).filteredOn(RunEvent.CacheEvent.class::isInstance).extracting(e -> ((RunEvent.CacheEvent) e).what())
+        .containsExactly("miss", "saved", "miss", "saved");
+  }
+
   @Test
   void should_refuse_a_plan_it_cannot_run_naming_every_stage_concerned() {
     Pipeline pipeline = Pipeline.builder("p").addStages(

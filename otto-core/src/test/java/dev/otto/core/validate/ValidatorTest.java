@@ -233,6 +233,24 @@ class ValidatorTest {
     }
 
     @Test
+    void should_reject_a_fallback_that_keeps_a_file_which_is_not_a_key_file_of_the_cache() {
+      // given
+      Pipeline p = pipeline(leaf("A").addSaves("npm").addRestores("npm").build())
+          .addCaches(Cache.of("npm", List.of(".npm/"), List.of("package-lock.json"),
+              List.of(new Cache.Fallback(List.of(".nvmrc"))))).build();
+
+      // when
+      Problem problem = only(p);
+
+      // then
+      assertThat(problem.code()).isEqualTo("OTTO-040");
+      assertThat(problem.path()).isEqualTo("pipeline 'p' > cache 'npm'");
+      assertThat(problem.message()).isEqualTo("a fallback of cache 'npm' keeps '.nvmrc', which is not one of its key "
+          + "files.");
+      assertThat(problem.fix()).contains("[package-lock.json]").contains("fallback()");
+    }
+
+    @Test
     void should_reject_caches_on_a_group_and_paths_outside_the_workspace() {
       Pipeline p = pipeline(group("G", leaf("A").build()).addSaves("abs").build())
           .addCaches(Cache.of("abs", List.of("/etc", "../up"), List.of())).build();

@@ -53,8 +53,15 @@ public final class Messages {
   public record ProcessTask(String runId, String stage, int op, int step, String label, String script,
       Map<String, String> env, List<List<String>> secrets, Long timeoutMillis, String runtime) {}
 
-  /** A cache to restore ({@code paths} null) or save, in the run's workspace on the worker. */
-  public record CacheTask(String runId, String stage, String cache, List<String> keyFiles, List<String> paths) {}
+  /**
+   * A cache to restore ({@code paths} null) or save, in the run's workspace on the worker.
+   *
+   * @param cachePaths the cache's paths, which its fallback keys hold (null in tasks written before
+   *     fallbacks: then the exact key only)
+   * @param fallbacks the key files each fallback keeps, in order (null: none)
+   */
+  public record CacheTask(String runId, String stage, String cache, List<String> keyFiles, List<String> paths,
+      List<String> cachePaths, List<List<String>> fallbacks) {}
 
   /** What became of a cache or artifact op; {@code problem} fails the stage when set. */
   public record StoreRecord(String what, String detail, String problem) {}

@@ -6,6 +6,7 @@ import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunMachine;
 import dev.otto.core.engine.RunResult;
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
@@ -193,11 +194,13 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
     if (op instanceof Op.RestoreCache restore) {
       return Async.function(activities::cache, new Messages.CacheTask(input.runId(), id, restore.cache(),
-          restore.keyFiles(), null)).thenApply(done -> cached(id, restore.cache(), done));
+          restore.keyFiles(), null, restore.paths(), keptKeyFiles(restore.fallbacks())))
+          .thenApply(done -> cached(id, restore.cache(), done));
     }
     if (op instanceof Op.SaveCache save) {
       return Async.function(activities::cache, new Messages.CacheTask(input.runId(), id, save.cache(),
-          save.keyFiles(), save.paths())).thenApply(done -> cached(id, save.cache(), done));
+          save.keyFiles(), save.paths(), save.paths(), keptKeyFiles(save.fallbacks())))
+          .thenApply(done -> cached(id, save.cache(), done));
     }
     Messages.ArtifactTask task = op instanceof Op.StoreArtifact store
         ? new Messages.ArtifactTask(input.runId(), id, store.name(), store.paths())
@@ -209,6 +212,10 @@ public class RunWorkflowImpl implements RunWorkflow {
       events.add(EventRecord.named("Emitted", now(), id, "artifact", null, done.detail()));
       return RunMachine.Outcome.ok();
     });
+  }
+
+  private static List<List<String>> keptKeyFiles(List<Cache.Fallback> fallbacks) {
+    return fallbacks.stream().map(Cache.Fallback::keyFiles).toList();
   }
 
   /** A cache that could not be restored or saved does not fail the stage. */

@@ -4,6 +4,7 @@ import com.google.common.hash.Hashing;
 import dev.otto.core.cache.CacheKey;
 import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
+import dev.otto.core.engine.CacheOps;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.StepEnvironment;
@@ -11,6 +12,7 @@ import dev.otto.core.executor.Cancellation;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.executor.ProcessOutcome;
 import dev.otto.core.executor.ProcessRequest;
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
@@ -22,7 +24,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,20 +114,17 @@ public final class StageActivitiesImpl implements StageActivities {
 
   @Override
   public Messages.StoreRecord cache(Messages.CacheTask task) {
-    if (setup.caches() == null) {
-      return new Messages.StoreRecord(task.paths() == null ? "restore" : "save", "no cache store is configured",
-          null);
-    }
     Path workspace = workspace(task.runId());
+    List<Cache.Fallback> fallbacks = task.fallbacks() == null || task.cachePaths() == null ? List.of()
+        : task.fallbacks().stream().map(Cache.Fallback::new).toList();
+    List<String> cachePaths = task.cachePaths() == null ? List.of() : task.cachePaths();
     return heartbeating(Cancellation.create(), () -> {
-      try {
-        CacheKey key = CacheKey.of(task.cache(), workspace, task.keyFiles());
-        CacheResult done = task.paths() == null ? setup.caches().restore(key, workspace)
-            : setup.caches().save(key, workspace, task.paths());
-        return new Messages.StoreRecord(done.status().name().toLowerCase(Locale.ROOT), done.detail(), null);
-      } catch (UncheckedIOException e) {
-        return new Messages.StoreRecord("failed", e.getMessage(), null);
-      }
+      CacheOps.Outcome done = task.paths() == null
+          ? CacheOps.restore(setup.caches(), workspace, new Op.RestoreCache(task.cache(), cachePaths,
+              task.keyFiles(), fallbacks))
+          : CacheOps.save(setup.caches(), workspace, new Op.SaveCache(task.cache(), task.paths(), task.keyFiles(),
+              fallbacks));
+      return new Messages.StoreRecord(done.what(), done.detail(), null);
     });
   }
 

@@ -1,0 +1,198 @@
+package dev.otto.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otto.core.cache.CacheKey;
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.model.Cache;
+import dev.otto.core.plan.Op;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CacheOpsTest {
+  private static final List<String> PATHS = List.of(".npm/");
+  private static final List<String> KEY_FILES = List.of(".nvmrc", "package-lock.json");
+  private static final List<Cache.Fallback> ANY = List.of(Cache.Fallback.ANY_KEY_FILES);
+
+  @TempDir
+  Path temp;
+
+  private DirectoryCacheStore store;
+  private int runs;
+
+  @BeforeEach
+  void setUp() {
+    store = new DirectoryCacheStore(temp.resolve("store"), new Ticking());
+  }
+
+  /** A clock a minute later at each reading, so that each save is newer than the one before. */
+  private static final class Ticking extends Clock {
+    private Instant now = Instant.parse("2026-11-30T09:00:00Z");
+
+    @Override
+    public synchronized Instant instant() {
+      now = now.plusSeconds(60);
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("a test clock has one zone");
+    }
+  }
+
+  /** A new run's workspace with these key files; the lock file's content names the packages. */
+  private Path workspace(String node, String lock) throws Exception {
+    Path workspace = Files.createDirectories(temp.resolve("run-" + ++runs));
+    Files.writeString(workspace.resolve(".nvmrc"), node);
+    Files.writeString(workspace.resolve("package-lock.json"), lock);
+    return workspace;
+  }
+
+  /** Runs a stage that restores the cache, fetches the lock file's package, and saves the cache. */
+  private List<CacheOps.Outcome> stage(Path workspace, List<Cache.Fallback> fallbacks) throws Exception {
+    CacheOps.Outcome restored = CacheOps.restore(store, workspace, new Op.RestoreCache("npm", PATHS, KEY_FILES,
+        fallbacks));
+    Path packages = Files.createDirectories(workspace.resolve(".npm"));
+    Files.writeString(packages.resolve(Files.readString(workspace.resolve("package-lock.json"))), "fetched");
+    CacheOps.Outcome saved = CacheOps.save(store, workspace, new Op.SaveCache("npm", PATHS, KEY_FILES, fallbacks));
+    return List.of(restored, saved);
+  }
+
+  private static List<String> packages(Path workspace) throws Exception {
+    try (Stream<Path> files = Files.list(workspace.resolve(".npm"))) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void should_restore_the_exact_key_when_it_has_an_entry_even_if_a_newer_one_exists() throws Exception {
+    // given
+    stage(workspace("20", "left-pad"), ANY);
+    stage(workspace("20", "right-pad"), ANY);
+
+    // when
+    Path workspace = workspace("20", "left-pad");
+    List<CacheOps.Outcome> outcomes = stage(workspace, ANY);
+
+    // then
+    assertThat(outcomes).extracting(CacheOps.Outcome::what).containsExactly("hit", "already_saved");
+    assertThat(packages(workspace)).containsExactly("left-pad");
+  }
+
+  @Test
+  void should_start_from_the_newest_entry_of_the_cache_when_the_lock_file_changed() throws Exception {
+    // given
+    stage(workspace("20", "left-pad"), ANY);
+    stage(workspace("20", "right-pad"), ANY);
+
+    // when
+    Path workspace = workspace("20", "up-pad");
+    List<CacheOps.Outcome> outcomes = stage(workspace, ANY);
+
+    // then
+    assertThat(outcomes).extracting(CacheOps.Outcome::what).containsExactly("fallback_hit", "saved");
+    assertThat(outcomes.get(0).detail()).contains("has no entry yet; falling back to the newest entry with the same "
+        + "paths: restored cache npm@");
+    assertThat(packages(workspace)).as("the right-pad run's entry, which holds what the left-pad one fetched")
+        .containsExactly("left-pad", "right-pad", "up-pad");
+  }
+
+  @Test
+  void should_save_the_exact_key_after_a_fallback_restore_so_that_the_next_run_hits_it() throws Exception {
+    // given: a run that started from a fallback entry and saved
+    stage(workspace("20", "left-pad"), ANY);
+    stage(workspace("20", "right-pad"), ANY);
+
+    // when
+    Path workspace = workspace("20", "right-pad");
+    CacheOps.Outcome restored = CacheOps.restore(store, workspace, new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY));
+
+    // then
+    assertThat(restored.what()).isEqualTo("hit");
+    assertThat(packages(workspace)).containsExactly("left-pad", "right-pad");
+  }
+
+  @Test
+  void should_not_fall_back_when_the_cache_matches_its_exact_key_only() throws Exception {
+    // given
+    stage(workspace("20", "left-pad"), List.of());
+
+    // when
+    Path workspace = workspace("20", "right-pad");
+    List<CacheOps.Outcome> outcomes = stage(workspace, List.of());
+
+    // then
+    assertThat(outcomes).extracting(CacheOps.Outcome::what).containsExactly("miss", "saved");
+    assertThat(packages(workspace)).containsExactly("right-pad");
+  }
+
+  @Test
+  void should_try_the_fallbacks_in_the_order_declared() throws Exception {
+    // given: the newest entry was saved with another Node version
+    List<Cache.Fallback> sameNodeFirst = List.of(new Cache.Fallback(List.of(".nvmrc")), Cache.Fallback.ANY_KEY_FILES);
+    stage(workspace("20", "left-pad"), sameNodeFirst);
+    stage(workspace("22", "right-pad"), sameNodeFirst);
+
+    // when
+    Path sameNode = workspace("20", "up-pad");
+    CacheOps.Outcome fromSameNode = stage(sameNode, sameNodeFirst).get(0);
+    Path newNode = workspace("24", "down-pad");
+    CacheOps.Outcome fromAny = stage(newNode, sameNodeFirst).get(0);
+
+    // then
+    assertThat(fromSameNode.detail()).contains("the newest entry with the same paths and .nvmrc");
+    assertThat(packages(sameNode)).containsExactly("left-pad", "up-pad");
+    assertThat(fromAny.what()).isEqualTo("fallback_hit");
+    assertThat(packages(newNode)).containsExactly("down-pad", "left-pad", "up-pad");
+  }
+
+  @Test
+  void should_miss_when_neither_the_key_nor_a_fallback_has_an_entry() throws Exception {
+    // when
+    CacheOps.Outcome outcome = CacheOps.restore(store, workspace("20", "left-pad"),
+        new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY));
+
+    // then
+    assertThat(outcome.what()).isEqualTo("miss");
+    assertThat(outcome.detail()).endsWith("none of its fallback keys has an entry either");
+  }
+
+  @Test
+  void should_report_a_cache_name_that_is_not_a_folder_name_without_failing() throws Exception {
+    // given: a plan read from JSON, which validation never saw
+    Path workspace = workspace("20", "left-pad");
+
+    // when
+    CacheOps.Outcome restored = CacheOps.restore(store, workspace, new Op.RestoreCache("../up", PATHS, KEY_FILES, ANY));
+    CacheOps.Outcome saved = CacheOps.save(store, workspace, new Op.SaveCache("../up", PATHS, KEY_FILES, ANY));
+
+    // then
+    assertThat(List.of(restored, saved)).extracting(CacheOps.Outcome::what).containsExactly("failed", "failed");
+    assertThat(saved.detail()).contains("is not a plain directory name");
+    assertThat(temp.resolve("up")).doesNotExist();
+  }
+
+  @Test
+  void should_say_so_when_no_store_is_configured() throws Exception {
+    Path workspace = workspace("20", "left-pad");
+
+    assertThat(CacheOps.restore(null, workspace, new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY)))
+        .isEqualTo(new CacheOps.Outcome("restore", "no cache store is configured"));
+    assertThat(CacheKey.of("npm", workspace, KEY_FILES).cache()).isEqualTo("npm");
+  }
+}
