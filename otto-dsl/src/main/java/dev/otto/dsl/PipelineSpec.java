@@ -95,12 +95,31 @@ public final class PipelineSpec {
     return cache(name, Arrays.asList(Args.each("path", "paths", paths)), List.of());
   }
 
-  /** Declares a cache of workspace {@code paths}, keyed by its name and the content of {@code keyFiles}. */
+  /**
+   * Declares a cache of workspace {@code paths}, keyed by its name and the content of {@code
+   * keyFiles}; when the key has no entry, a restore falls back to the cache's newest entry.
+   */
   public CacheRef cache(String name, List<String> paths, List<String> keyFiles) {
     requireNonNull(name, "cache name");
     Args.each("path", "paths", paths);
     Args.each("key file", "keyFiles", keyFiles);
     builder.addCaches(Cache.of(name, List.copyOf(paths), List.copyOf(keyFiles)));
+    return new CacheRef(name);
+  }
+
+  /**
+   * Declares a cache configured by {@code customizer}: its paths, key files and fallbacks.
+   *
+   * <pre>{@code
+   * var m2 = p.cache("m2", c -> c.paths(".m2/repository/").keyFiles("pom.xml").exactKeyOnly());
+   * }</pre>
+   */
+  public CacheRef cache(String name, Customizer<CacheSpec> customizer) {
+    requireNonNull(name, "cache name");
+    requireNonNull(customizer, "customizer");
+    CacheSpec spec = new CacheSpec(name);
+    customizer.customize(spec);
+    builder.addCaches(spec.build());
     return new CacheRef(name);
   }
 

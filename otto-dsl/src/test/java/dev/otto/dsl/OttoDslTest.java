@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.explain.Explain;
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
@@ -181,6 +182,44 @@ class OttoDslTest {
     void should_refuse_services_on_a_stage_that_runs_locally() {
       assertThatThrownBy(() -> Otto.pipeline("local", p -> p.stage("Test", s -> s.service("db", "postgres:16")
           .steps(sh("rake"))))).isInstanceOf(PipelineValidationException.class).hasMessageContaining("OTTO-053");
+    }
+  }
+
+  @Nested
+  class Caches {
+    @Test
+    void should_fall_back_to_the_newest_entry_of_a_cache_unless_told_otherwise() {
+      // given
+      Pipeline pipeline = Otto.pipeline("caches", p -> {
+        var gems = p.cache("gems", List.of("vendor/"), List.of("Gemfile.lock"));
+        var npm = p.cache("npm", c -> c.paths(".npm/").keyFiles(".nvmrc", "package-lock.json")
+            .fallback(".nvmrc").fallback());
+        var out = p.cache("out", c -> c.paths("out/").keyFiles("src.lock").exactKeyOnly());
+        p.stage("Build", s -> s.restores(gems, npm, out).saves(gems, npm, out).steps(sh("make")));
+      });
+
+      // when
+      List<Op> ops = Planner.plan(pipeline).stage("Build").orElseThrow().ops();
+
+      // then
+      assertThat(ops).filteredOn(Op.RestoreCache.class::isInstance)
+          .extracting(op -> ((Op.RestoreCache) op).fallbacks()).containsExactly(
+              List.of(Cache.Fallback.ANY_KEY_FILES),
+              List.of(new Cache.Fallback(List.of(".nvmrc")), Cache.Fallback.ANY_KEY_FILES),
+              List.of());
+      assertThat(Explain.text(Planner.plan(pipeline))).contains(
+          "restore cache npm [.npm/] keyed by .nvmrc, package-lock.json, else the newest entry with the same .nvmrc, "
+              + "else the cache's newest entry",
+          "restore cache out [out/] keyed by src.lock, exact key only",
+          "gems  vendor/  keyed by Gemfile.lock, else the cache's newest entry");
+    }
+
+    @Test
+    void should_refuse_a_cache_that_both_falls_back_and_matches_its_exact_key_only() {
+      assertThatThrownBy(() -> Otto.pipeline("caches", p -> p.cache("npm", c -> c.paths(".npm/")
+          .keyFiles("package-lock.json").fallback().exactKeyOnly())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("the cache 'npm' declares fallback(...), so it is not exactKeyOnly()");
     }
   }
 
