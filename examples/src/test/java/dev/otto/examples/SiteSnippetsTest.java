@@ -103,6 +103,21 @@ class SiteSnippetsTest {
   }
 
   @Test
+  void running_caches_that_fall_back_or_match_their_exact_key_only() {
+    Pipeline pipeline = Otto.pipeline("web", p -> {
+      var npm = p.cache("npm", c -> c.paths(".npm/").keyFiles(".nvmrc", "package-lock.json")
+          .fallback(".nvmrc")    // first the newest entry with the same .nvmrc
+          .fallback());          // then the cache's newest entry
+      var dist = p.cache("dist", c -> c.paths("dist/").keyFiles("src.lock").exactKeyOnly());
+      p.stage("Build", s -> s.restores(npm, dist).saves(npm, dist).steps(sh("npm ci --cache .npm")));
+    });
+
+    assertThat(Explain.text(Planner.plan(pipeline))).contains("restore cache npm [.npm/] keyed by .nvmrc, "
+        + "package-lock.json, else the newest entry with the same .nvmrc, else the cache's newest entry",
+        "restore cache dist [dist/] keyed by src.lock, exact key only");
+  }
+
+  @Test
   void running_steps_in_a_sandbox_with_the_tools_they_need() {
     Executor sandboxed = LocalProcessExecutor.builder()
         .sandbox(Sandbox.bubblewrap().readOnly(Path.of("/opt/go")))   // host folders beyond /usr and /etc
