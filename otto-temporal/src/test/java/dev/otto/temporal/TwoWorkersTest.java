@@ -18,6 +18,7 @@ import dev.otto.examples.Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +77,37 @@ class TwoWorkersTest {
     assertThat(root.resolve("workers/desktops").resolve(result.run()).resolve("workspace/dist/app.txt")).exists();
     assertThat(Files.readString(root.resolve("workers/servers").resolve(result.run())
         .resolve("workspace/dist/app.txt"))).isEqualTo("built on the mac\n");
+  }
+
+  /** A pipeline on {@code label}'s worker whose lock file names the one package its Fetch stage adds to a cache. */
+  private static Plan fetching(String label, String lock) {
+    return Planner.plan(Otto.pipeline("deps", p -> {
+      var deps = p.cache("deps", List.of("vendor/"), List.of("deps.lock"));
+      p.stage("Lock", s -> s.runtime(agent(label)).steps(sh("echo " + lock + " > deps.lock")));
+      p.stage("Fetch", s -> s.runtime(agent(label)).restores(deps).saves(deps)
+          .steps(sh("mkdir -p vendor && touch vendor/" + lock + " && ls vendor | tr '\\n' ' '")));
+    }), RunContext.branch("main"));
+  }
+
+  @Test
+  void a_changed_lock_file_starts_from_the_newest_entry_another_machine_saved() {
+    // given: the cache saved on the mac
+    RunResult first = cluster.engine().run(fetching("macos", "left-pad"));
+
+    // when: the lock file changed, on the linux machine
+    RunResult changed = cluster.engine().run(fetching("linux-jdk8", "right-pad"));
+
+    // then
+    assertThat(List.of(first.status(), changed.status())).containsOnly(RunResult.Status.SUCCEEDED);
+    assertThat(linux).filteredOn(RunEvent.OutputLine.class::isInstance)
+        .extracting(e -> ((RunEvent.OutputLine) e).line()).containsExactly("left-pad right-pad ");
+    List<String> cacheEvents = Cluster.eventually("the cache events of the second run", () -> {
+      List<String> heard = cluster.events.stream().filter(RunEvent.CacheEvent.class::isInstance)
+          .map(RunEvent.CacheEvent.class::cast).filter(e -> e.run().equals(changed.run()))
+          .map(RunEvent.CacheEvent::what).toList();
+      return heard.size() < 2 ? Optional.empty() : Optional.of(heard);
+    });
+    assertThat(cacheEvents).containsExactly("fallback_hit", "saved");
   }
 
   private static List<String> stagesHeard(List<RunEvent> events) {
