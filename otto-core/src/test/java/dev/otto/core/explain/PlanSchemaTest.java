@@ -97,16 +97,19 @@ class PlanSchemaTest {
             .description("how big").build())
         .addEnvironments(Environment.builder("prod").putSettings("HOST", "prod").addAllowedBranches("main")
             .addSecrets(SecretBinding.asEnv("token", "TOKEN")).requiresApproval(true).build())
-        .addCaches(Cache.of("deps", List.of("vendor/"), List.of("lockfile")))
+        .addCaches(Cache.of("deps", List.of("vendor/"), List.of("lockfile")),
+            Cache.of("tools", List.of("tools/"), List.of(".tool-versions", "lockfile"),
+                List.of(new Cache.Fallback(List.of(".tool-versions")), Cache.Fallback.ANY_KEY_FILES)),
+            Cache.of("out", List.of("out/"), List.of("src.lock"), List.of()))
         .addBlueprints(BlueprintUse.of("kit", Map.of("flavour", "plain")))
-        .addStages(leaf("Build").runtime(Runtime.container("img:1").requires("make", "cc").withNetwork()).addSaves("deps")
+        .addStages(leaf("Build").runtime(Runtime.container("img:1").requires("make", "cc").withNetwork()).addSaves("deps", "tools", "out")
                 .addServices(Service.builder("db", "postgres:16").putEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
                     .addCommand("postgres", "-c", "fsync=off").healthCheck("pg_isready").build(),
                     Service.of("cache", "redis:7"))
                 .addSteps(ShStep.of("make").timeout(Duration.ofMinutes(5)).retry(2, Duration.ofSeconds(3)),
                     LibraryStep.of("kit", "all", Map.of()))
                 .build(),
-            group("Test", leaf("Unit").restores(List.of("deps")).build(),
+            group("Test", leaf("Unit").restores(List.of("deps", "tools", "out")).build(),
                 leaf("Matrix").matrix(Matrix.builder().putAxes("os", List.of("linux", "mac")).build()).build())
                 .parallel(true).runtime(Runtime.agent("linux")).build(),
             leaf("Deploy").environment("prod").runtime(Runtime.sameAs(StagePath.of("Build")))
@@ -126,7 +129,8 @@ class PlanSchemaTest {
     String json = Explain.json(plan);
     assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"",
         "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"",
-        "\"tools\" : [\n", "\"network\" : true", "\"healthCheck\" : \"pg_isready\"");
+        "\"tools\" : [\n", "\"network\" : true", "\"healthCheck\" : \"pg_isready\"", "\"fallbacks\" : [ ]",
+        "\"keyFiles\" : [\n            \".tool-versions\"\n");
     assertThat(errors(json)).isEmpty();
     assertThat(errors(Explain.json(Planner.plan(everything())))).isEmpty();
   }

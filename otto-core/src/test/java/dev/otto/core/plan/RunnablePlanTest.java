@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otto.core.RandomPipelines;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.explain.PlanSchemaTestAccess;
+import dev.otto.core.model.Cache;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -53,6 +54,21 @@ class RunnablePlanTest {
     // then
     assertThat(plan.toJson()).isEqualTo(Explain.json(plan)).isEqualTo(RunnablePlan.toJson(plan))
         .isEqualTo(streamed.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void reads_a_cache_op_written_before_fallbacks_with_the_default_fallback() {
+    // given: a plan's JSON from an earlier version, as a workflow in flight holds it
+    String json = "{\"schema\": \"otto-plan/1\", \"pipeline\": \"p\", \"fingerprint\": \"f\", \"stages\": [{\"id\": "
+        + "\"Build\", \"status\": \"run\", \"runtime\": {\"kind\": \"local\"}, \"ops\": [{\"op\": \"restore-cache\", "
+        + "\"cache\": \"gems\", \"paths\": [\"vendor/\"], \"keyFiles\": [\"Gemfile.lock\"]}]}]}";
+
+    // when
+    Op op = RunnablePlan.fromJson(json).stages().get(0).ops().get(0);
+
+    // then
+    assertThat(op).isEqualTo(new Op.RestoreCache("gems", List.of("vendor/"), List.of("Gemfile.lock"),
+        List.of(Cache.Fallback.ANY_KEY_FILES)));
   }
 
   @Test
