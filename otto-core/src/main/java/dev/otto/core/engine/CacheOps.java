@@ -50,9 +50,11 @@ public final class CacheOps {
         CacheResult found = store.restoreNewest(prefix(op.cache(), op.paths(), workspace, op.keyFiles(), fallback),
             workspace);
         if (found.restored()) {
-          return new Outcome(name(CacheResult.Status.FALLBACK_HIT), "cache " + key + " has no entry yet; "
-              + "falling back to the newest entry with the same paths" + (fallback.keyFiles().isEmpty() ? ""
-                  : " and " + String.join(", ", fallback.keyFiles())) + ": " + found.detail());
+          String why = exact.status() == CacheResult.Status.CORRUPT ? exact.detail()
+              : "cache " + key + " has no entry yet";
+          return new Outcome(name(CacheResult.Status.FALLBACK_HIT), why + "; falling back to the newest entry with "
+              + "the same paths" + (fallback.keyFiles().isEmpty() ? "" : " and " + String.join(", ",
+                  fallback.keyFiles())) + ": " + found.detail());
         }
         if (found.status() == CacheResult.Status.FAILED) {
           return outcome(found);

@@ -162,6 +162,28 @@ class CacheOpsTest {
   }
 
   @Test
+  void should_fall_back_when_the_entry_of_the_key_is_damaged() throws Exception {
+    // given: the entry of the key truncated, and an older entry of another lock file
+    stage(workspace("20", "left-pad"), ANY);
+    Path workspace = workspace("20", "right-pad");
+    stage(workspace, ANY);
+    CacheKey key = CacheKey.of("npm", workspace, KEY_FILES);
+    try (Stream<Path> archives = Files.list(temp.resolve("store/npm"))) {
+      Files.write(archives.filter(file -> file.getFileName().toString().startsWith(key.hash() + "-")).findFirst()
+          .orElseThrow(), new byte[] {1, 2, 3});
+    }
+
+    // when
+    Path again = workspace("20", "right-pad");
+    CacheOps.Outcome restored = CacheOps.restore(store, again, new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY));
+
+    // then
+    assertThat(restored.what()).isEqualTo("fallback_hit");
+    assertThat(restored.detail()).startsWith("cache " + key + " was damaged").contains("falling back to the newest");
+    assertThat(packages(again)).containsExactly("left-pad");
+  }
+
+  @Test
   void should_miss_when_neither_the_key_nor_a_fallback_has_an_entry() throws Exception {
     // when
     CacheOps.Outcome outcome = CacheOps.restore(store, workspace("20", "left-pad"),
