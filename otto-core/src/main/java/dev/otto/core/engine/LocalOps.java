@@ -41,6 +41,9 @@ final class LocalOps {
     CompletionStage<RunMachine.Outcome> outcome;
     try {
       run.awaitDurable(execute.stage());
+      if (execute.what() instanceof Op.RunProcess) {
+        run.feed(new RunMachine.OpStarted(run.now(), execute.stage(), execute.op()));
+      }
       outcome = execute.what() instanceof Op.RunProcess process
           ? process(execute.stage(), execute.op(), execute.step(), process)
           : CompletableFuture.completedFuture(other(execute.stage(), execute.what()));

@@ -93,6 +93,9 @@ final class Recovery {
     if (input instanceof RunMachine.Resume) {
       return Entries.encode("resumed", "at", at);
     }
+    if (input instanceof RunMachine.OpStarted started) {
+      return Entries.encode("started", "stage", started.stage(), "op", String.valueOf(started.op()), "at", at);
+    }
     if (input instanceof RunMachine.OpDone done) {
       return encodeOutcome("done", done.stage(), done.op(), null, done.outcome(), at);
     }
@@ -149,6 +152,8 @@ final class Recovery {
     String type = entry.get("t");
     switch (type) {
       case "resumed" -> inputs.add(new RunMachine.Resume(at(entry)));
+      case "started" -> inputs.add(new RunMachine.OpStarted(at(entry), required(entry, "stage"),
+          number(entry, "op")));
       case "done" -> inputs.add(new RunMachine.OpDone(at(entry), required(entry, "stage"), number(entry, "op"),
           outcome(entry)));
       case "probe" -> inputs.add(new RunMachine.ProbeDone(at(entry), required(entry, "stage"), number(entry, "op"),

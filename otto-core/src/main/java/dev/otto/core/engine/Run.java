@@ -339,7 +339,7 @@ final class Run implements RunHandle {
    * is synced in the background, and is durable before the stage's next op starts ({@link
    * #awaitDurable}); should the machine die in between, the process runs again on resume, as an op
    * in flight does. What only follows from earlier entries (a timer, a restored cache, an ended
-   * session) is not synced: resuming makes it again.
+   * session, a step's start) is not synced: resuming makes it again.
    */
   private void record(RunMachine.Input input, String entry) {
     String stage = input instanceof RunMachine.OpDone done ? done.stage()
@@ -350,6 +350,7 @@ final class Run implements RunHandle {
       durable.put(stage, log.syncAsync());
     } else {
       boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.SessionEnded)
+          && !(input instanceof RunMachine.OpStarted)
           && !(input instanceof RunMachine.OpDone done
           && (opAt(done.stage(), done.op()) instanceof Op.RestoreCache
               || opAt(done.stage(), done.op()) instanceof Op.RestoreArtifact));
@@ -400,8 +401,7 @@ final class Run implements RunHandle {
             () -> after.add(cancellation::cancel));
       } else if (action instanceof RunMachine.EndSession end) {
         // Looking for what a stage left running takes a while: not under the lock.
-        after.add(() -> engine.workers.execute(() -> feed(new RunMachine.SessionEnded(now(), end.stage(),
-            endSession(end.stage())))));
+        after.add(() -> feed(new RunMachine.SessionEnded(now(), end.stage(), endSession(end.stage()))));
       } else if (action instanceof RunMachine.StepRecorded step) {
         log.append(Recovery.step(step.stage(), step.step()));
       } else if (action instanceof RunMachine.StageRecorded stage) {

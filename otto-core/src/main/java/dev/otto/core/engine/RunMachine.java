@@ -62,6 +62,14 @@ public final class RunMachine {
   public record Resume(Instant at) implements Input {}
 
   /**
+   * Op {@code op} of {@code stage} started (a process, when the driver starts it, which may be
+   * later than it was asked for when the driver runs only so many at once). The step's start
+   * event and duration count from here; a driver that does not tell has the step start when it
+   * ends.
+   */
+  public record OpStarted(Instant at, String stage, int op) implements Input {}
+
+  /**
    * Op {@code op} of {@code stage} finished. For a process, {@code outcome} is the process's;
    * for a cache or artifact op it is {@link Outcome#ok()} or a failure saying why.
    */
@@ -116,7 +124,7 @@ public final class RunMachine {
 
   /**
    * Run op {@code op} of {@code stage}: a process (step {@code step}, counted from 1) or a cache
-   * or artifact op. Answer with {@link OpDone}.
+   * or artifact op. Answer with {@link OpStarted} when a process starts, then {@link OpDone}.
    */
   public record Execute(String stage, int op, int step, Op what) implements Action {}
 
@@ -171,6 +179,8 @@ public final class RunMachine {
     int attempt;
     Outcome lastOutcome;
     Instant stepStart;
+    /** Whether the current step's start was told ({@link OpStarted}), which its first attempt does. */
+    boolean stepStarted;
     boolean timedOut;
     String timeoutReason;
     Waiting wait;
@@ -348,6 +358,8 @@ public final class RunMachine {
       begin(start);
     } else if (input instanceof Resume) {
       resume();
+    } else if (input instanceof OpStarted started) {
+      opStarted(started.stage(), started.op());
     } else if (input instanceof OpDone done) {
       opDone(done);
     } else if (input instanceof ProbeDone done) {
@@ -498,10 +510,7 @@ public final class RunMachine {
     for (Cursor c : cursors.values()) {
       if (c.phase == Phase.IN_FLIGHT) {
         Op op = c.op();
-        if (op instanceof Op.RunProcess process) {
-          c.stepStart = now;
-          emit(new RunEvent.StepStarted(runId, now, c.stage.id(), c.step + 1, process.label()));
-        }
+        c.stepStarted = false;
         out.add(new Execute(c.stage.id(), c.index, c.step + 1, op));
       } else if (c.phase == Phase.ENDING) {
         out.add(new EndSession(c.stage.id()));
@@ -705,10 +714,6 @@ public final class RunMachine {
         c.interrupted = true;
       }
       if (op instanceof Op.RunProcess process && (runs || c.attempt > 0)) {
-        if (c.attempt == 0) {
-          c.stepStart = now;
-          emit(new RunEvent.StepStarted(runId, now, stage.id(), c.step + 1, process.label()));
-        }
         if (c.attempt > 0 && stop) {
           stepEnded(c, process, c.lastOutcome);
           continue;
@@ -757,11 +762,22 @@ public final class RunMachine {
     }
   }
 
+  private void opStarted(String stageId, int op) {
+    Cursor c = cursors.get(stageId);
+    if (c != null && c.phase == Phase.IN_FLIGHT && c.index == op && c.op() instanceof Op.RunProcess process
+        && !c.stepStarted) {
+      c.stepStarted = true;
+      c.stepStart = now;
+      emit(new RunEvent.StepStarted(runId, now, c.stage.id(), c.step + 1, process.label()));
+    }
+  }
+
   private void opDone(OpDone done) {
     Cursor c = cursors.get(done.stage());
     if (c == null || c.phase != Phase.IN_FLIGHT || c.index != done.op()) {
       return;
     }
+    opStarted(done.stage(), done.op());
     if (c.op() instanceof Op.RunProcess process) {
       Outcome outcome = done.outcome();
       if (!outcome.succeeded() && outcome.status() != RunResult.Status.CANCELLED && !stopped(c)
@@ -786,6 +802,7 @@ public final class RunMachine {
   }
 
   private void stepEnded(Cursor c, Op.RunProcess process, Outcome outcome) {
+    c.stepStarted = false;
     c.attempt = 0;
     c.lastOutcome = null;
     RunResult.Status status = switch (outcome.status()) {

@@ -90,6 +90,24 @@ class EngineTest {
   }
 
   @Test
+  void should_start_a_step_when_a_slot_frees_when_more_stages_are_ready_than_run_at_once() {
+    // given: one stage at a time, two ready together
+    Stage group = Stage.builder("Checks").parallel(true).addStages(sh("A", "sleep 0.2"), sh("B", "sleep 0.2"))
+        .build();
+
+    // when
+    RunResult result = engine().parallelism(1).build().run(plan(Pipeline.builder("p").addStages(group)));
+
+    // then: the second step starts after the first finished, so neither counts the other's time
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    List<String> steps = events.stream().filter(e -> e instanceof RunEvent.StepStarted
+        || e instanceof RunEvent.StepFinished).map(e -> e.getClass().getSimpleName() + " " + (e instanceof
+            RunEvent.StepStarted s ? s.stage() : ((RunEvent.StepFinished) e).stage())).toList();
+    assertThat(steps).containsExactly("StepStarted Checks > A", "StepFinished Checks > A", "StepStarted Checks > B",
+        "StepFinished Checks > B");
+  }
+
+  @Test
   void should_skip_what_depends_on_a_failed_stage_and_run_its_failure_notifications() {
     Stage build = Stage.builder("Build").addSteps(ShStep.of("echo compiling; exit 2"))
         .addOnFailure(ShStep.of("echo notify failure")).addOnSuccess(ShStep.of("echo notify success")).build();

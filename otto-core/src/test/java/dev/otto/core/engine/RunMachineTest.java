@@ -60,12 +60,17 @@ class RunMachineTest {
         : Engine.FailurePolicy.CONTINUE).build();
   }
 
-  /** Applies an input and answers every session end it asks for, as a driver would; all actions, in order. */
+  /**
+   * Applies an input, starts every process it asks for and ends every session, as a driver would
+   * at once; all actions, in order.
+   */
   private static List<RunMachine.Action> apply(RunMachine machine, RunMachine.Input input) {
     List<RunMachine.Action> all = new ArrayList<>(machine.apply(input));
     for (int i = 0; i < all.size(); i++) {
       if (all.get(i) instanceof RunMachine.EndSession end) {
         all.addAll(machine.apply(new RunMachine.SessionEnded(input.at(), end.stage(), 0)));
+      } else if (all.get(i) instanceof RunMachine.Execute execute && execute.what() instanceof Op.RunProcess) {
+        all.addAll(machine.apply(new RunMachine.OpStarted(input.at(), execute.stage(), execute.op())));
       }
     }
     return all;
@@ -405,6 +410,9 @@ class RunMachineTest {
       List<Runnable> choices = new ArrayList<>();
       inFlight.values().forEach(op -> choices.add(() -> {
         inFlight.remove(op.stage());
+        if (random.nextInt(5) > 0) {
+          feed(new RunMachine.OpStarted(now, op.stage(), op.op()));
+        }
         boolean halted = stoppedAll || stopped.contains(op.stage());
         RunMachine.Outcome outcome = halted && op.what() instanceof Op.RunProcess
             ? new RunMachine.Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), "was stopped")

@@ -114,6 +114,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     if (action instanceof RunMachine.Emit emit) {
       events.add(record(emit.event()));
     } else if (action instanceof RunMachine.Execute execute) {
+      // The activity is scheduled now; when a worker picks it up, the workflow does not hear.
+      deliver(new RunMachine.OpStarted(Instant.ofEpochMilli(now()), execute.stage(), execute.op()));
       execute(execute);
     } else if (action instanceof RunMachine.Probe probe) {
       poll(probe);
