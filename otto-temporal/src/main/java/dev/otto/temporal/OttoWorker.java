@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.executor.Executor;
-import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import dev.otto.temporal.internal.PollWorkflowImpl;
@@ -70,9 +70,12 @@ public final class OttoWorker implements AutoCloseable {
     Path root = builder.root.toAbsolutePath().normalize();
     CacheStore artifacts = builder.artifacts != null ? builder.artifacts
         : builder.caches != null ? builder.caches : new DirectoryCacheStore(root.resolve(".store"));
-    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root,
-        List.copyOf(builder.executors.isEmpty() ? List.of(LocalProcessExecutor.builder().build()) : builder.executors),
-        builder.containerPolicy == Engine.ContainerPolicy.LOCAL_FALLBACK, builder.secrets, builder.caches, artifacts,
+    StepHost.Builder host = StepHost.builder().secrets(builder.secrets).containerPolicy(builder.containerPolicy);
+    builder.executors.forEach(host::executor);
+    if (builder.caches != null) {
+      host.caches(builder.caches);
+    }
+    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root, host.build(), artifacts,
         List.copyOf(builder.listeners), Duration.ofSeconds(1)), ticker);
     this.factory = builder.workflowCacheSize < 0 ? WorkerFactory.newInstance(builder.client)
         : WorkerFactory.newInstance(builder.client, io.temporal.worker.WorkerFactoryOptions.newBuilder()

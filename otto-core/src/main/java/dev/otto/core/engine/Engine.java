@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.otto.core.OttoException;
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.executor.Executor;
-import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.journal.FileJournal;
 import dev.otto.core.journal.Journal;
 import dev.otto.core.journal.JournalException;
@@ -96,14 +95,11 @@ public final class Engine implements RunEngine {
     LOCAL_FALLBACK
   }
 
-  final List<Executor> executors;
-  final SecretProvider secrets;
-  final CacheStore caches;
+  /** What runs the stages' ops on this machine. */
+  final StepHost host;
   final Path root;
   final int parallelism;
   final FailurePolicy failurePolicy;
-  final ContainerPolicy containerPolicy;
-  final String containerFallbackHint;
   final Clock clock;
   final Scheduler scheduler;
   final List<RunListener> listeners;
@@ -114,15 +110,10 @@ public final class Engine implements RunEngine {
   private final Map<String, Run> tokens = new ConcurrentHashMap<>();
 
   private Engine(Builder builder) {
-    this.executors = List.copyOf(builder.executors.isEmpty()
-        ? List.of(LocalProcessExecutor.builder().build()) : builder.executors);
-    this.secrets = builder.secrets;
-    this.caches = builder.caches;
+    this.host = builder.host.build();
     this.root = builder.root.toAbsolutePath().normalize();
     this.parallelism = builder.parallelism;
     this.failurePolicy = builder.failurePolicy;
-    this.containerPolicy = builder.containerPolicy;
-    this.containerFallbackHint = builder.containerFallbackHint;
     this.scheduler = builder.scheduler;
     this.clock = builder.scheduler.clock();
     this.listeners = List.copyOf(builder.listeners);
@@ -371,7 +362,7 @@ public final class Engine implements RunEngine {
   }
 
   private PlanCheck planCheck() {
-    return new PlanCheck(executors, containerPolicy == ContainerPolicy.LOCAL_FALLBACK, containerFallbackHint);
+    return host.planCheck();
   }
 
   /** Runs {@code plan} to its end. */
@@ -399,13 +390,10 @@ public final class Engine implements RunEngine {
   /** Configures an {@link Engine}. */
   public static final class Builder {
     private final Path root;
-    private final List<Executor> executors = new ArrayList<>();
-    private SecretProvider secrets = SecretProviders.inMemory(Map.of());
-    private CacheStore caches;
+    private final StepHost.Builder host = StepHost.builder()
+        .containerFallbackHint("Engine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
     private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
-    private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
-    private String containerFallbackHint = "Engine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)";
     private Scheduler scheduler = Scheduler.system();
     private final List<RunListener> listeners = new ArrayList<>();
     private WorkspaceSource workspace = WorkspaceSources.empty();
@@ -418,18 +406,18 @@ public final class Engine implements RunEngine {
 
     /** Adds an executor; the first that can run a stage's runtime runs it. The local executor by default. */
     public Builder executor(Executor executor) {
-      executors.add(requireNonNull(executor, "executor"));
+      host.executor(executor);
       return this;
     }
 
     public Builder secrets(SecretProvider provider) {
-      this.secrets = requireNonNull(provider, "provider");
+      host.secrets(provider);
       return this;
     }
 
     /** Where caches are kept; without a store, caches are neither restored nor saved. */
     public Builder caches(CacheStore store) {
-      this.caches = requireNonNull(store, "store");
+      host.caches(store);
       return this;
     }
 
@@ -468,7 +456,7 @@ public final class Engine implements RunEngine {
     }
 
     public Builder containerPolicy(ContainerPolicy policy) {
-      this.containerPolicy = requireNonNull(policy, "policy");
+      host.containerPolicy(policy);
       return this;
     }
 
@@ -478,7 +466,7 @@ public final class Engine implements RunEngine {
      * default; a command line names its own option, e.g. {@code --containers local}.
      */
     public Builder containerFallbackHint(String hint) {
-      this.containerFallbackHint = requireNonNull(hint, "hint");
+      host.containerFallbackHint(hint);
       return this;
     }
 

@@ -1,16 +1,11 @@
 package dev.otto.core.engine;
 
 import dev.otto.core.executor.ProcessOutcome;
-import dev.otto.core.executor.ProcessRequest;
-import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.PlannedStage;
-import dev.otto.core.secret.SecretResolutionException;
-import dev.otto.core.secret.SecretValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -79,18 +74,8 @@ final class LocalOps {
   /** Starts a process of a stage: a step, or a poll's probe (step 0). */
   private CompletionStage<RunMachine.Outcome> process(String stageId, int index, int step, Op.RunProcess process) {
     PlannedStage stage = stages.get(stageId);
-    Map<String, SecretValue> values = new LinkedHashMap<>();
-    try {
-      for (SecretBinding binding : process.secrets()) {
-        values.putIfAbsent(binding.secret(), run.engine.secrets.resolve(binding.secret()));
-      }
-    } catch (SecretResolutionException e) {
-      return CompletableFuture.completedFuture(new RunMachine.Outcome(RunResult.Status.FAILED, OptionalInt.empty(),
-          e.getMessage()));
-    }
-    Map<String, String> extra = StepEnvironment.of(run.id(), stageId, step, index);
-    return run.executorOf(stageId).start(new ProcessRequest(process, stage.runtime(), run.workspace, values, extra,
-        Optional.of(run.session(stageId)), stage.services()),
+    return run.engine.host.start(run.executorOf(stageId), process, stage.runtime(), run.workspace,
+        StepEnvironment.of(run.id(), stageId, step, index), Optional.of(run.session(stageId)), stage.services(),
         line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), run.cancellation())
         .thenApply(LocalOps::outcome);
   }
@@ -107,12 +92,12 @@ final class LocalOps {
   /** A cache or artifact op. */
   private RunMachine.Outcome other(String stage, Op op) {
     if (op instanceof Op.RestoreCache restore) {
-      CacheOps.Outcome done = CacheOps.restore(run.engine.caches, run.workspace, restore);
+      CacheOps.Outcome done = run.engine.host.restore(run.workspace, restore);
       run.emitNow(new RunEvent.CacheEvent(run.id(), run.now(), stage, restore.cache(), done.what(), done.detail()));
       return RunMachine.Outcome.ok();
     }
     if (op instanceof Op.SaveCache save) {
-      CacheOps.Outcome done = CacheOps.save(run.engine.caches, run.workspace, save);
+      CacheOps.Outcome done = run.engine.host.save(run.workspace, save);
       run.emitNow(new RunEvent.CacheEvent(run.id(), run.now(), stage, save.cache(), done.what(), done.detail()));
       return RunMachine.Outcome.ok();
     }

@@ -5,20 +5,17 @@ import dev.otto.core.cache.CacheKey;
 import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.engine.CacheOps;
+import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.StepEnvironment;
 import dev.otto.core.executor.Cancellation;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.executor.ProcessOutcome;
-import dev.otto.core.executor.ProcessRequest;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
-import dev.otto.core.secret.SecretProvider;
-import dev.otto.core.secret.SecretResolutionException;
-import dev.otto.core.secret.SecretValue;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -30,10 +27,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,8 +51,8 @@ public final class StageActivitiesImpl implements StageActivities {
   private static final Logger LOG = LoggerFactory.getLogger(StageActivitiesImpl.class);
 
   /** What a worker runs with. */
-  public record Setup(Path root, List<Executor> executors, boolean localFallback, SecretProvider secrets,
-      CacheStore caches, CacheStore artifacts, List<RunListener> listeners, Duration heartbeat) {}
+  public record Setup(Path root, StepHost host, CacheStore artifacts, List<RunListener> listeners,
+      Duration heartbeat) {}
 
   private final Setup setup;
   private final ScheduledExecutorService ticker;
@@ -78,35 +73,25 @@ public final class StageActivitiesImpl implements StageActivities {
   @Override
   public Messages.StepRecord runProcess(Messages.ProcessTask task) {
     Runtime runtime = runtime(task.runtime());
-    Optional<Executor> executor = Executor.choose(setup.executors(), runtime, setup.localFallback());
+    Optional<Executor> executor = setup.host().executorFor(runtime);
     if (executor.isEmpty()) {
       return notStarted("this worker cannot run " + runtime.describe() + " ("
-          + String.join("; ", setup.executors().stream().map(e -> e.name() + ": " + e.whyNot(runtime).orElse(""))
-              .toList()) + "); run it on a worker whose executors can");
+          + String.join("; ", setup.host().executors().stream().map(e -> e.name() + ": " + e.whyNot(runtime)
+              .orElse("")).toList()) + "); run it on a worker whose executors can");
     }
     List<SecretBinding> bindings = new ArrayList<>();
     for (List<String> binding : task.secrets()) {
       bindings.add(new SecretBinding(binding.get(0), SecretBinding.Delivery.valueOf(binding.get(1)
           .toUpperCase(Locale.ROOT)), binding.get(2)));
     }
-    Map<String, SecretValue> values = new LinkedHashMap<>();
-    try {
-      for (SecretBinding binding : bindings) {
-        values.putIfAbsent(binding.secret(), setup.secrets().resolve(binding.secret()));
-      }
-    } catch (SecretResolutionException e) {
-      return notStarted(e.getMessage());
-    }
     Op.RunProcess op = new Op.RunProcess(task.label(), task.script(), task.env(), bindings,
         Optional.ofNullable(task.timeoutMillis()).map(Duration::ofMillis), Op.Guard.NORMAL);
     Path workspace = workspace(task.runId());
-    ProcessRequest request = new ProcessRequest(op, executor.get().whyNot(runtime).isEmpty() ? runtime
-        : Runtime.local(), workspace, values, StepEnvironment.of(task.runId(), task.stage(), task.step(), task.op()),
-        Optional.empty(), List.of());
     Cancellation cancellation = Cancellation.create();
-    ProcessOutcome outcome = heartbeating(cancellation, () -> executor.get().run(request,
+    ProcessOutcome outcome = heartbeating(cancellation, () -> setup.host().start(executor.get(), op, runtime,
+        workspace, StepEnvironment.of(task.runId(), task.stage(), task.step(), task.op()), Optional.empty(), List.of(),
         line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),
-            line)), cancellation));
+            line)), cancellation).toCompletableFuture().join());
     return new Messages.StepRecord(task.label(), outcome.status().name(),
         outcome.exitCode().isPresent() ? outcome.exitCode().getAsInt() : null, outcome.duration().toMillis(),
         outcome.detail());
@@ -120,10 +105,8 @@ public final class StageActivitiesImpl implements StageActivities {
     List<String> cachePaths = task.cachePaths() == null ? List.of() : task.cachePaths();
     return heartbeating(Cancellation.create(), () -> {
       CacheOps.Outcome done = task.paths() == null
-          ? CacheOps.restore(setup.caches(), workspace, new Op.RestoreCache(task.cache(), cachePaths,
-              task.keyFiles(), fallbacks))
-          : CacheOps.save(setup.caches(), workspace, new Op.SaveCache(task.cache(), task.paths(), task.keyFiles(),
-              fallbacks));
+          ? setup.host().restore(workspace, new Op.RestoreCache(task.cache(), cachePaths, task.keyFiles(), fallbacks))
+          : setup.host().save(workspace, new Op.SaveCache(task.cache(), task.paths(), task.keyFiles(), fallbacks));
       return new Messages.StoreRecord(done.what(), done.detail(), null);
     });
   }
