@@ -1,6 +1,7 @@
 /** The original Otto examples, written with the Java DSL. */
 module dev.otto.examples {
   requires transitive dev.otto.dsl;
+  requires dev.otto.engine;
 
   exports dev.otto.examples;
 

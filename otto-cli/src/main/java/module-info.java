@@ -5,6 +5,7 @@
  */
 module dev.otto.cli {
   requires dev.otto.conventions;
+  requires dev.otto.engine;
   requires dev.otto.report;
   requires info.picocli;
   requires java.compiler;

@@ -4,7 +4,7 @@
  * that records what a run's page needs. Graphs are laid out by Eclipse ELK's layered algorithm.
  */
 module dev.otto.report {
-  requires transitive dev.otto.core;
+  requires transitive dev.otto.engine;
   requires org.eclipse.elk.core;
   requires org.eclipse.elk.graph;
   requires org.eclipse.elk.alg.layered;

@@ -4,6 +4,7 @@
  */
 module dev.otto.testkit {
   requires transitive dev.otto.dsl;
+  requires transitive dev.otto.engine;
   requires transitive org.assertj.core;
   requires org.junit.jupiter.api;
   requires org.opentest4j;

@@ -49,8 +49,8 @@ import java.util.function.UnaryOperator;
  * one project at its root gets top-level {@code Build} and {@code Test} stages; several projects
  * get a group each, side by side in a parallel group {@code Projects} that keeps going: one
  * project's failure does not stop the others, and the group's reason names the projects that
- * failed (a run with {@code --fail-fast}, {@link dev.otto.core.engine.Engine.FailurePolicy#FAIL_FAST_EVERYWHERE},
- * stops them all).
+ * failed (a run with {@code --fail-fast}, the engine's {@code FailurePolicy.FAIL_FAST_EVERYWHERE}, stops them
+ * all).
  */
 public final class Conventions {
   /** How far below the root projects are looked for. */

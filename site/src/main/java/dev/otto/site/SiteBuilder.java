@@ -127,7 +127,8 @@ public final class SiteBuilder {
   /** The Javadoc of the public API of Otto's libraries, internals left out. */
   static void javadoc(Path repository, Path out) throws IOException {
     List<String> files = new ArrayList<>();
-    for (String module : List.of("otto-core", "otto-dsl", "otto-conventions", "otto-testkit", "otto-temporal")) {
+    for (String module : List.of("otto-core", "otto-engine", "otto-dsl", "otto-conventions", "otto-testkit",
+        "otto-temporal")) {
       try (Stream<Path> walk = Files.walk(repository.resolve(module).resolve("src/main/java"))) {
         walk.filter(p -> p.toString().endsWith(".java") && !p.getFileName().toString().equals("module-info.java")
             && !p.toString().contains("/internal/")).map(Path::toString).sorted().forEach(files::add);

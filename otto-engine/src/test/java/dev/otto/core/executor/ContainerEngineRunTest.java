@@ -2,7 +2,6 @@ package dev.otto.core.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.Containers;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Service;

@@ -1,4 +1,4 @@
-package dev.otto.core;
+package dev.otto.core.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

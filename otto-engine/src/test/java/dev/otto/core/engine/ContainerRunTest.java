@@ -2,7 +2,7 @@ package dev.otto.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.Containers;
+import dev.otto.core.executor.Containers;
 import dev.otto.core.executor.ContainerExecutor;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.executor.Sandbox;
