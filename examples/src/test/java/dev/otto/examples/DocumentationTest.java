@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README and the site true to what the code does. */
@@ -36,23 +38,80 @@ class DocumentationTest {
     assertThat(shown).isEqualTo(actual);
   }
 
+  /** A java snippet, after the source it comes from and the names the reader's own code declares. */
+  private static final String JAVA_SNIPPET = "(<!-- from: ([^\\s;]+)(?:; yours: ([\\w, ]+))? -->\\n)?```java\\n(.*?)```";
+
   @Test
   void every_java_snippet_of_the_site_comes_from_a_compiled_and_tested_source() throws IOException {
-    int snippets = forEachBlock("(<!-- from: (\\S+) -->\\n)?```java\\n(.*?)```", (page, block) -> {
+    int snippets = forEachBlock(JAVA_SNIPPET, (page, block) -> {
       assertThat(block.group(2)).as("%s: the snippet%n%s%nnames no source (<!-- from: PATH --> before it)",
-          page.getFileName(), block.group(3)).isNotNull();
+          page.getFileName(), block.group(4)).isNotNull();
       String source = read(block.group(2));
-      List<String> shownImports = block.group(3).lines().filter(line -> line.startsWith("import ")).toList();
-      String code = block.group(3).lines().filter(line -> !line.startsWith("import "))
-          .collect(java.util.stream.Collectors.joining("\n"));
+      List<String> shownImports = shownImports(block);
+      String code = code(block);
       assertThat(squeeze(source)).as("%s holds the snippet of %s:%n%s", block.group(2),
           page.getFileName(), code).contains(squeeze(code));
-      assertThat(imports(source)).as("%s imports what the snippet of %s shows", block.group(2), page.getFileName())
-          .containsAll(shownImports);
+      assertThat(shownImports).as("%s imports what the snippet of %s shows, or its package holds it", block.group(2),
+          page.getFileName()).allMatch(line -> imports(source).contains(line) || line.matches(
+              "import " + Pattern.quote(packageOf(source)) + "\\.[A-Z]\\w*;"));
+      assertThat(shownImports).as("the snippet of %s imports from the examples, which are not published",
+          page.getFileName()).noneMatch(line -> line.contains(" dev.otto.examples."));
       assertThat(shownImports).as("the snippet of %s shows the imports its code needs:%n%s", page.getFileName(), code)
           .containsAll(importsNeeded(source, code));
     });
     assertThat(snippets).isGreaterThanOrEqualTo(20);
+  }
+
+  /**
+   * What makes a snippet compile as shown: javac reads its source, and each class or static
+   * method the snippet names by its simple name must be imported by the snippet, declared in
+   * it, or declared on its page (by another snippet, or as the reader's own class in the
+   * marker: {@code <!-- from: PATH; yours: WebApp -->}). A reader copies the snippet with its
+   * imports and supplies only the variables the page speaks of.
+   */
+  @Test
+  void every_java_snippet_of_the_site_imports_or_declares_each_class_and_static_method_it_names()
+      throws IOException {
+    SnippetNames names = new SnippetNames();
+    List<String> problems = new java.util.ArrayList<>();
+    int snippets = forEachBlock(JAVA_SNIPPET, (page, block) -> {
+      String pageText = Files.readString(page, StandardCharsets.UTF_8);
+      List<String> yours = block.group(3) == null ? List.of() : List.of(block.group(3).split(",\\s*"));
+      java.util.Set<String> unresolved = names.unresolved(ROOT.resolve(block.group(2)), code(block), shownImports(block),
+          name -> yours.contains(name) || declaredBy(pageText, name));
+      if (!unresolved.isEmpty()) {
+        problems.add(String.format("%s: %s in%n%s", page.getFileName(), unresolved, block.group(4)));
+      }
+    });
+    assertThat(problems).as("snippets that name what neither their imports nor their page declare").isEmpty();
+    assertThat(snippets).isGreaterThanOrEqualTo(20);
+  }
+
+  /** Whether a java snippet of {@code page} declares the class or static method {@code name}. */
+  private static boolean declaredBy(String page, String name) {
+    Matcher snippet = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(page);
+    Pattern declaration = Pattern.compile("\\b(class|interface|record|enum)\\s+" + name + "\\b|\\bstatic\\b[^;={}]*\\b"
+        + name + "\\s*\\(");
+    while (snippet.find()) {
+      if (declaration.matcher(snippet.group(1)).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> shownImports(Matcher block) {
+    return block.group(4).lines().filter(line -> line.startsWith("import ")).toList();
+  }
+
+  private static String code(Matcher block) {
+    return block.group(4).lines().filter(line -> !line.startsWith("import "))
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  private static String packageOf(String source) {
+    Matcher declaration = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE).matcher(source);
+    return declaration.find() ? declaration.group(1) : "";
   }
 
   private static List<String> imports(String source) {
@@ -63,7 +122,7 @@ class DocumentationTest {
   private static List<String> importsNeeded(String source, String code) {
     String withoutStrings = code.replaceAll("\"(?:\\\\.|[^\"\\\\])*\"", "");
     java.util.Set<String> names = new java.util.HashSet<>();
-    java.util.regex.Matcher name = java.util.regex.Pattern.compile("(?<![.\\w])[A-Za-z_]\\w*\\b")
+    Matcher name = Pattern.compile("(?<![.\\w])[A-Za-z_]\\w*\\b")
         .matcher(withoutStrings);
     while (name.find()) {
       names.add(name.group());
@@ -87,16 +146,16 @@ class DocumentationTest {
 
   /** What checks a fenced block a page holds. */
   private interface BlockCheck {
-    void check(Path page, java.util.regex.Matcher block) throws IOException;
+    void check(Path page, Matcher block) throws IOException;
   }
 
   /** Runs {@code check} on each block of each site page that {@code regex} finds; returns how many. */
   private static int forEachBlock(String regex, BlockCheck check) throws IOException {
-    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL);
+    Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
     int blocks = 0;
     try (var pages = Files.list(ROOT.resolve("site"))) {
       for (Path page : (Iterable<Path>) pages.filter(p -> p.toString().endsWith(".md")).sorted()::iterator) {
-        java.util.regex.Matcher block = pattern.matcher(Files.readString(page, StandardCharsets.UTF_8));
+        Matcher block = pattern.matcher(Files.readString(page, StandardCharsets.UTF_8));
         while (block.find()) {
           check.check(page, block);
           blocks++;
