@@ -170,6 +170,29 @@ class DocumentationTest {
     return text.replaceAll("\\s+", " ").trim();
   }
 
+  /**
+   * Maven 3.8 without plugin versions compiles for Java 5 and runs no JUnit 5 test: the POMs the
+   * site shows name the Java release and the plugins the testkit's consumer test builds with.
+   */
+  @Test
+  void the_poms_the_site_shows_name_the_release_and_the_plugins_the_consumer_test_builds_with() throws IOException {
+    String consumer = squeeze(read("otto-bom/src/it/testkit-consumer/pom.xml"));
+    String compiler = pluginOf(consumer, "maven-compiler-plugin");
+    String surefire = pluginOf(consumer, "maven-surefire-plugin");
+
+    assertThat(squeeze(read("site/testkit.md"))).contains("<maven.compiler.release>17</maven.compiler.release>",
+        compiler, surefire);
+    assertThat(squeeze(read("site/getting-started.md"))).contains("<maven.compiler.release>17</maven.compiler.release>",
+        compiler);
+  }
+
+  /** The plugin's artifact id and version as {@code pom}, squeezed, declares them. */
+  private static String pluginOf(String pom, String artifactId) {
+    Matcher plugin = Pattern.compile("<artifactId>" + artifactId + "</artifactId> <version>[^<]+</version>").matcher(pom);
+    assertThat(plugin.find()).as("the consumer test's POM names %s and its version", artifactId).isTrue();
+    return plugin.group();
+  }
+
   @Test
   void the_site_lists_every_validation_rule() throws IOException {
     String page = read("site/validation.md");
