@@ -193,6 +193,28 @@ class DocumentationTest {
     return plugin.group();
   }
 
+  /** The command's install lines, Maven's fetch aside, work in a home that has no {@code ~/.local/bin} yet. */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void the_install_lines_of_the_command_make_its_script_in_a_home_without_a_bin_folder(
+      @org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+    // given
+    Matcher install = Pattern.compile("```sh\\n(mvn dependency:copy [^\\n]*\\n)(.*?)```", Pattern.DOTALL)
+        .matcher(read("site/cli.md"));
+    assertThat(install.find()).as("cli.md's install lines").isTrue();
+
+    // when
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-e", "-c", install.group(2)).redirectErrorStream(true);
+    builder.environment().put("HOME", home.toString());
+    Process shell = builder.start();
+    shell.getOutputStream().close();
+    String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    // then
+    assertThat(shell.waitFor()).as(output).isZero();
+    assertThat(home.resolve(".local/bin/otto")).isExecutable().content().contains("otto-cli-0.1.0-SNAPSHOT-all.jar");
+  }
+
   @Test
   void the_site_lists_every_validation_rule() throws IOException {
     String page = read("site/validation.md");
