@@ -68,6 +68,8 @@ public final class ContainerExecutor implements Executor {
   public static final String SECRETS = "/run/otto/secrets";
   /** The engines tried, in order, when the host names none. */
   public static final List<String> ENGINES = List.of("docker", "podman");
+  /** The exit status of {@code docker run} and {@code podman run} when the engine itself fails. */
+  private static final int ENGINE_FAILED = 125;
 
   private final List<String> candidates;
   private final Set<String> allowed;
@@ -214,8 +216,9 @@ public final class ContainerExecutor implements Executor {
           identity(session.secrets()));
       String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
       ShellSession.Step step = shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
-      return ShellSession.await(step, op.timeout(), cancellation, session::stopShell, "the stage's container",
-          "the stage's container", masker, started);
+      Runtime.Container image = (Runtime.Container) request.runtime();
+      return ShellSession.await(step, op.timeout(), cancellation, session::stopShell,
+          why -> whyEnded(image.image(), why), "the stage's container", masker, started);
     } catch (IOException | UncheckedIOException | java.util.concurrent.CompletionException e) {
       session.stopShell();
       return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
@@ -228,6 +231,23 @@ public final class ContainerExecutor implements Executor {
     } finally {
       files.delete();
     }
+  }
+
+  /**
+   * Why a step could not finish when the stage's container ended. Docker and Podman exit with 125
+   * when they fail themselves rather than the container, most often because the image could not
+   * be pulled; the engine's last line says why, and the detail says how to do without the pull.
+   */
+  private String whyEnded(String image, Throwable why) {
+    if (why instanceof ShellSession.Ended ended && ended.status == ENGINE_FAILED) {
+      String command = probed().engine().command;
+      return "the container engine could not start the stage's container from image '" + image + "' ('"
+          + command + " run' exited with status " + ENGINE_FAILED + (ended.lastLine.isEmpty() ? "" : ": "
+          + ended.lastLine) + "). Where the image cannot be pulled, build or load it on this machine ('" + command
+          + " build -t " + image + " ...' or '" + command + " load'), or run the stage's steps as local processes "
+          + "(otto run --container-engine none --containers local; Engine.ContainerPolicy.LOCAL_FALLBACK in code)";
+    }
+    return "the stage's container ended while the step ran: " + why.getMessage();
   }
 
   /**

@@ -222,7 +222,8 @@ public final class LocalProcessExecutor implements Executor {
       SecretMasker masker = session.secrets.masker(request);
       String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
       ShellSession.Step step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
-      return ShellSession.await(step, op.timeout(), cancellation, () -> kill(name, session, cookie), "the stage's shell",
+      return ShellSession.await(step, op.timeout(), cancellation, () -> kill(name, session, cookie),
+          why -> "the stage's shell ended while the step ran: " + why.getMessage(),
           "every process its stage started", masker, started);
     } catch (IOException | UncheckedIOException | java.util.concurrent.CompletionException e) {
       kill(name, session, cookie);

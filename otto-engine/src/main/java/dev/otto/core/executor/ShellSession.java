@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class ShellSession {
   private static final Logger LOG = LoggerFactory.getLogger(ShellSession.class);
   private static final int HELD_WITHOUT_STEP = 1 << 20;
+  private static final int TAIL_BYTES = 4096;
+  private static final long EXIT_AFTER_OUTPUT_MILLIS = 5_000;
 
   private final Process shell;
   private final OutputStream commands;
@@ -46,7 +48,25 @@ final class ShellSession {
   private final int maxLineBytes;
   private Step current;
   private byte[] pending = new byte[0];
+  private byte[] tail = new byte[0];
   private final Thread reader;
+
+  /**
+   * The shell ended while a step ran: its exit status (-1 when it did not say) and the last line
+   * it printed, which is where a container engine that could not start the container says why.
+   */
+  static final class Ended extends IOException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String lastLine;
+
+    Ended(int status, String lastLine) {
+      super("the shell ended before the step finished" + (status < 0 ? "" : " (exit status " + status + ")")
+          + (lastLine.isEmpty() ? "" : ": " + lastLine));
+      this.status = status;
+      this.lastLine = lastLine;
+    }
+  }
 
   /** A step in progress: where its output goes, and its exit status when its marker is read. */
   static final class Step {
@@ -122,15 +142,17 @@ final class ShellSession {
         byte[] data = new byte[window.length + n];
         System.arraycopy(window, 0, data, 0, window.length);
         System.arraycopy(buffer, 0, data, window.length, n);
+        keepTail(buffer, n);
         window = consume(data);
       }
+      Ended ended = ended();
       synchronized (lock) {
         if (window.length > 0) {
           forward(window, 0, window.length);
         }
         if (current != null) {
           closeStep(current);
-          current.exit.completeExceptionally(new IOException("the shell ended before the step finished"));
+          current.exit.completeExceptionally(ended);
           current = null;
         }
       }
@@ -141,6 +163,26 @@ final class ShellSession {
         }
       }
     }
+  }
+
+  private void keepTail(byte[] buffer, int n) {
+    byte[] more = java.util.Arrays.copyOf(tail, tail.length + n);
+    System.arraycopy(buffer, 0, more, tail.length, n);
+    tail = more.length <= TAIL_BYTES ? more : java.util.Arrays.copyOfRange(more, more.length - TAIL_BYTES, more.length);
+  }
+
+  /** How the shell ended, once its output has: it exits at once, or its status is not known. */
+  private Ended ended() {
+    int status = -1;
+    try {
+      if (shell.waitFor(EXIT_AFTER_OUTPUT_MILLIS, TimeUnit.MILLISECONDS)) {
+        status = shell.exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<String> lines = new String(tail, StandardCharsets.UTF_8).strip().lines().toList();
+    return new Ended(status, lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip());
   }
 
   /** Forwards what is settled; returns the bytes held back because they may begin a marker. */
@@ -238,10 +280,12 @@ final class ShellSession {
   /**
    * Waits for {@code step} to end, for at most {@code timeout}, and says how it ended. On a
    * timeout, a cancellation, or the end of {@code place} (the session's shell or container),
-   * {@code stop} first stops what the stage runs; {@code stoppedWith} names it in the outcome.
+   * {@code stop} first stops what the stage runs; {@code stoppedWith} names it in the outcome, and
+   * {@code ended} says why the step could not finish from what ended its place.
    */
   static ProcessOutcome await(Step step, Optional<Duration> timeout, Cancellation cancellation, Runnable stop,
-      String place, String stoppedWith, SecretMasker masker, long started) throws InterruptedException {
+      java.util.function.Function<Throwable, String> ended, String stoppedWith, SecretMasker masker, long started)
+      throws InterruptedException {
     long timeoutMillis = timeout.map(Duration::toMillis).orElse(Long.MAX_VALUE);
     try {
       CompletableFuture.anyOf(step.exit, cancellation.future()).get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -252,7 +296,7 @@ final class ShellSession {
     } catch (ExecutionException e) {
       stop.run();
       return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
-          masker.mask(place + " ended while the step ran: " + e.getCause().getMessage()));
+          masker.mask(ended.apply(e.getCause())));
     }
     if (!step.exit.isDone()) {
       stop.run();

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command lines of the container executor, and what it says where no engine answers; no engine needed. */
 class ContainerExecutorTest {
@@ -112,5 +115,41 @@ class ContainerExecutorTest {
   void should_refuse_a_blank_engine_name() {
     assertThatThrownBy(() -> ContainerExecutor.builder().engine(" ")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("name one, e.g. podman");
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void should_say_the_image_could_not_be_had_when_the_engine_cannot_start_the_stages_container(@TempDir Path dir)
+      throws Exception {
+    // given: an engine that answers, and fails its own way (status 125) when it cannot pull the image
+    Path engine = dir.resolve("podman");
+    java.nio.file.Files.writeString(engine, """
+        #!/bin/sh
+        case "$1" in
+          info) echo '{"host":{"security":{"rootless":true}}}' ;;
+          run) read -r step
+               echo 'Trying to pull docker.io/library/buildpack-deps:trixie...' >&2
+               echo 'Error: initializing source docker://buildpack-deps:trixie: pinging container registry \
+        registry-1.docker.io: dial tcp: lookup registry-1.docker.io: no such host' >&2
+               exit 125 ;;
+        esac
+        """);
+    java.nio.file.Files.setPosixFilePermissions(engine, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    ContainerExecutor executor = ContainerExecutor.builder().engine(engine.toString()).build();
+    ProcessRequest request = new ProcessRequest(op(), Runtime.container("buildpack-deps:trixie"),
+        java.nio.file.Files.createDirectory(dir.resolve("workspace")), Map.of(), Map.of("OTTO_RUN_ID", "run-1"),
+        Optional.of("run-1:Build"), List.of());
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    // when
+    ProcessOutcome outcome = executor.run(request, lines::add, Cancellation.create());
+    executor.endSession("run-1:Build");
+
+    // then
+    assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.FAILED);
+    assertThat(outcome.detail()).startsWith("the container engine could not start the stage's container from image "
+        + "'buildpack-deps:trixie' ('" + engine + " run' exited with status 125: Error: initializing source")
+        .contains("no such host", "build or load it on this machine", "otto run --container-engine none --containers local")
+        .doesNotContain("the shell ended");
   }
 }
