@@ -28,7 +28,9 @@ final class Plugins {
 
   /**
    * Adds the commands of every plugin found on the class path to {@code otto}, and has a command
-   * line that names a missing plugin's command say what to add.
+   * line that names a missing plugin's command say what to add: whether it fails to parse, or
+   * parses because it asks for help ({@code otto worker --help}), which would show the general
+   * help without a word about the plugin.
    */
   static void addTo(CommandLine otto) {
     for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
@@ -45,6 +47,15 @@ final class Plugins {
         return usual.handleParseException(e, args);
       }
       e.getCommandLine().getErr().println("otto: " + missing);
+      return ExitCodes.USAGE;
+    });
+    CommandLine.IExecutionStrategy execution = otto.getExecutionStrategy();
+    otto.setExecutionStrategy(parsed -> {
+      String missing = missing(otto, parsed.originalArgs().toArray(String[]::new));
+      if (missing == null) {
+        return execution.execute(parsed);
+      }
+      otto.getErr().println("otto: " + missing);
       return ExitCodes.USAGE;
     });
   }

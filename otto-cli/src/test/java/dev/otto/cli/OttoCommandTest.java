@@ -282,6 +282,17 @@ class OttoCommandTest {
   }
 
   @Test
+  void should_say_which_plugin_to_add_when_a_temporal_command_is_asked_for_its_help_without_it() {
+    // when
+    Outcome help = otto("worker", "--help");
+
+    // then
+    assertThat(help.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(help.err()).contains("Temporal support is a plugin", "dev.otto:otto-cli-temporal:0.1.0-SNAPSHOT:jar:all");
+    assertThat(help.out()).doesNotContain("Usage: otto");
+  }
+
+  @Test
   void should_carry_no_temporal_sdk_when_no_plugin_is_added() {
     // when
     Throwable loading = org.assertj.core.api.Assertions.catchThrowable(
