@@ -35,7 +35,6 @@ final class LocalOps {
   void execute(RunMachine.Execute execute) {
     CompletionStage<RunMachine.Outcome> outcome;
     try {
-      run.awaitDurable(execute.stage());
       if (execute.what() instanceof Op.RunProcess) {
         run.feed(new RunMachine.OpStarted(run.now(), execute.stage(), execute.op()));
       }
@@ -45,8 +44,11 @@ final class LocalOps {
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
-    outcome.whenComplete((done, error) -> run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(),
-        error == null ? done : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error))));
+    outcome.whenComplete((done, error) -> {
+      run.awaitDurable(execute.stage());
+      run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(), error == null ? done
+          : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error)));
+    });
   }
 
   void probe(RunMachine.Probe probe) {

@@ -66,7 +66,7 @@ final class Run implements RunHandle {
   private final Map<String, String> waitsByToken = new HashMap<>();
   /** Tokens to hand out with the next {@link RunEvent.WaitStarted} of their wait. */
   private final Map<String, String> handOut = new HashMap<>();
-  /** The sync of each stage's last process outcome, awaited before the stage's next op starts. */
+  /** The sync of each stage's last process outcome, awaited before the stage's next outcome is journaled. */
   private final Map<String, CompletableFuture<Void>> durable = new java.util.concurrent.ConcurrentHashMap<>();
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
@@ -233,7 +233,7 @@ final class Run implements RunHandle {
             + "stage went on")));
         RunMachine.Resume resume = new RunMachine.Resume(now());
         journal(true, Recovery.encode(resume));
-        perform(machine.apply(resume), after);
+        perform(resume, machine.apply(resume), after);
       }
     }
     deliver();
@@ -316,7 +316,7 @@ final class Run implements RunHandle {
       if (entry != null && !unrecorded(input)) {
         record(input, entry);
       }
-      perform(machine.apply(input), after);
+      perform(input, machine.apply(input), after);
     }
     deliver();
     after.forEach(Runnable::run);
@@ -336,9 +336,9 @@ final class Run implements RunHandle {
    * Appends an input to the journal. It is synced before the run acts on it when it came from
    * outside or had an effect outside the workspace (a decision, a callback, a cancel, a saved cache
    * or artifact): once the journal says it happened, it will not happen again. A process's outcome
-   * is synced in the background, and is durable before the stage's next op starts ({@link
-   * #awaitDurable}); should the machine die in between, the process runs again on resume, as an op
-   * in flight does. What only follows from earlier entries (a timer, a restored cache, an ended
+   * is synced in the background while the stage's next op runs, and is durable before the stage's
+   * next outcome is journaled ({@link #awaitDurable}); should the machine die in between, the
+   * process runs again on resume, as an op in flight does. What only follows from earlier entries (a timer, a restored cache, an ended
    * session, a step's start) is not synced: resuming makes it again.
    */
   private void record(RunMachine.Input input, String entry) {
@@ -359,9 +359,10 @@ final class Run implements RunHandle {
   }
 
   /**
-   * Waits until the stage's last process outcome is on the disk, from the thread about to start
-   * the stage's next op (never under the run's lock): what comes after an outcome never happens
-   * before the outcome is durable.
+   * Waits until the stage's last process outcome is on the disk, from the thread about to journal
+   * the stage's next outcome (never under the run's lock). The sync runs while the next process
+   * does; should the machine die before it ends, that outcome's process runs again on resume, as
+   * an op in flight does, and no later outcome of the stage was journaled.
    */
   void awaitDurable(String stageId) {
     CompletableFuture<Void> sync = durable.get(stageId);
@@ -375,16 +376,51 @@ final class Run implements RunHandle {
     return stage != null && index < stage.ops().size() ? stage.ops().get(index) : null;
   }
 
-  /** Carries out the machine's actions, in order; what must wait for the lock's release goes to {@code after}. */
-  private void perform(List<RunMachine.Action> actions, List<Runnable> after) {
+  /** The tasks a thread of the pool goes on with after the one it runs, in order. */
+  private static final ThreadLocal<ArrayDeque<Runnable>> CONTINUATIONS = new ThreadLocal<>();
+
+  /**
+   * Runs an op on the engine's pool. A stage's next op, asked for by the outcome of its last on
+   * the thread that ran it, goes on on that thread, as a stage keeps its thread while it runs
+   * ops; the thread takes it when the current task ends, so a stage of many steps does not
+   * nest calls. Everything else waits for a thread of the pool.
+   */
+  private void work(boolean sameStage, Runnable task) {
+    ArrayDeque<Runnable> continuations = CONTINUATIONS.get();
+    if (sameStage && continuations != null) {
+      continuations.add(task);
+      return;
+    }
+    engine.workers.execute(() -> {
+      ArrayDeque<Runnable> mine = new ArrayDeque<>();
+      CONTINUATIONS.set(mine);
+      try {
+        for (Runnable next = task; next != null; next = mine.poll()) {
+          next.run();
+        }
+      } finally {
+        CONTINUATIONS.remove();
+      }
+    });
+  }
+
+  private static String stageOf(RunMachine.Input input) {
+    return input instanceof RunMachine.OpDone done ? done.stage() : null;
+  }
+
+  /**
+   * Carries out the machine's answer to {@code input}, in order; what must wait for the lock's
+   * release goes to {@code after}.
+   */
+  private void perform(RunMachine.Input input, List<RunMachine.Action> actions, List<Runnable> after) {
     for (RunMachine.Action action : actions) {
       if (action instanceof RunMachine.Emit emit) {
         outbox.add(handOutToken(emit.event()));
         logEvent(emit.event());
       } else if (action instanceof RunMachine.Execute execute) {
-        after.add(() -> engine.workers.execute(() -> ops.execute(execute)));
+        after.add(() -> work(execute.stage().equals(stageOf(input)), () -> ops.execute(execute)));
       } else if (action instanceof RunMachine.Probe probe) {
-        after.add(() -> engine.workers.execute(() -> ops.probe(probe)));
+        after.add(() -> work(false, () -> ops.probe(probe)));
       } else if (action instanceof RunMachine.OpenWait open) {
         openWait(open);
       } else if (action instanceof RunMachine.CloseWait) {
@@ -482,14 +518,15 @@ final class Run implements RunHandle {
   private void deliver() {
     synchronized (delivering) {
       while (true) {
-        RunEvent event;
+        List<RunEvent> events;
         synchronized (lock) {
-          event = outbox.poll();
+          if (outbox.isEmpty()) {
+            return;
+          }
+          events = new ArrayList<>(outbox);
+          outbox.clear();
         }
-        if (event == null) {
-          return;
-        }
-        feed.emit(event);
+        events.forEach(feed::emit);
       }
     }
   }
