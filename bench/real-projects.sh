@@ -36,20 +36,8 @@ OTTO="${OTTO:-java -jar $here/otto-cli/target/otto-cli.jar}"
 work="${REAL_PROJECTS_WORK:-$(mktemp -d -t otto-real-projects.XXXXXX)}"
 mkdir -p "$work"
 
-# The public URL, or a local mirror of it when REAL_PROJECTS_MIRROR holds one.
-source_of() {
-  local url="$1" slug
-  slug="$(basename "$(dirname "$url")")+$(basename "$url" .git)"
-  if [[ -n "${REAL_PROJECTS_MIRROR:-}" ]]; then
-    for candidate in "$REAL_PROJECTS_MIRROR/$slug/repo" "$REAL_PROJECTS_MIRROR/$slug"; do
-      if git -C "$candidate" rev-parse --git-dir >/dev/null 2>&1; then
-        echo "$candidate"
-        return
-      fi
-    done
-  fi
-  echo "$url"
-}
+# shellcheck source=bench/pinned-repos.sh
+source "$here/bench/pinned-repos.sh"
 
 # What must not change in the project: git's view of it, ignored files included, and every
 # file's content (.git's own files left aside: git may refresh its index stat data).
