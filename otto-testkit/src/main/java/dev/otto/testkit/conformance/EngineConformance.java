@@ -21,6 +21,8 @@ import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
+import dev.otto.dsl.Otto;
+import dev.otto.dsl.library.Stdlib;
 import dev.otto.testkit.simulation.Simulation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +81,10 @@ public abstract class EngineConformance {
     public static final String FLAKY = "test -f .tried || { touch .tried; exit 1; }";
     /** A probe that fails the first time, then succeeds. */
     public static final String READY = "test -f .ready || { touch .ready; exit 1; }";
+    /** Makes {@code dist/app.txt}. */
+    public static final String MAKE_DIST = "mkdir -p dist && echo app > dist/app.txt";
+    /** Succeeds when {@code dist/app.txt} is there. */
+    public static final String USE_DIST = "test -f dist/app.txt";
 
     /** Scripts a simulation to do what each script means. */
     public static Simulation simulate(Simulation simulation) {
@@ -86,6 +92,7 @@ public abstract class EngineConformance {
       simulation.step("*", SLOW).takes(Duration.ofSeconds(30));
       simulation.step("*", FLAKY).failsTimes(1);
       simulation.probe("*", READY).failsTimes(1);
+      simulation.step("*", MAKE_DIST).creating("dist/app.txt");
       return simulation;
     }
   }
@@ -307,6 +314,24 @@ public abstract class EngineConformance {
     RunResult result = finish(engine.start(plan(deploy)));
 
     assertThat(outline(result)).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
+  }
+
+  @Test
+  void should_hand_an_artifact_from_the_stage_that_stores_it_to_a_later_one_and_fail_one_never_stored() {
+    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Pipeline pipeline = Otto.pipeline("conformance", p -> {
+      var std = p.use(Stdlib.library());
+      p.stage("Build", s -> s.steps(Otto.sh(Scripts.MAKE_DIST), std.archive("app", "dist/")));
+      p.stage("Deploy", s -> s.steps(std.unarchive("app"), Otto.sh(Scripts.USE_DIST)));
+      p.stage("Docs", s -> s.steps(std.unarchive("docs"), Otto.sh(Scripts.OK)));
+    });
+
+    RunResult result = finish(engine.start(Planner.plan(pipeline, RunContext.branch("main"))));
+
+    assertThat(outline(result)).containsExactly("run FAILED", "Build SUCCEEDED",
+        "  " + Scripts.MAKE_DIST + " SUCCEEDED", "Deploy SUCCEEDED", "  " + Scripts.USE_DIST + " SUCCEEDED",
+        "Docs FAILED (no artifact 'docs' was stored earlier in this run; archive it in a stage that runs before this "
+            + "one)");
   }
 
   @Test
