@@ -9,7 +9,6 @@ import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.secret.SecretProvider;
-import dev.otto.core.secret.SecretProviders;
 import dev.otto.temporal.internal.PollWorkflowImpl;
 import dev.otto.temporal.internal.RunWorkflowImpl;
 import dev.otto.temporal.internal.StageActivitiesImpl;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,14 +66,10 @@ public final class OttoWorker implements AutoCloseable {
       return thread;
     });
     Path root = builder.root.toAbsolutePath().normalize();
+    StepHost host = builder.host.build();
     CacheStore artifacts = builder.artifacts != null ? builder.artifacts
-        : builder.caches != null ? builder.caches : new DirectoryCacheStore(root.resolve(".store"));
-    StepHost.Builder host = StepHost.builder().secrets(builder.secrets).containerPolicy(builder.containerPolicy);
-    builder.executors.forEach(host::executor);
-    if (builder.caches != null) {
-      host.caches(builder.caches);
-    }
-    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root, host.build(), artifacts,
+        : host.caches().orElseGet(() -> new DirectoryCacheStore(root.resolve(".store")));
+    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root, host, artifacts,
         List.copyOf(builder.listeners), Duration.ofSeconds(1)), ticker);
     this.factory = builder.workflowCacheSize < 0 ? WorkerFactory.newInstance(builder.client)
         : WorkerFactory.newInstance(builder.client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
@@ -125,10 +119,8 @@ public final class OttoWorker implements AutoCloseable {
     private final WorkflowClient client;
     private final Path root;
     private final Set<String> queues = new LinkedHashSet<>();
-    private final List<Executor> executors = new ArrayList<>();
-    private Engine.ContainerPolicy containerPolicy = Engine.ContainerPolicy.FAIL;
-    private SecretProvider secrets = SecretProviders.inMemory(Map.of());
-    private CacheStore caches;
+    private final StepHost.Builder host = StepHost.builder()
+        .containerFallbackHint("OttoWorker.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
     private CacheStore artifacts;
     private final List<RunListener> listeners = new ArrayList<>();
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
@@ -149,24 +141,24 @@ public final class OttoWorker implements AutoCloseable {
 
     /** Adds an executor; the first that can run a stage's runtime runs it. The local executor by default. */
     public Builder executor(Executor executor) {
-      executors.add(requireNonNull(executor, "executor"));
+      host.executor(executor);
       return this;
     }
 
     public Builder containerPolicy(Engine.ContainerPolicy policy) {
-      this.containerPolicy = requireNonNull(policy, "policy");
+      host.containerPolicy(policy);
       return this;
     }
 
     /** Where the secrets of this worker's steps come from; their values never leave this machine. */
     public Builder secrets(SecretProvider provider) {
-      this.secrets = requireNonNull(provider, "provider");
+      host.secrets(provider);
       return this;
     }
 
     /** Where caches are kept; share it between workers. Without a store, caches are neither restored nor saved. */
     public Builder caches(CacheStore store) {
-      this.caches = requireNonNull(store, "store");
+      host.caches(store);
       return this;
     }
 
