@@ -4,4 +4,9 @@
  * monorepos of them) and builds an ordinary pipeline from them; {@link
  * dev.otto.conventions.Convention} is the SPI for more.
  */
+@API(status = MAINTAINED, since = "0.1")
 package dev.otto.conventions;
+
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;

@@ -5,4 +5,9 @@
  * library code runs during execution. The package knows neither the model nor the plan: the
  * model's {@code LibraryUse} holds a library, and planning reads what it expands to.
  */
+@API(status = MAINTAINED, since = "0.1")
 package dev.otto.core.library;
+
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;

@@ -16,6 +16,10 @@
     jdkOnly = false,
     allParameters = false,
     allowedClasspathAnnotations = {Override.class})
+@API(status = MAINTAINED, since = "0.1")
 package dev.otto.core.model;
 
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;
 import org.immutables.value.Value;

@@ -1,7 +1,10 @@
 package dev.otto.core.validate;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * Globs for branch and tag names: {@code *} matches any run of characters but {@code /},
@@ -11,6 +14,7 @@ import java.util.regex.Pattern;
  * <p>Validation reports a glob that is not valid; planning matches branch and tag names with it.
  * Public for Otto's planner; not an API: it may change in any release.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Glob {
   private Glob() {}
 

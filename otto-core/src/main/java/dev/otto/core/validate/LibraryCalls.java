@@ -1,5 +1,7 @@
 package dev.otto.core.validate;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.otto.core.library.ActionSpec;
 import dev.otto.core.library.ParamSpec;
 import dev.otto.core.library.Primitive;
@@ -9,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Expands a library step into its primitives, the one way planning and validation both do:
@@ -17,6 +20,7 @@ import java.util.Map;
  * <p>Public for Otto's planner, which turns the primitives into ops. Not an API: it may change in
  * any release.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LibraryCalls {
   private LibraryCalls() {}
 

@@ -1,14 +1,18 @@
 package dev.otto.core.validate;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.otto.core.Printable;
 import java.text.Normalizer;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The rules for names that validation enforces, and that the engine applies again to the names
  * it turns into files (artifacts, cache entries). Public for the engine; not an API for hosts: it
  * may change in any release.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Names {
   /** The longest display name (stage, pipeline), in code points. */
   public static final int MAX_DISPLAY_LENGTH = 200;

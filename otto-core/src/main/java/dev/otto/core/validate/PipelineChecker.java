@@ -1,10 +1,12 @@
 package dev.otto.core.validate;
 
 import static dev.otto.core.validate.Problem.error;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.otto.core.model.Pipeline;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Checks a whole pipeline and returns every problem, never throwing on bad input: the
@@ -14,6 +16,7 @@ import java.util.List;
  * <p>Public for Otto's planner, which plans on the tree a check builds; hosts use {@link
  * Validator}. Not an API: it may change in any release.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class PipelineChecker {
   /** The deepest nesting of a condition; printing and deciding one recurse. */
   public static final int MAX_CONDITION_DEPTH = 256;

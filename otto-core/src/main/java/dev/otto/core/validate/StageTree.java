@@ -1,6 +1,7 @@
 package dev.otto.core.validate;
 
 import static dev.otto.core.validate.Problem.error;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.otto.core.model.Matrix;
 import dev.otto.core.model.Pipeline;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * A pipeline's stages with matrices expanded, flattened in declaration (pre-order) order, with
@@ -29,6 +31,7 @@ import java.util.Map;
  * <p>Public for Otto's planner, which lowers the stages in the tree's order. Not an API: it may
  * change in any release.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class StageTree {
   /** The deepest nesting of stages accepted. */
   public static final int MAX_DEPTH = Validator.MAX_STAGE_DEPTH;

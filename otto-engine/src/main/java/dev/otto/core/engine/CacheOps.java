@@ -1,5 +1,7 @@
 package dev.otto.core.engine;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.otto.core.cache.CacheKey;
 import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
@@ -9,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * How every engine carries out {@code restore-cache} and {@code save-cache} ops against a {@link
@@ -21,6 +24,7 @@ import java.util.Locale;
  * exact key's entry, after a fallback restore too, and files it under each fallback key, so that
  * the next change of a lock file starts from it.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class CacheOps {
   private CacheOps() {}
 

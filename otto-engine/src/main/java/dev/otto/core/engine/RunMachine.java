@@ -1,6 +1,7 @@
 package dev.otto.core.engine;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.otto.core.model.Gate;
 import dev.otto.core.plan.Op;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 
 /**
  * The one interpreter of a plan: what a run does next, decided from what has happened. Every
@@ -37,6 +39,7 @@ import java.util.OptionalInt;
  * <p>Timer ids are {@code timeout:<stage>}, {@code retry:<stage>}, {@code wait:<wait id>} and
  * {@code probe:<wait id>}; a timer that fires after it stopped mattering is ignored.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class RunMachine {
 
   /** The largest callback payload a driver accepts, in characters; a larger one is a caller's mistake. */

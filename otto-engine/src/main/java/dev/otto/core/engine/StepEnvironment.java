@@ -1,6 +1,9 @@
 package dev.otto.core.engine;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * The variables every engine gives a step besides its own: {@code OTTO_RUN_ID}, {@code
@@ -8,6 +11,7 @@ import java.util.Map;
  * op of one run shares (retries, and runs again after a crash or on another worker), so that a
  * step can hand it to the systems it calls and they can ignore repeats.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class StepEnvironment {
   private StepEnvironment() {}
 

@@ -1,6 +1,7 @@
 package dev.otto.core.engine;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.executor.Cancellation;
@@ -27,6 +28,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * What runs a stage's ops on one machine: its executors, the provider its secrets are resolved
@@ -43,6 +45,7 @@ import java.util.function.Consumer;
  *     .build();
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class StepHost {
   private final List<Executor> executors;
   private final SecretProvider secrets;

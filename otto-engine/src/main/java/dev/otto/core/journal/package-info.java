@@ -3,4 +3,9 @@
  * dev.otto.core.journal.Journal} SPI and {@link dev.otto.core.journal.FileJournal}, one file
  * per run, leased by an operating-system lock.
  */
+@API(status = MAINTAINED, since = "0.1")
 package dev.otto.core.journal;
+
+import static org.apiguardian.api.API.Status.MAINTAINED;
+
+import org.apiguardian.api.API;

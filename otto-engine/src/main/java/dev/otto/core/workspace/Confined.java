@@ -1,5 +1,7 @@
 package dev.otto.core.workspace;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.otto.core.validate.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * File operations that stay inside a root folder (a workspace, a run's artifact folder, an
@@ -36,6 +39,7 @@ import java.util.stream.Stream;
  * <p>The engine's: public for its caches and artifacts, which both place files in a workspace.
  * Not an API for hosts: it may change in any release.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Confined {
   /** As many links as Linux follows for one path before it gives up with ELOOP. */
   static final int MAX_LINKS = 40;
