@@ -104,6 +104,7 @@ public final class Engine implements RunEngine {
   final Scheduler scheduler;
   final List<RunListener> listeners;
   final Journal journal;
+  final DeploymentStore deployments;
   final java.util.concurrent.Executor workers;
   private final WorkspaceSource workspace;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
@@ -118,6 +119,7 @@ public final class Engine implements RunEngine {
     this.clock = builder.scheduler.clock();
     this.listeners = List.copyOf(builder.listeners);
     this.journal = builder.journal != null ? builder.journal : FileJournal.in(this.root);
+    this.deployments = builder.deployments != null ? builder.deployments : DeploymentStore.inFolder(this.root);
     this.workers = builder.runOn != null ? builder.runOn : pool(parallelism);
     this.workspace = builder.workspace;
   }
@@ -262,6 +264,14 @@ public final class Engine implements RunEngine {
     return Optional.ofNullable(runs.get(requireNonNull(runId, "runId")));
   }
 
+  /**
+   * The record of {@code environment}: every stage that deployed there, newest first, as this
+   * engine's {@linkplain Builder#deployments store} keeps it.
+   */
+  public List<Deployment> deployments(String environment) {
+    return deployments.deployments(requireNonNull(environment, "environment"));
+  }
+
   /** Every wait of every run of this engine, by run. */
   @Override
   public List<PendingWait> waits() {
@@ -398,6 +408,7 @@ public final class Engine implements RunEngine {
     private final List<RunListener> listeners = new ArrayList<>();
     private WorkspaceSource workspace = WorkspaceSources.empty();
     private Journal journal;
+    private DeploymentStore deployments;
     private java.util.concurrent.Executor runOn;
 
     private Builder(Path root) {
@@ -435,6 +446,15 @@ public final class Engine implements RunEngine {
     /** Where runs are journaled; a {@link FileJournal} under the root by default. */
     public Builder journal(Journal journal) {
       this.journal = requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /**
+     * Where the record of what was deployed where is kept; a file beside the runs, under the root,
+     * by default ({@link DeploymentStore#inFolder}).
+     */
+    public Builder deployments(DeploymentStore store) {
+      this.deployments = requireNonNull(store, "store");
       return this;
     }
 

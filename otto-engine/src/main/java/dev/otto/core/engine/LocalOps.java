@@ -108,13 +108,13 @@ final class LocalOps {
         int files = WorkspaceOps.store(run.workspace, run.artifacts, artifact);
         run.emitNow(new RunEvent.Emitted(run.id(), run.now(), stage, "artifact", "stored " + artifact.name() + ": "
             + files + " files"));
-        return RunMachine.Outcome.ok();
+        return RunMachine.Outcome.artifact(WorkspaceOps.digest(run.artifacts, artifact.name()));
       }
       if (op instanceof Op.RestoreArtifact artifact) {
         int files = WorkspaceOps.restore(run.workspace, run.artifacts, artifact.name());
         run.emitNow(new RunEvent.Emitted(run.id(), run.now(), stage, "artifact", "restored " + artifact.name()
             + ": " + files + " files"));
-        return RunMachine.Outcome.ok();
+        return RunMachine.Outcome.artifact(WorkspaceOps.digest(run.artifacts, artifact.name()));
       }
     } catch (WorkspaceOps.ArtifactException e) {
       return RunMachine.Outcome.failed(e.getMessage());

@@ -24,6 +24,8 @@ final class Recovery {
   final String pipeline;
   final String fingerprint;
   final Instant started;
+  /** The commit the run's workspace was made from, if it was known. */
+  final java.util.Optional<String> commit;
   final int entries;
   /** The machine's inputs after its start, in order. */
   final List<RunMachine.Input> inputs = new ArrayList<>();
@@ -46,6 +48,7 @@ final class Recovery {
     this.pipeline = first.get("pipeline");
     this.fingerprint = first.get("fingerprint");
     this.started = Instant.parse(first.get("started"));
+    this.commit = Optional.ofNullable(first.get("commit"));
     this.entries = entries;
   }
 
@@ -82,9 +85,10 @@ final class Recovery {
   }
 
   /** The first entry of a run's journal. */
-  static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun) {
+  static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun,
+      Optional<String> commit) {
     return Entries.encode("run", "run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint", fingerprint,
-        "started", started.toString(), "from", fromRun);
+        "started", started.toString(), "from", fromRun, "commit", commit.orElse(null));
   }
 
   /** The journal entry of a machine's input, or null for one that is not journaled ({@link RunMachine.Start}). */
@@ -125,7 +129,7 @@ final class Recovery {
       String at) {
     return Entries.encode(type, "stage", stage, "op", String.valueOf(op), "attempt", attempt, "status",
         outcome.status().name(), "exit", outcome.exitCode().isPresent() ? String.valueOf(outcome.exitCode().getAsInt())
-            : null, "detail", outcome.detail(), "at", at);
+            : null, "detail", outcome.detail(), "digest", outcome.digest().orElse(null), "at", at);
   }
 
   static String token(String waitId, String hash) {
@@ -196,7 +200,8 @@ final class Recovery {
   private static RunMachine.Outcome outcome(Map<String, String> entry) {
     String exit = entry.get("exit");
     return new RunMachine.Outcome(RunResult.Status.valueOf(required(entry, "status")),
-        exit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(exit)), entry.getOrDefault("detail", ""));
+        exit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(exit)), entry.getOrDefault("detail", ""),
+        Optional.ofNullable(entry.get("digest")));
   }
 
   private static Instant at(Map<String, String> entry) {

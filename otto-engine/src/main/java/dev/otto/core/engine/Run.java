@@ -55,6 +55,8 @@ final class Run implements RunHandle {
   private RunMachine machine;
   private Map<String, RunResult.StageResult> reused = Map.of();
   private String reusedFrom;
+  /** The commit the workspace was made from, if known, for the record of the run's deployments. */
+  private Optional<String> commit = Optional.empty();
 
   private final Object lock = new Object();
   /** Events the machine made, delivered in order once the lock is released. */
@@ -187,13 +189,15 @@ final class Run implements RunHandle {
         .failurePolicy(engine.failurePolicy)
         .executors(names)
         .reuse(reused, reusedFrom)
+        .commit(commit)
         .build();
   }
 
   /** Starts a new run: journals it, then starts what is ready. */
   void begin(List<Engine.StageWarning> warnings) {
     createWorkspace();
-    journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom));
+    commit = prepared == null ? Optional.empty() : prepared.revision();
+    journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit));
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     List<RunEvent> preamble = new ArrayList<>();
     if (prepared != null) {
@@ -212,6 +216,7 @@ final class Run implements RunHandle {
    */
   void resume(Recovery recovery, List<Engine.StageWarning> warnings) {
     createWorkspace();
+    commit = recovery.commit;
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
       machine = newMachine();
@@ -242,7 +247,8 @@ final class Run implements RunHandle {
 
   /**
    * Journals the records of results the replay made that the journal lacks: a machine that died
-   * may have kept an input and lost the records that followed from it.
+   * may have kept an input and lost the records that followed from it. Deployments are recorded
+   * again, as the journal does not say whether the store had them; the store keeps the first.
    */
   private void recordMissing(Recovery recovery, List<RunMachine.Action> replayed) {
     Map<String, Integer> steps = new HashMap<>();
@@ -258,6 +264,8 @@ final class Run implements RunHandle {
         if (known == null || known.result == null) {
           log.append(Recovery.stageEnd(stage.result(), stage.digest()));
         }
+      } else if (action instanceof RunMachine.Deployed deployed) {
+        engine.deployments.record(deployed.deployment());
       }
     }
   }
@@ -443,6 +451,8 @@ final class Run implements RunHandle {
       } else if (action instanceof RunMachine.StageRecorded stage) {
         log.append(Recovery.stageEnd(stage.result(), stage.digest()));
         durable.remove(stage.result().id());
+      } else if (action instanceof RunMachine.Deployed deployed) {
+        engine.deployments.record(deployed.deployment());
       } else if (action instanceof RunMachine.Finish) {
         complete(after);
       }

@@ -100,16 +100,30 @@ public final class RunMachine {
   /** The session of {@code stage} ended ({@link EndSession}); {@code stopped} processes were still running. */
   public record SessionEnded(Instant at, String stage, int stopped) implements Input {}
 
-  /** How a process or another op ended. */
-  public record Outcome(RunResult.Status status, OptionalInt exitCode, String detail) {
+  /**
+   * How a process or another op ended. An artifact op that succeeded tells the {@code digest} of
+   * the artifact's files, which a deployment's record keeps.
+   */
+  public record Outcome(RunResult.Status status, OptionalInt exitCode, String detail, Optional<String> digest) {
     public Outcome {
       requireNonNull(status, "status");
       requireNonNull(exitCode, "exitCode");
       requireNonNull(detail, "detail");
+      requireNonNull(digest, "digest");
+    }
+
+    /** An outcome that tells no digest. */
+    public Outcome(RunResult.Status status, OptionalInt exitCode, String detail) {
+      this(status, exitCode, detail, Optional.empty());
     }
 
     public static Outcome ok() {
       return new Outcome(RunResult.Status.SUCCEEDED, OptionalInt.empty(), "");
+    }
+
+    /** An artifact op that succeeded, with the digest of the artifact's files, {@code sha256:<hex>}. */
+    public static Outcome artifact(String digest) {
+      return new Outcome(RunResult.Status.SUCCEEDED, OptionalInt.empty(), "", Optional.of(digest));
     }
 
     /** An op that failed the stage, and why. */
@@ -163,6 +177,12 @@ public final class RunMachine {
   /** A stage's result and its definition's digest, for the same record. */
   public record StageRecorded(RunResult.StageResult result, String digest) implements Action {}
 
+  /**
+   * A stage that deploys to an environment ended, whatever its result: add the entry to the
+   * environment's record ({@link DeploymentStore}). A replay makes it again; stores keep the first.
+   */
+  public record Deployed(Deployment deployment) implements Action {}
+
   /** The run ended. */
   public record Finish(RunResult result) implements Action {}
 
@@ -179,6 +199,8 @@ public final class RunMachine {
     boolean failed;
     boolean interrupted;
     String reason;
+    /** The artifacts the stage stored or restored, with their digests, for its deployment's record. */
+    final List<Deployment.Artifact> artifacts = new ArrayList<>();
     int attempt;
     Outcome lastOutcome;
     Instant stepStart;
@@ -235,6 +257,9 @@ public final class RunMachine {
   private final Map<String, String> executors;
   private final Map<String, RunResult.StageResult> reused;
   private final String reusedFrom;
+  private final String commit;
+  /** Who approved each stage's approvals, by stage id: the last decision counts. */
+  private final Map<String, String> approvedBy = new HashMap<>();
 
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
   private final Map<String, List<String>> dependents = new HashMap<>();
@@ -266,6 +291,7 @@ public final class RunMachine {
     this.executors = Map.copyOf(builder.executors);
     this.reused = Map.copyOf(builder.reused);
     this.reusedFrom = builder.reusedFrom;
+    this.commit = builder.commit;
     for (PlannedStage stage : plan.stages()) {
       stages.put(stage.id(), stage);
       waitingOn.put(stage.id(), stage.dependsOn().size());
@@ -300,6 +326,7 @@ public final class RunMachine {
     private Map<String, String> executors = Map.of();
     private Map<String, RunResult.StageResult> reused = Map.of();
     private String reusedFrom;
+    private String commit;
 
     private Builder(String runId, RunnablePlan plan) {
       this.runId = requireNonNull(runId, "runId");
@@ -315,6 +342,12 @@ public final class RunMachine {
     /** What each stage runs on, as its {@link RunEvent.StageStarted} names it; "none" when absent. */
     public Builder executors(Map<String, String> executors) {
       this.executors = requireNonNull(executors, "executors");
+      return this;
+    }
+
+    /** The commit the run's workspace was made from, for the record of its deployments; unknown by default. */
+    public Builder commit(Optional<String> commit) {
+      this.commit = requireNonNull(commit, "commit").orElse(null);
       return this;
     }
 
@@ -798,10 +831,16 @@ public final class RunMachine {
     } else {
       if (!done.outcome().succeeded()) {
         fail(c, done.outcome().detail());
+      } else if (done.outcome().digest().isPresent()) {
+        c.artifacts.add(new Deployment.Artifact(artifactName(c.op()), done.outcome().digest().get()));
       }
       c.advance();
     }
     later(() -> run(c));
+  }
+
+  private static String artifactName(Op op) {
+    return op instanceof Op.StoreArtifact store ? store.name() : ((Op.RestoreArtifact) op).name();
   }
 
   private void stepEnded(Cursor c, Op.RunProcess process, Outcome outcome) {
@@ -917,7 +956,22 @@ public final class RunMachine {
     RunResult.StageResult stageResult = new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason),
         duration, c.steps);
     out.add(new StageRecorded(stageResult, StageDigest.of(stage)));
+    if (stage.environment().isPresent() && !stage.isGroup()) {
+      out.add(new Deployed(new Deployment(stage.environment().get(), runId, plan.pipeline(), stage.id(),
+          Optional.ofNullable(commit), c.artifacts, c.started, now, approver(stage), status)));
+    }
     settle(stage.id(), stageResult, false);
+  }
+
+  /** Who approved a stage: the decider of its own approval, else of the nearest group's that holds it. */
+  private Optional<String> approver(PlannedStage stage) {
+    for (Optional<String> id = Optional.of(stage.id()); id.isPresent(); id = stages.get(id.get()).parent()) {
+      String by = approvedBy.get(id.get());
+      if (by != null) {
+        return Optional.of(by);
+      }
+    }
+    return Optional.empty();
   }
 
   // ---------------------------------------------------------------- waits
@@ -987,6 +1041,7 @@ public final class RunMachine {
     out.add(new CloseWait(c.stage.id(), w.op, outcome));
     String warning = null;
     switch (outcome) {
+      case "approved" -> approvedBy.put(c.stage.id(), decision.by());
       case "rejected" -> fail(c, Reasons.rejected(w.op, decision.by(), decision.comment()));
       case "timed-out" -> {
         if (w.op.onTimeout() == Gate.OnTimeout.FAIL) {

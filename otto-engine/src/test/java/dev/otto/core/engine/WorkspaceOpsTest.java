@@ -145,4 +145,26 @@ class WorkspaceOpsTest {
       assertThat(Files.readSymbolicLink(fresh.resolve("build/current"))).isEqualTo(Path.of("app.txt"));
     }
   }
+
+  @Nested
+  class Digests {
+    @Test
+    void should_give_the_same_files_the_same_digest_wherever_they_are_stored_and_changed_files_another()
+        throws Exception {
+      // given
+      WorkspaceOps.store(workspace, artifacts, archive("app", "dist"));
+      Path elsewhere = temp.resolve("runs/run-2/artifacts");
+      WorkspaceOps.store(workspace, elsewhere, archive("app", "dist"));
+      Files.writeString(workspace.resolve("dist/app.txt"), "app, changed");
+      WorkspaceOps.store(workspace, elsewhere, archive("changed", "dist"));
+
+      // when
+      String digest = WorkspaceOps.digest(artifacts, "app");
+
+      // then
+      assertThat(digest).matches("sha256:[0-9a-f]{64}");
+      assertThat(WorkspaceOps.digest(elsewhere, "app")).isEqualTo(digest);
+      assertThat(WorkspaceOps.digest(elsewhere, "changed")).isNotEqualTo(digest);
+    }
+  }
 }

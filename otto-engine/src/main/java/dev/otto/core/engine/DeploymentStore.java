@@ -1,0 +1,43 @@
+package dev.otto.core.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where the record of what was deployed where is kept: one list of {@link Deployment entries}
+ * per environment. An engine records an entry each time a stage that deploys to an environment
+ * ends; hosts read the record ({@link Engine#deployments}), and promotions and rollbacks take
+ * their artifacts from it.
+ *
+ * <p>The local engine keeps the record beside its runs ({@link #inFolder}); a host that runs
+ * several engines, or keeps its records elsewhere, plugs its own with {@code
+ * Engine.Builder.deployments(store)}.
+ *
+ * <p>An engine may record the same entry twice (a run resumed after its host died records again
+ * what it may have recorded just before): a store keeps one entry per run, stage and
+ * environment, the first.
+ */
+public interface DeploymentStore {
+
+  /** Adds an entry to its environment's record; once this returns, readers see it. */
+  void record(Deployment deployment);
+
+  /** The entries of {@code environment}'s record, newest first; empty when nothing was deployed there. */
+  List<Deployment> deployments(String environment);
+
+  /**
+   * A record in {@code folder}/{@code deployments.log}: appended to, never rewritten, each entry
+   * on the disk before {@link #record} returns, and readable by other processes while runs
+   * append to it.
+   */
+  static DeploymentStore inFolder(Path folder) {
+    return new FileDeploymentStore(requireNonNull(folder, "folder"));
+  }
+
+  /** A record in memory, for tests and simulations. */
+  static DeploymentStore inMemory() {
+    return new MemoryDeploymentStore();
+  }
+}
