@@ -1,5 +1,6 @@
 package dev.otto.testkit;
 
+import dev.otto.core.engine.Deployment;
 import dev.otto.testkit.simulation.Execution;
 import dev.otto.testkit.simulation.SimulatedRun;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.List;
  * <pre>{@code
  * assertThat(run).startedStages("Build", "Test", "Deploy", "Deploy > Pre-production")
  *     .firedNotification("Fire on warlock mountain!")
- *     .ranStepReceivingSecret("Deploy > Pre-production", "git push", "heroku-api-key");
+ *     .ranStepReceivingSecret("Deploy > Pre-production", "git push", "heroku-api-key")
+ *     .deployed("production");
  * }</pre>
  */
 public final class SimulatedRunAssert extends OttoAssert<SimulatedRunAssert, SimulatedRun> {
@@ -43,6 +45,24 @@ public final class SimulatedRunAssert extends OttoAssert<SimulatedRunAssert, Sim
     isNotNull();
     return check(actual.notifications().stream().noneMatch(n -> n.contains(text)), "\nExpecting the simulated run "
         + "not to fire a notification containing:\n  " + quote(text) + "\nbut it fired:\n  " + actual.notifications());
+  }
+
+  /** A stage of the run deployed to {@code environment} and succeeded: the environment's record says so. */
+  public SimulatedRunAssert deployed(String environment) {
+    isNotNull();
+    List<Deployment> entries = actual.deployments(environment);
+    return check(entries.stream().anyMatch(Deployment::succeeded), "\nExpecting the simulated run to deploy to "
+        + quote(environment) + "\nbut " + (entries.isEmpty() ? "the environment's record has no entry of the run"
+        : "its deployments there ended " + entries.stream().map(d -> d.stage() + " " + d.status()).toList()));
+  }
+
+  /** No stage of the run succeeded in deploying to {@code environment}. */
+  public SimulatedRunAssert didNotDeploy(String environment) {
+    isNotNull();
+    List<Deployment> entries = actual.deployments(environment);
+    return check(entries.stream().noneMatch(Deployment::succeeded), "\nExpecting the simulated run not to deploy to "
+        + quote(environment) + "\nbut " + entries.stream().filter(Deployment::succeeded).map(Deployment::stage)
+        .toList() + " did");
   }
 
   /** A process of a stage matching {@code stage} whose script or label matches {@code step} ran. */

@@ -184,6 +184,12 @@ public final class SimulatedRun {
     return events(RunEvent.OutputLine.class).stream().map(e -> e.stage() + ": " + e.line()).toList();
   }
 
+  /** What this run deployed to {@code environment}: its entries in the environment's record, newest first. */
+  public List<dev.otto.core.engine.Deployment> deployments(String environment) {
+    return engine.deployments(requireNonNull(environment, "environment")).stream()
+        .filter(d -> d.run().equals(handle.id())).toList();
+  }
+
   /** The entries the engine journaled for this run. */
   public List<String> journal() {
     return simulated.journal().entries(handle.id());

@@ -2,6 +2,8 @@ package dev.otto.testkit.simulation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.engine.Deployment;
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
@@ -34,12 +36,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>A step that {@link StepScript#takes takes} time holds no thread: parallel stages overlap in
  * virtual time as they would on a real engine, and a stop (a failure failing fast, a timeout, a
  * cancel) ends it early. The engine's journal is kept in memory ({@link SimulatedRun#journal()}).
+ *
+ * <p>The record of what was deployed where is kept in memory too, for all the simulation's runs
+ * together ({@link #deployments}): a later run promotes or rolls back what an earlier one deployed.
  */
 public final class Simulation {
   private final Pipeline pipeline;
   private final Path root;
   private final Map<String, String> secrets = new LinkedHashMap<>();
   private final List<StepScript> scripts = new ArrayList<>();
+  private final DeploymentStore deployments = DeploymentStore.inMemory();
   private Engine.FailurePolicy failurePolicy = Engine.FailurePolicy.FAIL_FAST;
   private Instant start = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -92,6 +98,11 @@ public final class Simulation {
     return this;
   }
 
+  /** The record of {@code environment} the simulation's runs made, newest first. */
+  public List<Deployment> deployments(String environment) {
+    return deployments.deployments(requireNonNull(environment, "environment"));
+  }
+
   /** Plans the pipeline for {@code context} and runs it until it ends or waits. */
   public SimulatedRun run(RunContext context) {
     return run(Planner.plan(pipeline, requireNonNull(context, "context")));
@@ -114,7 +125,7 @@ public final class Simulation {
     InMemoryJournal journal = new InMemoryJournal();
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     Engine engine = Engine.builder(root).scheduler(time).runOn(queue).executor(executor).journal(journal)
-        .secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy).listener(events::add).build();
+        .secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy).listener(events::add).deployments(deployments).build();
     return new SimulatedEngine(engine, time, queue, executor, journal, events);
   }
 }

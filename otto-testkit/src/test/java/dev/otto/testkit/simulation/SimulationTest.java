@@ -3,6 +3,7 @@ package dev.otto.testkit.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.ApprovalGate;
@@ -14,6 +15,9 @@ import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.RunContext;
+import dev.otto.dsl.Otto;
+import dev.otto.dsl.library.Stdlib;
+import dev.otto.testkit.OttoAssertions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -142,5 +146,29 @@ class SimulationTest {
     assertThat(first.events().stream().map(e -> e.getClass().getSimpleName() + " " + e.at()).toList())
         .isEqualTo(second.events().stream().map(e -> e.getClass().getSimpleName() + " " + e.at()).toList());
     assertThat(first.waits()).extracting(w -> w.stage()).containsExactly("Announce");
+  }
+
+  @Test
+  void should_keep_a_record_of_what_each_run_deployed_with_the_artifacts_digest_and_approver() {
+    // given
+    Pipeline shop = Otto.pipeline("shop", p -> {
+      var std = p.use(Stdlib.library());
+      var production = p.environment("production", e -> e.requireApproval(Duration.ofHours(1)));
+      p.stage("Build", s -> s.steps(Otto.sh("make dist"), std.archive("app", "dist/")));
+      p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), Otto.sh("./deploy")));
+    });
+    Simulation simulation = Simulation.of(shop, root);
+    simulation.step("Build", "make dist").creating("dist/app.jar");
+
+    // when
+    SimulatedRun run = simulation.run(RunContext.branch("main")).approve("Production", "alice");
+
+    // then
+    OttoAssertions.assertThat(run).deployed("production").didNotDeploy("staging");
+    Deployment deployment = simulation.deployments("production").get(0);
+    assertThat(deployment.run()).isEqualTo(run.result().run());
+    assertThat(deployment.stage()).isEqualTo("Production");
+    assertThat(deployment.approvedBy()).contains("alice");
+    assertThat(deployment.digest("app")).hasValueSatisfying(digest -> assertThat(digest).startsWith("sha256:"));
   }
 }
