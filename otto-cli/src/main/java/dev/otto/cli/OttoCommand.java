@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "Explains, validates and runs continuous delivery pipelines written as Java code "
         + "(an Ottofile.java) or detected from a repository's files.",
     subcommands = {ExplainCommand.class, ValidateCommand.class, RunCommand.class, ResumeCommand.class,
-        InitCommand.class, ApproveCommand.class, CallbackCommand.class, CommandLine.HelpCommand.class,
+        DeploymentsCommand.class, InitCommand.class, ApproveCommand.class, CallbackCommand.class,
+        CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class},
     footer = ExitCodes.HELP)
 public final class OttoCommand implements Runnable {

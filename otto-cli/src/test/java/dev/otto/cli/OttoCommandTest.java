@@ -158,6 +158,32 @@ class OttoCommandTest {
     }
 
     @Test
+    void lists_what_runs_deployed_to_an_environment_newest_first_as_text_and_json() throws Exception {
+      // given
+      ottofile("""
+          var std = p.use(dev.otto.dsl.library.Stdlib.library());
+          var production = p.environment("production", e -> e.setting("REGION", "eu"));
+          p.stage("Build", s -> s.steps(sh("mkdir -p dist && echo app > dist/app.txt"), std.archive("app", "dist/")));
+          p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), sh("cat dist/app.txt")));
+          """);
+      String runs = dir.resolve("runs").toString();
+      assertThat(otto("run", dir.toString(), "--runs", runs).code()).isZero();
+
+      // when
+      Outcome text = otto("deployments", "production", dir.toString(), "--runs", runs);
+      Outcome json = otto("deployments", "production", dir.toString(), "--runs", runs, "--format", "json");
+      Outcome none = otto("deployments", "staging", dir.toString(), "--runs", runs);
+
+      // then
+      assertThat(text.code()).as(text.err()).isZero();
+      assertThat(text.out()).contains("deployments to 'production', newest first:", "SUCCEEDED  run ",
+          "shop > Production").containsPattern("    app  sha256:[0-9a-f]{64}");
+      assertThat(json.out()).contains("\"environment\" : \"production\"", "\"stage\" : \"Production\"",
+          "\"name\" : \"app\"", "\"digest\" : \"sha256:");
+      assertThat(none.out()).contains("nothing was deployed to 'staging'");
+    }
+
+    @Test
     void runs_the_hello_example_of_the_readme() {
       Outcome outcome = otto("run", Path.of("../examples/hello").toString(), "--runs", dir.resolve("runs").toString(),
           "--caches", dir.resolve("caches").toString());
