@@ -135,7 +135,8 @@ final class RunCommand implements Callable<Integer> {
         try (EngineEndpoint endpoint = endpoint(built)) {
           RunResult result = start.apply(built).result().join();
           if (report != null) {
-            Files.writeString(report, HtmlReport.run(plan, result, record), StandardCharsets.UTF_8);
+            Files.writeString(report, HtmlReport.run(plan, result, record, deployments(built, plan, result)),
+                StandardCharsets.UTF_8);
           }
           int code = RunCommand.report(out, progress, result);
           if (report != null) {
@@ -144,6 +145,13 @@ final class RunCommand implements Callable<Integer> {
           return code;
         }
       }
+    }
+
+    /** What the run deployed, from the records of the environments its stages deploy to. */
+    private static List<dev.otto.core.engine.Deployment> deployments(Engine engine, Plan plan, RunResult result) {
+      return plan.stages().stream().flatMap(stage -> stage.environment().stream()).distinct()
+          .flatMap(environment -> engine.deployments(environment).stream())
+          .filter(deployment -> deployment.run().equals(result.run())).toList();
     }
 
     Engine build(Path dir, Progress progress, RunListener... more) {

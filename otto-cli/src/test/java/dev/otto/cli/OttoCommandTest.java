@@ -158,7 +158,7 @@ class OttoCommandTest {
     }
 
     @Test
-    void lists_what_runs_deployed_to_an_environment_newest_first_as_text_and_json() throws Exception {
+    void lists_what_runs_deployed_to_an_environment_as_text_and_json_and_the_run_report_says_it_too() throws Exception {
       // given
       ottofile("""
           var std = p.use(dev.otto.dsl.library.Stdlib.library());
@@ -167,7 +167,8 @@ class OttoCommandTest {
           p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), sh("cat dist/app.txt")));
           """);
       String runs = dir.resolve("runs").toString();
-      assertThat(otto("run", dir.toString(), "--runs", runs).code()).isZero();
+      Path report = dir.resolve("run.html");
+      assertThat(otto("run", dir.toString(), "--runs", runs, "--report", report.toString()).code()).isZero();
 
       // when
       Outcome text = otto("deployments", "production", dir.toString(), "--runs", runs);
@@ -181,6 +182,7 @@ class OttoCommandTest {
       assertThat(json.out()).contains("\"environment\" : \"production\"", "\"stage\" : \"Production\"",
           "\"name\" : \"app\"", "\"digest\" : \"sha256:");
       assertThat(none.out()).contains("nothing was deployed to 'staging'");
+      assertThat(Files.readString(report)).contains("<h2>Deployments</h2>", "<td>production</td>");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.otto.report;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.explain.Explain;
@@ -56,7 +57,16 @@ public final class HtmlReport {
 
   /** A page with the run's graph coloured by result, its timeline, its stages and the end of each step's output. */
   public static String run(Plan plan, RunResult result, RunRecord record) {
+    return run(plan, result, record, List.of());
+  }
+
+  /**
+   * The same page, saying what the run deployed where: {@code deployments} are the run's entries
+   * in the records of its environments ({@link dev.otto.core.engine.Engine#deployments}).
+   */
+  public static String run(Plan plan, RunResult result, RunRecord record, List<Deployment> deployments) {
     requireNonNull(plan, "plan");
+    requireNonNull(deployments, "deployments");
     requireNonNull(result, "result");
     List<RunEvent> events = requireNonNull(record, "record").events();
     StringBuilder out = page("run " + result.run(), "run " + result.run() + " of pipeline '" + plan.pipeline() + "'");
@@ -76,9 +86,29 @@ public final class HtmlReport {
           .append("\">").append(word(stage.status())).append("</td><td>").append(Timeline.span(stage.duration()))
           .append("</td><td>").append(escape(stage.reason().orElse(""))).append("</td></tr>\n");
     }
-    out.append("</table>\n<h2>Output</h2>\n");
+    out.append("</table>\n");
+    deployments(out, deployments);
+    out.append("<h2>Output</h2>\n");
     logs(out, events, record);
     return end(out);
+  }
+
+  private static void deployments(StringBuilder out, List<Deployment> deployments) {
+    if (deployments.isEmpty()) {
+      return;
+    }
+    out.append("<h2>Deployments</h2>\n<table class=\"results deployments\"><tr><th>environment</th><th>stage</th>"
+        + "<th>status</th><th>approved by</th><th>commit</th><th>artifacts</th></tr>\n");
+    for (Deployment d : deployments) {
+      out.append("<tr><td>").append(escape(d.environment())).append("</td><td>").append(escape(d.stage()))
+          .append("</td><td class=\"").append(word(d.status())).append("\">").append(word(d.status()))
+          .append("</td><td>").append(escape(d.approvedBy().orElse(""))).append("</td><td>")
+          .append(escape(d.commit().orElse(""))).append("</td><td>");
+      d.artifacts().forEach(a -> out.append(escape(a.name())).append(" <code>").append(escape(a.digest()))
+          .append("</code><br/>"));
+      out.append("</td></tr>\n");
+    }
+    out.append("</table>\n");
   }
 
   /**

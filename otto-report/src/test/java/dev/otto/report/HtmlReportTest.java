@@ -2,6 +2,7 @@ package dev.otto.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
@@ -110,6 +111,32 @@ class HtmlReportTest {
     assertThat(page).contains("… 3000 earlier lines not shown", "\n3001\n", "\n5000\n").doesNotContain("\n3000\n");
     assertThat(record.events()).noneMatch(RunEvent.OutputLine.class::isInstance);
     xml(page);
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void a_run_report_says_what_the_run_deployed_where_with_the_approver_and_the_artifacts_digests() throws Exception {
+    // given a run that deployed to production
+    Plan plan = Planner.plan(Pipeline.builder("shop")
+        .addEnvironments(dev.otto.core.model.Environment.builder("production").build())
+        .addStages(Stage.builder("Production").environment("production").addSteps(ShStep.of("true")).build())
+        .build(), RunContext.branch("main"));
+    Engine engine = Engine.builder(root).build();
+    RunResult result = engine.run(plan);
+    Deployment recorded = engine.deployments("production").get(0);
+    Deployment approved = new Deployment(recorded.environment(), recorded.run(), recorded.pipeline(),
+        recorded.stage(), java.util.Optional.of("c0ffee"), List.of(new Deployment.Artifact("app", "sha256:abc")),
+        recorded.started(), recorded.ended(), java.util.Optional.of("alice <ops>"), recorded.status());
+
+    // when its report is written with its deployments
+    String page = HtmlReport.run(plan, result, new RunRecord(), List.of(approved));
+
+    // then a table says where it deployed what
+    assertThat(recorded.run()).isEqualTo(result.run());
+    assertThat(nodes(xml(page), "//table[contains(@class,'deployments')]/tr").getLength()).isEqualTo(2);
+    assertThat(page).contains("<h2>Deployments</h2>", "<td>production</td>", "alice &lt;ops&gt;", "c0ffee",
+        "app <code>sha256:abc</code>");
+    assertThat(HtmlReport.run(plan, result, new RunRecord())).doesNotContain("<h2>Deployments</h2>");
   }
 
   @Test
