@@ -53,7 +53,7 @@ final class Describe {
       return "store artifact " + a.name() + " " + a.paths();
     }
     if (op instanceof Op.RestoreArtifact a) {
-      return "restore artifact " + a.name();
+      return "restore artifact " + a.name() + a.from().map(from -> " " + from.describe()).orElse("");
     }
     if (op instanceof Op.AwaitChildren c) {
       return "run " + c.children().size() + (c.children().size() == 1 ? " child stage" : " child stages")

@@ -48,10 +48,19 @@ public sealed interface Primitive {
     }
   }
 
-  /** Puts the files of an artifact stored earlier in the run back in the workspace. */
-  record RestoreArtifact(String name) implements Primitive {
+  /**
+   * Puts the files of an artifact back in the workspace: one stored earlier in the run, or, with
+   * {@code deployedTo}, the one last deployed with success to that environment (a promotion).
+   */
+  record RestoreArtifact(String name, java.util.Optional<String> deployedTo) implements Primitive {
     public RestoreArtifact {
       requireNonNull(name, "name");
+      requireNonNull(deployedTo, "deployedTo");
+    }
+
+    /** Restores the artifact stored earlier in the run. */
+    public RestoreArtifact(String name) {
+      this(name, java.util.Optional.empty());
     }
   }
 }

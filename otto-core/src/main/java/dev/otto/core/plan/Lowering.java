@@ -315,7 +315,8 @@ final class Lowering {
     } else if (primitive instanceof Primitive.StoreArtifact store) {
       return new Op.StoreArtifact(store.name(), store.paths(), guard);
     }
-    return new Op.RestoreArtifact(((Primitive.RestoreArtifact) primitive).name(), guard);
+    Primitive.RestoreArtifact restore = (Primitive.RestoreArtifact) primitive;
+    return new Op.RestoreArtifact(restore.name(), restore.deployedTo().map(env -> new Op.Deployed(env, false)), guard);
   }
 
   private List<Primitive> expand(StageTree.Node node, LibraryStep call) {

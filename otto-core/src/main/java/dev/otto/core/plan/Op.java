@@ -243,11 +243,21 @@ public sealed interface Op {
     }
   }
 
-  /** Puts the files of an artifact stored earlier in the run back in the workspace. */
-  record RestoreArtifact(String name, Guard guard) implements StepOp {
+  /**
+   * Puts the files of an artifact back in the workspace: one stored earlier in the run, or, with
+   * {@code from}, the one an environment's record says was deployed there, checked against the
+   * digest the record holds.
+   */
+  record RestoreArtifact(String name, Optional<Deployed> from, Guard guard) implements StepOp {
     public RestoreArtifact {
       requireNonNull(name, "name");
+      requireNonNull(from, "from");
       requireNonNull(guard, "guard");
+    }
+
+    /** Restores the artifact stored earlier in the run. */
+    public RestoreArtifact(String name, Guard guard) {
+      this(name, Optional.empty(), guard);
     }
 
     @Override
@@ -257,7 +267,26 @@ public sealed interface Op {
 
     @Override
     public RestoreArtifact withGuard(Guard guard) {
-      return new RestoreArtifact(name, guard);
+      return new RestoreArtifact(name, from, guard);
+    }
+  }
+
+  /**
+   * Which entry of an environment's record a promotion or a rollback takes an artifact from.
+   *
+   * @param environment the environment whose record is read
+   * @param previous false for the last successful deployment there (a promotion); true for the
+   *     successful one before it (a rollback, which redeploys what ran before the last deployment)
+   */
+  record Deployed(String environment, boolean previous) {
+    public Deployed {
+      requireNonNull(environment, "environment");
+    }
+
+    /** In words, for explain: {@code as deployed to 'staging' by its last successful deployment}. */
+    public String describe() {
+      return "as deployed to '" + environment + "' by its " + (previous ? "successful deployment before the last"
+          : "last successful deployment");
     }
   }
 

@@ -131,7 +131,8 @@ final class PlanJsonReader {
       case "store-artifact":
         return new Op.StoreArtifact(op.string("name"), op.strings("paths"), guard);
       case "restore-artifact":
-        return new Op.RestoreArtifact(op.string("name"), guard);
+        return new Op.RestoreArtifact(op.string("name"), op.has("from") ? Optional.of(new Op.Deployed(
+            op.string("from"), op.has("previous") && op.bool("previous"))) : Optional.empty(), guard);
       case "await-children":
         return new Op.AwaitChildren(op.strings("children"), op.bool("parallel"),
             op.has("keepsGoing") && op.bool("keepsGoing"));

@@ -254,6 +254,12 @@ final class PlanJsonWriter {
         strings("paths", a.paths(), true);
       } else if (op instanceof Op.RestoreArtifact a) {
         json.writeStringField("name", a.name());
+        if (a.from().isPresent()) {
+          json.writeStringField("from", a.from().get().environment());
+          if (a.from().get().previous()) {
+            json.writeBooleanField("previous", true);
+          }
+        }
       } else if (op instanceof Op.AwaitChildren c) {
         strings("children", c.children(), true);
         json.writeBooleanField("parallel", c.parallel());

@@ -338,6 +338,10 @@ final class StageChecks {
         }
       } else if (primitive instanceof Primitive.RestoreArtifact restore) {
         checkArtifactName(at, restore.name());
+        restore.deployedTo().filter(name -> !declared.environments.containsKey(name)).ifPresent(name ->
+            problems.add(error(Rule.UNKNOWN_ENVIRONMENT, at.get(), "the step promotes the artifact '"
+                + Names.printable(restore.name()) + "' from '" + Names.printable(name) + "', which is not declared.",
+                "declare it with p.environment(\"" + Names.printable(name) + "\", ...).")));
       }
     }
   }

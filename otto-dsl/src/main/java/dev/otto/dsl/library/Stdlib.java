@@ -8,6 +8,7 @@ import dev.otto.core.library.Primitive;
 import dev.otto.core.library.StepLibrary;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.LibraryStep;
+import dev.otto.dsl.EnvironmentRef;
 import dev.otto.dsl.LibraryDefinition;
 import dev.otto.dsl.internal.Args;
 import java.util.Arrays;
@@ -53,6 +54,25 @@ public final class Stdlib {
       return LibraryStep.of(ID, "unarchive", Map.of("name", requireNonNull(name, "name")));
     }
 
+    /**
+     * Puts the files of the artifact {@code name} that the last successful deployment to {@code
+     * from} took back in the workspace: a promotion deploys exactly what another environment
+     * accepted, not what this run built. The files are found by the digest the environment's
+     * record holds, and checked against it.
+     *
+     * <pre>{@code
+     * var staging = p.environment("staging", e -> {});
+     * var production = p.environment("production", e -> e.requireApproval(Duration.ofHours(4)));
+     * p.stage("Production", s -> s.environment(production).steps(std.promote("app", staging), sh("./deploy")));
+     * }</pre>
+     */
+    public LibraryStep promote(String name, EnvironmentRef from) {
+      Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+      arguments.put("name", requireNonNull(name, "name"));
+      arguments.put("from", requireNonNull(from, "from").name());
+      return LibraryStep.of(ID, "promote", arguments);
+    }
+
     /** Prints {@code message} in the step's output. */
     public LibraryStep echo(String message) {
       return LibraryStep.of(ID, "echo", Map.of("message", requireNonNull(message, "message")));
@@ -83,7 +103,7 @@ public final class Stdlib {
 
     @Override
     public String description() {
-      return "checkout, echo, artifacts (archive and unarchive) and host notifications";
+      return "checkout, echo, artifacts (archive, unarchive and promote) and host notifications";
     }
 
     @Override
@@ -101,6 +121,10 @@ public final class Stdlib {
               ParamSpec.required("message", ValueType.STRING, "the notification's text"))),
           new ActionSpec("unarchive", "puts an artifact archived earlier in the run back in the workspace", List.of(
               ParamSpec.required("name", ValueType.STRING, "the artifact's name"))),
+          new ActionSpec("promote", "puts the artifact another environment's last successful deployment took in the "
+              + "workspace", List.of(
+              ParamSpec.required("name", ValueType.STRING, "the artifact's name"),
+              ParamSpec.required("from", ValueType.STRING, "the environment whose record gives the artifact"))),
           new ActionSpec("echo", "prints a message in the step's output", List.of(
               ParamSpec.required("message", ValueType.STRING, "the text to print"))),
           new ActionSpec("checkout", "puts a git repository's files at a ref in the workspace", List.of(
@@ -117,6 +141,10 @@ public final class Stdlib {
       }
       if (action.equals("unarchive")) {
         return List.of(new Primitive.RestoreArtifact((String) arguments.get("name")));
+      }
+      if (action.equals("promote")) {
+        return List.of(new Primitive.RestoreArtifact((String) arguments.get("name"),
+            java.util.Optional.of((String) arguments.get("from"))));
       }
       if (action.equals("echo")) {
         String message = (String) arguments.get("message");

@@ -117,4 +117,55 @@ class StdlibTest {
     assertThat(result.status()).as("output: %s", output()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(output()).containsExactly("Checkout: hello from git");
   }
+
+  static Pipeline delivery(String version, boolean promote) {
+    return Otto.pipeline("delivery", p -> {
+      var std = p.use(Stdlib.library());
+      var staging = p.environment("staging", e -> e.setting("REGION", "eu"));
+      var production = p.environment("production", e -> e.setting("REGION", "eu"));
+      p.stage("Build", s -> s.steps(sh("mkdir -p dist && echo " + version + " > dist/app.txt"),
+          std.archive("app", "dist/")));
+      if (promote) {
+        p.stage("Production", s -> s.environment(production).steps(sh("rm -rf dist"), std.promote("app", staging),
+            sh("cat dist/app.txt")));
+      } else {
+        p.stage("Staging", s -> s.environment(staging).steps(std.unarchive("app")));
+      }
+    });
+  }
+
+  @Test
+  void promotes_what_an_environment_last_deployed_rather_than_what_the_run_built_and_explains_it() {
+    // given staging runs v1
+    Engine engine = Engine.builder(dir.resolve("runs")).listener(events::add).build();
+    engine.run(Planner.plan(delivery("v1", false), RunContext.branch("main")));
+
+    // when a run that builds v2 promotes from staging
+    Pipeline release = delivery("v2", true);
+    RunResult result = engine.run(Planner.plan(release, RunContext.branch("main")));
+
+    // then production runs v1, by the digest staging's record holds, as explain said it would
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Production: v1");
+    assertThat(engine.deployments("production").get(0).digest("app"))
+        .isEqualTo(engine.deployments("staging").get(0).digest("app"));
+    dev.otto.core.plan.Plan plan = Planner.plan(release);
+    assertThat(Explain.text(plan)).contains("- restore artifact app as deployed to 'staging' by its last successful "
+        + "deployment");
+    assertThat(plan.toJson()).contains("\"from\" : \"staging\"");
+    assertThat(dev.otto.core.plan.RunnablePlan.fromJson(plan.toJson()).stages()).isEqualTo(plan.stages());
+  }
+
+  @Test
+  void refuses_a_promotion_from_an_environment_the_pipeline_does_not_declare() {
+    assertThatThrownBy(() -> Otto.pipeline("undeclared", p -> {
+      p.use(Stdlib.library());
+      p.stage("Production", s -> s.steps(dev.otto.core.model.LibraryStep.of(Stdlib.ID, "promote",
+          java.util.Map.of("name", "app", "from", "qa"))));
+    })).isInstanceOfSatisfying(PipelineValidationException.class, e -> {
+      assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-081");
+      assertThat(e.problems().get(0).message())
+          .isEqualTo("the step promotes the artifact 'app' from 'qa', which is not declared.");
+    });
+  }
 }

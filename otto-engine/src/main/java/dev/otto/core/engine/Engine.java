@@ -235,7 +235,7 @@ public final class Engine implements RunEngine {
     String id = newRunId(started);
     // The copy comes before the journal, so that a failed copy leaves no run holding a lease.
     try {
-      for (String part : List.of("workspace", "artifacts")) {
+      for (String part : List.of("workspace", WorkspaceOps.ARTIFACTS, WorkspaceOps.PROMOTED)) {
         WorkspaceOps.copyTree(root.resolve(previousRunId).resolve(part), root.resolve(id).resolve(part));
       }
     } catch (java.io.IOException e) {

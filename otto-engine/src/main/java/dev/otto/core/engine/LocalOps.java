@@ -3,6 +3,7 @@ package dev.otto.core.engine;
 import dev.otto.core.executor.ProcessOutcome;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.PlannedStage;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +111,9 @@ final class LocalOps {
             + files + " files"));
         return RunMachine.Outcome.artifact(WorkspaceOps.digest(run.artifacts, artifact.name()));
       }
+      if (op instanceof Op.RestoreArtifact artifact && artifact.from().isPresent()) {
+        return promote(stage, artifact, artifact.from().get());
+      }
       if (op instanceof Op.RestoreArtifact artifact) {
         int files = WorkspaceOps.restore(run.workspace, run.artifacts, artifact.name());
         run.emitNow(new RunEvent.Emitted(run.id(), run.now(), stage, "artifact", "restored " + artifact.name()
@@ -120,5 +124,18 @@ final class LocalOps {
       return RunMachine.Outcome.failed(e.getMessage());
     }
     return RunMachine.Outcome.failed("the engine cannot run '" + op.kind() + "' ops");
+  }
+
+  /** Restores the artifact an environment's record names, after checking its files against the recorded digest. */
+  private RunMachine.Outcome promote(String stage, Op.RestoreArtifact artifact, Op.Deployed from)
+      throws WorkspaceOps.ArtifactException {
+    Promotion.Source source = Promotion.find(run.engine.deployments, artifact.name(), from)
+        .orElseThrow(() -> new WorkspaceOps.ArtifactException(Promotion.missing(artifact.name(), from)));
+    Path promoted = run.artifacts.resolveSibling(WorkspaceOps.PROMOTED);
+    Promotion.adopt(run.engine.root, promoted, artifact.name(), source);
+    int files = WorkspaceOps.restore(run.workspace, promoted, artifact.name());
+    run.emitNow(new RunEvent.Emitted(run.id(), run.now(), stage, "artifact", "restored " + artifact.name() + ": "
+        + files + " files, " + source.describe()));
+    return RunMachine.Outcome.artifact(source.digest());
   }
 }

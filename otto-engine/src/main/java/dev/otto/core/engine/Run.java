@@ -81,7 +81,7 @@ final class Run implements RunHandle {
     Path dir = engine.root.resolve(id);
     this.feed = new EventFeed(engine.listeners, dir.resolve("output.spool"));
     this.workspace = dir.resolve("workspace");
-    this.artifacts = dir.resolve("artifacts");
+    this.artifacts = dir.resolve(WorkspaceOps.ARTIFACTS);
     this.ops = new LocalOps(this);
   }
 

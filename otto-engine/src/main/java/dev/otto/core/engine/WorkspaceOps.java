@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
 final class WorkspaceOps {
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceOps.class);
 
+  /** The folder of a run that holds the artifacts it stored. */
+  static final String ARTIFACTS = "artifacts";
+  /** The folder of a run that holds the artifacts it promoted from an environment's record. */
+  static final String PROMOTED = "promoted";
+
   private WorkspaceOps() {}
 
   /**

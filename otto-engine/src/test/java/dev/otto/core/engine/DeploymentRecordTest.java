@@ -170,4 +170,78 @@ class DeploymentRecordTest {
       assertThat(store.deployments("production")).containsExactly(second, first);
     }
   }
+
+  @Nested
+  class Promotions {
+    @TempDir
+    Path root;
+
+    private Deployment deployed(String run, String environment, String digest, RunResult.Status status) {
+      return new Deployment(environment, run, "shop", "Deploy", Optional.empty(),
+          List.of(new Deployment.Artifact("app", digest)), T0, T0, Optional.empty(), status);
+    }
+
+    /** Stores the artifact 'app' holding {@code text} as run {@code run} would; its digest. */
+    private String store(String run, String text) throws Exception {
+      Path workspace = Files.createDirectories(root.resolve(run).resolve("workspace"));
+      Files.createDirectories(workspace.resolve("dist"));
+      Files.writeString(workspace.resolve("dist/app.txt"), text);
+      Path artifacts = root.resolve(run).resolve(WorkspaceOps.ARTIFACTS);
+      WorkspaceOps.store(workspace, artifacts, new Op.StoreArtifact("app", List.of("dist"), Op.Guard.NORMAL));
+      return WorkspaceOps.digest(artifacts, "app");
+    }
+
+    @Test
+    void should_take_the_last_successful_deployment_and_for_a_rollback_the_one_before() {
+      // given
+      DeploymentStore store = DeploymentStore.inMemory();
+      store.record(deployed("run-1", "production", "sha256:1", RunResult.Status.SUCCEEDED));
+      store.record(deployed("run-2", "production", "sha256:2", RunResult.Status.SUCCEEDED));
+      store.record(deployed("run-3", "production", "sha256:3", RunResult.Status.FAILED));
+
+      // when
+      Optional<Promotion.Source> last = Promotion.find(store, "app", new Op.Deployed("production", false));
+      Optional<Promotion.Source> before = Promotion.find(store, "app", new Op.Deployed("production", true));
+
+      // then
+      assertThat(last).map(Promotion.Source::digest).contains("sha256:2");
+      assertThat(before).map(Promotion.Source::digest).contains("sha256:1");
+      assertThat(Promotion.find(store, "docs", new Op.Deployed("production", false))).isEmpty();
+      assertThat(Promotion.find(store, "app", new Op.Deployed("staging", false))).isEmpty();
+    }
+
+    @Test
+    void should_promote_along_a_chain_of_environments_from_each_runs_own_copy() throws Exception {
+      // given run-1 built what qa runs, and run-2 promoted it to staging
+      String digest = store("run-1", "v1");
+      store("run-2", "v2");
+      Path promoted2 = root.resolve("run-2").resolve(WorkspaceOps.PROMOTED);
+      Promotion.adopt(root, promoted2, "app", new Promotion.Source(deployed("run-1", "qa", digest,
+          RunResult.Status.SUCCEEDED), digest));
+
+      // when run-3 promotes what staging runs
+      Path promoted3 = root.resolve("run-3").resolve(WorkspaceOps.PROMOTED);
+      Promotion.adopt(root, promoted3, "app", new Promotion.Source(deployed("run-2", "staging", digest,
+          RunResult.Status.SUCCEEDED), digest));
+
+      // then it holds what run-1 built, not what run-2 built
+      assertThat(WorkspaceOps.digest(promoted3, "app")).isEqualTo(digest);
+      assertThat(Files.readString(promoted3.resolve("app/dist/app.txt"))).isEqualTo("v1");
+    }
+
+    @Test
+    void should_refuse_to_promote_files_that_changed_since_they_were_deployed() throws Exception {
+      // given
+      String digest = store("run-1", "v1");
+      Files.writeString(root.resolve("run-1/artifacts/app/dist/app.txt"), "tampered");
+      Promotion.Source source = new Promotion.Source(deployed("run-1", "staging", digest, RunResult.Status.SUCCEEDED),
+          digest);
+
+      // when / then
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Promotion.adopt(root,
+              root.resolve("run-2").resolve(WorkspaceOps.PROMOTED), "app", source))
+          .hasMessageContaining("the files of the artifact 'app' of run run-1 have the digest sha256:")
+          .hasMessageContaining("as 'staging' recorded when it deployed them; they changed since");
+    }
+  }
 }

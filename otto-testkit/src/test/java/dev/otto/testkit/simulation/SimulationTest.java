@@ -14,6 +14,7 @@ import dev.otto.core.model.SecretRef;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
 import dev.otto.dsl.Otto;
 import dev.otto.dsl.library.Stdlib;
@@ -170,5 +171,56 @@ class SimulationTest {
     assertThat(deployment.stage()).isEqualTo("Production");
     assertThat(deployment.approvedBy()).contains("alice");
     assertThat(deployment.digest("app")).hasValueSatisfying(digest -> assertThat(digest).startsWith("sha256:"));
+  }
+
+  /** A pipeline that builds the artifact 'app' and deploys it to staging, or promotes it from staging to production. */
+  static Pipeline delivery(boolean toProduction) {
+    return Otto.pipeline(toProduction ? "release" : "ship", p -> {
+      var std = p.use(Stdlib.library());
+      var staging = p.environment("staging", e -> e.setting("REGION", "eu"));
+      var production = p.environment("production", e -> e.setting("REGION", "eu"));
+      p.stage("Build", s -> s.steps(Otto.sh("make dist"), std.archive("app", "dist/")));
+      if (toProduction) {
+        p.stage("Production", s -> s.environment(production).steps(std.promote("app", staging), Otto.sh("./deploy")));
+      } else {
+        p.stage("Staging", s -> s.environment(staging).steps(std.unarchive("app"), Otto.sh("./deploy")));
+      }
+    });
+  }
+
+  @Test
+  void should_promote_to_production_what_staging_last_deployed_rather_than_what_the_run_built() {
+    // given staging runs what a first run built
+    Simulation simulation = Simulation.of(delivery(false), root);
+    simulation.step("Build", "make dist").creating("dist/app-1.jar");
+    SimulatedRun toStaging = simulation.run(RunContext.branch("main"));
+    simulation.step("Build", "make dist").creating("dist/app-2.jar");
+
+    // when a later run, which builds something else, promotes from staging
+    SimulatedRun release = simulation.run(Planner.plan(delivery(true), RunContext.branch("main")));
+
+    // then production takes what staging took, by its digest
+    assertThat(release.result().stage("Production").orElseThrow().reason()).isEmpty();
+    OttoAssertions.assertThat(release).deployed("production");
+    String staged = simulation.deployments("staging").get(0).digest("app").orElseThrow();
+    assertThat(toStaging.deployments("staging")).isNotEmpty();
+    assertThat(release.deployments("production").get(0).digest("app")).contains(staged);
+    assertThat(release.notifications()).anyMatch(n -> n.contains("restored app: 1 files, " + staged + " from run "
+        + toStaging.result().run()));
+  }
+
+  @Test
+  void should_fail_a_promotion_when_the_environment_it_promotes_from_has_no_successful_deployment() {
+    // given
+    Simulation simulation = Simulation.of(delivery(true), root);
+    simulation.step("Build", "make dist").creating("dist/app-1.jar");
+
+    // when
+    SimulatedRun release = simulation.run(RunContext.branch("main"));
+
+    // then
+    assertThat(release.result().stage("Production").orElseThrow().reason()).contains("no deployment of the "
+        + "artifact 'app' to 'staging' has succeeded yet; deploy it there first");
+    OttoAssertions.assertThat(release).didNotDeploy("production");
   }
 }
