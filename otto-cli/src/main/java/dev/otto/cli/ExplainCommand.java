@@ -1,10 +1,13 @@
 package dev.otto.cli;
 
+import dev.otto.core.engine.Engine;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +39,10 @@ final class ExplainCommand implements Callable<Integer> {
       + "pipeline drawn as a graph")
   String format = "text";
 
+  @Option(names = "--runs", paramLabel = "DIR", description = "where runs keep their records of what was deployed "
+      + "where, which say what a promotion would take; DIR/.otto/runs by default")
+  Path runs;
+
   @Mixin
   IsolationOptions isolation;
 
@@ -47,8 +54,7 @@ final class ExplainCommand implements Callable<Integer> {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
     Plan plan = Planner.plan(loaded.pipeline(), context.contextOrUnknown(dir));
     String out = switch (format) {
-      case "text" -> Explain.text(plan, isolation.notes(plan)) + "\nworkspace: " + source.source(dir).description()
-          + "\n";
+      case "text" -> Explain.text(plan, notes(plan)) + "\nworkspace: " + source.source(dir).description() + "\n";
       case "json" -> Explain.json(plan);
       case "mermaid" -> Explain.mermaid(plan);
       case "dot" -> Explain.dot(plan);
@@ -65,5 +71,13 @@ final class ExplainCommand implements Callable<Integer> {
       err.flush();
     }
     return ExitCodes.OK;
+  }
+
+  /** The isolation of each stage's steps, and what each promotion would take from the records as they are. */
+  private Map<String, String> notes(Plan plan) {
+    Map<String, String> notes = new LinkedHashMap<>(isolation.notes(plan));
+    Engine.builder(runs != null ? runs : dir.resolve(".otto").resolve("runs")).build().promotionsFor(plan)
+        .forEach((stage, note) -> notes.merge(stage, note, (first, second) -> first + "; " + second));
+    return notes;
   }
 }

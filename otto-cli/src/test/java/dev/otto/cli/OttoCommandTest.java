@@ -163,10 +163,13 @@ class OttoCommandTest {
       ottofile("""
           var std = p.use(dev.otto.dsl.library.Stdlib.library());
           var production = p.environment("production", e -> e.setting("REGION", "eu"));
+          var mirror = p.environment("mirror", e -> e.setting("REGION", "us"));
           p.stage("Build", s -> s.steps(sh("mkdir -p dist && echo app > dist/app.txt"), std.archive("app", "dist/")));
           p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), sh("cat dist/app.txt")));
+          p.stage("Mirror", s -> s.environment(mirror).steps(std.promote("app", production), sh("cat dist/app.txt")));
           """);
       String runs = dir.resolve("runs").toString();
+      Outcome before = otto("explain", dir.toString(), "--runs", runs);
       Path report = dir.resolve("run.html");
       assertThat(otto("run", dir.toString(), "--runs", runs, "--report", report.toString()).code()).isZero();
 
@@ -174,6 +177,7 @@ class OttoCommandTest {
       Outcome text = otto("deployments", "production", dir.toString(), "--runs", runs);
       Outcome json = otto("deployments", "production", dir.toString(), "--runs", runs, "--format", "json");
       Outcome none = otto("deployments", "staging", dir.toString(), "--runs", runs);
+      Outcome after = otto("explain", dir.toString(), "--runs", runs);
 
       // then
       assertThat(text.code()).as(text.err()).isZero();
@@ -183,6 +187,12 @@ class OttoCommandTest {
           "\"name\" : \"app\"", "\"digest\" : \"sha256:");
       assertThat(none.out()).contains("nothing was deployed to 'staging'");
       assertThat(Files.readString(report)).contains("<h2>Deployments</h2>", "<td>production</td>");
+      assertThat(before.out()).contains("- restore artifact app as deployed to 'production' by its last successful "
+          + "deployment", "takes artifact 'app' (none yet: no deployment of the artifact 'app' to 'production' has "
+          + "succeeded yet; deploy it there first)");
+      assertThat(after.out()).containsPattern("takes artifact 'app' sha256:[0-9a-f]{64} from run \\S+ \\(deployed to "
+          + "'production' at ");
+      assertThat(otto("deployments", "mirror", dir.toString(), "--runs", runs).out()).contains("shop > Mirror");
     }
 
     @Test

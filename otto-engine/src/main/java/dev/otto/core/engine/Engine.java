@@ -366,6 +366,31 @@ public final class Engine implements RunEngine {
     return notes;
   }
 
+  /**
+   * What each stage of {@code plan} that promotes or rolls back an artifact would take, from the
+   * records as they are now: the digest and the run that deployed it, or why there is none. What
+   * explain shows with {@link dev.otto.core.explain.Explain#text(Plan, Map)} before a run; the run
+   * reads the records again when the stage restores the artifact.
+   */
+  public Map<String, String> promotionsFor(Plan plan) {
+    requireNonNull(plan, "plan");
+    Map<String, String> notes = new LinkedHashMap<>();
+    for (PlannedStage stage : plan.stages()) {
+      List<String> taken = new ArrayList<>();
+      for (dev.otto.core.plan.Op op : stage.ops()) {
+        if (op instanceof dev.otto.core.plan.Op.RestoreArtifact restore && restore.from().isPresent()) {
+          taken.add("takes artifact '" + restore.name() + "' " + Promotion.find(deployments, restore.name(),
+              restore.from().get()).map(Promotion.Source::describe)
+              .orElse("(none yet: " + Promotion.missing(restore.name(), restore.from().get()) + ")"));
+        }
+      }
+      if (!taken.isEmpty()) {
+        notes.put(stage.id(), String.join("; ", taken));
+      }
+    }
+    return notes;
+  }
+
   /** The local runtime a container stage falls back to: the same tools and network. */
   private static Runtime localOf(Runtime runtime) {
     return new Runtime.Local(runtime.tools(), runtime.network());
