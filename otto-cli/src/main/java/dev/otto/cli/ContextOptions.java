@@ -35,9 +35,13 @@ final class ContextOptions {
       + "only the projects under which the run's commits changed a file (see --changed-since)")
   boolean onlyChanged;
 
+  @Option(names = "--rollback", paramLabel = "ENV", description = "roll the environment back: run only the stages "
+      + "that deploy there, with the artifacts it ran before what it runs now, as its record says")
+  String rollback;
+
   boolean given() {
     return branch != null || tag != null || trigger != null || !params.isEmpty() || changedSince != null
-        || !changed.isEmpty();
+        || !changed.isEmpty() || rollback != null;
   }
 
   /** The context given, or an unknown one when nothing is. */
@@ -68,6 +72,9 @@ final class ContextOptions {
       builder.trigger(trigger);
     }
     params.forEach(builder::param);
+    if (rollback != null) {
+      builder.rollback(rollback);
+    }
     return builder.build();
   }
 }

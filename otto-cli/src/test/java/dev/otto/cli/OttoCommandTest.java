@@ -193,6 +193,10 @@ class OttoCommandTest {
       assertThat(after.out()).containsPattern("takes artifact 'app' sha256:[0-9a-f]{64} from run \\S+ \\(deployed to "
           + "'production' at ");
       assertThat(otto("deployments", "mirror", dir.toString(), "--runs", runs).out()).contains("shop > Mirror");
+      Outcome rollback = otto("run", dir.toString(), "--runs", runs, "--rollback", "production");
+      assertThat(rollback.code()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(rollback.out()).contains("'production' ran no other files of the artifact 'app' before what it runs "
+          + "now, as its record says; there is nothing to roll back to");
     }
 
     @Test

@@ -57,6 +57,7 @@ final class Lowering {
 
   Plan plan() {
     resolveParameters();
+    checkRollback();
     int size = tree.nodes().size();
     StageStatus[] status = new StageStatus[size];
     String[] reason = new String[size];
@@ -70,7 +71,12 @@ final class Lowering {
       int parent = node.parent;
       environment[index] = stage.environment().orElse(parent >= 0 ? environment[parent] : null);
       resolveRuntime(node, runtime, runtimeSource);
-      decide(node, status, reason, environment[index]);
+      if (rolledBackWithout(node, parent >= 0 ? environment[parent] : null)) {
+        status[index] = StageStatus.SKIP;
+        reason[index] = "a rollback of '" + context.rollback().get() + "' runs only the stages that deploy there";
+      } else {
+        decide(node, status, reason, environment[index]);
+      }
       List<Op> ops = status[index] == StageStatus.SKIP ? List.of() : lower(node, environment[index]);
       stages.add(new PlannedStage(
           node.id,
@@ -129,6 +135,36 @@ final class Lowering {
     }
   }
 
+  private void checkRollback() {
+    context.rollback().filter(name -> !environments.containsKey(name)).ifPresent(name -> {
+      throw new InvalidRunContextException(pipeline.name(), List.of("'" + name + "' is not an environment of the "
+          + "pipeline, so the run cannot roll it back; declared: " + environments.keySet().stream().sorted().toList()));
+    });
+  }
+
+  /**
+   * Whether the run rolls an environment back and the stage takes no part: neither it nor a stage
+   * inside it deploys there.
+   */
+  private boolean rolledBackWithout(StageTree.Node node, String inherited) {
+    return context.rollback().isPresent() && !reaches(node, inherited, context.rollback().get());
+  }
+
+  private boolean reaches(StageTree.Node node, String inherited, String environment) {
+    String own = node.stage.environment().orElse(inherited);
+    if (environment.equals(own)) {
+      return true;
+    }
+    return node.children.stream().anyMatch(child -> reaches(tree.node(child), own, environment));
+  }
+
+  /** In a rollback, the artifacts a stage deploying to the environment restores are those it ran before. */
+  private List<Op> rolledBack(List<Op> ops) {
+    String environment = context.rollback().orElseThrow();
+    return ops.stream().map(op -> op instanceof Op.RestoreArtifact restore ? (Op) new Op.RestoreArtifact(
+        restore.name(), Optional.of(new Op.Deployed(environment, true)), restore.guard()) : op).toList();
+  }
+
   private void resolveRuntime(StageTree.Node node, Runtime[] runtime, String[] source) {
     int index = node.index;
     Optional<Runtime> own = node.stage.runtime();
@@ -157,7 +193,8 @@ final class Lowering {
     }
     List<String> unknown = new ArrayList<>();
     for (int dependency : node.dependsOn) {
-      if (node.runsEvenIfSkipped.contains(dependency)) {
+      // In a rollback, what the stages that deploy depend on does not run; they run nonetheless.
+      if (node.runsEvenIfSkipped.contains(dependency) || context.rollback().isPresent()) {
         continue;
       }
       if (status[dependency] == StageStatus.SKIP) {
@@ -256,7 +293,7 @@ final class Lowering {
     lowerSteps(node, stage.onFailure(), Guard.ON_FAILURE, environment, ops);
     lowerSteps(node, stage.always(), Guard.ALWAYS, environment, ops);
     ops.add(new Op.EndStage(node.id));
-    return ops;
+    return context.rollback().filter(r -> r.equals(environmentName)).isPresent() ? rolledBack(ops) : ops;
   }
 
   private Op lowerWait(Gate gate, String id, Position position, Environment environment) {

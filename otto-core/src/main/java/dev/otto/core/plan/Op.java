@@ -276,7 +276,8 @@ public sealed interface Op {
    *
    * @param environment the environment whose record is read
    * @param previous false for the last successful deployment there (a promotion); true for the
-   *     successful one before it (a rollback, which redeploys what ran before the last deployment)
+   *     newest successful one before it that took other files (a rollback, which redeploys what the
+   *     environment ran before what it runs now)
    */
   record Deployed(String environment, boolean previous) {
     public Deployed {
@@ -285,8 +286,8 @@ public sealed interface Op {
 
     /** In words, for explain: {@code as deployed to 'staging' by its last successful deployment}. */
     public String describe() {
-      return "as deployed to '" + environment + "' by its " + (previous ? "successful deployment before the last"
-          : "last successful deployment");
+      return previous ? "as deployed to '" + environment + "' before what it runs now"
+          : "as deployed to '" + environment + "' by its last successful deployment";
     }
   }
 

@@ -147,6 +147,7 @@ final class PlanJsonWriter {
       optional("tag", context.tag());
       optional("trigger", context.trigger());
       map("parameters", context.parameters());
+      optional("rollback", context.rollback());
       if (context.changedFiles().isPresent()) {
         strings("changedFiles", context.changedFiles().get(), true);
       }

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * What is known when a run starts: the branch, the tag, the trigger, and parameter values as
- * text. Conditions are decided against it when a pipeline is planned.
+ * text. Conditions are decided against it when a pipeline is planned. A context may also ask for a
+ * {@linkplain Builder#rollback rollback} of an environment.
  *
  * <pre>{@code
  * RunContext onMaster = RunContext.builder().branch("master").trigger("push").param("deploy", "true").build();
@@ -23,7 +24,7 @@ import java.util.Optional;
  * false.
  */
 public final class RunContext {
-  private static final RunContext UNKNOWN = new RunContext(false, null, null, null, Map.of(), null);
+  private static final RunContext UNKNOWN = new RunContext(false, null, null, null, Map.of(), null, null);
 
   private final boolean known;
   private final String branch;
@@ -31,15 +32,17 @@ public final class RunContext {
   private final String trigger;
   private final Map<String, String> parameters;
   private final List<String> changedFiles;
+  private final String rollback;
 
   private RunContext(boolean known, String branch, String tag, String trigger, Map<String, String> parameters,
-      List<String> changedFiles) {
+      List<String> changedFiles, String rollback) {
     this.known = known;
     this.branch = branch;
     this.tag = tag;
     this.trigger = trigger;
     this.parameters = parameters;
     this.changedFiles = changedFiles;
+    this.rollback = rollback;
   }
 
   /** The context of explain before a run: nothing is known. */
@@ -81,6 +84,15 @@ public final class RunContext {
     return Optional.ofNullable(changedFiles);
   }
 
+  /**
+   * The environment the run rolls back, if it does: only the stages that deploy there run, and
+   * each artifact they restore is the one the environment ran before its last successful
+   * deployment, as its record says.
+   */
+  public Optional<String> rollback() {
+    return Optional.ofNullable(rollback);
+  }
+
   /** Parameter values given for the run, as text, in the order they were given. */
   public Map<String, String> parameters() {
     return parameters;
@@ -90,12 +102,13 @@ public final class RunContext {
   public boolean equals(Object o) {
     return o instanceof RunContext other && known == other.known && Objects.equals(branch, other.branch)
         && Objects.equals(tag, other.tag) && Objects.equals(trigger, other.trigger)
-        && parameters.equals(other.parameters) && Objects.equals(changedFiles, other.changedFiles);
+        && parameters.equals(other.parameters) && Objects.equals(changedFiles, other.changedFiles)
+        && Objects.equals(rollback, other.rollback);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(known, branch, tag, trigger, parameters, changedFiles);
+    return Objects.hash(known, branch, tag, trigger, parameters, changedFiles, rollback);
   }
 
   @Override
@@ -115,6 +128,9 @@ public final class RunContext {
     if (changedFiles != null) {
       out.append(", ").append(changedFiles.size()).append(changedFiles.size() == 1 ? " changed file" : " changed files");
     }
+    if (rollback != null) {
+      out.append(", rollback of '").append(rollback).append('\'');
+    }
     return out.toString();
   }
 
@@ -125,6 +141,7 @@ public final class RunContext {
     private String trigger;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private List<String> changedFiles;
+    private String rollback;
 
     private Builder() {}
 
@@ -158,6 +175,20 @@ public final class RunContext {
       return this;
     }
 
+    /**
+     * Makes the run a rollback of {@code environment}: the stages that deploy there run (whatever
+     * stages they depend on, which do not), and redeploy what the environment ran before its last
+     * successful deployment, the artifacts taken by the digests its record holds.
+     *
+     * <pre>{@code
+     * RunContext rollback = RunContext.builder().branch("main").rollback("production").build();
+     * }</pre>
+     */
+    public Builder rollback(String environment) {
+      this.rollback = requireNonNull(environment, "environment");
+      return this;
+    }
+
     public Builder param(String name, String value) {
       parameters.put(requireNonNull(name, "parameter name"), requireNonNull(value, "value of parameter " + name));
       return this;
@@ -170,7 +201,7 @@ public final class RunContext {
 
     public RunContext build() {
       return new RunContext(true, branch, tag, trigger, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
-          changedFiles);
+          changedFiles, rollback);
     }
   }
 }

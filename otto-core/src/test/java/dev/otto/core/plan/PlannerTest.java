@@ -394,4 +394,37 @@ class PlannerTest {
       return List.of(new Primitive.Emit("say", arguments.get("text") + " to " + config.get("audience")));
     }
   }
+
+  @Nested
+  class Rollbacks {
+    @Test
+    void should_run_only_the_stages_that_deploy_to_the_environment_rolled_back_whatever_they_depend_on() {
+      // given
+      Pipeline pipeline = Pipeline.builder("shop")
+          .addEnvironments(Environment.builder("staging").build(), Environment.builder("production").build())
+          .addStages(
+              Stage.builder("Build").addSteps(ShStep.of("make")).build(),
+              Stage.builder("Deploy").addStages(
+                  Stage.builder("Staging").environment("staging").addSteps(ShStep.of("./deploy")).build(),
+                  Stage.builder("Production").environment("production").addSteps(ShStep.of("./deploy")).build())
+                  .build())
+          .build();
+      RunContext context = RunContext.builder().branch("main").rollback("production").build();
+
+      // when
+      Plan plan = Planner.plan(pipeline, context);
+
+      // then
+      assertThat(plan.stages()).extracting(PlannedStage::id, PlannedStage::status).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("Build", StageStatus.SKIP),
+          org.assertj.core.groups.Tuple.tuple("Deploy", StageStatus.RUN),
+          org.assertj.core.groups.Tuple.tuple("Deploy > Staging", StageStatus.SKIP),
+          org.assertj.core.groups.Tuple.tuple("Deploy > Production", StageStatus.RUN));
+      assertThat(plan.stage("Build").orElseThrow().reason())
+          .contains("a rollback of 'production' runs only the stages that deploy there");
+      assertThat(context.toString()).isEqualTo("branch 'main', rollback of 'production'");
+      assertThat(context).isNotEqualTo(RunContext.branch("main"));
+      assertThat(plan.toJson()).contains("\"rollback\" : \"production\"");
+    }
+  }
 }

@@ -168,4 +168,47 @@ class StdlibTest {
           .isEqualTo("the step promotes the artifact 'app' from 'qa', which is not declared.");
     });
   }
+
+  static Pipeline shipping(String version) {
+    return Otto.pipeline("shipping", p -> {
+      var std = p.use(Stdlib.library());
+      var production = p.environment("production", e -> e.setting("REGION", "eu"));
+      p.stage("Build", s -> s.steps(sh("mkdir -p dist && echo " + version + " > dist/app.txt"),
+          std.archive("app", "dist/")));
+      p.stage("Production", s -> s.environment(production).steps(sh("rm -rf dist"), std.unarchive("app"),
+          sh("cat dist/app.txt")));
+    });
+  }
+
+  @Test
+  void a_rollback_redeploys_what_the_environment_ran_before_without_building_and_explains_it() {
+    // given production ran v1, then v2
+    Engine engine = Engine.builder(dir.resolve("runs")).listener(events::add).build();
+    engine.run(Planner.plan(shipping("v1"), RunContext.branch("main")));
+    engine.run(Planner.plan(shipping("v2"), RunContext.branch("main")));
+    events.clear();
+
+    // when production is rolled back
+    dev.otto.core.plan.Plan rollback = Planner.plan(shipping("v3"), RunContext.builder().branch("main")
+        .rollback("production").build());
+    RunResult result = engine.run(rollback);
+
+    // then it runs v1 again, and Build did not run
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stage("Build").orElseThrow().status()).isEqualTo(RunResult.Status.SKIPPED);
+    assertThat(output()).containsExactly("Production: v1");
+    List<dev.otto.core.engine.Deployment> record = engine.deployments("production");
+    assertThat(record.get(0).digest("app")).isEqualTo(record.get(2).digest("app"));
+    assertThat(Explain.text(rollback)).contains("a rollback of 'production' runs only the stages that deploy there",
+        "- restore artifact app as deployed to 'production' before what it runs now");
+    assertThat(dev.otto.core.plan.RunnablePlan.fromJson(rollback.toJson()).stages()).isEqualTo(rollback.stages());
+  }
+
+  @Test
+  void refuses_to_roll_back_an_environment_the_pipeline_does_not_declare() {
+    assertThatThrownBy(() -> Planner.plan(shipping("v1"), RunContext.builder().branch("main").rollback("prod").build()))
+        .isInstanceOf(dev.otto.core.plan.InvalidRunContextException.class)
+        .hasMessageContaining("'prod' is not an environment of the pipeline, so the run cannot roll it back; "
+            + "declared: [production]");
+  }
 }

@@ -19,7 +19,8 @@ final class Promotion {
 
   /**
    * The artifact's source in {@code from}'s record: its last successful entry that took the
-   * artifact, or for a rollback the successful one before that.
+   * artifact, or for a rollback the newest successful one before it that took other files (a
+   * redeployment of the same files is not what a rollback goes back to).
    */
   record Source(Deployment entry, String digest) {
     /** What a note or an event says of it: {@code sha256:... from run <id> (deployed to 'staging' at <time>)}. */
@@ -33,15 +34,18 @@ final class Promotion {
   static Optional<Source> find(DeploymentStore store, String name, Op.Deployed from) {
     List<Source> taken = store.deployments(from.environment()).stream().filter(Deployment::succeeded)
         .flatMap(entry -> entry.digest(name).map(digest -> new Source(entry, digest)).stream()).toList();
-    int index = from.previous() ? 1 : 0;
-    return taken.size() > index ? Optional.of(taken.get(index)) : Optional.empty();
+    if (taken.isEmpty() || !from.previous()) {
+      return taken.stream().findFirst();
+    }
+    String now = taken.get(0).digest();
+    return taken.stream().filter(source -> !source.digest().equals(now)).findFirst();
   }
 
   /** Why there is no source: what the record lacks, and what to do. */
   static String missing(String name, Op.Deployed from) {
     return from.previous()
-        ? "'" + from.environment() + "' has no successful deployment of the artifact '" + name + "' before its last "
-            + "one; there is nothing to roll back to"
+        ? "'" + from.environment() + "' ran no other files of the artifact '" + name + "' before what it runs now, "
+            + "as its record says; there is nothing to roll back to"
         : "no deployment of the artifact '" + name + "' to '" + from.environment() + "' has succeeded yet; deploy it "
             + "there first";
   }

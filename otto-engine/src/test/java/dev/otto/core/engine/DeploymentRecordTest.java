@@ -192,12 +192,13 @@ class DeploymentRecordTest {
     }
 
     @Test
-    void should_take_the_last_successful_deployment_and_for_a_rollback_the_one_before() {
+    void should_take_the_last_successful_deployment_and_for_a_rollback_the_newest_one_of_other_files() {
       // given
       DeploymentStore store = DeploymentStore.inMemory();
       store.record(deployed("run-1", "production", "sha256:1", RunResult.Status.SUCCEEDED));
       store.record(deployed("run-2", "production", "sha256:2", RunResult.Status.SUCCEEDED));
-      store.record(deployed("run-3", "production", "sha256:3", RunResult.Status.FAILED));
+      store.record(deployed("run-3", "production", "sha256:2", RunResult.Status.SUCCEEDED));
+      store.record(deployed("run-4", "production", "sha256:4", RunResult.Status.FAILED));
 
       // when
       Optional<Promotion.Source> last = Promotion.find(store, "app", new Op.Deployed("production", false));
@@ -205,6 +206,7 @@ class DeploymentRecordTest {
 
       // then
       assertThat(last).map(Promotion.Source::digest).contains("sha256:2");
+      assertThat(last).map(source -> source.entry().run()).contains("run-3");
       assertThat(before).map(Promotion.Source::digest).contains("sha256:1");
       assertThat(Promotion.find(store, "docs", new Op.Deployed("production", false))).isEmpty();
       assertThat(Promotion.find(store, "app", new Op.Deployed("staging", false))).isEmpty();
