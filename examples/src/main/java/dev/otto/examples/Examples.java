@@ -14,6 +14,7 @@ public final class Examples {
     ALL.put("matrix", Matrix::pipeline);
     ALL.put("my-gem", MyGem::pipeline);
     ALL.put("failing", Failing::pipeline);
+    ALL.put("delivery", Delivery::pipeline);
   }
 
   private Examples() {}

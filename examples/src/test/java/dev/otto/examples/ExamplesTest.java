@@ -38,13 +38,16 @@ class ExamplesTest {
         Arguments.of("matrix", "unknown", Explain.Format.TEXT),
         Arguments.of("matrix", "unknown", Explain.Format.MERMAID),
         Arguments.of("my-gem", "unknown", Explain.Format.TEXT),
-        Arguments.of("my-gem", "master", Explain.Format.JSON));
+        Arguments.of("my-gem", "master", Explain.Format.JSON),
+        Arguments.of("delivery", "unknown", Explain.Format.TEXT),
+        Arguments.of("delivery", "rollback", Explain.Format.TEXT));
   }
 
   private static RunContext context(String name) {
     return switch (name) {
       case "master" -> RunContext.builder().branch("master").trigger("push").build();
       case "feature" -> RunContext.builder().branch("feature/login").trigger("pull_request").build();
+      case "rollback" -> RunContext.builder().branch("master").rollback("production").build();
       default -> RunContext.unknown();
     };
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otto.conventions.Conventions;
 import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.Deployment;
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
@@ -28,10 +30,12 @@ import dev.otto.core.plan.StageStatus;
 import dev.otto.core.secret.SecretProviders;
 import dev.otto.dsl.Blueprints;
 import dev.otto.dsl.Otto;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -115,6 +119,32 @@ class SiteSnippetsTest {
     assertThat(Explain.text(Planner.plan(pipeline))).contains("restore cache npm [.npm/] keyed by .nvmrc, "
         + "package-lock.json, else the newest entry with the same .nvmrc, else the cache's newest entry",
         "restore cache dist [dist/] keyed by src.lock, exact key only");
+  }
+
+  @Test
+  void running_the_record_of_deployments_a_promotion_and_a_rollback() {
+    Pipeline pipeline = Otto.pipeline("release", p -> {
+      var std = p.use(dev.otto.dsl.library.Stdlib.library());
+      var production = p.environment("production", e -> e.setting("URL", "https://example.com"));
+      p.stage("Build", s -> s.steps(sh("mkdir -p dist && date +%N > dist/app.txt"), std.archive("app", "dist/")));
+      p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), sh("cat dist/app.txt")));
+    });
+    Engine engine = Engine.builder(root.resolve("runs"))
+        .deployments(DeploymentStore.inFolder(root.resolve("records")))   // beside the runs by default
+        .build();
+    engine.run(Planner.plan(pipeline, RunContext.branch("main")));
+    engine.run(Planner.plan(pipeline, RunContext.branch("main")));
+
+    List<Deployment> production = engine.deployments("production");       // newest first
+    Optional<String> running = production.get(0).digest("app");           // sha256:... of the files
+    Plan rollback = Planner.plan(pipeline, RunContext.builder().branch("main").rollback("production").build());
+    System.out.print(Explain.text(rollback, engine.promotionsFor(rollback)));   // what each stage would take
+    RunResult result = engine.run(rollback);
+
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(engine.deployments("production").get(0).digest("app")).isEqualTo(production.get(1).digest("app"))
+        .isNotEqualTo(running);
+    assertThat(Files.exists(root.resolve("records").resolve("deployments.log"))).isTrue();
   }
 
   @Test
