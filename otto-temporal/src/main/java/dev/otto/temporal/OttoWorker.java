@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunListener;
@@ -69,7 +70,9 @@ public final class OttoWorker implements AutoCloseable {
     StepHost host = builder.host.build();
     CacheStore artifacts = builder.artifacts != null ? builder.artifacts
         : host.caches().orElseGet(() -> new DirectoryCacheStore(root.resolve(".store")));
-    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root, host, artifacts,
+    DeploymentStore deployments = builder.deployments != null ? builder.deployments
+        : DeploymentStore.inFolder(root);
+    this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root, host, artifacts, deployments,
         List.copyOf(builder.listeners), Duration.ofSeconds(1)), ticker);
     this.factory = builder.workflowCacheSize < 0 ? WorkerFactory.newInstance(builder.client)
         : WorkerFactory.newInstance(builder.client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
@@ -122,6 +125,7 @@ public final class OttoWorker implements AutoCloseable {
     private final StepHost.Builder host = StepHost.builder()
         .containerFallbackHint("OttoWorker.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
     private CacheStore artifacts;
+    private DeploymentStore deployments;
     private final List<RunListener> listeners = new ArrayList<>();
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
     private int workflowCacheSize = -1;
@@ -168,6 +172,16 @@ public final class OttoWorker implements AutoCloseable {
      */
     public Builder artifacts(CacheStore store) {
       this.artifacts = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Where the record of what was deployed where is kept; a file under the root by default
+     * ({@link DeploymentStore#inFolder}). Give every worker the same store (a shared folder, or a
+     * host's own), so that the record is whole whichever worker ran a stage.
+     */
+    public Builder deployments(DeploymentStore store) {
+      this.deployments = requireNonNull(store, "store");
       return this;
     }
 

@@ -2,6 +2,8 @@ package dev.otto.temporal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otto.core.engine.Deployment;
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.plan.Plan;
@@ -60,6 +62,55 @@ class RunOnTemporalTest {
     assertThat(outline(onTemporal)).containsExactlyElementsOf(outline(cluster.runLocally(plan,
         Engine.FailurePolicy.CONTINUE)));
     assertThat(onTemporal.status()).isEqualTo(RunResult.Status.FAILED);
+  }
+
+  @Test
+  void a_worker_records_a_deployment_as_the_local_engine_does_with_the_same_artifact_digest() {
+    // given a worker keeping the record, and a pipeline deploying an artifact to production
+    cluster.worker("one", new ArrayList<>(), "otto");
+    Plan plan = Planner.plan(dev.otto.dsl.Otto.pipeline("release", p -> {
+      var std = p.use(dev.otto.dsl.library.Stdlib.library());
+      var production = p.environment("production", e -> e.setting("REGION", "eu"));
+      p.stage("Build", s -> s.steps(dev.otto.dsl.Otto.sh("mkdir -p dist && echo v1 > dist/app.txt"),
+          std.archive("app", "dist/")));
+      p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"),
+          dev.otto.dsl.Otto.sh("cat dist/app.txt")));
+    }), RunContext.branch("main"));
+
+    // when it runs on Temporal and on the local engine
+    RunResult onTemporal = cluster.engine(Engine.FailurePolicy.FAIL_FAST).run(plan);
+    cluster.runLocally(plan, Engine.FailurePolicy.FAIL_FAST);
+
+    // then both records hold an entry of the stage, with the same digest
+    Deployment temporal = DeploymentStore.inFolder(root.resolve("workers").resolve("one"))
+        .deployments("production").get(0);
+    Deployment local = DeploymentStore.inFolder(root.resolve("local")).deployments("production").get(0);
+    assertThat(temporal.run()).isEqualTo(onTemporal.run());
+    assertThat(temporal.stage()).isEqualTo(local.stage()).isEqualTo("Production");
+    assertThat(temporal.status()).isEqualTo(local.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(temporal.digest("app")).isPresent().isEqualTo(local.digest("app"));
+  }
+
+  @Test
+  void a_promotion_fails_its_stage_on_temporal_rather_than_deploy_what_the_run_built() {
+    // given
+    cluster.worker("one", new ArrayList<>(), "otto");
+    Plan plan = Planner.plan(dev.otto.dsl.Otto.pipeline("release", p -> {
+      var std = p.use(dev.otto.dsl.library.Stdlib.library());
+      var staging = p.environment("staging", e -> e.setting("REGION", "eu"));
+      var production = p.environment("production", e -> e.setting("REGION", "eu"));
+      p.stage("Build", s -> s.steps(dev.otto.dsl.Otto.sh("mkdir -p dist && echo v2 > dist/app.txt"),
+          std.archive("app", "dist/")));
+      p.stage("Production", s -> s.environment(production).steps(std.promote("app", staging),
+          dev.otto.dsl.Otto.sh("cat dist/app.txt")));
+    }), RunContext.branch("main"));
+
+    // when
+    RunResult onTemporal = cluster.engine(Engine.FailurePolicy.FAIL_FAST).run(plan);
+
+    // then
+    assertThat(onTemporal.stage("Production").orElseThrow().reason()).hasValueSatisfying(reason -> assertThat(reason)
+        .contains("workers on Temporal do not take artifacts from an environment's record yet"));
   }
 
   @Test

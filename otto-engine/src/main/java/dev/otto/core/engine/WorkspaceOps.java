@@ -3,12 +3,7 @@ package dev.otto.core.engine;
 import dev.otto.core.plan.Op;
 import dev.otto.core.validate.Names;
 import dev.otto.core.workspace.Confined;
-import com.google.common.hash.Funnels;
-import com.google.common.hash.Hasher;
-import com.google.common.hash.Hashing;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -97,38 +92,13 @@ final class WorkspaceOps {
     }
   }
 
-  /**
-   * The digest of a stored artifact's files, {@code sha256:<hex>}: of every file's, folder's and
-   * link's path relative to the artifact, in sorted order, with each file's bytes and each link's
-   * target. The same files give the same digest wherever they are stored.
-   */
+  /** The digest of the artifact {@code name} stored in {@code artifacts}; see {@link ArtifactDigest}. */
   static String digest(Path artifacts, String name) throws ArtifactException {
-    Path stored = artifacts.resolve(name);
-    Hasher hasher = Hashing.sha256().newHasher();
-    try (Stream<Path> walk = Files.walk(stored)) {
-      List<Path> paths = walk.filter(path -> !path.equals(stored))
-          .sorted(java.util.Comparator.comparing(path -> relative(stored, path))).toList();
-      for (Path path : paths) {
-        String relative = relative(stored, path);
-        if (Files.isSymbolicLink(path)) {
-          hasher.putString("l " + relative + " -> " + Files.readSymbolicLink(path) + "\n", StandardCharsets.UTF_8);
-        } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-          hasher.putString("d " + relative + "\n", StandardCharsets.UTF_8);
-        } else {
-          hasher.putString("f " + relative + " " + Files.size(path) + "\n", StandardCharsets.UTF_8);
-          try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-            in.transferTo(Funnels.asOutputStream(hasher));
-          }
-        }
-      }
+    try {
+      return ArtifactDigest.of(artifacts.resolve(name));
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new ArtifactException("the digest of the artifact '" + name + "' could not be computed: " + e.getMessage());
     }
-    return "sha256:" + hasher.hash();
-  }
-
-  private static String relative(Path root, Path path) {
-    return root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
   }
 
   /** Copies one run's workspace into a new run's, for a restart. */

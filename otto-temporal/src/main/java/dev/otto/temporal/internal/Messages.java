@@ -1,5 +1,6 @@
 package dev.otto.temporal.internal;
 
+import dev.otto.core.engine.Deployment;
 import java.util.List;
 import java.util.Map;
 
@@ -63,8 +64,36 @@ public final class Messages {
   public record CacheTask(String runId, String stage, String cache, List<String> keyFiles, List<String> paths,
       List<String> cachePaths, List<List<String>> fallbacks) {}
 
-  /** What became of a cache or artifact op; {@code problem} fails the stage when set. */
-  public record StoreRecord(String what, String detail, String problem) {}
+  /**
+   * What became of a cache or artifact op; {@code problem} fails the stage when set. An artifact
+   * stored or restored tells the {@code digest} of its files, for the record of deployments.
+   */
+  public record StoreRecord(String what, String detail, String problem, String digest) {
+    public StoreRecord(String what, String detail, String problem) {
+      this(what, detail, problem, null);
+    }
+  }
+
+  /**
+   * An entry of an environment's record of deployments, for the worker that keeps it; {@code
+   * artifacts} are pairs of name and digest.
+   */
+  public record DeploymentRecord(String environment, String run, String pipeline, String stage, String commit,
+      List<List<String>> artifacts, long startedMillis, long endedMillis, String approvedBy, String status) {
+
+    static DeploymentRecord of(Deployment d) {
+      return new DeploymentRecord(d.environment(), d.run(), d.pipeline(), d.stage(), d.commit().orElse(null),
+          d.artifacts().stream().map(a -> List.of(a.name(), a.digest())).toList(), d.started().toEpochMilli(),
+          d.ended().toEpochMilli(), d.approvedBy().orElse(null), d.status().name());
+    }
+
+    Deployment deployment() {
+      return new Deployment(environment, run, pipeline, stage, java.util.Optional.ofNullable(commit),
+          artifacts.stream().map(a -> new Deployment.Artifact(a.get(0), a.get(1))).toList(),
+          java.time.Instant.ofEpochMilli(startedMillis), java.time.Instant.ofEpochMilli(endedMillis),
+          java.util.Optional.ofNullable(approvedBy), dev.otto.core.engine.RunResult.Status.valueOf(status));
+    }
+  }
 
   /** An artifact to store ({@code paths} set) or restore, through the shared store. */
   public record ArtifactTask(String runId, String stage, String name, List<String> paths) {}

@@ -54,6 +54,13 @@ public class RunWorkflowImpl implements RunWorkflow {
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
   private final List<EventRecord> events = new ArrayList<>();
   private final Map<String, CancellationScope> timers = new HashMap<>();
+  /** The deployments being recorded; the run ends once they are. */
+  private final List<Promise<Void>> recordings = new ArrayList<>();
+  /**
+   * Whether this run records its deployments: runs that began before workers kept the record
+   * replay without the activity that does it.
+   */
+  private boolean recordsDeployments;
   /** The activity or child workflow each stage waits on, which a stop cancels. */
   private final Map<String, Running> running = new LinkedHashMap<>();
 
@@ -79,6 +86,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       where.put(stage.id(), "temporal:" + queue(stage));
     }
     pipeline = plan.pipeline();
+    recordsDeployments = Workflow.getVersion("deployment-records", Workflow.DEFAULT_VERSION, 1) == 1;
     machine = RunMachine.builder(input.runId(), plan)
         .failurePolicy(Engine.FailurePolicy.valueOf(input.failurePolicy()))
         .executors(where)
@@ -91,6 +99,7 @@ public class RunWorkflowImpl implements RunWorkflow {
         apply(next);
       }
     }
+    Promise.allOf(recordings).get();
     return record(machine.result().orElseThrow());
   }
 
@@ -130,6 +139,11 @@ public class RunWorkflowImpl implements RunWorkflow {
       if (timer != null) {
         timer.cancel();
       }
+    } else if (action instanceof RunMachine.Deployed deployed && recordsDeployments) {
+      // A worker of the stage's queue keeps the record, through the store it was given.
+      StageActivities activities = activities(queue(stages.get(deployed.deployment().stage())), Optional.empty());
+      recordings.add(Async.procedure(activities::recordDeployment,
+          Messages.DeploymentRecord.of(deployed.deployment())));
     } else if (action instanceof RunMachine.EndSession end) {
       // Every activity ends its own processes: nothing is left to stop.
       deliver(new RunMachine.SessionEnded(Instant.ofEpochMilli(now()), end.stage(), 0));
@@ -203,6 +217,12 @@ public class RunWorkflowImpl implements RunWorkflow {
           save.keyFiles(), save.paths(), save.paths(), keptKeyFiles(save.fallbacks())))
           .thenApply(done -> cached(id, save.cache(), done));
     }
+    if (op instanceof Op.RestoreArtifact restore && restore.from().isPresent()) {
+      // Restoring the run's own artifact instead would deploy what the promotion means to avoid.
+      return Async.function(() -> RunMachine.Outcome.failed("workers on Temporal do not take artifacts from an "
+          + "environment's record yet; the artifact '" + restore.name() + "' " + restore.from().get().describe()
+          + " is promoted or rolled back by the local engine only"));
+    }
     Messages.ArtifactTask task = op instanceof Op.StoreArtifact store
         ? new Messages.ArtifactTask(input.runId(), id, store.name(), store.paths())
         : new Messages.ArtifactTask(input.runId(), id, ((Op.RestoreArtifact) op).name(), null);
@@ -211,7 +231,7 @@ public class RunWorkflowImpl implements RunWorkflow {
         return RunMachine.Outcome.failed(done.problem());
       }
       events.add(EventRecord.named("Emitted", now(), id, "artifact", null, done.detail()));
-      return RunMachine.Outcome.ok();
+      return done.digest() == null ? RunMachine.Outcome.ok() : RunMachine.Outcome.artifact(done.digest());
     });
   }
 

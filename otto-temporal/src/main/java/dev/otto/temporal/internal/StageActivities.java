@@ -16,4 +16,8 @@ public interface StageActivities {
 
   @ActivityMethod(name = "OttoArtifact")
   Messages.StoreRecord artifact(Messages.ArtifactTask task);
+
+  /** Adds an entry to the record of deployments this worker keeps; recording it again changes nothing. */
+  @ActivityMethod(name = "OttoRecordDeployment")
+  void recordDeployment(Messages.DeploymentRecord deployment);
 }

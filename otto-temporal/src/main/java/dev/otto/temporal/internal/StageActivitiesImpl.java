@@ -4,7 +4,9 @@ import com.google.common.hash.Hashing;
 import dev.otto.core.cache.CacheKey;
 import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
+import dev.otto.core.engine.ArtifactDigest;
 import dev.otto.core.engine.CacheOps;
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunListener;
@@ -51,8 +53,8 @@ public final class StageActivitiesImpl implements StageActivities {
   private static final Logger LOG = LoggerFactory.getLogger(StageActivitiesImpl.class);
 
   /** What a worker runs with. */
-  public record Setup(Path root, StepHost host, CacheStore artifacts, List<RunListener> listeners,
-      Duration heartbeat) {}
+  public record Setup(Path root, StepHost host, CacheStore artifacts, DeploymentStore deployments,
+      List<RunListener> listeners, Duration heartbeat) {}
 
   private final Setup setup;
   private final ScheduledExecutorService ticker;
@@ -127,18 +129,52 @@ public final class StageActivitiesImpl implements StageActivities {
         }
         CacheResult done = setup.artifacts().save(key, workspace, task.paths());
         return done.status() == CacheResult.Status.SAVED || done.status() == CacheResult.Status.ALREADY_SAVED
-            ? new Messages.StoreRecord("stored", "stored " + task.name() + ": " + done.detail(), null)
+            ? new Messages.StoreRecord("stored", "stored " + task.name() + ": " + done.detail(), null,
+                digest(key, task.runId()))
             : new Messages.StoreRecord("failed", null, "the artifact '" + task.name() + "' could not be stored: "
                 + done.detail());
       }
       CacheResult done = setup.artifacts().restore(key, workspace);
       return done.status() == CacheResult.Status.HIT
-          ? new Messages.StoreRecord("restored", "restored " + task.name() + ": " + done.detail(), null)
+          ? new Messages.StoreRecord("restored", "restored " + task.name() + ": " + done.detail(), null,
+              digest(key, task.runId()))
           : new Messages.StoreRecord("failed", null, done.status() == CacheResult.Status.MISS
               ? "no artifact '" + task.name() + "' was stored earlier in this run; archive it in a stage that runs "
                   + "before this one"
               : "the artifact '" + task.name() + "' could not be restored: " + done.detail());
     });
+  }
+
+  /**
+   * The digest of the artifact the shared store keeps under {@code key}, read back from the store
+   * into a folder of the run's own, so that it is the digest of what the store holds, the same as
+   * the local engine computes of the same files.
+   */
+  private String digest(CacheKey key, String runId) {
+    Path folder = setup.root().resolve(runId).resolve("digests").resolve(key.hash());
+    try {
+      com.google.common.io.MoreFiles.deleteRecursively(folder, com.google.common.io.RecursiveDeleteOption
+          .ALLOW_INSECURE);
+    } catch (java.nio.file.NoSuchFileException e) {
+      // Nothing was read back before.
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try {
+      Files.createDirectories(folder);
+      CacheResult read = setup.artifacts().restore(key, folder);
+      if (read.status() != CacheResult.Status.HIT) {
+        throw new IllegalStateException("the store lost the artifact it just held: " + read.detail());
+      }
+      return ArtifactDigest.of(folder);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void recordDeployment(Messages.DeploymentRecord deployment) {
+    setup.deployments().record(deployment.deployment());
   }
 
   /**
