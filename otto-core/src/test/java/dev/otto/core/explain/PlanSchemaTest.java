@@ -86,7 +86,8 @@ class PlanSchemaTest {
       public List<Primitive> expand(String action, Map<String, Object> arguments, Map<String, Object> config) {
         return List.of(new Primitive.Emit("note", "hello"),
             new Primitive.StoreArtifact("dist", List.of("dist/")),
-            new Primitive.RestoreArtifact("dist"));
+            new Primitive.RestoreArtifact("dist"),
+            new Primitive.RestoreArtifact("dist", java.util.Optional.of("prod")));
       }
     };
     return Pipeline.builder("everything")
@@ -117,6 +118,7 @@ class PlanSchemaTest {
                 .addExit(WebhookGate.of("smoke").timeout(Duration.ofMinutes(10)),
                     PollGate.of("healthy", ShStep.of("curl -f localhost").with(SecretBinding.asFile("token", "T")))
                         .timeout(Duration.ofMinutes(5)).backoff(2, Duration.ofMinutes(1)))
+                .addSteps(LibraryStep.of("kit", "all", Map.of()))
                 .addOnSuccess(ShStep.of("echo ok")).addOnFailure(ShStep.of("echo no")).addAlways(ShStep.of("echo end"))
                 .build(),
             leaf("Release").when(dev.otto.core.model.Condition.tag().isPresent()).build())
@@ -133,6 +135,11 @@ class PlanSchemaTest {
         "\"keyFiles\" : [\n            \".tool-versions\"\n");
     assertThat(errors(json)).isEmpty();
     assertThat(errors(Explain.json(Planner.plan(everything())))).isEmpty();
+    String rollback = Explain.json(Planner.plan(everything(), RunContext.builder().branch("main").rollback("prod")
+        .build()));
+    assertThat(json).contains("\"from\" : \"prod\"");
+    assertThat(rollback).contains("\"rollback\" : \"prod\"", "\"previous\" : true");
+    assertThat(errors(rollback)).isEmpty();
   }
 
   @Test
