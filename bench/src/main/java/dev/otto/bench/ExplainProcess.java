@@ -10,15 +10,20 @@ import java.util.List;
  * {@code otto explain --format json} as a whole process, JVM start-up included, on a generated
  * pipeline of 100,000 steps (1,000 chains of 100, in an Ottofile.java), against {@code ninja -n}
  * on the equivalent build.ninja, in the same run. Prints the medians, the ratio (the target: at
- * most 1.5), and where Otto's time goes: the JVM and the command starting ({@code otto
+ * most 1.0), and where Otto's time goes: the JVM and the command starting ({@code otto
  * --version}), loading the Ottofile from its compiled cache (explaining a one-step pipeline),
  * and planning and rendering the 100,000 steps (the rest).
+ *
+ * <p>Otto runs as {@code ./otto} runs it, with the JVM options of {@code otto-cli/jvm.options} (found
+ * next to the jar's {@code target} folder) and a class-data archive made the same way, and as
+ * {@code java -jar} alone.
  *
  * <p>Usage: {@code java -cp bench/target/otto-bench.jar dev.otto.bench.ExplainProcess OTTO_CLI_JAR [runs]}.
  */
 public final class ExplainProcess {
   private static final int CHAINS = 1000;
   private static final int LENGTH = 100;
+  private static final String MAIN = "dev.otto.cli.OttoCommand";
 
   private ExplainProcess() {}
 
@@ -36,13 +41,17 @@ public final class ExplainProcess {
 
     run(concat(otto, "explain", "--format", "json", big.toString()));
     run(concat(otto, "explain", "--format", "json", small.toString()));
-    // What the otto launcher does after a build: one run records the classes the command loads in
-    // a class-data archive, which every later run maps instead of loading them again.
+    // What the otto launcher does after a build: one run lists the classes the command loads, and
+    // one dumps them in a class-data archive, which every later run maps instead of loading them.
+    String options = "@" + jar.getParent().resolveSibling("jvm.options");
+    Path classes = dir.resolve("otto-cli.classlist");
     Path archive = dir.resolve("otto-cli.jsa");
-    run(List.of(java, "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "explain", "--format", "json",
-        small.toString()));
-    List<String> launched = List.of(java, "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
-        "-Xlog:cds+dynamic=off", "-jar", jar.toString());
+    run(List.of(java, options, "-XX:DumpLoadedClassList=" + classes, "-cp", jar.toString(), MAIN, "explain",
+        "--format", "json", small.toString()));
+    run(List.of(java, options, "-Xshare:dump", "-Xlog:cds=off", "-XX:SharedClassListFile=" + classes,
+        "-XX:SharedArchiveFile=" + archive, "-cp", jar.toString()));
+    List<String> launched = List.of(java, options, "-XX:SharedArchiveFile=" + archive, "-Xshare:auto",
+        "-Xlog:cds=off", "-cp", jar.toString(), MAIN);
     double start = median(runs, concat(otto, "--version"));
     double load = median(runs, concat(otto, "explain", "--format", "json", small.toString()));
     double explain = median(runs, concat(otto, "explain", "--format", "json", big.toString()));
