@@ -55,6 +55,8 @@ public final class OttoCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine line = commandLine();
+    line.setOut(new StandardOutput(line.getOut(), System.out));
+    System.exit(line.execute(args));
   }
 }

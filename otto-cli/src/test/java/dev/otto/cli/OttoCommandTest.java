@@ -109,6 +109,28 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_print_the_same_json_as_bytes_when_the_output_is_the_standard_one() throws Exception {
+      // given: what main gives the command, a standard output that takes bytes too
+      ottofile("""
+          p.stage("Build \u00e9", s -> s.steps(sh("make \\"quoted  text\\"")));
+          """);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      StringWriter chars = new StringWriter();
+      CommandLine line = OttoCommand.commandLine();
+      line.setOut(new StandardOutput(new PrintWriter(chars), new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+      line.setErr(new PrintWriter(new StringWriter()));
+
+      // when
+      int code = line.execute("explain", dir.toString(), "--format", "json");
+
+      // then
+      assertThat(code).isZero();
+      assertThat(chars.toString()).isEmpty();
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(otto("explain", dir.toString(), "--format", "json")
+          .out()).contains("\"name\" : \"Build \u00e9\"", "make \\\"quoted  text\\\"");
+    }
+
+    @Test
     void explains_the_conventions_of_a_folder_without_an_ottofile() throws Exception {
       Files.writeString(dir.resolve("package.json"), "{\"name\":\"web\",\"scripts\":{\"test\":\"node t.js\"}}");
 

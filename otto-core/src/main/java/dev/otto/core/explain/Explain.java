@@ -71,8 +71,9 @@ public final class Explain {
   }
 
   /**
-   * Writes the plan's JSON form to {@code out} as UTF-8 without building it in memory first: the
-   * way to write a large plan to a file. Does not close {@code out}.
+   * Writes the plan's JSON form to {@code out} as UTF-8 without building it as one string first:
+   * the way to write a large plan to a file or a terminal ({@link Plan#writeJson}). Does not close
+   * {@code out}.
    */
   public static void writeJson(Plan plan, java.io.OutputStream out) {
     requireNonNull(plan, "plan").writeJson(out);

@@ -147,11 +147,14 @@ public final class Plan {
   }
 
   /**
-   * Writes {@link #toJson()} to {@code out} as UTF-8 without building it in memory first: the way
-   * to write a large plan to a file. Does not close {@code out}.
+   * Writes {@link #toJson()} to {@code out} as UTF-8, without building it as one string first: the
+   * way to write a large plan to a file or a terminal. Does not close {@code out}. Once the
+   * fingerprint is known ({@link #fingerprint()}, {@link #equals}, or an earlier writing), the
+   * JSON streams to {@code out}; before, it is written once into memory, as bytes, and hashed on
+   * the way, rather than written twice: compact to be hashed, then indented.
    */
   public void writeJson(java.io.OutputStream out) {
-    PlanJsonWriter.write(this, requireNonNull(out, "out"), true, true);
+    PlanJsonWriter.writePretty(this, requireNonNull(out, "out"));
   }
 
   /**
@@ -165,6 +168,16 @@ public final class Plan {
       fingerprint = result;
     }
     return result;
+  }
+
+  /** The fingerprint if it is known yet, else null. */
+  String knownFingerprint() {
+    return fingerprint;
+  }
+
+  /** Keeps the fingerprint found while writing the JSON. */
+  void knownFingerprint(String found) {
+    fingerprint = found;
   }
 
   @Override

@@ -40,8 +40,31 @@ final class PlanJsonWriter {
   /** The plan's JSON, indented, fingerprint included. */
   static String pretty(Plan plan) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-    write(plan, out, true, true);
+    writePretty(plan, out);
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the plan's JSON, indented, fingerprint included, to {@code out} as UTF-8; does not close
+   * {@code out}. With the fingerprint known, the JSON streams to {@code out}; else it is written
+   * once, into memory, and hashed on the way ({@link OnePass}), rather than written twice.
+   */
+  static void writePretty(Plan plan, OutputStream out) {
+    if (plan.knownFingerprint() != null) {
+      write(plan, out, true, true);
+      return;
+    }
+    try (OnePass pass = new OnePass()) {
+      try (JsonGenerator json = generator(pass, true)) {
+        new PlanJsonWriter.Body(json).plan(plan, pass);
+        json.writeRaw('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write the plan as JSON", e);
+      }
+      String fingerprint = pass.fingerprint();
+      plan.knownFingerprint(fingerprint);
+      pass.writeTo(out, fingerprint);
+    }
   }
 
   /**
@@ -56,18 +79,23 @@ final class PlanJsonWriter {
 
   /** Writes the JSON to {@code out} as UTF-8; does not close {@code out}. */
   static void write(Plan plan, OutputStream out, boolean pretty, boolean withFingerprint) {
-    try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      if (pretty) {
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        json.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(indenter).withArrayIndenter(indenter));
-      }
-      new PlanJsonWriter.Body(json).plan(plan, withFingerprint);
+    try (JsonGenerator json = generator(out, pretty)) {
+      new PlanJsonWriter.Body(json).plan(plan, withFingerprint ? plan.fingerprint() : null);
       if (pretty) {
         json.writeRaw('\n');
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the plan as JSON", e);
     }
+  }
+
+  private static JsonGenerator generator(OutputStream out, boolean pretty) throws IOException {
+    JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+    if (pretty) {
+      DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+      json.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(indenter).withArrayIndenter(indenter));
+    }
+    return json;
   }
 
   private static final class Body {
@@ -77,12 +105,26 @@ final class PlanJsonWriter {
       this.json = json;
     }
 
-    void plan(Plan plan, boolean withFingerprint) throws IOException {
+    /** The plan, with {@code fingerprint} unless it is null. */
+    void plan(Plan plan, String fingerprint) throws IOException {
       json.writeStartObject();
       json.writeStringField("schema", Plan.SCHEMA);
-      if (withFingerprint) {
-        json.writeStringField("fingerprint", plan.fingerprint());
+      if (fingerprint != null) {
+        json.writeStringField("fingerprint", fingerprint);
       }
+      rest(plan);
+    }
+
+    /** The plan without its fingerprint, where {@code pass} marks the place the fingerprint goes. */
+    void plan(Plan plan, OnePass pass) throws IOException {
+      json.writeStartObject();
+      json.writeStringField("schema", Plan.SCHEMA);
+      json.flush();
+      pass.markFingerprint();
+      rest(plan);
+    }
+
+    private void rest(Plan plan) throws IOException {
       json.writeStringField("pipeline", plan.pipeline());
       context(plan.context());
       json.writeArrayFieldStart("parameters");
