@@ -16,7 +16,9 @@ public final class Args {
   public static <T> T[] each(String element, String argument, T[] values) {
     requireNonNull(values, argument);
     for (int i = 0; i < values.length; i++) {
-      requireNonNull(values[i], element + " " + (i + 1) + " of " + argument);
+      if (values[i] == null) {
+        throw nullElement(element, i, argument);
+      }
     }
     return values;
   }
@@ -25,8 +27,15 @@ public final class Args {
   public static <T> List<T> each(String element, String argument, List<T> values) {
     requireNonNull(values, argument);
     for (int i = 0; i < values.size(); i++) {
-      requireNonNull(values.get(i), element + " " + (i + 1) + " of " + argument);
+      if (values.get(i) == null) {
+        throw nullElement(element, i, argument);
+      }
     }
     return values;
+  }
+
+  /** The message is made only for a null: made for every element, it would cost more than the check. */
+  private static NullPointerException nullElement(String element, int index, String argument) {
+    return new NullPointerException(element + " " + (index + 1) + " of " + argument);
   }
 }
