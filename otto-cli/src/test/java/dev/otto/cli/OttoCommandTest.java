@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,13 +26,16 @@ class OttoCommandTest {
   record Outcome(int code, String out, String err) {}
 
   static Outcome otto(String... args) {
+    return run(OttoCommand.commandLine(), args);
+  }
+
+  static Outcome run(CommandLine line, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream before = System.out;
     System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
-      CommandLine line = OttoCommand.commandLine();
       line.setOut(new PrintWriter(out));
       line.setErr(new PrintWriter(err));
       int code = line.execute(args);
@@ -60,6 +64,39 @@ class OttoCommandTest {
         }
         """.formatted(body));
     return dir;
+  }
+
+  @Nested
+  class OneCommand {
+    @Test
+    void should_hold_only_the_command_run_when_main_runs_a_built_in_one_that_needs_no_other() {
+      // when
+      CommandLine explain = OttoCommand.commandLine(new String[] {"explain", "."});
+      CommandLine help = OttoCommand.commandLine(new String[] {"help", "explain"});
+      CommandLine misspelt = OttoCommand.commandLine(new String[] {"explian"});
+
+      // then
+      assertThat(explain.getSubcommands()).containsOnlyKeys("explain");
+      assertThat(help.getSubcommands().keySet()).containsExactlyElementsOf(
+          OttoCommand.commandLine().getSubcommands().keySet());
+      assertThat(misspelt.getSubcommands().keySet()).containsExactly("explain", "validate", "run", "resume", "init",
+          "approve", "callback", "help", "generate-completion");
+    }
+
+    @Test
+    void should_print_and_exit_alike_when_the_command_line_holds_only_the_command_run() {
+      for (String[] args : List.of(new String[] {"explain", "--help"}, new String[] {"explain", "--formt", "json"},
+          new String[] {"explain", dir.toString()}, new String[] {"validate", "--help"}, new String[] {"run", "--help"},
+          new String[] {"resume", "--help"}, new String[] {"init", "--help"}, new String[] {"approve", "--help"},
+          new String[] {"callback", "--help"}, new String[] {"explain", "extra", "args"})) {
+        // when
+        Outcome alone = run(OttoCommand.commandLine(args), args);
+        Outcome among = run(OttoCommand.commandLine(), args);
+
+        // then
+        assertThat(alone).as(String.join(" ", args)).isEqualTo(among);
+      }
+    }
   }
 
   @Nested
