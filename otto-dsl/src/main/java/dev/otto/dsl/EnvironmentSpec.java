@@ -3,6 +3,8 @@ package dev.otto.dsl;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Environment;
+import dev.otto.core.model.Lock;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.dsl.internal.Args;
 import java.time.Duration;
@@ -59,6 +61,20 @@ public final class EnvironmentSpec {
   public EnvironmentSpec requireApproval(Duration timeout) {
     builder.requiresApproval(true).approvalTimeout(requireNonNull(timeout, "timeout"));
     return this;
+  }
+
+  /**
+   * Every stage deploying here holds lock {@code name} while it runs, as {@link
+   * StageSpec#lock(String, LockMode)} would: one deployment at a time, in {@code mode}.
+   */
+  public EnvironmentSpec lock(String name, LockMode mode) {
+    builder.addLocks(new Lock(requireNonNull(name, "lock name"), requireNonNull(mode, "mode")));
+    return this;
+  }
+
+  /** Every stage deploying here holds lock {@code name} while it runs, runs waiting in line. */
+  public EnvironmentSpec lock(String name) {
+    return lock(name, LockMode.QUEUE);
   }
 
   Environment build() {

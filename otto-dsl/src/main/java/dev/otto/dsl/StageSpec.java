@@ -7,6 +7,8 @@ import com.google.common.util.concurrent.Uninterruptibles;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Gate;
+import dev.otto.core.model.Lock;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.Service;
 import dev.otto.core.model.Stage;
@@ -112,6 +114,24 @@ public final class StageSpec {
   /** The stage, and its children, deploy to {@code environment}. */
   public StageSpec environment(EnvironmentRef environment) {
     builder.environment(requireNonNull(environment, "environment").name());
+    return this;
+  }
+
+  /**
+   * The stage holds lock {@code name} from its start until it ends: runs that ask for it while
+   * another holds it wait in line, one deployment at a time. Same as {@code lock(name, LockMode.QUEUE)}.
+   */
+  public StageSpec lock(String name) {
+    return lock(name, LockMode.QUEUE);
+  }
+
+  /**
+   * The stage holds lock {@code name} from its start until it ends, and {@code mode} says what a
+   * newer run asking for it does to the ones before it: wait in line, supersede the waiting ones,
+   * or cancel the holder.
+   */
+  public StageSpec lock(String name, LockMode mode) {
+    builder.addLocks(new Lock(requireNonNull(name, "lock name"), requireNonNull(mode, "mode")));
     return this;
   }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The gates of a stage in words, as the pictures show them: on a plan what each waits for, on a
  * run how each ended and who decided. A gate's kind ({@code approval}, {@code webhook}, {@code
- * poll}) picks its symbol; its state ({@code planned}, {@code passed}, {@code refused},
+ * poll}, {@code lock}) picks its symbol; its state ({@code planned}, {@code passed}, {@code refused},
  * {@code waiting}, {@code not-reached}) picks its colour.
  */
 final class Gates {
@@ -48,25 +48,30 @@ final class Gates {
   }
 
   static String kind(Op.Wait wait) {
-    return wait instanceof Op.AwaitApproval ? "approval" : wait instanceof Op.AwaitWebhook ? "webhook" : "poll";
+    return wait instanceof Op.AwaitApproval ? "approval" : wait instanceof Op.AwaitWebhook ? "webhook"
+        : wait instanceof Op.Poll ? "poll" : "lock";
   }
 
   static String state(WaitLog.Entry entry) {
     return entry.ended().map(e -> switch (e.outcome()) {
-      case "approved", "called", "succeeded" -> "passed";
+      case "approved", "called", "succeeded", "granted" -> "passed";
       default -> "refused";
     }).orElse("waiting");
   }
 
   private static String where(Op.Wait wait) {
     Op.Position position = wait instanceof Op.AwaitApproval a ? a.position()
-        : wait instanceof Op.AwaitWebhook w ? w.position() : ((Op.Poll) wait).position();
+        : wait instanceof Op.AwaitWebhook w ? w.position() : wait instanceof Op.Poll p ? p.position()
+        : Op.Position.ENTER;
     return position == Op.Position.ENTER ? "enter" : "exit";
   }
 
   private static String what(Op.Wait wait) {
     if (wait instanceof Op.AwaitApproval a) {
       return "approval" + (a.approvers().isEmpty() ? "" : " by " + String.join(", ", a.approvers()));
+    }
+    if (wait instanceof Op.AcquireLock l) {
+      return "lock '" + l.lock() + "'";
     }
     return wait instanceof Op.AwaitWebhook w ? "webhook '" + w.description() + "'"
         : "poll '" + ((Op.Poll) wait).description() + "'";
@@ -87,6 +92,8 @@ final class Gates {
     return switch (end.outcome()) {
       case "approved", "rejected" -> end.outcome() + by + comment;
       case "called" -> "webhook called";
+      case "granted" -> "lock granted";
+      case "superseded" -> "superseded by a newer run";
       case "succeeded" -> "poll succeeded after " + entry.attempts() + (entry.attempts() == 1 ? " attempt" : " attempts");
       default -> kind(wait) + " " + end.outcome().replace('-', ' ').toLowerCase(Locale.ROOT);
     };

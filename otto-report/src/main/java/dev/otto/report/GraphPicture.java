@@ -141,7 +141,10 @@ final class GraphPicture {
     out.append("</g>\n");
   }
 
-  /** A gate's symbol centred on ({@code x}, {@code y}): a diamond for an approval, a ringed dot for a webhook, a clock for a poll. */
+  /**
+   * A gate's symbol centred on ({@code x}, {@code y}): a diamond for an approval, a ringed dot for
+   * a webhook, a clock for a poll, a block for a lock.
+   */
   static void symbol(StringBuilder out, String kind, int x, int y) {
     switch (kind) {
       case "approval" -> out.append("<path class=\"gate approval\" d=\"M").append(x).append(',').append(y - 5)
@@ -150,6 +153,8 @@ final class GraphPicture {
       case "webhook" -> out.append("<circle class=\"gate webhook\" cx=\"").append(x).append("\" cy=\"").append(y)
           .append("\" r=\"4.5\"/><circle class=\"gate-dot webhook\" cx=\"").append(x).append("\" cy=\"").append(y)
           .append("\" r=\"1.8\"/>");
+      case "lock" -> out.append("<rect class=\"gate lock\" x=\"").append(x - 4).append("\" y=\"").append(y - 3)
+          .append("\" width=\"8\" height=\"7\" rx=\"1\"/>");
       default -> out.append("<circle class=\"gate poll\" cx=\"").append(x).append("\" cy=\"").append(y)
           .append("\" r=\"4.5\"/><path class=\"gate-hands\" d=\"M").append(x).append(',').append(y - 3).append(" L")
           .append(x).append(',').append(y).append(" L").append(x + 3).append(',').append(y).append("\"/>");

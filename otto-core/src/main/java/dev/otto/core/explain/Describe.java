@@ -46,6 +46,9 @@ final class Describe {
       return lower(p.position()) + ": poll '" + p.description() + "' every " + duration(p.interval()) + backoff
           + " with: " + p.probe().label() + process(p.probe()) + bound(p);
     }
+    if (op instanceof Op.AcquireLock l) {
+      return "hold lock " + l.lock() + " (" + lower(l.mode()).replace('_', '-') + ") until the stage ends" + bound(l);
+    }
     if (op instanceof Op.Emit e) {
       return "emit " + e.event() + ": " + e.message();
     }

@@ -126,6 +126,8 @@ final class TextRenderer {
         if (e.requiresApproval()) {
           parts.add("approval required (timeout " + Describe.duration(e.approvalTimeout()) + ")");
         }
+        e.locks().forEach(lock -> parts.add("lock " + lock.name() + " ("
+            + lock.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")"));
         line("  ", e.name() + (parts.isEmpty() ? "" : "  " + String.join("; ", parts)));
       }
     }

@@ -29,6 +29,9 @@ public abstract class Environment {
   /** Globs of the branches allowed to deploy here; every branch when empty. */
   public abstract List<String> allowedBranches();
 
+  /** The locks every stage deploying here holds while it runs: one deployment at a time. */
+  public abstract List<Lock> locks();
+
   /** Whether a person must approve each deployment. */
   @Value.Default
   public boolean requiresApproval() {

@@ -72,6 +72,9 @@ public abstract class Stage {
   /** The name of the environment this stage deploys to. */
   public abstract Optional<String> environment();
 
+  /** The locks the stage holds while it runs, besides those of the environment it deploys to. */
+  public abstract List<Lock> locks();
+
   public abstract Optional<Condition> when();
 
   public abstract List<Gate> enter();
@@ -169,8 +172,8 @@ public abstract class Stage {
 
   /** Every attribute but the child stages, which {@link #equals} compares one level at a time. */
   final List<Object> ownValues() {
-    return Arrays.asList(name(), parallel(), keepsGoing(), runtime(), steps(), services(), restores(), saves(), environment(), when(),
-        enter(), exit(), onSuccess(), onFailure(), always(), after(), runsEvenIfSkipped(), matrix(), timeout(),
+    return Arrays.asList(name(), parallel(), keepsGoing(), runtime(), steps(), services(), restores(), saves(),
+        environment(), locks(), when(), enter(), exit(), onSuccess(), onFailure(), always(), after(), runsEvenIfSkipped(), matrix(), timeout(),
         origin());
   }
 

@@ -10,6 +10,7 @@ import dev.otto.core.model.Environment;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.LibraryStep;
 import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Lock;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.PollGate;
@@ -44,6 +45,8 @@ final class Lowering {
   private final Map<String, Environment> environments = new HashMap<>();
   private final Map<String, Cache> caches = new HashMap<>();
   private final Map<String, LibraryUse> libraries = new HashMap<>();
+  /** The names of the locks each stage holds while it runs, its groups' included, by node index. */
+  private final Map<Integer, java.util.Set<String>> held = new HashMap<>();
 
   Lowering(Pipeline pipeline, RunContext context, StageTree tree, List<Problem> warnings) {
     this.pipeline = pipeline;
@@ -256,6 +259,7 @@ final class Lowering {
     ops.add(new Op.BeginStage(node.id));
     int waits = 0;
     boolean deploysHere = stage.environment().isPresent();
+    lowerLocks(node, deploysHere ? environment : null, ops);
     if (deploysHere && environment.requiresApproval()) {
       ops.add(new Op.AwaitApproval(node.id + "#enter-" + ++waits, Position.ENTER,
           "Deploy to '" + environment.name() + "'?", List.of(), environment.approvalTimeout(), Gate.OnTimeout.FAIL));
@@ -294,6 +298,25 @@ final class Lowering {
     lowerSteps(node, stage.always(), Guard.ALWAYS, environment, ops);
     ops.add(new Op.EndStage(node.id));
     return context.rollback().filter(r -> r.equals(environmentName)).isPresent() ? rolledBack(ops) : ops;
+  }
+
+  /**
+   * The stage's own locks, then those of the environment it deploys to, each once. A lock a group
+   * holds is not taken again by its children, who would wait for their own group.
+   */
+  private void lowerLocks(StageTree.Node node, Environment deploysTo, List<Op> ops) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(
+        node.parent >= 0 ? held.getOrDefault(node.parent, java.util.Set.of()) : java.util.Set.of());
+    List<Lock> locks = new ArrayList<>(node.stage.locks());
+    if (deploysTo != null) {
+      locks.addAll(deploysTo.locks());
+    }
+    for (Lock lock : locks) {
+      if (names.add(lock.name())) {
+        ops.add(new Op.AcquireLock(node.id + "#lock-" + lock.name(), lock.name(), lock.mode(), Lock.MAX_WAIT));
+      }
+    }
+    held.put(node.index, names);
   }
 
   private Op lowerWait(Gate gate, String id, Position position, Environment environment) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Gate.OnTimeout;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.SecretBinding;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Optional;
  *
  * <pre>
  *   begin-stage
+ *   lock ...                                  (the stage's locks, held until it ends)
  *   await-approval / await-webhook / poll     (enter gates)
  *   restore-cache ...
  *   run ... | await-children                  (steps, or the child stages of a group; steps may
@@ -74,7 +76,7 @@ public sealed interface Op {
   }
 
   /** An op that waits on the outside world, with a stable id to correlate signals with. */
-  sealed interface Wait extends Op permits AwaitApproval, AwaitWebhook, Poll {
+  sealed interface Wait extends Op permits AwaitApproval, AwaitWebhook, Poll, AcquireLock {
     String id();
 
     Duration timeout();
@@ -368,6 +370,37 @@ public sealed interface Op {
     @Override
     public Guard guard() {
       return Guard.NORMAL;
+    }
+  }
+
+  /**
+   * Waits until the stage holds lock {@code lock}, which it keeps until it ends, however it
+   * ends. The first op of a stage after its begin, so that the lock covers everything the stage
+   * does, its gates and its children included. What a newer run asking for the lock does is
+   * {@code mode}'s to say.
+   */
+  record AcquireLock(String id, String lock, LockMode mode, Duration timeout) implements Wait {
+    public AcquireLock {
+      requireNonNull(id, "id");
+      requireNonNull(lock, "lock");
+      requireNonNull(mode, "mode");
+      requireNonNull(timeout, "timeout");
+    }
+
+    @Override
+    public String kind() {
+      return "lock";
+    }
+
+    @Override
+    public Guard guard() {
+      return Guard.NORMAL;
+    }
+
+    /** A stage that waited too long for its lock fails: it must not deploy late unnoticed. */
+    @Override
+    public OnTimeout onTimeout() {
+      return OnTimeout.FAIL;
     }
   }
 

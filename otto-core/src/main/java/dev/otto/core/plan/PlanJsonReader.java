@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Gate.OnTimeout;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Service;
@@ -146,6 +147,9 @@ final class PlanJsonReader {
         return new Op.Poll(op.string("id"), op.constant("position", Op.Position.class), op.string("description"),
             process(op.node("probe"), Op.Guard.NORMAL), op.duration("interval"), op.number("backoff"),
             op.duration("maxInterval"), op.duration("timeout"), op.constant("onTimeout", OnTimeout.class));
+      case "lock":
+        return new Op.AcquireLock(op.string("id"), op.string("lock"), op.constant("mode", LockMode.class),
+            op.duration("timeout"));
       default:
         throw op.problem("is an op of kind '" + kind + "', which this version of Otto does not know");
     }

@@ -11,6 +11,7 @@ import com.google.common.hash.Hashing;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;
 import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Lock;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
@@ -206,6 +207,16 @@ final class PlanJsonWriter {
       if (environment.requiresApproval()) {
         json.writeStringField("approvalTimeout", duration(environment.approvalTimeout()));
       }
+      if (!environment.locks().isEmpty()) {
+        json.writeArrayFieldStart("locks");
+        for (Lock lock : environment.locks()) {
+          json.writeStartObject();
+          json.writeStringField("name", lock.name());
+          json.writeStringField("mode", lower(lock.mode()));
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+      }
       json.writeEndObject();
     }
 
@@ -334,6 +345,9 @@ final class PlanJsonWriter {
         json.writeStartObject();
         process(p.probe());
         json.writeEndObject();
+      } else if (wait instanceof Op.AcquireLock l) {
+        json.writeStringField("lock", l.lock());
+        json.writeStringField("mode", lower(l.mode()));
       }
       json.writeStringField("timeout", duration(wait.timeout()));
       json.writeStringField("onTimeout", lower(wait.onTimeout()));

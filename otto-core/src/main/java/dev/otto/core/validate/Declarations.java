@@ -6,6 +6,7 @@ import dev.otto.core.library.ParamSpec;
 import dev.otto.core.library.ValueType;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;
+import dev.otto.core.model.Lock;
 import dev.otto.core.model.LibraryUse;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
@@ -128,6 +129,17 @@ final class Declarations {
             "write branch globs such as 'main' or 'release/*'.")));
       }
       checkDuration(where, "approval timeout", Optional.of(environment.approvalTimeout()));
+      checkLocks(where, environment.locks());
+    }
+  }
+
+  /** Lock names are identifiers, so that every engine can name a lock table's entry after them. */
+  void checkLocks(String where, List<Lock> locks) {
+    for (Lock lock : locks) {
+      if (!Names.isIdentifier(lock.name())) {
+        problems.add(error(Rule.LOCK_NAME, where, "'" + Names.printable(lock.name()) + "' is not a valid lock name.",
+            "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. .lock(\"production\")."));
+      }
     }
   }
 

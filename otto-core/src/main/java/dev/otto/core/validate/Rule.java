@@ -54,7 +54,8 @@ public enum Rule {
   LIBRARY_CONFIG("OTTO-113", "invalid library configuration"),
   DUPLICATE_LIBRARY("OTTO-114", "library used twice"),
   EMPTY_SCRIPT("OTTO-120", "empty script"),
-  INVALID_GLOB("OTTO-121", "invalid glob");
+  INVALID_GLOB("OTTO-121", "invalid glob"),
+  LOCK_NAME("OTTO-130", "invalid lock name");
 
   private final String code;
   private final String title;

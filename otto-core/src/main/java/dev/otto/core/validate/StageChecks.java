@@ -106,6 +106,7 @@ final class StageChecks {
             + "', which is not declared.", "declare it with p.environment(\"" + Names.printable(name) + "\", ...)."));
       }
     });
+    declared.checkLocks(where.get(), stage.locks());
     stage.runtime().ifPresent(runtime -> checkRuntime(where, runtime));
     checkServices(where, node);
     stage.when().ifPresent(c -> checkCondition(where, c));

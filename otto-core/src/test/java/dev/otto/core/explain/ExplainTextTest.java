@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otto.core.Fixtures;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Cache;
+import dev.otto.core.model.Environment;
+import dev.otto.core.model.Lock;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.Plan;
@@ -54,5 +57,21 @@ class ExplainTextTest {
     // then
     assertThat(text).doesNotContain("\u001b").contains("wait for approval 'Ship it?\\u001B[2J'")
         .contains("wait for webhook 'smoke\\u000Atest'");
+  }
+
+  @Test
+  void should_show_every_lock_a_stage_takes_with_its_mode() {
+    // given
+    Pipeline pipeline = Fixtures.pipeline(leaf("Deploy").environment("prod").addLocks(Lock.queue("dns")).build())
+        .addEnvironments(Environment.builder("prod").addLocks(new Lock("prod", LockMode.CANCEL_IN_PROGRESS)).build())
+        .build();
+
+    // when
+    String text = Explain.text(Planner.plan(pipeline));
+
+    // then
+    assertThat(text).contains("\n  prod  lock prod (cancel-in-progress)\n")
+        .contains("\n    - hold lock dns (queue) until the stage ends (timeout 1d, then fail)\n"
+            + "    - hold lock prod (cancel-in-progress) until the stage ends (timeout 1d, then fail)\n");
   }
 }

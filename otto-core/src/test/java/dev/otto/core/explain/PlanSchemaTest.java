@@ -22,6 +22,8 @@ import dev.otto.core.model.Cache;
 import dev.otto.core.model.Environment;
 import dev.otto.core.model.LibraryStep;
 import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Lock;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Matrix;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
@@ -97,7 +99,8 @@ class PlanSchemaTest {
         .addParameters(Parameter.builder("size", Parameter.Type.CHOICE).addChoices("s", "m").defaultValue("s")
             .description("how big").build())
         .addEnvironments(Environment.builder("prod").putSettings("HOST", "prod").addAllowedBranches("main")
-            .addSecrets(SecretBinding.asEnv("token", "TOKEN")).requiresApproval(true).build())
+            .addSecrets(SecretBinding.asEnv("token", "TOKEN")).requiresApproval(true)
+            .addLocks(new Lock("prod", LockMode.NEWEST_WINS)).build())
         .addCaches(Cache.of("deps", List.of("vendor/"), List.of("lockfile")),
             Cache.of("tools", List.of("tools/"), List.of(".tool-versions", "lockfile"),
                 List.of(new Cache.Fallback(List.of(".tool-versions")), Cache.Fallback.ANY_KEY_FILES)),
@@ -113,7 +116,7 @@ class PlanSchemaTest {
             group("Test", leaf("Unit").restores(List.of("deps", "tools", "out")).build(),
                 leaf("Matrix").matrix(Matrix.builder().putAxes("os", List.of("linux", "mac")).build()).build())
                 .parallel(true).runtime(Runtime.agent("linux")).build(),
-            leaf("Deploy").environment("prod").runtime(Runtime.sameAs(StagePath.of("Build")))
+            leaf("Deploy").environment("prod").addLocks(Lock.queue("dns")).runtime(Runtime.sameAs(StagePath.of("Build")))
                 .addEnter(ApprovalGate.of("Ship?").timeout(Duration.ofHours(1)).approvers("ada"))
                 .addExit(WebhookGate.of("smoke").timeout(Duration.ofMinutes(10)),
                     PollGate.of("healthy", ShStep.of("curl -f localhost").with(SecretBinding.asFile("token", "T")))
@@ -129,7 +132,7 @@ class PlanSchemaTest {
   void should_describe_a_plan_that_uses_every_kind_of_op_and_field() throws Exception {
     Plan plan = Planner.plan(everything(), RunContext.builder().branch("main").trigger("push").param("size", "m").build());
     String json = Explain.json(plan);
-    assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"",
+    assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"", "\"op\" : \"lock\"", "\"mode\" : \"newest-wins\"",
         "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"",
         "\"tools\" : [\n", "\"network\" : true", "\"healthCheck\" : \"pg_isready\"", "\"fallbacks\" : [ ]",
         "\"keyFiles\" : [\n            \".tool-versions\"\n");

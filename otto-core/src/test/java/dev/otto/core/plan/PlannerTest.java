@@ -17,6 +17,8 @@ import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Environment;
+import dev.otto.core.model.Lock;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.LibraryStep;
 import dev.otto.core.model.LibraryUse;
@@ -110,6 +112,27 @@ class PlannerTest {
       assertThat(poll.id()).isEqualTo("Deploy#exit-1");
       assertThat(poll.maxInterval()).isEqualTo(Duration.ofMinutes(1));
       assertThat(poll.probe().script()).isEqualTo("curl -f http://localhost");
+    }
+
+    @Test
+    void should_take_a_stage_s_locks_then_its_environment_s_first_and_once_and_not_again_inside_a_group_holding_them() {
+      // given
+      Environment prod = Environment.builder("prod").addLocks(new Lock("prod", LockMode.CANCEL_IN_PROGRESS),
+          Lock.queue("shared")).build();
+      Stage release = Stage.builder("Release").environment("prod").addLocks(Lock.queue("shared"))
+          .addStages(leaf("Deploy").addLocks(Lock.queue("prod"), Lock.queue("dns")).build()).build();
+
+      // when
+      Plan plan = Planner.plan(pipeline(release).addEnvironments(prod).build());
+
+      // then
+      assertThat(stage(plan, "Release").ops()).filteredOn(Op.AcquireLock.class::isInstance)
+          .extracting(op -> ((Op.AcquireLock) op).id() + " " + ((Op.AcquireLock) op).mode())
+          .containsExactly("Release#lock-shared QUEUE", "Release#lock-prod CANCEL_IN_PROGRESS");
+      assertThat(stage(plan, "Release > Deploy").ops()).extracting(Op::kind)
+          .containsExactly("begin-stage", "lock", "run", "end-stage");
+      assertThat(((Op.AcquireLock) stage(plan, "Release > Deploy").ops().get(1)).lock()).isEqualTo("dns");
+      assertThat(stage(plan, "Release").ops().get(1)).isInstanceOf(Op.AcquireLock.class);
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.otto.core.model.ConditionGate;
 import dev.otto.core.model.Environment;
 import dev.otto.core.model.LibraryStep;
 import dev.otto.core.model.LibraryUse;
+import dev.otto.core.model.Lock;
 import dev.otto.core.model.Matrix;
 import dev.otto.core.model.Parameter;
 import dev.otto.core.model.Pipeline;
@@ -401,6 +402,21 @@ class ValidatorTest {
     void should_reject_a_binding_of_an_undeclared_secret_and_a_bad_variable_name() {
       Stage stage = Stage.builder("A").addSteps(ShStep.of("deploy").with(SecretBinding.asEnv("token", "1BAD"))).build();
       assertThat(problems(pipeline(stage).build())).extracting(Problem::code).containsExactly("OTTO-071", "OTTO-083");
+    }
+
+    @Test
+    void should_reject_invalid_lock_names_on_stages_and_environments_with_a_hint() {
+      // given
+      Pipeline p = pipeline(leaf("A").addLocks(Lock.queue("pro duction")).build())
+          .addEnvironments(Environment.builder("prod").addLocks(Lock.queue("")).build())
+          .build();
+
+      // when
+      List<Problem> problems = problems(p);
+
+      // then
+      assertThat(problems).extracting(Problem::code).containsExactly("OTTO-130", "OTTO-130");
+      assertThat(problems.get(0).fix()).contains(".lock(\"production\")");
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,6 +110,8 @@ public final class Engine implements RunEngine {
   private final WorkspaceSource workspace;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<String, Run> tokens = new ConcurrentHashMap<>();
+  /** The lines of runs for each lock, shared with every engine using the same runs folder. */
+  final LockTable locks;
 
   private Engine(Builder builder) {
     this.host = builder.host.build();
@@ -122,6 +125,38 @@ public final class Engine implements RunEngine {
     this.deployments = builder.deployments != null ? builder.deployments : DeploymentStore.inFolder(this.root);
     this.workers = builder.runOn != null ? builder.runOn : pool(parallelism);
     this.workspace = builder.workspace;
+    this.lockCheck = builder.lockCheck;
+    this.locks = new LockTable(this.root.resolve(".locks"), this::running);
+  }
+
+  /** How often a stage that holds or waits for a lock checks the lock's line; zero when it never does. */
+  final Duration lockCheck;
+
+  /**
+   * Whether a run is running: here, or in an engine that holds its journal's lease. Taking the
+   * lease for a moment is how a free one is told from a held one; a run with no journal is not
+   * running.
+   */
+  private boolean running(String runId) {
+    if (runs.containsKey(runId)) {
+      return true;
+    }
+    try (RunLog log = journal.open(runId)) {
+      return false;
+    } catch (JournalException e) {
+      return e.reason() == JournalException.Reason.LEASED;
+    }
+  }
+
+  /** Tells this engine's runs what the lock table decided for them; runs of other engines ask themselves. */
+  void tell(List<LockTable.Notice> notices) {
+    for (LockTable.Notice notice : notices) {
+      Run run = runs.get(notice.run());
+      if (run != null) {
+        run.feed(notice.granted() ? new RunMachine.LockGranted(clock.instant(), notice.stage(), notice.lock())
+            : new RunMachine.LockLost(clock.instant(), notice.stage(), notice.lock(), notice.byRun()));
+      }
+    }
   }
 
   /** The engine's own threads: {@code parallelism} of them, created when needed, gone when idle. */
@@ -430,6 +465,7 @@ public final class Engine implements RunEngine {
     private int parallelism = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
     private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
     private Scheduler scheduler = Scheduler.system();
+    private Duration lockCheck = Duration.ofSeconds(5);
     private final List<RunListener> listeners = new ArrayList<>();
     private WorkspaceSource workspace = WorkspaceSources.empty();
     private Journal journal;
@@ -512,6 +548,22 @@ public final class Engine implements RunEngine {
      */
     public Builder containerFallbackHint(String hint) {
       host.containerFallbackHint(hint);
+      return this;
+    }
+
+    /**
+     * How often a stage that holds or waits for a lock checks the lock's line, 5 seconds by
+     * default. Engines in other processes that share the runs folder hear of each other's
+     * requests and releases only then: a run of another engine gets a lock released here, or is
+     * told to give it way, at its next check. {@link Duration#ZERO} turns the checks off, for an
+     * engine that is alone with its runs folder (its own runs hear of the lock at once).
+     */
+    public Builder lockCheck(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("the lock check interval must not be negative, not " + interval);
+      }
+      this.lockCheck = interval;
       return this;
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
  * @param run the run's id
  * @param stage the stage that waits
  * @param id the wait's id in the plan, e.g. {@code Deploy > Production#enter-1}
- * @param kind {@code await-approval}, {@code await-webhook} or {@code poll}
- * @param description the approval's prompt, or what the webhook or poll is for
+ * @param kind {@code await-approval}, {@code await-webhook}, {@code poll} or {@code lock}
+ * @param description the approval's prompt, what the webhook or poll is for, or the lock's name
  * @param approvers who may decide an approval; empty when anyone may
  * @param deadline when the wait times out
  */

@@ -24,6 +24,9 @@ final class Reasons {
         + " child stages failed: ") + String.join(", ", children.stream().map(c -> "'" + c + "'").toList());
   }
 
+  /** A step that was running when its host died and that does not run again. */
+  public static final String HOST_DIED = "stopped: the engine running it stopped";
+
   /** What stops the rest of a run that its host cancelled. */
   public static final String RUN_CANCELLED = "the run was cancelled";
 
@@ -65,17 +68,36 @@ final class Reasons {
     return "its group '" + group + "' ended before it started";
   }
 
-  /** {@code approval}, {@code webhook} or {@code poll}. */
+  /** {@code approval}, {@code webhook}, {@code poll} or {@code lock}. */
   public static String noun(Op.Wait wait) {
-    return wait instanceof Op.AwaitApproval ? "approval" : wait instanceof Op.AwaitWebhook ? "webhook" : "poll";
+    return wait instanceof Op.AwaitApproval ? "approval" : wait instanceof Op.AwaitWebhook ? "webhook"
+        : wait instanceof Op.Poll ? "poll" : "lock";
   }
 
-  /** What a wait is about: the approval's prompt, or the webhook's or poll's description. */
+  /** What a wait is about: the approval's prompt, the webhook's or poll's description, or the lock's name. */
   public static String about(Op.Wait wait) {
     if (wait instanceof Op.AwaitApproval approval) {
       return approval.prompt();
     }
+    if (wait instanceof Op.AcquireLock lock) {
+      return lock.lock();
+    }
     return wait instanceof Op.AwaitWebhook webhook ? webhook.description() : ((Op.Poll) wait).description();
+  }
+
+  /** A stage whose place in line for a lock went to a newer run. */
+  public static String superseded(String lock, String byRun) {
+    return "superseded by run '" + byRun + "', which asked for the lock '" + lock + "' later";
+  }
+
+  /**
+   * A stage that had to give its lock up: to a newer run that cancels the one in progress, or
+   * because the lock went to another run while this one's host was down.
+   */
+  public static String lockTaken(String lock, Optional<String> byRun) {
+    return byRun.map(run -> "cancelled for run '" + run + "', which asked for the lock '" + lock
+        + "' and cancels the run in progress")
+        .orElse("the lock '" + lock + "' went to another run while this one was not running");
   }
 
   public static String rejected(Op.Wait wait, String by, Optional<String> comment) {
@@ -84,6 +106,9 @@ final class Reasons {
   }
 
   public static String waitTimedOut(Op.Wait wait) {
+    if (wait instanceof Op.AcquireLock lock) {
+      return "the stage waited " + wait.timeout() + " for the lock '" + lock.lock() + "' and did not get it";
+    }
     return "the " + noun(wait) + " '" + about(wait) + "' timed out after " + wait.timeout();
   }
 }

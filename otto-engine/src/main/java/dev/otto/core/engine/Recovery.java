@@ -12,7 +12,8 @@ import java.util.OptionalInt;
 
 /**
  * A run as its journal tells it. The journal holds three kinds of entries: the inputs of the
- * run's {@link RunMachine} (replaying them rebuilds the run, which is how a run is resumed), the
+ * run's {@link RunMachine} (replaying them rebuilds the run, which is how a run is resumed; a
+ * granted lock is one, so a resumed run still holds it), the
  * webhook tokens' hashes the engine handed out, and records of results (steps, stages, the run)
  * that can be read without the plan, which is how a changed plan restarts from an earlier run.
  */
@@ -119,6 +120,13 @@ final class Recovery {
     if (input instanceof RunMachine.Cancel) {
       return Entries.encode("cancel", "at", at);
     }
+    if (input instanceof RunMachine.LockGranted granted) {
+      return Entries.encode("lock-granted", "stage", granted.stage(), "lock", granted.lock(), "at", at);
+    }
+    if (input instanceof RunMachine.LockLost lost) {
+      return Entries.encode("lock-lost", "stage", lost.stage(), "lock", lost.lock(), "by", lost.byRun().orElse(null),
+          "at", at);
+    }
     if (input instanceof RunMachine.SessionEnded ended) {
       return Entries.encode("ended", "stage", ended.stage(), "stopped", String.valueOf(ended.stopped()), "at", at);
     }
@@ -173,6 +181,10 @@ final class Recovery {
       case "cancel" -> inputs.add(new RunMachine.Cancel(at(entry)));
       case "ended" -> inputs.add(new RunMachine.SessionEnded(at(entry), required(entry, "stage"),
           number(entry, "stopped")));
+      case "lock-granted" -> inputs.add(new RunMachine.LockGranted(at(entry), required(entry, "stage"),
+          required(entry, "lock")));
+      case "lock-lost" -> inputs.add(new RunMachine.LockLost(at(entry), required(entry, "stage"),
+          required(entry, "lock"), Optional.ofNullable(entry.get("by"))));
       case "token" -> tokens.put(required(entry, "wait"), required(entry, "hash"));
       case "step" -> {
         String exit = entry.get("exit");

@@ -68,6 +68,8 @@ final class Run implements RunHandle {
   private final Map<String, String> waitsByToken = new HashMap<>();
   /** Tokens to hand out with the next {@link RunEvent.WaitStarted} of their wait. */
   private final Map<String, String> handOut = new HashMap<>();
+  /** The next check of a lock's line, by stage and lock, while the stage holds or waits for it. */
+  private final Map<String, Scheduler.Cancellable> lockChecks = new HashMap<>();
   /** The sync of each stage's last process outcome, awaited before the stage's next outcome is journaled. */
   private final Map<String, CompletableFuture<Void>> durable = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -226,6 +228,9 @@ final class Run implements RunHandle {
       }
       recordMissing(recovery, replayed);
       recovery.tokens.forEach(this::registerToken);
+      if (!machine.finished()) {
+        loseLocksGoneElsewhere(after);
+      }
       if (machine.finished()) {
         complete(after);
       } else {
@@ -243,6 +248,27 @@ final class Run implements RunHandle {
     }
     deliver();
     after.forEach(Runnable::run);
+  }
+
+  /**
+   * Tells the machine, before it resumes, of the locks it held that went to other runs while the
+   * run was not running: the stages that held them are cancelled, and their ops in flight are not
+   * asked for again. Only what those inputs record and emit is carried out; what is in flight is
+   * asked for by the resume that follows.
+   */
+  private void loseLocksGoneElsewhere(List<Runnable> after) {
+    machine.heldLocks().forEach((stage, locks) -> {
+      for (String held : locks) {
+        if (!engine.locks.holds(held, id, stage)) {
+          RunMachine.LockLost lost = new RunMachine.LockLost(now(), stage, held, Optional.empty());
+          journal(true, Recovery.encode(lost));
+          List<RunMachine.Action> kept = machine.apply(lost).stream().filter(a -> a instanceof RunMachine.Emit
+              || a instanceof RunMachine.StepRecorded || a instanceof RunMachine.StageRecorded
+              || a instanceof RunMachine.Release).toList();
+          perform(lost, kept, after);
+        }
+      }
+    });
   }
 
   /**
@@ -453,9 +479,54 @@ final class Run implements RunHandle {
         durable.remove(stage.result().id());
       } else if (action instanceof RunMachine.Deployed deployed) {
         engine.deployments.record(deployed.deployment());
+      } else if (action instanceof RunMachine.Acquire acquire) {
+        after.add(() -> checkLock(acquire.stage(), acquire.lock()));
+      } else if (action instanceof RunMachine.Release release) {
+        cancelLockCheck(release.stage(), release.lock());
+        after.add(() -> engine.tell(engine.locks.release(release.lock(), id, release.stage())));
       } else if (action instanceof RunMachine.Finish) {
         complete(after);
       }
+    }
+  }
+
+  /**
+   * Asks the lock table for a lock the stage waits for or holds, and tells the runs it decided
+   * for. The machine is asked under the run's lock, and the table too, so that a stage that gave
+   * the lock up meanwhile is never put back in line. Runs of other engines sharing the runs
+   * folder hear of the table's decisions only when they ask, so the stage asks again every
+   * {@link Engine.Builder#lockCheck check interval} until it gives the lock up.
+   */
+  private void checkLock(String stageId, Op.AcquireLock lock) {
+    List<LockTable.Notice> notices;
+    synchronized (this.lock) {
+      lockChecks.remove(stageId + "#" + lock.lock());
+      boolean holds = machine.heldLocks().getOrDefault(stageId, List.of()).contains(lock.lock());
+      boolean waits = machine.pendingWaits().stream().anyMatch(w -> w.stage().equals(stageId)
+          && w.id().equals(lock.id()));
+      if (machine.finished() || !holds && !waits) {
+        return;
+      }
+      notices = engine.locks.request(lock.lock(), lock.mode(), id, stageId, holds);
+      if (!engine.lockCheck.isZero()) {
+        scheduleLockCheck(stageId, lock);
+      }
+    }
+    engine.tell(notices);
+  }
+
+  private void scheduleLockCheck(String stageId, Op.AcquireLock lock) {
+    Scheduler.Cancellable earlier = lockChecks.put(stageId + "#" + lock.lock(),
+        engine.scheduler.schedule(engine.lockCheck, () -> checkLock(stageId, lock)));
+    if (earlier != null) {
+      earlier.cancel();
+    }
+  }
+
+  private void cancelLockCheck(String stageId, String lock) {
+    Scheduler.Cancellable check = lockChecks.remove(stageId + "#" + lock);
+    if (check != null) {
+      check.cancel();
     }
   }
 
@@ -518,6 +589,8 @@ final class Run implements RunHandle {
     log.close();
     timers.values().forEach(Scheduler.Cancellable::cancel);
     timers.clear();
+    lockChecks.values().forEach(Scheduler.Cancellable::cancel);
+    lockChecks.clear();
     tokens.values().forEach(engine::forgetToken);
     engine.forget(this);
     LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), done.status(), done.duration());

@@ -109,7 +109,8 @@ public sealed interface RunEvent {
 
   /**
    * A wait that ended, with its outcome: {@code approved}, {@code rejected}, {@code called},
-   * {@code succeeded}, {@code timed-out} or {@code cancelled}.
+   * {@code succeeded}, {@code timed-out} or {@code cancelled}; a lock's wait ends {@code granted}
+   * or {@code superseded} too.
    */
   record WaitEnded(String run, Instant at, String stage, String waitId, String outcome, Optional<String> by,
       Optional<String> comment) implements RunEvent {}

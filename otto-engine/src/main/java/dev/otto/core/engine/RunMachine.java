@@ -36,6 +36,11 @@ import org.apiguardian.api.API;
  * machine, which is how the local engine resumes a run from its journal and
  * how a Temporal workflow replays its history.
  *
+ * <p>A stage's locks are waits too: the machine asks for each ({@link Acquire}) before the
+ * stage's first op, goes on when the driver grants it ({@link LockGranted}), and gives it up
+ * ({@link Release}) when the stage ends, however it ends; the driver's lock table decides
+ * between runs, and a stage that loses its lock or its place ({@link LockLost}) is cancelled.
+ *
  * <p>Timer ids are {@code timeout:<stage>}, {@code retry:<stage>}, {@code wait:<wait id>} and
  * {@code probe:<wait id>}; a timer that fires after it stopped mattering is ignored.
  */
@@ -100,6 +105,22 @@ public final class RunMachine {
   /** The session of {@code stage} ended ({@link EndSession}); {@code stopped} processes were still running. */
   public record SessionEnded(Instant at, String stage, int stopped) implements Input {}
 
+  /** The stage holds lock {@code lock} it asked for with {@link Acquire}. */
+  public record LockGranted(Instant at, String stage, String lock) implements Input {}
+
+  /**
+   * The stage lost lock {@code lock}, or its place in line for it. While it waits: a newer run,
+   * {@code byRun}, superseded it. While it holds it: {@code byRun} asked for it in {@link
+   * dev.otto.core.model.LockMode#CANCEL_IN_PROGRESS cancel-in-progress} mode, so the stage is
+   * cancelled and gives the lock up when it ends; with no {@code byRun}, the lock went to another
+   * run while this one was not running (its host had died), and the stage is cancelled too.
+   */
+  public record LockLost(Instant at, String stage, String lock, Optional<String> byRun) implements Input {
+    public LockLost {
+      requireNonNull(byRun, "byRun");
+    }
+  }
+
   /**
    * How a process or another op ended. An artifact op that succeeded tells the {@code digest} of
    * the artifact's files, which a deployment's record keeps.
@@ -153,6 +174,18 @@ public final class RunMachine {
 
   /** A wait ended with {@code outcome}: its token, if any, no longer works. */
   public record CloseWait(String stage, Op.Wait gate, String outcome) implements Action {}
+
+  /**
+   * Ask for lock {@code lock.lock()} for {@code stage}, in {@code lock.mode()}; answer with {@link
+   * LockGranted} when the stage holds it, or {@link LockLost}. Asking again for a request in line
+   * keeps its place. On {@link Resume}, {@code held} tells that the run held the lock when its
+   * previous host stopped: a driver whose lock table no longer gives it to the stage answers
+   * with {@link LockLost}.
+   */
+  public record Acquire(String stage, Op.AcquireLock lock, boolean held) implements Action {}
+
+  /** The stage no longer holds, or waits for, lock {@code lock}: give it to the next in line. */
+  public record Release(String stage, String lock) implements Action {}
 
   /** Fire {@code id} at {@code at} with {@link TimerFired}; a timer set again replaces the earlier one. */
   public record SetTimer(String id, Instant at) implements Action {}
@@ -209,6 +242,10 @@ public final class RunMachine {
     boolean timedOut;
     String timeoutReason;
     Waiting wait;
+    /** The locks the stage holds, given up when it ends. */
+    final List<String> locks = new ArrayList<>();
+    /** Why the stage was made to give its lock up, which cancels it. */
+    String yielded;
 
     Cursor(PlannedStage stage, Instant started) {
       this.stage = stage;
@@ -408,6 +445,10 @@ public final class RunMachine {
       end(pending.get(callback.waitId()), "called", null);
     } else if (input instanceof SessionEnded ended) {
       sessionEnded(ended);
+    } else if (input instanceof LockGranted granted) {
+      lockGranted(granted);
+    } else if (input instanceof LockLost lost) {
+      lockLost(lost);
     } else if (input instanceof Cancel) {
       if (!stopping) {
         stop(Reasons.RUN_CANCELLED);
@@ -517,6 +558,17 @@ public final class RunMachine {
     return states;
   }
 
+  /** The locks each stage holds, by stage, for stages that hold any. */
+  public Map<String, List<String>> heldLocks() {
+    Map<String, List<String>> held = new LinkedHashMap<>();
+    cursors.forEach((id, c) -> {
+      if (!c.locks.isEmpty()) {
+        held.put(id, List.copyOf(c.locks));
+      }
+    });
+    return held;
+  }
+
   /** The stages that started and have not ended. */
   public List<String> running() {
     return List.copyOf(cursors.keySet());
@@ -540,10 +592,13 @@ public final class RunMachine {
     plan.stages().forEach(stage -> later(() -> consider(stage.id())));
   }
 
-  /** Asks again for what was in flight when the previous host stopped. */
+  /** Asks again for what was in flight when the previous host stopped, and for the locks it held. */
   private void resume() {
     timers.forEach((id, at) -> out.add(new SetTimer(id, at)));
     for (Cursor c : cursors.values()) {
+      for (String held : c.locks) {
+        out.add(new Acquire(c.stage.id(), lockOp(c.stage, held), true));
+      }
       if (c.phase == Phase.IN_FLIGHT) {
         Op op = c.op();
         c.stepStarted = false;
@@ -554,6 +609,9 @@ public final class RunMachine {
         Waiting w = c.wait;
         out.add(new OpenWait(c.stage.id(), w.index, w.op, w.deadline));
         emitWaitStarted(w);
+        if (w.op instanceof Op.AcquireLock lock) {
+          out.add(new Acquire(c.stage.id(), lock, false));
+        }
         if (w.probing) {
           out.add(new Probe(c.stage.id(), w.index, (Op.Poll) w.op, w.attempts));
         }
@@ -589,6 +647,8 @@ public final class RunMachine {
       skip(stage, blockedBy.get(stageId), true);
     } else if (stopping) {
       skip(stage, stopReason, true);
+    } else if (yieldedAround(stage).isPresent()) {
+      skip(stage, yieldedAround(stage).get(), true);
     } else if (reused.containsKey(stageId)) {
       reuse(stage);
     } else {
@@ -678,7 +738,9 @@ public final class RunMachine {
   }
 
   private void continueGroup(Cursor group) {
-    if (childFailed.getOrDefault(group.stage.id(), false) && !group.failed) {
+    if (group.yielded != null) {
+      group.interrupted = true;
+    } else if (childFailed.getOrDefault(group.stage.id(), false) && !group.failed) {
       group.failed = true;
       group.reason = keepGoing.contains(group.stage.id())
           ? Reasons.childrenFailed(group.stage.children().stream().filter(child -> {
@@ -714,7 +776,7 @@ public final class RunMachine {
   }
 
   private boolean stopped(Cursor c) {
-    return stopping || c.timedOut;
+    return stopping || c.timedOut || c.yielded != null;
   }
 
   private void finish() {
@@ -950,7 +1012,11 @@ public final class RunMachine {
     PlannedStage stage = c.stage;
     RunResult.Status status = c.failed ? RunResult.Status.FAILED
         : c.interrupted ? RunResult.Status.CANCELLED : RunResult.Status.SUCCEEDED;
-    String reason = status == RunResult.Status.CANCELLED ? Reasons.cancelledStage(cancelled, stopReason) : c.reason;
+    String reason = status != RunResult.Status.CANCELLED ? c.reason
+        : c.yielded != null ? c.yielded : Reasons.cancelledStage(cancelled, stopReason);
+    for (String lock : c.locks) {
+      out.add(new Release(stage.id(), lock));
+    }
     Duration duration = Duration.between(c.started, now);
     emit(new RunEvent.StageFinished(runId, now, stage.id(), status, duration));
     RunResult.StageResult stageResult = new RunResult.StageResult(stage.id(), status, Optional.ofNullable(reason),
@@ -984,6 +1050,9 @@ public final class RunMachine {
     out.add(new OpenWait(c.stage.id(), c.index, wait, w.deadline));
     setTimer("wait:" + wait.id(), w.deadline);
     emitWaitStarted(w);
+    if (wait instanceof Op.AcquireLock lock) {
+      out.add(new Acquire(c.stage.id(), lock, false));
+    }
     if (wait instanceof Op.Poll poll) {
       w.attempts = 1;
       w.probing = true;
@@ -1039,6 +1108,13 @@ public final class RunMachine {
     Cursor c = w.cursor;
     c.wait = null;
     out.add(new CloseWait(c.stage.id(), w.op, outcome));
+    if (w.op instanceof Op.AcquireLock lock) {
+      if (outcome.equals("granted")) {
+        c.locks.add(lock.lock());
+      } else {
+        out.add(new Release(c.stage.id(), lock.lock()));
+      }
+    }
     String warning = null;
     switch (outcome) {
       case "approved" -> approvedBy.put(c.stage.id(), decision.by());
@@ -1050,7 +1126,7 @@ public final class RunMachine {
           warning = Reasons.waitTimedOut(w.op) + "; the stage goes on, as the wait declares";
         }
       }
-      case "cancelled" -> {
+      case "cancelled", "superseded" -> {
         if (!c.failed) {
           c.interrupted = true;
         }
@@ -1065,6 +1141,101 @@ public final class RunMachine {
         decision == null ? Optional.empty() : decision.comment()));
     c.advance();
     later(() -> run(c));
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  private void lockGranted(LockGranted granted) {
+    Waiting w = lockWait(granted.stage(), granted.lock());
+    if (w != null) {
+      end(w, "granted", null);
+    }
+  }
+
+  /**
+   * A stage waiting for the lock is superseded: its wait ends and the stage is cancelled. A stage
+   * holding it is stopped, as a timeout stops it, and ends cancelled, giving the lock up then.
+   */
+  private void lockLost(LockLost lost) {
+    Cursor c = cursors.get(lost.stage());
+    if (c == null || c.yielded != null) {
+      return;
+    }
+    Waiting w = lockWait(lost.stage(), lost.lock());
+    if (w != null) {
+      c.yielded = Reasons.superseded(lost.lock(), lost.byRun().orElseThrow());
+      end(w, "superseded", null);
+    } else if (c.locks.contains(lost.lock())) {
+      if (lost.byRun().isEmpty()) {
+        c.locks.remove(lost.lock());
+      }
+      giveUp(c, Reasons.lockTaken(lost.lock(), lost.byRun()), lost.byRun().isEmpty());
+    }
+  }
+
+  /**
+   * Cancels a stage that lost its lock, and the stages inside it, which ran under it. When the
+   * lock went elsewhere while the run's host was down ({@code hostDied}), no process of the
+   * stage runs any more: an op in flight ended with its host, cancelled, and is not asked for
+   * again.
+   */
+  private void giveUp(Cursor c, String reason, boolean hostDied) {
+    for (Cursor inside : List.copyOf(cursors.values())) {
+      if (inside == c || inside.yielded == null && within(inside.stage, c.stage.id())) {
+        inside.yielded = reason;
+        out.add(new Stop(Optional.of(inside.stage.id())));
+        if (hostDied && inside.phase == Phase.IN_FLIGHT) {
+          abandon(inside);
+        } else {
+          wake(inside);
+        }
+      }
+    }
+  }
+
+  /** Ends the op in flight of a stage whose host died: a process as cancelled, another op as not done. */
+  private void abandon(Cursor c) {
+    if (c.op() instanceof Op.RunProcess process) {
+      opStarted(c.stage.id(), c.index);
+      stepEnded(c, process, new Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), Reasons.HOST_DIED));
+    } else {
+      c.advance();
+    }
+    later(() -> run(c));
+  }
+
+  /** Whether {@code stage} is inside group {@code group}, at any depth. */
+  private boolean within(PlannedStage stage, String group) {
+    for (Optional<String> up = stage.parent(); up.isPresent(); up = stages.get(up.get()).parent()) {
+      if (up.get().equals(group)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Why a stage does not start, when a group around it gave its lock up; empty when none did. */
+  private Optional<String> yieldedAround(PlannedStage stage) {
+    for (Optional<String> up = stage.parent(); up.isPresent(); up = stages.get(up.get()).parent()) {
+      Cursor group = cursors.get(up.get());
+      if (group != null && group.yielded != null) {
+        return Optional.of(group.yielded);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The wait of {@code stage} for {@code lock}, if it is waiting for it. */
+  private Waiting lockWait(String stageId, String lock) {
+    Cursor c = cursors.get(stageId);
+    Waiting w = c == null ? null : c.wait;
+    return w != null && w.op instanceof Op.AcquireLock op && op.lock().equals(lock) && pending.get(op.id()) == w
+        ? w : null;
+  }
+
+  private static Op.AcquireLock lockOp(PlannedStage stage, String lock) {
+    return stage.ops().stream().filter(op -> op instanceof Op.AcquireLock a && a.lock().equals(lock))
+        .map(Op.AcquireLock.class::cast).findFirst().orElseThrow();
   }
 
   // ---------------------------------------------------------------- helpers

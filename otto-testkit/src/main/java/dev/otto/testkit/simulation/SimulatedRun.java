@@ -122,11 +122,13 @@ public final class SimulatedRun {
 
   /**
    * Moves virtual time on, timer by timer, through retries and polls, until the run ends or
-   * waits on what only the test can resolve (an approval or a webhook), or {@code limit} passes.
+   * waits on what only the test can resolve (an approval or a webhook; a lock is another run's to
+   * give up), or {@code limit} passes.
    */
   public SimulatedRun runFor(Duration limit) {
     simulated.stepUntil(time.now().plus(requireNonNull(limit, "limit")),
-        () -> isFinished() || waits().stream().anyMatch(w -> !w.kind().equals("poll")));
+        () -> isFinished() || waits().stream().anyMatch(w -> !w.kind().equals("poll")
+            && !w.kind().equals("lock")));
     return this;
   }
 
