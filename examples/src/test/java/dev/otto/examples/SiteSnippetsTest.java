@@ -19,6 +19,7 @@ import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.executor.Sandbox;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.http.EngineEndpoint;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.PollGate;
 import dev.otto.core.model.Runtime;
@@ -207,6 +208,19 @@ class SiteSnippetsTest {
     PollGate gate = poll("service is up", sh("curl -fsS https://example.com/health"))
         .every(Duration.ofSeconds(30)).backoff(2.0, Duration.ofMinutes(5)).timeout(Duration.ofMinutes(30));
     assertThat(gate.maxInterval()).contains(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void waits_one_deployment_at_a_time() {
+    Pipeline pipeline = Otto.pipeline("shop", p -> {
+      var production = p.environment("production", e -> e.lock("production"));
+      p.stage("Deploy", s -> s.environment(production).steps(sh("./deploy.sh")));
+      p.stage("Preview", s -> s.lock("preview", LockMode.NEWEST_WINS).steps(sh("./preview.sh")));
+    });
+
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+    assertThat(Explain.text(plan)).contains("hold lock production (queue) until the stage ends",
+        "hold lock preview (newest-wins) until the stage ends");
   }
 
   @Test
