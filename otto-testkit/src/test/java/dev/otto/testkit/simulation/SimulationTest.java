@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Lock;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.PollGate;
 import dev.otto.core.model.SecretBinding;
@@ -14,6 +16,7 @@ import dev.otto.core.model.SecretRef;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.WebhookGate;
+import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
 import dev.otto.dsl.Otto;
@@ -44,6 +47,32 @@ class SimulationTest {
 
   Simulation simulation() {
     return Simulation.of(SHIP, root).secret("token", "s3cret-value");
+  }
+
+  @Test
+  void should_race_two_runs_for_a_lock_in_one_simulated_engine_and_deploy_one_after_the_other() {
+    // given
+    Pipeline locked = Pipeline.builder("locked").addStages(Stage.builder("Deploy")
+        .addLocks(Lock.queue("production")).addSteps(ShStep.of("deploy")).build()).build();
+    Simulation simulation = Simulation.of(locked, root);
+    simulation.step("Deploy", "deploy").takes(Duration.ofMinutes(5));
+    SimulatedEngine simulated = simulation.engine();
+    Plan plan = Planner.plan(locked, RunContext.branch("main"));
+    java.time.Instant start = simulated.now();
+
+    // when
+    RunHandle first = simulated.engine().start(plan);
+    RunHandle second = simulated.engine().start(plan);
+    simulated.settle();
+
+    // then
+    assertThat(first.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(second.result().join().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(simulated.executions()).extracting(e -> Duration.between(start, e.at()))
+        .containsExactly(Duration.ZERO, Duration.ofMinutes(5));
+    assertThat(simulated.events()).filteredOn(RunEvent.WaitEnded.class::isInstance)
+        .extracting(e -> e.run() + " " + ((RunEvent.WaitEnded) e).outcome())
+        .containsExactly(first.id() + " granted", second.id() + " granted");
   }
 
   @Test
