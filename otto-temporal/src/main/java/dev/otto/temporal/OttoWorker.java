@@ -10,6 +10,8 @@ import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.secret.SecretProvider;
+import dev.otto.temporal.internal.LockActivitiesImpl;
+import dev.otto.temporal.internal.LockWorkflowImpl;
 import dev.otto.temporal.internal.PollWorkflowImpl;
 import dev.otto.temporal.internal.RunWorkflowImpl;
 import dev.otto.temporal.internal.StageActivitiesImpl;
@@ -82,8 +84,9 @@ public final class OttoWorker implements AutoCloseable {
         .build();
     for (String queue : queues) {
       Worker worker = factory.newWorker(queue, options);
-      worker.registerWorkflowImplementationTypes(RunWorkflowImpl.class, PollWorkflowImpl.class);
-      worker.registerActivitiesImplementations(activities);
+      worker.registerWorkflowImplementationTypes(RunWorkflowImpl.class, PollWorkflowImpl.class,
+          LockWorkflowImpl.class);
+      worker.registerActivitiesImplementations(activities, new LockActivitiesImpl(builder.client));
     }
   }
 

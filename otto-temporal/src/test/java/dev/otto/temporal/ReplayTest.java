@@ -81,6 +81,9 @@ class ReplayTest {
     public void cancel() {}
 
     @Override
+    public void lockNotice(Messages.LockNotice notice) {}
+
+    @Override
     public Messages.RunView view() {
       return new Messages.RunView("", "", "running", java.util.Map.of(), List.of());
     }

@@ -165,4 +165,22 @@ public final class Messages {
           null, by, comment, null, null);
     }
   }
+
+  /**
+   * A stage asks for lock {@code lock} (or, with {@code held}, checks it still holds it after a
+   * replay), in a lock mode named by {@code mode}; the lock's workflow runs on {@code taskQueue}.
+   */
+  public record LockRequest(String lock, String mode, String run, String stage, boolean held, String taskQueue) {}
+
+  /** A stage no longer holds, or waits for, lock {@code lock}. */
+  public record LockRelease(String lock, String run, String stage) {}
+
+  /** What a lock's workflow tells a run: its stage got the lock, or lost it to {@code byRun} (null: to no one). */
+  public record LockNotice(String stage, String lock, boolean granted, String byRun) {}
+
+  /** One request in a lock's line, as its workflow keeps it across continue-as-new. */
+  public record LockEntry(String run, String stage, String mode, String state, String by) {}
+
+  /** A lock's workflow's input: the lock's name and the line it continues with. */
+  public record LockInput(String lock, List<LockEntry> line) {}
 }

@@ -34,6 +34,10 @@ public interface RunWorkflow {
   @SignalMethod(name = "cancel")
   void cancel();
 
+  /** What the line of a lock the run asked for decided for one of its stages. */
+  @SignalMethod(name = "lockNotice")
+  void lockNotice(Messages.LockNotice notice);
+
   @QueryMethod(name = "view")
   Messages.RunView view();
 

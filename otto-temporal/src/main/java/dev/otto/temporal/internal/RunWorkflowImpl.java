@@ -61,6 +61,8 @@ public class RunWorkflowImpl implements RunWorkflow {
    * replay without the activity that does it.
    */
   private boolean recordsDeployments;
+  /** The last call to each lock's workflow, by stage and lock: a stage's calls reach the line in order. */
+  private final Map<String, Promise<Void>> lockCalls = new HashMap<>();
   /** The activity or child workflow each stage waits on, which a stop cancels. */
   private final Map<String, Running> running = new LinkedHashMap<>();
 
@@ -100,6 +102,8 @@ public class RunWorkflowImpl implements RunWorkflow {
       }
     }
     Promise.allOf(recordings).get();
+    // The run's last releases must reach the locks' lines before the workflow ends.
+    Promise.allOf(lockCalls.values()).handle((done, failure) -> null).get();
     return record(machine.result().orElseThrow());
   }
 
@@ -144,6 +148,14 @@ public class RunWorkflowImpl implements RunWorkflow {
       StageActivities activities = activities(queue(stages.get(deployed.deployment().stage())), Optional.empty());
       recordings.add(Async.procedure(activities::recordDeployment,
           Messages.DeploymentRecord.of(deployed.deployment())));
+    } else if (action instanceof RunMachine.Acquire acquire) {
+      Op.AcquireLock lock = acquire.lock();
+      Messages.LockRequest request = new Messages.LockRequest(lock.lock(), lock.mode().name(), input.runId(),
+          acquire.stage(), acquire.held(), Workflow.getInfo().getTaskQueue());
+      callLock(acquire.stage(), lock.lock(), locks -> locks.request(request));
+    } else if (action instanceof RunMachine.Release release) {
+      Messages.LockRelease request = new Messages.LockRelease(release.lock(), input.runId(), release.stage());
+      callLock(release.stage(), release.lock(), locks -> locks.release(request));
     } else if (action instanceof RunMachine.EndSession end) {
       // Every activity ends its own processes: nothing is left to stop.
       deliver(new RunMachine.SessionEnded(Instant.ofEpochMilli(now()), end.stage(), 0));
@@ -157,6 +169,22 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
     // OpenWait and CloseWait: the host makes and checks webhook tokens. Records: the workflow's
     // history is the run's record.
+  }
+
+  /**
+   * Calls a lock's workflow through an activity once the stage's last call to it has ended, so
+   * that a release never overtakes the request it withdraws.
+   */
+  private void callLock(String stage, String lock, java.util.function.Consumer<LockActivities> call) {
+    LockActivities locks = Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofMinutes(1)).build())
+        .build());
+    String key = stage + "#" + lock;
+    Promise<Void> before = lockCalls.getOrDefault(key, Workflow.newPromise(null));
+    lockCalls.put(key, before.handle((done, failure) -> null)
+        .thenCompose(ignored -> Async.procedure(() -> call.accept(locks))));
   }
 
   private void setTimer(String id, Instant at) {
@@ -399,6 +427,13 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   private RunMachine.Callback asInput(Messages.CallbackRequest request) {
     return new RunMachine.Callback(Instant.ofEpochMilli(now()), request.waitId(), request.payload());
+  }
+
+  @Override
+  public void lockNotice(Messages.LockNotice notice) {
+    Instant at = Instant.ofEpochMilli(now());
+    deliver(notice.granted() ? new RunMachine.LockGranted(at, notice.stage(), notice.lock())
+        : new RunMachine.LockLost(at, notice.stage(), notice.lock(), Optional.ofNullable(notice.byRun())));
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Condition;
+import dev.otto.core.model.Lock;
+import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Matrix;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.PollGate;
@@ -361,5 +363,86 @@ public abstract class EngineConformance {
     assertThat(Map.of("waits", engine.waits().stream().filter(w -> w.run().equals(run.id())).toList()))
         .containsEntry("waits", List.of());
     assertThat(wait.kind()).isEqualTo("await-approval");
+  }
+
+  // ---------------------------------------------------------------- locks: runs racing for one
+
+  /** A deployment holding lock 'production' while it waits for its approval: the suite decides when it lets go. */
+  private static Plan locked(LockMode mode) {
+    return plan(Stage.builder("Deploy").addLocks(new Lock("production", mode))
+        .addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))).addSteps(ShStep.of(Scripts.OK)).build());
+  }
+
+  /** Waits until the run waits for a wait of {@code kind}, or has ended. */
+  private void waitsFor(RunEngine engine, RunHandle run, String kind) {
+    until("a wait of kind '" + kind + "' of run " + run.id(), () -> run.result().isDone()
+        || engine.waits().stream().anyMatch(w -> w.run().equals(run.id()) && w.kind().equals(kind)));
+  }
+
+  /** Approves the run's deployment once it holds the lock. */
+  private void ship(RunEngine engine, RunHandle run) {
+    waitsFor(engine, run, "await-approval");
+    engine.decide(run.id(), "Deploy#enter-1", Decision.approve("alice"));
+  }
+
+  /** The runs that got lock 'production', in the order they got it. */
+  private List<String> granted() {
+    return events().stream().filter(e -> e instanceof RunEvent.WaitEnded ended && ended.outcome().equals("granted")
+        && ended.waitId().equals("Deploy#lock-production")).map(RunEvent::run).toList();
+  }
+
+  @Test
+  void should_give_a_lock_to_the_runs_in_the_order_they_asked_for_it_when_they_queue() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    RunHandle first = engine.start(locked(LockMode.QUEUE));
+    waitsFor(engine, first, "await-approval");
+    RunHandle second = engine.start(locked(LockMode.QUEUE));
+    waitsFor(engine, second, "lock");
+    RunHandle third = engine.start(locked(LockMode.QUEUE));
+    waitsFor(engine, third, "lock");
+
+    ship(engine, first);
+    ship(engine, second);
+    ship(engine, third);
+
+    for (RunHandle run : List.of(first, second, third)) {
+      assertThat(outline(finish(run))).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
+    }
+    assertThat(granted()).containsExactly(first.id(), second.id(), third.id());
+  }
+
+  @Test
+  void should_supersede_a_waiting_run_with_a_newer_one_when_the_newest_wins() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    RunHandle first = engine.start(locked(LockMode.NEWEST_WINS));
+    waitsFor(engine, first, "await-approval");
+    RunHandle second = engine.start(locked(LockMode.NEWEST_WINS));
+    waitsFor(engine, second, "lock");
+    RunHandle third = engine.start(locked(LockMode.NEWEST_WINS));
+    waitsFor(engine, third, "lock");
+
+    ship(engine, first);
+    ship(engine, third);
+
+    assertThat(outline(finish(second))).containsExactly("run FAILED", "Deploy CANCELLED (superseded by run '"
+        + third.id() + "', which asked for the lock 'production' later)");
+    assertThat(outline(finish(third))).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
+    assertThat(finish(first).status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(granted()).containsExactly(first.id(), third.id());
+  }
+
+  @Test
+  void should_cancel_the_holder_and_take_the_lock_once_its_stage_ended_when_cancelling_in_progress() {
+    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    RunHandle first = engine.start(locked(LockMode.CANCEL_IN_PROGRESS));
+    waitsFor(engine, first, "await-approval");
+
+    RunHandle second = engine.start(locked(LockMode.CANCEL_IN_PROGRESS));
+    ship(engine, second);
+
+    assertThat(outline(finish(first))).containsExactly("run FAILED", "Deploy CANCELLED (cancelled for run '"
+        + second.id() + "', which asked for the lock 'production' and cancels the run in progress)");
+    assertThat(outline(finish(second))).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
+    assertThat(granted()).containsExactly(first.id(), second.id());
   }
 }
