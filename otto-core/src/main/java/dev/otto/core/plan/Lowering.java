@@ -31,9 +31,11 @@ import dev.otto.core.validate.StageTree;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Lowers a validated pipeline to a plan for one context. */
 final class Lowering {
@@ -46,7 +48,7 @@ final class Lowering {
   private final Map<String, Cache> caches = new HashMap<>();
   private final Map<String, LibraryUse> libraries = new HashMap<>();
   /** The names of the locks each stage holds while it runs, its groups' included, by node index. */
-  private final Map<Integer, java.util.Set<String>> held = new HashMap<>();
+  private final Map<Integer, Set<String>> held = new HashMap<>();
 
   Lowering(Pipeline pipeline, RunContext context, StageTree tree, List<Problem> warnings) {
     this.pipeline = pipeline;
@@ -305,8 +307,8 @@ final class Lowering {
    * holds is not taken again by its children, who would wait for their own group.
    */
   private void lowerLocks(StageTree.Node node, Environment deploysTo, List<Op> ops) {
-    java.util.Set<String> names = new java.util.LinkedHashSet<>(
-        node.parent >= 0 ? held.getOrDefault(node.parent, java.util.Set.of()) : java.util.Set.of());
+    Set<String> names = new LinkedHashSet<>(
+        node.parent >= 0 ? held.getOrDefault(node.parent, Set.of()) : Set.of());
     List<Lock> locks = new ArrayList<>(node.stage.locks());
     if (deploysTo != null) {
       locks.addAll(deploysTo.locks());

@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 /**
  * Drives a run's {@link RunMachine} in a Temporal workflow: the machine decides, the workflow
@@ -175,7 +176,7 @@ public class RunWorkflowImpl implements RunWorkflow {
    * Calls a lock's workflow through an activity once the stage's last call to it has ended, so
    * that a release never overtakes the request it withdraws.
    */
-  private void callLock(String stage, String lock, java.util.function.Consumer<LockActivities> call) {
+  private void callLock(String stage, String lock, Consumer<LockActivities> call) {
     LockActivities locks = Workflow.newActivityStub(LockActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
         .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
