@@ -239,6 +239,7 @@ public final class HtmlReport {
       .gate { stroke-width: 1.6; fill: #fff; } .gate.approval { stroke: #7c3aed; fill: #ede9fe; }
       .gate.webhook { stroke: #0e7490; } .gate-dot.webhook { fill: #0e7490; }
       .gate.poll { stroke: #b45309; } .gate-hands { fill: none; stroke: #b45309; stroke-width: 1.4; }
+      .gate.lock { stroke: #374151; fill: #e5e7eb; }
       .gate-text { font-size: 11px; fill: #1f2937; } .refused .gate-text { fill: #b91c1c; font-weight: 600; }
       .passed .gate-text { fill: #166534; } .waiting .gate-text { fill: #6d28d9; font-weight: 600; }
       .not-reached .gate-text { fill: #9ca3af; }
@@ -260,10 +261,12 @@ public final class HtmlReport {
       .wait-bar { stroke-width: 1; } .wait-bar.approval { fill: url(#otto-hatch-approval); stroke: #7c3aed; }
       .wait-bar.webhook { fill: url(#otto-hatch-webhook); stroke: #0e7490; }
       .wait-bar.poll { fill: url(#otto-hatch-poll); stroke: #b45309; }
+      .wait-bar.lock { fill: url(#otto-hatch-lock); stroke: #374151; }
       .hatch-ground { fill: #fff; } .hatch-line.approval { fill: #a78bfa; } .hatch-line.webhook { fill: #67e8f9; }
-      .hatch-line.poll { fill: #fcd34d; }
+      .hatch-line.poll { fill: #fcd34d; } .hatch-line.lock { fill: #9ca3af; }
       .wait-text { font-size: 11px; fill: #4c1d95; } .wait.refused .wait-text { fill: #b91c1c; }
       .wait.webhook .wait-text { fill: #155e75; } .wait.poll .wait-text { fill: #78350f; }
+      .wait.lock .wait-text { fill: #374151; }
       table.results { border-collapse: collapse; } table.results td, table.results th { border: 1px solid #e5e7eb;
         padding: 4px 8px; text-align: left; }
       td.succeeded, .status.succeeded { color: #15803d; font-weight: 600; }

@@ -65,7 +65,7 @@ final class Timeline {
         .append(LABEL + WIDTH + 20).append("\" height=\"").append(height)
         .append("\" role=\"img\" aria-label=\"when each stage, step and wait ran\">\n")
         .append("<defs>");
-    for (String kind : List.of("approval", "webhook", "poll")) {
+    for (String kind : List.of("approval", "webhook", "poll", "lock")) {
       out.append("<pattern id=\"otto-hatch-").append(kind).append("\" width=\"6\" height=\"6\"")
           .append(" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"hatch-ground ")
           .append(kind).append("\" width=\"6\" height=\"6\"/><rect class=\"hatch-line ").append(kind)

@@ -116,6 +116,38 @@ class PicturesTest {
   }
 
   @Test
+  void should_show_a_lock_as_a_gate_and_its_wait_on_the_timeline_when_a_run_waited_for_it() throws Exception {
+    // given a run whose Deploy stage waited ten minutes for lock 'production'
+    Pipeline locked = Otto.pipeline("locked", p -> p.stage("Deploy", s -> s.lock("production").steps(sh("make ship"))));
+    Plan plan = Planner.plan(locked, RunContext.branch("main"));
+    String lock = plan.stage("Deploy").orElseThrow().waits().get(0).id();
+    RunResult run = new RunResult("r1", "locked", RunResult.Status.SUCCEEDED, Duration.ofMinutes(15), List.of(
+        new RunResult.StageResult("Deploy", RunResult.Status.SUCCEEDED, Optional.empty(), Duration.ofMinutes(15),
+            List.of())));
+    List<RunEvent> events = List.of(new RunEvent.RunStarted("r1", T0, "locked", 1),
+        new RunEvent.StageStarted("r1", T0, "Deploy", "local"),
+        new RunEvent.WaitStarted("r1", T0, "Deploy", lock, "lock", "production", List.of(), T0.plusSeconds(86_400),
+            Optional.empty()),
+        new RunEvent.WaitEnded("r1", T0.plusSeconds(600), "Deploy", lock, "granted", Optional.empty(),
+            Optional.empty()),
+        new RunEvent.StageFinished("r1", T0.plusSeconds(900), "Deploy", RunResult.Status.SUCCEEDED,
+            Duration.ofMinutes(15)),
+        new RunEvent.RunFinished("r1", T0.plusSeconds(900), RunResult.Status.SUCCEEDED, Duration.ofMinutes(15)));
+
+    // when its pages are drawn
+    Document planned = xml(HtmlReport.explain(plan));
+    Document ran = xml(HtmlReport.run(plan, run, events));
+
+    // then the plan shows the lock as a gate, and the run tells how long the stage waited for it
+    assertThat(nodes(planned, "//*[local-name()='rect'][@class='gate lock']").getLength()).isEqualTo(1);
+    assertThat(nodes(planned, "//*[local-name()='g'][contains(@class,'gate-line planned')]/*[local-name()='text']")
+        .item(0).getTextContent()).isEqualTo("enter: lock 'production'");
+    assertThat(nodes(ran, "//*[local-name()='rect'][@class='wait-bar lock']").getLength()).isEqualTo(1);
+    assertThat(nodes(ran, "//*[local-name()='g'][@class='wait lock passed']/*[local-name()='text']")
+        .item(0).getTextContent()).isEqualTo("waited 10 min for lock 'production' · lock granted");
+  }
+
+  @Test
   void should_say_whom_a_run_still_waits_for_when_an_approval_never_ended() throws Exception {
     // given a run cancelled while Ship waited for an approval
     Plan plan = Planner.plan(RELEASE, RunContext.branch("feature/x"));
