@@ -94,6 +94,46 @@ class ResumeTest {
   }
 
   @Test
+  void should_record_each_deployment_once_when_a_run_is_resumed_whatever_the_store_had_before() throws Exception {
+    // given a run that deployed to staging and waits to deploy to production, when its host dies
+    Plan plan = Planner.plan(Pipeline.builder("p")
+        .addEnvironments(dev.otto.core.model.Environment.builder("staging").build(),
+            dev.otto.core.model.Environment.builder("production").requiresApproval(true).build())
+        .addStages(Stage.builder("Staging").environment("staging").addSteps(ShStep.of(mark("staging"))).build(),
+            Stage.builder("Production").environment("production").addSteps(ShStep.of(mark("production"))).build())
+        .build(), RunContext.branch("main"));
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    copyRun(dir.resolve("a"), dir.resolve("c"), first.id());
+    first.cancel();
+    first.result().join();
+    DeploymentStore shared = DeploymentStore.inFolder(dir.resolve("a"));
+
+    // when engines resume it, one with a store that lacks the staging entry, one with the store that has it
+    Engine lacking = engine(dir.resolve("b"));
+    RunHandle resumed = lacking.resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+    lacking.decide(first.id(), resumed.waits().get(0).id(), Decision.approve("alice"));
+    resumed.result().join();
+    Engine having = Engine.builder(dir.resolve("c")).scheduler(time).deployments(shared).build();
+    RunHandle again = having.resume(first.id(), plan);
+    WaitsTest.until(() -> !again.waits().isEmpty());
+    again.cancel();
+    again.result().join();
+
+    // then each record holds each deployment once
+    assertThat(lacking.deployments("staging")).extracting(Deployment::run).containsExactly(first.id());
+    assertThat(lacking.deployments("production")).singleElement().satisfies(d -> {
+      assertThat(d.approvedBy()).contains("alice");
+      assertThat(d.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    });
+    assertThat(shared.deployments("staging")).extracting(Deployment::run).containsExactly(first.id());
+    assertThat(shared.deployments("production")).singleElement().extracting(Deployment::status)
+        .isEqualTo(RunResult.Status.CANCELLED);
+  }
+
+  @Test
   void should_refuse_a_decision_on_an_approval_decided_before_the_takeover_as_already_resolved() throws Exception {
     // given
     Plan plan = plan(Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofDays(1)))
