@@ -91,26 +91,41 @@ class RunOnTemporalTest {
     assertThat(temporal.digest("app")).isPresent().isEqualTo(local.digest("app"));
   }
 
-  @Test
-  void a_promotion_fails_its_stage_on_temporal_rather_than_deploy_what_the_run_built() {
-    // given
-    cluster.worker("one", new ArrayList<>(), "otto");
-    Plan plan = Planner.plan(dev.otto.dsl.Otto.pipeline("release", p -> {
+  /** Builds {@code version} of the artifact 'app'; deploys it to staging, or promotes staging's to production. */
+  static Plan delivery(String version, boolean promote) {
+    return Planner.plan(dev.otto.dsl.Otto.pipeline("release", p -> {
       var std = p.use(dev.otto.dsl.library.Stdlib.library());
       var staging = p.environment("staging", e -> e.setting("REGION", "eu"));
       var production = p.environment("production", e -> e.setting("REGION", "eu"));
-      p.stage("Build", s -> s.steps(dev.otto.dsl.Otto.sh("mkdir -p dist && echo v2 > dist/app.txt"),
+      p.stage("Build", s -> s.steps(dev.otto.dsl.Otto.sh("mkdir -p dist && echo " + version + " > dist/app.txt"),
           std.archive("app", "dist/")));
-      p.stage("Production", s -> s.environment(production).steps(std.promote("app", staging),
-          dev.otto.dsl.Otto.sh("cat dist/app.txt")));
+      if (promote) {
+        p.stage("Production", s -> s.environment(production).steps(dev.otto.dsl.Otto.sh("rm -rf dist"),
+            std.promote("app", staging), dev.otto.dsl.Otto.sh("cat dist/app.txt")));
+      } else {
+        p.stage("Staging", s -> s.environment(staging).steps(std.unarchive("app")));
+      }
     }), RunContext.branch("main"));
+  }
 
-    // when
-    RunResult onTemporal = cluster.engine(Engine.FailurePolicy.FAIL_FAST).run(plan);
+  @Test
+  void a_promotion_on_temporal_deploys_what_staging_ran_rather_than_what_the_run_built() {
+    // given staging runs v1
+    List<dev.otto.core.engine.RunEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cluster.worker("one", heard, "otto");
+    TemporalEngine engine = cluster.engine(Engine.FailurePolicy.FAIL_FAST);
+    engine.run(delivery("v1", false));
 
-    // then
-    assertThat(onTemporal.stage("Production").orElseThrow().reason()).hasValueSatisfying(reason -> assertThat(reason)
-        .contains("workers on Temporal do not take artifacts from an environment's record yet"));
+    // when a run that builds v2 promotes staging's artifact to production
+    RunResult released = engine.run(delivery("v2", true));
+
+    // then production runs v1, by the digest staging's record holds
+    DeploymentStore record = DeploymentStore.inFolder(root.resolve("workers").resolve("one"));
+    assertThat(released.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(record.deployments("production").get(0).digest("app")).isPresent()
+        .isEqualTo(record.deployments("staging").get(0).digest("app"));
+    assertThat(heard).filteredOn(dev.otto.core.engine.RunEvent.OutputLine.class::isInstance)
+        .extracting(e -> ((dev.otto.core.engine.RunEvent.OutputLine) e).line()).contains("v1").doesNotContain("v2");
   }
 
   @Test

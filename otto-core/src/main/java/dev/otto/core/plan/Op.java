@@ -291,6 +291,15 @@ public sealed interface Op {
       return previous ? "as deployed to '" + environment + "' before what it runs now"
           : "as deployed to '" + environment + "' by its last successful deployment";
     }
+
+    /** Why an engine finds no artifact {@code name} in the record, and what to do. */
+    public String missing(String name) {
+      return previous
+          ? "'" + environment + "' ran no other files of the artifact '" + name + "' before what it runs now, "
+              + "as its record says; there is nothing to roll back to"
+          : "no deployment of the artifact '" + name + "' to '" + environment + "' has succeeded yet; deploy it "
+              + "there first";
+    }
   }
 
   /** Waits for a person's decision. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the record of what was deployed where is kept: one list of {@link Deployment entries}
@@ -26,6 +27,23 @@ public interface DeploymentStore {
 
   /** The entries of {@code environment}'s record, newest first; empty when nothing was deployed there. */
   List<Deployment> deployments(String environment);
+
+  /**
+   * The entry a promotion of the artifact {@code name} from {@code environment} takes: the last
+   * successful deployment there that took the artifact; or, {@code previous}, the entry a rollback
+   * takes: the newest successful one before it that took other files (a redeployment of the same
+   * files is not what a rollback goes back to).
+   */
+  default Optional<Deployment> source(String environment, String name, boolean previous) {
+    requireNonNull(name, "name");
+    List<Deployment> taken = deployments(requireNonNull(environment, "environment")).stream()
+        .filter(entry -> entry.succeeded() && entry.digest(name).isPresent()).toList();
+    if (taken.isEmpty() || !previous) {
+      return taken.stream().findFirst();
+    }
+    Optional<String> now = taken.get(0).digest(name);
+    return taken.stream().filter(entry -> !entry.digest(name).equals(now)).findFirst();
+  }
 
   /**
    * A record in {@code folder}/{@code deployments.log}: appended to, never rewritten, each entry

@@ -17,11 +17,7 @@ import java.util.Optional;
 final class Promotion {
   private Promotion() {}
 
-  /**
-   * The artifact's source in {@code from}'s record: its last successful entry that took the
-   * artifact, or for a rollback the newest successful one before it that took other files (a
-   * redeployment of the same files is not what a rollback goes back to).
-   */
+  /** The entry of a record an artifact is taken from, and the digest it holds of the artifact. */
   record Source(Deployment entry, String digest) {
     /** What a note or an event says of it: {@code sha256:... from run <id> (deployed to 'staging' at <time>)}. */
     String describe() {
@@ -30,24 +26,15 @@ final class Promotion {
     }
   }
 
-  /** The source of the artifact {@code name} in {@code from}'s record, if the record has one. */
+  /** The source of the artifact {@code name} in {@code from}'s record ({@link DeploymentStore#source}), if any. */
   static Optional<Source> find(DeploymentStore store, String name, Op.Deployed from) {
-    List<Source> taken = store.deployments(from.environment()).stream().filter(Deployment::succeeded)
-        .flatMap(entry -> entry.digest(name).map(digest -> new Source(entry, digest)).stream()).toList();
-    if (taken.isEmpty() || !from.previous()) {
-      return taken.stream().findFirst();
-    }
-    String now = taken.get(0).digest();
-    return taken.stream().filter(source -> !source.digest().equals(now)).findFirst();
+    return store.source(from.environment(), name, from.previous())
+        .map(entry -> new Source(entry, entry.digest(name).orElseThrow()));
   }
 
   /** Why there is no source: what the record lacks, and what to do. */
   static String missing(String name, Op.Deployed from) {
-    return from.previous()
-        ? "'" + from.environment() + "' ran no other files of the artifact '" + name + "' before what it runs now, "
-            + "as its record says; there is nothing to roll back to"
-        : "no deployment of the artifact '" + name + "' to '" + from.environment() + "' has succeeded yet; deploy it "
-            + "there first";
+    return from.missing(name);
   }
 
   /**

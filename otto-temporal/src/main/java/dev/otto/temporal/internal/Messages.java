@@ -95,8 +95,17 @@ public final class Messages {
     }
   }
 
-  /** An artifact to store ({@code paths} set) or restore, through the shared store. */
-  public record ArtifactTask(String runId, String stage, String name, List<String> paths) {}
+  /**
+   * An artifact to store ({@code paths} set) or restore, through the shared store; with {@code
+   * from}, the one that environment's record names (the entry before its last with {@code
+   * previous}), for a promotion or a rollback.
+   */
+  public record ArtifactTask(String runId, String stage, String name, List<String> paths, String from,
+      boolean previous) {
+    public ArtifactTask(String runId, String stage, String name, List<String> paths) {
+      this(runId, stage, name, paths, null, false);
+    }
+  }
 
   /** A poll's probe and its rhythm; {@code attempts} and {@code nextMillis} carry over a continue-as-new. */
   public record PollTask(ProcessTask probe, String queue, long intervalMillis, double backoff, long maxIntervalMillis,

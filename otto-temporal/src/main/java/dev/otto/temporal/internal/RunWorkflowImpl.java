@@ -246,15 +246,9 @@ public class RunWorkflowImpl implements RunWorkflow {
           save.keyFiles(), save.paths(), save.paths(), keptKeyFiles(save.fallbacks())))
           .thenApply(done -> cached(id, save.cache(), done));
     }
-    if (op instanceof Op.RestoreArtifact restore && restore.from().isPresent()) {
-      // Restoring the run's own artifact instead would deploy what the promotion means to avoid.
-      return Async.function(() -> RunMachine.Outcome.failed("workers on Temporal do not take artifacts from an "
-          + "environment's record yet; the artifact '" + restore.name() + "' " + restore.from().get().describe()
-          + " is promoted or rolled back by the local engine only"));
-    }
     Messages.ArtifactTask task = op instanceof Op.StoreArtifact store
         ? new Messages.ArtifactTask(input.runId(), id, store.name(), store.paths())
-        : new Messages.ArtifactTask(input.runId(), id, ((Op.RestoreArtifact) op).name(), null);
+        : restoring(id, (Op.RestoreArtifact) op);
     return Async.function(activities::artifact, task).thenApply(done -> {
       if (done.problem() != null) {
         return RunMachine.Outcome.failed(done.problem());
@@ -262,6 +256,12 @@ public class RunWorkflowImpl implements RunWorkflow {
       events.add(EventRecord.named("Emitted", now(), id, "artifact", null, done.detail()));
       return done.digest() == null ? RunMachine.Outcome.ok() : RunMachine.Outcome.artifact(done.digest());
     });
+  }
+
+  private Messages.ArtifactTask restoring(String stage, Op.RestoreArtifact restore) {
+    return restore.from().map(from -> new Messages.ArtifactTask(input.runId(), stage, restore.name(), null,
+        from.environment(), from.previous())).orElseGet(() -> new Messages.ArtifactTask(input.runId(), stage,
+        restore.name(), null));
   }
 
   private static List<List<String>> keptKeyFiles(List<Cache.Fallback> fallbacks) {

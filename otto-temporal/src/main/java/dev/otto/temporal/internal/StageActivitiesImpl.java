@@ -6,6 +6,7 @@ import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.engine.ArtifactDigest;
 import dev.otto.core.engine.CacheOps;
+import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.StepHost;
 import dev.otto.core.engine.RunEvent;
@@ -113,11 +114,18 @@ public final class StageActivitiesImpl implements StageActivities {
     });
   }
 
+  /** The key of an artifact a run stored ({@code artifacts}) or promoted ({@code promoted}) in the shared store. */
+  private static CacheKey artifactKey(String kind, String runId, String name) {
+    return new CacheKey(kind, Hashing.sha256().hashString(runId + '\u0000' + name, StandardCharsets.UTF_8).toString());
+  }
+
   @Override
   public Messages.StoreRecord artifact(Messages.ArtifactTask task) {
     Path workspace = workspace(task.runId());
-    CacheKey key = new CacheKey("artifacts", Hashing.sha256().hashString(task.runId() + '\u0000' + task.name(),
-        StandardCharsets.UTF_8).toString());
+    CacheKey key = artifactKey("artifacts", task.runId(), task.name());
+    if (task.from() != null) {
+      return heartbeating(Cancellation.create(), () -> promote(task, workspace));
+    }
     return heartbeating(Cancellation.create(), () -> {
       if (task.paths() != null) {
         for (String path : task.paths()) {
@@ -151,22 +159,80 @@ public final class StageActivitiesImpl implements StageActivities {
    * the local engine computes of the same files.
    */
   private String digest(CacheKey key, String runId) {
-    Path folder = setup.root().resolve(runId).resolve("digests").resolve(key.hash());
+    Path folder = readBack(key, runId);
+    if (folder == null) {
+      throw new IllegalStateException("the store lost the artifact it just held under " + key);
+    }
+    return digestOf(folder);
+  }
+
+  private static String digestOf(Path folder) {
     try {
-      com.google.common.io.MoreFiles.deleteRecursively(folder, com.google.common.io.RecursiveDeleteOption
-          .ALLOW_INSECURE);
-    } catch (java.nio.file.NoSuchFileException e) {
-      // Nothing was read back before.
+      return ArtifactDigest.of(folder);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads what the store holds under {@code key} back into a fresh folder of the run's; null when
+   * the store holds nothing there.
+   */
+  private Path readBack(CacheKey key, String runId) {
+    Path folder = setup.root().resolve(runId).resolve("read-back").resolve(key.cache() + "-" + key.hash());
     try {
-      Files.createDirectories(folder);
-      CacheResult read = setup.artifacts().restore(key, folder);
-      if (read.status() != CacheResult.Status.HIT) {
-        throw new IllegalStateException("the store lost the artifact it just held: " + read.detail());
+      if (Files.exists(folder)) {
+        com.google.common.io.MoreFiles.deleteRecursively(folder,
+            com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
       }
-      return ArtifactDigest.of(folder);
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return setup.artifacts().restore(key, folder).status() == CacheResult.Status.HIT ? folder : null;
+  }
+
+  /**
+   * Restores the artifact an environment's record names: from what the run that made the entry
+   * stored, or promoted in turn, whichever has the recorded digest. A copy is kept under this
+   * run's own key, so that a later promotion from the environment this run deploys to finds it.
+   */
+  private Messages.StoreRecord promote(Messages.ArtifactTask task, Path workspace) {
+    Op.Deployed from = new Op.Deployed(task.from(), task.previous());
+    Optional<Deployment> entry = setup.deployments().source(from.environment(), task.name(), from.previous());
+    if (entry.isEmpty()) {
+      return new Messages.StoreRecord("failed", null, from.missing(task.name()));
+    }
+    String expected = entry.get().digest(task.name()).orElseThrow();
+    CacheKey own = artifactKey("promoted", task.runId(), task.name());
+    String found = null;
+    for (String kind : List.of("artifacts", "promoted")) {
+      Path folder = readBack(artifactKey(kind, entry.get().run(), task.name()), task.runId());
+      String digest = folder == null ? null : digestOf(folder);
+      if (expected.equals(digest)) {
+        CacheResult kept = setup.artifacts().save(own, folder, topLevel(folder));
+        CacheResult done = setup.artifacts().restore(own, workspace);
+        if (done.status() != CacheResult.Status.HIT) {
+          return new Messages.StoreRecord("failed", null, "the artifact '" + task.name() + "' could not be restored: "
+              + done.detail() + " (" + kept.detail() + ")");
+        }
+        return new Messages.StoreRecord("restored", "restored " + task.name() + ": " + done.detail() + ", " + expected
+            + " from run " + entry.get().run() + " (deployed to '" + from.environment() + "' at " + entry.get().ended()
+            + ")", null, expected);
+      }
+      found = digest != null ? digest : found;
+    }
+    return new Messages.StoreRecord("failed", null, found == null
+        ? "the artifact '" + task.name() + "' of run " + entry.get().run() + ", which '" + from.environment()
+            + "' deployed, is no longer kept in the shared store; it cannot be promoted"
+        : "the files of the artifact '" + task.name() + "' of run " + entry.get().run() + " have the digest " + found
+            + ", not " + expected + " as '" + from.environment() + "' recorded when it deployed them; they changed "
+            + "since, so they are not promoted");
+  }
+
+  private static List<String> topLevel(Path folder) {
+    try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+      return entries.map(path -> path.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
