@@ -79,8 +79,8 @@ class OttoCommandTest {
       assertThat(explain.getSubcommands()).containsOnlyKeys("explain");
       assertThat(help.getSubcommands().keySet()).containsExactlyElementsOf(
           OttoCommand.commandLine().getSubcommands().keySet());
-      assertThat(misspelt.getSubcommands().keySet()).containsExactly("explain", "validate", "run", "resume", "init",
-          "approve", "callback", "help", "generate-completion");
+      assertThat(misspelt.getSubcommands().keySet()).containsExactly("explain", "validate", "run", "resume",
+          "deployments", "init", "approve", "callback", "help", "generate-completion");
     }
 
     @Test
