@@ -1,8 +1,10 @@
 package dev.otto.core.model;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * A named lock a stage holds from its start until it ends, however it ends, so that one run at
@@ -13,6 +15,7 @@ import java.time.Duration;
  * <p>A stage waits for its lock at most {@link #MAX_WAIT}, or its own timeout when shorter, then
  * fails.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Lock(String name, LockMode mode) {
   /** The longest a stage waits for a lock before it fails. */
   public static final Duration MAX_WAIT = Duration.ofHours(24);

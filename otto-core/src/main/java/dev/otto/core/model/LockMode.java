@@ -1,9 +1,14 @@
 package dev.otto.core.model;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * What a run that asks for a held {@link Lock} does, as GitLab's resource groups and GitHub's
  * concurrency groups do it. The modes decide between runs, in the order they asked for the lock.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum LockMode {
   /** Wait in line: the lock goes to the runs that asked for it in the order they asked. */
   QUEUE,

@@ -1,5 +1,7 @@
 package dev.otto.core.engine;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.google.common.hash.Funnels;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * The digest of an artifact's files, {@code sha256:<hex>}, as a {@link Deployment} records it:
@@ -23,6 +26,7 @@ import java.util.stream.Stream;
  * String digest = ArtifactDigest.of(Path.of("runs/20260101-000000-abcd1234/artifacts/app"));
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ArtifactDigest {
   private ArtifactDigest() {}
 

@@ -1,10 +1,12 @@
 package dev.otto.core.engine;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * One entry of an environment's record: a stage that deploys to the environment ended, whatever
@@ -28,6 +30,7 @@ import java.util.Optional;
  * @param approvedBy who approved the deployment, when an approval of the stage or of a group holding it was decided
  * @param status how the stage ended
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Deployment(
     String environment,
     String run,

@@ -1,10 +1,12 @@
 package dev.otto.core.engine;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Where the record of what was deployed where is kept: one list of {@link Deployment entries}
@@ -20,6 +22,7 @@ import java.util.Optional;
  * what it may have recorded just before): a store keeps one entry per run, stage and
  * environment, the first.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface DeploymentStore {
 
   /** Adds an entry to its environment's record; once this returns, readers see it. */

@@ -1,12 +1,14 @@
 package dev.otto.core.engine;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.otto.core.model.LockMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * The line of runs for one lock, and what each request and release does to it: the one place
@@ -22,6 +24,7 @@ import java.util.function.Predicate;
  * dead run waiting at the head of the line leaves it, to ask again at the back when it is
  * resumed; a dead run further back keeps its place.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LockLine {
   /** Where a request stands. */
   public enum State {
