@@ -63,7 +63,10 @@ import dev.otto.core.workspace.WorkspaceSources;
  *
  * <h2>Durability</h2>
  * Every run is journaled ({@link FileJournal} under the root by default): each op's outcome is
- * recorded and synced before the run acts on it. After the host process dies, another engine
+ * recorded before the run acts on it, and synced to the disk before the run answers anyone
+ * outside; a process's outcome is synced in the background while its stage goes on, so a machine
+ * crash (not the death of the process) may run again the processes that ended in the last few
+ * milliseconds. After the host process dies, another engine
  * {@linkplain #resume resumes} the run: ops recorded as done are not repeated, waits come back
  * with their tokens and deadlines, and an op that was in flight runs again. Execution is thus
  * at least once; every execution of one op sees the same {@code OTTO_IDEMPOTENCY_KEY}, which a

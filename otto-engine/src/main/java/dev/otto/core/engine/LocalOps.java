@@ -45,11 +45,8 @@ final class LocalOps {
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
-    outcome.whenComplete((done, error) -> {
-      run.awaitDurable(execute.stage());
-      run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(), error == null ? done
-          : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error)));
-    });
+    outcome.whenComplete((done, error) -> run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(),
+        error == null ? done : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error))));
   }
 
   void probe(RunMachine.Probe probe) {

@@ -70,8 +70,6 @@ final class Run implements RunHandle {
   private final Map<String, String> handOut = new HashMap<>();
   /** The next check of a lock's line, by stage and lock, while the stage holds or waits for it. */
   private final Map<String, Scheduler.Cancellable> lockChecks = new HashMap<>();
-  /** The sync of each stage's last process outcome, awaited before the stage's next outcome is journaled. */
-  private final Map<String, CompletableFuture<Void>> durable = new java.util.concurrent.ConcurrentHashMap<>();
 
   Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
     this.engine = engine;
@@ -370,18 +368,17 @@ final class Run implements RunHandle {
    * Appends an input to the journal. It is synced before the run acts on it when it came from
    * outside or had an effect outside the workspace (a decision, a callback, a cancel, a saved cache
    * or artifact): once the journal says it happened, it will not happen again. A process's outcome
-   * is synced in the background while the stage's next op runs, and is durable before the stage's
-   * next outcome is journaled ({@link #awaitDurable}); should the machine die in between, the
-   * process runs again on resume, as an op in flight does. What only follows from earlier entries (a timer, a restored cache, an ended
-   * session, a step's start) is not synced: resuming makes it again.
+   * is synced in the background while the stage goes on, by the journal's next group commit:
+   * should the machine die before that sync ends, the process runs again on resume, as an op in
+   * flight does, and so does every process whose outcome was journaled after it. What only follows
+   * from earlier entries (a timer, a restored cache, an ended session, a step's start) is not
+   * synced: resuming makes it again.
    */
   private void record(RunMachine.Input input, String entry) {
-    String stage = input instanceof RunMachine.OpDone done ? done.stage()
-        : input instanceof RunMachine.ProbeDone done ? done.stage() : null;
     if (input instanceof RunMachine.OpDone done && opAt(done.stage(), done.op()) instanceof Op.RunProcess
         || input instanceof RunMachine.ProbeDone) {
       log.append(entry);
-      durable.put(stage, log.syncAsync());
+      log.syncAsync();
     } else {
       boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.SessionEnded)
           && !(input instanceof RunMachine.OpStarted)
@@ -389,19 +386,6 @@ final class Run implements RunHandle {
           && (opAt(done.stage(), done.op()) instanceof Op.RestoreCache
               || opAt(done.stage(), done.op()) instanceof Op.RestoreArtifact));
       journal(sync, entry);
-    }
-  }
-
-  /**
-   * Waits until the stage's last process outcome is on the disk, from the thread about to journal
-   * the stage's next outcome (never under the run's lock). The sync runs while the next process
-   * does; should the machine die before it ends, that outcome's process runs again on resume, as
-   * an op in flight does, and no later outcome of the stage was journaled.
-   */
-  void awaitDurable(String stageId) {
-    CompletableFuture<Void> sync = durable.get(stageId);
-    if (sync != null) {
-      sync.join();
     }
   }
 
@@ -476,7 +460,6 @@ final class Run implements RunHandle {
         log.append(Recovery.step(step.stage(), step.step()));
       } else if (action instanceof RunMachine.StageRecorded stage) {
         log.append(Recovery.stageEnd(stage.result(), stage.digest()));
-        durable.remove(stage.result().id());
       } else if (action instanceof RunMachine.Deployed deployed) {
         engine.deployments.record(deployed.deployment());
       } else if (action instanceof RunMachine.Acquire acquire) {

@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -47,6 +46,24 @@ import org.slf4j.LoggerFactory;
  * survive the machine's. A process killed in the middle of a write leaves at most one damaged
  * entry at the end: opening the log drops it and goes on from the last whole entry. A damaged
  * entry followed by whole ones means the file was altered, and opening it fails.
+ *
+ * <p>Syncs are group commits: one disk flush covers every entry appended before it began, and
+ * whoever waits for an entry ({@link RunLog#sync()}, or the future of {@link RunLog#syncAsync()})
+ * is released by the first flush that covers it. {@link RunLog#syncAsync()} requests a flush in
+ * the background on one thread shared by every journal: it starts at once when none is running
+ * (after the {@link #batched batch delay} if there is one), so an entry appended while a flush
+ * runs waits for at most the end of that flush and the whole next one.
+ *
+ * <p>What a machine crash (a power loss, not the death of the process) can take: the entries
+ * appended since the last flush that completed. The engine flushes, and waits, before it acts on
+ * what must not happen twice (a decision, a callback, a cancel, a saved cache or artifact, a
+ * webhook's token, the run's end); the outcome of a process it flushes in the background while
+ * the stage goes on. So a machine crash can lose the outcomes of the processes that ended within
+ * about one flush of it (with a batch delay, within that delay and one flush), and those
+ * processes run again on resume, in order, as one in flight does. What a completed flush covered
+ * is never lost. If the file system kept a later write of the file but not an earlier one, the
+ * log would hold a damaged entry before whole ones, and opening it fails rather than resume from
+ * a wrong state.
  */
 public final class FileJournal implements Journal {
   private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
@@ -74,20 +91,20 @@ public final class FileJournal implements Journal {
 
   /**
    * A journal keeping each run's files in a directory of {@code root} named after the run, that
-   * syncs at every op boundary: an op's outcome is on the disk before the next op's outcome is
-   * recorded.
+   * flushes an outcome to the disk as soon as the flush before it ends (group commit, see above).
    */
   public static FileJournal in(Path root) {
     return new FileJournal(requireNonNull(root, "root"), Duration.ZERO);
   }
 
   /**
-   * A copy that syncs the outcomes of processes in batches, at most {@code delay} after they are
-   * appended, instead of at every op boundary; waits, decisions, callbacks and a run's end are
-   * still synced before the engine answers. Entries always survive the death of the host
-   * process; what a batch risks is the death of the machine within {@code delay} of a process
-   * ending, after which that process runs again on resume, as one in flight does. It saves a
-   * disk flush per process, which matters for runs of many very short steps.
+   * A copy that waits {@code delay} after an entry is appended before it flushes it in the
+   * background, so that one flush covers the outcomes of more processes; waits, decisions,
+   * callbacks and a run's end are still synced before the engine answers. Entries always survive
+   * the death of the host process; what the delay adds to the risk is the death of the machine
+   * within {@code delay} of a process ending, after which that process runs again on resume, as
+   * one in flight does. It saves disk flushes (and a disk shared with other work the load of
+   * them) for runs of very many very short steps.
    */
   public FileJournal batched(Duration delay) {
     requireNonNull(delay, "delay");
@@ -367,7 +384,8 @@ public final class FileJournal implements Journal {
     private final FileChannel channel;
     private final Lease lease;
     private final Object syncing = new Object();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** The background sync requested and not yet begun, guarded by this log; null when none is. */
+    private CompletableFuture<Void> next;
     private boolean closed;
     /** Entries appended, and entries known to be on the disk; the second guarded by {@link #syncing}. */
     private long appended;
@@ -440,27 +458,55 @@ public final class FileJournal implements Journal {
       }
     }
 
+    /**
+     * Group commit in the background: the first request after a sync began schedules the next
+     * sync (at once, or after the batch delay), later requests join it, and that one sync covers
+     * every entry appended before it began. The syncer is never idle while an entry waits.
+     */
     @Override
     public CompletableFuture<Void> syncAsync() {
+      CompletableFuture<Void> joined;
+      synchronized (this) {
+        checkOpen();
+        if (next != null) {
+          return next;
+        }
+        next = new CompletableFuture<>();
+        joined = next;
+      }
       if (batch.isZero()) {
-        return CompletableFuture.runAsync(this::sync, SYNCER);
+        SYNCER.execute(this::syncRequested);
+      } else {
+        SYNCER.schedule(this::syncRequested, batch.toNanos(), TimeUnit.NANOSECONDS);
       }
-      if (flushScheduled.compareAndSet(false, true)) {
-        SYNCER.schedule(() -> {
-          flushScheduled.set(false);
-          synchronized (this) {
-            if (closed) {
-              return;
-            }
-          }
-          try {
-            sync();
-          } catch (RuntimeException e) {
-            LOG.warn("a batched sync of the journal of run '{}' failed: {}", runId, e.toString());
-          }
-        }, batch.toNanos(), TimeUnit.NANOSECONDS);
+      return joined;
+    }
+
+    /** Syncs for the requests made until now; a request made from here on asks for another sync. */
+    private void syncRequested() {
+      CompletableFuture<Void> requested;
+      synchronized (this) {
+        requested = next;
+        next = null;
+        if (closed) {
+          // Closing synced every entry.
+          requested.complete(null);
+          return;
+        }
       }
-      return CompletableFuture.completedFuture(null);
+      try {
+        sync();
+        requested.complete(null);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          if (closed) {
+            requested.complete(null);
+            return;
+          }
+        }
+        LOG.warn("a background sync of the journal of run '{}' failed: {}", runId, e.toString());
+        requested.completeExceptionally(e);
+      }
     }
 
     private void checkOpen() {

@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The journal of one run while its holder has the lease. Appending is cheap and may be
- * buffered; {@link #sync()} makes everything appended so far durable. The engine syncs at op
- * boundaries: an op's outcome is durable before the outcome of the next op is recorded, and
- * before the engine answers anyone outside (a decision, a callback, the run's end).
+ * buffered; {@link #sync()} makes everything appended so far durable. The engine syncs before it
+ * answers anyone outside or acts on what must not happen twice (a decision, a callback, a saved
+ * cache, the run's end), and asks for the outcomes of processes to be synced in the background
+ * ({@link #syncAsync()}) while their stages go on.
  */
 public interface RunLog extends AutoCloseable {
 
@@ -30,8 +31,8 @@ public interface RunLog extends AutoCloseable {
 
   /**
    * Starts making every appended entry durable and returns at once; the future completes when
-   * they are. The engine uses it to overlap the sync of one op's outcome with the next op, and
-   * waits for it before it records that op's outcome. By default it syncs in the caller.
+   * they are. The engine does not wait for it: an entry lost with the machine before it is synced
+   * is an outcome whose process runs again on resume. By default it syncs in the caller.
    */
   default CompletableFuture<Void> syncAsync() {
     sync();

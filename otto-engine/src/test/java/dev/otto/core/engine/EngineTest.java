@@ -77,6 +77,70 @@ class EngineTest {
   }
 
   @Test
+  void should_go_on_with_a_stage_while_the_outcomes_of_its_steps_are_synced_in_the_background() throws Exception {
+    // given a journal whose background syncs end only when the test lets them
+    java.util.concurrent.CompletableFuture<Void> synced = new java.util.concurrent.CompletableFuture<>();
+    dev.otto.core.journal.FileJournal files = dev.otto.core.journal.FileJournal.in(root.resolve("runs"));
+    dev.otto.core.journal.Journal held = new dev.otto.core.journal.Journal() {
+      @Override
+      public dev.otto.core.journal.RunLog create(String runId) {
+        dev.otto.core.journal.RunLog log = files.create(runId);
+        return new dev.otto.core.journal.RunLog() {
+          @Override
+          public String runId() {
+            return log.runId();
+          }
+
+          @Override
+          public List<String> entries() {
+            return log.entries();
+          }
+
+          @Override
+          public void append(String entry) {
+            log.append(entry);
+          }
+
+          @Override
+          public void sync() {
+            log.sync();
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<Void> syncAsync() {
+            return synced;
+          }
+
+          @Override
+          public void close() {
+            log.close();
+          }
+        };
+      }
+
+      @Override
+      public dev.otto.core.journal.RunLog open(String runId) {
+        return files.open(runId);
+      }
+
+      @Override
+      public List<String> read(String runId) {
+        return files.read(runId);
+      }
+    };
+
+    // when a stage of three steps runs
+    RunHandle run = engine().journal(held).build().start(plan(Pipeline.builder("p")
+        .addStages(sh("Build", "echo one", "echo two", "echo three"))));
+
+    // then it ends without waiting for them, and its end is synced
+    RunResult result = run.result().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    synced.complete(null);
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(files.read(run.id())).anyMatch(entry -> entry.contains("\"t\":\"run-end\""));
+  }
+
+  @Test
   void should_run_the_children_of_a_parallel_group_at_the_same_time() {
     // Each child waits for the other's marker: they can only both succeed if they run at once.
     String meet = "touch %s.here; for i in $(seq 1 200); do [ -e %s.here ] && exit 0; sleep 0.05; done; exit 1";

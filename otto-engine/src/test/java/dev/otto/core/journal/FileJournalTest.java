@@ -35,6 +35,26 @@ class FileJournalTest {
   }
 
   @Test
+  void should_sync_in_background_once_for_every_request_made_before_the_sync_began() throws Exception {
+    // given a journal that waits a second before a background sync
+    FileJournal journal = FileJournal.in(root).batched(java.time.Duration.ofSeconds(1));
+    try (RunLog log = journal.create("r1")) {
+      // when two entries ask for a background sync, one after the other
+      log.append("one");
+      java.util.concurrent.CompletableFuture<Void> first = log.syncAsync();
+      log.append("two");
+      java.util.concurrent.CompletableFuture<Void> second = log.syncAsync();
+
+      // then one sync answers both, once it has run
+      assertThat(second).isSameAs(first);
+      first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(journal.read("r1")).containsExactly("one", "two");
+      log.append("three");
+      assertThat(log.syncAsync()).isNotSameAs(first);
+    }
+  }
+
+  @Test
   void should_give_the_lease_to_one_holder_at_a_time() {
     FileJournal journal = FileJournal.in(root);
     RunLog first = journal.create("r1");
