@@ -28,7 +28,8 @@ public final class OutputLines extends OutputStream {
 
   private final int maxLineBytes;
   private final Consumer<String> onLine;
-  private final byte[] line;
+  /** The line so far; it grows up to {@code maxLineBytes}, as most steps print short lines or none. */
+  private byte[] line = new byte[0];
   private int length;
   private boolean closed;
 
@@ -42,7 +43,6 @@ public final class OutputLines extends OutputStream {
     }
     this.maxLineBytes = maxLineBytes;
     this.onLine = requireNonNull(onLine, "onLine");
-    this.line = new byte[maxLineBytes];
   }
 
   @Override
@@ -76,6 +76,10 @@ public final class OutputLines extends OutputStream {
         continue;
       }
       int n = Math.min(room, count);
+      if (length + n > line.length) {
+        int size = Math.max(length + n, Math.max(256, line.length * 2));
+        line = java.util.Arrays.copyOf(line, Math.min(maxLineBytes, size));
+      }
       System.arraycopy(bytes, from, line, length, n);
       length += n;
       from += n;

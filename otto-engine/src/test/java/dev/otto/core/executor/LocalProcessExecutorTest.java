@@ -183,6 +183,40 @@ class LocalProcessExecutorTest {
     }
 
     @Test
+    void should_stop_a_detached_process_with_a_large_environment_when_its_session_ends() throws Exception {
+      // given a step of a session that leaves a detached process with 160 KiB of variables
+      LocalProcessExecutor executor = executor();
+      Map<String, String> large = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < 10; i++) {
+        large.put("LARGE_" + i, "x".repeat(16 * 1024));
+      }
+      Op.RunProcess step = op("setsid sleep 300 >/dev/null 2>&1 & echo $! > detached.pid", large, List.of(),
+          Optional.empty());
+      ProcessOutcome outcome = executor.run(new ProcessRequest(step, Runtime.local(), workspace, Map.of(), Map.of(),
+          Optional.of("run-1:Large"), List.of()), lines::add, Cancellation.create());
+      assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+      long pid = Long.parseLong(Files.readString(workspace.resolve("detached.pid")).trim());
+
+      // when the session ends
+      int stopped = executor.endSession("run-1:Large");
+
+      // then the process was found through its environment and stopped
+      assertThat(stopped).isEqualTo(1);
+      assertThat(running(pid)).as("process " + pid + " runs").isFalse();
+    }
+
+    /** Whether a process runs: a killed one nobody has reaped yet is a zombie, which does not. */
+    private boolean running(long pid) throws java.io.IOException {
+      Path stat = Path.of("/proc/" + pid + "/stat");
+      try {
+        String fields = Files.readString(stat);
+        return fields.charAt(fields.lastIndexOf(')') + 2) != 'Z';
+      } catch (java.nio.file.NoSuchFileException e) {
+        return false;
+      }
+    }
+
+    @Test
     void should_not_wait_for_a_background_child_that_keeps_the_output_open() {
       ProcessOutcome outcome = run(executor(), marked("(sleep 300 &); nohup sleep 300 & echo done", Optional.empty()));
 
