@@ -345,7 +345,13 @@ public final class LocalProcessExecutor implements Executor {
     ProcessHandle shellProcess = open.shell.process().toHandle();
     // What a sandboxed stage left running dies with its sandbox when the shell ends: count it first.
     int leftInSandbox = sandbox == null ? 0 : leftInSandbox(shellProcess);
+    // An idle shell exits at the end of its input: what the stage left running is stopped meanwhile, and a process
+    // that kept the shell's output open no longer holds up its reader. A shell still running a step (the stage was
+    // stopped) ends first, so that it does not report the step's death as output; a sandbox ends with its shell.
+    boolean idle = sandbox == null && open.shell.idle();
     open.shell.close();
+    // The stage's own shell is not a process the stage left running.
+    int left = idle ? ProcessTree.killCarrying(cookie, shellProcess) : 0;
     try {
       if (!open.shell.process().waitFor(2, TimeUnit.SECONDS)) {
         shellProcess.destroyForcibly();
@@ -356,8 +362,7 @@ public final class LocalProcessExecutor implements Executor {
     }
     open.shell.awaitReader(1000);
     removeSecretFolder(open.secretFolder);
-    // The stage's own shell is not a process the stage left running.
-    return leftInSandbox + ProcessTree.killCarrying(cookie, shellProcess);
+    return idle ? left : leftInSandbox + ProcessTree.killCarrying(cookie, shellProcess);
   }
 
   /**

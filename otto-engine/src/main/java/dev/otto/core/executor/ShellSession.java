@@ -100,6 +100,13 @@ final class ShellSession {
     return shell.isAlive();
   }
 
+  /** Whether no step runs: the last one's marker was read. */
+  boolean idle() {
+    synchronized (lock) {
+      return current == null;
+    }
+  }
+
   /** Starts a step; its exit status completes {@link Step#exit} when its marker is read. */
   Step start(String command, String marker, SecretMasker masker, Consumer<String> lines) throws IOException {
     Step step = new Step(marker, masker, lines, maxLineBytes);
