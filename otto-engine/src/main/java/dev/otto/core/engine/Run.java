@@ -329,6 +329,8 @@ final class Run implements RunHandle {
    */
   void feed(RunMachine.Input input) {
     List<Runnable> after = new ArrayList<>();
+    // Encoded before the lock is taken: the lock is held by one stage's thread at a time.
+    String entry = unrecorded(input) ? null : Recovery.encode(input);
     synchronized (lock) {
       if (machine == null) {
         return;
@@ -344,8 +346,7 @@ final class Run implements RunHandle {
       machine.refusal(input).ifPresent(refused -> {
         throw refused;
       });
-      String entry = Recovery.encode(input);
-      if (entry != null && !unrecorded(input)) {
+      if (entry != null) {
         record(input, entry);
       }
       perform(input, machine.apply(input), after);
