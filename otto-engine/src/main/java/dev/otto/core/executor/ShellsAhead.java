@@ -1,5 +1,7 @@
 package dev.otto.core.executor;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,11 +17,14 @@ import org.slf4j.LoggerFactory;
  * session cookie. The stage that takes it has it export the cookie and execute itself again
  * ({@link ShellSession#adopt}): the same process, session and working directory, with the
  * environment a shell started for the stage would have had. A shell no stage takes within a
- * second ends.
+ * second ends. Only where a process's working directory can be checked (Linux): a workspace
+ * removed and made again at the same path must not get a shell that started in the old one.
  */
 final class ShellsAhead {
   private static final Logger LOG = LoggerFactory.getLogger(ShellsAhead.class);
   private static final long UNUSED_MILLIS = 1000;
+  /** Whether a shell's working directory can be checked (Linux): elsewhere no shell is started ahead. */
+  private static final boolean CWD_KNOWN = Files.isDirectory(Path.of("/proc/self/cwd"));
 
   /** Starts shells ahead and ends unused ones, for every executor. */
   private static final ScheduledExecutorService STARTER = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -47,10 +52,13 @@ final class ShellsAhead {
    * starts in the background for the next stage.
    */
   ShellSession take(Path workspace) {
+    if (!CWD_KNOWN) {
+      return null;
+    }
     ShellSession taken = null;
     synchronized (this) {
       if (ready != null) {
-        if (readyIn.equals(workspace) && ready.isAlive()) {
+        if (readyIn.equals(workspace) && ready.isAlive() && startedIn(ready, workspace)) {
           taken = ready;
         } else {
           end(ready);
@@ -64,6 +72,18 @@ final class ShellsAhead {
     }
     STARTER.execute(() -> startAhead(workspace));
     return taken;
+  }
+
+  /**
+   * Whether the shell's working directory is the workspace itself, not one removed and made again
+   * at its path since the shell started there.
+   */
+  private static boolean startedIn(ShellSession shell, Path workspace) {
+    try {
+      return Files.isSameFile(Path.of("/proc/" + shell.process().pid() + "/cwd"), workspace);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void startAhead(Path workspace) {

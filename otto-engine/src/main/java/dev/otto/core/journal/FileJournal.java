@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * runs waits for at most the end of that flush and the whole next one.
  *
  * <p>What a machine crash (a power loss, not the death of the process) can take: the entries
- * appended since the last flush that completed. The engine flushes, and waits, before it acts on
+ * appended after the last completed flush began. The engine flushes, and waits, before it acts on
  * what must not happen twice (a decision, a callback, a cancel, a saved cache or artifact, a
  * webhook's token, the run's end); the outcome of a process it flushes in the background while
  * the stage goes on. So a machine crash can lose the outcomes of the processes that ended within

@@ -79,4 +79,25 @@ class ShellsAheadTest {
       assertThat(ProcessTree.carrying(LocalProcessExecutor.COOKIE_VARIABLE + "=" + session)).isEmpty();
     }
   }
+
+  @Test
+  void should_run_a_stage_in_a_workspace_removed_and_made_again_at_the_same_path() throws Exception {
+    // given a stage that ran in the workspace, which is then removed and made again
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    dev.otto.core.plan.Op.RunProcess list = new dev.otto.core.plan.Op.RunProcess("list", "ls", Map.of(), List.of(),
+        Optional.empty(), dev.otto.core.plan.Op.Guard.NORMAL);
+    for (int i = 0; i < 3; i++) {
+      String session = run + ":Stage-" + i;
+      Files.writeString(workspace.resolve("made-" + i), "");
+      executor.run(new ProcessRequest(list, dev.otto.core.model.Runtime.local(), workspace, Map.of(), Map.of(),
+          Optional.of(session), List.of()), lines::add, Cancellation.create());
+      executor.endSession(session);
+      com.google.common.io.MoreFiles.deleteRecursively(workspace);
+      Files.createDirectories(workspace);
+    }
+
+    // then each stage saw the workspace as it was when it ran
+    assertThat(lines).containsExactly("made-0", "made-1", "made-2");
+  }
 }
