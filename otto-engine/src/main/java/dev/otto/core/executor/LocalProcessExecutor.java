@@ -246,26 +246,34 @@ public final class LocalProcessExecutor implements Executor {
    * for the files of secrets bound into it.
    */
   private Session openSession(String name, Path workspace, Runtime runtime) {
-    if (sandbox == null) {
-      ShellSession ahead = shellsAhead.take(workspace);
-      if (ahead != null) {
-        try {
-          ahead.adopt(COOKIE_VARIABLE, name, shell.get(0));
-          return new Session(ahead, null);
-        } catch (IOException e) {
-          LOG.debug("the shell started ahead for stage session {} could not be used: {}", name, e.toString());
-          ahead.close();
-          ahead.process().destroyForcibly();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          ahead.close();
-          ahead.process().destroyForcibly();
-          throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while the stage's shell "
-              + "started"));
-        }
-      }
+    if (sandbox != null) {
+      return startShell(name, workspace, runtime);
     }
-    return startShell(name, workspace, runtime);
+    ShellSession ahead = shellsAhead.take(workspace);
+    Session opened = ahead == null ? null : adopt(ahead, name);
+    if (opened == null) {
+      opened = startShell(name, workspace, runtime);
+    }
+    shellsAhead.prepare(workspace);
+    return opened;
+  }
+
+  /** Makes a shell started ahead the session's; null when it could not be, and it was ended. */
+  private Session adopt(ShellSession ahead, String name) {
+    try {
+      ahead.adopt(COOKIE_VARIABLE, name, shell.get(0));
+      return new Session(ahead, null);
+    } catch (IOException e) {
+      LOG.debug("the shell started ahead for stage session {} could not be used: {}", name, e.toString());
+      ahead.close();
+      ahead.process().destroyForcibly();
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ahead.close();
+      ahead.process().destroyForcibly();
+      throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while the stage's shell started"));
+    }
   }
 
   /**

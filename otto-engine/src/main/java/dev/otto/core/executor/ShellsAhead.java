@@ -47,16 +47,13 @@ final class ShellsAhead {
     this.starter = starter;
   }
 
-  /**
-   * The shell started ahead in {@code workspace}, or null when there is none; either way another
-   * starts in the background for the next stage.
-   */
+  /** The shell started ahead in {@code workspace}, or null when there is none. */
   ShellSession take(Path workspace) {
     if (!CWD_KNOWN) {
       return null;
     }
-    ShellSession taken = null;
     synchronized (this) {
+      ShellSession taken = null;
       if (ready != null) {
         if (readyIn.equals(workspace) && ready.isAlive() && startedIn(ready, workspace)) {
           taken = ready;
@@ -65,13 +62,26 @@ final class ShellsAhead {
         }
         ready = null;
       }
-      if (starting) {
-        return taken;
+      return taken;
+    }
+  }
+
+  /**
+   * Starts a shell in {@code workspace} in the background for the next stage, unless one is ready
+   * or starting. Called once a stage has its shell, so that starting the next does not take the
+   * processor from the stage's first step.
+   */
+  void prepare(Path workspace) {
+    if (!CWD_KNOWN) {
+      return;
+    }
+    synchronized (this) {
+      if (ready != null || starting) {
+        return;
       }
       starting = true;
     }
     STARTER.execute(() -> startAhead(workspace));
-    return taken;
   }
 
   /**
