@@ -70,8 +70,6 @@ public final class LocalProcessExecutor implements Executor {
   private final Sandbox sandbox;
   private final java.util.concurrent.ConcurrentMap<String, Session> sessions =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private final ShellsAhead shellsAhead =
-      new ShellsAhead(workspace -> startShell(null, workspace, Runtime.local()).shell);
 
   private LocalProcessExecutor(Builder builder) {
     this.shell = List.copyOf(builder.shell);
@@ -246,45 +244,8 @@ public final class LocalProcessExecutor implements Executor {
    * for the files of secrets bound into it.
    */
   private Session openSession(String name, Path workspace, Runtime runtime) {
-    if (sandbox != null) {
-      return startShell(name, workspace, runtime);
-    }
-    ShellSession ahead = shellsAhead.take(workspace);
-    Session opened = ahead == null ? null : adopt(ahead, name);
-    if (opened == null) {
-      opened = startShell(name, workspace, runtime);
-    }
-    shellsAhead.prepare(workspace);
-    return opened;
-  }
-
-  /** Makes a shell started ahead the session's; null when it could not be, and it was ended. */
-  private Session adopt(ShellSession ahead, String name) {
-    try {
-      ahead.adopt(COOKIE_VARIABLE, name, shell.get(0));
-      return new Session(ahead, null);
-    } catch (IOException e) {
-      LOG.debug("the shell started ahead for stage session {} could not be used: {}", name, e.toString());
-      ahead.close();
-      ahead.process().destroyForcibly();
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      ahead.close();
-      ahead.process().destroyForcibly();
-      throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while the stage's shell started"));
-    }
-  }
-
-  /**
-   * Starts a shell from the JVM: a stage's, with its cookie, or, when {@code name} is null, one
-   * started ahead for the next stage.
-   */
-  private Session startShell(String name, Path workspace, Runtime runtime) {
     Map<String, String> env = shellEnvironment();
-    if (name != null) {
-      env.put(COOKIE_VARIABLE, name);
-    }
+    env.put(COOKIE_VARIABLE, name);
     List<String> command = new ArrayList<>();
     if (setsid) {
       command.add("setsid");

@@ -123,25 +123,6 @@ final class ShellSession {
     return step;
   }
 
-  /**
-   * Makes a shell started without a cookie the shell of a session: it exports {@code variable}
-   * and executes {@code program -s} in its place, so that the shell's own environment, and that of
-   * every process it forks, holds the cookie, as one started with it does. Returns once the shell
-   * has read the line that does it; the step written next is read by the new program.
-   */
-  void adopt(String variable, String value, String program) throws IOException, InterruptedException {
-    String marker = "OTTO_ADOPT_" + java.util.UUID.randomUUID().toString().replace("-", "");
-    Step step = start("export " + variable + "=" + quote(value) + "; printf '\\001%s %d\\n' '" + marker
-        + "' 0; exec " + quote(program) + " -s\n", marker, SecretMasker.none(), line -> { });
-    try {
-      step.exit.get(EXIT_AFTER_OUTPUT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new IOException("the shell started ahead ended: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IOException("the shell started ahead did not answer", e);
-    }
-  }
-
   /** Ends the shell: no more steps. */
   void close() {
     try {

@@ -2,8 +2,6 @@ package dev.otto.core.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.secret.SecretMasker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,50 +9,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 @EnabledOnOs(OS.LINUX)
-class ShellsAheadTest {
+class StageShellsTest {
   @TempDir
   Path workspace;
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
-
-  private void step(ShellSession shell, String script) throws Exception {
-    String marker = "END_" + UUID.randomUUID().toString().replace("-", "");
-    shell.start(ShellSession.command(Map.of(), script, marker), marker, SecretMasker.none(), lines::add)
-        .exit.get(30, TimeUnit.SECONDS);
-  }
-
-  @Test
-  void should_carry_the_cookie_in_a_shell_started_ahead_and_in_what_it_forks_once_a_stage_takes_it()
-      throws Exception {
-    // given a shell started without a cookie
-    String cookie = "run-" + UUID.randomUUID() + ":Build";
-    ShellSession shell = new ShellSession(List.of("/bin/sh", "-s"), Map.of("PATH", System.getenv("PATH")),
-        workspace, 4096);
-    try {
-      // when a stage takes it
-      shell.adopt(LocalProcessExecutor.COOKIE_VARIABLE, cookie, "/bin/sh");
-      step(shell, "echo \"$OTTO_PROCESS_COOKIE\"; pwd; (while :; do sleep 1; done) & echo $! > forked.pid");
-
-      // then the shell, its steps and a subshell forked in the background carry the cookie, in the workspace
-      assertThat(lines).containsExactly(cookie, workspace.toRealPath().toString());
-      String environment = new String(Files.readAllBytes(Path.of("/proc/" + shell.process().pid() + "/environ")),
-          StandardCharsets.UTF_8);
-      assertThat(environment.split("\0")).contains(LocalProcessExecutor.COOKIE_VARIABLE + "=" + cookie);
-      long forked = Long.parseLong(Files.readString(workspace.resolve("forked.pid")).trim());
-      assertThat(ProcessTree.carrying(LocalProcessExecutor.COOKIE_VARIABLE + "=" + cookie))
-          .extracting(ProcessHandle::pid).contains(shell.process().pid(), forked);
-    } finally {
-      shell.close();
-      ProcessTree.killCarrying(LocalProcessExecutor.COOKIE_VARIABLE + "=" + cookie);
-    }
-  }
 
   @Test
   void should_give_each_of_stages_that_follow_one_another_its_own_cookie_and_stop_what_it_left() throws Exception {
