@@ -3,8 +3,8 @@
  * driver, executors (local processes, sandboxes, containers), the journal, caches, secrets,
  * output masking, the HTTP endpoint for callbacks and decisions, and workspaces.
  *
- * <p>The types a host learns first: {@link dev.otto.core.engine.RunEngine} (what every engine
- * does), {@link dev.otto.core.engine.Engine} (the local one), {@link
+ * <p>The types a host learns first: {@link dev.otto.core.engine.Engine} (what every engine
+ * does), {@link dev.otto.core.engine.LocalEngine} (the local one), {@link
  * dev.otto.core.engine.RunHandle}, {@link dev.otto.core.engine.RunResult}, {@link
  * dev.otto.core.engine.RunEvent}, {@link dev.otto.core.engine.RunListener}, {@link
  * dev.otto.core.engine.PendingWait}, {@link dev.otto.core.engine.Decision}, {@link

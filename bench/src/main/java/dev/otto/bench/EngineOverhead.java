@@ -1,6 +1,6 @@
 package dev.otto.bench;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.journal.FileJournal;
 import dev.otto.core.model.Pipeline;
@@ -43,8 +43,8 @@ public final class EngineOverhead {
     Path dir = Files.createTempDirectory("otto-engine-bench");
     writeBuildFiles(dir);
     Plan plan = plan();
-    Engine engine = Engine.builder(dir.resolve("runs")).parallelism(2).build();
-    Engine batched = Engine.builder(dir.resolve("runs"))
+    LocalEngine engine = LocalEngine.builder(dir.resolve("runs")).parallelism(2).build();
+    LocalEngine batched = LocalEngine.builder(dir.resolve("runs"))
         .journal(FileJournal.in(dir.resolve("runs")).batched(Duration.ofMillis(5))).parallelism(2).build();
     RunResult warm = engine.run(plan);
     if (warm.status() != RunResult.Status.SUCCEEDED) {
@@ -69,7 +69,7 @@ public final class EngineOverhead {
         ottoBatched / make);
   }
 
-  private static void run(Engine engine, Plan plan) {
+  private static void run(LocalEngine engine, Plan plan) {
     RunResult result = engine.run(plan);
     if (result.status() != RunResult.Status.SUCCEEDED) {
       throw new IllegalStateException("a run failed");

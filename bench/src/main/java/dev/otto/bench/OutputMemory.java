@@ -1,6 +1,6 @@
 package dev.otto.bench;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.Pipeline;
@@ -35,7 +35,7 @@ public final class OutputMemory {
   }
 
   private static void measure(String what, String script) throws Exception {
-    Engine.Builder builder = Engine.builder(Files.createTempDirectory("otto-output-bench")).parallelism(1)
+    LocalEngine.Builder builder = LocalEngine.builder(Files.createTempDirectory("otto-output-bench")).parallelism(1)
         .secrets(SecretProviders.inMemory(Map.of("token", "s3cr3t-t0ken-value")));
     AtomicLong lines = new AtomicLong();
     AtomicLong chars = new AtomicLong();

@@ -1,7 +1,7 @@
 package dev.otto.bench;
 
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.ApprovalGate;
@@ -35,7 +35,7 @@ public final class WaitingRuns {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     Path root = Files.createTempDirectory("otto-waits-bench");
-    Engine engine = Engine.builder(root).parallelism(2).build();
+    LocalEngine engine = LocalEngine.builder(root).parallelism(2).build();
     Stage stage = Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofDays(1)))
         .addSteps(ShStep.of("true")).build();
     Plan plan = Planner.plan(Pipeline.builder("waits").addStages(stage).build(), RunContext.branch("main"));
@@ -74,7 +74,7 @@ public final class WaitingRuns {
     }
   }
 
-  private static void startWaiting(Engine engine, Plan plan, List<RunHandle> handles, int total) throws Exception {
+  private static void startWaiting(LocalEngine engine, Plan plan, List<RunHandle> handles, int total) throws Exception {
     while (handles.size() < total) {
       handles.add(engine.start(plan));
     }

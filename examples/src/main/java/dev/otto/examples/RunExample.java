@@ -2,7 +2,7 @@ package dev.otto.examples;
 
 import dev.otto.core.OttoException;
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
@@ -43,7 +43,7 @@ public final class RunExample {
     try {
       Path runs = Files.createTempDirectory("otto-runs");
       Map<String, String> tokens = new ConcurrentHashMap<>();
-      Engine engine = Engine.builder(runs).listener(event -> {
+      LocalEngine engine = LocalEngine.builder(runs).listener(event -> {
         out.println(describe(event));
         if (event instanceof RunEvent.WaitStarted started && started.token().isPresent()) {
           tokens.put(started.waitId(), started.token().get());
@@ -63,7 +63,7 @@ public final class RunExample {
   }
 
   /** Asks on the console about each wait until the run ends. */
-  private static RunResult answerWaits(Engine engine, RunHandle run, Map<String, String> tokens, PrintStream out)
+  private static RunResult answerWaits(LocalEngine engine, RunHandle run, Map<String, String> tokens, PrintStream out)
       throws Exception {
     BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     while (!run.result().isDone()) {

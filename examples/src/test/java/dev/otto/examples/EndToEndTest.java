@@ -3,11 +3,12 @@ package dev.otto.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.ContainerPolicy;
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
-import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.plan.Planner;
@@ -35,10 +36,10 @@ class EndToEndTest {
 
   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
 
-  private Engine engine() {
-    return Engine.builder(root.resolve("runs"))
+  private LocalEngine engine() {
+    return LocalEngine.builder(root.resolve("runs"))
         .executor(LocalProcessExecutor.builder().agentLabels("win10", "macos", "linux-jdk12", "linux-jdk8").build())
-        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .containerPolicy(ContainerPolicy.LOCAL_FALLBACK)
         .caches(new DirectoryCacheStore(root.resolve("caches")))
         .secrets(SecretProviders.inMemory(Map.of("heroku-api-key", CANARY, "slack-webhook-url", CANARY,
             "rubygems-api-key", CANARY)))
@@ -63,7 +64,7 @@ class EndToEndTest {
 
   @Test
   void the_web_app_on_master_deploys_after_two_approvals_and_the_health_check_callback() throws Exception {
-    Engine engine = engine();
+    LocalEngine engine = engine();
     RunHandle run = engine.start(Planner.plan(HarmlessVariant.of(WebApp.pipeline()), RunContext.branch("master")));
 
     PendingWait staging = awaitWait(run, "Deploy > Pre-production");

@@ -135,8 +135,8 @@ class ExamplesTest {
     void runs_to_the_failure_notifies_and_skips_the_stages_after_it() {
       java.util.List<dev.otto.core.engine.RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
       // Independent stages go on, so the unit tests finish whichever of the two parallel stages ends first.
-      dev.otto.core.engine.RunResult result = dev.otto.core.engine.Engine.builder(runs).listener(events::add)
-          .failurePolicy(dev.otto.core.engine.Engine.FailurePolicy.CONTINUE).build()
+      dev.otto.core.engine.RunResult result = dev.otto.core.engine.LocalEngine.builder(runs).listener(events::add)
+          .failurePolicy(dev.otto.core.engine.FailurePolicy.CONTINUE).build()
           .run(Planner.plan(Failing.pipeline(), context("master")));
 
       assertThat(result.status()).isEqualTo(dev.otto.core.engine.RunResult.Status.FAILED);

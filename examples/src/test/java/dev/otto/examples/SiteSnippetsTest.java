@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.conventions.Conventions;
 import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.ContainerPolicy;
 import dev.otto.core.engine.Decision;
 import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.DeploymentStore;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
@@ -94,10 +95,10 @@ class SiteSnippetsTest {
   @Test
   void running_an_engine_with_secrets_caches_and_a_listener() {
     Pipeline pipeline = Otto.pipeline("hello", p -> p.stage("Build", s -> s.steps(sh("echo hello"))));
-    Engine engine = Engine.builder(root.resolve("runs"))
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs"))
         .secrets(SecretProviders.environment(System.getenv()))
         .caches(new DirectoryCacheStore(root.resolve("caches")))
-        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .containerPolicy(ContainerPolicy.LOCAL_FALLBACK)
         .listener(event -> System.out.println(event))
         .build();
     Plan plan = Planner.plan(pipeline, RunContext.builder().branch("main").trigger("push").build());
@@ -130,7 +131,7 @@ class SiteSnippetsTest {
       p.stage("Build", s -> s.steps(sh("mkdir -p dist && date +%N > dist/app.txt"), std.archive("app", "dist/")));
       p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), sh("cat dist/app.txt")));
     });
-    Engine engine = Engine.builder(root.resolve("runs"))
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs"))
         .deployments(DeploymentStore.inFolder(root.resolve("records")))   // beside the runs by default
         .build();
     engine.run(Planner.plan(pipeline, RunContext.branch("main")));
@@ -157,7 +158,7 @@ class SiteSnippetsTest {
       p.stage("Build", s -> s.runtime(local().requires("go").withNetwork()).steps(sh("go build ./...")));
       p.stage("Test", s -> s.runtime(local().requires("go")).steps(sh("go test ./...")));
     });
-    Engine engine = Engine.builder(root.resolve("runs")).executor(sandboxed).build();
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).executor(sandboxed).build();
     Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
     System.out.print(Explain.text(plan, engine.executorsFor(plan)));   // each stage's isolation and tools
 
@@ -173,7 +174,7 @@ class SiteSnippetsTest {
             .env("POSTGRES_HOST_AUTH_METHOD", "trust")
             .healthCheck("pg_isready -h 127.0.0.1 -U postgres"))
         .steps(sh("bundle exec rails db:prepare"), sh("bundle exec rails test"))));
-    Engine engine = Engine.builder(root.resolve("runs"))
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs"))
         .executor(ContainerExecutor.builder().engine("podman").build())   // without engine(...): docker, else podman
         .executor(LocalProcessExecutor.builder().build())
         .build();
@@ -188,7 +189,7 @@ class SiteSnippetsTest {
   void waits_an_approval_a_callback_and_the_endpoint() throws Exception {
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     // Work runs on the calling thread, so that a stage has reached its wait when start returns.
-    Engine engine = Engine.builder(root.resolve("runs")).listener(events::add).runOn(Runnable::run).build();
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).listener(events::add).runOn(Runnable::run).build();
     Plan plan = Planner.plan(shipping(), RunContext.branch("main"));
     String bearerToken = "a-bearer-token-of-the-host";
     int port = 0;
@@ -231,7 +232,7 @@ class SiteSnippetsTest {
     });
     RunContext context = RunContext.branch("main");
     Plan plan = Planner.plan(pipeline, context);
-    Engine engine = Engine.builder(root.resolve("runs")).build();
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).build();
     String runId = engine.run(plan).run();
     String previousRunId = runId;
 

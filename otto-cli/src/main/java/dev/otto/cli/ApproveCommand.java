@@ -3,10 +3,10 @@ package dev.otto.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code otto approve}: decides an approval of a run that 'otto run --listen' serves. */
 @Command(name = "approve", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,

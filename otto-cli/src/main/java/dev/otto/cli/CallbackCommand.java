@@ -2,10 +2,10 @@ package dev.otto.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code otto callback}: resolves a webhook a run waits on, as the external system would. */
 @Command(name = "callback", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,

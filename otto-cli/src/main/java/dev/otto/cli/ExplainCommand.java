@@ -1,6 +1,6 @@
 package dev.otto.cli;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.explain.Explain;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code otto explain}: what a run would do, before anything runs. */
 @Command(name = "explain", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
@@ -86,7 +86,7 @@ final class ExplainCommand implements Callable<Integer> {
   /** The isolation of each stage's steps, and what each promotion would take from the records as they are. */
   private Map<String, String> notes(Plan plan) {
     Map<String, String> notes = new LinkedHashMap<>(isolation.notes(plan));
-    Engine.builder(runs != null ? runs : dir.resolve(".otto").resolve("runs")).build().promotionsFor(plan)
+    LocalEngine.builder(runs != null ? runs : dir.resolve(".otto").resolve("runs")).build().promotionsFor(plan)
         .forEach((stage, note) -> notes.merge(stage, note, (first, second) -> first + "; " + second));
     return notes;
   }

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code otto} command: explain, validate, run and resume pipelines from a terminal. */
 @Command(name = "otto", mixinStandardHelpOptions = true, version = "otto " + OttoCommand.VERSION,

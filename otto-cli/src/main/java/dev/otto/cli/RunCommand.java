@@ -1,19 +1,21 @@
 package dev.otto.cli;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.ContainerPolicy;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.ContainerExecutor;
 import dev.otto.core.http.EngineEndpoint;
-import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
-import dev.otto.report.HtmlReport;
-import dev.otto.report.RunRecord;
 import dev.otto.core.secret.HostEnvironment;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
+import dev.otto.report.HtmlReport;
+import dev.otto.report.RunRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,11 +128,11 @@ final class RunCommand implements Callable<Integer> {
      * Builds the engine, starts the run with {@code start} (a new run, or one resumed), shows its
      * progress, writes the report if asked, and prints the summary; returns the exit code.
      */
-    int execute(Path dir, Plan plan, java.util.function.Function<Engine, RunHandle> start) throws IOException {
+    int execute(Path dir, Plan plan, java.util.function.Function<LocalEngine, RunHandle> start) throws IOException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
       try (Progress progress = Progress.forTerminal(out)) {
-        Engine built = build(dir, progress, record);
+        LocalEngine built = build(dir, progress, record);
         hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
           RunResult result = start.apply(built).result().join();
@@ -148,15 +150,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** What the run deployed, from the records of the environments its stages deploy to. */
-    private static List<dev.otto.core.engine.Deployment> deployments(Engine engine, Plan plan, RunResult result) {
+    private static List<dev.otto.core.engine.Deployment> deployments(LocalEngine engine, Plan plan, RunResult result) {
       return plan.stages().stream().flatMap(stage -> stage.environment().stream()).distinct()
           .flatMap(environment -> engine.deployments(environment).stream())
           .filter(deployment -> deployment.run().equals(result.run())).toList();
     }
 
-    Engine build(Path dir, Progress progress, RunListener... more) {
+    LocalEngine build(Path dir, Progress progress, RunListener... more) {
       Path base = dir.resolve(".otto");
-      Engine.Builder builder = Engine.builder(runs != null ? runs : base.resolve("runs"))
+      LocalEngine.Builder builder = LocalEngine.builder(runs != null ? runs : base.resolve("runs"))
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
           .secrets(secrets());
       if (!"none".equals(containerEngine)) {
@@ -174,11 +176,11 @@ final class RunCommand implements Callable<Integer> {
       if (failFastEverywhere && keepGoing) {
         throw new CliException(ExitCodes.USAGE, "--fail-fast and --keep-going contradict each other; give one");
       }
-      builder.failurePolicy(failFastEverywhere ? Engine.FailurePolicy.FAIL_FAST_EVERYWHERE
-          : keepGoing ? Engine.FailurePolicy.CONTINUE : Engine.FailurePolicy.FAIL_FAST);
+      builder.failurePolicy(failFastEverywhere ? FailurePolicy.FAIL_FAST_EVERYWHERE
+          : keepGoing ? FailurePolicy.CONTINUE : FailurePolicy.FAIL_FAST);
       builder.containerPolicy(switch (containers) {
-        case "fail" -> Engine.ContainerPolicy.FAIL;
-        case "local" -> Engine.ContainerPolicy.LOCAL_FALLBACK;
+        case "fail" -> ContainerPolicy.FAIL;
+        case "local" -> ContainerPolicy.LOCAL_FALLBACK;
         default -> throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
       });
       return builder.build();
@@ -210,7 +212,7 @@ final class RunCommand implements Callable<Integer> {
       return secretsDir != null ? SecretProviders.directory(secretsDir) : SecretProviders.environment(System.getenv());
     }
 
-    EngineEndpoint endpoint(Engine engine) throws IOException {
+    EngineEndpoint endpoint(LocalEngine engine) throws IOException {
       if (listen == null) {
         return null;
       }

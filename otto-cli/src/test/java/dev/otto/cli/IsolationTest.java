@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.otto.cli.OttoCommandTest.Outcome;
+import dev.otto.core.engine.ContainerPolicy;
 import dev.otto.core.executor.ContainerExecutor;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.executor.Sandbox;

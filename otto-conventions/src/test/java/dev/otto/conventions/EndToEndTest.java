@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.otto.core.cache.DirectoryCacheStore;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.ContainerPolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.LocalProcessExecutor;
@@ -47,7 +48,7 @@ class EndToEndTest {
     git(repo, "add", ".");
     git(repo, "-c", "user.name=Otto", "-c", "user.email=otto@example.com", "commit", "-q", "-m", "shop");
     Pipeline pipeline = Conventions.in(repo).checkout(repo.toString(), "main").pipeline("shop");
-    Engine engine = Engine.builder(dir.resolve("runs")).containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+    LocalEngine engine = LocalEngine.builder(dir.resolve("runs")).containerPolicy(ContainerPolicy.LOCAL_FALLBACK)
         .caches(new DirectoryCacheStore(dir.resolve("caches"))).executor(LocalProcessExecutor.builder().build())
         .listener(events::add).build();
 

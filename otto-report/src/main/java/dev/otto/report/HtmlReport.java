@@ -62,7 +62,7 @@ public final class HtmlReport {
 
   /**
    * The same page, saying what the run deployed where: {@code deployments} are the run's entries
-   * in the records of its environments ({@link dev.otto.core.engine.Engine#deployments}).
+   * in the records of its environments ({@link dev.otto.core.engine.LocalEngine#deployments}).
    */
   public static String run(Plan plan, RunResult result, RunRecord record, List<Deployment> deployments) {
     requireNonNull(plan, "plan");

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * RunRecord record = new RunRecord();
- * Engine engine = Engine.builder(root).listener(record).build();
+ * LocalEngine engine = LocalEngine.builder(root).listener(record).build();
  * RunResult result = engine.run(plan);
  * Files.writeString(Path.of("run.html"), HtmlReport.run(plan, result, record));
  * }</pre>

@@ -3,7 +3,7 @@ package dev.otto.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.engine.Deployment;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.Pipeline;
@@ -78,7 +78,7 @@ class HtmlReportTest {
   void a_run_report_has_its_timeline_results_and_masked_output() throws Exception {
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     Plan plan = Planner.plan(SHOP, RunContext.branch("main"));
-    RunResult result = Engine.builder(root).secrets(SecretProviders.inMemory(Map.of("key", CANARY)))
+    RunResult result = LocalEngine.builder(root).secrets(SecretProviders.inMemory(Map.of("key", CANARY)))
         .listener(events::add).build().run(plan);
 
     String page = HtmlReport.run(plan, result, events);
@@ -99,7 +99,7 @@ class HtmlReportTest {
     RunRecord record = new RunRecord();
     Plan plan = Planner.plan(Pipeline.builder("long").addStages(Stage.builder("Print")
         .addSteps(ShStep.of("seq 1 5000")).build()).build(), RunContext.branch("main"));
-    RunResult result = Engine.builder(root).listener(record).build().run(plan);
+    RunResult result = LocalEngine.builder(root).listener(record).build().run(plan);
 
     // when its report is written
     String page = HtmlReport.run(plan, result, record);
@@ -121,7 +121,7 @@ class HtmlReportTest {
         .addEnvironments(dev.otto.core.model.Environment.builder("production").build())
         .addStages(Stage.builder("Production").environment("production").addSteps(ShStep.of("true")).build())
         .build(), RunContext.branch("main"));
-    Engine engine = Engine.builder(root).build();
+    LocalEngine engine = LocalEngine.builder(root).build();
     RunResult result = engine.run(plan);
     Deployment recorded = engine.deployments("production").get(0);
     Deployment approved = new Deployment(recorded.environment(), recorded.run(), recorded.pipeline(),

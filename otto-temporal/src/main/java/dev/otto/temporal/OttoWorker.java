@@ -4,10 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.cache.DirectoryCacheStore;
+import dev.otto.core.engine.ContainerPolicy;
 import dev.otto.core.engine.DeploymentStore;
-import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.StepHost;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunListener;
+import dev.otto.core.engine.StepHost;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.temporal.internal.LockActivitiesImpl;
@@ -152,7 +153,7 @@ public final class OttoWorker implements AutoCloseable {
       return this;
     }
 
-    public Builder containerPolicy(Engine.ContainerPolicy policy) {
+    public Builder containerPolicy(ContainerPolicy policy) {
       host.containerPolicy(policy);
       return this;
     }

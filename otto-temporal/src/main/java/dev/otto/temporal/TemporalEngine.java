@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.OttoException;
 import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.Deployment;
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
-import dev.otto.core.engine.RunEngine;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.WaitRefusedException;
@@ -38,9 +41,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * Runs plans on a Temporal cluster, with the same host-facing API as the local {@link Engine}: a
+ * Runs plans on a Temporal cluster, with the same host-facing API as the local {@link LocalEngine}: a
  * host that starts runs, listens to their events, decides approvals and delivers callbacks
- * through {@link RunEngine} switches engines without changing its pipelines.
+ * through {@link Engine} switches engines without changing its pipelines.
  *
  * <pre>{@code
  * WorkflowClient client = WorkflowClient.newInstance(WorkflowServiceStubs.newServiceStubs(
@@ -65,7 +68,7 @@ import java.util.function.Function;
  * reads them with a query every {@linkplain Builder#eventPollInterval poll interval} and hands
  * them to its listeners in order; the lines processes print are the workers' own events.
  */
-public final class TemporalEngine implements RunEngine, AutoCloseable {
+public final class TemporalEngine implements Engine, AutoCloseable {
   /** The task queue of run workflows and of stages without an agent label, unless configured. */
   public static final String DEFAULT_QUEUE = "otto";
   /** The largest plan, as JSON, that a workflow takes as input. */
@@ -76,13 +79,14 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
   final WorkflowClient client;
   final String taskQueue;
   private final Function<PlannedStage, String> queueFor;
-  private final Engine.FailurePolicy failurePolicy;
+  private final FailurePolicy failurePolicy;
   final List<RunListener> listeners;
   final Duration eventPollInterval;
   final Tokens tokens;
   private final Messages.Settings settings;
   final ScheduledExecutorService followers;
   private final Map<String, TemporalRun> runs = new ConcurrentHashMap<>();
+  private final DeploymentStore deployments;
 
   private TemporalEngine(Builder builder) {
     this.client = builder.client;
@@ -92,6 +96,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     this.failurePolicy = builder.failurePolicy;
     this.listeners = List.copyOf(builder.listeners);
     this.eventPollInterval = builder.eventPollInterval;
+    this.deployments = builder.deployments;
     byte[] key = builder.tokenKey;
     if (key == null) {
       key = new byte[32];
@@ -110,6 +115,22 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
   /** An engine that starts runs through {@code client}. */
   public static Builder builder(WorkflowClient client) {
     return new Builder(requireNonNull(client, "client"));
+  }
+
+  /**
+   * The record of {@code environment}, read from the store given to {@link Builder#deployments},
+   * which should be the one the workers record in ({@code OttoWorker.Builder.deployments}).
+   *
+   * @throws IllegalStateException if this engine was given no store
+   */
+  @Override
+  public List<Deployment> deployments(String environment) {
+    requireNonNull(environment, "environment");
+    if (deployments == null) {
+      throw new IllegalStateException("this engine on Temporal was given no record of deployments to read: give it "
+          + "the store its workers record in, TemporalEngine.builder(client).deployments(store)");
+    }
+    return deployments.deployments(environment);
   }
 
   /**
@@ -235,7 +256,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     private final WorkflowClient client;
     private String taskQueue = DEFAULT_QUEUE;
     private Function<PlannedStage, String> queueFor;
-    private Engine.FailurePolicy failurePolicy = Engine.FailurePolicy.FAIL_FAST;
+    private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
     private final List<RunListener> listeners = new ArrayList<>();
     private Duration eventPollInterval = Duration.ofMillis(250);
     private byte[] tokenKey;
@@ -243,9 +264,19 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
     private Duration stepLimit = Duration.ofHours(24);
     private int workerAttempts = 5;
     private int probesPerHistory = 200;
+    private DeploymentStore deployments;
 
     private Builder(WorkflowClient client) {
       this.client = client;
+    }
+
+    /**
+     * Where {@link TemporalEngine#deployments} reads the record of what was deployed where: the
+     * store the workers record in, shared with them. None by default.
+     */
+    public Builder deployments(DeploymentStore store) {
+      this.deployments = requireNonNull(store, "store");
+      return this;
     }
 
     /** The task queue of run workflows, and of stages without an agent label; {@code otto} by default. */
@@ -263,7 +294,7 @@ public final class TemporalEngine implements RunEngine, AutoCloseable {
       return this;
     }
 
-    public Builder failurePolicy(Engine.FailurePolicy policy) {
+    public Builder failurePolicy(FailurePolicy policy) {
       this.failurePolicy = requireNonNull(policy, "policy");
       return this;
     }

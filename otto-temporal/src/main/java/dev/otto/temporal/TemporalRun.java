@@ -1,5 +1,6 @@
 package dev.otto.temporal;
 
+import dev.otto.core.OttoException;
 import dev.otto.core.engine.Decision;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
@@ -8,7 +9,6 @@ import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.engine.RunSnapshot;
 import dev.otto.core.engine.WaitRefusedException;
-import dev.otto.core.OttoException;
 import dev.otto.temporal.internal.Messages;
 import dev.otto.temporal.internal.Refusals;
 import dev.otto.temporal.internal.RunWorkflow;

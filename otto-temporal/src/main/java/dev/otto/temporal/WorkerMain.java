@@ -3,7 +3,8 @@ package dev.otto.temporal;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.cache.DirectoryCacheStore;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.ContainerPolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.secret.SecretProviders;
 import io.temporal.client.WorkflowClient;
@@ -107,7 +108,7 @@ public final class WorkerMain {
       builder.caches(new DirectoryCacheStore(options.caches()));
     }
     if (options.containerFallback()) {
-      builder.containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK);
+      builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK);
     }
     return builder.start();
   }

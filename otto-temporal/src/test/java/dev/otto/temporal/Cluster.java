@@ -1,7 +1,9 @@
 package dev.otto.temporal;
 
 import dev.otto.core.cache.DirectoryCacheStore;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.ContainerPolicy;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.LocalProcessExecutor;
@@ -53,7 +55,7 @@ final class Cluster implements AutoCloseable {
     OttoWorker worker = tune.apply(OttoWorker.builder(client(), workerRoot))
         .taskQueues(queues)
         .executor(LocalProcessExecutor.builder().agentLabels(LABELS).build())
-        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .containerPolicy(ContainerPolicy.LOCAL_FALLBACK)
         .caches(new DirectoryCacheStore(root.resolve("shared-store")))
         .secrets(SecretProviders.inMemory(SECRETS))
         .listener(heard::add)
@@ -64,11 +66,11 @@ final class Cluster implements AutoCloseable {
 
   /**
    * An engine on the cluster. Tests whose parallel stages fail use {@link
-   * Engine.FailurePolicy#CONTINUE}: with fail-fast, a stage that fails while another's step ends
+   * FailurePolicy#CONTINUE}: with fail-fast, a stage that fails while another's step ends
    * makes the workflow cancel an activity that has just completed, which a real cluster ignores
    * but Temporal's test server refuses, failing the workflow task again and again.
    */
-  TemporalEngine engine(Engine.FailurePolicy policy) {
+  TemporalEngine engine(FailurePolicy policy) {
     return engine(builder -> builder.failurePolicy(policy));
   }
 
@@ -84,7 +86,7 @@ final class Cluster implements AutoCloseable {
   }
 
   TemporalEngine engine() {
-    return engine(Engine.FailurePolicy.FAIL_FAST);
+    return engine(FailurePolicy.FAIL_FAST);
   }
 
   /** What {@code probe} finds, once it finds something, within a minute; {@code what} names it if it never does. */
@@ -129,11 +131,11 @@ final class Cluster implements AutoCloseable {
   }
 
   /** The same plan on the local engine, set up as the workers are. */
-  RunResult runLocally(Plan plan, Engine.FailurePolicy policy) {
-    return Engine.builder(root.resolve("local"))
+  RunResult runLocally(Plan plan, FailurePolicy policy) {
+    return LocalEngine.builder(root.resolve("local"))
         .failurePolicy(policy)
         .executor(LocalProcessExecutor.builder().agentLabels(LABELS).build())
-        .containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+        .containerPolicy(ContainerPolicy.LOCAL_FALLBACK)
         .caches(new DirectoryCacheStore(root.resolve("local-store")))
         .secrets(SecretProviders.inMemory(SECRETS))
         .build()

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The release desk, a host application written against {@code RunEngine}, on Temporal unchanged. */
+/** The release desk, a host application written against {@code Engine}, on Temporal unchanged. */
 class HostOnTemporalTest {
   @TempDir
   Path root;

@@ -1,10 +1,12 @@
 package dev.otto.temporal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.DeploymentStore;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
@@ -57,10 +59,10 @@ class RunOnTemporalTest {
     cluster.worker("one", new ArrayList<>(), "otto");
     Plan plan = Planner.plan(Failing.pipeline(), RunContext.branch("main"));
 
-    RunResult onTemporal = cluster.engine(Engine.FailurePolicy.CONTINUE).run(plan);
+    RunResult onTemporal = cluster.engine(FailurePolicy.CONTINUE).run(plan);
 
     assertThat(outline(onTemporal)).containsExactlyElementsOf(outline(cluster.runLocally(plan,
-        Engine.FailurePolicy.CONTINUE)));
+        FailurePolicy.CONTINUE)));
     assertThat(onTemporal.status()).isEqualTo(RunResult.Status.FAILED);
   }
 
@@ -77,18 +79,29 @@ class RunOnTemporalTest {
           dev.otto.dsl.Otto.sh("cat dist/app.txt")));
     }), RunContext.branch("main"));
 
-    // when it runs on Temporal and on the local engine
-    RunResult onTemporal = cluster.engine(Engine.FailurePolicy.FAIL_FAST).run(plan);
-    cluster.runLocally(plan, Engine.FailurePolicy.FAIL_FAST);
+    // when it runs on Temporal, through an engine that reads the worker's record, and on the local engine
+    TemporalEngine engine = cluster.engine(builder -> builder
+        .deployments(DeploymentStore.inFolder(root.resolve("workers").resolve("one"))));
+    RunResult onTemporal = engine.run(plan);
+    cluster.runLocally(plan, FailurePolicy.FAIL_FAST);
 
     // then both records hold an entry of the stage, with the same digest
-    Deployment temporal = DeploymentStore.inFolder(root.resolve("workers").resolve("one"))
-        .deployments("production").get(0);
+    Deployment temporal = engine.deployments("production").get(0);
     Deployment local = DeploymentStore.inFolder(root.resolve("local")).deployments("production").get(0);
     assertThat(temporal.run()).isEqualTo(onTemporal.run());
     assertThat(temporal.stage()).isEqualTo(local.stage()).isEqualTo("Production");
     assertThat(temporal.status()).isEqualTo(local.status()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(temporal.digest("app")).isPresent().isEqualTo(local.digest("app"));
+  }
+
+  @Test
+  void an_engine_given_no_record_says_which_store_to_give_it_when_asked_what_was_deployed() {
+    // given an engine on Temporal built without a record of deployments
+    TemporalEngine engine = cluster.engine(FailurePolicy.FAIL_FAST);
+
+    // when a host asks it what production runs, then it says what to give it
+    assertThatThrownBy(() -> engine.deployments("production")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("TemporalEngine.builder(client).deployments(store)");
   }
 
   /** Builds {@code version} of the artifact 'app'; deploys it to staging, or promotes staging's to production. */
@@ -113,7 +126,7 @@ class RunOnTemporalTest {
     // given staging runs v1
     List<dev.otto.core.engine.RunEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     cluster.worker("one", heard, "otto");
-    TemporalEngine engine = cluster.engine(Engine.FailurePolicy.FAIL_FAST);
+    TemporalEngine engine = cluster.engine(FailurePolicy.FAIL_FAST);
     engine.run(delivery("v1", false));
 
     // when a run that builds v2 promotes staging's artifact to production
@@ -136,7 +149,7 @@ class RunOnTemporalTest {
     RunResult onTemporal = cluster.engine().run(plan);
 
     assertThat(outline(onTemporal)).containsExactlyElementsOf(outline(cluster.runLocally(plan,
-        Engine.FailurePolicy.FAIL_FAST)));
+        FailurePolicy.FAIL_FAST)));
   }
 
   @ParameterizedTest
@@ -148,7 +161,7 @@ class RunOnTemporalTest {
     RunResult onTemporal = cluster.engine().run(plan);
 
     assertThat(outline(onTemporal)).containsExactlyElementsOf(outline(cluster.runLocally(plan,
-        Engine.FailurePolicy.FAIL_FAST)));
+        FailurePolicy.FAIL_FAST)));
     assertThat(onTemporal.status()).isEqualTo(RunResult.Status.SUCCEEDED);
   }
 }

@@ -4,7 +4,8 @@ import static dev.otto.dsl.Otto.sh;
 import static dev.otto.dsl.Otto.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
@@ -40,7 +41,7 @@ class SecretsTest {
     List<RunEvent> heard = new CopyOnWriteArrayList<>();
     try (Cluster cluster = new Cluster(root)) {
       cluster.worker("one", heard, "otto");
-      TemporalEngine engine = cluster.engine(Engine.FailurePolicy.CONTINUE);
+      TemporalEngine engine = cluster.engine(FailurePolicy.CONTINUE);
       RunHandle run = engine.start(Planner.plan(pipeline, RunContext.branch("main")));
       var wait = Cluster.awaitWait(run, "Deploy");
       String token = Cluster.tokenOf(cluster.events, wait);

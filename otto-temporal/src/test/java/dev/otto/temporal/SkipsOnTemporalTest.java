@@ -2,7 +2,7 @@ package dev.otto.temporal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.Cancellation;
@@ -73,7 +73,7 @@ class SkipsOnTemporalTest {
 
     // when it runs on Temporal and on the local engine
     RunResult onTemporal = cluster.engine().run(plan);
-    RunResult locally = Engine.builder(root.resolve("local")).executor(new Succeeding())
+    RunResult locally = LocalEngine.builder(root.resolve("local")).executor(new Succeeding())
         .secrets(SecretProviders.inMemory(Map.of("heroku-api-key", "fake-heroku-key",
             "slack-webhook-url", "https://hooks.example.com/fake")))
         .build().run(plan);

@@ -1,7 +1,8 @@
 package dev.otto.temporal;
 
 import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.testkit.conformance.EngineConformance;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class TemporalConformanceTest extends EngineConformance {
   }
 
   @Override
-  protected RunEngine engine(Engine.FailurePolicy policy) {
+  protected Engine engine(FailurePolicy policy) {
     return cluster.engine(policy);
   }
 

@@ -4,7 +4,8 @@ import static dev.otto.dsl.Otto.agent;
 import static dev.otto.dsl.Otto.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.Pipeline;
@@ -53,7 +54,7 @@ class TwoWorkersTest {
     RunResult result = cluster.engine().run(plan);
 
     assertThat(RunOnTemporalTest.outline(result)).containsExactlyElementsOf(RunOnTemporalTest.outline(
-        cluster.runLocally(plan, Engine.FailurePolicy.FAIL_FAST)));
+        cluster.runLocally(plan, FailurePolicy.FAIL_FAST)));
     assertThat(stagesHeard(windowsAndMac)).containsExactlyInAnyOrder("Build > win10", "Build > macos");
     assertThat(stagesHeard(linux)).containsExactlyInAnyOrder("Build > linux-jdk12",
         "Build > linux-jdk8");

@@ -3,7 +3,7 @@ package dev.otto.examples.host;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
@@ -26,18 +26,18 @@ import java.util.Optional;
  * local engine to one on Temporal.
  *
  * <pre>{@code
- * ReleaseDesk desk = new ReleaseDesk(Engine.builder(Path.of("/var/lib/releases")).build(), WebApp.pipeline());
+ * ReleaseDesk desk = new ReleaseDesk(LocalEngine.builder(Path.of("/var/lib/releases")).build(), WebApp.pipeline());
  * String release = desk.release("master");
  * desk.approvalsFor("alice").forEach(wait -> desk.approve(wait.run(), wait.id(), "alice", "ship it"));
  * }</pre>
  */
 public final class ReleaseDesk {
-  private final RunEngine engine;
+  private final Engine engine;
   private final Pipeline pipeline;
   private final Map<String, RunHandle> releases = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> decisions = Collections.synchronizedList(new ArrayList<>());
 
-  public ReleaseDesk(RunEngine engine, Pipeline pipeline) {
+  public ReleaseDesk(Engine engine, Pipeline pipeline) {
     this.engine = requireNonNull(engine, "engine");
     this.pipeline = requireNonNull(pipeline, "pipeline");
   }

@@ -56,7 +56,7 @@ public final class Explain {
 
   /**
    * The text tree with a note under each stage named in {@code notes}, such as where a host's
-   * engine would run it ({@code Engine.executorsFor(plan)}).
+   * engine would run it ({@code LocalEngine.executorsFor(plan)}).
    */
   public static String text(Plan plan, java.util.Map<String, String> notes) {
     return new TextRenderer(requireNonNull(plan, "plan"), requireNonNull(notes, "notes")).render();

@@ -1,10 +1,10 @@
 package dev.otto.core.validate;
 
+import dev.otto.core.model.Runtime;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.Step;
-import dev.otto.core.model.Runtime;
-import dev.otto.core.model.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import static dev.otto.dsl.Otto.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.explain.Explain;
@@ -31,7 +31,7 @@ class StdlibTest {
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
 
   RunResult run(Pipeline pipeline) {
-    return Engine.builder(dir.resolve("runs")).listener(events::add).build()
+    return LocalEngine.builder(dir.resolve("runs")).listener(events::add).build()
         .run(Planner.plan(pipeline, RunContext.branch("main")));
   }
 
@@ -137,7 +137,7 @@ class StdlibTest {
   @Test
   void promotes_what_an_environment_last_deployed_rather_than_what_the_run_built_and_explains_it() {
     // given staging runs v1
-    Engine engine = Engine.builder(dir.resolve("runs")).listener(events::add).build();
+    LocalEngine engine = LocalEngine.builder(dir.resolve("runs")).listener(events::add).build();
     engine.run(Planner.plan(delivery("v1", false), RunContext.branch("main")));
 
     // when a run that builds v2 promotes from staging
@@ -183,7 +183,7 @@ class StdlibTest {
   @Test
   void a_rollback_redeploys_what_the_environment_ran_before_without_building_and_explains_it() {
     // given production ran v1, then v2
-    Engine engine = Engine.builder(dir.resolve("runs")).listener(events::add).build();
+    LocalEngine engine = LocalEngine.builder(dir.resolve("runs")).listener(events::add).build();
     engine.run(Planner.plan(shipping("v1"), RunContext.branch("main")));
     engine.run(Planner.plan(shipping("v2"), RunContext.branch("main")));
     events.clear();

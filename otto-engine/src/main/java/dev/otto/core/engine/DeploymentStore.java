@@ -11,12 +11,12 @@ import org.apiguardian.api.API;
 /**
  * Where the record of what was deployed where is kept: one list of {@link Deployment entries}
  * per environment. An engine records an entry each time a stage that deploys to an environment
- * ends; hosts read the record ({@link Engine#deployments}), and promotions and rollbacks take
+ * ends; hosts read the record ({@link LocalEngine#deployments}), and promotions and rollbacks take
  * their artifacts from it.
  *
  * <p>The local engine keeps the record beside its runs ({@link #inFolder}); a host that runs
  * several engines, or keeps its records elsewhere, plugs its own with {@code
- * Engine.Builder.deployments(store)}.
+ * LocalEngine.Builder.deployments(store)}.
  *
  * <p>An engine may record the same entry twice (a run resumed after its host died records again
  * what it may have recorded just before): a store keeps one entry per run, stage and

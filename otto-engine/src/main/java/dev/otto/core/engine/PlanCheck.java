@@ -98,7 +98,7 @@ final class PlanCheck {
   }
 
   /** Refuses {@code plan}, naming every problem, unless it can run; returns each stage's executor and warnings. */
-  Map<String, Executor> check(Plan plan, List<Engine.StageWarning> warnings) {
+  Map<String, Executor> check(Plan plan, List<LocalEngine.StageWarning> warnings) {
     List<String> problems = new ArrayList<>();
     if (!plan.context().isKnown()) {
       problems.add("the plan was made without a run context; plan for the branch, tag, trigger and parameters of the run");
@@ -110,7 +110,7 @@ final class PlanCheck {
         return;
       }
       assigned.put(id, verdict.executor());
-      warning(plan.stage(id).orElseThrow(), verdict).ifPresent(w -> warnings.add(new Engine.StageWarning(id, w)));
+      warning(plan.stage(id).orElseThrow(), verdict).ifPresent(w -> warnings.add(new LocalEngine.StageWarning(id, w)));
     });
     if (!problems.isEmpty()) {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "

@@ -39,7 +39,7 @@ final class Run implements RunHandle {
   private static final Logger LOG = LoggerFactory.getLogger(Run.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final Engine engine;
+  final LocalEngine engine;
   final Plan plan;
   private final Map<String, Executor> executors;
   private final EventFeed feed;
@@ -71,7 +71,7 @@ final class Run implements RunHandle {
   /** The next check of a lock's line, by stage and lock, while the stage holds or waits for it. */
   private final Map<String, Scheduler.Cancellable> lockChecks = new HashMap<>();
 
-  Run(Engine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
+  Run(LocalEngine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
     this.engine = engine;
     this.plan = plan;
     this.executors = executors;
@@ -194,7 +194,7 @@ final class Run implements RunHandle {
   }
 
   /** Starts a new run: journals it, then starts what is ready. */
-  void begin(List<Engine.StageWarning> warnings) {
+  void begin(List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = prepared == null ? Optional.empty() : prepared.revision();
     journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit));
@@ -214,7 +214,7 @@ final class Run implements RunHandle {
    * Takes a run over from its journal: replays its inputs, stops what the previous host left
    * running, and asks again for what was in flight.
    */
-  void resume(Recovery recovery, List<Engine.StageWarning> warnings) {
+  void resume(Recovery recovery, List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = recovery.commit;
     List<Runnable> after = new ArrayList<>();
@@ -479,7 +479,7 @@ final class Run implements RunHandle {
    * for. The machine is asked under the run's lock, and the table too, so that a stage that gave
    * the lock up meanwhile is never put back in line. Runs of other engines sharing the runs
    * folder hear of the table's decisions only when they ask, so the stage asks again every
-   * {@link Engine.Builder#lockCheck check interval} until it gives the lock up.
+   * {@link LocalEngine.Builder#lockCheck check interval} until it gives the lock up.
    */
   private void checkLock(String stageId, Op.AcquireLock lock) {
     List<LockTable.Notice> notices;

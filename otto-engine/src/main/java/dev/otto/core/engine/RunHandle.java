@@ -18,7 +18,7 @@ public interface RunHandle {
   List<PendingWait> waits();
 
   /**
-   * Decides one of the run's approvals; see {@link Engine#decide(String, String, Decision)}.
+   * Decides one of the run's approvals; see {@link LocalEngine#decide(String, String, Decision)}.
    *
    * @throws WaitRefusedException if the run has no such approval, the decider is not allowed, or the
    *     approval ended already

@@ -286,7 +286,7 @@ public final class RunMachine {
 
   private final String runId;
   private final RunnablePlan plan;
-  private final Engine.FailurePolicy policy;
+  private final FailurePolicy policy;
   /** The stages that run processes, whose sessions end before they finish. */
   private final java.util.Set<String> processStages = new java.util.HashSet<>();
   /** The groups that keep going when a child fails. */
@@ -359,7 +359,7 @@ public final class RunMachine {
   public static final class Builder {
     private final String runId;
     private final RunnablePlan plan;
-    private Engine.FailurePolicy policy = Engine.FailurePolicy.FAIL_FAST;
+    private FailurePolicy policy = FailurePolicy.FAIL_FAST;
     private Map<String, String> executors = Map.of();
     private Map<String, RunResult.StageResult> reused = Map.of();
     private String reusedFrom;
@@ -370,8 +370,8 @@ public final class RunMachine {
       this.plan = requireNonNull(plan, "plan");
     }
 
-    /** What a failed stage does to the rest of the run; {@link Engine.FailurePolicy#FAIL_FAST} by default. */
-    public Builder failurePolicy(Engine.FailurePolicy policy) {
+    /** What a failed stage does to the rest of the run; {@link FailurePolicy#FAIL_FAST} by default. */
+    public Builder failurePolicy(FailurePolicy policy) {
       this.policy = requireNonNull(policy, "policy");
       return this;
     }
@@ -699,7 +699,7 @@ public final class RunMachine {
     }
     boolean failed = stageResult.status() == RunResult.Status.FAILED
         || stageResult.status() == RunResult.Status.CANCELLED;
-    if (failed && policy != Engine.FailurePolicy.CONTINUE && !stopping && !contained(stage)) {
+    if (failed && policy != FailurePolicy.CONTINUE && !stopping && !contained(stage)) {
       stop(Reasons.stoppedAfter(stageId));
     }
     for (String dependent : dependents.getOrDefault(stageId, List.of())) {
@@ -726,7 +726,7 @@ public final class RunMachine {
 
   /** Whether a failure of {@code stage} stays inside a group that keeps going, as the policy allows. */
   private boolean contained(PlannedStage stage) {
-    if (policy != Engine.FailurePolicy.FAIL_FAST) {
+    if (policy != FailurePolicy.FAIL_FAST) {
       return false;
     }
     for (Optional<String> up = stage.parent(); up.isPresent(); up = stages.get(up.get()).parent()) {

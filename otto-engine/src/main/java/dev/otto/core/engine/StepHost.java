@@ -50,7 +50,7 @@ public final class StepHost {
   private final List<Executor> executors;
   private final SecretProvider secrets;
   private final CacheStore caches;
-  private final Engine.ContainerPolicy containerPolicy;
+  private final ContainerPolicy containerPolicy;
   private final String containerFallbackHint;
 
   private StepHost(Builder builder) {
@@ -79,11 +79,11 @@ public final class StepHost {
   /** Which executor runs processes of {@code runtime} here, as the container policy allows. */
   public Optional<Executor> executorFor(Runtime runtime) {
     return Executor.choose(executors, requireNonNull(runtime, "runtime"),
-        containerPolicy == Engine.ContainerPolicy.LOCAL_FALLBACK);
+        containerPolicy == ContainerPolicy.LOCAL_FALLBACK);
   }
 
   PlanCheck planCheck() {
-    return new PlanCheck(executors, containerPolicy == Engine.ContainerPolicy.LOCAL_FALLBACK, containerFallbackHint);
+    return new PlanCheck(executors, containerPolicy == ContainerPolicy.LOCAL_FALLBACK, containerFallbackHint);
   }
 
   /**
@@ -130,7 +130,7 @@ public final class StepHost {
     private final List<Executor> executors = new ArrayList<>();
     private SecretProvider secrets = SecretProviders.inMemory(Map.of());
     private CacheStore caches;
-    private Engine.ContainerPolicy containerPolicy = Engine.ContainerPolicy.FAIL;
+    private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
     private String containerFallbackHint = "containerPolicy(ContainerPolicy.LOCAL_FALLBACK)";
 
     private Builder() {}
@@ -154,7 +154,7 @@ public final class StepHost {
     }
 
     /** What becomes of a container stage when no executor runs containers; refused by default. */
-    public Builder containerPolicy(Engine.ContainerPolicy policy) {
+    public Builder containerPolicy(ContainerPolicy policy) {
       this.containerPolicy = requireNonNull(policy, "policy");
       return this;
     }

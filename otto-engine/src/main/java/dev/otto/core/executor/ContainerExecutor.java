@@ -2,6 +2,7 @@ package dev.otto.core.executor;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.engine.ContainerPolicy;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.plan.Op;
@@ -55,7 +56,7 @@ import java.util.function.Consumer;
  * or falls back to local processes, as the host chose.
  *
  * <pre>{@code
- * Engine engine = Engine.builder(root)
+ * LocalEngine engine = LocalEngine.builder(root)
  *     .executor(ContainerExecutor.builder().engine("podman").build())
  *     .executor(LocalProcessExecutor.builder().build())
  *     .build();
@@ -245,7 +246,7 @@ public final class ContainerExecutor implements Executor {
           + command + " run' exited with status " + ENGINE_FAILED + (ended.lastLine.isEmpty() ? "" : ": "
           + ended.lastLine) + "). Where the image cannot be pulled, build or load it on this machine ('" + command
           + " build -t " + image + " ...' or '" + command + " load'), or run the stage's steps as local processes "
-          + "(otto run --container-engine none --containers local; Engine.ContainerPolicy.LOCAL_FALLBACK in code)";
+          + "(otto run --container-engine none --containers local; ContainerPolicy.LOCAL_FALLBACK in code)";
     }
     return "the stage's container ended while the step ran: " + why.getMessage();
   }

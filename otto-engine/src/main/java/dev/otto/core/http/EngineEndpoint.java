@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunSnapshot;
@@ -23,15 +23,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP endpoint for a {@link RunEngine} (the local engine, or one on Temporal), on the JDK's
+ * An HTTP endpoint for an {@link Engine} (the local engine, or one on Temporal), on the JDK's
  * own HTTP server: external systems call webhook waits back, people (or the tools they use)
  * decide approvals, and anyone holding the bearer token reads a run's status.
  *
@@ -82,7 +82,7 @@ public final class EngineEndpoint implements AutoCloseable {
   /** The largest decision body. */
   static final int MAX_DECISION = 8 * 1024;
 
-  private final RunEngine engine;
+  private final Engine engine;
   private final byte[] bearer;
   private final Duration bodyTimeout;
   private final HttpServer server;
@@ -102,7 +102,7 @@ public final class EngineEndpoint implements AutoCloseable {
    * An endpoint for {@code engine}; {@code bearer} is the token decisions and status requests
    * must carry, at least 16 characters.
    */
-  public static Builder builder(RunEngine engine, String bearer) {
+  public static Builder builder(Engine engine, String bearer) {
     return new Builder(requireNonNull(engine, "engine"), requireNonNull(bearer, "bearer"));
   }
 
@@ -370,7 +370,7 @@ public final class EngineEndpoint implements AutoCloseable {
 
   /** Configures an {@link EngineEndpoint}. */
   public static final class Builder {
-    private final RunEngine engine;
+    private final Engine engine;
     private final String bearer;
     private InetAddress address = InetAddress.getLoopbackAddress();
     private int port;
@@ -378,7 +378,7 @@ public final class EngineEndpoint implements AutoCloseable {
     private Duration headerTimeout = Duration.ofSeconds(10);
     private Duration bodyTimeout = Duration.ofSeconds(30);
 
-    private Builder(RunEngine engine, String bearer) {
+    private Builder(Engine engine, String bearer) {
       if (bearer.length() < 16 || bearer.chars().anyMatch(c -> c <= ' ' || c > '~')) {
         throw new IllegalArgumentException("the bearer token must be at least 16 printable ASCII characters without "
             + "spaces; generate one with, for example, openssl rand -hex 32");

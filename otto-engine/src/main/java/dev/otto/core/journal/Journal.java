@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <pre>{@code
  * Journal journal = FileJournal.in(Path.of("/var/lib/otto/runs"));
- * Engine engine = Engine.builder(root).journal(journal).build();
+ * LocalEngine engine = LocalEngine.builder(root).journal(journal).build();
  * }</pre>
  *
  * <p>Implementations must be safe for use from several threads.

@@ -2,8 +2,8 @@ package dev.otto.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.otto.core.executor.Containers;
 import dev.otto.core.executor.ContainerExecutor;
+import dev.otto.core.executor.Containers;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.executor.Sandbox;
 import dev.otto.core.model.Pipeline;
@@ -81,7 +81,7 @@ class ContainerRunTest {
     Optional<String> noSandbox = sandboxed.whyNot(Runtime.local());
     Assumptions.assumeTrue(noSandbox.isEmpty(), () -> "bubblewrap cannot make a sandbox here: " + noSandbox.get());
     CompletableFuture<Void> pipesMade = new CompletableFuture<>();
-    Engine engine = Engine.builder(root.resolve("runs")).listener(events::add).listener(event -> {
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).listener(events::add).listener(event -> {
       if (event instanceof RunEvent.StepFinished done && done.stage().equals("Build") && done.step() == 1) {
         pipesMade.complete(null);
       }
@@ -127,7 +127,7 @@ class ContainerRunTest {
   @Test
   void should_stop_a_stage_in_a_container_that_runs_past_its_timeout_and_leave_nothing() throws Exception {
     // given
-    Engine engine = Engine.builder(root.resolve("runs")).listener(events::add)
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).listener(events::add)
         .executor(ContainerExecutor.builder().engine(Containers.engine()).build()).build();
     Pipeline slow = Pipeline.builder("slow").addStages(Stage.builder("Test")
         .runtime(Runtime.container(Containers.IMAGE)).timeout(Duration.ofSeconds(3))

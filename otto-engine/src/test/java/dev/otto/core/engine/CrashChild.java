@@ -73,9 +73,9 @@ public final class CrashChild {
   public static void main(String[] args) throws Exception {
     String mode = args[0];
     Path root = Path.of(args[1]);
-    AtomicReference<Engine> engine = new AtomicReference<>();
+    AtomicReference<LocalEngine> engine = new AtomicReference<>();
     List<String> refusals = new ArrayList<>();
-    Engine built = Engine.builder(root).parallelism(2).listener(event -> {
+    LocalEngine built = LocalEngine.builder(root).parallelism(2).listener(event -> {
       if (event instanceof RunEvent.WaitStarted started && started.kind().equals("await-approval")) {
         CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> {
           try {

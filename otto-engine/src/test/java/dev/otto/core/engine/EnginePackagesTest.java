@@ -17,8 +17,8 @@ class EnginePackagesTest {
 
   @BeforeAll
   static void importEngine() throws URISyntaxException {
-    // given: otto-engine's own classes, read from where Engine was loaded (a folder while testing)
-    engine = new ClassFileImporter().importPath(Path.of(Engine.class.getProtectionDomain().getCodeSource()
+    // given: otto-engine's own classes, read from where LocalEngine was loaded (a folder while testing)
+    engine = new ClassFileImporter().importPath(Path.of(LocalEngine.class.getProtectionDomain().getCodeSource()
         .getLocation().toURI()));
   }
 

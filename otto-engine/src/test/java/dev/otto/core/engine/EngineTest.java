@@ -11,9 +11,9 @@ import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Pipeline;
 import dev.otto.core.model.Runtime;
-import dev.otto.core.model.Service;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.SecretRef;
+import dev.otto.core.model.Service;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
 import dev.otto.core.model.StagePath;
@@ -41,8 +41,8 @@ class EngineTest {
 
   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
 
-  private Engine.Builder engine() {
-    return Engine.builder(root.resolve("runs")).parallelism(2).listener(events::add)
+  private LocalEngine.Builder engine() {
+    return LocalEngine.builder(root.resolve("runs")).parallelism(2).listener(events::add)
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build());
   }
 
@@ -192,7 +192,7 @@ class EngineTest {
     Stage group = Stage.builder("All").parallel(true)
         .addStages(sh("Broken", "exit 1"), sh("Fine", "sleep 0.2; echo fine")).build();
 
-    RunResult result = engine().failurePolicy(Engine.FailurePolicy.CONTINUE).build()
+    RunResult result = engine().failurePolicy(FailurePolicy.CONTINUE).build()
         .run(plan(Pipeline.builder("p").addStages(group)));
 
     assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
@@ -216,7 +216,7 @@ class EngineTest {
 
   @Test
   void should_cancel_from_the_host() throws Exception {
-    Engine engine = engine().build();
+    LocalEngine engine = engine().build();
     RunHandle run = engine.start(plan(Pipeline.builder("p").addStages(sh("Long", "echo started; sleep 300"))));
     while (output().isEmpty()) {
       Thread.sleep(20);
@@ -269,7 +269,7 @@ class EngineTest {
         Stage.builder("Fetch").addSteps(ShStep.of("[ -e vendor/lib ] && echo cached || (mkdir -p vendor && echo lib > vendor/lib && echo fetched)"))
             .addSaves("deps").build(),
         Stage.builder("Use").addRestores("deps").addSteps(ShStep.of("cat vendor/lib")).build());
-    Engine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
+    LocalEngine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
 
     engine.run(plan(pipeline));
     events.clear();
@@ -298,7 +298,7 @@ class EngineTest {
   @Test
   void should_start_from_the_newest_entry_when_a_key_file_changed_and_save_the_new_key() {
     // given
-    Engine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
+    LocalEngine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
     engine.run(fetching("left-pad", List.of(Cache.Fallback.ANY_KEY_FILES)));
 
     // when
@@ -315,7 +315,7 @@ class EngineTest {
   @Test
   void should_start_from_nothing_when_a_key_file_changed_and_the_cache_matches_its_exact_key_only() {
     // given
-    Engine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
+    LocalEngine engine = engine().caches(new DirectoryCacheStore(root.resolve("caches"))).build();
     engine.run(fetching("left-pad", List.of()));
 
     // when
@@ -351,7 +351,7 @@ class EngineTest {
         Stage.builder("Same").runtime(Runtime.sameAs(StagePath.of("Image"))).addSteps(ShStep.of("echo same")).build())
         .build();
 
-    RunResult result = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build()
+    RunResult result = engine().containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build()
         .run(Planner.plan(pipeline, RunContext.branch("main")));
 
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
@@ -364,7 +364,7 @@ class EngineTest {
     Plan plan = Planner.plan(Pipeline.builder("p").addStages(
         Stage.builder("Test").runtime(Runtime.container("ruby")).addServices(Service.of("db", "postgres:16"))
             .addSteps(ShStep.of("rake")).build()).build(), RunContext.branch("main"));
-    Engine engine = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build();
+    LocalEngine engine = engine().containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build();
 
     // then
     assertThat(engine.executorsFor(plan).get("Test")).startsWith("cannot run here: stage 'Test' (container ruby) has "
@@ -398,7 +398,7 @@ class EngineTest {
         Stage.builder("Image").runtime(Runtime.container("ruby")).addSteps(ShStep.of("ruby -v")).build(),
         Stage.builder("Mac").runtime(Runtime.agent("macos")).addSteps(ShStep.of("xcodebuild")).build()).build(),
         RunContext.branch("main"));
-    Engine engine = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build();
+    LocalEngine engine = engine().containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build();
 
     Map<String, String> notes = engine.executorsFor(plan);
 
@@ -522,7 +522,7 @@ class EngineTest {
         .addSteps(ShStep.of("echo one"), ShStep.of("sleep 300"), ShStep.of("echo never"))
         .addOnFailure(ShStep.of("echo notified")).build();
 
-    RunResult result = engine().failurePolicy(Engine.FailurePolicy.CONTINUE).build()
+    RunResult result = engine().failurePolicy(FailurePolicy.CONTINUE).build()
         .run(plan(Pipeline.builder("p").addStages(slow, sh("Other", "echo other"))));
 
     assertThat(result.stage("Slow").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);

@@ -57,7 +57,7 @@ class EventFeedTest {
     String padding = "x".repeat(40);
     Stage stage = Stage.builder("Print").addSteps(ShStep.of(
         "seq 1 " + count + " | sed 's/$/ " + padding + "/'; touch printed-everything")).build();
-    Engine engine = Engine.builder(root).listener(listener)
+    LocalEngine engine = LocalEngine.builder(root).listener(listener)
         .executor(LocalProcessExecutor.builder().build()).build();
 
     // when the run starts

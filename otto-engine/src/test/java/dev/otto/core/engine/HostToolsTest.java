@@ -48,8 +48,8 @@ class HostToolsTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  private Engine.Builder engine() {
-    return Engine.builder(root.resolve("runs")).listener(events::add).executor(LocalProcessExecutor.builder()
+  private LocalEngine.Builder engine() {
+    return LocalEngine.builder(root.resolve("runs")).listener(events::add).executor(LocalProcessExecutor.builder()
         .hostEnvironment(Map.of("PATH", bin + ":/usr/bin:/bin")).build());
   }
 
@@ -69,7 +69,7 @@ class HostToolsTest {
         stage("Image", Runtime.container("rust:1").requires("otto-no-such-cargo", "otto-no-such-rustc"), "cargo build"));
 
     // when / then
-    assertThatThrownBy(() -> engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build().start(plan))
+    assertThatThrownBy(() -> engine().containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build().start(plan))
         .isInstanceOf(OttoException.class)
         .hasMessage("the plan of pipeline 'p' cannot run here:\n"
             + "  - stage 'Build' needs otto-no-such-go, which the local executor does not find on this machine; "
@@ -91,7 +91,7 @@ class HostToolsTest {
         stage("Plain", Runtime.container("alpine"), "true"));
 
     // when
-    RunResult result = engine().containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK).build().run(plan);
+    RunResult result = engine().containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build().run(plan);
 
     // then
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
@@ -113,7 +113,7 @@ class HostToolsTest {
     // then
     assertThatThrownBy(() -> engine().build().start(plan))
         .hasMessageEndingWith("; or let it run as local processes with "
-            + "Engine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
+            + "LocalEngine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
     assertThatThrownBy(() -> engine().containerFallbackHint("--containers local").build().start(plan))
         .hasMessageEndingWith("; or let it run as local processes with --containers local");
   }

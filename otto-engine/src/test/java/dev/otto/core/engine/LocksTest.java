@@ -32,8 +32,8 @@ class LocksTest {
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
   final ManualScheduler time = new ManualScheduler();
 
-  Engine engine(Path root) {
-    return Engine.builder(root).parallelism(2).scheduler(time).listener(events::add)
+  LocalEngine engine(Path root) {
+    return LocalEngine.builder(root).parallelism(2).scheduler(time).listener(events::add)
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
   }
 
@@ -53,7 +53,7 @@ class LocksTest {
     return run.waits().stream().anyMatch(w -> w.kind().equals(kind));
   }
 
-  static void approve(Engine engine, RunHandle run) {
+  static void approve(LocalEngine engine, RunHandle run) {
     until(() -> waitsFor(run, "await-approval"));
     engine.decide(run.id(), "Deploy#enter-1", Decision.approve("alice"));
   }
@@ -67,7 +67,7 @@ class LocksTest {
     @Test
     void should_give_the_lock_in_the_order_the_runs_asked_for_it_when_they_queue() {
       // given
-      Engine engine = engine(dir.resolve("runs"));
+      LocalEngine engine = engine(dir.resolve("runs"));
       RunHandle first = engine.start(deploy(LockMode.QUEUE));
       until(() -> waitsFor(first, "await-approval"));
       RunHandle second = engine.start(deploy(LockMode.QUEUE));
@@ -87,7 +87,7 @@ class LocksTest {
     @Test
     void should_show_a_run_waiting_for_the_lock_as_a_wait_and_a_waiting_stage() {
       // given
-      Engine engine = engine(dir.resolve("runs"));
+      LocalEngine engine = engine(dir.resolve("runs"));
       RunHandle first = engine.start(deploy(LockMode.QUEUE));
       until(() -> waitsFor(first, "await-approval"));
 
@@ -110,7 +110,7 @@ class LocksTest {
     @Test
     void should_supersede_a_waiting_run_with_a_newer_one_naming_it_when_the_newest_wins() {
       // given
-      Engine engine = engine(dir.resolve("runs"));
+      LocalEngine engine = engine(dir.resolve("runs"));
       RunHandle first = engine.start(deploy(LockMode.NEWEST_WINS));
       until(() -> waitsFor(first, "await-approval"));
       RunHandle second = engine.start(deploy(LockMode.NEWEST_WINS));
@@ -133,7 +133,7 @@ class LocksTest {
     @Test
     void should_cancel_the_holder_and_take_the_lock_once_it_ended_when_cancelling_in_progress() {
       // given
-      Engine engine = engine(dir.resolve("runs"));
+      LocalEngine engine = engine(dir.resolve("runs"));
       RunHandle first = engine.start(deploy(LockMode.CANCEL_IN_PROGRESS));
       until(() -> waitsFor(first, "await-approval"));
 
@@ -152,7 +152,7 @@ class LocksTest {
     @Test
     void should_withdraw_a_cancelled_run_s_request_so_that_the_next_one_gets_the_lock() {
       // given
-      Engine engine = engine(dir.resolve("runs"));
+      LocalEngine engine = engine(dir.resolve("runs"));
       RunHandle first = engine.start(deploy(LockMode.QUEUE));
       until(() -> waitsFor(first, "await-approval"));
       RunHandle second = engine.start(deploy(LockMode.QUEUE));
@@ -177,8 +177,8 @@ class LocksTest {
     @Test
     void should_make_a_run_of_another_engine_wait_and_get_the_lock_when_it_next_checks() {
       // given
-      Engine one = engine(dir.resolve("runs"));
-      Engine two = engine(dir.resolve("runs"));
+      LocalEngine one = engine(dir.resolve("runs"));
+      LocalEngine two = engine(dir.resolve("runs"));
       RunHandle holder = one.start(deploy(LockMode.QUEUE));
       until(() -> waitsFor(holder, "await-approval"));
       RunHandle waiting = two.start(deploy(LockMode.QUEUE));
@@ -198,8 +198,8 @@ class LocksTest {
     @Test
     void should_tell_a_holder_of_another_engine_to_give_way_when_it_next_checks() {
       // given
-      Engine one = engine(dir.resolve("runs"));
-      Engine two = engine(dir.resolve("runs"));
+      LocalEngine one = engine(dir.resolve("runs"));
+      LocalEngine two = engine(dir.resolve("runs"));
       RunHandle holder = one.start(deploy(LockMode.CANCEL_IN_PROGRESS));
       until(() -> waitsFor(holder, "await-approval"));
       RunHandle newer = two.start(deploy(LockMode.CANCEL_IN_PROGRESS));
@@ -224,7 +224,7 @@ class LocksTest {
    */
   @Nested
   class AfterACrash {
-    Path crashed(Engine engine, RunHandle run) throws Exception {
+    Path crashed(LocalEngine engine, RunHandle run) throws Exception {
       Path copy = dir.resolve("after");
       WorkspaceOps.copyTree(dir.resolve("runs"), copy);
       run.cancel();
@@ -236,10 +236,10 @@ class LocksTest {
     void should_keep_the_lock_of_a_resumed_run_that_held_it() throws Exception {
       // given
       Plan plan = deploy(LockMode.QUEUE);
-      Engine before = engine(dir.resolve("runs"));
+      LocalEngine before = engine(dir.resolve("runs"));
       RunHandle holder = before.start(plan);
       until(() -> waitsFor(holder, "await-approval"));
-      Engine after = engine(crashed(before, holder));
+      LocalEngine after = engine(crashed(before, holder));
 
       // when
       RunHandle resumed = after.resume(holder.id(), plan);
@@ -258,10 +258,10 @@ class LocksTest {
         throws Exception {
       // given
       Plan plan = deploy(LockMode.QUEUE);
-      Engine before = engine(dir.resolve("runs"));
+      LocalEngine before = engine(dir.resolve("runs"));
       RunHandle holder = before.start(plan);
       until(() -> waitsFor(holder, "await-approval"));
-      Engine after = engine(crashed(before, holder));
+      LocalEngine after = engine(crashed(before, holder));
 
       // when
       RunHandle next = after.start(plan);
@@ -281,7 +281,7 @@ class LocksTest {
     void should_keep_a_waiting_run_s_place_in_line_when_it_is_resumed_after_the_holder() throws Exception {
       // given
       Plan plan = deploy(LockMode.QUEUE);
-      Engine before = engine(dir.resolve("runs"));
+      LocalEngine before = engine(dir.resolve("runs"));
       RunHandle holder = before.start(plan);
       until(() -> waitsFor(holder, "await-approval"));
       RunHandle waiting = before.start(plan);
@@ -292,7 +292,7 @@ class LocksTest {
       waiting.result().join();
       holder.cancel();
       holder.result().join();
-      Engine after = engine(copy);
+      LocalEngine after = engine(copy);
 
       // when
       RunHandle resumedHolder = after.resume(holder.id(), plan);

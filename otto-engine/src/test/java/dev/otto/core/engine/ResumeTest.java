@@ -36,8 +36,8 @@ class ResumeTest {
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
   final ManualScheduler time = new ManualScheduler();
 
-  Engine engine(Path root) {
-    return Engine.builder(root).parallelism(2).scheduler(time).listener(events::add)
+  LocalEngine engine(Path root) {
+    return LocalEngine.builder(root).parallelism(2).scheduler(time).listener(events::add)
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
   }
 
@@ -77,7 +77,7 @@ class ResumeTest {
     copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
     first.cancel();
 
-    Engine second = engine(dir.resolve("b"));
+    LocalEngine second = engine(dir.resolve("b"));
     RunHandle resumed = second.resume(first.id(), plan);
 
     assertThat(resumed.id()).isEqualTo(first.id());
@@ -111,12 +111,12 @@ class ResumeTest {
     DeploymentStore shared = DeploymentStore.inFolder(dir.resolve("a"));
 
     // when engines resume it, one with a store that lacks the staging entry, one with the store that has it
-    Engine lacking = engine(dir.resolve("b"));
+    LocalEngine lacking = engine(dir.resolve("b"));
     RunHandle resumed = lacking.resume(first.id(), plan);
     WaitsTest.until(() -> !resumed.waits().isEmpty());
     lacking.decide(first.id(), resumed.waits().get(0).id(), Decision.approve("alice"));
     resumed.result().join();
-    Engine having = Engine.builder(dir.resolve("c")).scheduler(time).deployments(shared).build();
+    LocalEngine having = LocalEngine.builder(dir.resolve("c")).scheduler(time).deployments(shared).build();
     RunHandle again = having.resume(first.id(), plan);
     WaitsTest.until(() -> !again.waits().isEmpty());
     again.cancel();
@@ -139,7 +139,7 @@ class ResumeTest {
     Plan plan = plan(Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofDays(1)))
         .addSteps(ShStep.of("true")).build(), Stage.builder("Later").addEnter(ApprovalGate.of("more?")
         .timeout(Duration.ofDays(1))).addSteps(ShStep.of("true")).build());
-    Engine engine = engine(dir.resolve("a"));
+    LocalEngine engine = engine(dir.resolve("a"));
     RunHandle first = engine.start(plan);
     WaitsTest.until(() -> !first.waits().isEmpty());
     engine.decide(first.id(), "Deploy#enter-1", Decision.approve("alice"));
@@ -147,7 +147,7 @@ class ResumeTest {
     copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
     first.cancel();
     first.result().join();
-    Engine second = engine(dir.resolve("b"));
+    LocalEngine second = engine(dir.resolve("b"));
     RunHandle resumed = second.resume(first.id(), plan);
     WaitsTest.until(() -> !resumed.waits().isEmpty());
 
@@ -189,7 +189,7 @@ class ResumeTest {
     first.cancel();
     first.result().join();
 
-    Engine second = engine(dir.resolve("b"));
+    LocalEngine second = engine(dir.resolve("b"));
     RunHandle resumed = second.resume(first.id(), plan);
     WaitsTest.until(() -> !resumed.waits().isEmpty());
     assertThat(second.callback(token, "up").id()).isEqualTo("Verify#enter-1");
@@ -232,7 +232,7 @@ class ResumeTest {
   @Test
   void should_give_the_recorded_result_of_a_run_that_had_ended() {
     Plan plan = plan(step("Build", "true"));
-    Engine engine = engine(dir.resolve("a"));
+    LocalEngine engine = engine(dir.resolve("a"));
     RunResult ended = engine.start(plan).result().join();
 
     RunHandle resumed = engine(dir.resolve("a")).resume(ended.run(), plan);
@@ -245,7 +245,7 @@ class ResumeTest {
   @Test
   void should_refuse_another_plan_and_a_run_held_by_another_engine() {
     Plan plan = shipping();
-    Engine engine = engine(dir.resolve("a"));
+    LocalEngine engine = engine(dir.resolve("a"));
     RunHandle run = engine.start(plan);
     WaitsTest.until(() -> !run.waits().isEmpty());
 
@@ -293,7 +293,7 @@ class ResumeTest {
   @Test
   void should_restart_from_a_stage_reusing_the_results_before_it() throws Exception {
     Plan plan = plan(step("Build", mark("build")), step("Test", mark("test")), step("Ship", mark("ship")));
-    Engine engine = engine(dir.resolve("a"));
+    LocalEngine engine = engine(dir.resolve("a"));
     RunResult first = engine.start(plan).result().join();
 
     RunHandle again = engine.restart(first.run(), plan, "Test");
@@ -311,7 +311,7 @@ class ResumeTest {
 
   @Test
   void should_run_again_on_restart_a_stage_that_failed_or_changed() {
-    Engine engine = engine(dir.resolve("a"));
+    LocalEngine engine = engine(dir.resolve("a"));
     RunResult first = engine.start(plan(step("Lint", "false"), step("Build", "true"), step("Ship", "true")))
         .result().join();
     assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);

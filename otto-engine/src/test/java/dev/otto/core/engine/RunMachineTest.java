@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Matrix;
-import dev.otto.core.model.PollGate;
-import dev.otto.core.model.StagePath;
-import dev.otto.core.model.WebhookGate;
 import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.PollGate;
 import dev.otto.core.model.ShStep;
 import dev.otto.core.model.Stage;
+import dev.otto.core.model.StagePath;
+import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
@@ -60,8 +60,8 @@ class RunMachineTest {
   }
 
   private static RunMachine machine(RunnablePlan plan, boolean failFast) {
-    return RunMachine.builder("run-1", plan).failurePolicy(failFast ? Engine.FailurePolicy.FAIL_FAST
-        : Engine.FailurePolicy.CONTINUE).build();
+    return RunMachine.builder("run-1", plan).failurePolicy(failFast ? FailurePolicy.FAIL_FAST
+        : FailurePolicy.CONTINUE).build();
   }
 
   /**
@@ -232,7 +232,7 @@ class RunMachineTest {
       Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true).addStages(sh("api", "make"),
           sh("web", "npm test")).build();
       RunMachine machine = RunMachine.builder("run-1", plan(projects))
-          .failurePolicy(Engine.FailurePolicy.FAIL_FAST_EVERYWHERE).build();
+          .failurePolicy(FailurePolicy.FAIL_FAST_EVERYWHERE).build();
       List<RunMachine.Execute> running = only(apply(machine, new RunMachine.Start(T0, List.of())),
           RunMachine.Execute.class);
 

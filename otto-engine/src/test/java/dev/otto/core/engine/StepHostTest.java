@@ -100,7 +100,7 @@ class StepHostTest {
     Recording executor = new Recording();
     Runtime container = new Runtime.Container("ruby:3.4", List.of("ruby"), true);
     StepHost strict = StepHost.builder().executor(executor).build();
-    StepHost lenient = StepHost.builder().executor(executor).containerPolicy(Engine.ContainerPolicy.LOCAL_FALLBACK)
+    StepHost lenient = StepHost.builder().executor(executor).containerPolicy(ContainerPolicy.LOCAL_FALLBACK)
         .build();
 
     // when

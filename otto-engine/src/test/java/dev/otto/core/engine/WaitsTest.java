@@ -32,8 +32,8 @@ class WaitsTest {
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
   final ManualScheduler time = new ManualScheduler();
 
-  Engine engine() {
-    return Engine.builder(root.resolve("runs")).parallelism(2).scheduler(time).listener(events::add)
+  LocalEngine engine() {
+    return LocalEngine.builder(root.resolve("runs")).parallelism(2).scheduler(time).listener(events::add)
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
   }
 
@@ -96,7 +96,7 @@ class WaitsTest {
     void should_fail_the_stage_and_skip_what_follows_when_rejected() {
       Stage deploy = gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1)));
       Stage after = Stage.builder("After").addSteps(ShStep.of("echo after")).build();
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(deploy, after));
       until(() -> !run.waits().isEmpty());
 
@@ -132,7 +132,7 @@ class WaitsTest {
 
     @Test
     void should_refuse_decisions_for_unknown_runs_and_waits() {
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1)))));
       until(() -> !run.waits().isEmpty());
 
@@ -178,7 +178,7 @@ class WaitsTest {
     @Test
     void should_refuse_a_second_decision_as_already_resolved_while_the_run_goes_on() {
       // given
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))),
           later));
       until(() -> !run.waits().isEmpty());
@@ -200,7 +200,7 @@ class WaitsTest {
     @Test
     void should_refuse_a_decision_on_an_approval_that_timed_out_as_expired() {
       // given
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))
           .onTimeout(Gate.OnTimeout.CONTINUE)), later));
       until(() -> !run.waits().isEmpty());
@@ -221,7 +221,7 @@ class WaitsTest {
     @Test
     void should_name_the_kind_of_a_webhook_or_a_poll_that_is_given_a_decision() {
       // given
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle verifying = engine.start(plan(gated("Verify", WebhookGate.of("health").timeout(Duration.ofHours(1)))));
       RunHandle probing = engine.start(plan(gated("Probe", PollGate.of("up", ShStep.of("false"))
           .every(Duration.ofMinutes(1)).timeout(Duration.ofHours(1)))));
@@ -256,7 +256,7 @@ class WaitsTest {
 
     @Test
     void should_resolve_the_wait_with_its_token_once() {
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(gated("Verify", WebhookGate.of("Health check").timeout(Duration.ofMinutes(30)))));
       until(() -> !run.waits().isEmpty());
       String token = token();
@@ -278,7 +278,7 @@ class WaitsTest {
       Stage first = gated("One", WebhookGate.of("first").timeout(Duration.ofMinutes(30)));
       Stage second = Stage.builder("Two").addEnter(ApprovalGate.of("more?").timeout(Duration.ofHours(1)))
           .addSteps(ShStep.of("true")).build();
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(first, second));
       until(() -> !run.waits().isEmpty());
       String token = token();
@@ -300,7 +300,7 @@ class WaitsTest {
           .onTimeout(Gate.OnTimeout.CONTINUE)).addSteps(ShStep.of("true")).build();
       Stage second = Stage.builder("Two").addEnter(ApprovalGate.of("more?").timeout(Duration.ofHours(1)))
           .addSteps(ShStep.of("true")).build();
-      Engine engine = engine();
+      LocalEngine engine = engine();
       RunHandle run = engine.start(plan(first, second));
       until(() -> !run.waits().isEmpty());
       String token = token();
@@ -373,7 +373,7 @@ class WaitsTest {
         }
       };
       java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-      Engine engine = Engine.builder(root.resolve("runs")).parallelism(1).scheduler(time).executor(instant)
+      LocalEngine engine = LocalEngine.builder(root.resolve("runs")).parallelism(1).scheduler(time).executor(instant)
           .listener(e -> {
             if (e instanceof RunEvent.PollAttempt) {
               attempts.incrementAndGet();
@@ -436,7 +436,7 @@ class WaitsTest {
   @Test
   void should_hold_no_thread_for_a_waiting_run() {
     int before = Thread.activeCount();
-    Engine engine = engine();
+    LocalEngine engine = engine();
     Plan plan = plan(gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))));
     List<RunHandle> runs = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -471,7 +471,7 @@ class WaitsTest {
     Stage group = Stage.builder("Checks").parallel(true).addStages(
         gated("A", ApprovalGate.of("a?").timeout(Duration.ofHours(1))),
         gated("B", ApprovalGate.of("b?").timeout(Duration.ofHours(1)))).build();
-    Engine engine = engine();
+    LocalEngine engine = engine();
     RunHandle run = engine.start(plan(group));
     until(() -> run.waits().size() == 2);
     assertThat(engine.waits()).extracting(PendingWait::id).containsExactly("Checks > A#enter-1", "Checks > B#enter-1");

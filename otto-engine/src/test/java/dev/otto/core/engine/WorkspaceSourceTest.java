@@ -39,7 +39,7 @@ class WorkspaceSourceTest {
     // given a project folder
     Path project = Files.createDirectories(temp.resolve("project"));
     Files.writeString(project.resolve("input.txt"), "from the project\n");
-    Engine engine = Engine.builder(temp.resolve("runs")).listener(events::add).build();
+    LocalEngine engine = LocalEngine.builder(temp.resolve("runs")).listener(events::add).build();
 
     // when a run starts from a copy of it
     RunResult result = engine.start(plan("cat input.txt; echo more >> input.txt"), WorkspaceSources.copyOf(project))
@@ -75,7 +75,7 @@ class WorkspaceSourceTest {
       }
     };
     Path runs = temp.resolve("runs");
-    Engine engine = Engine.builder(runs).listener(events::add).build();
+    LocalEngine engine = LocalEngine.builder(runs).listener(events::add).build();
 
     // when / then
     assertThatThrownBy(() -> engine.start(plan("true"), broken)).isInstanceOf(OttoException.class)

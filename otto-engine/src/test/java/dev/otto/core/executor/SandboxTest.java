@@ -3,7 +3,7 @@ package dev.otto.core.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.Pipeline;
@@ -352,7 +352,7 @@ class SandboxTest {
     void should_run_each_stage_of_a_plan_in_a_sandbox_and_leave_nothing_running() {
       // given
       List<RunEvent> events = new CopyOnWriteArrayList<>();
-      Engine engine = Engine.builder(root.resolve("runs")).listener(events::add).executor(executor).build();
+      LocalEngine engine = LocalEngine.builder(root.resolve("runs")).listener(events::add).executor(executor).build();
       Pipeline pipeline = Pipeline.builder("p").addStages(
           Stage.builder("Build").runtime(Runtime.local().requires("sh"))
               .addSteps(ShStep.of("echo built > out.txt; sleep 300 &")).build(),

@@ -3,12 +3,13 @@ package dev.otto.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.engine.Decision;
+import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
-import dev.otto.core.engine.RunEngine;
 import dev.otto.core.engine.RunHandle;
-import dev.otto.core.engine.WaitRefusedException;
 import dev.otto.core.engine.WaitRefusedException.Reason;
+import dev.otto.core.engine.WaitRefusedException;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.Pipeline;
@@ -78,7 +79,7 @@ class EngineEndpointRefusalsTest {
   }
 
   /** An engine that refuses every decision and callback for one reason. */
-  record Refusing(Reason reason) implements RunEngine {
+  record Refusing(Reason reason) implements Engine {
     @Override
     public RunHandle start(Plan plan) {
       throw new UnsupportedOperationException("the endpoint starts no run");
@@ -91,6 +92,11 @@ class EngineEndpointRefusalsTest {
 
     @Override
     public List<PendingWait> waits() {
+      return List.of();
+    }
+
+    @Override
+    public List<Deployment> deployments(String environment) {
       return List.of();
     }
 
@@ -137,7 +143,7 @@ class EngineEndpointRefusalsTest {
 
   @Nested
   class WithTheLocalEngine {
-    RunHandle start(Engine engine, Stage... stages) {
+    RunHandle start(LocalEngine engine, Stage... stages) {
       RunHandle run = engine.start(Planner.plan(Pipeline.builder("p").addStages(stages).build(),
           RunContext.branch("main")));
       EngineEndpointTest.until(() -> !run.waits().isEmpty());
@@ -147,7 +153,7 @@ class EngineEndpointRefusalsTest {
     @Test
     void should_answer_409_to_a_second_decision_on_an_approval() throws Exception {
       // given
-      Engine engine = Engine.builder(root).build();
+      LocalEngine engine = LocalEngine.builder(root).build();
       RunHandle run = start(engine, gated("Deploy", ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))),
           gated("Later", ApprovalGate.of("more?").timeout(Duration.ofHours(1))));
       try (EngineEndpoint endpoint = EngineEndpoint.builder(engine, BEARER).start()) {
@@ -169,7 +175,7 @@ class EngineEndpointRefusalsTest {
     @Test
     void should_answer_409_to_a_decision_on_a_webhook_and_name_its_kind() throws Exception {
       // given
-      Engine engine = Engine.builder(root).build();
+      LocalEngine engine = LocalEngine.builder(root).build();
       RunHandle run = start(engine, gated("Deploy", WebhookGate.of("health").timeout(Duration.ofHours(1))));
       try (EngineEndpoint endpoint = EngineEndpoint.builder(engine, BEARER).start()) {
         // when

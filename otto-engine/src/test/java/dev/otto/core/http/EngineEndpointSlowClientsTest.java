@@ -3,7 +3,7 @@ package dev.otto.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -34,13 +34,13 @@ class EngineEndpointSlowClientsTest {
   @TempDir
   Path root;
 
-  Engine engine;
+  LocalEngine engine;
   EngineEndpoint endpoint;
   final List<Socket> stalled = new ArrayList<>();
 
   @BeforeEach
   void engine() {
-    engine = Engine.builder(root).build();
+    engine = LocalEngine.builder(root).build();
   }
 
   @AfterEach

@@ -3,7 +3,7 @@ package dev.otto.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
@@ -16,8 +16,8 @@ import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,12 +37,12 @@ class EngineEndpointTest {
   Path root;
 
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
-  Engine engine;
+  LocalEngine engine;
   EngineEndpoint endpoint;
 
   @BeforeEach
   void start() {
-    engine = Engine.builder(root).listener(events::add).build();
+    engine = LocalEngine.builder(root).listener(events::add).build();
     endpoint = EngineEndpoint.builder(engine, BEARER).start();
   }
 

@@ -20,7 +20,7 @@ public final class Messages {
    * @param planJson the plan in its {@code otto-plan/1} JSON form
    * @param queues the task queue of each stage that runs processes or touches its workspace
    * @param failurePolicy what a failed stage does to the rest of the run, an {@link
-   *     dev.otto.core.engine.Engine.FailurePolicy} name
+   *     dev.otto.core.engine.FailurePolicy} name
    * @param settings how activities and polls are run
    */
   public record RunInput(String runId, String planJson, Map<String, String> queues, String failurePolicy,

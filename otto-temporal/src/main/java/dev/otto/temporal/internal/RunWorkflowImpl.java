@@ -1,7 +1,8 @@
 package dev.otto.temporal.internal;
 
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunMachine;
@@ -91,7 +92,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     pipeline = plan.pipeline();
     recordsDeployments = Workflow.getVersion("deployment-records", Workflow.DEFAULT_VERSION, 1) == 1;
     machine = RunMachine.builder(input.runId(), plan)
-        .failurePolicy(Engine.FailurePolicy.valueOf(input.failurePolicy()))
+        .failurePolicy(FailurePolicy.valueOf(input.failurePolicy()))
         .executors(where)
         .build();
     apply(new RunMachine.Start(Instant.ofEpochMilli(now()), List.of()));

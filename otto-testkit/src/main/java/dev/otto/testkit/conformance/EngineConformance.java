@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.engine.Decision;
 import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
-import dev.otto.core.engine.RunEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
@@ -43,8 +44,8 @@ import org.junit.jupiter.api.Test;
  *   @TempDir Path root;
  *   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
  *
- *   protected RunEngine engine(Engine.FailurePolicy policy) {
- *     return Engine.builder(root).failurePolicy(policy).listener(events::add).build();
+ *   protected Engine engine(FailurePolicy policy) {
+ *     return LocalEngine.builder(root).failurePolicy(policy).listener(events::add).build();
  *   }
  *   protected List<RunEvent> events() { return events; }
  *   protected void until(String what, BooleanSupplier condition) { ...wait up to a minute... }
@@ -58,7 +59,7 @@ import org.junit.jupiter.api.Test;
 public abstract class EngineConformance {
 
   /** A fresh engine that handles a failed stage as {@code policy} says. */
-  protected abstract RunEngine engine(Engine.FailurePolicy policy);
+  protected abstract Engine engine(FailurePolicy policy);
 
   /** Every event the engines made by {@link #engine} have delivered so far. */
   protected abstract List<RunEvent> events();
@@ -116,7 +117,7 @@ public abstract class EngineConformance {
     return run.result().join();
   }
 
-  private PendingWait waitOf(RunEngine engine, RunHandle run, String stage) {
+  private PendingWait waitOf(Engine engine, RunHandle run, String stage) {
     List<PendingWait> found = new ArrayList<>();
     until("a wait of stage '" + stage + "'", () -> {
       found.clear();
@@ -147,7 +148,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_run_stages_in_sequence() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     RunHandle run = engine.start(plan(stage("Build", Scripts.OK), stage("Test", Scripts.OK, Scripts.OK)));
 
     RunResult result = finish(run);
@@ -160,7 +161,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_run_a_parallel_group_and_a_dag_of_stages_after_each_other() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage checks = Stage.builder("Checks").parallel(true).addStages(stage("Lint", Scripts.OK), stage("Unit",
         Scripts.OK)).build();
     Stage docs = Stage.builder("Docs").addSteps(ShStep.of(Scripts.OK)).build();
@@ -176,7 +177,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_run_every_cell_of_a_matrix() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage test = Stage.builder("Test").addSteps(ShStep.of(Scripts.OK))
         .matrix(Matrix.builder().putAxes("jdk", List.of("17", "21")).build()).build();
 
@@ -189,7 +190,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_skip_a_stage_whose_condition_is_false_and_what_follows_it_with_the_reason_chain() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage release = Stage.builder("Release").addSteps(ShStep.of(Scripts.OK)).when(Condition.branch().is("master"))
         .build();
 
@@ -203,7 +204,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_stop_the_rest_of_the_run_when_a_stage_fails_and_the_run_fails_fast() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage checks = Stage.builder("Checks").parallel(true).addStages(stage("Lint", Scripts.FAIL), stage("Unit",
         Scripts.SLOW)).build();
 
@@ -218,7 +219,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_go_on_with_independent_stages_when_a_stage_fails_and_the_run_continues() {
-    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Engine engine = engine(FailurePolicy.CONTINUE);
     Stage checks = Stage.builder("Checks").parallel(true).addStages(stage("Lint", Scripts.FAIL), stage("Unit",
         Scripts.OK)).build();
     Stage docs = Stage.builder("Docs").addSteps(ShStep.of(Scripts.OK)).addAfter(StagePath.of("Checks", "Unit"))
@@ -233,7 +234,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_let_the_other_children_of_a_group_that_keeps_going_finish_when_one_fails() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true).addStages(stage("api", Scripts.FAIL),
         stage("web", Scripts.OK, Scripts.OK)).build();
 
@@ -246,7 +247,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_retry_a_failed_step_and_run_notifications_by_outcome() {
-    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Engine engine = engine(FailurePolicy.CONTINUE);
     Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(Scripts.FLAKY).retry(2, Duration.ofMillis(100)))
         .addOnSuccess(ShStep.of(Scripts.OK).named("tell success")).addOnFailure(ShStep.of(Scripts.OK)
             .named("tell failure")).build();
@@ -262,7 +263,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_fail_a_stage_that_runs_past_its_timeout() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage slow = Stage.builder("Slow").addSteps(ShStep.of(Scripts.SLOW)).timeout(Duration.ofSeconds(1)).build();
 
     RunResult result = finish(engine.start(plan(slow)));
@@ -273,7 +274,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_go_on_after_an_approval_and_fail_after_a_rejection_with_who_and_why() {
-    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Engine engine = engine(FailurePolicy.CONTINUE);
     ApprovalGate gate = ApprovalGate.of("Ship it?").approvers("alice", "bob").timeout(Duration.ofHours(1));
     Stage staging = Stage.builder("Staging").addEnter(gate).addSteps(ShStep.of(Scripts.OK)).build();
     Stage production = Stage.builder("Production").addEnter(gate).addSteps(ShStep.of(Scripts.OK)).build();
@@ -288,7 +289,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_go_on_when_a_webhook_is_called_with_its_token() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage verify = Stage.builder("Verify").addEnter(WebhookGate.of("scan finished").timeout(Duration.ofHours(1)))
         .addSteps(ShStep.of(Scripts.OK)).build();
     RunHandle run = engine.start(plan(verify));
@@ -309,7 +310,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_go_on_once_a_poll_finds_what_it_waits_for() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage deploy = Stage.builder("Deploy").addExit(PollGate.of("the site answers", ShStep.of(Scripts.READY))
         .every(Duration.ofMillis(200)).timeout(Duration.ofMinutes(5))).addSteps(ShStep.of(Scripts.OK)).build();
 
@@ -320,7 +321,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_hand_an_artifact_from_the_stage_that_stores_it_to_a_later_one_and_fail_one_never_stored() {
-    RunEngine engine = engine(Engine.FailurePolicy.CONTINUE);
+    Engine engine = engine(FailurePolicy.CONTINUE);
     Pipeline pipeline = Otto.pipeline("conformance", p -> {
       var std = p.use(Stdlib.library());
       p.stage("Build", s -> s.steps(Otto.sh(Scripts.MAKE_DIST), std.archive("app", "dist/")));
@@ -338,7 +339,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_end_a_cancelled_run_as_cancelled_with_its_running_stage_and_skip_the_rest() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     RunHandle run = engine.start(plan(stage("Build", Scripts.SLOW), stage("Test", Scripts.OK)));
     until("stage 'Build' to start", () -> stagesStarted(run.id()).contains("Build"));
 
@@ -350,7 +351,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_cancel_a_pending_approval_when_the_run_is_cancelled_and_refuse_a_late_decision() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     Stage deploy = Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1)))
         .addSteps(ShStep.of(Scripts.OK)).build();
     RunHandle run = engine.start(plan(deploy));
@@ -374,13 +375,13 @@ public abstract class EngineConformance {
   }
 
   /** Waits until the run waits for a wait of {@code kind}, or has ended. */
-  private void waitsFor(RunEngine engine, RunHandle run, String kind) {
+  private void waitsFor(Engine engine, RunHandle run, String kind) {
     until("a wait of kind '" + kind + "' of run " + run.id(), () -> run.result().isDone()
         || engine.waits().stream().anyMatch(w -> w.run().equals(run.id()) && w.kind().equals(kind)));
   }
 
   /** Approves the run's deployment once it holds the lock. */
-  private void ship(RunEngine engine, RunHandle run) {
+  private void ship(Engine engine, RunHandle run) {
     waitsFor(engine, run, "await-approval");
     engine.decide(run.id(), "Deploy#enter-1", Decision.approve("alice"));
   }
@@ -393,7 +394,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_give_a_lock_to_the_runs_in_the_order_they_asked_for_it_when_they_queue() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     RunHandle first = engine.start(locked(LockMode.QUEUE));
     waitsFor(engine, first, "await-approval");
     RunHandle second = engine.start(locked(LockMode.QUEUE));
@@ -413,7 +414,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_supersede_a_waiting_run_with_a_newer_one_when_the_newest_wins() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     RunHandle first = engine.start(locked(LockMode.NEWEST_WINS));
     waitsFor(engine, first, "await-approval");
     RunHandle second = engine.start(locked(LockMode.NEWEST_WINS));
@@ -433,7 +434,7 @@ public abstract class EngineConformance {
 
   @Test
   void should_cancel_the_holder_and_take_the_lock_once_its_stage_ended_when_cancelling_in_progress() {
-    RunEngine engine = engine(Engine.FailurePolicy.FAIL_FAST);
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
     RunHandle first = engine.start(locked(LockMode.CANCEL_IN_PROGRESS));
     waitsFor(engine, first, "await-approval");
 

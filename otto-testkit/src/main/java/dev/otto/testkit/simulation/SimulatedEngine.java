@@ -2,14 +2,14 @@ package dev.otto.testkit.simulation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A real {@link Engine} with nothing real underneath, for testing a host application that
+ * A real {@link LocalEngine} with nothing real underneath, for testing a host application that
  * embeds Otto: hand {@link #engine()} to the code under test, and call {@link #settle()} after
  * each thing it does to let the engine go as far as it can. Processes do what the
  * {@link Simulation} scripts, secrets are the simulation's, time is virtual, and everything runs
@@ -23,14 +23,14 @@ import java.util.List;
  * }</pre>
  */
 public final class SimulatedEngine {
-  private final Engine engine;
+  private final LocalEngine engine;
   private final VirtualScheduler time;
   private final TaskQueue queue;
   private final FakeExecutor executor;
   private final InMemoryJournal journal;
   private final List<RunEvent> events;
 
-  SimulatedEngine(Engine engine, VirtualScheduler time, TaskQueue queue, FakeExecutor executor,
+  SimulatedEngine(LocalEngine engine, VirtualScheduler time, TaskQueue queue, FakeExecutor executor,
       InMemoryJournal journal, List<RunEvent> events) {
     this.engine = engine;
     this.time = time;
@@ -41,7 +41,7 @@ public final class SimulatedEngine {
   }
 
   /** The engine, to hand to the code under test. */
-  public Engine engine() {
+  public LocalEngine engine() {
     return engine;
   }
 

@@ -3,7 +3,7 @@ package dev.otto.testkit.simulation;
 import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.engine.Decision;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 public final class SimulatedRun {
   private final Plan plan;
   private final SimulatedEngine simulated;
-  private final Engine engine;
+  private final LocalEngine engine;
   private final RunHandle handle;
   private final VirtualScheduler time;
   private final TaskQueue queue;

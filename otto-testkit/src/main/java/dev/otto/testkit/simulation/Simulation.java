@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.DeploymentStore;
-import dev.otto.core.engine.Engine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.model.Pipeline;
@@ -47,7 +48,7 @@ public final class Simulation {
   private final Map<String, String> secrets = new LinkedHashMap<>();
   private final List<StepScript> scripts = new ArrayList<>();
   private final DeploymentStore deployments = DeploymentStore.inMemory();
-  private Engine.FailurePolicy failurePolicy = Engine.FailurePolicy.FAIL_FAST;
+  private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
   private Instant start = Instant.parse("2026-01-01T00:00:00Z");
 
   private Simulation(Pipeline pipeline, Path root) {
@@ -88,7 +89,7 @@ public final class Simulation {
     return script;
   }
 
-  public Simulation failurePolicy(Engine.FailurePolicy policy) {
+  public Simulation failurePolicy(FailurePolicy policy) {
     this.failurePolicy = requireNonNull(policy, "policy");
     return this;
   }
@@ -126,7 +127,7 @@ public final class Simulation {
     InMemoryJournal journal = new InMemoryJournal();
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     // One engine in virtual time: its runs hear of their locks at once, and checks would only spin the clock.
-    Engine engine = Engine.builder(root).scheduler(time).lockCheck(Duration.ZERO).runOn(queue).executor(executor)
+    LocalEngine engine = LocalEngine.builder(root).scheduler(time).lockCheck(Duration.ZERO).runOn(queue).executor(executor)
         .journal(journal).secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy).listener(events::add)
         .deployments(deployments).build();
     return new SimulatedEngine(engine, time, queue, executor, journal, events);

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>{@code
  * VirtualScheduler time = VirtualScheduler.at(Instant.parse("2026-01-01T00:00:00Z"));
- * Engine engine = Engine.builder(root).scheduler(time).build();
+ * LocalEngine engine = LocalEngine.builder(root).scheduler(time).build();
  * time.advance(Duration.ofHours(24));
  * }</pre>
  */

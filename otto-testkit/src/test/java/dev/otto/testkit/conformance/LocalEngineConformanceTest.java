@@ -1,7 +1,8 @@
 package dev.otto.testkit.conformance;
 
 import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.executor.LocalProcessExecutor;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ class LocalEngineConformanceTest extends EngineConformance {
   private int engines;
 
   @Override
-  protected RunEngine engine(Engine.FailurePolicy policy) {
-    return Engine.builder(root.resolve("engine-" + ++engines)).failurePolicy(policy).listener(events::add)
+  protected Engine engine(FailurePolicy policy) {
+    return LocalEngine.builder(root.resolve("engine-" + ++engines)).failurePolicy(policy).listener(events::add)
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
   }
 

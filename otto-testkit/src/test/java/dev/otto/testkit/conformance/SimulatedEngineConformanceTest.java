@@ -1,7 +1,8 @@
 package dev.otto.testkit.conformance;
 
 import dev.otto.core.engine.Engine;
-import dev.otto.core.engine.RunEngine;
+import dev.otto.core.engine.FailurePolicy;
+import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.model.Pipeline;
 import dev.otto.testkit.simulation.SimulatedEngine;
@@ -24,7 +25,7 @@ class SimulatedEngineConformanceTest extends EngineConformance {
   private final List<SimulatedEngine> engines = new ArrayList<>();
 
   @Override
-  protected RunEngine engine(Engine.FailurePolicy policy) {
+  protected Engine engine(FailurePolicy policy) {
     Simulation simulation = Scripts.simulate(Simulation.of(Pipeline.builder("unused").build(),
         root.resolve("engine-" + engines.size()))).failurePolicy(policy);
     SimulatedEngine engine = simulation.engine();
