@@ -1,5 +1,6 @@
 package dev.otto.temporal;
 
+import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.FailurePolicy;
 import dev.otto.core.engine.LocalEngine;
@@ -33,7 +34,9 @@ class TemporalConformanceTest extends EngineConformance {
 
   @Override
   protected Engine engine(FailurePolicy policy) {
-    return cluster.engine(policy);
+    // The engine reads the record the worker keeps.
+    return cluster.engine(builder -> builder.failurePolicy(policy)
+        .deployments(DeploymentStore.inFolder(root.resolve("workers").resolve("one"))));
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Condition;
+import dev.otto.core.model.Environment;
 import dev.otto.core.model.Lock;
 import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Matrix;
@@ -368,10 +369,21 @@ public abstract class EngineConformance {
 
   // ---------------------------------------------------------------- locks: runs racing for one
 
-  /** A deployment holding lock 'production' while it waits for its approval: the suite decides when it lets go. */
+  /**
+   * A deployment to 'production' holding lock 'production' while it waits for its approval: the
+   * suite decides when it lets go.
+   */
   private static Plan locked(LockMode mode) {
-    return plan(Stage.builder("Deploy").addLocks(new Lock("production", mode))
-        .addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))).addSteps(ShStep.of(Scripts.OK)).build());
+    Stage deploy = Stage.builder("Deploy").environment("production").addLocks(new Lock("production", mode))
+        .addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1))).addSteps(ShStep.of(Scripts.OK)).build();
+    return Planner.plan(Pipeline.builder("conformance").addEnvironments(Environment.builder("production").build())
+        .addStages(deploy).build(), RunContext.branch("main"));
+  }
+
+  /** The record of 'production', newest first: each entry's run, result and approver. */
+  private static List<String> record(Engine engine) {
+    return engine.deployments("production").stream()
+        .map(d -> d.run() + " " + d.status() + d.approvedBy().map(by -> " approved by " + by).orElse("")).toList();
   }
 
   /** Waits until the run waits for a wait of {@code kind}, or has ended. */
@@ -410,6 +422,8 @@ public abstract class EngineConformance {
       assertThat(outline(finish(run))).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
     }
     assertThat(granted()).containsExactly(first.id(), second.id(), third.id());
+    assertThat(record(engine)).containsExactly(third.id() + " SUCCEEDED approved by alice",
+        second.id() + " SUCCEEDED approved by alice", first.id() + " SUCCEEDED approved by alice");
   }
 
   @Test
@@ -430,6 +444,8 @@ public abstract class EngineConformance {
     assertThat(outline(finish(third))).containsExactly("run SUCCEEDED", "Deploy SUCCEEDED", "  true SUCCEEDED");
     assertThat(finish(first).status()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(granted()).containsExactly(first.id(), third.id());
+    assertThat(record(engine)).containsExactly(third.id() + " SUCCEEDED approved by alice",
+        first.id() + " SUCCEEDED approved by alice", second.id() + " CANCELLED");
   }
 
   @Test
