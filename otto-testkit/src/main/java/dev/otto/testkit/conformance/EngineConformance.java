@@ -392,6 +392,17 @@ public abstract class EngineConformance {
         || engine.waits().stream().anyMatch(w -> w.run().equals(run.id()) && w.kind().equals(kind)));
   }
 
+  /** Three runs asking for lock 'production' in {@code mode}, one after the other: the first holds it, the others wait. */
+  private List<RunHandle> race(Engine engine, LockMode mode) {
+    List<RunHandle> runs = new ArrayList<>();
+    for (String wait : List.of("await-approval", "lock", "lock")) {
+      RunHandle run = engine.start(locked(mode));
+      waitsFor(engine, run, wait);
+      runs.add(run);
+    }
+    return runs;
+  }
+
   /** Approves the run's deployment once it holds the lock. */
   private void ship(Engine engine, RunHandle run) {
     waitsFor(engine, run, "await-approval");
@@ -407,12 +418,10 @@ public abstract class EngineConformance {
   @Test
   void should_give_a_lock_to_the_runs_in_the_order_they_asked_for_it_when_they_queue() {
     Engine engine = engine(FailurePolicy.FAIL_FAST);
-    RunHandle first = engine.start(locked(LockMode.QUEUE));
-    waitsFor(engine, first, "await-approval");
-    RunHandle second = engine.start(locked(LockMode.QUEUE));
-    waitsFor(engine, second, "lock");
-    RunHandle third = engine.start(locked(LockMode.QUEUE));
-    waitsFor(engine, third, "lock");
+    List<RunHandle> runs = race(engine, LockMode.QUEUE);
+    RunHandle first = runs.get(0);
+    RunHandle second = runs.get(1);
+    RunHandle third = runs.get(2);
 
     ship(engine, first);
     ship(engine, second);
@@ -429,12 +438,10 @@ public abstract class EngineConformance {
   @Test
   void should_supersede_a_waiting_run_with_a_newer_one_when_the_newest_wins() {
     Engine engine = engine(FailurePolicy.FAIL_FAST);
-    RunHandle first = engine.start(locked(LockMode.NEWEST_WINS));
-    waitsFor(engine, first, "await-approval");
-    RunHandle second = engine.start(locked(LockMode.NEWEST_WINS));
-    waitsFor(engine, second, "lock");
-    RunHandle third = engine.start(locked(LockMode.NEWEST_WINS));
-    waitsFor(engine, third, "lock");
+    List<RunHandle> runs = race(engine, LockMode.NEWEST_WINS);
+    RunHandle first = runs.get(0);
+    RunHandle second = runs.get(1);
+    RunHandle third = runs.get(2);
 
     ship(engine, first);
     ship(engine, third);
