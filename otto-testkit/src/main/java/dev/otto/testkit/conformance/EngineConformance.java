@@ -392,7 +392,10 @@ public abstract class EngineConformance {
         || engine.waits().stream().anyMatch(w -> w.run().equals(run.id()) && w.kind().equals(kind)));
   }
 
-  /** Three runs asking for lock 'production' in {@code mode}, one after the other: the first holds it, the others wait. */
+  /**
+   * Three runs asking for lock 'production' in {@code mode}, one after the other: the first holds
+   * it, the others wait.
+   */
   private List<RunHandle> race(Engine engine, LockMode mode) {
     List<RunHandle> runs = new ArrayList<>();
     for (String wait : List.of("await-approval", "lock", "lock")) {
