@@ -268,16 +268,22 @@ class SandboxTest {
       // when
       List<String> seen = new java.util.ArrayList<>();
       // The step's own children carry its secrets in their environment, as they should; its shell and sandbox do not.
+      // A shell's child may turn into the step's command (exec) while it is read: its environment
+      // counts as the shell's only when its command line is the same before and after.
       ProcessHandle.current().descendants().forEach(process -> {
-        String command = process.info().command().orElse("");
-        boolean shellOrSandbox = command.endsWith("/bwrap") || command.endsWith("/sh") || command.endsWith("/dash");
-        for (String file : shellOrSandbox ? List.of("cmdline", "environ") : List.of("cmdline")) {
-          try {
-            seen.add(new String(Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), file)),
-                StandardCharsets.UTF_8));
-          } catch (IOException e) {
-            // It ended meanwhile.
+        Path proc = Path.of("/proc", String.valueOf(process.pid()));
+        try {
+          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+          seen.add(cmdline);
+          String program = cmdline.split("\0", 2)[0];
+          if (program.endsWith("bwrap") || program.endsWith("/sh") || program.endsWith("/dash")) {
+            String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+            if (new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).equals(cmdline)) {
+              seen.add(environ);
+            }
           }
+        } catch (IOException e) {
+          // It ended meanwhile.
         }
       });
       cancellation.cancel();
