@@ -59,6 +59,11 @@ final class Run implements RunHandle {
   private Optional<String> commit = Optional.empty();
 
   private final Object lock = new Object();
+  /**
+   * Entries made under the lock and not yet written: the lock's holder writes them at once before
+   * it releases the lock, so that the journal has them before the run acts on them.
+   */
+  private final List<String> unwritten = new ArrayList<>();
   /** Events the machine made, delivered in order once the lock is released. */
   private final ArrayDeque<RunEvent> outbox = new ArrayDeque<>();
   private final Object delivering = new Object();
@@ -197,7 +202,9 @@ final class Run implements RunHandle {
   void begin(List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = prepared == null ? Optional.empty() : prepared.revision();
-    journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit));
+    synchronized (lock) {
+      journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit));
+    }
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     List<RunEvent> preamble = new ArrayList<>();
     if (prepared != null) {
@@ -281,14 +288,15 @@ final class Run implements RunHandle {
         Recovery.StageRecord known = recovery.stages.get(step.stage());
         int seen = steps.merge(step.stage(), 1, Integer::sum);
         if (known == null || known.steps.size() < seen) {
-          log.append(Recovery.step(step.stage(), step.step()));
+          append(Recovery.step(step.stage(), step.step()));
         }
       } else if (action instanceof RunMachine.StageRecorded stage) {
         Recovery.StageRecord known = recovery.stages.get(stage.result().id());
         if (known == null || known.result == null) {
-          log.append(Recovery.stageEnd(stage.result(), stage.digest()));
+          append(Recovery.stageEnd(stage.result(), stage.digest()));
         }
       } else if (action instanceof RunMachine.Deployed deployed) {
+        write();
         engine.deployments.record(deployed.deployment());
       }
     }
@@ -346,10 +354,14 @@ final class Run implements RunHandle {
       machine.refusal(input).ifPresent(refused -> {
         throw refused;
       });
-      if (entry != null) {
-        record(input, entry);
-      }
+      boolean outcome = entry != null && record(input, entry);
       perform(input, machine.apply(input), after);
+      if (!(input instanceof RunMachine.OpStarted)) {
+        write();
+      }
+      if (outcome && !machine.finished()) {
+        log.syncAsync();
+      }
     }
     deliver();
     after.forEach(Runnable::run);
@@ -369,17 +381,21 @@ final class Run implements RunHandle {
    * Appends an input to the journal. It is synced before the run acts on it when it came from
    * outside or had an effect outside the workspace (a decision, a callback, a cancel, a saved cache
    * or artifact): once the journal says it happened, it will not happen again. A process's outcome
-   * is synced in the background while the stage goes on, by the journal's next group commit:
-   * should the machine die before that sync ends, the process runs again on resume, as an op in
-   * flight does, and so does every process whose outcome was journaled after it. What only follows
-   * from earlier entries (a timer, a restored cache, an ended session, a step's start) is not
-   * synced: resuming makes it again.
+   * is written before the run acts on it, with what it made the machine record, and synced in the
+   * background while the stage goes on, by the journal's next group commit (the caller asks for
+   * it; this returns true): should the machine die before that sync ends, the process runs again
+   * on resume, as an op in flight does, and so does every process whose outcome was journaled
+   * after it. What only follows from earlier entries (a timer, a restored cache, an ended session)
+   * is not synced: resuming makes it again. A step's start is written with the next entry, as the
+   * start of a process whose outcome is lost is told again when it runs again.
    */
-  private void record(RunMachine.Input input, String entry) {
+  private boolean record(RunMachine.Input input, String entry) {
     if (input instanceof RunMachine.OpDone done && opAt(done.stage(), done.op()) instanceof Op.RunProcess
         || input instanceof RunMachine.ProbeDone) {
-      log.append(entry);
-      log.syncAsync();
+      append(entry);
+      return true;
+    } else if (input instanceof RunMachine.OpStarted) {
+      append(entry);
     } else {
       boolean sync = !(input instanceof RunMachine.TimerFired) && !(input instanceof RunMachine.SessionEnded)
           && !(input instanceof RunMachine.OpStarted)
@@ -388,6 +404,7 @@ final class Run implements RunHandle {
               || opAt(done.stage(), done.op()) instanceof Op.RestoreArtifact));
       journal(sync, entry);
     }
+    return false;
   }
 
   private Op opAt(String stageId, int index) {
@@ -458,10 +475,11 @@ final class Run implements RunHandle {
         // Looking for what a stage left running takes a while: not under the lock.
         after.add(() -> feed(new RunMachine.SessionEnded(now(), end.stage(), endSession(end.stage()))));
       } else if (action instanceof RunMachine.StepRecorded step) {
-        log.append(Recovery.step(step.stage(), step.step()));
+        append(Recovery.step(step.stage(), step.step()));
       } else if (action instanceof RunMachine.StageRecorded stage) {
-        log.append(Recovery.stageEnd(stage.result(), stage.digest()));
+        append(Recovery.stageEnd(stage.result(), stage.digest()));
       } else if (action instanceof RunMachine.Deployed deployed) {
+        write();
         engine.deployments.record(deployed.deployment());
       } else if (action instanceof RunMachine.Acquire acquire) {
         after.add(() -> checkLock(acquire.stage(), acquire.lock()));
@@ -604,14 +622,28 @@ final class Run implements RunHandle {
   }
 
   /**
-   * Appends an entry to the run's journal. Appended entries survive the death of the host
-   * process; {@code sync} also makes this one, and all before it, survive the machine's before the
-   * caller acts on it.
+   * Appends an entry to the run's journal and writes what is unwritten, under the run's lock.
+   * Written entries survive the death of the host process; {@code sync} also makes this one, and
+   * all before it, survive the machine's before the caller acts on it.
    */
-  void journal(boolean sync, String entry) {
-    log.append(entry);
+  private void journal(boolean sync, String entry) {
+    append(entry);
+    write();
     if (sync) {
       log.sync();
+    }
+  }
+
+  /** Adds an entry to those the run writes before it releases its lock; under the lock. */
+  private void append(String entry) {
+    unwritten.add(entry);
+  }
+
+  /** Writes the entries made so far, in order, with one call to the journal; under the lock. */
+  private void write() {
+    if (!unwritten.isEmpty()) {
+      log.append(List.copyOf(unwritten));
+      unwritten.clear();
     }
   }
 

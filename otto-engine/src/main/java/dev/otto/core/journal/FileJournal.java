@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * never drop a lease. Within one JVM, where the operating system would grant a second lock to the
  * same process, a registry of held leases refuses the second holder before it opens anything.
  *
- * <p>Every append is one write to the file, so entries survive the death of the process as soon
- * as {@link RunLog#append} returns; {@link RunLog#sync()} forces them to the disk, so they also
+ * <p>Every append, of one entry or of {@link RunLog#append(List) several together}, is one write
+ * to the file, so entries survive the death of the process as soon as {@link RunLog#append}
+ * returns; {@link RunLog#sync()} forces them to the disk, so they also
  * survive the machine's. A process killed in the middle of a write leaves at most one damaged
  * entry at the end: opening the log drops it and goes on from the last whole entry. A damaged
  * entry followed by whole ones means the file was altered, and opening it fails.
@@ -410,11 +411,40 @@ public final class FileJournal implements Journal {
 
     @Override
     public void append(String entry) {
+      write(ByteBuffer.wrap(line(entry)), 1);
+    }
+
+    /** Writes the entries with one call to the file system. */
+    @Override
+    public void append(List<String> entries) {
+      if (entries.size() == 1) {
+        append(entries.get(0));
+        return;
+      }
+      List<byte[]> lines = new ArrayList<>(entries.size());
+      int length = 0;
+      for (String entry : entries) {
+        byte[] line = line(entry);
+        lines.add(line);
+        length += line.length;
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(length);
+      lines.forEach(buffer::put);
+      write(buffer.flip(), lines.size());
+    }
+
+    private byte[] line(String entry) {
       requireNonNull(entry, "entry");
       if (entry.indexOf('\n') >= 0 || entry.indexOf('\r') >= 0) {
         throw new IllegalArgumentException("a journal entry is one line; this one holds a line break");
       }
-      ByteBuffer buffer = ByteBuffer.wrap(encode(entry));
+      return encode(entry);
+    }
+
+    private void write(ByteBuffer buffer, int count) {
+      if (!buffer.hasRemaining()) {
+        return;
+      }
       synchronized (this) {
         checkOpen();
         try {
@@ -425,7 +455,7 @@ public final class FileJournal implements Journal {
           throw new JournalException(JournalException.Reason.IO, "could not append to the journal of run '" + runId
               + "'", e);
         }
-        appended++;
+        appended += count;
       }
     }
 

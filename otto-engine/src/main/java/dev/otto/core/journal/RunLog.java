@@ -26,6 +26,17 @@ public interface RunLog extends AutoCloseable {
    */
   void append(String entry);
 
+  /**
+   * Appends entries in order, as {@link #append(String)} does each; an implementation may write
+   * them at once. An entry it refuses refuses the whole call, before anything is written.
+   *
+   * @throws IllegalArgumentException if an entry holds a line break
+   * @throws JournalException if they cannot be written
+   */
+  default void append(List<String> entries) {
+    entries.forEach(this::append);
+  }
+
   /** Makes every appended entry durable: flushed and synced to storage. */
   void sync();
 

@@ -55,6 +55,20 @@ class FileJournalTest {
   }
 
   @Test
+  void should_write_entries_appended_together_in_order_or_not_at_all() {
+    FileJournal journal = FileJournal.in(root);
+    try (RunLog log = journal.create("r1")) {
+      log.append("first");
+      log.append(java.util.List.of("second", "third, with ünïcode", "fourth"));
+      assertThatThrownBy(() -> log.append(java.util.List.of("fifth", "six\nth")))
+          .isInstanceOf(IllegalArgumentException.class);
+      log.append(java.util.List.of());
+      log.append(java.util.List.of("last"));
+    }
+    assertThat(journal.read("r1")).containsExactly("first", "second", "third, with ünïcode", "fourth", "last");
+  }
+
+  @Test
   void should_give_the_lease_to_one_holder_at_a_time() {
     FileJournal journal = FileJournal.in(root);
     RunLog first = journal.create("r1");
