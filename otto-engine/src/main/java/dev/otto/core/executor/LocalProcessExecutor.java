@@ -70,6 +70,8 @@ public final class LocalProcessExecutor implements Executor {
   private final Sandbox sandbox;
   private final java.util.concurrent.ConcurrentMap<String, Session> sessions =
       new java.util.concurrent.ConcurrentHashMap<>();
+  /** The shells that host stages' shells, one stage after another; none in a sandbox. */
+  private final StageShells hosts;
 
   private LocalProcessExecutor(Builder builder) {
     this.shell = List.copyOf(builder.shell);
@@ -81,6 +83,14 @@ public final class LocalProcessExecutor implements Executor {
     this.labels = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(builder.labels));
     this.maxLineBytes = builder.maxLineBytes;
     this.sandbox = builder.sandbox;
+    List<String> host = new ArrayList<>();
+    if (setsid) {
+      host.add("setsid");
+    }
+    host.add(shell.get(0));
+    host.add("-s");
+    this.hosts = sandbox != null ? null : new StageShells(host, setsid, shellEnvironment(), shell.get(0), maxLineBytes,
+        Math.max(4, java.lang.Runtime.getRuntime().availableProcessors()));
   }
 
   public static Builder builder() {
@@ -240,10 +250,18 @@ public final class LocalProcessExecutor implements Executor {
   }
 
   /**
-   * Starts a stage's shell; in a sandbox, a sandbox of the stage's own, with a private folder
-   * for the files of secrets bound into it.
+   * Starts a stage's shell: a child of a shell kept for the purpose; in a sandbox, a sandbox of the
+   * stage's own, with a private folder for the files of secrets bound into it.
    */
   private Session openSession(String name, Path workspace, Runtime runtime) {
+    if (hosts != null) {
+      try {
+        StageShells.Host host = hosts.enter(workspace, COOKIE_VARIABLE, name);
+        return new Session(host.shell(), null, host);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     Map<String, String> env = shellEnvironment();
     env.put(COOKIE_VARIABLE, name);
     List<String> command = new ArrayList<>();
@@ -260,7 +278,7 @@ public final class LocalProcessExecutor implements Executor {
       }
       command.add(shell.get(0));
       command.add("-s");
-      return new Session(new ShellSession(command, env, workspace, maxLineBytes), secretFolder);
+      return new Session(new ShellSession(command, env, workspace, maxLineBytes), secretFolder, null);
     } catch (IOException e) {
       removeSecretFolder(secretFolder);
       throw new UncheckedIOException(e);
@@ -271,6 +289,9 @@ public final class LocalProcessExecutor implements Executor {
     sessions.remove(name, session);
     session.shell.close();
     ProcessTree.kill(session.shell.process().toHandle(), setsid, cookie);
+    if (session.host != null) {
+      hosts.stop(session.host);
+    }
     session.shell.awaitReader(1000);
     removeSecretFolder(session.secretFolder);
   }
@@ -287,15 +308,21 @@ public final class LocalProcessExecutor implements Executor {
     }
   }
 
-  /** A stage's shell, the secrets its steps have seen, and, in a sandbox, the folder of their files. */
+  /**
+   * A stage's shell (or the shell that hosts it), the secrets its steps have seen, and, in a
+   * sandbox, the folder of their files.
+   */
   private static final class Session {
     final ShellSession shell;
     final Path secretFolder;
+    /** The host of the stage's shell; null for a shell of the stage's own, in a sandbox. */
+    final StageShells.Host host;
     final ShellSession.Secrets secrets = new ShellSession.Secrets();
 
-    Session(ShellSession shell, Path secretFolder) {
+    Session(ShellSession shell, Path secretFolder, StageShells.Host host) {
       this.shell = shell;
       this.secretFolder = secretFolder;
+      this.host = host;
     }
   }
 
@@ -312,6 +339,9 @@ public final class LocalProcessExecutor implements Executor {
       return ProcessTree.killCarrying(cookie);
     }
     ProcessHandle shellProcess = open.shell.process().toHandle();
+    if (open.host != null) {
+      return endHosted(open, cookie);
+    }
     // What a sandboxed stage left running dies with its sandbox when the shell ends: count it first.
     int leftInSandbox = sandbox == null ? 0 : leftInSandbox(shellProcess);
     // An idle shell exits at the end of its input: what the stage left running is stopped meanwhile, and a process
@@ -332,6 +362,32 @@ public final class LocalProcessExecutor implements Executor {
     open.shell.awaitReader(1000);
     removeSecretFolder(open.secretFolder);
     return idle ? left : leftInSandbox + ProcessTree.killCarrying(cookie, shellProcess);
+  }
+
+  /**
+   * Ends a stage whose shell a kept shell hosts. When no step runs, the stage's shell is asked
+   * to end, so what carries the stage's cookie afterwards is what the stage left running; it is
+   * stopped before the host serves another stage. When a step still runs (the stage was
+   * stopped), the host goes with the stage, and the count leaves the stage's shell out.
+   */
+  private int endHosted(Session open, String cookie) {
+    if (open.shell.idle()) {
+      boolean left = hosts.leave(open.host);
+      if (!left) {
+        hosts.stop(open.host);
+      }
+      int stopped = ProcessTree.killCarrying(cookie);
+      if (left) {
+        hosts.keep(open.host);
+      }
+      return stopped;
+    }
+    Set<ProcessHandle> left = ProcessTree.carrying(cookie);
+    open.shell.process().toHandle().children().forEach(left::remove);
+    // The whole group at once, so that no shell reports the death of its child as output.
+    hosts.stop(open.host);
+    ProcessTree.killCarrying(cookie);
+    return left.size();
   }
 
   /**

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The shell may run in a container, its engine's client in between ({@code docker run
  * --interactive}): the protocol is the same.
+ *
+ * <p>A shell can also host one stage after another ({@link #enter}, {@link #leave}): each
+ * stage's shell is a child it starts with the stage's cookie in its environment, reading the same
+ * pipe, so a stage costs a fork of a running shell rather than a process spawned from the JVM,
+ * and the stage's processes carry its cookie as they do in a shell of its own.
  */
 final class ShellSession {
   private static final Logger LOG = LoggerFactory.getLogger(ShellSession.class);
@@ -47,8 +52,12 @@ final class ShellSession {
   private final Object lock = new Object();
   private final int maxLineBytes;
   private Step current;
+  /** While a stage's shell runs as this shell's child, the marker this shell prints when it ends. */
+  private byte[] childEnd;
+  /** Whether the stage's shell ended before it was asked to ({@link #leave}). */
+  private boolean childGone;
   private byte[] pending = new byte[0];
-  private byte[] tail = new byte[0];
+  private volatile byte[] tail = new byte[0];
   private final Thread reader;
 
   /**
@@ -73,10 +82,17 @@ final class ShellSession {
     final byte[] marker;
     final OutputStream out;
     final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** Whether this is a stage's entry: status 0 means the stage's shell now reads the pipe. */
+    private final boolean enters;
 
     Step(String marker, SecretMasker masker, Consumer<String> lines, int maxLineBytes) {
+      this(marker, masker, lines, maxLineBytes, false);
+    }
+
+    private Step(String marker, SecretMasker masker, Consumer<String> lines, int maxLineBytes, boolean enters) {
       this.marker = ("\u0001" + marker + " ").getBytes(StandardCharsets.UTF_8);
       this.out = masker.wrap(new OutputLines(maxLineBytes, lines));
+      this.enters = enters;
     }
   }
 
@@ -111,16 +127,87 @@ final class ShellSession {
   Step start(String command, String marker, SecretMasker masker, Consumer<String> lines) throws IOException {
     Step step = new Step(marker, masker, lines, maxLineBytes);
     synchronized (lock) {
-      current = step;
-      if (pending.length > 0) {
-        byte[] held = pending;
-        pending = new byte[0];
-        step.out.write(held);
+      if (childGone) {
+        throw new Ended(-1, lastLine());
       }
+      begin(step);
     }
+    send(command);
+    return step;
+  }
+
+  /** Makes {@code step} the current one, with what was printed since the last; under the lock. */
+  private void begin(Step step) throws IOException {
+    current = step;
+    if (pending.length > 0) {
+      byte[] held = pending;
+      pending = new byte[0];
+      step.out.write(held);
+    }
+  }
+
+  private void send(String command) throws IOException {
     commands.write(command.getBytes(StandardCharsets.UTF_8));
     commands.flush();
-    return step;
+  }
+
+  /**
+   * Starts a stage's shell ({@code program -s}) as a child of this one, in {@code directory},
+   * with {@code variable} set to {@code value} in its environment, and returns once this shell
+   * has read the request: what is written next goes to the child. Returns false, with this shell
+   * ready again, when the directory cannot be entered. What the stage printed before is dropped.
+   *
+   * <p>This shell answers with a marker, status 0, before it starts the child, and prints the
+   * same marker, status 1, when the child has ended: {@link #leave} waits for it, and a step
+   * that runs when the child ends unasked fails as when a shell of its own ends. This shell
+   * stays in the directory, so that a command the child left unread runs where the stage's do.
+   */
+  boolean enter(String program, Path directory, String variable, String value, Duration wait)
+      throws IOException, InterruptedException, TimeoutException {
+    String marker = "OTTO_STAGE_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    Step entry = new Step(marker, SecretMasker.builder().build(), line -> { }, maxLineBytes, true);
+    synchronized (lock) {
+      childGone = false;
+      begin(entry);
+    }
+    send("cd -- " + quote(directory.toAbsolutePath().toString()) + " && printf '\\001%s %d\\n' '" + marker
+        + "' 0 && " + variable + "=" + quote(value) + " " + quote(program) + " -s; printf '\\001%s %d\\n' '"
+        + marker + "' 1\n");
+    return status(entry, wait) == 0;
+  }
+
+  /**
+   * Ends the stage's shell started by {@link #enter} and waits until this shell is ready for the
+   * next; returns whether it is. What the stage printed meanwhile is dropped.
+   */
+  boolean leave(Duration wait) throws InterruptedException {
+    try {
+      Step exit;
+      synchronized (lock) {
+        if (childGone || childEnd == null) {
+          childGone = false;
+          childEnd = null;
+          return current == null;
+        }
+        // Decided under the lock: the marker the child's end prints is now this step's.
+        exit = new Step(new String(childEnd, 1, childEnd.length - 2, StandardCharsets.UTF_8),
+            SecretMasker.builder().build(), line -> { }, maxLineBytes);
+        childEnd = null;
+        begin(exit);
+      }
+      send("exit\n");
+      return status(exit, wait) == 1;
+    } catch (IOException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private static int status(Step step, Duration wait) throws InterruptedException, TimeoutException {
+    try {
+      return step.exit.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return -1;
+    }
   }
 
   /** Ends the shell: no more steps. */
@@ -188,8 +275,13 @@ final class ShellSession {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return new Ended(status, lastLine());
+  }
+
+  /** The last line the shell printed, which says why when a shell could not start. */
+  private String lastLine() {
     List<String> lines = new String(tail, StandardCharsets.UTF_8).strip().lines().toList();
-    return new Ended(status, lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip());
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
   }
 
   /** Forwards what is settled; returns the bytes held back because they may begin a marker. */
@@ -197,41 +289,60 @@ final class ShellSession {
     synchronized (lock) {
       int from = 0;
       while (true) {
-        if (current == null) {
-          forward(data, from, data.length - from);
-          return new byte[0];
-        }
-        byte[] marker = current.marker;
-        int at = indexOf(data, marker, from);
-        if (at < 0) {
-          int settled = data.length - partialMatch(data, from, marker);
+        byte[] marker = current == null ? null : current.marker;
+        int at = marker == null ? -1 : indexOf(data, marker, from);
+        int childAt = childEnd == null ? -1 : indexOf(data, childEnd, from);
+        boolean childEnded = childAt >= 0 && (at < 0 || childAt < at);
+        if (!childEnded && at < 0) {
+          int held = Math.max(marker == null ? 0 : partialMatch(data, from, marker),
+              childEnd == null ? 0 : partialMatch(data, from, childEnd));
+          int settled = data.length - held;
           forward(data, from, settled - from);
           return java.util.Arrays.copyOfRange(data, settled, data.length);
         }
-        int end = -1;
-        for (int i = at + marker.length; i < data.length; i++) {
-          if (data[i] == '\n') {
-            end = i;
-            break;
-          }
-        }
+        int begins = childEnded ? childAt : at;
+        int end = lineEnd(data, begins + (childEnded ? childEnd : marker).length);
+        forward(data, from, begins - from);
         if (end < 0) {
-          forward(data, from, at - from);
-          return java.util.Arrays.copyOfRange(data, at, data.length);
+          return java.util.Arrays.copyOfRange(data, begins, data.length);
         }
-        forward(data, from, at - from);
-        String status = new String(data, at + marker.length, end - at - marker.length, StandardCharsets.US_ASCII);
-        Step done = current;
-        current = null;
-        closeStep(done);
-        try {
-          done.exit.complete(Integer.parseInt(status.strip()));
-        } catch (NumberFormatException e) {
-          done.exit.completeExceptionally(new IOException("unreadable exit status '" + status + "'"));
+        if (childEnded) {
+          // The stage's shell ended unasked: a step that runs cannot finish.
+          childEnd = null;
+          childGone = true;
+          if (current != null) {
+            Step broken = current;
+            current = null;
+            closeStep(broken);
+            broken.exit.completeExceptionally(new Ended(-1, lastLine()));
+          }
+        } else {
+          String status = new String(data, at + marker.length, end - at - marker.length, StandardCharsets.US_ASCII);
+          Step done = current;
+          current = null;
+          closeStep(done);
+          try {
+            int code = Integer.parseInt(status.strip());
+            if (done.enters && code == 0) {
+              childEnd = done.marker;
+            }
+            done.exit.complete(code);
+          } catch (NumberFormatException e) {
+            done.exit.completeExceptionally(new IOException("unreadable exit status '" + status + "'"));
+          }
         }
         from = end + 1;
       }
     }
+  }
+
+  private static int lineEnd(byte[] data, int from) {
+    for (int i = from; i < data.length; i++) {
+      if (data[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void forward(byte[] data, int from, int length) throws IOException {

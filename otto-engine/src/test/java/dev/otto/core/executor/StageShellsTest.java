@@ -65,4 +65,129 @@ class StageShellsTest {
     // then each stage saw the workspace as it was when it ran
     assertThat(lines).containsExactly("made-0", "made-1", "made-2");
   }
+
+  private static dev.otto.core.plan.Op.RunProcess step(String script) {
+    return new dev.otto.core.plan.Op.RunProcess(script, script, Map.of(), List.of(), Optional.empty(),
+        dev.otto.core.plan.Op.Guard.NORMAL);
+  }
+
+  private ProcessOutcome run(LocalProcessExecutor executor, String session, String script, List<String> into) {
+    return executor.run(new ProcessRequest(step(script), dev.otto.core.model.Runtime.local(), workspace, Map.of(),
+        Map.of(), Optional.of(session), List.of()), into::add, Cancellation.create());
+  }
+
+  @Test
+  void should_start_each_stage_shell_from_one_kept_shell_when_stages_follow_one_another() {
+    // given two stages that run one after the other
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    List<String> first = new CopyOnWriteArrayList<>();
+    List<String> second = new CopyOnWriteArrayList<>();
+
+    // when each prints its shell and that shell's parent
+    run(executor, run + ":A", "echo $$ $PPID", first);
+    executor.endSession(run + ":A");
+    run(executor, run + ":B", "echo $$ $PPID", second);
+    executor.endSession(run + ":B");
+
+    // then each had a shell of its own, started by the same kept shell
+    String[] a = first.get(0).split(" ");
+    String[] b = second.get(0).split(" ");
+    assertThat(b[0]).isNotEqualTo(a[0]);
+    assertThat(b[1]).isEqualTo(a[1]);
+  }
+
+  @Test
+  void should_not_pass_what_a_stage_left_printing_to_the_next_stage() {
+    // given a stage that leaves a process printing without end
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    List<String> noisy = new CopyOnWriteArrayList<>();
+    run(executor, run + ":Noisy", "(while :; do echo noise; sleep 0.005; done) & sleep 0.1; echo done", noisy);
+
+    // when it ends and the next stage runs in the same kept shell
+    int stopped = executor.endSession(run + ":Noisy");
+    List<String> quiet = new CopyOnWriteArrayList<>();
+    ProcessOutcome outcome = run(executor, run + ":Quiet", "sleep 0.1; echo quiet", quiet);
+    executor.endSession(run + ":Quiet");
+
+    // then the printing process was stopped, and the next stage saw only its own output
+    assertThat(noisy).contains("noise", "done");
+    assertThat(stopped).isPositive();
+    assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(quiet).containsExactly("quiet");
+  }
+
+  @Test
+  void should_fail_the_step_whose_stage_shell_is_killed_and_start_a_new_one_for_the_next() {
+    // given a step that kills its stage's shell, then would go on
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String session = "run-" + UUID.randomUUID() + ":Broken";
+    ProcessOutcome broken = run(executor, session, "kill -9 $$; sleep 0.5; touch went-on", lines);
+
+    // when the stage's next step runs
+    ProcessOutcome next = run(executor, session, "echo next", lines);
+    executor.endSession(session);
+
+    // then the step failed and was stopped, and the next one ran in a new shell
+    assertThat(broken.status()).isEqualTo(ProcessOutcome.Status.FAILED);
+    assertThat(broken.detail()).contains("the stage's shell ended");
+    assertThat(next.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(lines).contains("next");
+    assertThat(workspace.resolve("went-on")).doesNotExist();
+  }
+
+  @Test
+  void should_say_when_the_workspace_cannot_be_entered_and_run_the_next_stage() {
+    // given a stage whose workspace does not exist
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    Path missing = workspace.resolve("missing");
+    ProcessOutcome outcome = executor.run(new ProcessRequest(step("echo never"), dev.otto.core.model.Runtime.local(),
+        missing, Map.of(), Map.of(), Optional.of(run + ":Lost"), List.of()), lines::add, Cancellation.create());
+
+    // when another stage runs where it can
+    ProcessOutcome next = run(executor, run + ":Found", "echo found", lines);
+    executor.endSession(run + ":Found");
+
+    // then the first was not started, with the reason, and the next ran
+    assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.NOT_STARTED);
+    assertThat(outcome.detail()).isEqualTo("could not start the stage's shell: could not enter " + missing);
+    assertThat(next.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(lines).containsExactly("found");
+  }
+
+  @Test
+  void should_keep_a_secret_out_of_the_kept_shell_and_the_stage_shell() throws Exception {
+    // given a step that binds a secret and waits while its shells are read
+    String canary = "canary-" + UUID.randomUUID();
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String session = "run-" + UUID.randomUUID() + ":Secret";
+    dev.otto.core.plan.Op.RunProcess op = new dev.otto.core.plan.Op.RunProcess("secret",
+        "echo $$ $PPID > shells; sleep 2", Map.of(),
+        List.of(dev.otto.core.model.SecretBinding.asEnv("token", "TOKEN")), Optional.empty(),
+        dev.otto.core.plan.Op.Guard.NORMAL);
+    java.util.concurrent.CompletableFuture<ProcessOutcome> outcome = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> executor.run(new ProcessRequest(op, dev.otto.core.model.Runtime.local(), workspace,
+            Map.of("token", dev.otto.core.secret.SecretValue.of("token", canary)), Map.of(), Optional.of(session), List.of()),
+            lines::add, Cancellation.create()));
+    Path shells = workspace.resolve("shells");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while ((!Files.exists(shells) || Files.readString(shells).isBlank()) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+
+    // when the environment and command line of both shells are read
+    StringBuilder seen = new StringBuilder();
+    for (String pid : Files.readString(shells).trim().split(" ")) {
+      seen.append(Files.readString(Path.of("/proc", pid, "environ"), java.nio.charset.StandardCharsets.ISO_8859_1));
+      seen.append(Files.readString(Path.of("/proc", pid, "cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    // then neither holds the secret, and the stage's shell carries the stage's cookie
+    assertThat(seen.toString()).doesNotContain(canary).contains(LocalProcessExecutor.COOKIE_VARIABLE + "=" + session);
+    assertThat(outcome.get(60, java.util.concurrent.TimeUnit.SECONDS).status())
+        .isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    executor.endSession(session);
+  }
 }
