@@ -23,6 +23,16 @@ final class ProcessTree {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
   private static final Path PROC = Path.of("/proc");
   private static final int ROUNDS = 5;
+  /**
+   * The processes whose environment could not be read (kernel threads, other users' processes),
+   * by pid, with when that was found ({@link System#nanoTime()}). Most of /proc is kernel threads,
+   * and a failed open costs an exception: a scan skips them for {@link #UNREADABLE_NANOS}. A pid is
+   * only given to a new process once the kernel has handed out every other pid since, which takes
+   * far longer than that.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<Long, Long> UNREADABLE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long UNREADABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private ProcessTree() {}
 
@@ -110,13 +120,18 @@ final class ProcessTree {
       return found;
     }
     long self = ProcessHandle.current().pid();
+    long now = System.nanoTime();
+    if (UNREADABLE.size() > 4 * entries.length + 1024) {
+      UNREADABLE.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
+    }
     byte[] buffer = new byte[16 * 1024];
     for (String entry : entries) {
       if (!isNumber(entry)) {
         continue;
       }
       long pid = Long.parseLong(entry);
-      if (pid == self) {
+      Long unreadable = UNREADABLE.get(pid);
+      if (pid == self || unreadable != null && now - unreadable < UNREADABLE_NANOS) {
         continue;
       }
       try (InputStream in = new FileInputStream("/proc/" + entry + "/environ")) {
@@ -131,7 +146,8 @@ final class ProcessTree {
           ProcessHandle.of(pid).ifPresent(found::add);
         }
       } catch (IOException | SecurityException e) {
-        // Another user's process, or one that ended while we looked.
+        // A kernel thread, another user's process, or one that ended while we looked.
+        UNREADABLE.put(pid, now);
       }
     }
     return found;
