@@ -51,18 +51,20 @@ import org.slf4j.LoggerFactory;
  * <p>Syncs are group commits: one disk flush covers every entry appended before it began, and
  * whoever waits for an entry ({@link RunLog#sync()}, or the future of {@link RunLog#syncAsync()})
  * is released by the first flush that covers it. {@link RunLog#syncAsync()} requests a flush in
- * the background on one thread shared by every journal: it starts at once when none is running
- * (after the {@link #batched batch delay} if there is one), so an entry appended while a flush
- * runs waits for at most the end of that flush and the whole next one.
+ * the background on one thread shared by every journal. Background flushes of one log begin at
+ * most once every {@link #DEFAULT_SPACING 2 ms} (see {@link #batched}): a request after a quiet
+ * spell flushes at once, and the outcomes of a burst of short processes share a flush instead of
+ * each paying for one. So an entry waits for at most the spacing and one flush, or the end of the
+ * flush that runs and the whole next one.
  *
  * <p>What a machine crash (a power loss, not the death of the process) can take: the entries
  * appended after the last completed flush began. The engine flushes, and waits, before it acts on
  * what must not happen twice (a decision, a callback, a cancel, a saved cache or artifact, a
  * webhook's token, the run's end); the outcome of a process it flushes in the background while
  * the stage goes on. So a machine crash can lose the outcomes of the processes that ended within
- * about one flush of it (with a batch delay, within that delay and one flush), and those
- * processes run again on resume, in order, as one in flight does. What a completed flush covered
- * is never lost. If the file system kept a later write of the file but not an earlier one, the
+ * the spacing and one flush before it (2 ms and a flush by default), and those processes run
+ * again on resume, in order, as one in flight does. What a completed flush covered is never
+ * lost. If the file system kept a later write of the file but not an earlier one, the
  * log would hold a damaged entry before whole ones, and opening it fails rather than resume from
  * a wrong state.
  */
@@ -82,7 +84,11 @@ public final class FileJournal implements Journal {
     return thread;
   });
 
+  /** The least time between the beginnings of two background flushes of one log, by default. */
+  public static final Duration DEFAULT_SPACING = Duration.ofMillis(2);
+
   private final Path root;
+  /** The least time between the beginnings of two background flushes of one log. */
   private final Duration batch;
 
   private FileJournal(Path root, Duration batch) {
@@ -92,27 +98,36 @@ public final class FileJournal implements Journal {
 
   /**
    * A journal keeping each run's files in a directory of {@code root} named after the run, that
-   * flushes an outcome to the disk as soon as the flush before it ends (group commit, see above).
+   * flushes outcomes to the disk in the background by group commit, beginning a flush at most
+   * every {@link #DEFAULT_SPACING 2 ms} (see above).
    */
   public static FileJournal in(Path root) {
-    return new FileJournal(requireNonNull(root, "root"), Duration.ZERO);
+    return new FileJournal(requireNonNull(root, "root"), DEFAULT_SPACING);
   }
 
   /**
-   * A copy that waits {@code delay} after an entry is appended before it flushes it in the
-   * background, so that one flush covers the outcomes of more processes; waits, decisions,
-   * callbacks and a run's end are still synced before the engine answers. Entries always survive
-   * the death of the host process; what the delay adds to the risk is the death of the machine
-   * within {@code delay} of a process ending, after which that process runs again on resume, as
-   * one in flight does. It saves disk flushes (and a disk shared with other work the load of
-   * them) for runs of very many very short steps.
+   * A copy whose background flushes of a log begin at most once every {@code spacing}: the
+   * first request after a quiet spell flushes at once, later ones wait for the spacing to pass
+   * and share one flush. Zero begins a flush as soon as the one before ends. Waits, decisions,
+   * callbacks and a run's end are synced before the engine answers whatever the spacing, and
+   * entries always survive the death of the host process; what a longer spacing adds to the risk
+   * is the death of the machine within it of a process ending, after which that process runs
+   * again on resume, as one in flight does. A longer spacing saves disk flushes (and a disk
+   * shared with other work the load of them) for runs of very many very short steps.
+   *
+   * @throws IllegalArgumentException if {@code spacing} is negative or longer than 1 s
    */
-  public FileJournal batched(Duration delay) {
-    requireNonNull(delay, "delay");
-    if (delay.isNegative() || delay.isZero() || delay.compareTo(Duration.ofSeconds(1)) > 0) {
-      throw new IllegalArgumentException("the batch delay must be more than 0 and at most 1 s, not " + delay);
+  public FileJournal batched(Duration spacing) {
+    requireNonNull(spacing, "spacing");
+    if (spacing.isNegative() || spacing.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("the spacing of background flushes must be from 0 to 1 s, not " + spacing);
     }
-    return new FileJournal(root, delay);
+    return new FileJournal(root, spacing);
+  }
+
+  /** As {@link #batched}, without its limit, for tests that must not depend on the machine's speed. */
+  FileJournal spaced(Duration spacing) {
+    return new FileJournal(root, spacing);
   }
 
   /** The directory the run's journal files are in. */
@@ -387,6 +402,8 @@ public final class FileJournal implements Journal {
     private final Object syncing = new Object();
     /** The background sync requested and not yet begun, guarded by this log; null when none is. */
     private CompletableFuture<Void> next;
+    /** When the last background sync began ({@link System#nanoTime()}), guarded by this log. */
+    private long lastBegan = System.nanoTime() - batch.toNanos();
     private boolean closed;
     /** Entries appended, and entries known to be on the disk; the second guarded by {@link #syncing}. */
     private long appended;
@@ -496,6 +513,7 @@ public final class FileJournal implements Journal {
     @Override
     public CompletableFuture<Void> syncAsync() {
       CompletableFuture<Void> joined;
+      long wait;
       synchronized (this) {
         checkOpen();
         if (next != null) {
@@ -503,11 +521,12 @@ public final class FileJournal implements Journal {
         }
         next = new CompletableFuture<>();
         joined = next;
+        wait = lastBegan + batch.toNanos() - System.nanoTime();
       }
-      if (batch.isZero()) {
+      if (wait <= 0) {
         SYNCER.execute(this::syncRequested);
       } else {
-        SYNCER.schedule(this::syncRequested, batch.toNanos(), TimeUnit.NANOSECONDS);
+        SYNCER.schedule(this::syncRequested, wait, TimeUnit.NANOSECONDS);
       }
       return joined;
     }
@@ -518,6 +537,7 @@ public final class FileJournal implements Journal {
       synchronized (this) {
         requested = next;
         next = null;
+        lastBegan = System.nanoTime();
         if (closed) {
           // Closing synced every entry.
           requested.complete(null);

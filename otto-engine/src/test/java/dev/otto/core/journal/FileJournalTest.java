@@ -36,9 +36,12 @@ class FileJournalTest {
 
   @Test
   void should_sync_in_background_once_for_every_request_made_before_the_sync_began() throws Exception {
-    // given a journal that waits a second before a background sync
-    FileJournal journal = FileJournal.in(root).batched(java.time.Duration.ofSeconds(1));
+    // given a journal whose background syncs of a log begin at most once every two seconds, and a first sync
+    FileJournal journal = FileJournal.in(root).spaced(java.time.Duration.ofSeconds(2));
     try (RunLog log = journal.create("r1")) {
+      log.append("zero");
+      log.syncAsync().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
       // when two entries ask for a background sync, one after the other
       log.append("one");
       java.util.concurrent.CompletableFuture<Void> first = log.syncAsync();
@@ -48,10 +51,20 @@ class FileJournalTest {
       // then one sync answers both, once it has run
       assertThat(second).isSameAs(first);
       first.get(30, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(journal.read("r1")).containsExactly("one", "two");
+      assertThat(journal.read("r1")).containsExactly("zero", "one", "two");
       log.append("three");
       assertThat(log.syncAsync()).isNotSameAs(first);
     }
+  }
+
+  @Test
+  void should_refuse_a_spacing_of_background_syncs_out_of_its_range() {
+    FileJournal journal = FileJournal.in(root);
+    assertThatThrownBy(() -> journal.batched(java.time.Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 0 to 1 s");
+    assertThatThrownBy(() -> journal.batched(java.time.Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 0 to 1 s, not PT2S");
+    assertThat(journal.batched(java.time.Duration.ZERO)).isNotNull();
   }
 
   @Test
