@@ -5,6 +5,8 @@ import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.FailurePolicy;
 import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.plan.Plan;
 import dev.otto.testkit.conformance.EngineConformance;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,18 @@ class TemporalConformanceTest extends EngineConformance {
   void start() {
     cluster = new Cluster(root);
     cluster.worker("one", new ArrayList<>(), TemporalEngine.DEFAULT_QUEUE);
+  }
+
+  /**
+   * The run lives in the cluster, not in the host that started it: that host's engine stops, and
+   * another host's engine finds the run by its id and follows it, hearing its events from the
+   * start. (The workers are the cluster's; {@code DurabilityTest} stops one while a stage runs.)
+   */
+  @Override
+  protected TakenOver takeOver(Engine engine, RunHandle run, Plan plan) {
+    ((TemporalEngine) engine).close();
+    Engine next = engine(FailurePolicy.FAIL_FAST);
+    return new TakenOver(next, next.run(run.id()).orElseThrow());
   }
 
   @AfterEach

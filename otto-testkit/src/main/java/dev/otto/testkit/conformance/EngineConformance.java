@@ -11,6 +11,7 @@ import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.model.ApprovalGate;
+import dev.otto.core.model.Cache;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Environment;
 import dev.otto.core.model.Lock;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every engine must do alike: the same plans, driven the same way, end with the same
  * results, reasons included. An engine proves it conforms by extending this class and saying how
- * to make it, how to read its events and how to let a run go on:
+ * to make it, how to read its events, how to let a run go on, and how another host takes a run
+ * over:
  *
  * <pre>{@code
  * class LocalEngineConformanceTest extends EngineConformance {
@@ -50,6 +52,9 @@ import org.junit.jupiter.api.Test;
  *   }
  *   protected List<RunEvent> events() { return events; }
  *   protected void until(String what, BooleanSupplier condition) { ...wait up to a minute... }
+ *   protected TakenOver takeOver(Engine engine, RunHandle run, Plan plan) {
+ *     ...copy the run's folder to another engine's root, and resume it there...
+ *   }
  * }
  * }</pre>
  *
@@ -70,6 +75,19 @@ public abstract class EngineConformance {
    * fails naming {@code what}); a simulated one settles and moves its time on.
    */
   protected abstract void until(String what, BooleanSupplier condition);
+
+  /**
+   * Takes {@code run}, which waits for an approval, over from {@code engine}, as another host does
+   * when the host of {@code engine} went away: from what that host left behind (the run's journal,
+   * its workspace), or, on an engine whose runs outlive their hosts, by starting another host.
+   * Events of both hosts count in {@link #events()}.
+   *
+   * @return the engine the run goes on in, and the run there
+   */
+  protected abstract TakenOver takeOver(Engine engine, RunHandle run, Plan plan);
+
+  /** Where a run went on after {@link #takeOver}: the engine, and the run's handle there. */
+  public record TakenOver(Engine engine, RunHandle run) {}
 
   /** The scripts the suite's steps use, and what each means. */
   public static final class Scripts {
@@ -140,6 +158,17 @@ public abstract class EngineConformance {
       }
     }
     return lines;
+  }
+
+  /**
+   * How many times a stage's steps started in a run. A host that follows a run from its start
+   * hears the run's earlier events again, each with its time; a step that ran again would start
+   * at another time, so starts count once for each time.
+   */
+  private long stepsStarted(String run, String stage) {
+    return events().stream().filter(RunEvent.StepStarted.class::isInstance).map(RunEvent.StepStarted.class::cast)
+        .filter(e -> e.run().equals(run) && e.stage().equals(stage)).map(e -> e.step() + " " + e.at()).distinct()
+        .count();
   }
 
   private List<String> stagesStarted(String run) {
@@ -416,6 +445,48 @@ public abstract class EngineConformance {
   private List<String> granted() {
     return events().stream().filter(e -> e instanceof RunEvent.WaitEnded ended && ended.outcome().equals("granted")
         && ended.waitId().equals("Deploy#lock-production")).map(RunEvent::run).toList();
+  }
+
+  @Test
+  void should_save_a_cache_once_for_its_key_and_restore_it_in_later_stages_and_runs() {
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
+    Pipeline pipeline = Pipeline.builder("conformance").addCaches(Cache.of("dist", List.of("dist/"), List.of()))
+        .addStages(Stage.builder("Build").addSteps(ShStep.of(Scripts.MAKE_DIST)).addSaves("dist").build(),
+            Stage.builder("Use").addRestores("dist").addSteps(ShStep.of(Scripts.USE_DIST)).build()).build();
+    Plan plan = Planner.plan(pipeline, RunContext.branch("main"));
+
+    RunResult first = finish(engine.start(plan));
+    RunResult second = finish(engine.start(plan));
+
+    for (RunResult result : List.of(first, second)) {
+      assertThat(outline(result)).containsExactly("run SUCCEEDED", "Build SUCCEEDED",
+          "  " + Scripts.MAKE_DIST + " SUCCEEDED", "Use SUCCEEDED", "  " + Scripts.USE_DIST + " SUCCEEDED");
+    }
+    assertThat(events()).filteredOn(RunEvent.CacheEvent.class::isInstance).map(RunEvent.CacheEvent.class::cast)
+        .extracting(e -> e.stage() + " " + e.cache() + " " + e.what())
+        .containsExactly("Build dist saved", "Use dist hit", "Build dist already_saved", "Use dist hit");
+  }
+
+  @Test
+  void should_go_on_from_where_it_was_when_another_host_takes_a_waiting_run_over() {
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
+    Stage deploy = Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofHours(1)))
+        .addSteps(ShStep.of(Scripts.USE_DIST)).build();
+    Plan plan = plan(stage("Build", Scripts.MAKE_DIST), deploy);
+    RunHandle run = engine.start(plan);
+    PendingWait before = waitOf(engine, run, "Deploy");
+
+    TakenOver taken = takeOver(engine, run, plan);
+    PendingWait after = waitOf(taken.engine(), taken.run(), "Deploy");
+    taken.engine().decide(run.id(), after.id(), Decision.approve("alice"));
+    RunResult result = finish(taken.run());
+
+    assertThat(taken.run().id()).isEqualTo(run.id());
+    assertThat(after.id()).isEqualTo(before.id());
+    assertThat(outline(result)).containsExactly("run SUCCEEDED", "Build SUCCEEDED", "  " + Scripts.MAKE_DIST
+        + " SUCCEEDED", "Deploy SUCCEEDED", "  " + Scripts.USE_DIST + " SUCCEEDED");
+    assertThat(stepsStarted(run.id(), "Build")).as("Build's step started, across both hosts").isEqualTo(1);
+    assertThat(stepsStarted(run.id(), "Deploy")).as("Deploy's step started, across both hosts").isEqualTo(1);
   }
 
   @Test

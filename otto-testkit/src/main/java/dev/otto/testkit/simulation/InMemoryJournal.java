@@ -39,6 +39,17 @@ public final class InMemoryJournal implements Journal {
     return entries(runId);
   }
 
+  /** A journal holding what this one holds now, with no run leased: what a host leaves when it goes away. */
+  InMemoryJournal copy() {
+    InMemoryJournal copy = new InMemoryJournal();
+    runs.forEach((run, entries) -> {
+      synchronized (entries) {
+        copy.runs.put(run, new ArrayList<>(entries));
+      }
+    });
+    return copy;
+  }
+
   /** What the run's journal holds now. */
   public List<String> entries(String runId) {
     List<String> entries = runs.get(requireNonNull(runId, "runId"));

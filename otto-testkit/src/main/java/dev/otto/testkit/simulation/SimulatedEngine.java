@@ -23,6 +23,7 @@ import java.util.List;
  * }</pre>
  */
 public final class SimulatedEngine {
+  private final Simulation simulation;
   private final LocalEngine engine;
   private final VirtualScheduler time;
   private final TaskQueue queue;
@@ -30,8 +31,9 @@ public final class SimulatedEngine {
   private final InMemoryJournal journal;
   private final List<RunEvent> events;
 
-  SimulatedEngine(LocalEngine engine, VirtualScheduler time, TaskQueue queue, FakeExecutor executor,
-      InMemoryJournal journal, List<RunEvent> events) {
+  SimulatedEngine(Simulation simulation, LocalEngine engine, VirtualScheduler time, TaskQueue queue,
+      FakeExecutor executor, InMemoryJournal journal, List<RunEvent> events) {
+    this.simulation = simulation;
     this.engine = engine;
     this.time = time;
     this.queue = queue;
@@ -86,6 +88,24 @@ public final class SimulatedEngine {
       time.advance(Duration.between(time.now(), next));
       queue.drain();
     }
+  }
+
+  /**
+   * A new engine on what this one leaves behind when its host goes away: the runs' journals as
+   * they are now, their workspaces, the record of deployments, and the time. Resume a run there
+   * with {@code successor.engine().resume(runId, plan)}, as a host that takes over does; this
+   * engine is not to be used again. The successor's processes start their scripts afresh.
+   *
+   * <pre>{@code
+   * SimulatedEngine first = simulation.engine();
+   * RunHandle run = first.engine().start(plan);
+   * first.settle();
+   * SimulatedEngine second = first.successor();
+   * RunHandle resumed = second.engine().resume(run.id(), plan);
+   * }</pre>
+   */
+  public SimulatedEngine successor() {
+    return simulation.engine(time.now(), journal.copy());
   }
 
   /** The virtual time now. */

@@ -2,6 +2,7 @@ package dev.otto.testkit.simulation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.otto.core.cache.CacheStore;
 import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.FailurePolicy;
@@ -49,6 +50,7 @@ public final class Simulation {
   private final List<StepScript> scripts = new ArrayList<>();
   private final DeploymentStore deployments = DeploymentStore.inMemory();
   private FailurePolicy failurePolicy = FailurePolicy.FAIL_FAST;
+  private CacheStore caches;
   private Instant start = Instant.parse("2026-01-01T00:00:00Z");
 
   private Simulation(Pipeline pipeline, Path root) {
@@ -94,6 +96,15 @@ public final class Simulation {
     return this;
   }
 
+  /**
+   * Where the simulation's runs keep their caches, so that a later run restores what an earlier
+   * one saved; without a store (the default), caches are neither restored nor saved.
+   */
+  public Simulation caches(CacheStore store) {
+    this.caches = requireNonNull(store, "store");
+    return this;
+  }
+
   /** When virtual time starts; 2026-01-01T00:00:00Z by default. */
   public Simulation startingAt(Instant start) {
     this.start = requireNonNull(start, "start");
@@ -121,15 +132,22 @@ public final class Simulation {
 
   /** A simulated engine for testing code that embeds Otto; each call makes a new one, with its own time. */
   public SimulatedEngine engine() {
-    VirtualScheduler time = VirtualScheduler.at(start);
+    return engine(start, new InMemoryJournal());
+  }
+
+  /** An engine whose time starts at {@code at}, keeping its journal in {@code journal}. */
+  SimulatedEngine engine(Instant at, InMemoryJournal journal) {
+    VirtualScheduler time = VirtualScheduler.at(at);
     TaskQueue queue = new TaskQueue();
     FakeExecutor executor = new FakeExecutor(time, scripts);
-    InMemoryJournal journal = new InMemoryJournal();
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     // One engine in virtual time: its runs hear of their locks at once, and checks would only spin the clock.
-    LocalEngine engine = LocalEngine.builder(root).scheduler(time).lockCheck(Duration.ZERO).runOn(queue).executor(executor)
-        .journal(journal).secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy).listener(events::add)
-        .deployments(deployments).build();
-    return new SimulatedEngine(engine, time, queue, executor, journal, events);
+    LocalEngine.Builder builder = LocalEngine.builder(root).scheduler(time).lockCheck(Duration.ZERO).runOn(queue)
+        .executor(executor).journal(journal).secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy)
+        .listener(events::add).deployments(deployments);
+    if (caches != null) {
+      builder.caches(caches);
+    }
+    return new SimulatedEngine(this, builder.build(), time, queue, executor, journal, events);
   }
 }

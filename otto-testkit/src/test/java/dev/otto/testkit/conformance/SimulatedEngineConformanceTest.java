@@ -1,10 +1,13 @@
 package dev.otto.testkit.conformance;
 
+import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.engine.Engine;
 import dev.otto.core.engine.FailurePolicy;
 import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.RunEvent;
+import dev.otto.core.engine.RunHandle;
 import dev.otto.core.model.Pipeline;
+import dev.otto.core.plan.Plan;
 import dev.otto.testkit.simulation.SimulatedEngine;
 import dev.otto.testkit.simulation.Simulation;
 import java.nio.file.Path;
@@ -27,10 +30,20 @@ class SimulatedEngineConformanceTest extends EngineConformance {
   @Override
   protected Engine engine(FailurePolicy policy) {
     Simulation simulation = Scripts.simulate(Simulation.of(Pipeline.builder("unused").build(),
-        root.resolve("engine-" + engines.size()))).failurePolicy(policy);
+        root.resolve("engine-" + engines.size()))).failurePolicy(policy)
+        .caches(new DirectoryCacheStore(root.resolve("caches")));
     SimulatedEngine engine = simulation.engine();
     engines.add(engine);
     return engine.engine();
+  }
+
+  /** The engine's successor resumes the run from the journal and workspace the engine leaves. */
+  @Override
+  protected TakenOver takeOver(Engine engine, RunHandle run, Plan plan) {
+    SimulatedEngine gone = engines.stream().filter(e -> e.engine() == engine).findFirst().orElseThrow();
+    SimulatedEngine successor = gone.successor();
+    engines.add(successor);
+    return new TakenOver(successor.engine(), successor.engine().resume(run.id(), plan));
   }
 
   @Override
