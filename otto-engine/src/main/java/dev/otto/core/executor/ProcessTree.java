@@ -87,14 +87,46 @@ final class ProcessTree {
         }
       }
       for (ProcessHandle victim : victims) {
-        try {
-          victim.onExit().get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.debug("process {} did not end within a second of being killed", victim.pid());
-        }
+        awaitEnd(victim);
       }
     }
     return killed;
+  }
+
+  /**
+   * Waits up to a second for a killed process to end. One whose parent died too is reaped by
+   * init, which may take its time: as a zombie it runs nothing, so it counts as ended.
+   */
+  private static void awaitEnd(ProcessHandle victim) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (!victim.onExit().isDone() && !zombie(victim.pid())) {
+      if (System.nanoTime() > deadline) {
+        LOG.debug("process {} did not end within a second of being killed", victim.pid());
+        return;
+      }
+      try {
+        victim.onExit().get(10, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // Look again.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return;
+      }
+    }
+  }
+
+  /** Whether a process has ended and waits for its parent to reap it; false where /proc cannot tell. */
+  private static boolean zombie(long pid) {
+    Path stat = PROC.resolve(pid + "/stat");
+    try {
+      String fields = java.nio.file.Files.readString(stat);
+      int close = fields.lastIndexOf(')');
+      return close > 0 && close + 2 < fields.length() && fields.charAt(close + 2) == 'Z';
+    } catch (IOException e) {
+      return java.nio.file.Files.isDirectory(PROC);
+    }
   }
 
   /** The processes whose environment holds the entry {@code cookie} ({@code NAME=value}); empty without /proc. */
@@ -124,7 +156,7 @@ final class ProcessTree {
     if (UNREADABLE.size() > 4 * entries.length + 1024) {
       UNREADABLE.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
     }
-    byte[] buffer = new byte[16 * 1024];
+    Environments environments = new Environments();
     for (String entry : entries) {
       if (!isNumber(entry)) {
         continue;
@@ -134,15 +166,14 @@ final class ProcessTree {
       if (pid == self || unreadable != null && now - unreadable < UNREADABLE_NANOS) {
         continue;
       }
-      try (InputStream in = new FileInputStream("/proc/" + entry + "/environ")) {
-        int length = 0;
-        for (int n; (n = in.read(buffer, length, buffer.length - length)) > 0; ) {
-          length += n;
-          if (length == buffer.length) {
-            buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
-          }
+      try {
+        int length = environments.read(entry);
+        // A process between the two halves of exec shows an empty environment for a few microseconds.
+        for (int retry = 0; length == 0 && retry < EMPTY_RETRIES; retry++) {
+          java.util.concurrent.locks.LockSupport.parkNanos(EMPTY_PAUSE_NANOS);
+          length = environments.read(entry);
         }
-        if (contains(buffer, length, needle)) {
+        if (contains(environments.buffer, length, needle)) {
           ProcessHandle.of(pid).ifPresent(found::add);
         }
       } catch (IOException | SecurityException e) {
@@ -151,6 +182,33 @@ final class ProcessTree {
       }
     }
     return found;
+  }
+
+  private static final int EMPTY_RETRIES = 5;
+  private static final long EMPTY_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+  /**
+   * Reads environments into one buffer that grows as they need. An environment is read with one
+   * call: the kernel reads it from one memory of the process, while a process that executes a
+   * program between two calls would show the start of its old environment and the rest of its
+   * new one, or only the start. One that does not fit is read again, whole, into a larger buffer.
+   */
+  private static final class Environments {
+    private static final int MAX = 64 << 20;
+    byte[] buffer = new byte[64 * 1024];
+
+    /** Reads the environment of process {@code pid} into the buffer; returns its length. */
+    int read(String pid) throws IOException {
+      while (true) {
+        try (InputStream in = new FileInputStream("/proc/" + pid + "/environ")) {
+          int length = Math.max(0, in.read(buffer, 0, buffer.length));
+          if (length < buffer.length || buffer.length >= MAX) {
+            return length;
+          }
+        }
+        buffer = new byte[buffer.length * 2];
+      }
+    }
   }
 
   private static void killGroup(long pgid) {

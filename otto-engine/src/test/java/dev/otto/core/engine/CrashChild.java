@@ -34,12 +34,17 @@ public final class CrashChild {
         + "echo \"done " + name + "\" >> executions").named(name);
   }
 
-  /** Steps that outlive the kill of their host: each records its sleep's pid and any overlap with itself. */
+  /**
+   * Steps that outlive the kill of their host: each records its sleep's pid and any overlap with
+   * itself, an earlier execution whose sleep still runs (a killed one nobody has reaped yet, a
+   * zombie, runs nothing).
+   */
   static final List<String> SLOW_STEPS = List.of("slow-build-1", "slow-build-2", "slow-unit", "slow-lint", "slow-deploy");
 
   static ShStep slowStep(String name) {
     String pid = "running-" + name;
-    return ShStep.of("if [ -f " + pid + " ] && kill -0 \"$(cat " + pid + ")\" 2>/dev/null; then echo \"overlap " + name
+    return ShStep.of("if [ -f " + pid + " ] && kill -0 \"$(cat " + pid + ")\" 2>/dev/null && ! grep -q '^State:.*Z' "
+        + "\"/proc/$(cat " + pid + ")/status\" 2>/dev/null; then echo \"overlap " + name
         + "\" >> executions; fi; echo \"start " + name + "\" >> executions; sleep 2 & echo $! > " + pid
         + "; wait $!; echo \"done " + name + "\" >> executions").named(name);
   }
