@@ -35,6 +35,32 @@ class SecretMaskerTest {
   }
 
   @Test
+  void should_pass_a_stream_through_as_written_and_closed_when_there_is_nothing_to_mask() throws Exception {
+    // given a stream wrapped by a masker of no secret
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    boolean[] closed = {false};
+    java.io.OutputStream target = new java.io.FilterOutputStream(sink) {
+      @Override
+      public void close() throws java.io.IOException {
+        closed[0] = true;
+        super.close();
+      }
+    };
+    java.io.OutputStream out = SecretMasker.builder().build().wrap(target);
+
+    // when pieces of every size are written and the stream closed
+    byte[] text = "line one\nline two, ünïcode\n".repeat(500).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.write(text, 0, 7);
+    out.write(text[7]);
+    out.write(text, 8, text.length - 8);
+    out.close();
+
+    // then the bytes arrived as they were, and the target was closed
+    assertThat(sink.toByteArray()).isEqualTo(text);
+    assertThat(closed[0]).isTrue();
+  }
+
+  @Test
   void should_refuse_a_secret_too_short_to_mask_and_name_it_without_its_value() {
     assertThatThrownBy(() -> SecretMasker.builder().add("pin", "123"))
         .isInstanceOf(IllegalArgumentException.class)
