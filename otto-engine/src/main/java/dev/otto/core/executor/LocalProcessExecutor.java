@@ -42,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * jobs, {@code nohup}, double-forked and {@code setsid} children go too. A child that keeps the
  * output open does not hold the step past the grace period.
  *
+ * <p>The steps of a stage (requests that share a session) run in one shell of the stage's, each
+ * in a subshell; the stage's shell carries the stage's cookie, so what any step started carries
+ * it too, and the stage's end stops whatever does. Outside a sandbox, that shell is a child of a
+ * shell this executor keeps for the purpose, which starts one stage's shell after another: a
+ * stage costs a fork of a running shell rather than a process spawned from the JVM. A kept shell
+ * holds no secret and no stage's cookie; it serves another stage only after its last stage
+ * ended cleanly and what that stage left running was stopped, and ends after 30 seconds unused.
+ *
  * <p>Without a sandbox, a step is a process of the engine's user: it can read what that user can,
  * the environment of the user's other processes included ({@code /proc/<pid>/environ}), and
  * reach the network. With {@link Builder#sandbox}, each stage's shell runs in a bubblewrap
