@@ -173,7 +173,11 @@ final class ShellSession {
     send("cd -- " + quote(directory.toAbsolutePath().toString()) + " && printf '\\001%s %d\\n' '" + marker
         + "' 0 && " + variable + "=" + quote(value) + " " + quote(program) + " -s; printf '\\001%s %d\\n' '"
         + marker + "' 1\n");
-    return status(entry, wait) == 0;
+    int status = status(entry, wait);
+    if (status < 0) {
+      throw new Ended(-1, lastLine());
+    }
+    return status == 0;
   }
 
   /**

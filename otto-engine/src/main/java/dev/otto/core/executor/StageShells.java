@@ -84,12 +84,9 @@ final class StageShells {
   }
 
   private Host enter(Host host, Path directory, String variable, String cookie) throws IOException {
+    boolean entered;
     try {
-      if (host.shell().enter(program, directory, variable, cookie, ANSWER)) {
-        return host;
-      }
-      keep(host);
-      throw new IOException("could not enter " + directory);
+      entered = host.shell().enter(program, directory, variable, cookie, ANSWER);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop(host);
@@ -101,6 +98,12 @@ final class StageShells {
       stop(host);
       throw e;
     }
+    if (!entered) {
+      // The host answered that it could not enter the directory, and is ready for another stage.
+      keep(host);
+      throw new IOException("could not enter " + directory);
+    }
+    return host;
   }
 
   /**
