@@ -295,10 +295,13 @@ public final class LocalProcessExecutor implements Executor {
 
   private void kill(String name, Session session, String cookie) {
     sessions.remove(name, session);
-    session.shell.close();
-    ProcessTree.kill(session.shell.process().toHandle(), setsid, cookie);
     if (session.host != null) {
+      // The host's group and descendants go with it, then whatever else carries the stage's cookie.
       hosts.stop(session.host);
+      ProcessTree.killCarrying(cookie);
+    } else {
+      session.shell.close();
+      ProcessTree.kill(session.shell.process().toHandle(), setsid, cookie);
     }
     session.shell.awaitReader(1000);
     removeSecretFolder(session.secretFolder);

@@ -165,7 +165,7 @@ final class ShellSession {
   boolean enter(String program, Path directory, String variable, String value, Duration wait)
       throws IOException, InterruptedException, TimeoutException {
     String marker = "OTTO_STAGE_" + java.util.UUID.randomUUID().toString().replace("-", "");
-    Step entry = new Step(marker, SecretMasker.builder().build(), line -> { }, maxLineBytes, true);
+    Step entry = new Step(marker, SecretMasker.none(), line -> { }, maxLineBytes, true);
     synchronized (lock) {
       childGone = false;
       begin(entry);
@@ -195,7 +195,7 @@ final class ShellSession {
         }
         // Decided under the lock: the marker the child's end prints is now this step's.
         exit = new Step(new String(childEnd, 1, childEnd.length - 2, StandardCharsets.UTF_8),
-            SecretMasker.builder().build(), line -> { }, maxLineBytes);
+            SecretMasker.none(), line -> { }, maxLineBytes);
         childEnd = null;
         begin(exit);
       }

@@ -41,7 +41,7 @@ final class StageShells {
   private final ConcurrentLinkedDeque<Waiting> idle = new ConcurrentLinkedDeque<>();
 
   /** A host waiting for a stage since a moment of {@link System#nanoTime()}: each wait is another. */
-  private record Waiting(ShellSession host, String cookie, long since) {}
+  private record Waiting(Host host, long since) {}
 
   /** A host serving a stage, and its own cookie, which only it carries. */
   record Host(ShellSession shell, String cookie) {}
@@ -70,7 +70,7 @@ final class StageShells {
    */
   Host enter(Path directory, String variable, String cookie) throws IOException {
     for (Waiting waiting; (waiting = idle.pollFirst()) != null; ) {
-      Host host = new Host(waiting.host(), waiting.cookie());
+      Host host = waiting.host();
       if (host.shell().isAlive()) {
         return enter(host, directory, variable, cookie);
       }
@@ -126,11 +126,11 @@ final class StageShells {
       host.shell().close();
       return;
     }
-    Waiting waiting = new Waiting(host.shell(), host.cookie(), System.nanoTime());
+    Waiting waiting = new Waiting(host, System.nanoTime());
     idle.offerFirst(waiting);
     CompletableFuture.delayedExecutor(KEEP_IDLE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
       if (idle.remove(waiting)) {
-        waiting.host().close();
+        waiting.host().shell().close();
       }
     });
   }
