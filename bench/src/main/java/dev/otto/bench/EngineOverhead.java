@@ -23,12 +23,18 @@ import java.util.List;
  * in this JVM, by {@code ninja -j2} and by {@code make -j2} on the equivalent build files, side by
  * side in one run, in rounds that run each once. Prints the median of each and the ratios (the
  * target: Otto, with its default journal, at most as slow as ninja; the goal: 0.7 of ninja's time).
+ *
+ * <p>The ratios are of the engine warmed up, as it runs in a host that has run a few pipelines:
+ * before the rounds, Otto runs the benchmark's pipeline {@code warm-up} times with each journal
+ * (6 by default), while the JIT compiles the engine's paths. On a 2-core machine the compiler
+ * threads take a core away from the steps for the first several thousand steps, so a run measured
+ * before that measures the compiler. The time of the first run in the fresh JVM is printed too.
  * Otto runs twice: with its default journal, which syncs to the disk by group commit in the
  * background, beginning a flush at most every 2 ms (a flush covers every outcome appended before
  * it began; neither ninja nor make flush anything), and with a journal that begins the next flush
  * as soon as the last ends ({@code FileJournal.batched(Duration.ZERO)}).
  *
- * <p>Usage: {@code java -cp bench/target/otto-bench.jar dev.otto.bench.EngineOverhead [runs]}.
+ * <p>Usage: {@code java -cp bench/target/otto-bench.jar dev.otto.bench.EngineOverhead [runs] [warm-up]}.
  */
 public final class EngineOverhead {
   private static final int CHAINS = 200;
@@ -41,15 +47,22 @@ public final class EngineOverhead {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 6;
     Path dir = Files.createTempDirectory("otto-engine-bench");
     writeBuildFiles(dir);
     Plan plan = plan();
     LocalEngine engine = LocalEngine.builder(dir.resolve("runs")).parallelism(2).build();
     LocalEngine eager = LocalEngine.builder(dir.resolve("runs"))
         .journal(FileJournal.in(dir.resolve("runs")).batched(Duration.ZERO)).parallelism(2).build();
-    RunResult warm = engine.run(plan);
-    if (warm.status() != RunResult.Status.SUCCEEDED) {
-      throw new IllegalStateException("the benchmark's run failed: " + warm.status());
+    long coldStart = System.nanoTime();
+    RunResult cold = engine.run(plan);
+    double first = (System.nanoTime() - coldStart) / 1e6;
+    if (cold.status() != RunResult.Status.SUCCEEDED) {
+      throw new IllegalStateException("the benchmark's run failed: " + cold.status());
+    }
+    for (int i = 0; i < warmUp; i++) {
+      run(engine, plan);
+      run(eager, plan);
     }
     // One round runs each contender once, so that a machine whose load changes slows them alike.
     List<Runnable> contenders = List.of(() -> run(engine, plan), () -> run(eager, plan),
@@ -60,11 +73,14 @@ public final class EngineOverhead {
     double ottoEager = medians[1];
     double ninja = medians[2];
     double make = medians[3];
-    System.out.printf("2,000 trivial steps, 200 chains of 10, two at a time (median of %d rounds)%n", runs);
+    System.out.printf("2,000 trivial steps, 200 chains of 10, two at a time (median of %d rounds, after %d warm-up "
+        + "runs of each journal)%n", runs, warmUp);
     System.out.printf("  otto engine (in-process): %7.0f ms   journal flushed by group commit, at most every 2 ms "
         + "(the default)%n", otto);
     System.out.printf("  otto engine (in-process): %7.0f ms   journal flushed by group commit, each flush as soon as "
         + "the last ends%n", ottoEager);
+    System.out.printf("  otto engine, first run:   %7.0f ms   in the fresh JVM, while the JIT compiles the engine "
+        + "(%.2f of ninja's time)%n", first, first / ninja);
     System.out.printf("  ninja -j2:                %7.0f ms%n", ninja);
     System.out.printf("  make -j2:                 %7.0f ms%n", make);
     System.out.printf("otto / ninja = %.2f (target <= %.2f, goal %.2f); otto / make = %.2f; flushing as soon as the "
