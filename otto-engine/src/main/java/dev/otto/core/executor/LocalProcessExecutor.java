@@ -389,7 +389,7 @@ public final class LocalProcessExecutor implements Executor {
       }
       int stopped = ProcessTree.killCarrying(cookie);
       if (left) {
-        hosts.keep(open.host);
+        stopped += hosts.keep(open.host);
       }
       return stopped;
     }

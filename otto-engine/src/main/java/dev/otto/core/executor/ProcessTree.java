@@ -129,6 +129,42 @@ final class ProcessTree {
     }
   }
 
+  /**
+   * How many running processes, other than {@code leader}, are in the process group or the
+   * session that {@code leader} leads: what still shares a shell started with {@code setsid}, and
+   * perhaps its output, whatever its environment says (a program may clear or overwrite its
+   * environment). Zombies run nothing and hold nothing open: they are left out. -1 where /proc
+   * cannot tell.
+   */
+  static int othersInGroup(long leader) {
+    String[] entries = PROC.toFile().list();
+    if (entries == null) {
+      return -1;
+    }
+    int others = 0;
+    byte[] buffer = new byte[1024];
+    for (String entry : entries) {
+      if (!isNumber(entry) || Long.parseLong(entry) == leader) {
+        continue;
+      }
+      int length;
+      try (InputStream in = new FileInputStream("/proc/" + entry + "/stat")) {
+        length = Math.max(0, in.read(buffer, 0, buffer.length));
+      } catch (IOException e) {
+        // It ended while we looked.
+        continue;
+      }
+      // pid (command) state ppid pgrp session ...: the command may hold spaces and parentheses.
+      String stat = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
+      if (fields.length > 3 && !fields[0].equals("Z")
+          && (fields[2].equals(Long.toString(leader)) || fields[3].equals(Long.toString(leader)))) {
+        others++;
+      }
+    }
+    return others;
+  }
+
   /** The processes whose environment holds the entry {@code cookie} ({@code NAME=value}); empty without /proc. */
   static Set<ProcessHandle> carrying(String cookie) {
     return scan((cookie + "\0").getBytes(StandardCharsets.UTF_8));

@@ -74,7 +74,7 @@ final class StageShells {
       if (host.shell().isAlive()) {
         return enter(host, directory, variable, cookie);
       }
-      host.shell().close();
+      stop(host);
     }
     String own = "host:" + java.util.UUID.randomUUID();
     Map<String, String> hostEnv = new java.util.LinkedHashMap<>(env);
@@ -120,19 +120,31 @@ final class StageShells {
     }
   }
 
-  /** Keeps a host that left its stage cleanly, unless enough wait already; ends it otherwise. */
-  void keep(Host host) {
-    if (!host.shell().isAlive() || !host.shell().idle() || idle.size() >= max) {
-      host.shell().close();
-      return;
+  /**
+   * Keeps a host that left its stage cleanly, unless enough wait already, or something the stage
+   * started is still in the host's process group or session: a process that cleared its
+   * environment of the stage's cookie, or overwrote it, would write into the next stage's output.
+   * Such a host is stopped, with its group; so is one whose group cannot be looked into (no
+   * {@code setsid}, or no /proc). Returns how many such processes there were.
+   */
+  int keep(Host host) {
+    if (!ownGroup || !host.shell().isAlive() || !host.shell().idle() || idle.size() >= max) {
+      stop(host);
+      return 0;
+    }
+    int left = ProcessTree.othersInGroup(host.shell().process().pid());
+    if (left != 0) {
+      stop(host);
+      return Math.max(0, left);
     }
     Waiting waiting = new Waiting(host, System.nanoTime());
     idle.offerFirst(waiting);
     CompletableFuture.delayedExecutor(KEEP_IDLE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
       if (idle.remove(waiting)) {
-        waiting.host().shell().close();
+        stop(waiting.host());
       }
     });
+    return 0;
   }
 
   /** Ends a host that cannot be trusted with another stage, and every process in its group and of its own. */

@@ -119,6 +119,54 @@ class StageShellsTest {
   }
 
   @Test
+  void should_not_keep_a_shell_whose_stage_left_a_process_without_its_cookie() throws Exception {
+    // given a stage that leaves a process which drops the stage's cookie from its environment, and would print a
+    // secret later
+    String canary = "canary-" + UUID.randomUUID();
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    dev.otto.core.plan.Op.RunProcess op = new dev.otto.core.plan.Op.RunProcess("leave",
+        "echo $PPID > host; env -u " + LocalProcessExecutor.COOKIE_VARIABLE
+            + " sh -c 'echo $$ > escaped; sleep 0.5; echo \"late $TOKEN\"' &",
+        Map.of(), List.of(dev.otto.core.model.SecretBinding.asEnv("token", "TOKEN")), Optional.empty(),
+        dev.otto.core.plan.Op.Guard.NORMAL);
+    List<String> first = new CopyOnWriteArrayList<>();
+    ProcessOutcome left = executor.run(new ProcessRequest(op, dev.otto.core.model.Runtime.local(), workspace,
+        Map.of("token", dev.otto.core.secret.SecretValue.of("token", canary)), Map.of(), Optional.of(run + ":Leaves"),
+        List.of()), first::add, Cancellation.create());
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(workspace.resolve("escaped")) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+
+    // when its session ends and the next stage runs past the moment the process would print
+    int stopped = executor.endSession(run + ":Leaves");
+    List<String> second = new CopyOnWriteArrayList<>();
+    ProcessOutcome next = run(executor, run + ":Next", "sleep 1; echo $PPID", second);
+    executor.endSession(run + ":Next");
+
+    // then the process was counted and stopped with the shell that hosted its stage, the next stage ran in another
+    // one and saw nothing of it
+    long escaped = Long.parseLong(Files.readString(workspace.resolve("escaped")).trim());
+    assertThat(left.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(stopped).isPositive();
+    assertThat(running(escaped)).as("process %d runs", escaped).isFalse();
+    assertThat(next.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(second).hasSize(1).doesNotContain(Files.readString(workspace.resolve("host")).trim());
+    assertThat(String.join("\n", first) + String.join("\n", second)).doesNotContain("late").doesNotContain(canary);
+  }
+
+  /** Whether a process runs: a zombie, which only waits for its parent to reap it, does not. */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void should_fail_the_step_whose_stage_shell_is_killed_and_start_a_new_one_for_the_next() {
     // given a step that kills its stage's shell, then would go on
     LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
