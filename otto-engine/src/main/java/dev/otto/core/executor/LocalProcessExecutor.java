@@ -239,7 +239,16 @@ public final class LocalProcessExecutor implements Executor {
       // Output of background processes may surface in a later step: mask every secret seen so far.
       SecretMasker masker = session.secrets.masker(request);
       String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
-      ShellSession.Step step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
+      ShellSession.Step step;
+      synchronized (session) {
+        // A stage ended while its step was on its way (a stage that timed out as its next step
+        // began): the step does not start, in a shell that is leaving or already serves another stage.
+        if (session.ended) {
+          return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
+              "its stage ended before it started");
+        }
+        step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
+      }
       return ShellSession.await(step, op.timeout(), cancellation, () -> kill(name, session, cookie),
           why -> "the stage's shell ended while the step ran: " + why.getMessage(),
           "every process its stage started", masker, started);
@@ -295,6 +304,7 @@ public final class LocalProcessExecutor implements Executor {
 
   private void kill(String name, Session session, String cookie) {
     sessions.remove(name, session);
+    session.end();
     if (session.host != null) {
       // The host's group and descendants go with it, then whatever else carries the stage's cookie.
       hosts.stop(session.host);
@@ -329,11 +339,18 @@ public final class LocalProcessExecutor implements Executor {
     /** The host of the stage's shell; null for a shell of the stage's own, in a sandbox. */
     final StageShells.Host host;
     final ShellSession.Secrets secrets = new ShellSession.Secrets();
+    /** Whether the stage has ended: no step starts any more; guarded by this session. */
+    private boolean ended;
 
     Session(ShellSession shell, Path secretFolder, StageShells.Host host) {
       this.shell = shell;
       this.secretFolder = secretFolder;
       this.host = host;
+    }
+
+    /** Lets no step start any more; a step that is starting has started once this returns. */
+    synchronized void end() {
+      ended = true;
     }
   }
 
@@ -349,6 +366,7 @@ public final class LocalProcessExecutor implements Executor {
     if (open == null) {
       return ProcessTree.killCarrying(cookie);
     }
+    open.end();
     ProcessHandle shellProcess = open.shell.process().toHandle();
     if (open.host != null) {
       return endHosted(open, cookie);

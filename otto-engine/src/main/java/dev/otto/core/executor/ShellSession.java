@@ -282,9 +282,13 @@ final class ShellSession {
     return new Ended(status, lastLine());
   }
 
-  /** The last line the shell printed, which says why when a shell could not start. */
+  /**
+   * The last line the shell printed, which says why when a shell could not start; the lines of
+   * this protocol's markers are left out.
+   */
   private String lastLine() {
-    List<String> lines = new String(tail, StandardCharsets.UTF_8).strip().lines().toList();
+    List<String> lines = new String(tail, StandardCharsets.UTF_8).lines()
+        .filter(line -> !line.startsWith("\u0001") && !line.isBlank()).toList();
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
   }
 
@@ -336,6 +340,9 @@ final class ShellSession {
           }
         }
         from = end + 1;
+        // What a shell printed before a marker is no step's reason to end from then on; a stage's
+        // output stays out of the next stage's messages.
+        tail = java.util.Arrays.copyOfRange(data, Math.max(from, data.length - TAIL_BYTES), data.length);
       }
     }
   }

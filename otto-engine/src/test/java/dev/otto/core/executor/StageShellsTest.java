@@ -156,6 +156,58 @@ class StageShellsTest {
     assertThat(String.join("\n", first) + String.join("\n", second)).doesNotContain("late").doesNotContain(canary);
   }
 
+  @Test
+  void should_start_no_step_in_a_shell_that_is_leaving_its_stage_when_the_stage_ends_as_the_step_begins()
+      throws Exception {
+    // given stages that end while their next step is on its way, as a stage that times out then does
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 40; i++) {
+        String session = run + ":Stage-" + i;
+        List<String> seen = new CopyOnWriteArrayList<>();
+        run(executor, session, "true", seen);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.Future<ProcessOutcome> step = pool.submit(() -> {
+          go.await();
+          return run(executor, session, "echo step", seen);
+        });
+        java.util.concurrent.Future<Integer> end = pool.submit(() -> {
+          go.await();
+          return executor.endSession(session);
+        });
+
+        // when both go at once
+        go.countDown();
+        ProcessOutcome outcome = step.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        end.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        // A step that came after the end opened a session of its own, which ends here.
+        executor.endSession(session);
+        List<String> next = new CopyOnWriteArrayList<>();
+        String check = run + ":Check-" + i;
+        ProcessOutcome after = run(executor, check, "echo \"$" + LocalProcessExecutor.COOKIE_VARIABLE + "\"", next);
+        executor.endSession(check);
+
+        // then the step ran in its stage's shell, was stopped with it, or did not start; the shells' own lines
+        // reached no step, and the next stage ran in a shell of its own
+        assertThat(outcome.status()).as("round %d: %s", i, outcome.detail())
+            .isIn(ProcessOutcome.Status.SUCCEEDED, ProcessOutcome.Status.NOT_STARTED, ProcessOutcome.Status.FAILED);
+        if (outcome.status() == ProcessOutcome.Status.FAILED) {
+          // Stopped as it ran, or, when it came after the end, by the end's sweep of the stage's cookie.
+          assertThat(outcome.detail()).doesNotContain("OTTO_").satisfiesAnyOf(
+              detail -> assertThat(detail).startsWith("the stage's shell ended while the step ran"),
+              detail -> assertThat(detail).startsWith("the step could not run in the stage's shell"));
+        }
+        assertThat(seen).as("round %d", i).noneMatch(line -> line.contains("OTTO_"));
+        assertThat(after.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+        assertThat(next).containsExactly(check);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Whether a process runs: a zombie, which only waits for its parent to reap it, does not. */
   private static boolean running(long pid) {
     try {
