@@ -5,7 +5,6 @@ import dev.otto.core.secret.SecretMasker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,7 +240,21 @@ final class ShellSession {
         System.arraycopy(window, 0, data, 0, window.length);
         System.arraycopy(buffer, 0, data, window.length, n);
         keepTail(buffer, n);
-        window = consume(data);
+        try {
+          window = consume(data);
+        } catch (RuntimeException e) {
+          // A consumer of the step's lines failed: the step fails, and the shell's output is still
+          // read, so that the shell does not block on a full pipe while its stage is stopped.
+          LOG.warn("the output of shell {} could not be handed over: {}", shell.pid(), e.getClass().getName());
+          synchronized (lock) {
+            if (current != null) {
+              Step failed = current;
+              current = null;
+              failed.exit.completeExceptionally(unhandled(e));
+            }
+          }
+          window = new byte[0];
+        }
       }
       Ended ended = ended();
       synchronized (lock) {
@@ -371,11 +384,29 @@ final class ShellSession {
     }
   }
 
+  /**
+   * Closes a step's output, which hands its last line over. A step whose output could not be
+   * handed over (a consumer failed) fails: its status, if it comes, is not heard.
+   */
   private static void closeStep(Step step) {
     try {
       step.out.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      step.exit.completeExceptionally(unhandled(e));
+    }
+  }
+
+  /** Why a step fails whose output could not be handed over; its own message may quote the output. */
+  private static Unhandled unhandled(Exception e) {
+    return new Unhandled("its output could not be handed over: " + e.getClass().getName());
+  }
+
+  /** A step's output could not be handed over: a consumer of its lines failed. */
+  static final class Unhandled extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Unhandled(String message) {
+      super(message);
     }
   }
 
@@ -425,7 +456,8 @@ final class ShellSession {
     } catch (ExecutionException e) {
       stop.run();
       return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
-          masker.mask(ended.apply(e.getCause())));
+          masker.mask(e.getCause() instanceof Unhandled unhandled
+              ? unhandled.getMessage() + ", and it was stopped with " + stoppedWith : ended.apply(e.getCause())));
     }
     if (!step.exit.isDone()) {
       stop.run();

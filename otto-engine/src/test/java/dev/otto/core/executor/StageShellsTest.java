@@ -208,6 +208,35 @@ class StageShellsTest {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void should_fail_a_step_whose_lines_cannot_be_handed_over_and_run_the_next_stage() {
+    // given a step whose consumer of lines fails on one of them
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    java.util.function.Consumer<String> failing = line -> {
+      if (line.equals("boom")) {
+        throw new IllegalStateException("cannot take " + line);
+      }
+    };
+
+    // when it prints that line, then goes on printing
+    ProcessOutcome outcome = executor.run(new ProcessRequest(step("echo boom; seq 1 100000; sleep 30"),
+        dev.otto.core.model.Runtime.local(), workspace, Map.of(), Map.of(), Optional.of(run + ":Failing"), List.of()),
+        failing, Cancellation.create());
+    executor.endSession(run + ":Failing");
+    ProcessOutcome next = run(executor, run + ":Next", "echo next", lines);
+    executor.endSession(run + ":Next");
+
+    // then the step failed at once, saying why without the line, and the next stage ran
+    assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.FAILED);
+    assertThat(outcome.duration()).isLessThan(java.time.Duration.ofSeconds(20));
+    assertThat(outcome.detail()).isEqualTo("its output could not be handed over: java.lang.IllegalStateException, "
+        + "and it was stopped with every process its stage started");
+    assertThat(next.status()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(lines).containsExactly("next");
+  }
+
   /** Whether a process runs: a zombie, which only waits for its parent to reap it, does not. */
   private static boolean running(long pid) {
     try {
