@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * shell this executor keeps for the purpose, which starts one stage's shell after another: a
  * stage costs a fork of a running shell rather than a process spawned from the JVM. A kept shell
  * holds no secret and no stage's cookie; it serves another stage only after its last stage
- * ended cleanly and what that stage left running was stopped, and ends after 30 seconds unused.
+ * ended cleanly, what that stage left running was stopped, and nothing else is left in its
+ * process group or session (a process that cleared the cookie from its environment would write
+ * into the next stage's output); it ends, with its group, after 30 seconds unused. A step that
+ * comes after its stage ended does not start.
  *
  * <p>Without a sandbox, a step is a process of the engine's user: it can read what that user can,
  * the environment of the user's other processes included ({@code /proc/<pid>/environ}), and
