@@ -71,10 +71,21 @@ final class StageShells {
   Host enter(Path directory, String variable, String cookie) throws IOException {
     for (Waiting waiting; (waiting = idle.pollFirst()) != null; ) {
       Host host = waiting.host();
-      if (host.shell().isAlive()) {
-        return enter(host, directory, variable, cookie);
+      if (!host.shell().isAlive()) {
+        stop(host);
+        continue;
       }
-      stop(host);
+      try {
+        return enter(host, directory, variable, cookie);
+      } catch (NotEntered e) {
+        throw e;
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        // A kept shell that ended or stopped answering as the stage began, now stopped: another serves the stage.
+        LOG.debug("a kept shell could not start a stage's shell: {}", e.getMessage());
+      }
     }
     String own = "host:" + java.util.UUID.randomUUID();
     Map<String, String> hostEnv = new java.util.LinkedHashMap<>(env);
@@ -101,9 +112,18 @@ final class StageShells {
     if (!entered) {
       // The host answered that it could not enter the directory, and is ready for another stage.
       keep(host);
-      throw new IOException("could not enter " + directory);
+      throw new NotEntered("could not enter " + directory);
     }
     return host;
+  }
+
+  /** The stage's folder could not be entered: no other shell would do better. */
+  private static final class NotEntered extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotEntered(String message) {
+      super(message);
+    }
   }
 
   /**

@@ -237,6 +237,28 @@ class StageShellsTest {
     assertThat(lines).containsExactly("next");
   }
 
+  @Test
+  void should_start_a_stage_in_another_shell_when_the_kept_one_does_not_answer() throws Exception {
+    // given a kept shell that stopped answering after its stage
+    LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
+    String run = "run-" + UUID.randomUUID();
+    List<String> first = new CopyOnWriteArrayList<>();
+    run(executor, run + ":A", "echo $PPID", first);
+    executor.endSession(run + ":A");
+    Process stop = new ProcessBuilder("kill", "-STOP", first.get(0)).start();
+    assertThat(stop.waitFor()).isZero();
+
+    // when the next stage runs
+    List<String> second = new CopyOnWriteArrayList<>();
+    ProcessOutcome outcome = run(executor, run + ":B", "echo $PPID", second);
+    executor.endSession(run + ":B");
+
+    // then another shell started its shell, and the one that did not answer was stopped
+    assertThat(outcome.status()).as(outcome.detail()).isEqualTo(ProcessOutcome.Status.SUCCEEDED);
+    assertThat(second).hasSize(1).doesNotContain(first.get(0));
+    assertThat(running(Long.parseLong(first.get(0)))).isFalse();
+  }
+
   /** Whether a process runs: a zombie, which only waits for its parent to reap it, does not. */
   private static boolean running(long pid) {
     try {
