@@ -33,6 +33,12 @@ final class ProcessTree {
   private static final java.util.concurrent.ConcurrentHashMap<Long, Long> UNREADABLE =
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final long UNREADABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * The kernel's threads, by pid, with when that was found: {@link #othersInGroup} skips them
+   * for {@link #UNREADABLE_NANOS}, as the environment scan skips what it cannot read.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<Long, Long> KERNEL_THREADS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ProcessTree() {}
 
@@ -141,10 +147,19 @@ final class ProcessTree {
     if (entries == null) {
       return -1;
     }
+    long now = System.nanoTime();
+    if (KERNEL_THREADS.size() > 4 * entries.length + 1024) {
+      KERNEL_THREADS.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
+    }
     int others = 0;
     byte[] buffer = new byte[1024];
     for (String entry : entries) {
-      if (!isNumber(entry) || Long.parseLong(entry) == leader) {
+      if (!isNumber(entry)) {
+        continue;
+      }
+      long pid = Long.parseLong(entry);
+      Long kernel = KERNEL_THREADS.get(pid);
+      if (pid == leader || kernel != null && now - kernel < UNREADABLE_NANOS) {
         continue;
       }
       int length;
@@ -157,6 +172,11 @@ final class ProcessTree {
       // pid (command) state ppid pgrp session ...: the command may hold spaces and parentheses.
       String stat = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
       String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
+      if (pid == 2 || fields.length > 1 && fields[1].equals("2")) {
+        // kthreadd and its children, the kernel's threads: most of /proc, and in no one's group.
+        KERNEL_THREADS.put(pid, now);
+        continue;
+      }
       if (fields.length > 3 && !fields[0].equals("Z")
           && (fields[2].equals(Long.toString(leader)) || fields[3].equals(Long.toString(leader)))) {
         others++;
