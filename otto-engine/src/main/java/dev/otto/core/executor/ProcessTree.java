@@ -34,10 +34,10 @@ final class ProcessTree {
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final long UNREADABLE_NANOS = TimeUnit.SECONDS.toNanos(1);
   /**
-   * The kernel's threads, by pid, with when that was found: {@link #othersInGroup} skips them
-   * for {@link #UNREADABLE_NANOS}, as the environment scan skips what it cannot read.
+   * The kernel's threads and the zombies, by pid, with when that was found: {@link #othersInGroup}
+   * skips them for {@link #UNREADABLE_NANOS}, as the environment scan skips what it cannot read.
    */
-  private static final java.util.concurrent.ConcurrentHashMap<Long, Long> KERNEL_THREADS =
+  private static final java.util.concurrent.ConcurrentHashMap<Long, Long> NOT_IN_GROUPS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private ProcessTree() {}
@@ -148,8 +148,8 @@ final class ProcessTree {
       return -1;
     }
     long now = System.nanoTime();
-    if (KERNEL_THREADS.size() > 4 * entries.length + 1024) {
-      KERNEL_THREADS.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
+    if (NOT_IN_GROUPS.size() > 4 * entries.length + 1024) {
+      NOT_IN_GROUPS.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
     }
     int others = 0;
     byte[] buffer = new byte[1024];
@@ -158,8 +158,8 @@ final class ProcessTree {
         continue;
       }
       long pid = Long.parseLong(entry);
-      Long kernel = KERNEL_THREADS.get(pid);
-      if (pid == leader || kernel != null && now - kernel < UNREADABLE_NANOS) {
+      Long skipped = NOT_IN_GROUPS.get(pid);
+      if (pid == leader || skipped != null && now - skipped < UNREADABLE_NANOS) {
         continue;
       }
       int length;
@@ -172,12 +172,13 @@ final class ProcessTree {
       // pid (command) state ppid pgrp session ...: the command may hold spaces and parentheses.
       String stat = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
       String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
-      if (pid == 2 || fields.length > 1 && fields[1].equals("2")) {
-        // kthreadd and its children, the kernel's threads: most of /proc, and in no one's group.
-        KERNEL_THREADS.put(pid, now);
+      if (pid == 2 || fields.length > 1 && (fields[0].equals("Z") || fields[1].equals("2"))) {
+        // kthreadd and its children, the kernel's threads, most of /proc; and zombies, which may
+        // wait long for a parent to reap them, and run nothing meanwhile.
+        NOT_IN_GROUPS.put(pid, now);
         continue;
       }
-      if (fields.length > 3 && !fields[0].equals("Z")
+      if (fields.length > 3
           && (fields[2].equals(Long.toString(leader)) || fields[3].equals(Long.toString(leader)))) {
         others++;
       }
@@ -224,6 +225,12 @@ final class ProcessTree {
       }
       try {
         int length = environments.read(entry);
+        if (length == 0 && zombie(pid)) {
+          // It has ended, and waits for its parent to reap it: where nothing reaps orphans (a
+          // container whose first process is this JVM), it may wait for ever. It starts nothing.
+          UNREADABLE.put(pid, now);
+          continue;
+        }
         // A process between the two halves of exec shows an empty environment for a few microseconds.
         for (int retry = 0; length == 0 && retry < EMPTY_RETRIES; retry++) {
           java.util.concurrent.locks.LockSupport.parkNanos(EMPTY_PAUSE_NANOS);
