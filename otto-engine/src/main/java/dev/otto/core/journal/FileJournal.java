@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * never drop a lease. Within one JVM, where the operating system would grant a second lock to the
  * same process, a registry of held leases refuses the second holder before it opens anything.
  *
- * <p>Every append, of one entry or of {@link RunLog#append(List) several together}, is one write
- * to the file, so entries survive the death of the process as soon as {@link RunLog#append}
+ * <p>Every append, of one entry or of {@link RunLog#append(List) several together}, is written to
+ * the file before it returns, in one write unless the file system takes less, so entries survive the death of the process as soon as {@link RunLog#append}
  * returns; {@link RunLog#sync()} forces them to the disk, so they also
  * survive the machine's. A process killed in the middle of a write leaves at most one damaged
  * entry at the end: opening the log drops it and goes on from the last whole entry. A damaged
@@ -55,16 +55,24 @@ import org.slf4j.LoggerFactory;
  * most once every {@link #DEFAULT_SPACING 2 ms} (see {@link #batched}): a request after a quiet
  * spell flushes at once, and the outcomes of a burst of short processes share a flush instead of
  * each paying for one. So an entry waits for at most the spacing and one flush, or the end of the
- * flush that runs and the whole next one.
+ * flush that runs and the whole next one, when its log is the only one waiting; the one thread
+ * flushes logs one after the other, so with several runs' logs waiting, an entry may also wait
+ * for one flush of each log ahead of it.
  *
  * <p>What a machine crash (a power loss, not the death of the process) can take: the entries
  * appended after the last completed flush began. The engine flushes, and waits, before it acts on
  * what must not happen twice (a decision, a callback, a cancel, a saved cache or artifact, a
  * webhook's token, the run's end); the outcome of a process it flushes in the background while
  * the stage goes on. So a machine crash can lose the outcomes of the processes that ended within
- * the spacing and one flush before it (2 ms and a flush by default), and those processes run
- * again on resume, in order, as one in flight does. What a completed flush covered is never
- * lost. If the file system kept a later write of the file but not an earlier one, the
+ * the spacing and one flush before it (2 ms and a flush by default; and a flush of each other
+ * run's log waiting at the same time), and those processes run again on resume, in order, as
+ * one in flight does. What a completed flush covered is never lost.
+ *
+ * <p>A write or a flush that fails (a full disk, an I/O error) leaves what is on the disk
+ * unknown: the log takes no more entries, and the engine stops the run, which can be resumed from
+ * what was written once the disk works again. A write that failed part-way is cut off the end of
+ * the file, or stays as a damaged last entry, which opening the log drops. A thread that was
+ * interrupted appends and syncs as any other, and stays interrupted. If the file system kept a later write of the file but not an earlier one, the
  * log would hold a damaged entry before whole ones, and opening it fails rather than resume from
  * a wrong state.
  */
@@ -148,6 +156,9 @@ public final class FileJournal implements Journal {
     try {
       FileChannel channel = FileChannel.open(dir.resolve(LOG_FILE), StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE);
+      // A new file's name is in its folder, whose own flush makes it outlive a machine crash.
+      syncFolder(dir);
+      syncFolder(dir.getParent());
       return new FileRunLog(runId, List.of(), channel, lease);
     } catch (FileAlreadyExistsException e) {
       lease.release();
@@ -386,6 +397,23 @@ public final class FileJournal implements Journal {
     }
   }
 
+  /** Flushes a folder's entries to the disk, where the system lets a folder be opened for it. */
+  private static void syncFolder(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted();
+    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      LOG.debug("could not flush the folder {}: {}", folder, e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private static void closeQuietly(FileChannel channel) {
     try {
       channel.close();
@@ -405,6 +433,12 @@ public final class FileJournal implements Journal {
     /** When the last background sync began ({@link System#nanoTime()}), guarded by this log. */
     private long lastBegan = System.nanoTime() - batch.toNanos();
     private boolean closed;
+    /**
+     * Why the log takes no more entries: a write or a sync failed, and what is on the disk is no
+     * longer known; guarded by this log. A write that failed part-way is cut off again where it
+     * can be, and is a torn last line, which reading drops, where it cannot.
+     */
+    private JournalException failed;
     /** Entries appended, and entries known to be on the disk; the second guarded by {@link #syncing}. */
     private long appended;
     private long synced;
@@ -464,15 +498,38 @@ public final class FileJournal implements Journal {
       }
       synchronized (this) {
         checkOpen();
+        // An interrupted thread's write would close the channel for every later one.
+        boolean interrupted = Thread.interrupted();
+        long start = -1;
         try {
+          start = channel.position();
           while (buffer.hasRemaining()) {
             channel.write(buffer);
           }
         } catch (IOException e) {
-          throw new JournalException(JournalException.Reason.IO, "could not append to the journal of run '" + runId
+          failed = new JournalException(JournalException.Reason.IO, "could not append to the journal of run '" + runId
               + "'", e);
+          cutBack(start);
+          throw failed;
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
         appended += count;
+      }
+    }
+
+    /** Takes a write that failed part-way off the end of the file, where it can. */
+    private void cutBack(long start) {
+      if (start < 0) {
+        return;
+      }
+      try {
+        channel.truncate(start);
+      } catch (IOException e) {
+        LOG.warn("the journal of run '{}' keeps the start of an entry that could not be written: {}", runId,
+            e.toString());
       }
     }
 
@@ -495,11 +552,21 @@ public final class FileJournal implements Journal {
         synchronized (this) {
           covering = appended;
         }
+        boolean interrupted = Thread.interrupted();
         try {
           channel.force(false);
         } catch (IOException e) {
-          throw new JournalException(JournalException.Reason.IO, "could not sync the journal of run '" + runId + "'",
-              e);
+          // A failed sync may have dropped written pages, and a later one would not say so.
+          JournalException failure = new JournalException(JournalException.Reason.IO, "could not sync the journal of "
+              + "run '" + runId + "'", e);
+          synchronized (this) {
+            failed = failure;
+          }
+          throw failure;
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
         synced = covering;
       }
@@ -562,6 +629,10 @@ public final class FileJournal implements Journal {
     private void checkOpen() {
       if (closed) {
         throw new IllegalStateException("the journal of run '" + runId + "' was closed");
+      }
+      if (failed != null) {
+        throw new JournalException(JournalException.Reason.IO, "the journal of run '" + runId + "' takes no more "
+            + "entries: " + failed.getMessage() + " (" + failed.getCause() + ")", failed);
       }
     }
 

@@ -58,6 +58,31 @@ class FileJournalTest {
   }
 
   @Test
+  void should_append_and_sync_for_an_interrupted_thread_and_keep_its_interrupt() throws Exception {
+    // given a log, and a thread that was interrupted
+    FileJournal journal = FileJournal.in(root);
+    try (RunLog log = journal.create("r1")) {
+      boolean[] kept = new boolean[1];
+      Thread interrupted = new Thread(() -> {
+        Thread.currentThread().interrupt();
+        log.append("from an interrupted thread");
+        log.sync();
+        kept[0] = Thread.currentThread().isInterrupted();
+      });
+
+      // when it appends and syncs, and another thread does after it
+      interrupted.start();
+      interrupted.join();
+      log.append("after it");
+      log.sync();
+
+      // then both entries were written, and the thread is still interrupted
+      assertThat(kept[0]).isTrue();
+    }
+    assertThat(journal.read("r1")).containsExactly("from an interrupted thread", "after it");
+  }
+
+  @Test
   void should_refuse_a_spacing_of_background_syncs_out_of_its_range() {
     FileJournal journal = FileJournal.in(root);
     assertThatThrownBy(() -> journal.batched(java.time.Duration.ofMillis(-1)))
