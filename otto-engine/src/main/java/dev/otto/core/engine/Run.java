@@ -2,6 +2,7 @@ package dev.otto.core.engine;
 
 import dev.otto.core.executor.Cancellation;
 import dev.otto.core.executor.Executor;
+import dev.otto.core.journal.JournalException;
 import dev.otto.core.journal.RunLog;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
@@ -59,6 +60,8 @@ final class Run implements RunHandle {
   private Optional<String> commit = Optional.empty();
 
   private final Object lock = new Object();
+  /** Why the run stopped: its journal failed; guarded by {@link #lock}. */
+  private JournalException broken;
   /**
    * Entries made under the lock and not yet written: the lock's holder writes them at once before
    * it releases the lock, so that the journal has them before the run acts on them.
@@ -339,6 +342,7 @@ final class Run implements RunHandle {
     List<Runnable> after = new ArrayList<>();
     // Encoded before the lock is taken: the lock is held by one stage's thread at a time.
     String entry = unrecorded(input) ? null : Recovery.encode(input);
+    boolean breaks = false;
     synchronized (lock) {
       if (machine == null) {
         return;
@@ -351,20 +355,61 @@ final class Run implements RunHandle {
         }
         return;
       }
+      if (broken != null) {
+        if (input instanceof RunMachine.Decide || input instanceof RunMachine.Callback) {
+          throw stopped();
+        }
+        return;
+      }
       machine.refusal(input).ifPresent(refused -> {
         throw refused;
       });
-      boolean outcome = entry != null && record(input, entry);
-      perform(input, machine.apply(input), after);
-      if (!(input instanceof RunMachine.OpStarted)) {
-        write();
+      try {
+        boolean outcome = entry != null && record(input, entry);
+        perform(input, machine.apply(input), after);
+        if (!(input instanceof RunMachine.OpStarted)) {
+          write();
+        }
+        if (outcome && !machine.finished()) {
+          log.syncAsync();
+        }
+      } catch (JournalException e) {
+        broken = e;
+        breaks = true;
+        unwritten.clear();
+        after.clear();
       }
-      if (outcome && !machine.finished()) {
-        log.syncAsync();
-      }
+    }
+    if (breaks) {
+      stopUnjournaled();
+      throw stopped();
     }
     deliver();
     after.forEach(Runnable::run);
+  }
+
+  /**
+   * Stops a run whose journal failed: what it does from then on could not be told on resume, so
+   * it does nothing more. Its processes are stopped, its timers dropped, and its result fails
+   * with the journal's error; the journal keeps what was written, and the run can be resumed
+   * from it once the journal's disk works again.
+   */
+  private void stopUnjournaled() {
+    synchronized (lock) {
+      LOG.error("the journal of run {} failed, so the run stops: {}", id, broken.getMessage());
+      timers.values().forEach(Scheduler.Cancellable::cancel);
+      timers.clear();
+      lockChecks.values().forEach(Scheduler.Cancellable::cancel);
+      lockChecks.clear();
+    }
+    cancellation.cancel();
+    result.completeExceptionally(stopped());
+  }
+
+  /** The error a stopped run gives; under the lock, or on the thread that stopped it. */
+  private JournalException stopped() {
+    return new JournalException(JournalException.Reason.IO, "run " + id + " stopped: its journal failed ("
+        + broken.getMessage() + "); resume it once the journal can be written", broken);
   }
 
   /**

@@ -141,6 +141,68 @@ class EngineTest {
   }
 
   @Test
+  void should_stop_a_run_whose_journal_fails_and_say_why() throws Exception {
+    // given a journal that fails once a step's outcome is to be written
+    dev.otto.core.journal.FileJournal files = dev.otto.core.journal.FileJournal.in(root.resolve("runs"));
+    dev.otto.core.journal.Journal failing = new dev.otto.core.journal.Journal() {
+      @Override
+      public dev.otto.core.journal.RunLog create(String runId) {
+        dev.otto.core.journal.RunLog log = files.create(runId);
+        return new dev.otto.core.journal.RunLog() {
+          @Override
+          public String runId() {
+            return log.runId();
+          }
+
+          @Override
+          public List<String> entries() {
+            return log.entries();
+          }
+
+          @Override
+          public void append(String entry) {
+            if (entry.contains("\"t\":\"done\"")) {
+              throw new dev.otto.core.journal.JournalException(dev.otto.core.journal.JournalException.Reason.IO,
+                  "could not append to the journal of run '" + runId + "'", new java.io.IOException("No space left"));
+            }
+            log.append(entry);
+          }
+
+          @Override
+          public void sync() {
+            log.sync();
+          }
+
+          @Override
+          public void close() {
+            log.close();
+          }
+        };
+      }
+
+      @Override
+      public dev.otto.core.journal.RunLog open(String runId) {
+        return files.open(runId);
+      }
+
+      @Override
+      public List<String> read(String runId) {
+        return files.read(runId);
+      }
+    };
+
+    // when a stage of two steps runs
+    RunHandle run = engine().journal(failing).build().start(plan(Pipeline.builder("p")
+        .addStages(sh("Build", "echo one", "touch went-on"))));
+
+    // then the run stops at the first outcome it cannot journal, and its result says why
+    assertThatThrownBy(() -> run.result().get(60, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(dev.otto.core.journal.JournalException.class)
+        .cause().hasMessageContaining("stopped: its journal failed").hasMessageContaining("resume it");
+    assertThat(root.resolve("runs").resolve(run.id()).resolve("workspace").resolve("went-on")).doesNotExist();
+  }
+
+  @Test
   void should_run_the_children_of_a_parallel_group_at_the_same_time() {
     // Each child waits for the other's marker: they can only both succeed if they run at once.
     String meet = "touch %s.here; for i in $(seq 1 200); do [ -e %s.here ] && exit 0; sleep 0.05; done; exit 1";
