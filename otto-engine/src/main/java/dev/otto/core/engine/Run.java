@@ -63,8 +63,10 @@ final class Run implements RunHandle {
   /** Why the run stopped: its journal failed; guarded by {@link #lock}. */
   private JournalException broken;
   /**
-   * Entries made under the lock and not yet written: the lock's holder writes them at once before
-   * it releases the lock, so that the journal has them before the run acts on them.
+   * Entries made under the lock and not yet written: the lock's holder writes them before it
+   * releases the lock, so that the journal has them before the run acts on them; but a step's
+   * start, which only tells that the step began, waits for the next write, which comes before its
+   * outcome's.
    */
   private final List<String> unwritten = new ArrayList<>();
   /** Events the machine made, delivered in order once the lock is released. */
