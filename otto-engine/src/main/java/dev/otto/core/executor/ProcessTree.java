@@ -148,18 +148,12 @@ final class ProcessTree {
       return -1;
     }
     long now = System.nanoTime();
-    if (NOT_IN_GROUPS.size() > 4 * entries.length + 1024) {
-      NOT_IN_GROUPS.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
-    }
+    prune(NOT_IN_GROUPS, entries.length, now);
     int others = 0;
     byte[] buffer = new byte[1024];
     for (String entry : entries) {
-      if (!isNumber(entry)) {
-        continue;
-      }
-      long pid = Long.parseLong(entry);
-      Long skipped = NOT_IN_GROUPS.get(pid);
-      if (pid == leader || skipped != null && now - skipped < UNREADABLE_NANOS) {
+      long pid = isNumber(entry) ? Long.parseLong(entry) : -1;
+      if (pid < 0 || pid == leader || skipped(NOT_IN_GROUPS, pid, now)) {
         continue;
       }
       int length;
@@ -210,17 +204,11 @@ final class ProcessTree {
     }
     long self = ProcessHandle.current().pid();
     long now = System.nanoTime();
-    if (UNREADABLE.size() > 4 * entries.length + 1024) {
-      UNREADABLE.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
-    }
+    prune(UNREADABLE, entries.length, now);
     Environments environments = new Environments();
     for (String entry : entries) {
-      if (!isNumber(entry)) {
-        continue;
-      }
-      long pid = Long.parseLong(entry);
-      Long unreadable = UNREADABLE.get(pid);
-      if (pid == self || unreadable != null && now - unreadable < UNREADABLE_NANOS) {
+      long pid = isNumber(entry) ? Long.parseLong(entry) : -1;
+      if (pid < 0 || pid == self || skipped(UNREADABLE, pid, now)) {
         continue;
       }
       try {
@@ -283,6 +271,19 @@ final class ProcessTree {
       LOG.debug("could not run kill for process group {}: {}", pgid, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether {@code pid} was put in {@code skipped} less than {@link #UNREADABLE_NANOS} ago. */
+  private static boolean skipped(java.util.Map<Long, Long> skipped, long pid, long now) {
+    Long since = skipped.get(pid);
+    return since != null && now - since < UNREADABLE_NANOS;
+  }
+
+  /** Forgets what was skipped long enough ago, once the map outgrows what /proc lists. */
+  private static void prune(java.util.Map<Long, Long> skipped, int processes, long now) {
+    if (skipped.size() > 4 * processes + 1024) {
+      skipped.values().removeIf(since -> now - since >= UNREADABLE_NANOS);
     }
   }
 

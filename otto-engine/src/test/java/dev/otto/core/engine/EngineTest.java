@@ -41,6 +41,61 @@ class EngineTest {
 
   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
 
+  /** A file journal whose runs' logs {@code wrap} changes. */
+  private static dev.otto.core.journal.Journal wrapped(dev.otto.core.journal.FileJournal files,
+      java.util.function.UnaryOperator<dev.otto.core.journal.RunLog> wrap) {
+    return new dev.otto.core.journal.Journal() {
+      @Override
+      public dev.otto.core.journal.RunLog create(String runId) {
+        return wrap.apply(files.create(runId));
+      }
+
+      @Override
+      public dev.otto.core.journal.RunLog open(String runId) {
+        return files.open(runId);
+      }
+
+      @Override
+      public List<String> read(String runId) {
+        return files.read(runId);
+      }
+    };
+  }
+
+  /** A log that does what another does, for a test to change one thing. */
+  private static class ForwardingLog implements dev.otto.core.journal.RunLog {
+    private final dev.otto.core.journal.RunLog log;
+
+    ForwardingLog(dev.otto.core.journal.RunLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public String runId() {
+      return log.runId();
+    }
+
+    @Override
+    public List<String> entries() {
+      return log.entries();
+    }
+
+    @Override
+    public void append(String entry) {
+      log.append(entry);
+    }
+
+    @Override
+    public void sync() {
+      log.sync();
+    }
+
+    @Override
+    public void close() {
+      log.close();
+    }
+  }
+
   private LocalEngine.Builder engine() {
     return LocalEngine.builder(root.resolve("runs")).parallelism(2).listener(events::add)
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build());
@@ -81,53 +136,12 @@ class EngineTest {
     // given a journal whose background syncs end only when the test lets them
     java.util.concurrent.CompletableFuture<Void> synced = new java.util.concurrent.CompletableFuture<>();
     dev.otto.core.journal.FileJournal files = dev.otto.core.journal.FileJournal.in(root.resolve("runs"));
-    dev.otto.core.journal.Journal held = new dev.otto.core.journal.Journal() {
+    dev.otto.core.journal.Journal held = wrapped(files, log -> new ForwardingLog(log) {
       @Override
-      public dev.otto.core.journal.RunLog create(String runId) {
-        dev.otto.core.journal.RunLog log = files.create(runId);
-        return new dev.otto.core.journal.RunLog() {
-          @Override
-          public String runId() {
-            return log.runId();
-          }
-
-          @Override
-          public List<String> entries() {
-            return log.entries();
-          }
-
-          @Override
-          public void append(String entry) {
-            log.append(entry);
-          }
-
-          @Override
-          public void sync() {
-            log.sync();
-          }
-
-          @Override
-          public java.util.concurrent.CompletableFuture<Void> syncAsync() {
-            return synced;
-          }
-
-          @Override
-          public void close() {
-            log.close();
-          }
-        };
+      public java.util.concurrent.CompletableFuture<Void> syncAsync() {
+        return synced;
       }
-
-      @Override
-      public dev.otto.core.journal.RunLog open(String runId) {
-        return files.open(runId);
-      }
-
-      @Override
-      public List<String> read(String runId) {
-        return files.read(runId);
-      }
-    };
+    });
 
     // when a stage of three steps runs
     RunHandle run = engine().journal(held).build().start(plan(Pipeline.builder("p")
@@ -144,52 +158,16 @@ class EngineTest {
   void should_stop_a_run_whose_journal_fails_and_say_why() throws Exception {
     // given a journal that fails once a step's outcome is to be written
     dev.otto.core.journal.FileJournal files = dev.otto.core.journal.FileJournal.in(root.resolve("runs"));
-    dev.otto.core.journal.Journal failing = new dev.otto.core.journal.Journal() {
+    dev.otto.core.journal.Journal failing = wrapped(files, log -> new ForwardingLog(log) {
       @Override
-      public dev.otto.core.journal.RunLog create(String runId) {
-        dev.otto.core.journal.RunLog log = files.create(runId);
-        return new dev.otto.core.journal.RunLog() {
-          @Override
-          public String runId() {
-            return log.runId();
-          }
-
-          @Override
-          public List<String> entries() {
-            return log.entries();
-          }
-
-          @Override
-          public void append(String entry) {
-            if (entry.contains("\"t\":\"done\"")) {
-              throw new dev.otto.core.journal.JournalException(dev.otto.core.journal.JournalException.Reason.IO,
-                  "could not append to the journal of run '" + runId + "'", new java.io.IOException("No space left"));
-            }
-            log.append(entry);
-          }
-
-          @Override
-          public void sync() {
-            log.sync();
-          }
-
-          @Override
-          public void close() {
-            log.close();
-          }
-        };
+      public void append(String entry) {
+        if (entry.contains("\"t\":\"done\"")) {
+          throw new dev.otto.core.journal.JournalException(dev.otto.core.journal.JournalException.Reason.IO,
+              "could not append to the journal of run '" + log.runId() + "'", new java.io.IOException("No space left"));
+        }
+        super.append(entry);
       }
-
-      @Override
-      public dev.otto.core.journal.RunLog open(String runId) {
-        return files.open(runId);
-      }
-
-      @Override
-      public List<String> read(String runId) {
-        return files.read(runId);
-      }
-    };
+    });
 
     // when a stage of two steps runs
     RunHandle run = engine().journal(failing).build().start(plan(Pipeline.builder("p")
