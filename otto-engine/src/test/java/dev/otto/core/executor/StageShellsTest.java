@@ -71,6 +71,14 @@ class StageShellsTest {
         dev.otto.core.plan.Op.Guard.NORMAL);
   }
 
+  /** A request to run {@code script} in {@code session} with the secret {@code token} in {@code $TOKEN}. */
+  private ProcessRequest withToken(String script, String token, String session) {
+    return new ProcessRequest(new dev.otto.core.plan.Op.RunProcess(script, script, Map.of(),
+        List.of(dev.otto.core.model.SecretBinding.asEnv("token", "TOKEN")), Optional.empty(),
+        dev.otto.core.plan.Op.Guard.NORMAL), dev.otto.core.model.Runtime.local(), workspace,
+        Map.of("token", dev.otto.core.secret.SecretValue.of("token", token)), Map.of(), Optional.of(session), List.of());
+  }
+
   private ProcessOutcome run(LocalProcessExecutor executor, String session, String script, List<String> into) {
     return executor.run(new ProcessRequest(step(script), dev.otto.core.model.Runtime.local(), workspace, Map.of(),
         Map.of(), Optional.of(session), List.of()), into::add, Cancellation.create());
@@ -125,15 +133,10 @@ class StageShellsTest {
     String canary = "canary-" + UUID.randomUUID();
     LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
     String run = "run-" + UUID.randomUUID();
-    dev.otto.core.plan.Op.RunProcess op = new dev.otto.core.plan.Op.RunProcess("leave",
-        "echo $PPID > host; env -u " + LocalProcessExecutor.COOKIE_VARIABLE
-            + " sh -c 'echo $$ > escaped; sleep 0.5; echo \"late $TOKEN\"' &",
-        Map.of(), List.of(dev.otto.core.model.SecretBinding.asEnv("token", "TOKEN")), Optional.empty(),
-        dev.otto.core.plan.Op.Guard.NORMAL);
     List<String> first = new CopyOnWriteArrayList<>();
-    ProcessOutcome left = executor.run(new ProcessRequest(op, dev.otto.core.model.Runtime.local(), workspace,
-        Map.of("token", dev.otto.core.secret.SecretValue.of("token", canary)), Map.of(), Optional.of(run + ":Leaves"),
-        List.of()), first::add, Cancellation.create());
+    ProcessOutcome left = executor.run(withToken("echo $PPID > host; env -u " + LocalProcessExecutor.COOKIE_VARIABLE
+        + " sh -c 'echo $$ > escaped; sleep 0.5; echo \"late $TOKEN\"' &", canary, run + ":Leaves"), first::add,
+        Cancellation.create());
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(workspace.resolve("escaped")) && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -314,14 +317,9 @@ class StageShellsTest {
     String canary = "canary-" + UUID.randomUUID();
     LocalProcessExecutor executor = LocalProcessExecutor.builder().build();
     String session = "run-" + UUID.randomUUID() + ":Secret";
-    dev.otto.core.plan.Op.RunProcess op = new dev.otto.core.plan.Op.RunProcess("secret",
-        "echo $$ $PPID > shells; sleep 2", Map.of(),
-        List.of(dev.otto.core.model.SecretBinding.asEnv("token", "TOKEN")), Optional.empty(),
-        dev.otto.core.plan.Op.Guard.NORMAL);
     java.util.concurrent.CompletableFuture<ProcessOutcome> outcome = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> executor.run(new ProcessRequest(op, dev.otto.core.model.Runtime.local(), workspace,
-            Map.of("token", dev.otto.core.secret.SecretValue.of("token", canary)), Map.of(), Optional.of(session), List.of()),
-            lines::add, Cancellation.create()));
+        () -> executor.run(withToken("echo $$ $PPID > shells; sleep 2", canary, session), lines::add,
+            Cancellation.create()));
     Path shells = workspace.resolve("shells");
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while ((!Files.exists(shells) || Files.readString(shells).isBlank()) && System.nanoTime() < deadline) {
