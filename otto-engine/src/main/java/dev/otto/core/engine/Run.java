@@ -392,9 +392,10 @@ final class Run implements RunHandle {
 
   /**
    * Stops a run whose journal failed: what it does from then on could not be told on resume, so
-   * it does nothing more. Its processes are stopped, its timers dropped, and its result fails
-   * with the journal's error; the journal keeps what was written, and the run can be resumed
-   * from it once the journal's disk works again.
+   * it does nothing more. Its processes are stopped, its timers dropped, its journal closed (which
+   * lets another engine, or this one, resume it), and its result fails with the journal's error;
+   * the journal keeps what was written, and the run can be resumed from it once the journal's
+   * disk works again.
    */
   private void stopUnjournaled() {
     synchronized (lock) {
@@ -403,6 +404,13 @@ final class Run implements RunHandle {
       timers.clear();
       lockChecks.values().forEach(Scheduler.Cancellable::cancel);
       lockChecks.clear();
+      tokens.values().forEach(engine::forgetToken);
+      engine.forget(this);
+      try {
+        log.close();
+      } catch (RuntimeException e) {
+        LOG.warn("the journal of run {} could not be closed: {}", id, e.toString());
+      }
     }
     cancellation.cancel();
     result.completeExceptionally(stopped());

@@ -178,6 +178,8 @@ class EngineTest {
         .hasCauseInstanceOf(dev.otto.core.journal.JournalException.class)
         .cause().hasMessageContaining("stopped: its journal failed").hasMessageContaining("resume it");
     assertThat(root.resolve("runs").resolve(run.id()).resolve("workspace").resolve("went-on")).doesNotExist();
+    // and its journal was let go: the run can be opened again, to be resumed
+    files.open(run.id()).close();
   }
 
   @Test
