@@ -400,12 +400,7 @@ final class Run implements RunHandle {
   private void stopUnjournaled() {
     synchronized (lock) {
       LOG.error("the journal of run {} failed, so the run stops: {}", id, broken.getMessage());
-      timers.values().forEach(Scheduler.Cancellable::cancel);
-      timers.clear();
-      lockChecks.values().forEach(Scheduler.Cancellable::cancel);
-      lockChecks.clear();
-      tokens.values().forEach(engine::forgetToken);
-      engine.forget(this);
+      letGo();
       try {
         log.close();
       } catch (RuntimeException e) {
@@ -644,14 +639,19 @@ final class Run implements RunHandle {
     RunResult done = machine.result().orElseThrow();
     journal(true, Recovery.runEnd(done));
     log.close();
+    letGo();
+    LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), done.status(), done.duration());
+    after.add(() -> result.complete(done));
+  }
+
+  /** Drops what a run that ends holds in its engine: its timers, lock checks and tokens; under the lock. */
+  private void letGo() {
     timers.values().forEach(Scheduler.Cancellable::cancel);
     timers.clear();
     lockChecks.values().forEach(Scheduler.Cancellable::cancel);
     lockChecks.clear();
     tokens.values().forEach(engine::forgetToken);
     engine.forget(this);
-    LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), done.status(), done.duration());
-    after.add(() -> result.complete(done));
   }
 
   /** Delivers the events made so far, in order; whoever holds the delivery delivers everyone's. */

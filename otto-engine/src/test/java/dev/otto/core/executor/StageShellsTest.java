@@ -137,10 +137,7 @@ class StageShellsTest {
     ProcessOutcome left = executor.run(withToken("echo $PPID > host; env -u " + LocalProcessExecutor.COOKIE_VARIABLE
         + " sh -c 'echo $$ > escaped; sleep 0.5; echo \"late $TOKEN\"' &", canary, run + ":Leaves"), first::add,
         Cancellation.create());
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(workspace.resolve("escaped")) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitWritten(workspace.resolve("escaped"));
 
     // when its session ends and the next stage runs past the moment the process would print
     int stopped = executor.endSession(run + ":Leaves");
@@ -262,6 +259,14 @@ class StageShellsTest {
     assertThat(running(Long.parseLong(first.get(0)))).isFalse();
   }
 
+  /** Waits, 30 seconds at most, until a step has written a line to {@code file}. */
+  private static void awaitWritten(Path file) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while ((!Files.exists(file) || Files.readString(file).isBlank()) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   /** Whether a process runs: a zombie, which only waits for its parent to reap it, does not. */
   private static boolean running(long pid) {
     try {
@@ -321,10 +326,7 @@ class StageShellsTest {
         () -> executor.run(withToken("echo $$ $PPID > shells; sleep 2", canary, session), lines::add,
             Cancellation.create()));
     Path shells = workspace.resolve("shells");
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while ((!Files.exists(shells) || Files.readString(shells).isBlank()) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitWritten(shells);
 
     // when the environment and command line of both shells are read
     StringBuilder seen = new StringBuilder();
