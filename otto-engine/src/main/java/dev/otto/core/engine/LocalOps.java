@@ -1,5 +1,6 @@
 package dev.otto.core.engine;
 
+import dev.otto.core.executor.Cancellation;
 import dev.otto.core.executor.ProcessOutcome;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.PlannedStage;
@@ -33,14 +34,15 @@ final class LocalOps {
     return stages.get(id);
   }
 
-  void execute(RunMachine.Execute execute) {
+  /** Runs an op the machine asked for; {@code cancellation} is its stage's, taken when it asked. */
+  void execute(RunMachine.Execute execute, Cancellation cancellation) {
     CompletionStage<RunMachine.Outcome> outcome;
     try {
       if (execute.what() instanceof Op.RunProcess) {
         run.feed(new RunMachine.OpStarted(run.now(), execute.stage(), execute.op()));
       }
       outcome = execute.what() instanceof Op.RunProcess process
-          ? process(execute.stage(), execute.op(), execute.step(), process)
+          ? process(execute.stage(), execute.op(), execute.step(), process, cancellation)
           : CompletableFuture.completedFuture(other(execute.stage(), execute.what()));
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
@@ -49,10 +51,10 @@ final class LocalOps {
         error == null ? done : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error))));
   }
 
-  void probe(RunMachine.Probe probe) {
+  void probe(RunMachine.Probe probe, Cancellation cancellation) {
     CompletionStage<RunMachine.Outcome> outcome;
     try {
-      outcome = process(probe.stage(), probe.op(), 0, probe.poll().probe());
+      outcome = process(probe.stage(), probe.op(), 0, probe.poll().probe(), cancellation);
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
@@ -72,11 +74,12 @@ final class LocalOps {
   }
 
   /** Starts a process of a stage: a step, or a poll's probe (step 0). */
-  private CompletionStage<RunMachine.Outcome> process(String stageId, int index, int step, Op.RunProcess process) {
+  private CompletionStage<RunMachine.Outcome> process(String stageId, int index, int step, Op.RunProcess process,
+      Cancellation cancellation) {
     PlannedStage stage = stages.get(stageId);
     return run.engine.host.start(run.executorOf(stageId), process, stage.runtime(), run.workspace,
         StepEnvironment.of(run.id(), stageId, step, index), Optional.of(run.session(stageId)), stage.services(),
-        line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), run.cancellation())
+        line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), cancellation)
         .thenApply(LocalOps::outcome);
   }
 

@@ -73,6 +73,13 @@ final class Run implements RunHandle {
   private final ArrayDeque<RunEvent> outbox = new ArrayDeque<>();
   private final Object delivering = new Object();
   private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
+  /**
+   * Each stage's cancellation, under the lock: an op is handed the one of its stage when the
+   * machine asks for it, so that a stop of the stage reaches the op wherever it is on its way to
+   * the executor. A stopped stage gets a new one for the ops it still runs (those that run
+   * always).
+   */
+  private final Map<String, Cancellation> stageCancellations = new HashMap<>();
   /** Webhook waits' token hashes, by wait id, and the waits, by hash. */
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private final Map<String, String> waitsByToken = new HashMap<>();
@@ -152,10 +159,6 @@ final class Run implements RunHandle {
 
   RunLog log() {
     return log;
-  }
-
-  Cancellation cancellation() {
-    return cancellation;
   }
 
   Executor executorOf(String stageId) {
@@ -504,9 +507,11 @@ final class Run implements RunHandle {
         outbox.add(handOutToken(emit.event()));
         logEvent(emit.event());
       } else if (action instanceof RunMachine.Execute execute) {
-        after.add(() -> work(execute.stage().equals(stageOf(input)), () -> ops.execute(execute)));
+        Cancellation stage = stageCancellation(execute.stage());
+        after.add(() -> work(execute.stage().equals(stageOf(input)), () -> ops.execute(execute, stage)));
       } else if (action instanceof RunMachine.Probe probe) {
-        after.add(() -> work(false, () -> ops.probe(probe)));
+        Cancellation stage = stageCancellation(probe.stage());
+        after.add(() -> work(false, () -> ops.probe(probe, stage)));
       } else if (action instanceof RunMachine.OpenWait open) {
         openWait(open);
       } else if (action instanceof RunMachine.CloseWait) {
@@ -519,8 +524,15 @@ final class Run implements RunHandle {
           timer.cancel();
         }
       } else if (action instanceof RunMachine.Stop stop) {
-        stop.stage().ifPresentOrElse(stage -> after.add(() -> endSession(stage)),
-            () -> after.add(cancellation::cancel));
+        stop.stage().ifPresentOrElse(stage -> {
+          Cancellation stopped = stageCancellations.remove(stage);
+          after.add(() -> {
+            if (stopped != null) {
+              stopped.cancel();
+            }
+            endSession(stage);
+          });
+        }, () -> after.add(cancellation::cancel));
       } else if (action instanceof RunMachine.EndSession end) {
         // Looking for what a stage left running takes a while: not under the lock.
         after.add(() -> feed(new RunMachine.SessionEnded(now(), end.stage(), endSession(end.stage()))));
@@ -580,6 +592,11 @@ final class Run implements RunHandle {
     if (check != null) {
       check.cancel();
     }
+  }
+
+  /** The cancellation of {@code stageId}'s ops; under the lock. */
+  private Cancellation stageCancellation(String stageId) {
+    return stageCancellations.computeIfAbsent(stageId, stage -> cancellation.child());
   }
 
   private int endSession(String stageId) {

@@ -17,6 +17,17 @@ public final class Cancellation {
     cancelled.complete(null);
   }
 
+  /**
+   * A cancellation of part of the work: cancelled with this one, or on its own without touching
+   * this one. The engine gives each stage one, so that stopping a stage stops its processes,
+   * those in flight to the executor included, and nothing else.
+   */
+  public Cancellation child() {
+    Cancellation child = new Cancellation();
+    cancelled.thenRun(child::cancel);
+    return child;
+  }
+
   public boolean isCancelled() {
     return cancelled.isDone();
   }

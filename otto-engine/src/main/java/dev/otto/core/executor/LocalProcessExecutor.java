@@ -250,6 +250,11 @@ public final class LocalProcessExecutor implements Executor {
           return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
               "its stage ended before it started");
         }
+        // Stopped on its way here: the stop may have ended the stage's session before this one opened.
+        if (cancellation.isCancelled()) {
+          return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
+              "cancelled before it started");
+        }
         step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
       }
       return ShellSession.await(step, op.timeout(), cancellation, () -> kill(name, session, cookie),
@@ -306,7 +311,6 @@ public final class LocalProcessExecutor implements Executor {
   }
 
   private void kill(String name, Session session, String cookie) {
-    sessions.remove(name, session);
     session.end();
     if (session.host != null) {
       // The host's group and descendants go with it, then whatever else carries the stage's cookie.
@@ -316,6 +320,10 @@ public final class LocalProcessExecutor implements Executor {
       session.shell.close();
       ProcessTree.kill(session.shell.process().toHandle(), setsid, cookie);
     }
+    // Only now: an end of the stage meanwhile (a stop of the stage cancels its step, then ends it)
+    // finds the session and stops its group at once, rather than its processes one by one under a
+    // living shell, which would report their deaths as output.
+    sessions.remove(name, session);
     session.shell.awaitReader(1000);
     removeSecretFolder(session.secretFolder);
   }

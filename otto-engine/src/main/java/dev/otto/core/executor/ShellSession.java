@@ -459,7 +459,9 @@ final class ShellSession {
           masker.mask(e.getCause() instanceof Unhandled unhandled
               ? unhandled.getMessage() + ", and it was stopped with " + stoppedWith : ended.apply(e.getCause())));
     }
-    if (!step.exit.isDone()) {
+    // Cancelled: stopping the stage may end its place before this thread looks, so a step that
+    // did not exit on its own is cancelled, whichever of the two this thread sees first.
+    if (!step.exit.isDone() || step.exit.isCompletedExceptionally()) {
       stop.run();
       return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started), "cancelled");
     }

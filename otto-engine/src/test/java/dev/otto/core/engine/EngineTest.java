@@ -576,6 +576,48 @@ class EngineTest {
   }
 
   @Test
+  void should_not_start_a_step_whose_stage_timed_out_while_the_step_was_on_its_way() throws Exception {
+    // The secret's provider answers after the stage's timeout: the step reaches the executor
+    // after the stage was stopped and its shell ended, and must not start in a new one.
+    Path marker = root.resolve("started");
+    dev.otto.core.secret.SecretProvider slow = name -> {
+      try {
+        Thread.sleep(2500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return dev.otto.core.secret.SecretValue.of(name, CANARY);
+    };
+    Stage stage = Stage.builder("Slow").timeout(Duration.ofSeconds(1))
+        .addSteps(ShStep.of("echo one"), ShStep.of("touch '" + marker + "'; sleep 5").with(SecretBinding.asEnv("key",
+            "KEY")))
+        .addOnFailure(ShStep.of("echo notified")).build();
+
+    RunResult result = engine().secrets(slow).build()
+        .run(plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(stage)));
+
+    RunResult.StageResult slowStage = result.stage("Slow").orElseThrow();
+    assertThat(slowStage.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(slowStage.reason()).hasValue("the stage timed out after PT1S");
+    assertThat(slowStage.steps()).extracting(RunResult.StepResult::status)
+        .containsExactly(RunResult.Status.SUCCEEDED, RunResult.Status.CANCELLED, RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Slow: one", "Slow: notified");
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void should_cancel_the_step_a_stage_runs_when_the_stage_times_out() {
+    Stage stage = Stage.builder("Slow").timeout(Duration.ofSeconds(1)).addSteps(ShStep.of("sleep 300")).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(result.stage("Slow").orElseThrow().steps()).singleElement().satisfies(step -> {
+      assertThat(step.status()).isEqualTo(RunResult.Status.CANCELLED);
+      assertThat(step.detail()).isEqualTo("cancelled");
+    });
+  }
+
+  @Test
   void should_stop_every_process_a_stage_started_when_its_step_times_out() {
     String escapers = "sleep 300 & nohup sleep 300 >/dev/null 2>&1 & (sleep 300 &) ; setsid sleep 300 & "
         + "sh -c 'setsid sh -c \"sleep 300\" &' ; ";
