@@ -51,13 +51,15 @@ final class LocalOps {
         error == null ? done : unexpected("op " + execute.op() + " of stage '" + execute.stage() + "'", error))));
   }
 
-  void probe(RunMachine.Probe probe, Cancellation cancellation) {
+  /** Runs a poll's probe; {@code ended} completes when its process has ended, before the machine hears. */
+  void probe(RunMachine.Probe probe, Cancellation cancellation, CompletableFuture<Void> ended) {
     CompletionStage<RunMachine.Outcome> outcome;
     try {
       outcome = process(probe.stage(), probe.op(), 0, probe.poll().probe(), cancellation);
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
+    outcome.whenComplete((done, error) -> ended.complete(null));
     outcome.whenComplete((done, error) -> run.feed(new RunMachine.ProbeDone(run.now(), probe.stage(), probe.op(),
         probe.attempt(), error == null ? done : RunMachine.Outcome.failed("the probe could not run: "
             + cause(error).getClass().getSimpleName()))));

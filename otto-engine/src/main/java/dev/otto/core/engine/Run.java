@@ -80,6 +80,17 @@ final class Run implements RunHandle {
    * always).
    */
   private final Map<String, Cancellation> stageCancellations = new HashMap<>();
+  /**
+   * What each stage's next op waits for, under the lock: the end of a stop of the stage (its
+   * processes stopped and its session ended) and of a probe whose wait ended while it ran, so
+   * that nothing of the stage runs beside them in its session, and no stop ends the session of an
+   * op that came after it. Absent or done: nothing.
+   */
+  private final Map<String, CompletableFuture<Void>> settling = new HashMap<>();
+  /** Each stage's last probe, under the lock: its own cancellation, and its end. */
+  private final Map<String, Probing> probes = new HashMap<>();
+
+  private record Probing(Cancellation cancellation, CompletableFuture<Void> ended) {}
   /** Webhook waits' token hashes, by wait id, and the waits, by hash. */
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private final Map<String, String> waitsByToken = new HashMap<>();
@@ -401,6 +412,7 @@ final class Run implements RunHandle {
    * disk works again.
    */
   private void stopUnjournaled() {
+    List<String> running;
     synchronized (lock) {
       LOG.error("the journal of run {} failed, so the run stops: {}", id, broken.getMessage());
       letGo();
@@ -409,8 +421,17 @@ final class Run implements RunHandle {
       } catch (RuntimeException e) {
         LOG.warn("the journal of run {} could not be closed: {}", id, e.toString());
       }
+      running = List.copyOf(machine.running());
     }
     cancellation.cancel();
+    // What the running stages left in their sessions goes too: nothing of the run outlives it.
+    for (String stage : running) {
+      try {
+        endSession(stage);
+      } catch (RuntimeException e) {
+        LOG.warn("the session of stage '{}' of run {} could not be ended: {}", stage, id, e.toString());
+      }
+    }
     result.completeExceptionally(stopped());
   }
 
@@ -508,14 +529,22 @@ final class Run implements RunHandle {
         logEvent(emit.event());
       } else if (action instanceof RunMachine.Execute execute) {
         Cancellation stage = stageCancellation(execute.stage());
-        after.add(() -> work(execute.stage().equals(stageOf(input)), () -> ops.execute(execute, stage)));
+        boolean sameStage = execute.stage().equals(stageOf(input));
+        whenSettled(after, execute.stage(), () -> work(sameStage, () -> ops.execute(execute, stage)));
       } else if (action instanceof RunMachine.Probe probe) {
-        Cancellation stage = stageCancellation(probe.stage());
-        after.add(() -> work(false, () -> ops.probe(probe, stage)));
+        Probing probing = new Probing(stageCancellation(probe.stage()).child(), new CompletableFuture<>());
+        probes.put(probe.stage(), probing);
+        whenSettled(after, probe.stage(), () -> work(false, () -> ops.probe(probe, probing.cancellation(),
+            probing.ended())));
       } else if (action instanceof RunMachine.OpenWait open) {
         openWait(open);
-      } else if (action instanceof RunMachine.CloseWait) {
-        continue;
+      } else if (action instanceof RunMachine.CloseWait close) {
+        // A poll that ended while its probe ran: the probe is stopped, and the stage goes on after it.
+        Probing probing = close.gate() instanceof Op.Poll ? probes.remove(close.stage()) : null;
+        if (probing != null && !probing.ended().isDone()) {
+          settleFirst(close.stage(), probing.ended());
+          after.add(probing.cancellation()::cancel);
+        }
       } else if (action instanceof RunMachine.SetTimer set) {
         setTimer(set);
       } else if (action instanceof RunMachine.CancelTimer cancel) {
@@ -525,17 +554,26 @@ final class Run implements RunHandle {
         }
       } else if (action instanceof RunMachine.Stop stop) {
         stop.stage().ifPresentOrElse(stage -> {
+          // The stage's ops so far are cancelled, those still on their way to the executor too; the
+          // ops it runs after the stop (notifications) get a new cancellation, and wait for the stop.
           Cancellation stopped = stageCancellations.remove(stage);
+          CompletableFuture<Void> ended = new CompletableFuture<>();
+          settleFirst(stage, ended);
           after.add(() -> {
-            if (stopped != null) {
-              stopped.cancel();
+            try {
+              if (stopped != null) {
+                stopped.cancel();
+              }
+              endSession(stage);
+            } finally {
+              ended.complete(null);
             }
-            endSession(stage);
           });
         }, () -> after.add(cancellation::cancel));
       } else if (action instanceof RunMachine.EndSession end) {
         // Looking for what a stage left running takes a while: not under the lock.
-        after.add(() -> feed(new RunMachine.SessionEnded(now(), end.stage(), endSession(end.stage()))));
+        whenSettled(after, end.stage(),
+            () -> feed(new RunMachine.SessionEnded(now(), end.stage(), endSession(end.stage()))));
       } else if (action instanceof RunMachine.StepRecorded step) {
         append(Recovery.step(step.stage(), step.step()));
       } else if (action instanceof RunMachine.StageRecorded stage) {
@@ -592,6 +630,26 @@ final class Run implements RunHandle {
     if (check != null) {
       check.cancel();
     }
+  }
+
+  /** Makes the next ops of {@code stageId} wait for {@code until} too; under the lock. */
+  private void settleFirst(String stageId, CompletableFuture<Void> until) {
+    CompletableFuture<Void> before = settling.get(stageId);
+    settling.put(stageId, before == null || before.isDone() ? until : CompletableFuture.allOf(before, until));
+  }
+
+  /** Runs {@code task} after the lock's release, once what the ops of {@code stageId} wait for has ended; under the lock. */
+  private void whenSettled(List<Runnable> after, String stageId, Runnable task) {
+    CompletableFuture<Void> until = settling.get(stageId);
+    if (until == null || until.isDone()) {
+      settling.remove(stageId);
+      after.add(task);
+      return;
+    }
+    after.add(() -> until.thenRun(task).exceptionally(error -> {
+      LOG.error("an op of stage '{}' of run {} could not be started", stageId, id, error);
+      return null;
+    }));
   }
 
   /** The cancellation of {@code stageId}'s ops; under the lock. */

@@ -225,10 +225,16 @@ public final class LocalProcessExecutor implements Executor {
     String cookie = COOKIE_VARIABLE + "=" + name;
     Session session;
     try {
-      session = sessions.computeIfAbsent(name, key -> openSession(key, request.workspace(), request.runtime()));
+      // No shell is opened for a step stopped on its way: the stop may have ended the stage's last one.
+      session = sessions.computeIfAbsent(name, key -> cancellation.isCancelled() ? null
+          : openSession(key, request.workspace(), request.runtime()));
     } catch (UncheckedIOException e) {
       return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), Duration.ZERO,
           "could not start the stage's shell: " + e.getCause().getMessage());
+    }
+    if (session == null) {
+      return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
+          "cancelled before it started");
     }
     SecretFiles files = SecretFiles.under(session.secretFolder);
     try {
@@ -246,14 +252,14 @@ public final class LocalProcessExecutor implements Executor {
       synchronized (session) {
         // A stage ended while its step was on its way (a stage that timed out as its next step
         // began): the step does not start, in a shell that is leaving or already serves another stage.
-        if (session.ended) {
-          return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
-              "its stage ended before it started");
-        }
-        // Stopped on its way here: the stop may have ended the stage's session before this one opened.
+        // Stopped on its way here: the stop may have ended the stage's session, or be ending it.
         if (cancellation.isCancelled()) {
           return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
               "cancelled before it started");
+        }
+        if (session.ended) {
+          return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
+              "its stage ended before it started");
         }
         step = session.shell.start(ShellSession.command(env, op.script(), marker), marker, masker, lines);
       }

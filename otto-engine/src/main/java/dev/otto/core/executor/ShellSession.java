@@ -455,6 +455,10 @@ final class ShellSession {
           "timed out after " + timeout.orElseThrow() + " and was stopped with " + stoppedWith);
     } catch (ExecutionException e) {
       stop.run();
+      if (cancellation.isCancelled()) {
+        // Stopping the stage ended its place as the cancellation came.
+        return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started), "cancelled");
+      }
       return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), elapsed(started),
           masker.mask(e.getCause() instanceof Unhandled unhandled
               ? unhandled.getMessage() + ", and it was stopped with " + stoppedWith : ended.apply(e.getCause())));

@@ -606,6 +606,65 @@ class EngineTest {
   }
 
   @Test
+  void should_run_a_timed_out_stage_s_notification_only_after_the_stop_ended_the_stage_s_shell() {
+    // The stop's end of the stage's shell is slow here: a notification that began before it
+    // ended would have its shell ended under it.
+    LocalProcessExecutor local = LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build();
+    dev.otto.core.executor.Executor slowEnd = new dev.otto.core.executor.Executor() {
+      @Override
+      public String name() {
+        return local.name();
+      }
+
+      @Override
+      public java.util.Optional<String> whyNot(Runtime runtime) {
+        return local.whyNot(runtime);
+      }
+
+      @Override
+      public dev.otto.core.executor.ProcessOutcome run(dev.otto.core.executor.ProcessRequest request,
+          java.util.function.Consumer<String> lines, dev.otto.core.executor.Cancellation cancellation) {
+        return local.run(request, lines, cancellation);
+      }
+
+      @Override
+      public int endSession(String session) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return local.endSession(session);
+      }
+    };
+    Stage stage = Stage.builder("Slow").timeout(Duration.ofSeconds(1)).addSteps(ShStep.of("sleep 300"))
+        .addOnFailure(ShStep.of("sleep 1; echo notified")).build();
+
+    RunResult result = LocalEngine.builder(root.resolve("runs")).parallelism(2).listener(events::add)
+        .executor(slowEnd).build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(result.stage("Slow").orElseThrow().steps()).extracting(RunResult.StepResult::status)
+        .containsExactly(RunResult.Status.CANCELLED, RunResult.Status.SUCCEEDED);
+    assertThat(output()).containsExactly("Slow: notified");
+  }
+
+  @Test
+  void should_stop_a_probe_still_running_when_its_poll_times_out_before_the_stage_goes_on() {
+    Stage stage = Stage.builder("Gated")
+        .addEnter(dev.otto.core.model.PollGate.of("up", ShStep.of("sleep 3; echo late-probe"))
+            .every(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1))
+            .onTimeout(dev.otto.core.model.Gate.OnTimeout.CONTINUE))
+        .addSteps(ShStep.of("echo after")).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(result.stage("Gated").orElseThrow().status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(result.stage("Gated").orElseThrow().steps()).singleElement()
+        .satisfies(step -> assertThat(step.detail()).isEqualTo("exited with status 0"));
+    assertThat(output()).containsExactly("Gated: after");
+  }
+
+  @Test
   void should_cancel_the_step_a_stage_runs_when_the_stage_times_out() {
     Stage stage = Stage.builder("Slow").timeout(Duration.ofSeconds(1)).addSteps(ShStep.of("sleep 300")).build();
 
