@@ -559,6 +559,11 @@ final class Run implements RunHandle {
           Cancellation stopped = stageCancellations.remove(stage);
           CompletableFuture<Void> ended = new CompletableFuture<>();
           settleFirst(stage, ended);
+          Probing probing = probes.get(stage);
+          if (probing != null && !probing.ended().isDone()) {
+            // A probe in flight is cancelled with the stage: its stop must not reach what comes after.
+            settleFirst(stage, probing.ended());
+          }
           after.add(() -> {
             try {
               if (stopped != null) {

@@ -665,6 +665,21 @@ class EngineTest {
   }
 
   @Test
+  void should_stop_a_running_probe_with_its_timed_out_stage_before_the_stage_s_notification_runs() {
+    Stage stage = Stage.builder("Gated").timeout(Duration.ofSeconds(1))
+        .addEnter(dev.otto.core.model.PollGate.of("up", ShStep.of("sleep 3; echo late-probe"))
+            .every(Duration.ofMillis(100)).timeout(Duration.ofHours(1)))
+        .addSteps(ShStep.of("echo never")).addOnFailure(ShStep.of("sleep 1; echo notified")).build();
+
+    RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(stage)));
+
+    assertThat(result.stage("Gated").orElseThrow().reason()).hasValue("the stage timed out after PT1S");
+    assertThat(result.stage("Gated").orElseThrow().steps()).singleElement()
+        .satisfies(step -> assertThat(step.status()).isEqualTo(RunResult.Status.SUCCEEDED));
+    assertThat(output()).containsExactly("Gated: notified");
+  }
+
+  @Test
   void should_cancel_the_step_a_stage_runs_when_the_stage_times_out() {
     Stage stage = Stage.builder("Slow").timeout(Duration.ofSeconds(1)).addSteps(ShStep.of("sleep 300")).build();
 
