@@ -305,6 +305,9 @@ public abstract class EngineConformance {
 
     assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
     assertThat(result.stage("Slow").orElseThrow().reason()).contains("the stage timed out after PT1S");
+    // The step the timeout stopped did not fail on its own: it was cancelled.
+    assertThat(result.stage("Slow").orElseThrow().steps()).extracting(RunResult.StepResult::status)
+        .containsExactly(RunResult.Status.CANCELLED);
   }
 
   @Test
