@@ -484,13 +484,26 @@ final class ShellSession {
    */
   static final class Secrets {
     private final Map<String, String> seen = new java.util.LinkedHashMap<>();
+    /** The masker of what {@link #seen} holds; null when a secret was added or changed since. */
+    private SecretMasker built;
 
-    /** A masker for every secret seen so far, {@code request}'s included. */
+    /**
+     * A masker for every secret seen so far, {@code request}'s included: the one the last step
+     * had, when the step brought no new secret or value (a masker takes long to build for many).
+     */
     synchronized SecretMasker masker(ProcessRequest request) {
-      request.secrets().forEach((secret, value) -> seen.put(secret, value.reveal()));
-      SecretMasker.Builder builder = SecretMasker.builder();
-      seen.forEach(builder::add);
-      return builder.build();
+      request.secrets().forEach((secret, value) -> {
+        String revealed = value.reveal();
+        if (!revealed.equals(seen.put(secret, revealed))) {
+          built = null;
+        }
+      });
+      if (built == null) {
+        SecretMasker.Builder builder = SecretMasker.builder();
+        seen.forEach(builder::add);
+        built = builder.build();
+      }
+      return built;
     }
   }
 
