@@ -56,15 +56,22 @@ final class BuiltIn {
       }
       boolean wrapper = folder.has("mvnw");
       String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository";
-      // One verify compiles, tests and packages: a Test stage of its own would compile and package again. The
-      // wrapper keeps the Maven it downloads under MAVEN_USER_HOME, here in the workspace and its cache.
+      // One verify compiles, tests and packages: a Test stage of its own would compile and package again. A wrapper
+      // that reads MAVEN_USER_HOME keeps the Maven it downloads there, here in the workspace and its cache: its jar
+      // does, and its script from 3.3.2 on. The script of 3.3.0 and 3.3.1 keeps it under the user's home.
+      boolean keepsMaven = wrapper && folder.read("mvnw")
+          .map(script -> script.contains("MAVEN_USER_HOME") || script.contains("maven-wrapper.jar")).orElse(false);
       Version java = Jvm.maven(folder);
-      return Optional.of(project(id(), folder, "found pom.xml " + folder.where()
-          + (wrapper ? ", with the Maven wrapper" : "") + "; built and tested in one mvn verify; " + java.describe(),
+      String how = !wrapper ? "" : keepsMaven ? ", with the Maven wrapper"
+          : ", with a Maven wrapper that keeps the Maven it downloads in the user's home (~/.m2/wrapper), outside "
+              + "the workspace and its cache (a wrapper of 3.3.2 or later keeps it in both)";
+      return Optional.of(project(id(), folder, "found pom.xml " + folder.where() + how
+          + "; built and tested in one mvn verify; " + java.describe(),
           "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of("java") : List.of("mvn", "java"),
           List.of(mvn + " verify"),
-          List.of(), wrapper ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
-          wrapper ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"), folder.find("pom.xml", 3)));
+          List.of(), keepsMaven ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
+          keepsMaven ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"),
+          folder.find("pom.xml", 3)));
     }
   }
 

@@ -111,6 +111,27 @@ class RepositoryShapesTest {
   @Nested
   class PackageManagers {
     @Test
+    void should_keep_maven_in_the_workspace_only_with_a_wrapper_that_reads_maven_user_home() {
+      // given the scripts of the Maven wrapper 3.3.1, which keeps Maven under $HOME, and 3.3.2, which reads
+      // MAVEN_USER_HOME, and a wrapper that runs its jar
+      String pom = "<project><modelVersion>4.0.0</modelVersion></project>";
+      Project old = only(tree("pom.xml", pom, "mvnw",
+          "#!/bin/sh\nMAVEN_HOME=\"$HOME/.m2/wrapper/dists/${distributionUrlNameMain-}\"\n"));
+      Project reads = only(tree("mvnw", "#!/bin/sh\nMAVEN_HOME=\"${MAVEN_USER_HOME:-$HOME/.m2}/wrapper/dists\"\n"));
+      Project jar = only(tree("mvnw", "#!/bin/sh\nWRAPPER_JAR=\"$MAVEN_PROJECTBASEDIR/.mvn/wrapper/maven-wrapper.jar\"\n"));
+
+      // then
+      assertThat(old.env()).doesNotContainKey("MAVEN_USER_HOME");
+      assertThat(old.cache().orElseThrow().paths()).containsExactly(".m2/repository/");
+      assertThat(old.reason()).contains("keeps the Maven it downloads in the user's home (~/.m2/wrapper)");
+      for (Project kept : List.of(reads, jar)) {
+        assertThat(kept.env()).containsEntry("MAVEN_USER_HOME", ".m2");
+        assertThat(kept.cache().orElseThrow().paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
+        assertThat(kept.reason()).contains("with the Maven wrapper;");
+      }
+    }
+
+    @Test
     void should_install_pnpm_through_corepack_at_the_version_package_json_pins() {
       // given
       Pipeline pnpm = Conventions.in(tree("package.json", "{\"packageManager\":\"pnpm@10.7.0+sha512.abc\","
