@@ -31,6 +31,13 @@ final class ContainerEngine {
   /** Whose the files are that a container writes. */
   final Users users;
   private final Map<String, String> env;
+  /**
+   * Whether the engine reads a short image name ({@code node:22}) by itself: Docker does, from
+   * Docker Hub; Podman only when its configuration lists registries to search.
+   */
+  private final boolean readsShortNames;
+  /** The name each image was given as, for an engine that does not read short names. */
+  private final Map<String, String> named = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** How an engine maps the users of its containers to the host's. */
   enum Users {
@@ -43,9 +50,47 @@ final class ContainerEngine {
   }
 
   ContainerEngine(String command, Users users, Map<String, String> env) {
+    this(command, users, env, true);
+  }
+
+  ContainerEngine(String command, Users users, Map<String, String> env, boolean readsShortNames) {
     this.command = command;
     this.users = users;
     this.env = Map.copyOf(env);
+    this.readsShortNames = readsShortNames;
+  }
+
+  /**
+   * {@code image} as this engine must be told it. Image names in pipelines read as Docker reads
+   * them: {@code node:22} is {@code docker.io/library/node:22}. Podman with no registries to
+   * search refuses a short name that no image of its own answers to ("short-name did not resolve
+   * to an alias"), so it is told the name in full; an image built here ({@code localhost/...})
+   * keeps its short name, and so does every name where Podman's configuration decides.
+   */
+  String image(String image) {
+    if (readsShortNames || !isShort(image)) {
+      return image;
+    }
+    return named.computeIfAbsent(image, shortName -> {
+      try {
+        if (call(List.of("image", "exists", shortName), Duration.ofSeconds(30), Cancellation.create()).ok()) {
+          return shortName;
+        }
+      } catch (IOException e) {
+        // The run itself says what is wrong with the engine.
+      }
+      return (shortName.indexOf('/') < 0 ? "docker.io/library/" : "docker.io/") + shortName;
+    });
+  }
+
+  /** Whether {@code image} names no registry: its first part has no dot or port and is not localhost. */
+  static boolean isShort(String image) {
+    int slash = image.indexOf('/');
+    if (slash < 0) {
+      return true;
+    }
+    String first = image.substring(0, slash);
+    return first.indexOf('.') < 0 && first.indexOf(':') < 0 && !first.equals("localhost");
   }
 
   /** What a command printed, and how it ended; {@code exit} is -1 when it was stopped or did not start. */
@@ -80,11 +125,45 @@ final class ContainerEngine {
       String why = info.lastLine();
       return new Probe(null, "'" + command + " info' failed" + (why.isEmpty() ? "" : " (" + why + ")"));
     }
-    return new Probe(new ContainerEngine(command, users(info.output()), env), null);
+    return new Probe(new ContainerEngine(command, users(info.output()), env, readsShortNames(info.output())), null);
   }
 
   /** An engine that answered, or why none did. */
   record Probe(ContainerEngine engine, String whyNot) {}
+
+  /**
+   * Whether the engine whose {@code info} this is reads short image names: Podman's lists the
+   * registries it searches under {@code registries.search}, Docker's has no {@code registries}
+   * and reads them from Docker Hub.
+   */
+  static boolean readsShortNames(String info) {
+    try (JsonParser json = JSON.createParser(info)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        return true;
+      }
+      for (JsonToken token; (token = json.nextToken()) == JsonToken.FIELD_NAME; ) {
+        String field = json.currentName();
+        json.nextToken();
+        if (!"registries".equals(field)) {
+          json.skipChildren();
+          continue;
+        }
+        boolean searches = false;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+          String name = json.currentName();
+          JsonToken value = json.nextToken();
+          if ("search".equals(name) && value == JsonToken.START_ARRAY) {
+            searches = json.nextToken() != JsonToken.END_ARRAY;
+          }
+          json.skipChildren();
+        }
+        return searches;
+      }
+    } catch (IOException e) {
+      return true;
+    }
+    return true;
+  }
 
   /**
    * How the engine whose {@code info} this is maps users: Podman says {@code "rootless": true}

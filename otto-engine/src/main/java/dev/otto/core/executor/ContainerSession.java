@@ -119,7 +119,7 @@ final class ContainerSession {
     run.addAll(labels);
     run.addAll(List.of("--network", network(), "--network-alias", service.name()));
     service.env().forEach((name, value) -> run.addAll(List.of("--env", name + "=" + value)));
-    run.add(service.image());
+    run.add(engine.image(service.image()));
     run.addAll(service.command());
     return run;
   }
@@ -230,7 +230,7 @@ final class ContainerSession {
         "--volume", workspace.toAbsolutePath() + ":" + ContainerExecutor.WORKSPACE,
         "--volume", secrets.toAbsolutePath() + ":" + ContainerExecutor.SECRETS + ":ro"));
     run.addAll(identity);
-    run.addAll(List.of("--entrypoint", "/bin/sh", image.image(), "-c", "exec 2>&1; exec /bin/sh -s"));
+    run.addAll(List.of("--entrypoint", "/bin/sh", engine.image(image.image()), "-c", "exec 2>&1; exec /bin/sh -s"));
     return run;
   }
 

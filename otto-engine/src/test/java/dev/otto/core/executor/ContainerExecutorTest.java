@@ -85,6 +85,31 @@ class ContainerExecutorTest {
   }
 
   @Test
+  void should_tell_whether_an_engine_reads_short_image_names_by_what_it_says_of_itself() {
+    assertThat(ContainerEngine.readsShortNames("{\"host\":{\"arch\":\"amd64\"},\"registries\":{}}")).isFalse();
+    assertThat(ContainerEngine.readsShortNames("{\"registries\":{\"search\":[]}}")).isFalse();
+    assertThat(ContainerEngine.readsShortNames("{\"host\":{},\"registries\":{\"search\":[\"quay.io\",\"docker.io\"]}}"))
+        .isTrue();
+    assertThat(ContainerEngine.readsShortNames("{\"ServerVersion\":\"27.3.1\",\"SecurityOptions\":[]}")).isTrue();
+  }
+
+  @Test
+  void should_name_an_image_in_full_for_an_engine_that_does_not_read_short_names_unless_it_holds_the_image() {
+    // given engines whose 'image exists' says no and yes: the commands false and true
+    ContainerEngine holdsNothing = new ContainerEngine("/bin/false", ContainerEngine.Users.ROOTFUL, Map.of(), false);
+    ContainerEngine holdsAll = new ContainerEngine("/bin/true", ContainerEngine.Users.ROOTFUL, Map.of(), false);
+
+    // then
+    assertThat(holdsNothing.image("buildpack-deps:trixie")).isEqualTo("docker.io/library/buildpack-deps:trixie");
+    assertThat(holdsNothing.image("rustlang/rust:nightly")).isEqualTo("docker.io/rustlang/rust:nightly");
+    assertThat(holdsNothing.image("mcr.microsoft.com/dotnet/sdk:9.0")).isEqualTo("mcr.microsoft.com/dotnet/sdk:9.0");
+    assertThat(holdsNothing.image("localhost/otto-test-busybox:1")).isEqualTo("localhost/otto-test-busybox:1");
+    assertThat(holdsNothing.image("registry:5000/team/app:1")).isEqualTo("registry:5000/team/app:1");
+    assertThat(holdsAll.image("otto-test-busybox:1")).isEqualTo("otto-test-busybox:1");
+    assertThat(podman.image("node:22")).isEqualTo("node:22");
+  }
+
+  @Test
   void should_say_it_runs_containers_only_and_why_not_when_no_engine_answers() {
     // given
     ContainerExecutor executor = ContainerExecutor.builder().engine("/no/such/container-engine")
