@@ -87,10 +87,17 @@ final class PipelineSource {
    * classPath}, each jar with its size and time, each class folder with its files'): the same key,
    * the same classes.
    */
+  /**
+   * The Ottofile is compiled with its local variables' names, so that an exception in it names
+   * them ({@code because "tool" is null}) and its lines.
+   */
+  private static final List<String> DEBUG = List.of("-g");
+
   private static String key(Path ottofile, List<Path> classPath) {
     com.google.common.hash.Hasher hasher = com.google.common.hash.Hashing.sha256().newHasher();
     try {
       hasher.putBytes(Files.readAllBytes(ottofile));
+      DEBUG.forEach(option -> hasher.putString(option, StandardCharsets.UTF_8));
       for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
         putEntry(hasher, Path.of(entry), false);
       }
@@ -160,8 +167,9 @@ final class PipelineSource {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
         StandardCharsets.UTF_8)) {
-      List<String> options = List.of("-classpath", javacClassPath(classPath), "-d", classes.toString(),
-          "-proc:none", "-encoding", "UTF-8");
+      List<String> options = new ArrayList<>(List.of("-classpath", javacClassPath(classPath), "-d", classes.toString(),
+          "-proc:none", "-encoding", "UTF-8"));
+      options.addAll(DEBUG);
       boolean ok = compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(ottofile)).call();
       if (!ok) {
         delete(classes);
@@ -241,10 +249,20 @@ final class PipelineSource {
       if (cause instanceof dev.otto.core.OttoException otto) {
         throw otto;
       }
-      throw new CliException(ExitCodes.CANNOT_RUN, ottofile + ": pipeline() failed: " + cause);
+      throw new CliException(ExitCodes.CANNOT_RUN, ottofile + where(cause) + ": pipeline() failed: " + cause);
     } catch (ReflectiveOperationException | IOException e) {
       throw new CliException(ExitCodes.CANNOT_RUN, "could not load the compiled " + ottofile + ": " + e);
     }
+  }
+
+  /** {@code :LINE} of the Ottofile's line nearest to where {@code error} was thrown, or nothing. */
+  private static String where(Throwable error) {
+    for (StackTraceElement frame : error.getStackTrace()) {
+      if (OTTOFILE.equals(frame.getFileName()) && frame.getLineNumber() > 0) {
+        return ":" + frame.getLineNumber();
+      }
+    }
+    return "";
   }
 
   private static URL[] urls(Path classes, List<Path> classPath) throws IOException {

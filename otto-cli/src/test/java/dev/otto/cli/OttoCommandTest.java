@@ -187,6 +187,19 @@ class OttoCommandTest {
     }
 
     @Test
+    void reports_an_exception_in_the_ottofile_with_its_line_and_the_variable_s_name() throws Exception {
+      ottofile("""
+              String tool = System.getProperty("otto.no.such.property");
+              p.stage("Build", s -> s.steps(sh(tool.trim())));""");
+
+      Outcome failed = otto("explain", dir.toString());
+
+      assertThat(failed.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(failed.err()).contains("Ottofile.java:13: pipeline() failed: java.lang.NullPointerException",
+          "because \"tool\" is null");
+    }
+
+    @Test
     void reports_compile_errors_with_their_lines_and_an_invalid_pipeline_with_its_problems() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(42)));");
       Outcome broken = otto("explain", dir.toString());
