@@ -40,13 +40,18 @@ final class Plugins {
         otto.addSubcommand(subcommand);
       }
     }
-    CommandLine.IParameterExceptionHandler usual = otto.getParameterExceptionHandler();
     otto.setParameterExceptionHandler((e, args) -> {
+      java.io.PrintWriter err = e.getCommandLine().getErr();
       String missing = missing(otto, args);
-      if (missing == null) {
-        return usual.handleParseException(e, args);
+      if (missing != null) {
+        err.println("otto: " + missing);
+        return ExitCodes.USAGE;
       }
-      e.getCommandLine().getErr().println("otto: " + missing);
+      // What is wrong, and how to find what is right, rather than the whole help after it.
+      err.println("otto: " + e.getMessage().replace("option option", "option"));
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+        err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
+      }
       return ExitCodes.USAGE;
     });
     CommandLine.IExecutionStrategy execution = otto.getExecutionStrategy();

@@ -84,6 +84,24 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_say_what_is_wrong_with_an_option_and_where_to_look_without_the_whole_help() {
+      // when
+      Outcome noValue = otto("run", "--branch");
+      Outcome badValue = otto("run", "--param", "foo");
+      Outcome misspelt = otto("run", "--contaner-engine", "none");
+
+      // then
+      assertThat(noValue.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(noValue.err()).isEqualTo("otto: Missing required parameter for option '--branch' (B)"
+          + System.lineSeparator() + "Run 'otto run --help' for its options." + System.lineSeparator());
+      assertThat(badValue.err()).startsWith("otto: Value for option '--param' (NAME=VALUE) should be in KEY=VALUE "
+          + "format but was foo").doesNotContain("Usage:");
+      assertThat(misspelt.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(misspelt.err()).contains("Unknown option: '--contaner-engine'", "--container-engine")
+          .doesNotContain("Usage:");
+    }
+
+    @Test
     void should_print_and_exit_alike_when_the_command_line_holds_only_the_command_run() {
       for (String[] args : List.of(new String[] {"explain", "--help"}, new String[] {"explain", "--formt", "json"},
           new String[] {"explain", dir.toString()}, new String[] {"validate", "--help"}, new String[] {"run", "--help"},
