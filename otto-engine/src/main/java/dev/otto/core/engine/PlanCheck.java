@@ -85,10 +85,14 @@ final class PlanCheck {
   }
 
   /** What the host should hear before the stage runs: that it falls back, and which tools it uses. */
-  static Optional<String> warning(PlannedStage stage, Verdict verdict) {
+  Optional<String> warning(PlannedStage stage, Verdict verdict) {
     String tools = verdict.tools().stream().map(Executor.Tool::describe).collect(Collectors.joining(", "));
     if (verdict.fallback()) {
-      return Optional.of("no executor runs containers here, so stage '" + stage.id() + "' ("
+      // Why the executors meant for containers did not take it: a misspelt engine, or one that did not answer.
+      String others = executors.stream().filter(e -> e != verdict.executor())
+          .map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).collect(Collectors.joining("; "));
+      return Optional.of("no executor runs containers here" + (others.isEmpty() ? "" : " (" + others + ")")
+          + ", so stage '" + stage.id() + "' ("
           + stage.runtime().describe() + ") runs as local processes; "
           + (tools.isEmpty() ? "it names no tools it needs (Runtime.requires), so none were looked for"
               : "it uses " + tools + " of this machine"));

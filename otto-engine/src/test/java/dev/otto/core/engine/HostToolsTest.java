@@ -106,6 +106,24 @@ class HostToolsTest {
   }
 
   @Test
+  void should_say_why_the_container_executor_did_not_take_a_stage_that_falls_back_to_local_processes() {
+    // given a container engine whose name is misspelt
+    Plan plan = plan(stage("Plain", Runtime.container("alpine"), "true"));
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).listener(events::add)
+        .executor(dev.otto.core.executor.ContainerExecutor.builder().engine("/no/such/podmn").build())
+        .executor(LocalProcessExecutor.builder().build()).containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build();
+
+    // when
+    RunResult result = engine.run(plan);
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance).extracting(e -> ((RunEvent.Warning) e).message())
+        .singleElement().asString().startsWith("no executor runs containers here (container: ")
+        .contains("'/no/such/podmn' could not be started", "so stage 'Plain' (container alpine) runs as local processes");
+  }
+
+  @Test
   void should_name_the_hosts_own_way_to_allow_local_processes_when_refusing_a_container_stage() {
     // given
     Plan plan = plan(stage("Image", Runtime.container("ruby"), "ruby -v"));
