@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 final class CMakeConvention implements Convention {
   private static final Pattern TESTING = Pattern.compile("(?im)^\\s*(enable_testing|add_test|include\\s*\\(\\s*CTest)");
+  /** A project's top CMakeLists.txt calls project() itself, as CMake requires; one in a subfolder of it does not. */
+  private static final Pattern PROJECT = Pattern.compile("(?im)^\\s*project\\s*\\(");
   private static final String BUILD_DIR = ".cmake-build";
 
   @Override
@@ -28,7 +30,7 @@ final class CMakeConvention implements Convention {
 
   @Override
   public Optional<Project> detect(Folder folder) {
-    if (!folder.has("CMakeLists.txt")) {
+    if (!folder.read("CMakeLists.txt").map(text -> PROJECT.matcher(text).find()).orElse(false)) {
       return Optional.empty();
     }
     boolean testing = folder.find("CMakeLists.txt", 3).stream().map(folder::read).flatMap(Optional::stream)

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 
@@ -157,10 +158,26 @@ public final class Conventions {
           + String.join("; ", conventions.stream().map(c -> String.join(", ", c.lookedFor()) + " (" + c.id() + ")")
               .toList()) + ", at the root and in folders up to " + DEPTH + " levels down"
           + (scan.unsupported().isEmpty() ? "" : "; " + String.join("; ", scan.unsupported()))
+          + enclosingRepository().map(root -> ". This folder lies inside the git repository " + root
+              + ", whose root may hold the project: run otto there").orElse("")
           + ". Write the pipeline with the DSL, or add a Convention for this kind of project.");
     }
     return scan.projects().stream()
         .map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p)).toList();
+  }
+
+  /** The root of the git repository the folder lies in below its root, if it does. */
+  private Optional<Path> enclosingRepository() {
+    Path folder = repository.toAbsolutePath().normalize();
+    if (Files.exists(folder.resolve(".git"))) {
+      return Optional.empty();
+    }
+    for (Path up = folder.getParent(); up != null; up = up.getParent()) {
+      if (Files.exists(up.resolve(".git"))) {
+        return Optional.of(up);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -317,6 +317,21 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_take_no_cmake_file_without_project_for_a_project_and_point_to_the_repository_s_root() throws Exception {
+      // given the tests folder of a CMake project, whose CMakeLists.txt the project's own adds
+      Files.createDirectories(repo.resolve(".git"));
+      tree("CMakeLists.txt", "cmake_minimum_required(VERSION 3.10)\nPROJECT(lib C)\nadd_subdirectory(tests)\n",
+          "tests/CMakeLists.txt", "add_executable(lib_test lib_test.c)\nadd_test(lib_test lib_test)\n");
+
+      // then
+      assertThat(only(repo).convention()).isEqualTo("cmake");
+      assertThatThrownBy(() -> Conventions.in(repo.resolve("tests")).projects())
+          .isInstanceOf(ConventionException.class)
+          .hasMessageContaining("This folder lies inside the git repository " + repo.toAbsolutePath().normalize()
+              + ", whose root may hold the project: run otto there");
+    }
+
+    @Test
     void should_restore_build_and_test_a_dotnet_solution_on_the_sdk_its_projects_target() {
       // given
       Project dotnet = only(tree("App.sln", "", "src/App/App.csproj",
