@@ -132,10 +132,12 @@ final class PlanCheck {
   }
 
   private String noExecutor(PlannedStage stage) {
-    return "stage '" + stage.id() + "' needs " + stage.runtime().describe() + ", which no executor runs ("
-        + reasons(stage) + ")"
+    // The way out first: what each executor said is for the host that configured them.
+    return "stage '" + stage.id() + "' needs " + stage.runtime().describe() + ", which no executor here runs"
         + (stage.runtime() instanceof Runtime.Container && !localFallback
-            ? "; or let it run as local processes with " + fallbackOption : "");
+            ? ": let it run as local processes with " + fallbackOption + ", or run it where a container engine "
+                + "answers" : "")
+        + " (" + reasons(stage) + ")";
   }
 
   private String reasons(PlannedStage stage) {

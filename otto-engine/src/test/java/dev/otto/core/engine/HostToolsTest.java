@@ -130,10 +130,11 @@ class HostToolsTest {
 
     // then
     assertThatThrownBy(() -> engine().build().start(plan))
-        .hasMessageEndingWith("; or let it run as local processes with "
-            + "LocalEngine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK)");
+        .hasMessageContaining("stage 'Image' needs container ruby, which no executor here runs: let it run as local "
+            + "processes with LocalEngine.Builder.containerPolicy(ContainerPolicy.LOCAL_FALLBACK), or run it where a "
+            + "container engine answers (local: ");
     assertThatThrownBy(() -> engine().containerFallbackHint("--containers local").build().start(plan))
-        .hasMessageEndingWith("; or let it run as local processes with --containers local");
+        .hasMessageContaining("which no executor here runs: let it run as local processes with --containers local, ");
   }
 
   @Test
