@@ -27,7 +27,7 @@ final class DotnetConvention implements Convention {
 
   @Override
   public List<String> lookedFor() {
-    return List.of("*.sln", "*.slnx", "*.csproj", "*.fsproj");
+    return PROJECTS.stream().map(suffix -> "*" + suffix).toList();
   }
 
   @Override
