@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
 /** {@code otto run}: runs a pipeline on this machine, showing its progress. */
 @Command(name = "run", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
     description = "Runs the pipeline on this machine: stages run as local processes, or in containers when "
-        + "docker answers. Progress shows live in a terminal. Runs are journaled under --runs, so 'otto resume' "
-        + "can take a run over after this process dies.")
+        + "docker or podman answers (--container-engine). Progress shows live in a terminal. Runs are journaled "
+        + "under --runs, so 'otto resume' can take a run over after this process dies.")
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
   Path dir = Path.of(".");
