@@ -311,7 +311,8 @@ public final class StageTree {
         if (dependency < 0) {
           problems.add(error(Rule.UNKNOWN_STAGE, where(node),
               "it runs after " + Where.quoted(target) + ", but no stage has that path.",
-              "refer to an existing stage by its full path, e.g. 'Deploy > Production'."));
+              "refer to a stage of this pipeline: in the DSL, the StageRef that this pipeline's p.stage(...) "
+                  + "returned; in the model, its full path, e.g. 'Deploy > Production'."));
         } else if (dependency == node.index || isAncestor(dependency, node.index)) {
           problems.add(error(Rule.SELF_OR_ANCESTOR_DEPENDENCY, where(node),
               "it runs after " + Where.quoted(target) + ", which contains it or is itself, so it could never start.",
@@ -331,7 +332,8 @@ public final class StageTree {
         if (dependency < 0) {
           problems.add(error(Rule.UNKNOWN_STAGE, where(node),
               "it runs even if " + Where.quoted(target) + " is skipped, but no stage has that path.",
-              "refer to an existing stage by its full path, e.g. 'Deploy > Pre-production'."));
+              "refer to a stage of this pipeline: in the DSL, the StageRef that this pipeline's p.stage(...) "
+                  + "returned; in the model, its full path, e.g. 'Deploy > Pre-production'."));
         } else if (!node.dependsOn.contains(dependency)) {
           problems.add(error(Rule.UNKNOWN_STAGE, where(node),
               "it runs even if " + Where.quoted(target) + " is skipped, but it does not depend on that stage.",
