@@ -89,7 +89,7 @@ final class Progress implements RunListener, AutoCloseable {
           + workspace.revision().map(commit -> ", commit " + commit.substring(0, Math.min(12, commit.length())))
               .orElse("") + ", in " + seconds(workspace.duration()) + ")");
     } else if (event instanceof RunEvent.RunStarted started) {
-      line("run " + started.run() + " of pipeline '" + started.pipeline() + "': " + started.stages() + " stages");
+      line("run " + started.run() + " of pipeline '" + started.pipeline() + "': " + started.stages() + (started.stages() == 1 ? " stage" : " stages"));
     }
   }
 

@@ -249,7 +249,7 @@ final class TextRenderer {
     long undecided = plan.stages().size() - runs - skipped;
     long processes = plan.stages().stream().flatMap(s -> s.ops().stream()).filter(Op.RunProcess.class::isInstance).count();
     long waits = plan.stages().stream().mapToLong(s -> s.waits().size()).sum();
-    out.append("\n").append(plan.stages().size()).append(" stages: ").append(runs).append(" run, ")
+    out.append("\n").append(plan.stages().size()).append(plan.stages().size() == 1 ? " stage: " : " stages: ").append(runs).append(" run, ")
         .append(skipped).append(" skipped, ").append(undecided).append(" conditional; ")
         .append(processes).append(processes == 1 ? " process, " : " processes, ")
         .append(waits).append(waits == 1 ? " wait\n" : " waits\n");
