@@ -8,6 +8,7 @@ import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.executor.ContainerExecutor;
+import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
@@ -112,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
         + "be repeated")
     List<String> agentLabels = new ArrayList<>();
 
+    @Option(names = "--pass-env", paramLabel = "NAME", description = "a variable of this machine's environment that "
+        + "steps run on it see too, e.g. HTTPS_PROXY or NODE_EXTRA_CA_CERTS (besides PATH, HOME, LANG and TMPDIR); may "
+        + "be repeated. Its value is not masked: give secrets as secrets")
+    List<String> passEnv = new ArrayList<>();
+
     @Option(names = "--listen", paramLabel = "PORT", description = "serve callbacks, decisions and status over HTTP "
         + "on 127.0.0.1:PORT, for 'otto approve' and 'otto callback'")
     Integer listen;
@@ -164,7 +170,15 @@ final class RunCommand implements Callable<Integer> {
       if (!"none".equals(containerEngine)) {
         builder.executor(containerExecutor());
       }
-      builder.executor(isolation.local().agentLabels(agentLabels.toArray(String[]::new)).build())
+      LocalProcessExecutor.Builder local = isolation.local().agentLabels(agentLabels.toArray(String[]::new));
+      for (String name : passEnv) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw new CliException(ExitCodes.USAGE, "--pass-env names a variable, e.g. HTTPS_PROXY; '" + name
+              + "' is not a variable's name");
+        }
+        local.allowHostVariable(name);
+      }
+      builder.executor(local.build())
           .containerFallbackHint("--containers local")
           .listener(progress);
       for (RunListener listener : more) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -245,6 +246,30 @@ class OttoCommandTest {
 
       assertThat(outcome.code()).isZero();
       assertThat(outcome.out()).contains("Build | built", "Test | tested", "succeeded  Build", "succeeded in");
+    }
+
+    @Test
+    void passes_a_variable_of_this_machine_to_the_steps_only_when_asked() throws Exception {
+      // given a variable of this process's environment that steps do not see by default
+      java.util.Optional<Map.Entry<String, String>> variable = System.getenv().entrySet().stream()
+          .filter(e -> e.getKey().matches("[A-Z][A-Z0-9_]*") && e.getValue().matches("[A-Za-z0-9/._:-]{1,60}")
+              && !List.of("PATH", "HOME", "LANG", "TMPDIR").contains(e.getKey()))
+          .min(Map.Entry.comparingByKey());
+      org.junit.jupiter.api.Assumptions.assumeTrue(variable.isPresent(), "no variable to pass in this environment");
+      String name = variable.get().getKey();
+      ottofile("p.stage(\"Show\", s -> s.steps(sh(\"echo \\\"seen=${" + name + ":-none}\\\"\")));");
+      String runs = dir.resolve("runs").toString();
+
+      // when
+      Outcome plain = otto("run", dir.toString(), "--runs", runs);
+      Outcome passed = otto("run", dir.toString(), "--runs", runs, "--pass-env", name);
+      Outcome wrong = otto("run", dir.toString(), "--runs", runs, "--pass-env", "NOT-A-NAME");
+
+      // then
+      assertThat(plain.out()).contains("Show | seen=none");
+      assertThat(passed.out()).contains("Show | seen=" + variable.get().getValue());
+      assertThat(wrong.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(wrong.err()).contains("--pass-env names a variable, e.g. HTTPS_PROXY; 'NOT-A-NAME' is not");
     }
 
     @Test
