@@ -85,6 +85,11 @@ public final class OttoCommand implements Runnable {
         err.println("otto: " + invalid.getMessage().strip());
         return ExitCodes.INVALID_PIPELINE;
       }
+      if (e instanceof dev.otto.core.plan.InvalidRunContextException context) {
+        // The run's context comes from the command line: a parameter or environment it names wrongly.
+        err.println("otto: " + context.getMessage());
+        return ExitCodes.USAGE;
+      }
       if (e instanceof OttoException otto) {
         err.println("otto: " + otto.getMessage());
         return ExitCodes.CANNOT_RUN;

@@ -103,6 +103,16 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_call_a_parameter_the_pipeline_does_not_declare_a_usage_error() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+
+      Outcome unknown = otto("explain", dir.toString(), "--param", "foo=bar");
+
+      assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(unknown.err()).contains("'foo' is not a parameter of the pipeline; declared: []");
+    }
+
+    @Test
     void should_print_and_exit_alike_when_the_command_line_holds_only_the_command_run() {
       for (String[] args : List.of(new String[] {"explain", "--help"}, new String[] {"explain", "--formt", "json"},
           new String[] {"explain", dir.toString()}, new String[] {"validate", "--help"}, new String[] {"run", "--help"},
