@@ -250,13 +250,13 @@ public final class LocalProcessExecutor implements Executor {
       String marker = "OTTO_END_" + UUID.randomUUID().toString().replace("-", "");
       ShellSession.Step step;
       synchronized (session) {
-        // A stage ended while its step was on its way (a stage that timed out as its next step
-        // began): the step does not start, in a shell that is leaving or already serves another stage.
         // Stopped on its way here: the stop may have ended the stage's session, or be ending it.
         if (cancellation.isCancelled()) {
           return new ProcessOutcome(ProcessOutcome.Status.CANCELLED, OptionalInt.empty(), elapsed(started),
               "cancelled before it started");
         }
+        // A stage ended while its step was on its way: the step does not start, in a shell that is
+        // leaving or already serves another stage.
         if (session.ended) {
           return new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED, OptionalInt.empty(), elapsed(started),
               "its stage ended before it started");
