@@ -25,13 +25,9 @@ final class NodeConvention implements Convention {
   private static final Map<String, String> LTS = Map.of("hydrogen", "18", "iron", "20", "jod", "22", "krypton", "24");
   /**
    * How a command calls a package manager corepack provides: corepack's shims, put in the workspace (installing
-   * them beside node needs root), come first on the path, for the project's own scripts too; the manager corepack
-   * downloads is kept in the workspace too (and its cache), not in the user's home, by an absolute path that holds
-   * wherever a script calls it from.
+   * them beside node needs root), come first on the path, for the project's own scripts too.
    */
-  static final String COREPACK = "COREPACK_HOME=\"$PWD/.corepack/home\" PATH=\"$PWD/.corepack/bin:$PATH\" ";
-  /** Where corepack keeps the managers it downloads, in the workspace. */
-  private static final String COREPACK_HOME = ".corepack/home/";
+  static final String COREPACK = "PATH=\"$PWD/.corepack/bin:$PATH\" ";
   /** Corepack downloads the pinned manager without asking, and never writes a pin into package.json. */
   private static final Map<String, String> COREPACK_ENV = corepackEnv();
 
@@ -115,7 +111,7 @@ final class NodeConvention implements Convention {
       case "pnpm" -> {
         return new Manager("pnpm", present(folder, "pnpm-lock.yaml"),
             COREPACK + "pnpm install --frozen-lockfile --store-dir .pnpm-store", COREPACK + "pnpm",
-            List.of(".pnpm-store/", COREPACK_HOME), "corepack", source + " through corepack", COREPACK_ENV);
+            List.of(".pnpm-store/"), "corepack", source + " through corepack", COREPACK_ENV);
       }
       case "yarn" -> {
         boolean berry = declared.map(m -> Integer.parseInt(m.group(2)) >= 2).orElse(false)
@@ -126,8 +122,7 @@ final class NodeConvention implements Convention {
           env.put("YARN_ENABLE_GLOBAL_CACHE", "false");
           env.put("YARN_CACHE_FOLDER", ".yarn-cache");
           return new Manager("yarn", present(folder, "yarn.lock"), COREPACK + "yarn install --immutable",
-              COREPACK + "yarn", List.of(".yarn-cache/", COREPACK_HOME), "corepack",
-              source + ", Yarn 2 or later through corepack",
+              COREPACK + "yarn", List.of(".yarn-cache/"), "corepack", source + ", Yarn 2 or later through corepack",
               env);
         }
         return new Manager("yarn", present(folder, "yarn.lock"),

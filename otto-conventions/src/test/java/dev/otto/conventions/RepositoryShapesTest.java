@@ -151,14 +151,11 @@ class RepositoryShapesTest {
           "__metadata:\n  version: 8\n", ".yarnrc.yml", "nodeLinker: node-modules\n"));
 
       // then it gets none of Yarn 1's flags
-      assertThat(berry.build()).contains("COREPACK_HOME=\"$PWD/.corepack/home\" PATH=\"$PWD/.corepack/bin:$PATH\" yarn "
-          + "install --immutable");
+      assertThat(berry.build()).contains("PATH=\"$PWD/.corepack/bin:$PATH\" yarn install --immutable");
       assertThat(String.join("\n", berry.build())).doesNotContain("--frozen-lockfile");
       assertThat(berry.env()).containsEntry("YARN_CACHE_FOLDER", ".yarn-cache")
           .containsEntry("YARN_ENABLE_GLOBAL_CACHE", "false");
-      // and corepack keeps the Yarn it downloads in the workspace and the cache, not in the user's home
-      assertThat(berry.cache()).hasValueSatisfying(cache -> assertThat(cache.paths())
-          .containsExactly(".yarn-cache/", ".corepack/home/"));
+      assertThat(berry.cache()).hasValueSatisfying(cache -> assertThat(cache.paths()).containsExactly(".yarn-cache/"));
     }
 
     @Test

@@ -32,8 +32,8 @@ final class ContainerEngine {
   final Users users;
   private final Map<String, String> env;
   /**
-   * Whether the engine reads a short image name ({@code node:22}) by itself: Docker does, from
-   * Docker Hub; Podman only when its configuration lists registries to search.
+   * Whether the engine reads a short image name ({@code node:22}) as Docker does, from Docker Hub:
+   * Podman reads it through its own configuration instead.
    */
   private final boolean readsShortNames;
   /** The name each image was given as, for an engine that does not read short names. */
@@ -62,35 +62,46 @@ final class ContainerEngine {
 
   /**
    * {@code image} as this engine must be told it. Image names in pipelines read as Docker reads
-   * them: {@code node:22} is {@code docker.io/library/node:22}. Podman with no registries to
-   * search refuses a short name that no image of its own answers to ("short-name did not resolve
-   * to an alias"), so it is told the name in full; an image built here ({@code localhost/...})
-   * keeps its short name, and so does every name where Podman's configuration decides.
+   * them: {@code node:22} is {@code docker.io/library/node:22}. Podman is told a short name in
+   * full, unless an image of its own answers to it (one built here, {@code localhost/...}): with
+   * no registries to search it refuses short names ("short-name did not resolve to an alias"),
+   * and with several it may take another registry's image of the same name.
    */
   String image(String image) {
     if (readsShortNames || !isShort(image)) {
       return image;
     }
-    return named.computeIfAbsent(image, shortName -> {
-      try {
-        if (call(List.of("image", "exists", shortName), Duration.ofSeconds(30), Cancellation.create()).ok()) {
-          return shortName;
-        }
-      } catch (IOException e) {
-        // The run itself says what is wrong with the engine.
-      }
-      return (shortName.indexOf('/') < 0 ? "docker.io/library/" : "docker.io/") + shortName;
-    });
+    String known = named.get(image);
+    if (known != null) {
+      return known;
+    }
+    String full = (image.indexOf('/') < 0 ? "docker.io/library/" : "docker.io/") + image;
+    Result exists;
+    try {
+      exists = call(List.of("image", "exists", image), Duration.ofSeconds(30), Cancellation.create());
+    } catch (IOException e) {
+      return full;  // The run itself says what is wrong with the engine.
+    }
+    String name = exists.ok() ? image : full;
+    if (exists.exit() != -1) {
+      // Only an answer is kept: a question that timed out is asked again for the next stage.
+      named.put(image, name);
+    }
+    return name;
   }
 
-  /** Whether {@code image} names no registry: its first part has no dot or port and is not localhost. */
+  /**
+   * Whether {@code image} names no registry: as Docker reads a name, its first part is a registry
+   * when it has a dot, a port or a capital letter, or is {@code localhost}.
+   */
   static boolean isShort(String image) {
     int slash = image.indexOf('/');
     if (slash < 0) {
       return true;
     }
     String first = image.substring(0, slash);
-    return first.indexOf('.') < 0 && first.indexOf(':') < 0 && !first.equals("localhost");
+    return first.indexOf('.') < 0 && first.indexOf(':') < 0 && !first.equals("localhost")
+        && first.equals(first.toLowerCase(java.util.Locale.ROOT));
   }
 
   /** What a command printed, and how it ended; {@code exit} is -1 when it was stopped or did not start. */
@@ -132,32 +143,23 @@ final class ContainerEngine {
   record Probe(ContainerEngine engine, String whyNot) {}
 
   /**
-   * Whether the engine whose {@code info} this is reads short image names: Podman's lists the
-   * registries it searches under {@code registries.search}, Docker's has no {@code registries}
-   * and reads them from Docker Hub.
+   * Whether the engine whose {@code info} this is reads short image names as Docker does: Docker
+   * does, from Docker Hub; Podman (whose {@code info} has {@code registries}) reads them through
+   * its own configuration: with no registries to search it refuses them, with several it may take
+   * the image from another registry first, or refuse it where short names must be unambiguous.
    */
   static boolean readsShortNames(String info) {
     try (JsonParser json = JSON.createParser(info)) {
       if (json.nextToken() != JsonToken.START_OBJECT) {
         return true;
       }
-      for (JsonToken token; (token = json.nextToken()) == JsonToken.FIELD_NAME; ) {
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
         String field = json.currentName();
         json.nextToken();
-        if (!"registries".equals(field)) {
-          json.skipChildren();
-          continue;
+        if ("registries".equals(field)) {
+          return false;
         }
-        boolean searches = false;
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-          String name = json.currentName();
-          JsonToken value = json.nextToken();
-          if ("search".equals(name) && value == JsonToken.START_ARRAY) {
-            searches = json.nextToken() != JsonToken.END_ARRAY;
-          }
-          json.skipChildren();
-        }
-        return searches;
+        json.skipChildren();
       }
     } catch (IOException e) {
       return true;

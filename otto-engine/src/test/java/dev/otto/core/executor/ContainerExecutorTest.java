@@ -85,12 +85,12 @@ class ContainerExecutorTest {
   }
 
   @Test
-  void should_tell_whether_an_engine_reads_short_image_names_by_what_it_says_of_itself() {
+  void should_tell_whether_an_engine_reads_short_image_names_as_docker_does_by_what_it_says_of_itself() {
     assertThat(ContainerEngine.readsShortNames("{\"host\":{\"arch\":\"amd64\"},\"registries\":{}}")).isFalse();
-    assertThat(ContainerEngine.readsShortNames("{\"registries\":{\"search\":[]}}")).isFalse();
     assertThat(ContainerEngine.readsShortNames("{\"host\":{},\"registries\":{\"search\":[\"quay.io\",\"docker.io\"]}}"))
+        .isFalse();
+    assertThat(ContainerEngine.readsShortNames("{\"ServerVersion\":\"27.3.1\",\"RegistryConfig\":{\"Mirrors\":[]}}"))
         .isTrue();
-    assertThat(ContainerEngine.readsShortNames("{\"ServerVersion\":\"27.3.1\",\"SecurityOptions\":[]}")).isTrue();
   }
 
   @Test
@@ -105,6 +105,9 @@ class ContainerExecutorTest {
     assertThat(holdsNothing.image("mcr.microsoft.com/dotnet/sdk:9.0")).isEqualTo("mcr.microsoft.com/dotnet/sdk:9.0");
     assertThat(holdsNothing.image("localhost/otto-test-busybox:1")).isEqualTo("localhost/otto-test-busybox:1");
     assertThat(holdsNothing.image("registry:5000/team/app:1")).isEqualTo("registry:5000/team/app:1");
+    assertThat(holdsNothing.image("MyRegistry/app:1")).isEqualTo("MyRegistry/app:1");
+    assertThat(holdsNothing.image("node@sha256:" + "a".repeat(64))).isEqualTo("docker.io/library/node@sha256:"
+        + "a".repeat(64));
     assertThat(holdsAll.image("otto-test-busybox:1")).isEqualTo("otto-test-busybox:1");
     assertThat(podman.image("node:22")).isEqualTo("node:22");
   }
