@@ -137,6 +137,7 @@ final class RunCommand implements Callable<Integer> {
     int execute(Path dir, Plan plan, java.util.function.Function<LocalEngine, RunHandle> start) throws IOException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
+      refuseSecretsPassed(plan);
       try (Progress progress = Progress.forTerminal(out)) {
         LocalEngine built = build(dir, progress, record);
         hideSecretsFromSteps(plan);
@@ -215,6 +216,18 @@ final class RunCommand implements Callable<Integer> {
      * Once the provider holds the values it reads from this process's environment, overwrites them
      * there, so that a step cannot read them in {@code /proc/<pid>/environ} of this process.
      */
+    /** A variable --pass-env names must not be a secret's: every step would see it, unmasked. */
+    private void refuseSecretsPassed(Plan plan) {
+      for (String secret : plan.secrets()) {
+        String variable = SecretProviders.variableName(secret);
+        if (secretsDir == null && passEnv.contains(variable)) {
+          throw new CliException(ExitCodes.USAGE, "--pass-env " + variable + " would hand the secret '" + secret
+              + "' to every step, unmasked; bind it to the steps that need it (SecretBinding) and leave it out of "
+              + "--pass-env");
+        }
+      }
+    }
+
     private void hideSecretsFromSteps(Plan plan) {
       if (secretsDir == null) {
         HostEnvironment.hide(plan.secrets().stream().map(SecretProviders::variableName).toList());

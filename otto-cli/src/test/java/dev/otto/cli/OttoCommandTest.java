@@ -283,6 +283,21 @@ class OttoCommandTest {
     }
 
     @Test
+    void refuses_to_pass_a_secret_s_variable_to_every_step() throws Exception {
+      ottofile("""
+          var key = p.secret("deploy-key");
+          p.stage("Deploy", s -> s.steps(sh("true")));
+          """);
+
+      Outcome outcome = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--pass-env",
+          "DEPLOY_KEY");
+
+      assertThat(outcome.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(outcome.err()).contains("--pass-env DEPLOY_KEY would hand the secret 'deploy-key' to every step, "
+          + "unmasked");
+    }
+
+    @Test
     void lists_what_runs_deployed_to_an_environment_as_text_and_json_and_the_run_report_says_it_too() throws Exception {
       // given
       ottofile("""
