@@ -89,8 +89,7 @@ final class PlanCheck {
     String tools = verdict.tools().stream().map(Executor.Tool::describe).collect(Collectors.joining(", "));
     if (verdict.fallback()) {
       // Why the executors meant for containers did not take it: a misspelt engine, or one that did not answer.
-      String others = executors.stream().filter(e -> e != verdict.executor())
-          .map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse("")).collect(Collectors.joining("; "));
+      String others = reasons(stage, verdict.executor());
       return Optional.of("no executor runs containers here" + (others.isEmpty() ? "" : " (" + others + ")")
           + ", so stage '" + stage.id() + "' ("
           + stage.runtime().describe() + ") runs as local processes; "
@@ -141,8 +140,13 @@ final class PlanCheck {
   }
 
   private String reasons(PlannedStage stage) {
-    return executors.stream().map(e -> e.name() + ": " + e.whyNot(stage.runtime()).orElse(""))
-        .collect(Collectors.joining("; "));
+    return reasons(stage, null);
+  }
+
+  /** What each executor but {@code except} says of the stage's runtime. */
+  private String reasons(PlannedStage stage, Executor except) {
+    return executors.stream().filter(e -> e != except).map(e -> e.name() + ": " + e.whyNot(stage.runtime())
+        .orElse("")).collect(Collectors.joining("; "));
   }
 
   private static String and(List<String> names) {
