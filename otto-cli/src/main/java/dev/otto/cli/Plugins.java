@@ -50,7 +50,7 @@ final class Plugins {
       // What is wrong, and how to find what is right, rather than the whole help after it.
       err.println("otto: " + e.getMessage().replace("option option", "option"));
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-        err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
+        err.println(helpHint(e.getCommandLine()));
       }
       return ExitCodes.USAGE;
     });
@@ -63,6 +63,22 @@ final class Plugins {
       otto.getErr().println("otto: " + missing);
       return ExitCodes.USAGE;
     });
+  }
+
+  /**
+   * Where to read the options of {@code command}: its own help option, or, for a command without
+   * one (a plugin's may have none), the nearest command above it that has one.
+   */
+  static String helpHint(CommandLine command) {
+    for (CommandLine c = command; c != null; c = c.getParent()) {
+      java.util.Optional<String> help = c.getCommandSpec().options().stream()
+          .filter(CommandLine.Model.OptionSpec::usageHelp).map(CommandLine.Model.OptionSpec::longestName).findFirst();
+      if (help.isPresent()) {
+        return "Run '" + c.getCommandSpec().qualifiedName() + " " + help.get() + "' for its "
+            + (c == command ? "options." : "commands and options.");
+      }
+    }
+    return "See the documentation of '" + command.getCommandSpec().qualifiedName() + "' for its options.";
   }
 
   /** What to add for the command {@code args} name, when a plugin that is not here adds it; else null. */

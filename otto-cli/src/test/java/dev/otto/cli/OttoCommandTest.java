@@ -102,6 +102,30 @@ class OttoCommandTest {
           .doesNotContain("Usage:");
     }
 
+    @CommandLine.Command(name = "bare")
+    static final class Bare implements Runnable {
+      @CommandLine.Option(names = "--size")
+      int size;
+
+      @Override
+      public void run() {}
+    }
+
+    @Test
+    void should_point_a_command_without_a_help_option_to_the_help_of_the_command_above_it() {
+      // given
+      CommandLine otto = OttoCommand.commandLine();
+      otto.addSubcommand(new CommandLine(new Bare()));
+
+      // when
+      String bare = Plugins.helpHint(otto.getSubcommands().get("bare"));
+      String run = Plugins.helpHint(otto.getSubcommands().get("run"));
+
+      // then
+      assertThat(bare).isEqualTo("Run 'otto --help' for its commands and options.");
+      assertThat(run).isEqualTo("Run 'otto run --help' for its options.");
+    }
+
     @Test
     void should_call_a_parameter_the_pipeline_does_not_declare_a_usage_error() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
