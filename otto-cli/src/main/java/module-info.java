@@ -9,6 +9,7 @@ module dev.otto.cli {
   requires dev.otto.report;
   requires info.picocli;
   requires java.compiler;
+  requires jdk.unsupported;
   requires com.fasterxml.jackson.core;
   requires org.apache.maven.resolver;
   requires org.apache.maven.resolver.supplier;

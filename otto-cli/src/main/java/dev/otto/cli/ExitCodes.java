@@ -16,7 +16,9 @@ final class ExitCodes {
   static final String HELP = "%nExit codes:%n  0  success%n  1  the run failed or was cancelled%n"
       + "  2  usage error%n  3  the pipeline is invalid%n"
       + "  4  the pipeline could not be loaded or run (no Ottofile.java and no%n"
-      + "     convention, a compile error, a refused plan)%n";
+      + "     convention, a compile error, a refused plan)%n"
+      + "  130, 143  Ctrl-C (SIGINT) or SIGTERM: the run was cancelled, its%n"
+      + "     processes stopped%n";
 
   private ExitCodes() {}
 }

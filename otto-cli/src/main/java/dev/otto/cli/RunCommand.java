@@ -138,21 +138,58 @@ final class RunCommand implements Callable<Integer> {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
       refuseSecretsPassed(plan);
+      prepareReport();
       try (Progress progress = Progress.forTerminal(out)) {
         LocalEngine built = build(dir, progress, record);
         hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
-          RunResult result = start.apply(built).result().join();
-          if (report != null) {
-            Files.writeString(report, HtmlReport.run(plan, result, record, deployments(built, plan, result)),
-                StandardCharsets.UTF_8);
+          RunHandle run = start.apply(built);
+          try (CancelOnSignal signals = CancelOnSignal.install(run, System.err)) {
+            RunResult result = run.result().join();
+            boolean written = writeReport(plan, result, record, built);
+            int code = RunCommand.report(out, progress, result);
+            if (written) {
+              out.println("report: " + report.toAbsolutePath());
+            }
+            return signals.exitCode(code);
           }
-          int code = RunCommand.report(out, progress, result);
-          if (report != null) {
-            out.println("report: " + report.toAbsolutePath());
-          }
-          return code;
         }
+      }
+    }
+
+    /**
+     * Makes the folder the report goes to, before the run rather than after it, and refuses a
+     * report path that is a folder.
+     */
+    private void prepareReport() {
+      if (report == null) {
+        return;
+      }
+      Path file = report.toAbsolutePath();
+      if (Files.isDirectory(file)) {
+        throw new CliException(ExitCodes.USAGE, "--report names the file to write, e.g. " + file.resolve("run.html")
+            + "; " + file + " is a folder");
+      }
+      try {
+        Files.createDirectories(file.getParent());
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.USAGE, "--report " + report + ": could not make the folder "
+            + file.getParent() + " (" + e.getMessage() + ")");
+      }
+    }
+
+    /** Writes the report if asked; a failure to write it is said, and leaves the run's exit code as it is. */
+    private boolean writeReport(Plan plan, RunResult result, RunRecord record, LocalEngine built) {
+      if (report == null) {
+        return false;
+      }
+      try {
+        Files.writeString(report, HtmlReport.run(plan, result, record, deployments(built, plan, result)),
+            StandardCharsets.UTF_8);
+        return true;
+      } catch (IOException e) {
+        System.err.println("otto: could not write the report to " + report.toAbsolutePath() + ": " + e);
+        return false;
       }
     }
 
@@ -186,6 +223,10 @@ final class RunCommand implements Callable<Integer> {
         builder.listener(listener);
       }
       if (parallelism != null) {
+        if (parallelism < 1) {
+          throw new CliException(ExitCodes.USAGE, "--parallelism is how many stages run at once, at least 1, not "
+              + parallelism);
+        }
         builder.parallelism(parallelism);
       }
       if (failFastEverywhere && keepGoing) {
@@ -212,10 +253,6 @@ final class RunCommand implements Callable<Integer> {
       return containers.build();
     }
 
-    /**
-     * Once the provider holds the values it reads from this process's environment, overwrites them
-     * there, so that a step cannot read them in {@code /proc/<pid>/environ} of this process.
-     */
     /** A variable --pass-env names must not be a secret's: every step would see it, unmasked. */
     private void refuseSecretsPassed(Plan plan) {
       for (String secret : plan.secrets()) {
@@ -228,6 +265,10 @@ final class RunCommand implements Callable<Integer> {
       }
     }
 
+    /**
+     * Once the provider holds the values it reads from this process's environment, overwrites them
+     * there, so that a step cannot read them in {@code /proc/<pid>/environ} of this process.
+     */
     private void hideSecretsFromSteps(Plan plan) {
       if (secretsDir == null) {
         HostEnvironment.hide(plan.secrets().stream().map(SecretProviders::variableName).toList());
