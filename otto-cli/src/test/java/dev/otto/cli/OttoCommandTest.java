@@ -137,6 +137,35 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_refuse_a_parallelism_below_one_and_a_report_path_that_is_a_folder_before_the_run() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"touch built\")));");
+      String runs = dir.resolve("runs").toString();
+
+      Outcome none = otto("run", dir.toString(), "--runs", runs, "--parallelism", "0");
+      Outcome folder = otto("run", dir.toString(), "--runs", runs, "--report", dir.toString());
+
+      assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(none.err()).isEqualTo("otto: --parallelism is how many stages run at once, at least 1, not 0"
+          + System.lineSeparator());
+      assertThat(folder.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(folder.err()).contains("--report names the file to write", "is a folder");
+      assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void should_make_the_folder_of_the_report_before_the_run() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+      Path report = dir.resolve("reports/today/run.html");
+
+      Outcome run = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--report",
+          report.toString());
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(report).content().contains("<html");
+      assertThat(run.out()).contains("report: " + report);
+    }
+
+    @Test
     void should_print_and_exit_alike_when_the_command_line_holds_only_the_command_run() {
       for (String[] args : List.of(new String[] {"explain", "--help"}, new String[] {"explain", "--formt", "json"},
           new String[] {"explain", dir.toString()}, new String[] {"validate", "--help"}, new String[] {"run", "--help"},
