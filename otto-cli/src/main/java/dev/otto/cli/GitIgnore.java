@@ -48,6 +48,25 @@ final class GitIgnore {
     return Outcome.ADDED;
   }
 
+  /**
+   * Makes {@code ottoFolder} (a project's {@code .otto/}) ignore itself, as tools' cache folders
+   * do, so that a run's workspaces and caches stay out of {@code git status} and {@code git add -A}
+   * even where no {@code .gitignore} names the folder: a {@code .gitignore} in it that ignores
+   * everything, itself included. One there already is left as it is.
+   */
+  static void ignoreItself(Path ottoFolder) throws IOException {
+    Files.createDirectories(ottoFolder);
+    Path file = ottoFolder.resolve(".gitignore");
+    if (Files.notExists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.writeString(file, "# Otto's runs and caches: kept out of git.\n*\n", StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE_NEW);
+      } catch (java.nio.file.FileAlreadyExistsException made) {
+        // another otto command made it meanwhile
+      }
+    }
+  }
+
   /** The root of the git work tree {@code folder} is in: the nearest folder with a .git (a folder, or a file for worktrees). */
   private static Optional<Path> workTree(Path folder) {
     for (Path dir = folder; dir != null; dir = dir.getParent()) {

@@ -202,6 +202,14 @@ final class RunCommand implements Callable<Integer> {
 
     LocalEngine build(Path dir, Progress progress, RunListener... more) {
       Path base = dir.resolve(".otto");
+      if (runs == null || caches == null) {
+        try {
+          GitIgnore.ignoreItself(base);
+        } catch (IOException e) {
+          throw new CliException(ExitCodes.CANNOT_RUN, "could not make " + base + " for the runs and caches: "
+              + e.getMessage() + "; give other folders with --runs and --caches");
+        }
+      }
       LocalEngine.Builder builder = LocalEngine.builder(runs != null ? runs : base.resolve("runs"))
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
           .secrets(secrets());

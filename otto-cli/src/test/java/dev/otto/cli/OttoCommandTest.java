@@ -153,6 +153,29 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_keep_its_runs_and_caches_out_of_git_without_a_gitignore_of_the_project() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+      git("init", "-q");
+
+      Outcome run = otto("run", dir.toString());
+      String status = git("status", "--porcelain", "--untracked-files=all");
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(dir.resolve(".otto/.gitignore")).content().endsWith("*\n");
+      assertThat(dir.resolve(".otto/runs")).isDirectory();
+      assertThat(status).isEqualTo("?? Ottofile.java\n");
+    }
+
+    private String git(String... args) throws Exception {
+      List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+      command.addAll(List.of(args));
+      Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(git.waitFor()).as(output).isZero();
+      return output;
+    }
+
+    @Test
     void should_make_the_folder_of_the_report_before_the_run() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
       Path report = dir.resolve("reports/today/run.html");
