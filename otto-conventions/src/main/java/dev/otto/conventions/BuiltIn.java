@@ -281,7 +281,7 @@ final class BuiltIn {
 
     @Override
     public List<String> lookedFor() {
-      return List.of("Makefile");
+      return List.of("GNUmakefile", "Makefile", "makefile");
     }
 
     @Override

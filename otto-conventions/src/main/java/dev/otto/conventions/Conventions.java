@@ -155,7 +155,8 @@ public final class Conventions {
   private List<Project> projects(Scan scan) {
     if (scan.projects().isEmpty()) {
       throw new ConventionException("no convention matches " + repository + ": looked for "
-          + String.join("; ", conventions.stream().map(c -> String.join(", ", c.lookedFor()) + " (" + c.id() + ")")
+          + String.join("; ", conventions.stream().map(c -> String.join(", ", c.lookedFor()) + " (" + c.id()
+              + (c.lastResort() ? ", at the root only, when nothing else matches" : "") + ")")
               .toList()) + ", at the root and in folders up to " + DEPTH + " levels down"
           + (scan.unsupported().isEmpty() ? "" : "; " + String.join("; ", scan.unsupported()))
           + enclosingRepository().map(root -> ". This folder lies inside the git repository " + root

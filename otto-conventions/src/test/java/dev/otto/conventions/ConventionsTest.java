@@ -251,7 +251,7 @@ class ConventionsTest {
           .hasMessageContaining("no convention matches")
           .hasMessageContaining("pom.xml (maven)")
           .hasMessageContaining("package.json (node)")
-          .hasMessageContaining("Makefile (make)")
+          .hasMessageContaining("GNUmakefile, Makefile, makefile (make, at the root only, when nothing else matches)")
           .hasMessageContaining("up to 2 levels down");
     }
 
