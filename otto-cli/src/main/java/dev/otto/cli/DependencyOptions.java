@@ -62,6 +62,25 @@ final class DependencyOptions {
     return List.copyOf(entries);
   }
 
+  /**
+   * Refuses a class path or artifacts given for a folder without an Ottofile, whose pipeline the
+   * conventions make: nothing would compile against them, and saying nothing would hide the mistake.
+   */
+  void refuseWithoutOttofile(Path dir) {
+    List<String> given = new ArrayList<>();
+    if (!classPath.isEmpty()) {
+      given.add("--class-path");
+    }
+    if (!artifacts.isEmpty()) {
+      given.add("--deps");
+    }
+    if (!given.isEmpty()) {
+      throw new CliException(ExitCodes.USAGE, String.join(" and ", given) + (given.size() == 1 ? " adds" : " add")
+          + " to the class path of an Ottofile.java, and " + dir + " has none: its pipeline comes from the "
+          + "conventions. Leave " + (given.size() == 1 ? "it" : "them") + " out, or write an Ottofile ('otto init').");
+    }
+  }
+
   private Path localRepository() {
     if (localRepository != null) {
       return localRepository.toAbsolutePath().normalize();

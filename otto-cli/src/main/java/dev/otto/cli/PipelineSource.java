@@ -49,6 +49,7 @@ final class PipelineSource {
     if (Files.isRegularFile(ottofile)) {
       return new Loaded(compile(ottofile, dependencies.classPath(ottofile)), ottofile.toString());
     }
+    dependencies.refuseWithoutOttofile(dir);
     try {
       Path absolute = dir.toAbsolutePath().normalize();
       String name = absolute.getFileName() == null ? "pipeline" : absolute.getFileName().toString();

@@ -176,6 +176,17 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_refuse_dependencies_for_a_folder_whose_pipeline_comes_from_the_conventions() throws Exception {
+      Files.writeString(dir.resolve("Makefile"), "all:\n\ttrue\n");
+
+      Outcome deps = otto("explain", dir.toString(), "--deps", "foo");
+
+      assertThat(deps.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(deps.err()).contains("--deps adds to the class path of an Ottofile.java, and " + dir
+          + " has none: its pipeline comes from the conventions.");
+    }
+
+    @Test
     void should_make_the_folder_of_the_report_before_the_run() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
       Path report = dir.resolve("reports/today/run.html");
