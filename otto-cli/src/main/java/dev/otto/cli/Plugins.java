@@ -3,6 +3,7 @@ package dev.otto.cli;
 import dev.otto.cli.spi.CommandPlugin;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 
@@ -49,7 +50,10 @@ final class Plugins {
       }
       // What is wrong, and how to find what is right, rather than the whole help after it.
       err.println("otto: " + e.getMessage().replace("option option", "option"));
-      if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      Optional<String> command = misspeltCommand(e);
+      if (command.isPresent()) {
+        err.println("Did you mean '" + e.getCommandLine().getCommandSpec().qualifiedName() + " " + command.get() + "'?");
+      } else if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
         err.println(helpHint(e.getCommandLine()));
       }
       return ExitCodes.USAGE;
@@ -63,6 +67,43 @@ final class Plugins {
       otto.getErr().println("otto: " + missing);
       return ExitCodes.USAGE;
     });
+  }
+
+  /**
+   * The command a misspelt first word most likely meant: one of the command's subcommands that
+   * the word becomes by at most two edits (a letter added, removed, changed, or two swapped), as
+   * {@code rnu} is {@code run}; picocli's own suggestions compare pairs of letters, and miss such.
+   */
+  static Optional<String> misspeltCommand(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+      return Optional.empty();
+    }
+    String word = unmatched.getUnmatched().get(0);
+    if (word.startsWith("-")) {
+      return Optional.empty();
+    }
+    return e.getCommandLine().getSubcommands().keySet().stream()
+        .filter(name -> edits(word, name) <= Math.min(2, name.length() / 2))
+        .min(java.util.Comparator.comparingInt((String name) -> edits(word, name)).thenComparing(name -> name));
+  }
+
+  /** The optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+  private static int edits(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   /**

@@ -112,6 +112,19 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_name_the_command_a_misspelt_one_most_likely_meant() {
+      Outcome swapped = otto("rnu", dir.toString());
+      Outcome missing = otto("explan", dir.toString());
+      Outcome unlike = otto("deploy", dir.toString());
+
+      assertThat(swapped.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(swapped.err()).contains("'rnu'", "Did you mean 'otto run'?");
+      assertThat(missing.err()).contains("Did you mean 'otto explain'?");
+      assertThat(unlike.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(unlike.err()).doesNotContain("Did you mean 'otto");
+    }
+
+    @Test
     void should_point_a_command_without_a_help_option_to_the_help_of_the_command_above_it() {
       // given
       CommandLine otto = OttoCommand.commandLine();
