@@ -255,10 +255,10 @@ class SiteSnippetsTest {
   void conventions_adjusted_and_extended() {
     Path repo = Path.of(".");
     Pipeline shop = Conventions.in(repo)
-        .adjust("maven", project -> project.withImage("maven:3-eclipse-temurin-21").withTest("./mvnw -B verify -Pit"))
+        .adjust("maven", project -> project.withImage("maven:3-eclipse-temurin-21").withBuild("./mvnw -B -ntp verify -Pit"))
         .pipeline("shop", p -> p.stage("Deploy", s -> s.steps(sh("./deploy.sh"))));
 
-    assertThat(Planner.plan(shop).stage("Deploy").orElseThrow().dependsOn()).containsExactly("Test");
+    assertThat(Planner.plan(shop).stage("Deploy").orElseThrow().dependsOn()).containsExactly("Build");
   }
 
   @Test

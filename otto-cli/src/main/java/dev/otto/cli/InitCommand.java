@@ -83,7 +83,8 @@ final class InitCommand implements Callable<Integer> {
         // The pipeline of this folder. Otto found:
         %s//
         // Explain it with 'otto explain', run it with 'otto run'. Adjust a convention's projects with
-        // adjust("id", project -> project.withImage(...).withTest(...)), and add stages after them below.
+        // adjust("id", project -> project.withImage(...).withBuild(...)) (withTest(...) for a Test stage's command),
+        // and add stages after them below.
         public class Ottofile {
           /** The otto command gives the folder this file is in, wherever it was checked out. */
           public static Pipeline pipeline(Path folder) {
