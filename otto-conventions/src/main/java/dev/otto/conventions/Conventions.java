@@ -14,6 +14,7 @@ import dev.otto.dsl.PipelineSpec;
 import dev.otto.dsl.StageRef;
 import dev.otto.dsl.StageSpec;
 import dev.otto.dsl.library.Stdlib;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,8 +164,33 @@ public final class Conventions {
               + ", whose root may hold the project: run otto there").orElse("")
           + ". Write the pipeline with the DSL, or add a Convention for this kind of project.");
     }
-    return scan.projects().stream()
+    return scan.projects().stream().map(this::moduleOfBuildAbove)
         .map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p)).toList();
+  }
+
+  /**
+   * A Maven project at the root that the {@code pom.xml} of the folder above lists as a module:
+   * its reason says so, as its build needs its parent and sibling modules from there.
+   */
+  private Project moduleOfBuildAbove(Project project) {
+    Path folder = repository.toAbsolutePath().normalize();
+    if (!project.convention().equals("maven") || !project.folder().isEmpty() || folder.getParent() == null
+        || folder.getFileName() == null) {
+      return project;
+    }
+    Path above = folder.getParent().resolve("pom.xml");
+    String module = "<module>" + folder.getFileName() + "</module>";
+    try {
+      if (!Files.isRegularFile(above) || !Files.readString(above).replaceAll("\\s", "").contains(module)) {
+        return project;
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return project;
+    }
+    return new Project(project.convention(), project.folder(), project.reason() + "; it is a module of the Maven "
+        + "build in " + folder.getParent() + ", whose pom.xml lists it, and may need its parent and sibling modules "
+        + "from there: run otto in " + folder.getParent() + " to build them together", project.image(),
+        project.tools(), project.build(), project.test(), project.env(), project.cache(), project.services());
   }
 
   /** The root of the git repository the folder lies in below its root, if it does. */

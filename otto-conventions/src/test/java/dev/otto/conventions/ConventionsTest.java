@@ -243,6 +243,34 @@ class ConventionsTest {
   }
 
   @Nested
+  class ModuleOfABuildAbove {
+    @org.junit.jupiter.api.io.TempDir
+    Path parent;
+
+    @Test
+    void a_maven_module_explained_alone_says_the_build_above_lists_it() throws Exception {
+      // given a Maven build whose pom.xml lists two modules, and one folder it does not list
+      java.nio.file.Files.writeString(parent.resolve("pom.xml"), "<project><modules>\n  <module> core </module>\n"
+          + "  <module>app</module>\n</modules></project>");
+      for (String module : List.of("core", "tools")) {
+        java.nio.file.Files.createDirectories(parent.resolve(module));
+        java.nio.file.Files.writeString(parent.resolve(module).resolve("pom.xml"), "<project/>");
+      }
+
+      // when each folder is looked at alone
+      String core = Conventions.in(parent.resolve("core")).projects().get(0).reason();
+      String tools = Conventions.in(parent.resolve("tools")).projects().get(0).reason();
+      String whole = Conventions.in(parent).projects().get(0).reason();
+
+      // then the listed module's reason points to the build above
+      Assertions.assertThat(core).contains("; it is a module of the Maven build in " + parent
+          + ", whose pom.xml lists it", "run otto in " + parent);
+      Assertions.assertThat(tools).doesNotContain("module of");
+      Assertions.assertThat(whole).doesNotContain("module of");
+    }
+  }
+
+  @Nested
   class Errors {
     @Test
     void a_folder_that_matches_nothing_gets_the_list_of_what_was_looked_for() {
