@@ -33,6 +33,7 @@ public final class OttoCommand implements Runnable {
     COMMANDS.put("run", RunCommand::new);
     COMMANDS.put("resume", ResumeCommand::new);
     COMMANDS.put("deployments", DeploymentsCommand::new);
+    COMMANDS.put("prune", PruneCommand::new);
     COMMANDS.put("init", InitCommand::new);
     COMMANDS.put("approve", ApproveCommand::new);
     COMMANDS.put("callback", CallbackCommand::new);

@@ -81,7 +81,7 @@ class OttoCommandTest {
       assertThat(help.getSubcommands().keySet()).containsExactlyElementsOf(
           OttoCommand.commandLine().getSubcommands().keySet());
       assertThat(misspelt.getSubcommands().keySet()).containsExactly("explain", "validate", "run", "resume",
-          "deployments", "init", "approve", "callback", "help", "generate-completion");
+          "deployments", "prune", "init", "approve", "callback", "help", "generate-completion");
     }
 
     @Test
@@ -197,6 +197,29 @@ class OttoCommandTest {
       assertThat(deps.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(deps.err()).contains("--deps adds to the class path of an Ottofile.java, and " + dir
           + " has none: its pipeline comes from the conventions.");
+    }
+
+    @Test
+    void should_remove_the_workspaces_of_older_finished_runs() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo made > made.txt\")));");
+      String runs = dir.resolve("runs").toString();
+      assertThat(otto("run", dir.toString(), "--runs", runs).code()).isZero();
+      Thread.sleep(20);
+      assertThat(otto("run", dir.toString(), "--runs", runs).code()).isZero();
+
+      Outcome pruned = otto("prune", dir.toString(), "--runs", runs, "--keep", "1");
+      Outcome none = otto("prune", dir.resolve("nowhere").toString());
+      Outcome negative = otto("prune", dir.toString(), "--runs", runs, "--keep", "-1");
+
+      assertThat(pruned.code()).as(pruned.err()).isZero();
+      assertThat(pruned.out()).containsPattern("removed the workspace of run \\d{8}-")
+          .contains("removed 1 workspace (0.0 MiB); kept those of the 1 newest finished run");
+      try (var folders = Files.list(dir.resolve("runs"))) {
+        assertThat(folders.filter(run -> Files.exists(run.resolve("workspace/made.txt")))).hasSize(1);
+      }
+      assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(none.err()).contains("there are no runs in " + dir.resolve("nowhere/.otto/runs"));
+      assertThat(negative.code()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.otto.core.engine;
 
 import static java.util.Objects.requireNonNull;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.otto.core.OttoException;
 import dev.otto.core.cache.CacheStore;
@@ -17,6 +18,7 @@ import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import dev.otto.core.workspace.WorkspaceSource;
 import dev.otto.core.workspace.WorkspaceSources;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apiguardian.api.API;
 
 /**
  * Runs plans on this machine: each stage starts as soon as the stages it depends on have
@@ -253,6 +256,10 @@ public final class LocalEngine implements Engine {
     Checked checked = check(plan);
     Instant started = clock.instant();
     String id = newRunId(started);
+    if (!Files.isDirectory(root.resolve(previousRunId).resolve("workspace"))) {
+      throw new OttoException("run '" + previousRunId + "' has no workspace any more (removeWorkspaces, 'otto prune' "
+          + "removes those of finished runs), so it cannot be restarted from a stage; start a new run");
+    }
     // The copy comes before the journal, so that a failed copy leaves no run holding a lease.
     try {
       for (String part : List.of("workspace", WorkspaceOps.ARTIFACTS, WorkspaceOps.PROMOTED)) {
@@ -267,6 +274,24 @@ public final class LocalEngine implements Engine {
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;
+  }
+
+  /**
+   * Frees the disk that runs take: removes the workspaces of the runs under the root that have
+   * finished, but the newest {@code keepNewest} of them, which are kept for a look at what they
+   * left or a {@linkplain #restart restart}. A workspace holds what the run's stages made, its
+   * caches' folders among them (a Maven repository, {@code node_modules}), so it is most of what
+   * a run takes. A run that has not finished (running here or in another engine, waiting, or left
+   * by an engine that died) keeps its workspace for {@link #resume}. Journals, the artifacts runs
+   * stored or promoted, and the record of deployments stay: results, promotions and rollbacks
+   * work as before, and only a restart from a run whose workspace is gone is refused.
+   *
+   * @throws IllegalArgumentException when {@code keepNewest} is negative
+   * @throws java.io.UncheckedIOException when the runs cannot be listed or a workspace removed
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public RemovedWorkspaces removeWorkspaces(int keepNewest) {
+    return Workspaces.remove(root, journal, runs::containsKey, keepNewest);
   }
 
   private static void checkSamePlan(String runId, Plan plan, Recovery recovery) {
