@@ -52,7 +52,7 @@ final class Reasons {
 
   /** The reason of a stage that was running when its run stopped. */
   public static String cancelledStage(boolean runCancelled, String stopReason) {
-    return runCancelled ? "cancelled" : "stopped: " + stopReason;
+    return runCancelled ? "the run was cancelled" : "stopped: " + stopReason;
   }
 
   /** A stage skipped because a stage it depends on failed, or did not run because of a failure. */

@@ -267,7 +267,7 @@ class EngineTest {
 
     RunResult result = run.result().get();
     assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
-    assertThat(result.stage("Long").orElseThrow().reason()).hasValue("cancelled");
+    assertThat(result.stage("Long").orElseThrow().reason()).hasValue("the run was cancelled");
   }
 
   @Test
