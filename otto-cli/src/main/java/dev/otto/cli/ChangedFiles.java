@@ -33,7 +33,9 @@ final class ChangedFiles {
       });
       String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (git.waitFor() != 0) {
-        throw new CliException(ExitCodes.CANNOT_RUN, "could not find the files changed since '" + base + "' in "
+        // A base git does not know is the command line's mistake; anything else, the folder's or git's.
+        int code = unknownBase(dir, base) ? ExitCodes.USAGE : ExitCodes.CANNOT_RUN;
+        throw new CliException(code, "could not find the files changed since '" + base + "' in "
             + dir + ": git said: " + errors.join() + "; give a commit, branch or tag that HEAD's history shares");
       }
       return out.isEmpty() ? List.of() : List.of(out.split("\0"));
@@ -44,5 +46,20 @@ final class ChangedFiles {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.CANNOT_RUN, "interrupted while git listed the changed files");
     }
+  }
+
+  /** Whether {@code dir} is in a git work tree where {@code base} names no commit. */
+  private static boolean unknownBase(Path dir, String base) throws IOException, InterruptedException {
+    return git(dir, "rev-parse", "--is-inside-work-tree") && !git(dir, "rev-parse", "--verify", "--quiet",
+        base + "^{commit}");
+  }
+
+  private static boolean git(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    git.getOutputStream().close();
+    git.getInputStream().readAllBytes();
+    return git.waitFor() == 0;
   }
 }

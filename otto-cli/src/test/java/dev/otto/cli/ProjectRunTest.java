@@ -149,7 +149,7 @@ class ProjectRunTest {
     assertThat(fromGit.out()).contains("Code  [runs]", "Docs  [skipped]",
         "skipped because [changed files match 'docs/**' or '*.md'] is false", "1 changed file");
     assertThat(byHand.out()).contains("Docs  [runs]", "Code  [skipped]");
-    assertThat(wrongBase.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+    assertThat(wrongBase.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(wrongBase.err()).contains("could not find the files changed since 'no-such-base'");
   }
 
