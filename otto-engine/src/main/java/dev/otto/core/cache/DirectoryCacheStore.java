@@ -142,6 +142,12 @@ public final class DirectoryCacheStore implements CacheStore {
         tar.close();
         sha = hashing.hash().toString();
       }
+      if (Files.exists(entry)) {
+        // Another run saved the same key while this one archived: its entry stands, and this archive would only
+        // take the disk.
+        return new CacheResult(CacheResult.Status.ALREADY_SAVED, "cache " + key + " was saved by another run "
+            + "meanwhile; it stays as that run saved it" + file(dir, key, prefixes, false));
+      }
       sync(temporary);
       Path archive = dir.resolve(key.hash() + "-" + sha + ".tar.gz");
       Files.move(temporary, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -49,6 +49,45 @@ class DirectoryCacheStoreTest {
   }
 
   @Test
+  void should_keep_the_entry_another_run_saved_while_this_one_archived_and_leave_no_second_archive()
+      throws Exception {
+    // given a cache whose archiving takes a while, and another run that saves the same key meanwhile
+    byte[] noise = new byte[24 << 20];
+    new java.util.Random(7).nextBytes(noise);
+    Files.write(Files.createDirectories(workspace.resolve("vendor")).resolve("big.bin"), noise);
+    Path gems = store.resolve("gems");
+    java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        while (true) {
+          if (Files.isDirectory(gems)) {
+            try (Stream<Path> files = Files.list(gems)) {
+              if (files.anyMatch(file -> file.getFileName().toString().startsWith(".saving-"))) {
+                Files.writeString(gems.resolve(key.hash() + ".entry"), "saved by another run\n");
+                return;
+              }
+            }
+          }
+          Thread.sleep(1);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    // when this run's save ends
+    CacheResult saved = cache.save(key, workspace, List.of("vendor/"));
+    other.join();
+
+    // then the other run's entry stands, and nothing of this save stays
+    assertThat(saved.status()).isEqualTo(CacheResult.Status.ALREADY_SAVED);
+    assertThat(saved.detail()).contains("was saved by another run meanwhile");
+    assertThat(gems.resolve(key.hash() + ".entry")).hasContent("saved by another run");
+    try (Stream<Path> files = Files.list(gems)) {
+      assertThat(files.map(file -> file.getFileName().toString())).containsExactly(key.hash() + ".entry");
+    }
+  }
+
+  @Test
   void should_restore_what_was_saved_into_a_new_workspace() throws Exception {
     files();
     CacheResult saved = cache.save(key, workspace, List.of("vendor/", "missing/"));
