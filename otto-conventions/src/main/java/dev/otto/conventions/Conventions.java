@@ -164,8 +164,45 @@ public final class Conventions {
               + ", whose root may hold the project: run otto there").orElse("")
           + ". Write the pipeline with the DSL, or add a Convention for this kind of project.");
     }
-    return scan.projects().stream().map(this::moduleOfBuildAbove)
-        .map(p -> adjustments.getOrDefault(p.convention(), UnaryOperator.identity()).apply(p)).toList();
+    return scan.projects().stream().map(this::moduleOfBuildAbove).map(this::adjusted).toList();
+  }
+
+  /** The project as {@link #adjust} changed it, its reason saying what was changed. */
+  private Project adjusted(Project found) {
+    UnaryOperator<Project> adjustment = adjustments.get(found.convention());
+    if (adjustment == null) {
+      return found;
+    }
+    Project project = requireNonNull(adjustment.apply(found), "the adjustment of convention '" + found.convention()
+        + "' returned null; return the project, changed or not");
+    List<String> changed = new ArrayList<>();
+    if (!project.image().equals(found.image())) {
+      changed.add("image");
+    }
+    if (!project.tools().equals(found.tools())) {
+      changed.add("tools");
+    }
+    if (!project.build().equals(found.build())) {
+      changed.add("build commands");
+    }
+    if (!project.test().equals(found.test())) {
+      changed.add("test commands");
+    }
+    if (!project.env().equals(found.env())) {
+      changed.add("variables");
+    }
+    if (!project.cache().equals(found.cache())) {
+      changed.add("cache");
+    }
+    if (!project.services().equals(found.services())) {
+      changed.add("services");
+    }
+    if (changed.isEmpty() || !project.reason().equals(found.reason())) {
+      return project;
+    }
+    return new Project(project.convention(), project.folder(), project.reason() + "; adjusted: its "
+        + String.join(", ", changed), project.image(), project.tools(), project.build(), project.test(), project.env(),
+        project.cache(), project.services());
   }
 
   /**

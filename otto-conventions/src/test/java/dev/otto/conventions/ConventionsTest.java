@@ -210,6 +210,23 @@ class ConventionsTest {
     }
 
     @Test
+    void an_adjusted_project_says_what_was_adjusted() {
+      Conventions maven = Conventions.in(REPOS.resolve("maven"));
+      String found = maven.projects().get(0).reason();
+
+      String adjusted = Conventions.in(REPOS.resolve("maven"))
+          .adjust("maven", project -> project.withBuild("mvn -B verify -Pit").withoutCache()).projects().get(0).reason();
+      String untouched = Conventions.in(REPOS.resolve("maven")).adjust("maven", project -> project).projects().get(0)
+          .reason();
+
+      Assertions.assertThat(adjusted).isEqualTo(found + "; adjusted: its build commands, cache");
+      Assertions.assertThat(untouched).isEqualTo(found);
+      assertThatThrownBy(() -> Conventions.in(REPOS.resolve("maven")).adjust("maven", project -> null).projects())
+          .isInstanceOf(NullPointerException.class).hasMessageContaining("the adjustment of convention 'maven' "
+              + "returned null");
+    }
+
+    @Test
     void a_convention_of_the_users_own_comes_before_the_built_in_ones() {
       Convention bazel = new Convention() {
         @Override
