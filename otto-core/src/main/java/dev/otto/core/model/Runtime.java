@@ -16,11 +16,13 @@ import java.util.regex.Pattern;
  * image brings them, but where the steps run on the engine's machine (a local runtime, an agent
  * label this machine carries, or a container stage falling back to local processes) the engine
  * finds each on that machine before anything runs, says which version it will use, and refuses
- * the run, naming the tool, when one is missing. A runtime may also ask for the network
- * ({@code withNetwork()}): a sandboxed executor gives none to stages that do not.
+ * the run, naming the tool, when one is missing. A tool may name the oldest version the steps
+ * work with ({@code java>=21}): the engine then says so when the one it finds is older. A runtime
+ * may also ask for the network ({@code withNetwork()}): a sandboxed executor gives none to stages
+ * that do not.
  *
  * <pre>{@code
- * Runtime build = Runtime.container("maven:3-eclipse-temurin-21").requires("mvn", "java").withNetwork();
+ * Runtime build = Runtime.container("maven:3-eclipse-temurin-21").requires("mvn", "java>=21").withNetwork();
  * }</pre>
  */
 public sealed interface Runtime {
@@ -49,10 +51,23 @@ public sealed interface Runtime {
   String describe();
 
   /**
-   * The commands the steps call that the place they run must provide, e.g. {@code mvn}, in the
-   * order declared; empty when none are declared. A same-as runtime has none of its own.
+   * The commands the steps call that the place they run must provide, e.g. {@code mvn}, or
+   * {@code java>=21} with the oldest version they work with, in the order declared; empty when
+   * none are declared. A same-as runtime has none of its own.
    */
   List<String> tools();
+
+  /** The command a tool of {@link #tools()} names: {@code java} of {@code java>=21}. */
+  static String toolName(String tool) {
+    int at = tool.indexOf(">=");
+    return at < 0 ? tool : tool.substring(0, at);
+  }
+
+  /** The oldest version a tool of {@link #tools()} asks for: {@code 21} of {@code java>=21}; empty when none. */
+  static java.util.Optional<String> minimumVersion(String tool) {
+    int at = tool.indexOf(">=");
+    return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(tool.substring(at + 2));
+  }
 
   /** Whether the steps need the network. A same-as runtime has the answer of the stage it names. */
   boolean network();
@@ -149,15 +164,19 @@ public sealed interface Runtime {
     }
   }
 
-  /** A tool is a command found on the PATH: a name, never a path or a command line. */
+  /**
+   * A tool is a command found on the PATH: a name, never a path or a command line, with the
+   * oldest version the steps work with if they need one ({@code java>=21}, {@code go>=1.22}).
+   */
   private static List<String> checkTools(List<String> tools) {
-    Pattern name = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*");
+    Pattern name = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*(>=\\d+(\\.\\d+)*)?");
     Set<String> checked = new LinkedHashSet<>();
     for (String tool : requireNonNull(tools, "tools")) {
       requireNonNull(tool, "tool");
       if (!name.matcher(tool).matches()) {
         throw new IllegalArgumentException("'" + tool + "' is not a tool name: name a command the steps find on "
-            + "the PATH, such as mvn or python3, without a folder, options or spaces");
+            + "the PATH, such as mvn or python3, without a folder, options or spaces, and, if they need one, the "
+            + "oldest version they work with, as in java>=21 or go>=1.22");
       }
       checked.add(tool);
     }

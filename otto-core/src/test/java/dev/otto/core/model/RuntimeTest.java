@@ -32,8 +32,26 @@ class RuntimeTest {
     assertThatThrownBy(() -> Runtime.local().requires("./mvnw"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'./mvnw' is not a tool name: name a command the steps find on the PATH, such as mvn or "
-            + "python3, without a folder, options or spaces");
+            + "python3, without a folder, options or spaces, and, if they need one, the oldest version they work "
+            + "with, as in java>=21 or go>=1.22");
     assertThatThrownBy(() -> Runtime.agent("linux").requires("go version")).hasMessageStartingWith("'go version'");
+    assertThatThrownBy(() -> Runtime.local().requires("java>=")).hasMessageStartingWith("'java>='");
+    assertThatThrownBy(() -> Runtime.local().requires("java>=21-ea")).hasMessageStartingWith("'java>=21-ea'");
+    assertThatThrownBy(() -> Runtime.local().requires(">=21")).hasMessageStartingWith("'>=21'");
+  }
+
+  @Test
+  void should_keep_the_oldest_version_a_tool_is_asked_for_in_its_name() {
+    // when
+    Runtime.Local runtime = Runtime.local().requires("mvn", "java>=21", "go>=1.22.3");
+
+    // then
+    assertThat(runtime.tools()).containsExactly("mvn", "java>=21", "go>=1.22.3");
+    assertThat(runtime.tools()).extracting(Runtime::toolName).containsExactly("mvn", "java", "go");
+    assertThat(runtime.tools()).extracting(Runtime::minimumVersion)
+        .containsExactly(java.util.Optional.empty(), java.util.Optional.of("21"), java.util.Optional.of("1.22.3"));
+    assertThat(Explain.text(Planner.plan(pipeline(leaf("Build").runtime(runtime).build()).build(),
+        RunContext.branch("main")))).contains("  Build  [runs]  local; uses mvn, java>=21, go>=1.22.3\n");
   }
 
   @Test

@@ -54,7 +54,8 @@ final class PlanCheck {
       if (include.test(stage) && stage.runsProcesses()) {
         Optional<Executor> executor = Executor.choose(executors, stage.runtime(), localFallback);
         chosen.put(stage, executor);
-        executor.ifPresent(e -> wanted.computeIfAbsent(e, key -> new LinkedHashSet<>()).addAll(stage.runtime().tools()));
+        executor.ifPresent(e -> wanted.computeIfAbsent(e, key -> new LinkedHashSet<>())
+            .addAll(stage.runtime().tools().stream().map(Runtime::toolName).toList()));
       }
     }
     Map<Executor, Optional<Map<String, Executor.Tool>>> found = new IdentityHashMap<>();
@@ -72,8 +73,8 @@ final class PlanCheck {
     if (fallback && !stage.services().isEmpty()) {
       return new Verdict(null, false, List.of(), servicesWithoutEngine(stage));
     }
-    List<Executor.Tool> tools = found.map(all -> stage.runtime().tools().stream().map(all::get).toList())
-        .orElse(List.of());
+    List<Executor.Tool> tools = found.map(all -> stage.runtime().tools().stream().map(Runtime::toolName)
+        .map(all::get).toList()).orElse(List.of());
     List<String> missing = tools.stream().filter(tool -> !tool.found()).map(Executor.Tool::name).toList();
     String problem = missing.isEmpty() ? null : "stage '" + stage.id() + "' needs " + and(missing) + ", which the "
         + executor.name() + " executor does not find on this machine"
@@ -84,9 +85,13 @@ final class PlanCheck {
     return new Verdict(executor, fallback, tools, problem);
   }
 
-  /** What the host should hear before the stage runs: that it falls back, and which tools it uses. */
+  /**
+   * What the host should hear before the stage runs: that it falls back, which tools it uses, and
+   * which of them are older than the stage asks for.
+   */
   Optional<String> warning(PlannedStage stage, Verdict verdict) {
     String tools = verdict.tools().stream().map(Executor.Tool::describe).collect(Collectors.joining(", "));
+    String older = older(stage.runtime().tools(), verdict.tools());
     if (verdict.fallback()) {
       // Why the executors meant for containers did not take it: a misspelt engine, or one that did not answer.
       String others = reasons(stage, verdict.executor());
@@ -94,10 +99,58 @@ final class PlanCheck {
           + ", so stage '" + stage.id() + "' ("
           + stage.runtime().describe() + ") runs as local processes; "
           + (tools.isEmpty() ? "it names no tools it needs (Runtime.requires), so none were looked for"
-              : "it uses " + tools + " of this machine"));
+              : "it uses " + tools + " of this machine" + older));
     }
     return tools.isEmpty() ? Optional.empty() : Optional.of("stage '" + stage.id() + "' uses " + tools
-        + " of this machine");
+        + " of this machine" + older);
+  }
+
+  /**
+   * What to add when tools found are older than the versions {@code required} asks for: which,
+   * and what to do; empty when none is, or a version is unknown.
+   */
+  private static String older(List<String> required, List<Executor.Tool> found) {
+    List<String> older = new ArrayList<>();
+    for (int i = 0; i < required.size() && i < found.size(); i++) {
+      String requirement = required.get(i);
+      Executor.Tool tool = found.get(i);
+      Optional<String> minimum = Runtime.minimumVersion(requirement);
+      if (minimum.isPresent() && tool.version().isPresent()
+          && compareVersions(tool.name(), tool.version().get(), minimum.get()) < 0) {
+        older.add(tool.name() + " " + tool.version().get() + " is older than the " + minimum.get() + " it asks for");
+      }
+    }
+    return older.isEmpty() ? "" : "; " + String.join(", ", older) + ": its steps may fail; put a newer one first on "
+        + "the PATH its processes get, or run the stage where one is";
+  }
+
+  /**
+   * Compares two versions number by number, a missing number counting as 0 ({@code 17.0.15} is
+   * before {@code 21}, {@code 1.22} before {@code 1.22.3}). Java's versions before 9 read
+   * {@code 1.8.0}: for {@code java} and {@code javac}, a leading {@code 1.} is left out.
+   */
+  static int compareVersions(String tool, String found, String minimum) {
+    String version = (tool.equals("java") || tool.equals("javac")) && found.matches("1\\.\\d+.*")
+        ? found.substring(2) : found;
+    String[] a = version.split("\\.");
+    String[] b = minimum.split("\\.");
+    for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      long x = i < a.length ? number(a[i]) : 0;
+      long y = i < b.length ? number(b[i]) : 0;
+      if (x != y) {
+        return Long.compare(x, y);
+      }
+    }
+    return 0;
+  }
+
+  /** The leading digits of a version's part: 0 of {@code 0_292}, as Java 8 writes its update. */
+  private static long number(String part) {
+    int end = 0;
+    while (end < part.length() && end < 18 && Character.isDigit(part.charAt(end))) {
+      end++;
+    }
+    return end == 0 ? 0 : Long.parseLong(part.substring(0, end));
   }
 
   /** Refuses {@code plan}, naming every problem, unless it can run; returns each stage's executor and warnings. */

@@ -106,6 +106,38 @@ class HostToolsTest {
   }
 
   @Test
+  void should_say_when_a_tool_of_this_machine_is_older_than_the_stage_asks_for() {
+    // given stages asking for versions of the tools, one newer and one as old as this machine's
+    Plan plan = plan(stage("Build", Runtime.local().requires("fakego>=1.23", "fakemvn>=3.9"), "true"),
+        stage("Image", Runtime.container("maven:3").requires("fakemvn>=3.9.6"), "true"));
+
+    // when
+    RunResult result = engine().containerPolicy(ContainerPolicy.LOCAL_FALLBACK).build().run(plan);
+
+    // then the run goes on, warned about the older one only
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance)
+        .extracting(e -> ((RunEvent.Warning) e).message()).containsExactly(
+            "stage 'Build' uses fakego 1.22.2 (" + bin.resolve("fakego") + "), fakemvn 3.9.6 (" + bin.resolve("fakemvn")
+                + ") of this machine; fakego 1.22.2 is older than the 1.23 it asks for: its steps may fail; put a "
+                + "newer one first on the PATH its processes get, or run the stage where one is",
+            "no executor runs containers here, so stage 'Image' (container maven:3) runs as local processes; it uses "
+                + "fakemvn 3.9.6 (" + bin.resolve("fakemvn") + ") of this machine");
+  }
+
+  @Test
+  void should_compare_versions_number_by_number_and_read_java_8_as_8() {
+    assertThat(PlanCheck.compareVersions("java", "17.0.15", "21")).isNegative();
+    assertThat(PlanCheck.compareVersions("java", "21.0.2", "21")).isPositive();
+    assertThat(PlanCheck.compareVersions("java", "21", "21")).isZero();
+    assertThat(PlanCheck.compareVersions("java", "1.8.0_292", "8")).isZero();
+    assertThat(PlanCheck.compareVersions("java", "1.8.0", "11")).isNegative();
+    assertThat(PlanCheck.compareVersions("go", "1.22", "1.22.3")).isNegative();
+    assertThat(PlanCheck.compareVersions("go", "1.10", "1.9")).isPositive();
+    assertThat(PlanCheck.compareVersions("node", "1.2", "1.2.0")).isZero();
+  }
+
+  @Test
   void should_say_why_the_container_executor_did_not_take_a_stage_that_falls_back_to_local_processes() {
     // given a container engine whose name is misspelt
     Plan plan = plan(stage("Plain", Runtime.container("alpine"), "true"));
