@@ -67,7 +67,8 @@ final class BuiltIn {
               + "the workspace and its cache (a wrapper of 3.3.2 or later keeps it in both)";
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where() + how
           + "; built and tested in one mvn verify; " + java.describe(),
-          "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of("java") : List.of("mvn", "java"),
+          "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of(Jvm.mavenTool(folder))
+              : List.of("mvn", Jvm.mavenTool(folder)),
           List.of(mvn + " verify"),
           List.of(), keepsMaven ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
           keepsMaven ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"),
@@ -108,7 +109,8 @@ final class BuiltIn {
       Version java = Jvm.gradle(folder, buildFiles);
       return Optional.of(project(id(), folder, "found " + file.get() + " " + folder.where()
           + (wrapper ? ", with the Gradle wrapper" : "") + "; " + java.describe(), Jvm.gradleImage(java),
-          wrapper ? List.of("java") : List.of("gradle", "java"), List.of(gradle + " assemble"),
+          wrapper ? List.of(Jvm.gradleTool(folder, buildFiles)) : List.of("gradle", Jvm.gradleTool(folder, buildFiles)),
+          List.of(gradle + " assemble"),
           List.of(gradle + " check"), Map.of("GRADLE_USER_HOME", ".gradle-home"), "gradle",
           List.of(".gradle-home/caches/", ".gradle-home/wrapper/"), new ArrayList<>(keys)));
     }

@@ -25,12 +25,35 @@ final class Jvm {
 
   /** The JDK of a Maven build: {@code .java-version}, else the newer of the default and the pom's release. */
   static Version maven(Folder folder) {
-    Optional<Version> release = folder.read("pom.xml").flatMap(pom -> MAVEN.stream().flatMap(element -> {
+    return Versions.first("java", List.of(pinned(folder), mavenRelease(folder).flatMap(Jvm::ifNewer)));
+  }
+
+  /**
+   * The oldest JDK a Maven build works with, as a tool requirement ({@code java>=17}): what
+   * {@code .java-version} pins, else the release the pom compiles for; plain {@code java} when
+   * neither says.
+   */
+  static String mavenTool(Folder folder) {
+    return tool(pinned(folder).or(() -> mavenRelease(folder)));
+  }
+
+  /** The oldest JDK a Gradle build works with: what {@code .java-version} pins, else its toolchain, else its release. */
+  static String gradleTool(Folder folder, List<String> buildFiles) {
+    Version[] declared = gradleDeclared(folder, buildFiles);
+    return tool(pinned(folder).or(() -> Optional.ofNullable(declared[0])).or(() -> Optional.ofNullable(declared[1])));
+  }
+
+  private static String tool(Optional<Version> asked) {
+    return asked.map(version -> "java>=" + version.value()).orElse("java");
+  }
+
+  /** The release the pom compiles for, the first of {@link #MAVEN} it names. */
+  private static Optional<Version> mavenRelease(Folder folder) {
+    return folder.read("pom.xml").flatMap(pom -> MAVEN.stream().flatMap(element -> {
       Matcher m = Pattern.compile("<" + Pattern.quote(element) + ">\\s*(?:1\\.)?(\\d+)\\s*<").matcher(pom);
       return m.find() ? java.util.stream.Stream.of(new Version("java", m.group(1), element + " in pom.xml"))
           : java.util.stream.Stream.empty();
     }).findFirst());
-    return Versions.first("java", List.of(pinned(folder), release.flatMap(Jvm::ifNewer)));
   }
 
   /**
@@ -38,6 +61,13 @@ final class Jvm {
    * several do), else the newer of the default and their {@code sourceCompatibility}.
    */
   static Version gradle(Folder folder, List<String> buildFiles) {
+    Version[] declared = gradleDeclared(folder, buildFiles);
+    return Versions.first("java", List.of(pinned(folder), Optional.ofNullable(declared[0]),
+        Optional.ofNullable(declared[1]).flatMap(Jvm::ifNewer)));
+  }
+
+  /** The newest toolchain and the newest release the build files name, each null when none does. */
+  private static Version[] gradleDeclared(Folder folder, List<String> buildFiles) {
     Version toolchain = null;
     Version compatibility = null;
     for (String file : buildFiles) {
@@ -50,8 +80,7 @@ final class Jvm {
         compatibility = newer(compatibility, new Version("java", release, "sourceCompatibility in " + file));
       }
     }
-    return Versions.first("java", List.of(pinned(folder), Optional.ofNullable(toolchain),
-        Optional.ofNullable(compatibility).flatMap(Jvm::ifNewer)));
+    return new Version[] {toolchain, compatibility};
   }
 
   /** Gradle's image for a JDK; Gradle 8 runs on JDKs up to 24, Gradle 9 on newer ones. */
@@ -65,9 +94,12 @@ final class Jvm {
         .map(v -> new Version("java", v.startsWith("1.") ? v.split("\\.")[1] : v.split("\\.")[0], ".java-version"));
   }
 
-  /** The release when it is newer than the default JDK, which compiles for older ones. */
+  /**
+   * The release when it is the default JDK or newer (the default compiles for older ones): the
+   * reason then names where the build asks for it.
+   */
   private static Optional<Version> ifNewer(Version release) {
-    return Integer.parseInt(release.value()) > Integer.parseInt(Versions.DEFAULTS.get("java"))
+    return Integer.parseInt(release.value()) >= Integer.parseInt(Versions.DEFAULTS.get("java"))
         ? Optional.of(release) : Optional.empty();
   }
 

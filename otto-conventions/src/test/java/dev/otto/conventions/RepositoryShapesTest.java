@@ -92,6 +92,29 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_ask_for_the_oldest_jdk_a_java_build_works_with() {
+      assertThat(only(tree("pom.xml", "<project><properties><maven.compiler.release>17</maven.compiler.release>"
+          + "</properties></project>")).tools()).containsExactly("mvn", "java>=17");
+    }
+
+    @Test
+    void should_ask_for_no_version_of_java_when_a_build_names_none() {
+      assertThat(only(tree("pom.xml", "<project/>")).tools()).containsExactly("mvn", "java");
+    }
+
+    @Test
+    void should_ask_for_the_jdk_of_a_gradle_toolchain() {
+      assertThat(only(tree("build.gradle.kts", "java { toolchain { languageVersion = JavaLanguageVersion.of(17) } }"))
+          .tools()).containsExactly("gradle", "java>=17");
+    }
+
+    @Test
+    void should_ask_for_the_jdk_of_a_gradle_release() {
+      assertThat(only(tree("build.gradle", "java { sourceCompatibility = JavaVersion.VERSION_11 }")).tools())
+          .containsExactly("gradle", "java>=11");
+    }
+
+    @Test
     void should_take_rust_from_its_toolchain_file() {
       Project pinned = only(tree("Cargo.toml", "[package]\nname = \"x\"\n", "rust-toolchain.toml",
           "[toolchain]\nchannel = \"1.85.0\"\n"));
