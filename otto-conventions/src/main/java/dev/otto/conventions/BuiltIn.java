@@ -250,7 +250,7 @@ final class BuiltIn {
       String go = "GOMODCACHE=\"$PWD/.go/mod\" GOCACHE=\"$PWD/.go/build\" go";
       Version version = version(folder.read("go.mod").orElse(""));
       return Optional.of(project(id(), folder, "found go.mod " + folder.where() + "; " + version.describe(),
-          "golang:" + version.value(), List.of("go"),
+          "golang:" + version.value(), List.of(minimum(folder.read("go.mod").orElse(""))),
           List.of(go + " build ./..."), List.of(go + " test ./..."), Map.of(), "go", List.of(".go/"),
           List.of(folder.has("go.sum") ? "go.sum" : "go.mod")));
     }
@@ -259,6 +259,12 @@ final class BuiltIn {
      * The Go that go.mod asks for, as {@code actions/setup-go} reads it: its {@code toolchain} line when it has
      * one, else its {@code go} line's release (the newest patch of {@code go 1.25.0} is {@code 1.25}).
      */
+    /** The go.mod's go line as a tool requirement, the oldest Go that builds the module ({@code go>=1.22}). */
+    static String minimum(String mod) {
+      Matcher go = Pattern.compile("(?m)^go\\s+(\\d+\\.\\d+(?:\\.\\d+)?)\\s*$").matcher(mod);
+      return go.find() ? "go>=" + go.group(1) : "go";
+    }
+
     static Version version(String mod) {
       Matcher toolchain = Pattern.compile("(?m)^toolchain\\s+go(\\d+\\.\\d+(?:\\.\\d+)?)\\s*$")
           .matcher(mod);

@@ -63,6 +63,7 @@ class RepositoryShapesTest {
       Path plain = tree("go.mod", "module x\n\ngo 1.24.2\n");
       assertThat(only(plain).image()).isEqualTo("golang:1.24");
       assertThat(only(plain).reason()).contains("go 1.24 from go.mod's go line");
+      assertThat(only(plain).tools()).containsExactly("go>=1.24.2");
     }
 
     @Test
