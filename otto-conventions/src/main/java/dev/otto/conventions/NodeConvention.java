@@ -90,7 +90,8 @@ final class NodeConvention implements Convention {
         + (manager.lock() == null ? "without a lock file" : "with " + manager.lock()) + ": " + manager.described()
         + "; " + node.describe()
         + (placeholder ? "; no Test stage, its test script is npm's placeholder that only fails" : ""),
-        "node:" + node.value(), List.of("node", manager.tools()), build, test, manager.env(), manager.name(),
+        "node:" + node.value(), List.of(tool(folder, manifest), manager.tools()), build, test, manager.env(),
+        manager.name(),
         manager.cache(), keys));
   }
 
@@ -146,6 +147,16 @@ final class NodeConvention implements Convention {
     return Versions.first("node", List.of(pinnedIn(folder, ".nvmrc"), pinnedIn(folder, ".node-version"),
         manifest.engine().flatMap(range -> Versions.within(range, "node", 1)
             .map(v -> new Version("node", v, "engines.node \"" + range + "\" in package.json")))));
+  }
+
+  /**
+   * Node as a tool requirement: the version {@code .nvmrc} or {@code .node-version} pins, else the
+   * oldest {@code engines.node} allows ({@code node>=18}); plain {@code node} when none says.
+   */
+  static String tool(Folder folder, Manifest manifest) {
+    return pinnedIn(folder, ".nvmrc").or(() -> pinnedIn(folder, ".node-version")).map(Version::value)
+        .or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 1)))
+        .map(version -> "node>=" + version).orElse("node");
   }
 
   private static Optional<Version> pinnedIn(Folder folder, String file) {

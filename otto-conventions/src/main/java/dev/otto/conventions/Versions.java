@@ -86,6 +86,25 @@ final class Versions {
     return Optional.ofNullable(best).map(Versions::format);
   }
 
+  /**
+   * The oldest version a range allows, at {@code parts} components ({@code >=18.17 <23} is 18 at
+   * one part, {@code ^20 || ^22} is 20); empty when it names no version or sets no lower bound.
+   */
+  static Optional<String> oldest(String range, int parts) {
+    int[] oldest = null;
+    for (String alternative : range.split("\\|\\|")) {
+      int[][] bounds = bounds(alternative.replace("~>", "~="), parts);
+      if (bounds == null) {
+        continue;
+      }
+      if (java.util.Arrays.stream(bounds[0]).allMatch(part -> part == 0)) {
+        return Optional.empty();
+      }
+      oldest = oldest == null || compare(bounds[0], oldest) < 0 ? bounds[0] : oldest;
+    }
+    return Optional.ofNullable(oldest).map(Versions::format);
+  }
+
   /** Of two candidates, the default, else the newest below it, else the oldest above it. */
   private static int[] better(int[] a, int[] b, int[] wanted) {
     if (compare(a, wanted) == 0 || compare(b, wanted) == 0) {

@@ -67,6 +67,26 @@ class VersionsTest {
     assertThat(Versions.within(range, runtime, parts)).hasValue(expected);
   }
 
+  @ParameterizedTest(name = "{0} at {1} parts allows {2} at the oldest")
+  @CsvSource(delimiter = ';', value = {
+      ">=18.17; 1; 18",
+      ">=18 <23; 1; 18",
+      "^20 || ^22; 1; 20",
+      "20.x; 1; 20",
+      "'>=3.9,<3.13'; 2; 3.9",
+      "~=3.10; 2; 3.10",
+  })
+  void should_take_the_oldest_version_a_range_allows(String range, int parts, String expected) {
+    assertThat(Versions.oldest(range, parts)).hasValue(expected);
+  }
+
+  @Test
+  void should_take_no_oldest_version_from_a_range_without_a_lower_bound() {
+    assertThat(Versions.oldest("<23", 1)).isEmpty();
+    assertThat(Versions.oldest("*", 1)).isEmpty();
+    assertThat(Versions.oldest("^20 || <18", 1)).isEmpty();
+  }
+
   @Test
   void should_read_a_pinned_version_without_its_prefix_and_ignore_what_names_none() {
     assertThat(Versions.pinned("v22.11.0\n")).hasValue("22.11.0");
