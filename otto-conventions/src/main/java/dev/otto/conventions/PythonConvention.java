@@ -83,7 +83,7 @@ final class PythonConvention implements Convention {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("POETRY_VIRTUALENVS_IN_PROJECT", "true");
     env.put("POETRY_CACHE_DIR", ".poetry-cache");
-    return BuiltIn.project(id(), folder, reason, "python:" + python.value(), List.of("python3"), build, test, env,
+    return BuiltIn.project(id(), folder, reason, "python:" + python.value(), List.of(tool(folder)), build, test, env,
         "poetry", List.of(".pip-cache/", ".poetry-cache/"), BuiltIn.present(folder, "poetry.lock", "pyproject.toml"));
   }
 
@@ -109,7 +109,7 @@ final class PythonConvention implements Convention {
     if (!declaresPytest(folder)) {
       build.add(pip + " pytest");
     }
-    return BuiltIn.project(id(), folder, reason, "python:" + python.value(), List.of("python3"), build,
+    return BuiltIn.project(id(), folder, reason, "python:" + python.value(), List.of(tool(folder)), build,
         List.of(".venv/bin/python -m pytest" + NO_TESTS_PASS), Map.of(), "pip", List.of(".pip-cache/"),
         BuiltIn.present(folder, "requirements.txt", "requirements-dev.txt", "pyproject.toml"));
   }
@@ -141,6 +141,18 @@ final class PythonConvention implements Convention {
           : Optional.empty();
     });
     return Versions.first("python", List.of(file, requires));
+  }
+
+  /**
+   * Python as a tool requirement: the version {@code .python-version} pins, else the oldest
+   * {@code requires-python} allows ({@code python3>=3.10}); plain {@code python3} when none says.
+   */
+  static String tool(Folder folder) {
+    return folder.read(".python-version").flatMap(Versions::pinned)
+        .or(() -> folder.read("pyproject.toml").flatMap(text -> {
+          Matcher m = Pattern.compile("(?m)^requires-python\\s*=\\s*[\"']([^\"']+)[\"']").matcher(text);
+          return m.find() ? Versions.oldest(m.group(1), 2) : Optional.empty();
+        })).map(version -> "python3>=" + version).orElse("python3");
   }
 
   /** The minor line of a version, {@code 3.12} of {@code 3.12.4}: uv's images are tagged by it. */

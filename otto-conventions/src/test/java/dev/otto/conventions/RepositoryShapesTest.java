@@ -130,6 +130,12 @@ class RepositoryShapesTest {
           .isEqualTo("python:3.11");
       assertThat(only(tree(".python-version", "3.12\n")).reason()).contains("python 3.12 from .python-version");
     }
+
+    @Test
+    void should_ask_for_the_oldest_python_requires_python_allows() {
+      assertThat(only(tree("pyproject.toml", "[project]\nname = \"x\"\nrequires-python = \">=3.9,<3.12\"\n")).tools())
+          .containsExactly("python3>=3.9");
+    }
   }
 
   @Nested
