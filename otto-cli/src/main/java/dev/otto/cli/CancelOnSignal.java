@@ -1,6 +1,7 @@
 package dev.otto.cli;
 
 import dev.otto.core.engine.RunHandle;
+import dev.otto.core.engine.RunResult;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +24,23 @@ import sun.misc.SignalHandler;
 final class CancelOnSignal implements AutoCloseable {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
 
-  private final RunHandle run;
   private final PrintStream err;
   private final AtomicInteger received = new AtomicInteger();
   private final List<Signal> installed = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
+  /** The run, once it has started; a signal before then cancels it as soon as it has. */
+  private RunHandle run;
 
-  private CancelOnSignal(RunHandle run, PrintStream err) {
-    this.run = run;
+  private CancelOnSignal(PrintStream err) {
     this.err = err;
   }
 
-  /** Cancels {@code run} when this process is asked to stop, until closed. */
-  static CancelOnSignal install(RunHandle run, PrintStream err) {
-    CancelOnSignal cancel = new CancelOnSignal(run, err);
+  /**
+   * Cancels the run {@link #cancels} names when this process is asked to stop, until closed.
+   * Installed before the run starts, so that a signal while its workspace is made is not lost.
+   */
+  static CancelOnSignal install(PrintStream err) {
+    CancelOnSignal cancel = new CancelOnSignal(err);
     for (String name : SIGNALS) {
       try {
         Signal signal = new Signal(name);
@@ -55,25 +59,43 @@ final class CancelOnSignal implements AutoCloseable {
     return cancel;
   }
 
-  private void received(Signal signal) {
-    if (received.compareAndSet(0, signal.getNumber())) {
-      err.println();
-      err.println("otto: SIG" + signal.getName() + ": cancelling run " + run.id() + " and stopping its processes "
-          + "(again to leave at once)");
-      err.flush();
-      run.cancel();
+  /** The run to cancel, once started; cancels it at once when a signal came while it started. */
+  synchronized void cancels(RunHandle started) {
+    this.run = started;
+    if (received.get() != 0) {
+      started.cancel();
+    }
+  }
+
+  private synchronized void received(Signal signal) {
+    if (run != null && run.result().isDone()) {
+      // The run has ended: its summary is on its way, and the exit code is the run's.
       return;
     }
-    err.println("otto: SIG" + signal.getName() + " again: leaving now; 'otto resume " + run.id()
-        + "' stops what the run left running");
+    if (received.compareAndSet(0, signal.getNumber())) {
+      err.println();
+      err.println("otto: SIG" + signal.getName() + ": " + (run == null
+          ? "the run's workspace is being made; the run is cancelled as soon as it starts"
+          : "cancelling run " + run.id() + " and stopping its processes") + " (again to leave at once)");
+      err.flush();
+      if (run != null) {
+        run.cancel();
+      }
+      return;
+    }
+    err.println("otto: SIG" + signal.getName() + " again: leaving now" + (run == null ? ""
+        : "; 'otto resume " + run.id() + "' takes the run up again and stops what it left running"));
     err.flush();
     Runtime.getRuntime().halt(128 + signal.getNumber());
   }
 
-  /** 128 plus the number of the signal that cancelled the run, or {@code otherwise} when none did. */
-  int exitCode(int otherwise) {
+  /**
+   * 128 plus the number of the signal that cancelled the run, when one did and the run ended
+   * cancelled; else the run's own {@code code}.
+   */
+  int exitCode(RunResult result, int code) {
     int signal = received.get();
-    return signal == 0 ? otherwise : 128 + signal;
+    return signal != 0 && result.status() == RunResult.Status.CANCELLED ? 128 + signal : code;
   }
 
   @Override

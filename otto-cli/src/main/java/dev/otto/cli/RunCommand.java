@@ -143,15 +143,16 @@ final class RunCommand implements Callable<Integer> {
         LocalEngine built = build(dir, progress, record);
         hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
-          RunHandle run = start.apply(built);
-          try (CancelOnSignal signals = CancelOnSignal.install(run, System.err)) {
+          try (CancelOnSignal signals = CancelOnSignal.install(System.err)) {
+            RunHandle run = start.apply(built);
+            signals.cancels(run);
             RunResult result = run.result().join();
             boolean written = writeReport(plan, result, record, built);
             int code = RunCommand.report(out, progress, result);
             if (written) {
               out.println("report: " + report.toAbsolutePath());
             }
-            return signals.exitCode(code);
+            return signals.exitCode(result, code);
           }
         }
       }

@@ -452,6 +452,9 @@ public final class RunMachine {
     } else if (input instanceof Cancel) {
       if (!stopping) {
         stop(Reasons.RUN_CANCELLED);
+      } else {
+        // Already stopping (after a failure, or a cancel before a resume): what runs now is stopped too.
+        out.add(new Stop(Optional.empty()));
       }
       cancelled = true;
     }
@@ -595,11 +598,14 @@ public final class RunMachine {
   /** Asks again for what was in flight when the previous host stopped, and for the locks it held. */
   private void resume() {
     timers.forEach((id, at) -> out.add(new SetTimer(id, at)));
-    for (Cursor c : cursors.values()) {
+    for (Cursor c : List.copyOf(cursors.values())) {
       for (String held : c.locks) {
         out.add(new Acquire(c.stage.id(), lockOp(c.stage, held), true));
       }
-      if (c.phase == Phase.IN_FLIGHT) {
+      if (c.phase == Phase.IN_FLIGHT && stopped(c)) {
+        // The stage was being stopped when its host stopped: what was in flight is not run again.
+        abandon(c);
+      } else if (c.phase == Phase.IN_FLIGHT) {
         Op op = c.op();
         c.stepStarted = false;
         out.add(new Execute(c.stage.id(), c.index, c.step + 1, op));

@@ -122,6 +122,51 @@ class RunMachineTest {
     }
 
     @Test
+    void should_not_run_again_on_resume_what_a_cancel_was_stopping_when_its_host_died() {
+      // given a run cancelled while its step ran, whose host died before the step's end was recorded
+      RunnablePlan plan = plan(sh("Serve", "sleep 300"), sh("After", "true"));
+      RunMachine before = machine(plan, true);
+      RunMachine.Execute serve = only(apply(before, new RunMachine.Start(T0, List.of())), RunMachine.Execute.class)
+          .get(0);
+      apply(before, new RunMachine.Cancel(T0.plusSeconds(1)));
+
+      // when another host replays what was recorded and takes the run up
+      RunMachine after = machine(plan, true);
+      after.apply(new RunMachine.Start(T0, List.of()));
+      after.apply(new RunMachine.OpStarted(T0, serve.stage(), serve.op()));
+      after.apply(new RunMachine.Cancel(T0.plusSeconds(1)));
+      List<RunMachine.Action> resumed = apply(after, new RunMachine.Resume(T0.plusSeconds(60)));
+
+      // then the step is not run again, its stage's session is ended, and the run ends cancelled
+      assertThat(only(resumed, RunMachine.Execute.class)).isEmpty();
+      assertThat(only(resumed, RunMachine.EndSession.class)).containsExactly(new RunMachine.EndSession("Serve"));
+      RunResult result = after.result().orElseThrow();
+      assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
+      assertThat(result.stage("Serve").orElseThrow().steps()).extracting(RunResult.StepResult::status)
+          .containsExactly(RunResult.Status.CANCELLED);
+      assertThat(result.stage("After").orElseThrow().status()).isNotEqualTo(RunResult.Status.SUCCEEDED);
+    }
+
+    @Test
+    void should_stop_again_what_runs_when_a_run_that_is_stopping_is_cancelled() {
+      // given a run stopping after a failure, whose other stage still runs
+      RunMachine machine = machine(plan(Stage.builder("Checks").parallel(true)
+          .addStages(sh("Lint", "false"), sh("Slow", "sleep 300")).build()), true);
+      List<RunMachine.Execute> running = only(apply(machine, new RunMachine.Start(T0, List.of())),
+          RunMachine.Execute.class);
+      RunMachine.Execute lint = running.stream().filter(e -> e.stage().endsWith("Lint")).findFirst().orElseThrow();
+      List<RunMachine.Action> failed = apply(machine, new RunMachine.OpDone(T0, lint.stage(), lint.op(), exit(1)));
+      assertThat(only(failed, RunMachine.Stop.class)).contains(new RunMachine.Stop(Optional.empty()));
+      assertThat(machine.result()).isEmpty();
+
+      // when the host cancels it
+      List<RunMachine.Action> cancelled = apply(machine, new RunMachine.Cancel(T0.plusSeconds(1)));
+
+      // then what runs is told to stop again
+      assertThat(only(cancelled, RunMachine.Stop.class)).containsExactly(new RunMachine.Stop(Optional.empty()));
+    }
+
+    @Test
     void should_skip_what_follows_a_failed_stage_and_say_why() {
       // given
       RunMachine machine = machine(plan(sh("Build", "make"), sh("Test", "make test")), false);
