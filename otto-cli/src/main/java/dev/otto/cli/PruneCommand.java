@@ -50,12 +50,21 @@ final class PruneCommand implements Callable<Integer> {
     for (String run : removed.removed()) {
       out.println("removed the workspace of run " + run);
     }
-    out.printf(Locale.ROOT, "removed %d %s (%s); kept those of the %d newest finished %s%s%n",
-        removed.removed().size(), removed.removed().size() == 1 ? "workspace" : "workspaces",
-        size(removed.bytes()), removed.kept().size(), removed.kept().size() == 1 ? "run" : "runs",
-        removed.unfinished().isEmpty() ? "" : " and of " + removed.unfinished().size() + " unfinished "
-            + (removed.unfinished().size() == 1 ? "run" : "runs") + " (otto resume takes one up)");
-    return ExitCodes.OK;
+    for (String other : removed.leftAlone()) {
+      out.println("left alone " + other + " (remove it by hand when no otto is making that run)");
+    }
+    for (String run : removed.failed()) {
+      System.err.println("otto: could not remove the whole workspace of run " + run);
+    }
+    int kept = removed.kept().size();
+    int unfinished = removed.unfinished().size();
+    out.printf(Locale.ROOT, "removed %d %s (%s); %s%s%n", removed.removed().size(),
+        removed.removed().size() == 1 ? "workspace" : "workspaces", size(removed.bytes()),
+        kept == 0 ? "no finished run keeps its workspace" : "the " + (kept == 1 ? "newest finished run keeps its"
+            : kept + " newest finished runs keep their") + " workspace" + (kept == 1 ? "" : "s"),
+        unfinished == 0 ? "" : "; " + unfinished + (unfinished == 1 ? " unfinished run keeps its own"
+            : " unfinished runs keep their own") + ", for otto resume");
+    return removed.failed().isEmpty() ? ExitCodes.OK : ExitCodes.CANNOT_RUN;
   }
 
   static String size(long bytes) {

@@ -213,7 +213,7 @@ class OttoCommandTest {
 
       assertThat(pruned.code()).as(pruned.err()).isZero();
       assertThat(pruned.out()).containsPattern("removed the workspace of run \\d{8}-")
-          .contains("removed 1 workspace (0.0 MiB); kept those of the 1 newest finished run");
+          .contains("removed 1 workspace (0.0 MiB); the newest finished run keeps its workspace");
       try (var folders = Files.list(dir.resolve("runs"))) {
         assertThat(folders.filter(run -> Files.exists(run.resolve("workspace/made.txt")))).hasSize(1);
       }

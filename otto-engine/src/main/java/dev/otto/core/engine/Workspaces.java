@@ -3,11 +3,10 @@ package dev.otto.core.engine;
 import dev.otto.core.journal.Journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
@@ -20,6 +19,9 @@ import java.util.stream.Stream;
 
 /** Removes the workspaces of finished runs, to free the disk they take: see {@link LocalEngine#removeWorkspaces}. */
 final class Workspaces {
+  /** A workspace being removed is renamed first, so that nothing takes a half-removed one for a whole one. */
+  static final String REMOVING = "workspace.removing";
+
   private Workspaces() {}
 
   /** A run of the runs folder, as its journal tells it. */
@@ -31,10 +33,18 @@ final class Workspaces {
           + "negative, not " + keepNewest);
     }
     List<Found> runs = new ArrayList<>();
+    List<String> leftAlone = new ArrayList<>();
     try (Stream<Path> folders = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
       for (Path folder : (Iterable<Path>) folders.sorted()::iterator) {
-        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-          find(folder.getFileName().toString(), journal, runningHere).ifPresent(runs::add);
+        String name = folder.getFileName().toString();
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || name.startsWith(".")) {
+          continue;
+        }
+        try {
+          Recovery recovery = Recovery.read(name, journal.read(name));
+          runs.add(new Found(name, recovery.started, recovery.finalStatus != null && !runningHere.test(name)));
+        } catch (RuntimeException unreadable) {
+          leftAlone.add(name + ": " + unreadable.getMessage());
         }
       }
     } catch (IOException e) {
@@ -44,74 +54,60 @@ final class Workspaces {
     List<String> removed = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     List<String> unfinished = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     long bytes = 0;
     for (Found run : runs) {
       if (!run.finished()) {
         unfinished.add(run.id());
-      } else if (kept.size() < keepNewest) {
+        continue;
+      }
+      if (kept.size() < keepNewest) {
         kept.add(run.id());
-      } else {
-        Path workspace = root.resolve(run.id()).resolve("workspace");
+        continue;
+      }
+      Path folder = root.resolve(run.id());
+      Path workspace = folder.resolve("workspace");
+      Path removing = folder.resolve(REMOVING);
+      try {
         if (Files.isDirectory(workspace, LinkOption.NOFOLLOW_LINKS)) {
-          bytes += delete(workspace);
+          Files.move(workspace, removing);
+        }
+        if (Files.exists(removing, LinkOption.NOFOLLOW_LINKS)) {
+          bytes += delete(removing);
           removed.add(run.id());
         }
+      } catch (IOException e) {
+        failed.add(run.id() + ": " + e);
       }
     }
-    return new RemovedWorkspaces(removed, bytes, kept, unfinished);
-  }
-
-  /** The run of that folder, when it is one whose journal can be read; a run of this engine is not finished. */
-  private static java.util.Optional<Found> find(String id, Journal journal, Predicate<String> runningHere) {
-    try {
-      Recovery recovery = Recovery.read(id, journal.read(id));
-      return java.util.Optional.of(new Found(id, recovery.started,
-          recovery.finalStatus != null && !runningHere.test(id)));
-    } catch (RuntimeException notARun) {
-      // Not a run's folder (the locks' folder, say), or a journal that cannot be read: left as it is.
-      return java.util.Optional.empty();
-    }
+    return new RemovedWorkspaces(removed, bytes, kept, unfinished, leftAlone, failed);
   }
 
   /**
-   * Removes {@code folder} and what it holds, links as links, making the folders it holds
-   * writable first (some tools leave theirs read-only, as Go does its module cache); returns the
-   * bytes its files took.
+   * Removes {@code path} and, for a folder, what it holds, links as links; a folder its owner may
+   * not read, enter or write (some tools leave theirs read-only, as Go does its module cache) is
+   * opened up first. Returns the bytes its files took.
    */
-  static long delete(Path folder) {
-    long[] bytes = {0};
-    try {
-      Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-          if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-            permissions.addAll(List.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE));
-            Files.setPosixFilePermissions(dir, permissions);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-          bytes[0] += attributes.isRegularFile() ? attributes.size() : 0;
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not remove " + folder + ": " + e.getMessage(), e);
+  static long delete(Path path) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isDirectory()) {
+      Files.delete(path);
+      return attributes.isRegularFile() ? attributes.size() : 0;
     }
-    return bytes[0];
+    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+    if (!permissions.containsAll(List.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_EXECUTE))) {
+      permissions.addAll(List.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE));
+      Files.setPosixFilePermissions(path, permissions);
+    }
+    long bytes = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+      for (Path entry : entries) {
+        bytes += delete(entry);
+      }
+    }
+    Files.delete(path);
+    return bytes;
   }
 }

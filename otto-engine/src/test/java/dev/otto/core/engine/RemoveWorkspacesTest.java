@@ -30,8 +30,8 @@ class RemoveWorkspacesTest {
     // given three finished runs, the oldest with a read-only folder as Go leaves its module cache, and a waiting run
     LocalEngine engine = engine();
     Plan build = ResumeTest.plan(ResumeTest.step("Build",
-        "mkdir -p cache/mod && head -c 4096 /dev/zero > cache/mod/file && chmod 444 cache/mod/file && chmod 555 "
-            + "cache/mod"));
+        "mkdir -p cache/mod cache/closed/inside && head -c 4096 /dev/zero > cache/mod/file && chmod 444 cache/mod/file "
+            + "&& chmod 555 cache/mod && chmod 000 cache/closed"));
     String oldest = engine.run(build).run();
     Thread.sleep(20);
     RunResult failed = engine.run(ResumeTest.plan(ResumeTest.step("Build", "echo made > made.txt; false")));
@@ -42,6 +42,9 @@ class RemoveWorkspacesTest {
     RunHandle pending = engine.start(waiting);
     WaitsTest.until(() -> !pending.waits().isEmpty());
 
+    // and the folder of a run whose workspace was being made when its engine stopped
+    Files.createDirectories(root.resolve("20260101-000000-halfmade/workspace"));
+
     // when all but the newest finished run give up their workspaces
     RemovedWorkspaces removed = engine.removeWorkspaces(1);
 
@@ -49,6 +52,9 @@ class RemoveWorkspacesTest {
     assertThat(removed.removed()).containsExactly(failed.run(), oldest);
     assertThat(removed.kept()).containsExactly(newest);
     assertThat(removed.unfinished()).containsExactly(pending.id());
+    assertThat(removed.leftAlone()).singleElement().asString().startsWith("20260101-000000-halfmade: ");
+    assertThat(removed.failed()).isEmpty();
+    assertThat(root.resolve("20260101-000000-halfmade/workspace")).isDirectory();
     assertThat(removed.bytes()).isGreaterThanOrEqualTo(4096 + 5);
     assertThat(root.resolve(oldest).resolve("workspace")).doesNotExist();
     assertThat(root.resolve(failed.run()).resolve("workspace")).doesNotExist();
