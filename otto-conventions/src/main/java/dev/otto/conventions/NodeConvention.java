@@ -132,7 +132,7 @@ final class NodeConvention implements Convention {
       }
       default -> {
         String lock = present(folder, "package-lock.json");
-        return new Manager("npm", lock, lock != null ? "npm ci --cache .npm --prefer-offline" : "npm install --cache .npm --prefer-offline", "npm",
+        return new Manager("npm", lock, lock != null ? "npm ci --cache .npm --prefer-offline" : "npm install --cache .npm", "npm",
             List.of(".npm/"), "npm", source, Map.of());
       }
     }
