@@ -132,7 +132,10 @@ final class NodeConvention implements Convention {
       }
       default -> {
         String lock = present(folder, "package-lock.json");
-        return new Manager("npm", lock, lock != null ? "npm ci --cache .npm --prefer-offline" : "npm install --cache .npm", "npm",
+        // npm ci takes the lock file's versions, which the cache holds; npm install resolves ranges, whose newest
+        // releases only the registry knows.
+        return new Manager("npm", lock,
+            lock != null ? "npm ci --cache .npm --prefer-offline" : "npm install --cache .npm", "npm",
             List.of(".npm/"), "npm", source, Map.of());
       }
     }
