@@ -68,7 +68,8 @@ final class DependencyOptions {
    */
   void refuseWithoutOttofile(Path dir) {
     List<String> given = new ArrayList<>();
-    if (!classPath.isEmpty()) {
+    // Empty entries, as an empty variable gives, name nothing, as they do for an Ottofile.
+    if (classPath.stream().anyMatch(entries -> !entries.replace(File.pathSeparator, "").isBlank())) {
       given.add("--class-path");
     }
     if (!artifacts.isEmpty()) {

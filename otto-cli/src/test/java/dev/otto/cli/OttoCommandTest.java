@@ -193,10 +193,12 @@ class OttoCommandTest {
       Files.writeString(dir.resolve("Makefile"), "all:\n\ttrue\n");
 
       Outcome deps = otto("explain", dir.toString(), "--deps", "foo");
+      Outcome emptyClassPath = otto("explain", dir.toString(), "--class-path", "");
 
       assertThat(deps.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(deps.err()).contains("--deps adds to the class path of an Ottofile.java, and " + dir
           + " has none: its pipeline comes from the conventions.");
+      assertThat(emptyClassPath.code()).as(emptyClassPath.err()).isZero();
     }
 
     @Test
