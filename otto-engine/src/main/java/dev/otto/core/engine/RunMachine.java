@@ -602,8 +602,9 @@ public final class RunMachine {
       for (String held : c.locks) {
         out.add(new Acquire(c.stage.id(), lockOp(c.stage, held), true));
       }
-      if (c.phase == Phase.IN_FLIGHT && stopped(c)) {
-        // The stage was being stopped when its host stopped: what was in flight is not run again.
+      if (c.phase == Phase.IN_FLIGHT && stopped(c) && !c.op().guard().runs(c.failed, true)) {
+        // The stage was being stopped when its host stopped: an op a stopped stage would not start is not run
+        // again (a notification of the stop is).
         abandon(c);
       } else if (c.phase == Phase.IN_FLIGHT) {
         Op op = c.op();
