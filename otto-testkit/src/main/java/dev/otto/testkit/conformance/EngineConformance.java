@@ -383,7 +383,7 @@ public abstract class EngineConformance {
 
     run.cancel();
 
-    assertThat(outline(finish(run))).containsExactly("run CANCELLED", "Build CANCELLED (cancelled)",
+    assertThat(outline(finish(run))).containsExactly("run CANCELLED", "Build CANCELLED (the run was cancelled)",
         "  sleep 30 CANCELLED", "Test SKIPPED (the run was cancelled)");
   }
 
@@ -398,7 +398,7 @@ public abstract class EngineConformance {
     run.cancel();
     RunResult result = finish(run);
 
-    assertThat(outline(result)).containsExactly("run CANCELLED", "Deploy CANCELLED (cancelled)");
+    assertThat(outline(result)).containsExactly("run CANCELLED", "Deploy CANCELLED (the run was cancelled)");
     assertThat(Map.of("waits", engine.waits().stream().filter(w -> w.run().equals(run.id())).toList()))
         .containsEntry("waits", List.of());
     assertThat(wait.kind()).isEqualTo("await-approval");
