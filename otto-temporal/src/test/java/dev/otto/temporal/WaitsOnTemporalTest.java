@@ -191,7 +191,7 @@ class WaitsOnTemporalTest {
     RunResult result = run.result().join();
     assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
     assertThat(result.stages()).extracting(s -> s.id() + " " + s.status() + " " + s.reason().orElse(""))
-        .containsExactly("Release CANCELLED cancelled", "Announce SKIPPED the run was cancelled");
+        .containsExactly("Release CANCELLED the run was cancelled", "Announce SKIPPED the run was cancelled");
   }
 
   @Test
