@@ -106,7 +106,7 @@ class PlanSchemaTest {
                 List.of(new Cache.Fallback(List.of(".tool-versions")), Cache.Fallback.ANY_KEY_FILES)),
             Cache.of("out", List.of("out/"), List.of("src.lock"), List.of()))
         .addBlueprints(BlueprintUse.of("kit", Map.of("flavour", "plain")))
-        .addStages(leaf("Build").runtime(Runtime.container("img:1").requires("make", "cc").withNetwork()).addSaves("deps", "tools", "out")
+        .addStages(leaf("Build").runtime(Runtime.container("img:1").requires("make", "cc>=12.2").withNetwork()).addSaves("deps", "tools", "out")
                 .addServices(Service.builder("db", "postgres:16").putEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
                     .addCommand("postgres", "-c", "fsync=off").healthCheck("pg_isready").build(),
                     Service.of("cache", "redis:7"))
@@ -134,7 +134,7 @@ class PlanSchemaTest {
     String json = Explain.json(plan);
     assertThat(json).contains("\"retries\" : 2", "\"retryBackoff\" : \"PT3S\"", "\"op\" : \"await-children\"", "\"op\" : \"poll\"", "\"op\" : \"store-artifact\"", "\"op\" : \"lock\"", "\"mode\" : \"newest-wins\"",
         "\"guard\" : \"on-failure\"", "\"kind\" : \"agent\"", "\"status\" : \"skip\"",
-        "\"tools\" : [\n", "\"network\" : true", "\"healthCheck\" : \"pg_isready\"", "\"fallbacks\" : [ ]",
+        "\"tools\" : [\n", "\"cc>=12.2\"", "\"network\" : true", "\"healthCheck\" : \"pg_isready\"", "\"fallbacks\" : [ ]",
         "\"keyFiles\" : [\n            \".tool-versions\"\n");
     assertThat(errors(json)).isEmpty();
     assertThat(errors(Explain.json(Planner.plan(everything())))).isEmpty();
