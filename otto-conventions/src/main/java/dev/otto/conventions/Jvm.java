@@ -37,10 +37,15 @@ final class Jvm {
     return tool(pinned(folder).or(() -> mavenRelease(folder)));
   }
 
-  /** The oldest JDK a Gradle build works with: what {@code .java-version} pins, else its toolchain, else its release. */
+  /**
+   * The oldest JDK a Gradle build works with: what {@code .java-version} pins, else the release it
+   * compiles for. A toolchain asks for none: Gradle finds or provisions the toolchain's JDK itself,
+   * whatever JDK runs Gradle.
+   */
   static String gradleTool(Folder folder, List<String> buildFiles) {
     Version[] declared = gradleDeclared(folder, buildFiles);
-    return tool(pinned(folder).or(() -> Optional.ofNullable(declared[0])).or(() -> Optional.ofNullable(declared[1])));
+    return declared[0] != null ? tool(pinned(folder))
+        : tool(pinned(folder).or(() -> Optional.ofNullable(declared[1])));
   }
 
   private static String tool(Optional<Version> asked) {

@@ -157,8 +157,17 @@ final class NodeConvention implements Convention {
    * oldest {@code engines.node} allows ({@code node>=18}); plain {@code node} when none says.
    */
   static String tool(Folder folder, Manifest manifest) {
-    return pinnedIn(folder, ".nvmrc").or(() -> pinnedIn(folder, ".node-version")).map(Version::value)
-        .or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 1)))
+    Optional<String> pinned = Optional.empty();
+    for (String file : List.of(".nvmrc", ".node-version")) {
+      Optional<String> text = folder.read(file).map(t -> t.strip().toLowerCase(java.util.Locale.ROOT));
+      if (text.isPresent()) {
+        // An LTS line Otto does not know by name (lts/gallium, lts/*, lts/-1) asks for no version it can name.
+        pinned = text.get().startsWith("lts/") ? Optional.ofNullable(LTS.get(text.get().substring(4)))
+            : Versions.pinned(text.get());
+        break;
+      }
+    }
+    return pinned.or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 1)))
         .map(version -> "node>=" + version).orElse("node");
   }
 

@@ -30,6 +30,7 @@ final class Versions {
     return java.util.Collections.unmodifiableMap(table);
   }
 
+  private static final Pattern HYPHEN = Pattern.compile("v?(\\d+(?:\\.[\\dxX*]+)*)\\s+-\\s+v?(\\d+(?:\\.[\\dxX*]+)*)");
   private static final Pattern COMPARISON = Pattern.compile("(!=|>=|<=|>|<|\\^|~=|~|==|=)?\\s*v?(\\d+(?:\\.\\d+)*)");
 
   private Versions() {}
@@ -120,6 +121,8 @@ final class Versions {
 
   /** The lowest and highest versions one alternative of a range allows ({@code null} highest: no upper bound). */
   private static int[][] bounds(String alternative, int parts) {
+    // npm's hyphen range: "18 - 22" is ">=18 <=22".
+    alternative = HYPHEN.matcher(alternative).replaceAll(">=$1 <=$2");
     int[] low = new int[parts];
     int[] high = null;
     boolean named = false;

@@ -54,6 +54,20 @@ class RepositoryShapesTest {
       assertThat(only(tree("package.json", "{\"engines\":{\"node\":\"^20 || ^22\"}}")).reason())
           .contains("node 22 from engines.node \"^20 || ^22\" in package.json");
       assertThat(only(tree(".node-version", "lts/iron")).image()).isEqualTo("node:20");
+      assertThat(only(repo).tools()).containsExactly("node>=20", "npm");
+    }
+
+    @Test
+    void should_ask_for_no_node_version_an_lts_name_it_does_not_know_names() {
+      assertThat(only(tree("package.json", "{}", ".nvmrc", "lts/gallium\n")).tools()).containsExactly("node", "npm");
+      assertThat(only(tree(".nvmrc", "lts/*\n")).tools()).containsExactly("node", "npm");
+      assertThat(only(tree(".nvmrc", "22.11.0\n")).tools()).containsExactly("node>=22.11.0", "npm");
+    }
+
+    @Test
+    void should_ask_for_the_oldest_node_a_hyphen_range_allows() {
+      assertThat(only(tree("package.json", "{\"engines\":{\"node\":\"18 - 22\"}}")).tools())
+          .containsExactly("node>=18", "npm");
     }
 
     @Test
@@ -104,9 +118,9 @@ class RepositoryShapesTest {
     }
 
     @Test
-    void should_ask_for_the_jdk_of_a_gradle_toolchain() {
+    void should_ask_for_no_jdk_for_a_gradle_toolchain_which_gradle_finds_itself() {
       assertThat(only(tree("build.gradle.kts", "java { toolchain { languageVersion = JavaLanguageVersion.of(17) } }"))
-          .tools()).containsExactly("gradle", "java>=17");
+          .tools()).containsExactly("gradle", "java");
     }
 
     @Test

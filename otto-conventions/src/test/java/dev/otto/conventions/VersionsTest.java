@@ -61,6 +61,8 @@ class VersionsTest {
       "'>=2.7,<3.0'; python; 2; 2",
       "~> 3.2; ruby; 2; 3.4",
       "~> 3.2.0; ruby; 2; 3.2",
+      "18 - 22; node; 1; 22",
+      "20 - 26; node; 1; 24",
   })
   void should_take_the_default_when_a_range_allows_it_else_the_nearest_release_it_allows(String range, String runtime,
       int parts, String expected) {
@@ -75,6 +77,8 @@ class VersionsTest {
       "20.x; 1; 20",
       "'>=3.9,<3.13'; 2; 3.9",
       "~=3.10; 2; 3.10",
+      "18 - 22; 1; 18",
+      "'>=16.14 <17 || 18.0.0 - 22'; 1; 16",
   })
   void should_take_the_oldest_version_a_range_allows(String range, int parts, String expected) {
     assertThat(Versions.oldest(range, parts)).hasValue(expected);

@@ -452,9 +452,6 @@ public final class RunMachine {
     } else if (input instanceof Cancel) {
       if (!stopping) {
         stop(Reasons.RUN_CANCELLED);
-      } else {
-        // Already stopping (after a failure, or a cancel before a resume): what runs now is stopped too.
-        out.add(new Stop(Optional.empty()));
       }
       cancelled = true;
     }

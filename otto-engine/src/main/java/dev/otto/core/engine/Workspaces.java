@@ -69,11 +69,18 @@ final class Workspaces {
       Path workspace = folder.resolve("workspace");
       Path removing = folder.resolve(REMOVING);
       try {
-        if (Files.isDirectory(workspace, LinkOption.NOFOLLOW_LINKS)) {
-          Files.move(workspace, removing);
-        }
+        boolean any = false;
+        // What an earlier removal left goes first, so that the workspace can take its name.
         if (Files.exists(removing, LinkOption.NOFOLLOW_LINKS)) {
           bytes += delete(removing);
+          any = true;
+        }
+        if (Files.isDirectory(workspace, LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(workspace, removing);
+          bytes += delete(removing);
+          any = true;
+        }
+        if (any) {
           removed.add(run.id());
         }
       } catch (IOException e) {

@@ -28,11 +28,14 @@ final class ToolProbe {
   static final int VERSION_SECONDS = 5;
   private static final Duration WHOLE = Duration.ofSeconds(30);
   private static final Pattern VERSION = Pattern.compile("(\\d+(?:\\.\\d+)+)");
+  private static final Pattern JDK_RELEASE = Pattern.compile("^(?:openjdk|javac?)(?: version)? \"?(\\d+)\\b");
   private static final String SCRIPT = String.join("\n",
       "limit=; command -v timeout >/dev/null 2>&1 && limit='timeout " + VERSION_SECONDS + "'",
       "for tool in \"$@\"; do",
       "  where=$(command -v -- \"$tool\") || { printf 'missing\\t%s\\n' \"$tool\"; continue; }",
       "  line=$($limit \"$tool\" --version </dev/null 2>&1) || line=$($limit \"$tool\" version </dev/null 2>&1) || line=",
+      // Java 8 knows only -version, which no other tool is asked: it could read as other options elsewhere.
+      "  case $tool in java|javac) [ -n \"$line\" ] || line=$($limit \"$tool\" -version </dev/null 2>&1) || line=;; esac",
       "  line=$(printf '%s\\n' \"$line\" | grep -m 1 '[^[:space:]]')",
       "  printf 'found\\t%s\\t%s\\t%s\\n' \"$tool\" \"$where\" \"$line\"",
       "done");
@@ -98,9 +101,17 @@ final class ToolProbe {
     }
   }
 
-  /** The first dotted number of a tool's version line: {@code 1.22.2} from {@code go version go1.22.2 linux/amd64}. */
+  /**
+   * The first dotted number of a tool's version line: {@code 1.22.2} from {@code go version
+   * go1.22.2 linux/amd64}; else the release a JDK's first line names alone, as its first release
+   * of a version does: {@code 21} from {@code openjdk 21 2023-09-19}.
+   */
   static Optional<String> version(String line) {
     Matcher matcher = VERSION.matcher(line);
-    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    if (matcher.find()) {
+      return Optional.of(matcher.group(1));
+    }
+    Matcher release = JDK_RELEASE.matcher(line);
+    return release.find() ? Optional.of(release.group(1)) : Optional.empty();
   }
 }

@@ -126,6 +126,25 @@ class HostToolsTest {
   }
 
   @Test
+  void should_read_the_version_of_a_java_8_and_of_a_jdk_s_first_release() throws IOException {
+    // given a Java 8, which knows only -version, and a javac of a first release, which prints no dotted number
+    tool("java", "[ \"$1\" = -version ] && echo 'openjdk version \"1.8.0_292\"' >&2 && exit 0; "
+        + "echo \"Unrecognized option: $1\" >&2; exit 1");
+    tool("javac", "echo 'javac 21'");
+    Plan plan = plan(stage("Build", Runtime.local().requires("java>=11", "javac>=25"), "true"));
+
+    // when
+    RunResult result = engine().build().run(plan);
+
+    // then both versions are read, and both found older
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance)
+        .extracting(e -> ((RunEvent.Warning) e).message()).singleElement().asString()
+        .contains("java 1.8.0 (" + bin.resolve("java") + "), javac 21 (" + bin.resolve("javac") + ")",
+            "java 1.8.0 is older than the 11 it asks for, javac 21 is older than the 25 it asks for");
+  }
+
+  @Test
   void should_compare_versions_number_by_number_and_read_java_8_as_8() {
     assertThat(PlanCheck.compareVersions("java", "17.0.15", "21")).isNegative();
     assertThat(PlanCheck.compareVersions("java", "21.0.2", "21")).isPositive();

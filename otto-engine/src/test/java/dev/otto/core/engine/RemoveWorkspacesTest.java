@@ -71,6 +71,23 @@ class RemoveWorkspacesTest {
   }
 
   @Test
+  void should_finish_a_removal_an_earlier_prune_left_even_where_the_workspace_is_back() throws Exception {
+    // given a finished run with what an interrupted removal left, and a workspace made again since
+    LocalEngine engine = engine();
+    String run = engine.run(ResumeTest.plan(ResumeTest.step("Build", "echo made > made.txt"))).run();
+    Files.createDirectories(root.resolve(run).resolve("workspace.removing/left"));
+
+    // when
+    RemovedWorkspaces removed = engine.removeWorkspaces(0);
+
+    // then both are gone
+    assertThat(removed.removed()).containsExactly(run);
+    assertThat(removed.failed()).isEmpty();
+    assertThat(root.resolve(run).resolve("workspace")).doesNotExist();
+    assertThat(root.resolve(run).resolve("workspace.removing")).doesNotExist();
+  }
+
+  @Test
   void should_refuse_a_negative_number_of_runs_to_keep() {
     assertThatThrownBy(() -> engine().removeWorkspaces(-1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must not be negative, not -1");

@@ -148,25 +148,6 @@ class RunMachineTest {
     }
 
     @Test
-    void should_stop_again_what_runs_when_a_run_that_is_stopping_is_cancelled() {
-      // given a run stopping after a failure, whose other stage still runs
-      RunMachine machine = machine(plan(Stage.builder("Checks").parallel(true)
-          .addStages(sh("Lint", "false"), sh("Slow", "sleep 300")).build()), true);
-      List<RunMachine.Execute> running = only(apply(machine, new RunMachine.Start(T0, List.of())),
-          RunMachine.Execute.class);
-      RunMachine.Execute lint = running.stream().filter(e -> e.stage().endsWith("Lint")).findFirst().orElseThrow();
-      List<RunMachine.Action> failed = apply(machine, new RunMachine.OpDone(T0, lint.stage(), lint.op(), exit(1)));
-      assertThat(only(failed, RunMachine.Stop.class)).contains(new RunMachine.Stop(Optional.empty()));
-      assertThat(machine.result()).isEmpty();
-
-      // when the host cancels it
-      List<RunMachine.Action> cancelled = apply(machine, new RunMachine.Cancel(T0.plusSeconds(1)));
-
-      // then what runs is told to stop again
-      assertThat(only(cancelled, RunMachine.Stop.class)).containsExactly(new RunMachine.Stop(Optional.empty()));
-    }
-
-    @Test
     void should_skip_what_follows_a_failed_stage_and_say_why() {
       // given
       RunMachine machine = machine(plan(sh("Build", "make"), sh("Test", "make test")), false);
