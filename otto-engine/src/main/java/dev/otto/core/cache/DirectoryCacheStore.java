@@ -154,7 +154,14 @@ public final class DirectoryCacheStore implements CacheStore {
       temporary = Files.createTempFile(dir, ".entry-", ".tmp");
       Files.writeString(temporary, sha + "\n", StandardCharsets.UTF_8);
       sync(temporary);
-      Files.move(temporary, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (!publish(temporary, entry)) {
+        // Another run's entry came first and stands: this archive goes, unless it is that entry's too.
+        if (!Files.readString(entry, StandardCharsets.UTF_8).strip().equals(sha)) {
+          deleteQuietly(archive);
+        }
+        return new CacheResult(CacheResult.Status.ALREADY_SAVED, "cache " + key + " was saved by another run "
+            + "meanwhile; it stays as that run saved it" + file(dir, key, prefixes, false));
+      }
       temporary = null;
       return new CacheResult(CacheResult.Status.SAVED, "saved cache " + key + ": " + counts[0] + " files"
           + (counts[1] > 0 ? ", " + counts[1] + " paths missing" : "") + file(dir, key, prefixes, true));
@@ -164,6 +171,24 @@ public final class DirectoryCacheStore implements CacheStore {
           + "; the run goes on without it");
     } finally {
       deleteQuietly(temporary);
+    }
+  }
+
+  /**
+   * Puts {@code temporary} in place as {@code entry} unless an entry is there already, at once:
+   * a hard link, which fails when the name is taken; where the file system has none, a rename,
+   * which may replace an entry written in the same instant. Returns whether this one is in place.
+   */
+  private static boolean publish(Path temporary, Path entry) throws IOException {
+    try {
+      Files.createLink(entry, temporary);
+      Files.delete(temporary);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException taken) {
+      return false;
+    } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+      Files.move(temporary, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
     }
   }
 
