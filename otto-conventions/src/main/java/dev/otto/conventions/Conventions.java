@@ -167,6 +167,21 @@ public final class Conventions {
     return scan.projects().stream().map(this::moduleOfBuildAbove).map(this::adjusted).toList();
   }
 
+  /** The parts of a project an adjustment may change, by the name its reason gives them. */
+  private static final Map<String, java.util.function.Function<Project, Object>> PARTS = orderedParts();
+
+  private static Map<String, java.util.function.Function<Project, Object>> orderedParts() {
+    Map<String, java.util.function.Function<Project, Object>> parts = new LinkedHashMap<>();
+    parts.put("image", Project::image);
+    parts.put("tools", Project::tools);
+    parts.put("build commands", Project::build);
+    parts.put("test commands", Project::test);
+    parts.put("variables", Project::env);
+    parts.put("cache", Project::cache);
+    parts.put("services", Project::services);
+    return java.util.Collections.unmodifiableMap(parts);
+  }
+
   /** The project as {@link #adjust} changed it, its reason saying what was changed. */
   private Project adjusted(Project found) {
     UnaryOperator<Project> adjustment = adjustments.get(found.convention());
@@ -175,28 +190,9 @@ public final class Conventions {
     }
     Project project = requireNonNull(adjustment.apply(found), "the adjustment of convention '" + found.convention()
         + "' returned null; return the project, changed or not");
-    List<String> changed = new ArrayList<>();
-    if (!project.image().equals(found.image())) {
-      changed.add("image");
-    }
-    if (!project.tools().equals(found.tools())) {
-      changed.add("tools");
-    }
-    if (!project.build().equals(found.build())) {
-      changed.add("build commands");
-    }
-    if (!project.test().equals(found.test())) {
-      changed.add("test commands");
-    }
-    if (!project.env().equals(found.env())) {
-      changed.add("variables");
-    }
-    if (!project.cache().equals(found.cache())) {
-      changed.add("cache");
-    }
-    if (!project.services().equals(found.services())) {
-      changed.add("services");
-    }
+    List<String> changed = PARTS.entrySet().stream()
+        .filter(part -> !part.getValue().apply(project).equals(part.getValue().apply(found))).map(Map.Entry::getKey)
+        .toList();
     if (changed.isEmpty() || !project.reason().equals(found.reason())) {
       return project;
     }
