@@ -157,29 +157,31 @@ final class NodeConvention implements Convention {
    * oldest {@code engines.node} allows ({@code node>=18}); plain {@code node} when none says.
    */
   static String tool(Folder folder, Manifest manifest) {
-    Optional<String> pinned = Optional.empty();
-    for (String file : List.of(".nvmrc", ".node-version")) {
-      Optional<String> text = folder.read(file).map(t -> t.strip().toLowerCase(java.util.Locale.ROOT));
-      if (text.isPresent()) {
-        // An LTS line Otto does not know by name (lts/gallium, lts/*, lts/-1) asks for no version it can name.
-        pinned = text.get().startsWith("lts/") ? Optional.ofNullable(LTS.get(text.get().substring(4)))
-            : Versions.pinned(text.get());
-        break;
-      }
-    }
-    return pinned.or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 1)))
+    return java.util.stream.Stream.of(".nvmrc", ".node-version").map(folder::read).flatMap(Optional::stream)
+        .findFirst().flatMap(NodeConvention::pinnedValue)
+        .or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 1)))
         .map(version -> "node>=" + version).orElse("node");
   }
 
+  /** The version a file pins, where an LTS line Otto does not know by name runs on the default. */
   private static Optional<Version> pinnedIn(Folder folder, String file) {
     return folder.read(file).flatMap(text -> {
       String line = text.strip().toLowerCase(java.util.Locale.ROOT);
       if (line.startsWith("lts/")) {
-        String lts = LTS.getOrDefault(line.substring(4), Versions.DEFAULTS.get("node"));
+        String lts = pinnedValue(line).orElse(Versions.DEFAULTS.get("node"));
         return Optional.of(new Version("node", lts, file + " (" + line + ")"));
       }
-      return Versions.pinned(text).map(v -> new Version("node", v, file));
+      return pinnedValue(text).map(v -> new Version("node", v, file));
     });
+  }
+
+  /**
+   * What a version file names: a version, or the major of an LTS line Otto knows by name; empty
+   * for others ({@code lts/gallium}, {@code lts/*}, {@code system}).
+   */
+  private static Optional<String> pinnedValue(String text) {
+    String line = text.strip().toLowerCase(java.util.Locale.ROOT);
+    return line.startsWith("lts/") ? Optional.ofNullable(LTS.get(line.substring(4))) : Versions.pinned(text);
   }
 
   /**
