@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -240,19 +241,51 @@ public final class LocalEngine implements Engine {
    * usual. Besides the stages after {@code fromStage}, stages that did not succeed in the earlier
    * run, or whose definition changed since, run again too.
    *
-   * @throws OttoException if the plan has no such stage, or is not for the same pipeline
+   * @throws OttoException if the plan has no such stage, is not for the same pipeline, or the
+   *     earlier run has not finished (resume it instead)
    * @throws JournalException if the earlier run has no readable journal
    */
   public RunHandle restart(String previousRunId, Plan plan, String fromStage) {
+    requireNonNull(fromStage, "fromStage");
+    return restart(previousRunId, plan, Optional.of(fromStage));
+  }
+
+  /**
+   * Starts a new run of {@code plan} that runs again what did not succeed in the finished run
+   * {@code previousRunId}: its stages that failed, were cancelled or never ran, the stages whose
+   * definition changed since, and every stage that depends on one of them. The other stages'
+   * results are reused. The new run's workspace starts as a copy of the earlier run's, as with
+   * {@link #restart(String, Plan, String)}.
+   *
+   * @throws OttoException if the plan is not for the same pipeline, the earlier run has not
+   *     finished (resume it instead), or nothing would run again: every stage succeeded and none
+   *     changed (restart from a stage to run it again)
+   * @throws JournalException if the earlier run has no readable journal
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public RunHandle restart(String previousRunId, Plan plan) {
+    return restart(previousRunId, plan, Optional.empty());
+  }
+
+  private RunHandle restart(String previousRunId, Plan plan, Optional<String> fromStage) {
     requireNonNull(previousRunId, "previousRunId");
     requireNonNull(plan, "plan");
-    requireNonNull(fromStage, "fromStage");
     Recovery before = Recovery.read(previousRunId, journal.read(previousRunId));
     if (!before.pipeline.equals(plan.pipeline())) {
       throw new OttoException("run '" + previousRunId + "' ran pipeline '" + before.pipeline + "', not '"
           + plan.pipeline() + "'; restart it with a plan of its own pipeline");
     }
+    if (before.finalStatus == null || runs.containsKey(previousRunId)) {
+      throw new OttoException("run '" + previousRunId + "' has not finished (it runs, waits, or its engine died): "
+          + "its workspace may still change; resume it (LocalEngine.resume, 'otto resume') or cancel it, and "
+          + "restart once it has finished");
+    }
     Map<String, RunResult.StageResult> reused = RestartPlan.reused(plan, before, fromStage);
+    if (fromStage.isEmpty()
+        && reused.size() == plan.stages().stream().filter(stage -> stage.status() != StageStatus.SKIP).count()) {
+      throw new OttoException("run '" + previousRunId + "' " + before.finalStatus.name().toLowerCase(Locale.ROOT)
+          + " and no stage changed since: nothing to run again; restart from a stage to run it and what follows");
+    }
     Checked checked = check(plan);
     Instant started = clock.instant();
     String id = newRunId(started);

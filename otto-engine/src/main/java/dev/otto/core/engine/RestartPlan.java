@@ -11,11 +11,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Which stages a restart runs again and which it takes from the earlier run. Runs again: the
- * chosen stage, every stage inside it, every stage that depends on one that runs again, and
+ * chosen stage, when one is, every stage inside it, every stage that depends on one that runs again, and
  * every stage that did not succeed before or whose definition changed; the groups around a stage
  * that runs again run too (their stages that need not run again are reused). Everything else is
  * reused with its recorded result.
@@ -23,25 +24,28 @@ import java.util.Set;
 final class RestartPlan {
   private RestartPlan() {}
 
-  static Map<String, RunResult.StageResult> reused(Plan plan, Recovery before, String fromStage) {
+  /** @param fromStage the stage chosen to run again with what follows it; none: only what did not succeed */
+  static Map<String, RunResult.StageResult> reused(Plan plan, Recovery before, Optional<String> fromStage) {
     Map<String, PlannedStage> byId = new LinkedHashMap<>();
     plan.stages().forEach(s -> byId.put(s.id(), s));
-    if (!byId.containsKey(fromStage)) {
-      throw new OttoException("the plan has no stage '" + fromStage + "' to restart from; its stages are "
-          + byId.keySet().stream().map(s -> "'" + s + "'").toList());
-    }
-    if (byId.get(fromStage).status() == StageStatus.SKIP) {
-      throw new OttoException("stage '" + fromStage + "' is skipped by the plan (" + byId.get(fromStage).reason()
-          .orElse("") + "); restart from a stage that runs");
-    }
+    Deque<String> todo = new ArrayDeque<>();
+    fromStage.ifPresent(chosen -> {
+      if (!byId.containsKey(chosen)) {
+        throw new OttoException("the plan has no stage '" + chosen + "' to restart from; its stages are "
+            + byId.keySet().stream().map(s -> "'" + s + "'").toList());
+      }
+      if (byId.get(chosen).status() == StageStatus.SKIP) {
+        throw new OttoException("stage '" + chosen + "' is skipped by the plan (" + byId.get(chosen).reason()
+            .orElse("") + "); restart from a stage that runs");
+      }
+      todo.add(chosen);
+    });
     Map<String, List<String>> dependents = new HashMap<>();
     for (PlannedStage stage : plan.stages()) {
       stage.dependsOn().forEach(d -> dependents.computeIfAbsent(d, k -> new java.util.ArrayList<>()).add(stage.id()));
     }
     Set<String> again = new HashSet<>();
     Set<String> whole = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>();
-    todo.add(fromStage);
     for (PlannedStage stage : plan.stages()) {
       Recovery.StageRecord record = before.stages.get(stage.id());
       boolean usable = record != null && record.result != null && StageDigest.of(stage).equals(record.digest)

@@ -324,4 +324,59 @@ class ResumeTest {
         .extracting(e -> ((RunEvent.StageStarted) e).stage())
         .containsExactly("Lint", "Lint", "Build", "Ship");
   }
+
+  @Test
+  void should_run_again_on_restart_without_a_stage_only_what_did_not_succeed() throws Exception {
+    LocalEngine engine = engine(dir.resolve("a"));
+    RunResult first = engine.start(plan(step("Build", mark("build")), step("Test", "false"), step("Ship", mark("ship"))))
+        .result().join();
+    assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
+
+    RunHandle again = engine.restart(first.run(), plan(step("Build", mark("build")), step("Test", mark("test")),
+        step("Ship", mark("ship"))));
+    RunResult second = again.result().join();
+
+    assertThat(second.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.StageReused.class::isInstance)
+        .extracting(e -> ((RunEvent.StageReused) e).stage()).containsExactly("Build");
+    assertThat(marks(dir.resolve("a"), again.id())).extracting(line -> line.split(" ")[0])
+        .containsExactly("build", "test", "ship");
+  }
+
+  @Test
+  void should_refuse_a_restart_without_a_stage_when_nothing_would_run_again() {
+    LocalEngine engine = engine(dir.resolve("a"));
+    Plan plan = plan(step("Build", "true"));
+    RunResult first = engine.start(plan).result().join();
+
+    assertThatThrownBy(() -> engine.restart(first.run(), plan)).isInstanceOf(OttoException.class)
+        .hasMessage("run '" + first.run() + "' succeeded and no stage changed since: nothing to run again; restart "
+            + "from a stage to run it and what follows");
+    assertThat(engine.restart(first.run(), plan, "Build").result().join().status())
+        .isEqualTo(RunResult.Status.SUCCEEDED);
+  }
+
+  @Test
+  void should_refuse_to_restart_a_run_that_has_not_finished() throws Exception {
+    Plan plan = shipping();
+    LocalEngine engine = engine(dir.resolve("a"));
+    RunHandle waiting = engine.start(plan);
+    WaitsTest.until(() -> !waiting.waits().isEmpty());
+    copyRun(dir.resolve("a"), dir.resolve("b"), waiting.id());
+
+    String refused = "run '" + waiting.id() + "' has not finished (it runs, waits, or its engine died): its workspace "
+        + "may still change; resume it (LocalEngine.resume, 'otto resume') or cancel it, and restart once it has "
+        + "finished";
+    assertThatThrownBy(() -> engine.restart(waiting.id(), plan, "Build")).hasMessage(refused);
+    // What a host that died leaves: a journal without an end.
+    assertThatThrownBy(() -> engine(dir.resolve("b")).restart(waiting.id(), plan)).hasMessage(refused);
+    waiting.cancel();
+    waiting.result().join();
+    RunHandle again = engine.restart(waiting.id(), plan);
+    WaitsTest.until(() -> !again.waits().isEmpty());
+    assertThat(events).filteredOn(RunEvent.StageReused.class::isInstance)
+        .extracting(e -> ((RunEvent.StageReused) e).stage()).containsExactly("Build");
+    again.cancel();
+    again.result().join();
+  }
 }
