@@ -32,6 +32,7 @@ public final class OttoCommand implements Runnable {
     COMMANDS.put("validate", ValidateCommand::new);
     COMMANDS.put("run", RunCommand::new);
     COMMANDS.put("resume", ResumeCommand::new);
+    COMMANDS.put("restart", RestartCommand::new);
     COMMANDS.put("deployments", DeploymentsCommand::new);
     COMMANDS.put("prune", PruneCommand::new);
     COMMANDS.put("init", InitCommand::new);

@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     return result.status() == RunResult.Status.SUCCEEDED ? ExitCodes.OK : ExitCodes.RUN_FAILED;
   }
 
-  /** How the engine is set up, shared by run and resume. */
+  /** How the engine is set up, shared by run, resume and restart. */
   static final class EngineOptions {
     @Option(names = "--fail-fast", description = "stop the whole run at the first failure, even inside groups that "
         + "keep going (a monorepo's projects)")
@@ -152,10 +152,20 @@ final class RunCommand implements Callable<Integer> {
             if (written) {
               out.println("report: " + report.toAbsolutePath());
             }
+            if (result.status() != RunResult.Status.SUCCEEDED) {
+              out.println("to run again what it did not get done, from its workspace: otto restart " + result.run()
+                  + (dir.normalize().toString().isEmpty() ? "" : " " + shellWord(dir.toString()))
+                  + " (with the options given here)");
+            }
             return signals.exitCode(result, code);
           }
         }
       }
+    }
+
+    /** {@code word} as one word of a shell command line. */
+    private static String shellWord(String word) {
+      return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /**

@@ -81,7 +81,7 @@ class OttoCommandTest {
       assertThat(help.getSubcommands().keySet()).containsExactlyElementsOf(
           OttoCommand.commandLine().getSubcommands().keySet());
       assertThat(misspelt.getSubcommands().keySet()).containsExactly("explain", "validate", "run", "resume",
-          "deployments", "prune", "init", "approve", "callback", "help", "generate-completion");
+          "restart", "deployments", "prune", "init", "approve", "callback", "help", "generate-completion");
     }
 
     @Test
@@ -381,6 +381,48 @@ class OttoCommandTest {
 
       assertThat(outcome.code()).isZero();
       assertThat(outcome.out()).contains("Build | built", "Test | tested", "succeeded  Build", "succeeded in");
+    }
+
+    @Test
+    void restarts_what_a_failed_run_did_not_get_done_and_says_how_after_the_failure() throws Exception {
+      // given a run whose Test stage fails until a file outside its workspace exists
+      Path flag = dir.resolve("fixed");
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built >> built.txt")));
+          p.stage("Test", s -> s.steps(sh("test -f '%s' && wc -l < built.txt")));
+          p.stage("Ship", s -> s.steps(sh("echo shipped")));
+          """.formatted(flag));
+      String runs = dir.resolve("runs").toString();
+      Outcome failed = otto("run", dir.toString(), "--runs", runs);
+      String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
+      Files.writeString(flag, "");
+
+      // when
+      Outcome none = otto("restart", "20000101-000000-0000", dir.toString(), "--runs", runs);
+      Outcome unknown = otto("restart", run, dir.toString(), "--runs", runs, "--stage", "Deploy");
+      Outcome restarted = otto("restart", run, dir.toString(), "--runs", runs);
+      String second = restarted.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      Outcome nothing = otto("restart", second, dir.toString(), "--runs", runs);
+      Outcome fromShip = otto("restart", second, dir.toString(), "--runs", runs, "--stage", "Ship");
+
+      // then
+      assertThat(failed.code()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(failed.out()).contains("to run again what it did not get done, from its workspace: otto restart "
+          + run + " " + dir + " (with the options given here)");
+      assertThat(none.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(none.err()).contains("run '20000101-000000-0000' has no journal");
+      assertThat(unknown.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(unknown.err()).contains("the plan has no stage 'Deploy' to restart from; its stages are ['Build', "
+          + "'Test', 'Ship']");
+      assertThat(restarted.code()).as(restarted.err()).isZero();
+      // Build kept its result and its file: the Test stage read one line, from the first run's Build.
+      assertThat(restarted.out()).contains("Test | 1", "Ship | shipped").doesNotContain("Build | ")
+          .doesNotContain("otto restart");
+      assertThat(nothing.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(nothing.err()).contains("succeeded and no stage changed since: nothing to run again; restart from "
+          + "a stage");
+      assertThat(fromShip.code()).as(fromShip.err()).isZero();
+      assertThat(fromShip.out()).contains("Ship | shipped").doesNotContain("Test | ");
     }
 
     @Test

@@ -1,0 +1,49 @@
+package dev.otto.cli;
+
+import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.Planner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code otto restart}: runs again, in a new run, what a finished run did not get done. */
+@Command(name = "restart", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+    description = "Runs again what a finished run did not get done, in a new run whose workspace starts as a copy "
+        + "of that run's: its stages that failed, were cancelled or never ran, those whose definition changed, and "
+        + "the stages that depend on them; the others keep their results. Changes to the folder's files since the run are "
+        + "not in that workspace: 'otto run' takes them. Give the same folder and context as the run.")
+final class RestartCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RUN", description = "the finished run's id, as its summary shows it")
+  String runId;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
+  Path dir = Path.of(".");
+
+  @Option(names = "--stage", paramLabel = "STAGE", description = "run this stage and every stage after it again "
+      + "too, even if they succeeded: its id as the summary shows it, e.g. 'Deploy > Production'")
+  String stage;
+
+  @Mixin
+  DependencyOptions dependencies;
+
+  @Mixin
+  ContextOptions context;
+
+  @Mixin
+  RunCommand.EngineOptions engine;
+
+  @Override
+  public Integer call() throws IOException {
+    if (stage != null && stage.isBlank()) {
+      throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
+    }
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
+    Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
+    return engine.execute(dir, plan,
+        built -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
+  }
+}
