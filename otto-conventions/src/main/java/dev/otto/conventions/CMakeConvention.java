@@ -2,8 +2,10 @@ package dev.otto.conventions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +18,15 @@ final class CMakeConvention implements Convention {
   private static final Pattern TESTING = Pattern.compile("(?im)^\\s*(enable_testing|add_test|include\\s*\\(\\s*CTest)");
   /** A project's top CMakeLists.txt calls project() itself, as CMake requires; one in a subfolder of it does not. */
   private static final Pattern PROJECT = Pattern.compile("(?im)^\\s*project\\s*\\(");
+  /** The project() call's arguments, up to its closing parenthesis. */
+  private static final Pattern PROJECT_CALL = Pattern.compile("(?i)^\\s*project\\s*\\(([^)]*)\\)", Pattern.MULTILINE);
+  /** The oldest CMake the project accepts: {@code cmake_minimum_required(VERSION 3.10)}, or 3.10 of {@code 3.10...3.28}. */
+  private static final Pattern MINIMUM =
+      Pattern.compile("(?i)cmake_minimum_required\\s*\\(\\s*VERSION\\s+(\\d+(?:\\.\\d+){0,3})");
+  /** project()'s keywords besides LANGUAGES, each followed by one value. */
+  private static final List<String> KEYWORDS = List.of("VERSION", "DESCRIPTION", "HOMEPAGE_URL");
+  /** A word of CMake's arguments: a quoted one may hold spaces. */
+  private static final Pattern WORD = Pattern.compile("\"[^\"]*\"|[^\\s\"]+");
   private static final String BUILD_DIR = ".cmake-build";
 
   @Override
@@ -40,9 +51,59 @@ final class CMakeConvention implements Convention {
     build.add("cmake -S . -B " + BUILD_DIR + " -DCMAKE_BUILD_TYPE=RelWithDebInfo");
     build.add("cmake --build " + BUILD_DIR + " --parallel");
     List<String> test = testing ? List.of("cd " + BUILD_DIR + " && ctest --output-on-failure") : List.of();
+    String lists = folder.read("CMakeLists.txt").orElse("");
+    List<String> tools = new ArrayList<>();
+    Matcher minimum = MINIMUM.matcher(withoutComments(lists));
+    tools.add(minimum.find() ? "cmake>=" + minimum.group(1) : "cmake");
+    tools.add("make");
+    tools.addAll(compilers(withoutComments(lists)));
     return Optional.of(BuiltIn.project(id(), folder, "found CMakeLists.txt " + folder.where()
         + (testing ? "" : "; no Test stage, it does not enable testing"),
-        "buildpack-deps:" + Versions.DEFAULTS.get("debian"), List.of("cmake", "make"), build, test, Map.of(), null,
+        "buildpack-deps:" + Versions.DEFAULTS.get("debian"), tools, build, test, Map.of(), null,
         List.of(), List.of()));
+  }
+
+  /**
+   * The compilers the languages of the project's {@code project()} call need: {@code cc} for C,
+   * {@code c++} for CXX, both when it names none (CMake's default), none for {@code NONE}.
+   * Other languages (CUDA, Fortran, ASM) are left to CMake to look for.
+   */
+  static List<String> compilers(String lists) {
+    Matcher call = PROJECT_CALL.matcher(lists);
+    if (!call.find()) {
+      return List.of();
+    }
+    List<String> words = new ArrayList<>();
+    for (Matcher word = WORD.matcher(call.group(1)); word.find(); ) {
+      words.add(word.group());
+    }
+    List<String> languages = new ArrayList<>();
+    boolean listed = false;
+    for (int i = 1; i < words.size(); i++) {
+      String word = words.get(i).toUpperCase(Locale.ROOT);
+      if (KEYWORDS.contains(word)) {
+        i++;
+      } else if (word.equals("LANGUAGES")) {
+        listed = true;
+      } else if (!word.startsWith("\"") && !word.startsWith("$")) {
+        listed = true;
+        languages.add(word);
+      }
+    }
+    if (!listed) {
+      languages = List.of("C", "CXX");
+    }
+    List<String> compilers = new ArrayList<>();
+    if (languages.contains("C")) {
+      compilers.add("cc");
+    }
+    if (languages.contains("CXX")) {
+      compilers.add("c++");
+    }
+    return compilers;
+  }
+
+  private static String withoutComments(String lists) {
+    return lists.replaceAll("(?m)#.*$", "");
   }
 }

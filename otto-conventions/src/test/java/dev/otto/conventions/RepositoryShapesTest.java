@@ -361,6 +361,25 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_ask_for_the_cmake_its_project_requires_and_the_compilers_of_its_languages() {
+      assertThat(only(tree("CMakeLists.txt", "cmake_minimum_required(VERSION 3.10...3.28)\nproject(x C)\n")).tools())
+          .containsExactly("cmake>=3.10", "make", "cc");
+      assertThat(only(tree("CMakeLists.txt", "project(x)\n")).tools()).containsExactly("cmake", "make", "cc", "c++");
+      assertThat(only(tree("CMakeLists.txt", """
+          # project(old C)
+          CMAKE_MINIMUM_REQUIRED(VERSION 3.14.2)
+          project(
+            lib VERSION 1.2.3
+            DESCRIPTION "A library for C and C++ users"
+            HOMEPAGE_URL "https://example.org"
+            LANGUAGES CXX)
+          """)).tools()).containsExactly("cmake>=3.14.2", "make", "c++");
+      assertThat(only(tree("CMakeLists.txt", "project(x VERSION 1.0 DESCRIPTION \"C tools\")\n")).tools())
+          .containsExactly("cmake", "make", "cc", "c++");
+      assertThat(only(tree("CMakeLists.txt", "project(docs NONE)\n")).tools()).containsExactly("cmake", "make");
+    }
+
+    @Test
     void should_take_no_cmake_file_without_project_for_a_project_and_point_to_the_repository_s_root() throws Exception {
       // given the tests folder of a CMake project, whose CMakeLists.txt the project's own adds
       Files.createDirectories(repo.resolve(".git"));
