@@ -30,6 +30,9 @@ final class SecretForms {
       {"&quot;", "&#39;"}, {"&quot;", "&#x27;"}, {"&#34;", "&#39;"}, {"&quot;", "'"}, {"&quot;", "&apos;"},
       {"&quot;", "&#039;"}};
 
+  /** What bash's {@code printf %q} puts a backslash before. */
+  private static final String SHELL_SPECIAL = " \t\n!\"$&'()*,;<>?[\\]^`{|}";
+
   private SecretForms() {}
 
   /**
@@ -58,6 +61,9 @@ final class SecretForms {
       add(forms, html(value, quotes[0], quotes[1]), minimum);
     }
     add(forms, value.replace("'", "'\\''"), minimum);
+    // Python's shlex.quote, which closes the quote and puts the apostrophe in double quotes.
+    add(forms, value.replace("'", "'\"'\"'"), minimum);
+    add(forms, backslashQuoted(value), minimum);
     add(forms, value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"), minimum);
     return forms;
   }
@@ -78,6 +84,23 @@ final class SecretForms {
       return "";
     }
     return encoded.substring(skip, encoded.length() - drop);
+  }
+
+  /**
+   * {@code value} with a backslash before each character a shell would read, as bash's
+   * {@code printf %q} writes it ({@code p\&\<x\>}): blanks, quotes, the backslash, operators,
+   * glob and expansion characters, and a leading {@code #} or {@code ~}.
+   */
+  static String backslashQuoted(String value) {
+    StringBuilder quoted = new StringBuilder(value.length() + 8);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (SHELL_SPECIAL.indexOf(c) >= 0 || i == 0 && (c == '#' || c == '~')) {
+        quoted.append('\\');
+      }
+      quoted.append(c);
+    }
+    return quoted.toString();
   }
 
   private static String html(String value, String quote, String apostrophe) {

@@ -133,6 +133,16 @@ class SecretMaskerTest {
     }
 
     @Test
+    void should_mask_what_bash_printf_q_and_python_shlex_quote_write() {
+      SecretMasker masker = masker("p@ss/w0rd&<x>\"q'z #~a,b{c}");
+      // As bash 5.2 prints them: printf '%q' "$secret".
+      assertThat(masker.mask("set -- p@ss/w0rd\\&\\<x\\>\\\"q\\'z\\ #~a\\,b\\{c\\}")).isEqualTo("set -- ***");
+      assertThat(masker("#~lead-in").mask("x=\\#~lead-in")).isEqualTo("x=***");
+      // As Python's shlex.quote(secret) prints it.
+      assertThat(masker.mask("run 'p@ss/w0rd&<x>\"q'\"'\"'z #~a,b{c}'")).isEqualTo("run '***'");
+    }
+
+    @Test
     void should_mask_url_encoded_forms_whatever_the_case_of_their_hex_digits() {
       SecretMasker masker = masker("p@ss/w\\rd:42");
       assertThat(masker.mask("?q=p%40ss%2Fw%5Crd%3A42&x")).isEqualTo("?q=***&x");
