@@ -24,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Cluster implements AutoCloseable {
   static final String CANARY = "canary-" + java.util.UUID.randomUUID();
   static final Map<String, String> SECRETS = Map.of("heroku-api-key", CANARY, "slack-webhook-url", CANARY,
-      "rubygems-api-key", CANARY);
+      "rubygems-api-key", CANARY, dev.otto.testkit.conformance.EngineConformance.Scripts.TOKEN_SECRET,
+      dev.otto.testkit.conformance.EngineConformance.Scripts.TOKEN);
   static final String[] LABELS = {"win10", "macos", "linux-jdk12", "linux-jdk8", "builder"};
 
   final TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance();

@@ -9,7 +9,6 @@ import dev.otto.core.engine.RunHandle;
 import dev.otto.core.plan.Plan;
 import dev.otto.testkit.conformance.EngineConformance;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,8 @@ class TemporalConformanceTest extends EngineConformance {
   @BeforeEach
   void start() {
     cluster = new Cluster(root);
-    cluster.worker("one", new ArrayList<>(), TemporalEngine.DEFAULT_QUEUE);
+    // A worker's listener hears its steps' output, which stays on the worker: it counts among the events.
+    cluster.worker("one", cluster.events, TemporalEngine.DEFAULT_QUEUE);
   }
 
   /**

@@ -5,10 +5,14 @@ import dev.otto.core.executor.ProcessOutcome;
 import dev.otto.core.plan.Op;
 import dev.otto.core.plan.PlannedStage;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +27,32 @@ final class LocalOps {
 
   private final Run run;
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
+  /** The secrets the run has bound to processes so far: each later process's output is masked with them. */
+  private final Set<String> given = ConcurrentHashMap.newKeySet();
 
   LocalOps(Run run) {
     this.run = run;
     run.plan.stages().forEach(stage -> stages.put(stage.id(), stage));
+  }
+
+  /**
+   * Counts the secrets of {@code stageIds} as given: stages that ran before this engine took the
+   * run over, or in the run a restart copies the workspace of, may have left them in files.
+   */
+  void givenBefore(Collection<String> stageIds) {
+    for (String id : stageIds) {
+      PlannedStage stage = stages.get(id);
+      if (stage == null) {
+        continue;
+      }
+      for (Op op : stage.ops()) {
+        if (op instanceof Op.RunProcess process) {
+          process.secrets().forEach(binding -> given.add(binding.secret()));
+        } else if (op instanceof Op.Poll poll) {
+          poll.probe().secrets().forEach(binding -> given.add(binding.secret()));
+        }
+      }
+    }
   }
 
   /** The plan's stage with this id, or null. */
@@ -79,9 +105,11 @@ final class LocalOps {
   private CompletionStage<RunMachine.Outcome> process(String stageId, int index, int step, Op.RunProcess process,
       Cancellation cancellation) {
     PlannedStage stage = stages.get(stageId);
+    List<String> before = List.copyOf(given);
+    process.secrets().forEach(binding -> given.add(binding.secret()));
     return run.engine.host.start(run.executorOf(stageId), process, stage.runtime(), run.workspace,
         StepEnvironment.of(run.id(), stageId, step, index), Optional.of(run.session(stageId)), stage.services(),
-        line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), cancellation)
+        before, line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), cancellation)
         .thenApply(LocalOps::outcome);
   }
 

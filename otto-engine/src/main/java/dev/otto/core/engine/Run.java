@@ -180,6 +180,7 @@ final class Run implements RunHandle {
   void reuse(Map<String, RunResult.StageResult> results, String fromRun) {
     this.reused = Map.copyOf(results);
     this.reusedFrom = fromRun;
+    ops.givenBefore(results.keySet());
   }
 
   /**
@@ -243,6 +244,7 @@ final class Run implements RunHandle {
   void resume(Recovery recovery, List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = recovery.commit;
+    ops.givenBefore(recovery.stages.keySet());
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
       machine = newMachine();

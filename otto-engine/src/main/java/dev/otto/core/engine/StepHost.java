@@ -13,6 +13,8 @@ import dev.otto.core.model.Runtime;
 import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Service;
 import dev.otto.core.plan.Op;
+import dev.otto.core.output.OutputLines;
+import dev.otto.core.secret.SecretMasker;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
 import dev.otto.core.secret.SecretResolutionException;
@@ -20,6 +22,7 @@ import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,8 @@ import org.apiguardian.api.API;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class StepHost {
+  /** The longest line of an executor that does not mask itself kept whole while it is masked. */
+  private static final int MAX_LINE_BYTES = 1 << 20;
   private final List<Executor> executors;
   private final SecretProvider secrets;
   private final CacheStore caches;
@@ -90,29 +95,124 @@ public final class StepHost {
    * Starts a process on {@code executor}: resolves the secrets it binds, just before, and hands it
    * over with their values. A secret that cannot be resolved ends it unstarted, saying which.
    *
+   * <p>Its output must not show the secrets the run gave its processes before either:
+   * {@code givenBefore} names them, and they are resolved again to be masked, never delivered.
+   * When the executor does not {@linkplain Executor#masksOutput mask} itself, its lines and its
+   * outcome's detail are masked here; an exception it throws ends the process as failed, its
+   * message masked.
+   *
    * @param process the step or probe
    * @param runtime where it runs; the executor runs it locally when it is a container fallback
    * @param workspace the run's workspace on this machine
    * @param extraEnv the variables the engine adds ({@link StepEnvironment})
    * @param session the stage's session, whose background processes live until the stage ends
    * @param services the stage's services
+   * @param givenBefore the secrets the run bound to processes started before this one
    */
   public CompletionStage<ProcessOutcome> start(Executor executor, Op.RunProcess process, Runtime runtime,
       Path workspace, Map<String, String> extraEnv, Optional<String> session, List<Service> services,
-      Consumer<String> lines, Cancellation cancellation) {
+      Collection<String> givenBefore, Consumer<String> lines, Cancellation cancellation) {
     Map<String, SecretValue> values = new LinkedHashMap<>();
+    Map<String, SecretValue> masked = new LinkedHashMap<>();
+    SecretMasker masker;
     try {
       for (SecretBinding binding : process.secrets()) {
         values.putIfAbsent(binding.secret(), secrets.resolve(binding.secret()));
       }
-    } catch (SecretResolutionException e) {
+      for (String name : new java.util.TreeSet<>(givenBefore)) {
+        if (!values.containsKey(name)) {
+          resolvedAgain(name).ifPresent(value -> masked.put(name, value));
+        }
+      }
+      SecretMasker.Builder builder = SecretMasker.builder();
+      masked.forEach((name, value) -> builder.add(name, value.reveal()));
+      values.forEach((name, value) -> builder.add(name, value.reveal()));
+      masker = builder.build();
+    } catch (SecretResolutionException | IllegalArgumentException e) {
       return CompletableFuture.completedFuture(new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED,
           OptionalInt.empty(), Duration.ZERO, e.getMessage()));
     }
     Runtime where = executor.whyNot(runtime).isEmpty() ? runtime : new Runtime.Local(runtime.tools(),
         runtime.network());
-    return executor.start(new ProcessRequest(process, where, workspace, values, extraEnv, session, services), lines,
-        cancellation);
+    ProcessRequest request = new ProcessRequest(process, where, workspace, values, extraEnv, session, services, masked);
+    if (executor.masksOutput()) {
+      return executor.start(request, lines, cancellation);
+    }
+    MaskedLines masking = masker.names().isEmpty() ? null : new MaskedLines(masker, lines);
+    CompletionStage<ProcessOutcome> started;
+    try {
+      started = executor.start(request, masking == null ? lines : masking, cancellation);
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return started.handle((outcome, error) -> {
+      if (masking != null) {
+        masking.close();
+      }
+      if (error == null && outcome == null) {
+        return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), Duration.ZERO,
+            "the executor '" + executor.name() + "' gave no outcome");
+      }
+      if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), Duration.ZERO,
+            masker.mask("the executor '" + executor.name() + "' failed: " + cause));
+      }
+      return new ProcessOutcome(outcome.status(), outcome.exitCode(), outcome.duration(),
+          masker.mask(outcome.detail()));
+    });
+  }
+
+  /** The value of a secret given before, to mask; empty when the provider no longer has it. */
+  private Optional<SecretValue> resolvedAgain(String name) {
+    try {
+      return Optional.of(secrets.resolve(name));
+    } catch (SecretResolutionException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Masks the lines an executor hands over as one stream, so that a secret it wraps over lines
+   * is found too: each line is written with a line break through the masker, which hands whole
+   * lines on as soon as no secret can begin in them. A line after {@link #close} is masked alone.
+   */
+  private static final class MaskedLines implements Consumer<String> {
+    private final SecretMasker masker;
+    private final Consumer<String> lines;
+    private final java.io.OutputStream stream;
+    private boolean closed;
+
+    MaskedLines(SecretMasker masker, Consumer<String> lines) {
+      this.masker = masker;
+      this.lines = lines;
+      this.stream = masker.wrap(new OutputLines(MAX_LINE_BYTES, lines));
+    }
+
+    @Override
+    public synchronized void accept(String line) {
+      if (closed) {
+        lines.accept(masker.mask(line));
+        return;
+      }
+      try {
+        stream.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    synchronized void close() {
+      if (!closed) {
+        closed = true;
+        try {
+          stream.close();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }
   }
 
   /** Restores a cache into {@code workspace}, from the op's exact key or a fallback; never fails the stage. */

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 /**
  * Runs the processes of stages whose runtime it supports. An executor never sees the pipeline:
  * it gets one planned process at a time, with the values of exactly the secrets that process
- * binds.
+ * binds to deliver, and those of the secrets the run gave before, to mask only
+ * ({@link ProcessRequest#masked()}).
  */
 public interface Executor {
 
@@ -19,10 +20,23 @@ public interface Executor {
   Optional<String> whyNot(Runtime runtime);
 
   /**
-   * Runs one process to its end. Every line it prints goes to {@code lines}, with secrets
-   * already masked, from a thread of the executor's.
+   * Runs one process to its end. Every line it prints goes to {@code lines}, from a thread of the
+   * executor's; the outcome's detail says how it ended. Unless the executor {@linkplain
+   * #masksOutput masks them itself}, the engine masks both before anyone sees them.
    */
   ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation);
+
+  /**
+   * Whether this executor masks what it hands to {@code lines}, and its outcome's detail, itself,
+   * with every secret of the request ({@link ProcessRequest#allMasked()}), as the built-in
+   * executors do while they read the process's bytes. False by default: the engine then masks
+   * each line and the detail, reading the lines as one stream (a secret wrapped over lines is
+   * found too), so an executor of a host's own never lets a secret through by forgetting to.
+   * An executor that answers true takes that duty on.
+   */
+  default boolean masksOutput() {
+    return false;
+  }
 
   /**
    * Starts one process and gives its outcome when it ends. The engine calls this, from a thread of

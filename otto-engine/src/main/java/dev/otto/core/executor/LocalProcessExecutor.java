@@ -108,6 +108,12 @@ public final class LocalProcessExecutor implements Executor {
     return new Builder();
   }
 
+  /** Masks while it reads the process's output, with every secret of the request. */
+  @Override
+  public boolean masksOutput() {
+    return true;
+  }
+
   @Override
   public String name() {
     return sandbox == null ? "local" : "sandbox";

@@ -25,14 +25,18 @@ import java.util.Optional;
  *     called; when absent, whatever the process leaves running is stopped when it ends
  * @param services the containers that run beside the processes of the session (the stage's
  *     services), started before its first process; only a container executor runs them
+ * @param masked the values of the secrets the run gave its other processes before this one, by
+ *     secret name: the process is not given them, but its output must not show them either (a
+ *     token one stage wrote into a file that a later stage prints); never delivered
  */
 public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, Map<String, SecretValue> secrets,
-    Map<String, String> extraEnv, Optional<String> session, List<Service> services) {
+    Map<String, String> extraEnv, Optional<String> session, List<Service> services, Map<String, SecretValue> masked) {
   public ProcessRequest {
     requireNonNull(op, "op");
     requireNonNull(runtime, "runtime");
     requireNonNull(workspace, "workspace");
     secrets = Map.copyOf(secrets);
+    masked = Map.copyOf(masked);
     extraEnv = Map.copyOf(extraEnv);
     requireNonNull(session, "session");
     services = List.copyOf(services);
@@ -42,6 +46,22 @@ public record ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, 
             + "', but no value for it was given");
       }
     }
+  }
+
+  /** A request that masks no secret but those {@code op} binds. */
+  public ProcessRequest(Op.RunProcess op, Runtime runtime, Path workspace, Map<String, SecretValue> secrets,
+      Map<String, String> extraEnv, Optional<String> session, List<Service> services) {
+    this(op, runtime, workspace, secrets, extraEnv, session, services, Map.of());
+  }
+
+  /**
+   * Every secret the process's output must not show, by name: those it binds and those the run
+   * gave before ({@link #masked}).
+   */
+  public Map<String, SecretValue> allMasked() {
+    Map<String, SecretValue> all = new java.util.LinkedHashMap<>(masked);
+    all.putAll(secrets);
+    return all;
   }
 
   /** A request to run {@code op} as a local process in {@code workspace}. */

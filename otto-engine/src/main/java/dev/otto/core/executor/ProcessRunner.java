@@ -72,7 +72,7 @@ final class ProcessRunner {
   /** A masker for the request's secrets; throws when one is too short to mask. */
   static SecretMasker masker(ProcessRequest request) {
     SecretMasker.Builder builder = SecretMasker.builder();
-    request.secrets().forEach((name, value) -> builder.add(name, value.reveal()));
+    request.allMasked().forEach((name, value) -> builder.add(name, value.reveal()));
     return builder.build();
   }
 

@@ -479,8 +479,8 @@ final class ShellSession {
   }
 
   /**
-   * The secrets the steps of one session have seen: output of a background process may surface
-   * in a later step, so each step's output is masked with all of them.
+   * The secrets the steps of one session have seen or had to mask: output of a background process
+   * may surface in a later step, so each step's output is masked with all of them.
    */
   static final class Secrets {
     private final Map<String, String> seen = new java.util.LinkedHashMap<>();
@@ -492,7 +492,7 @@ final class ShellSession {
      * had, when the step brought no new secret or value (a masker takes long to build for many).
      */
     synchronized SecretMasker masker(ProcessRequest request) {
-      request.secrets().forEach((secret, value) -> {
+      request.allMasked().forEach((secret, value) -> {
         String revealed = value.reveal();
         if (!revealed.equals(seen.put(secret, revealed))) {
           built = null;

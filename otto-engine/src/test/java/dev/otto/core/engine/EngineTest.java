@@ -533,6 +533,27 @@ class EngineTest {
   }
 
   @Test
+  void should_mask_a_secret_a_stage_left_in_a_file_when_a_later_stage_prints_it() {
+    // given a stage that writes the token where a later one, which binds nothing, reads it
+    Stage login = Stage.builder("Login").addSteps(ShStep.of("printf '%s\\n' \"$KEY\" > .token")
+        .with(SecretBinding.asEnv("key", "KEY"))).build();
+    Stage show = Stage.builder("Show").addSteps(ShStep.of("echo \"read $(cat .token)\"; base64 < .token")).build();
+    Stage other = Stage.builder("Other").addSteps(ShStep.of("echo unrelated")).build();
+    Pipeline pipeline = Pipeline.builder("p").addSecrets(new SecretRef("key"), new SecretRef("unused"))
+        .addStages(login, show, other).build();
+
+    // when
+    RunResult result = engine().secrets(SecretProviders.inMemory(Map.of("key", CANARY))).build()
+        .run(Planner.plan(pipeline, RunContext.branch("main")));
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    // The base64 of the file's value and line break: its last characters mix in the line break.
+    assertThat(output()).contains("Show: read ***", "Other: unrelated").anyMatch(line -> line.matches("Show: \\*\\*\\*.{0,3}"));
+    assertThat(events.toString()).doesNotContain(CANARY);
+  }
+
+  @Test
   void should_retry_a_failing_step_with_backoff_until_it_succeeds() {
     Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(
         "n=$(cat attempts 2>/dev/null || echo 0); n=$((n+1)); echo $n > attempts; echo attempt $n; [ $n -ge 3 ]")

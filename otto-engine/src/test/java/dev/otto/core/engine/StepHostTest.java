@@ -1,5 +1,6 @@
 package dev.otto.core.engine;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.core.executor.Cancellation;
@@ -67,7 +68,7 @@ class StepHostTest {
 
     // when
     ProcessOutcome outcome = host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(),
-        Optional.of("run:Deploy"), List.of(), line -> { }, Cancellation.create()).toCompletableFuture().join();
+        Optional.of("run:Deploy"), List.of(), List.of(), line -> { }, Cancellation.create()).toCompletableFuture().join();
 
     // then
     assertThat(outcome.succeeded()).isTrue();
@@ -75,6 +76,84 @@ class StepHostTest {
       assertThat(request.secrets()).containsOnlyKeys("token");
       assertThat(request.secrets().get("token").reveal()).isEqualTo(CANARY);
       assertThat(request.session()).contains("run:Deploy");
+    });
+  }
+
+  /** An executor of a host's own that prints what it is given, unmasked, and says it in its outcome. */
+  private static final class Careless implements Executor {
+    @Override
+    public String name() {
+      return "careless";
+    }
+
+    @Override
+    public Optional<String> whyNot(Runtime runtime) {
+      return Optional.empty();
+    }
+
+    @Override
+    public ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation) {
+      String token = request.secrets().get("token").reveal();
+      String encoded = java.util.Base64.getEncoder().encodeToString(("user:" + token).getBytes(UTF_8));
+      lines.accept("token " + token);
+      // Wrapped over two lines, as MIME wraps base64.
+      lines.accept(encoded.substring(0, 20));
+      lines.accept(encoded.substring(20));
+      lines.accept("last " + request.masked().get("earlier").reveal());
+      if (request.op().script().contains("throw")) {
+        throw new IllegalStateException("could not deploy with " + token);
+      }
+      return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.of(5), Duration.ZERO,
+          "exited with status 5; last line: " + token);
+    }
+  }
+
+  @Test
+  void should_mask_the_lines_detail_and_failure_of_an_executor_that_does_not_mask_itself() {
+    // given
+    Careless executor = new Careless();
+    String earlier = "earlier-" + CANARY;
+    StepHost host = StepHost.builder().executor(executor)
+        .secrets(SecretProviders.inMemory(Map.of("token", CANARY, "earlier", earlier))).build();
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    // when
+    ProcessOutcome failed = host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(),
+        Optional.empty(), List.of(), List.of("earlier"), lines::add, Cancellation.create())
+        .toCompletableFuture().join();
+    Op.RunProcess throwing = new Op.RunProcess("deploy", "throw", Map.of(),
+        List.of(new SecretBinding("token", SecretBinding.Delivery.ENV, "TOKEN")), Optional.empty(), Op.Guard.NORMAL);
+    ProcessOutcome thrown = host.start(executor, throwing, Runtime.local(), workspace, Map.of(), Optional.empty(),
+        List.of(), List.of("earlier"), lines::add, Cancellation.create()).toCompletableFuture().join();
+
+    // then
+    assertThat(lines).contains("token ***", "last ***").noneMatch(line -> line.contains(CANARY));
+    assertThat(String.join("", lines)).doesNotContain(
+        java.util.Base64.getEncoder().encodeToString(("user:" + CANARY).getBytes(UTF_8)).substring(8, 28));
+    assertThat(failed.status()).isEqualTo(ProcessOutcome.Status.FAILED);
+    assertThat(failed.exitCode()).hasValue(5);
+    assertThat(failed.detail()).isEqualTo("exited with status 5; last line: ***");
+    assertThat(thrown.status()).isEqualTo(ProcessOutcome.Status.FAILED);
+    assertThat(thrown.detail()).isEqualTo("the executor 'careless' failed: java.lang.IllegalStateException: could not "
+        + "deploy with ***");
+  }
+
+  @Test
+  void should_mask_the_secrets_given_before_without_handing_them_over() {
+    // given
+    Recording executor = new Recording();
+    StepHost host = StepHost.builder().executor(executor)
+        .secrets(SecretProviders.inMemory(Map.of("token", CANARY, "earlier", "earlier-" + CANARY))).build();
+
+    // when: 'gone' was given before but the provider no longer has it
+    host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(),
+        List.of("earlier", "token", "gone"), line -> { }, Cancellation.create()).toCompletableFuture().join();
+
+    // then
+    assertThat(executor.requests).singleElement().satisfies(request -> {
+      assertThat(request.secrets()).containsOnlyKeys("token");
+      assertThat(request.masked()).containsOnlyKeys("earlier");
+      assertThat(request.allMasked()).containsOnlyKeys("earlier", "token");
     });
   }
 
@@ -86,7 +165,7 @@ class StepHostTest {
 
     // when
     ProcessOutcome outcome = host.start(executor, deploy("missing"), Runtime.local(), workspace, Map.of(),
-        Optional.empty(), List.of(), line -> { }, Cancellation.create()).toCompletableFuture().join();
+        Optional.empty(), List.of(), List.of(), line -> { }, Cancellation.create()).toCompletableFuture().join();
 
     // then
     assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.NOT_STARTED);
@@ -105,7 +184,7 @@ class StepHostTest {
 
     // when
     Executor chosen = lenient.executorFor(container).orElseThrow();
-    lenient.start(chosen, deploy(), container, workspace, Map.of(), Optional.empty(), List.of(), line -> { },
+    lenient.start(chosen, deploy(), container, workspace, Map.of(), Optional.empty(), List.of(), List.of(), line -> { },
         Cancellation.create()).toCompletableFuture().join();
 
     // then

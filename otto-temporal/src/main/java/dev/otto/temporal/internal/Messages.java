@@ -50,9 +50,12 @@ public final class Messages {
    *
    * @param runtime {@code local}, {@code container:IMAGE} or {@code agent:LABEL}
    * @param secrets each binding as {@code secret}, {@code env} or {@code file}, and {@code variable}
+   * @param givenBefore the secrets the run bound to processes before this one, which its output is
+   *     masked with too (null in tasks written before: none)
    */
   public record ProcessTask(String runId, String stage, int op, int step, String label, String script,
-      Map<String, String> env, List<List<String>> secrets, Long timeoutMillis, String runtime) {}
+      Map<String, String> env, List<List<String>> secrets, Long timeoutMillis, String runtime,
+      List<String> givenBefore) {}
 
   /**
    * A cache to restore ({@code paths} null) or save, in the run's workspace on the worker.

@@ -54,6 +54,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   private RunMachine machine;
   private final java.util.ArrayDeque<RunMachine.Input> inbox = new java.util.ArrayDeque<>();
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
+  /** The secrets the run has bound to processes so far, in order: each later process's output is masked with them. */
+  private final java.util.TreeSet<String> given = new java.util.TreeSet<>();
   private final List<EventRecord> events = new ArrayList<>();
   private final Map<String, CancellationScope> timers = new HashMap<>();
   /** The deployments being recorded; the run ends once they are. */
@@ -234,7 +236,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     String id = stage.id();
     Op op = execute.what();
     if (op instanceof Op.RunProcess process) {
-      return Async.function(activities::runProcess, task(input.runId(), stage, execute.op(), execute.step(), process))
+      return Async.function(activities::runProcess, task(input.runId(), stage, execute.op(), execute.step(), process,
+              given(process)))
           .thenApply(RunWorkflowImpl::outcome);
     }
     if (op instanceof Op.RestoreCache restore) {
@@ -305,7 +308,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   private void poll(RunMachine.Probe probe) {
     PlannedStage stage = stages.get(probe.stage());
     Op.Poll poll = probe.poll();
-    Messages.PollTask task = new Messages.PollTask(task(input.runId(), stage, probe.op(), 0, poll.probe()),
+    Messages.PollTask task = new Messages.PollTask(task(input.runId(), stage, probe.op(), 0, poll.probe(),
+        given(poll.probe())),
         queue(stage), poll.interval().toMillis(), poll.backoff(), poll.maxInterval().toMillis(), 0, input.settings());
     PollWorkflow child = Workflow.newChildWorkflowStub(PollWorkflow.class, ChildWorkflowOptions.newBuilder()
         .setWorkflowId(input.runId() + "/" + poll.id() + (probe.attempt() > 1 ? "/" + probe.attempt() : ""))
@@ -343,7 +347,15 @@ public class RunWorkflowImpl implements RunWorkflow {
     return cause.getMessage();
   }
 
-  static Messages.ProcessTask task(String runId, PlannedStage stage, int index, int step, Op.RunProcess process) {
+  /** The secrets given before {@code process}, which then counts its own as given. */
+  private List<String> given(Op.RunProcess process) {
+    List<String> before = List.copyOf(given);
+    process.secrets().forEach(binding -> given.add(binding.secret()));
+    return before;
+  }
+
+  static Messages.ProcessTask task(String runId, PlannedStage stage, int index, int step, Op.RunProcess process,
+      List<String> givenBefore) {
     List<List<String>> secrets = new ArrayList<>();
     for (SecretBinding binding : process.secrets()) {
       secrets.add(List.of(binding.secret(), binding.delivery().name().toLowerCase(Locale.ROOT), binding.variable()));
@@ -352,7 +364,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     String where = runtime instanceof Runtime.Container container ? "container:" + container.image()
         : runtime instanceof Runtime.Agent agent ? "agent:" + agent.label() : "local";
     return new Messages.ProcessTask(runId, stage.id(), index, step, process.label(), process.script(), process.env(),
-        secrets, process.timeout().map(Duration::toMillis).orElse(null), where);
+        secrets, process.timeout().map(Duration::toMillis).orElse(null), where, givenBefore);
   }
 
   private StageActivities activities(String queue, Optional<Duration> timeout) {

@@ -93,7 +93,7 @@ public final class StageActivitiesImpl implements StageActivities {
     Cancellation cancellation = Cancellation.create();
     ProcessOutcome outcome = heartbeating(cancellation, () -> setup.host().start(executor.get(), op, runtime,
         workspace, StepEnvironment.of(task.runId(), task.stage(), task.step(), task.op()), Optional.empty(), List.of(),
-        line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),
+        task.givenBefore() == null ? List.of() : task.givenBefore(), line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),
             line)), cancellation).toCompletableFuture().join());
     return new Messages.StepRecord(task.label(), outcome.status().name(),
         outcome.exitCode().isPresent() ? outcome.exitCode().getAsInt() : null, outcome.duration().toMillis(),

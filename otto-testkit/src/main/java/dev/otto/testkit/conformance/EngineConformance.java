@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
  *   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
  *
  *   protected Engine engine(FailurePolicy policy) {
- *     return LocalEngine.builder(root).failurePolicy(policy).listener(events::add).build();
+ *     return LocalEngine.builder(root).failurePolicy(policy).listener(events::add)
+ *         .secrets(SecretProviders.inMemory(Scripts.secrets())).build();
  *   }
  *   protected List<RunEvent> events() { return events; }
  *   protected void until(String what, BooleanSupplier condition) { ...wait up to a minute... }
@@ -107,6 +108,19 @@ public abstract class EngineConformance {
     public static final String MAKE_DIST = "mkdir -p dist && echo app > dist/app.txt";
     /** Succeeds when {@code dist/app.txt} is there. */
     public static final String USE_DIST = "test -f dist/app.txt";
+    /** The secret the engines' providers must know, as {@link #TOKEN}: give them {@link #secrets()}. */
+    public static final String TOKEN_SECRET = "conformance-token";
+    /** The value of {@link #TOKEN_SECRET}. */
+    public static final String TOKEN = "conformance-7f3a9-token";
+    /** Writes the secret it gets as {@code TOKEN} into {@code .token}. */
+    public static final String WRITE_TOKEN = "printf '%s\\n' \"$TOKEN\" > .token";
+    /** Prints {@code token} and what {@code .token} holds, binding no secret. */
+    public static final String SHOW_TOKEN = "echo \"token $(cat .token)\"";
+
+    /** The secrets the suite's steps bind, for the engines' providers. */
+    public static Map<String, String> secrets() {
+      return Map.of(TOKEN_SECRET, TOKEN);
+    }
 
     /** Scripts a simulation to do what each script means. */
     public static Simulation simulate(Simulation simulation) {
@@ -115,6 +129,8 @@ public abstract class EngineConformance {
       simulation.step("*", FLAKY).failsTimes(1);
       simulation.probe("*", READY).failsTimes(1);
       simulation.step("*", MAKE_DIST).creating("dist/app.txt");
+      simulation.step("*", SHOW_TOKEN).printing("token " + TOKEN);
+      secrets().forEach(simulation::secret);
       return simulation;
     }
   }
@@ -373,6 +389,25 @@ public abstract class EngineConformance {
         "  " + Scripts.MAKE_DIST + " SUCCEEDED", "Deploy SUCCEEDED", "  " + Scripts.USE_DIST + " SUCCEEDED",
         "Docs FAILED (no artifact 'docs' was stored earlier in this run; archive it in a stage that runs before this "
             + "one)");
+  }
+
+  @Test
+  void should_mask_a_secret_an_earlier_stage_was_given_in_the_output_of_a_later_one() {
+    Engine engine = engine(FailurePolicy.FAIL_FAST);
+    Pipeline pipeline = Otto.pipeline("conformance", p -> {
+      var token = p.secret(Scripts.TOKEN_SECRET);
+      p.stage("Login", s -> s.steps(Otto.sh(Scripts.WRITE_TOKEN).with(token.asEnv("TOKEN"))));
+      p.stage("Show", s -> s.steps(Otto.sh(Scripts.SHOW_TOKEN)));
+    });
+
+    RunResult result = finish(engine.start(Planner.plan(pipeline, RunContext.branch("main"))));
+
+    assertThat(outline(result)).containsExactly("run SUCCEEDED", "Login SUCCEEDED",
+        "  " + Scripts.WRITE_TOKEN + " SUCCEEDED", "Show SUCCEEDED", "  " + Scripts.SHOW_TOKEN + " SUCCEEDED");
+    assertThat(events()).filteredOn(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
+        .filteredOn(line -> line.run().equals(result.run()) && line.stage().equals("Show"))
+        .extracting(RunEvent.OutputLine::line).contains("token ***");
+    assertThat(events().toString()).doesNotContain(Scripts.TOKEN);
   }
 
   @Test

@@ -51,6 +51,12 @@ final class FakeExecutor implements Executor {
     this.scripts = scripts;
   }
 
+  /** Masks the lines a script prints with every secret of the request. */
+  @Override
+  public boolean masksOutput() {
+    return true;
+  }
+
   @Override
   public String name() {
     return "simulated";
@@ -106,7 +112,7 @@ final class FakeExecutor implements Executor {
           op.secrets().stream().map(SecretBinding::secret).toList(), time.now(), exitCode));
     }
     SecretMasker.Builder masker = SecretMasker.builder();
-    for (SecretValue value : request.secrets().values()) {
+    for (SecretValue value : request.allMasked().values()) {
       masker.add(value.name(), value.reveal());
     }
     SecretMasker mask = masker.build();

@@ -38,6 +38,7 @@ class LocalEngineConformanceTest extends EngineConformance {
     Path folder = root.resolve("engine-" + (roots.size() + 1));
     LocalEngine engine = LocalEngine.builder(folder).failurePolicy(policy).listener(events::add)
         .caches(new DirectoryCacheStore(root.resolve("caches")))
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(EngineConformance.Scripts.secrets()))
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
     roots.put(engine, folder);
     policies.put(engine, policy);
