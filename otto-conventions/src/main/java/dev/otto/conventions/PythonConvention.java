@@ -161,24 +161,79 @@ final class PythonConvention implements Convention {
     return parts.length < 2 ? python.value() : parts[0] + "." + parts[1];
   }
 
-  /** The keys of each {@code [section]} of a TOML file, as far as conventions need them: names only. */
+  /**
+   * The keys of each table of a TOML file, as far as conventions need them: names only. A table
+   * is a {@code [section]}, or what dotted keys ({@code optional-dependencies.tests = [...]} in
+   * {@code [project]}) and inline tables ({@code optional-dependencies = { tests = [...] }}) make:
+   * each is listed under its full name, {@code project.optional-dependencies}.
+   */
   static Map<String, List<String>> sections(String toml) {
     Map<String, List<String>> sections = new LinkedHashMap<>();
     String section = "";
     Pattern header = Pattern.compile("^\\[([^\\[\\]]+)]\\s*(#.*)?$");
-    Pattern key = Pattern.compile("^\"?([A-Za-z0-9_.-]+)\"?\\s*=");
+    Pattern key = Pattern.compile("^\\s*((?:\"[^\"]*\"|[A-Za-z0-9_-]+)(?:\\s*\\.\\s*(?:\"[^\"]*\"|[A-Za-z0-9_-]+))*)\\s*=\\s*(.*)$");
     for (String line : toml.lines().toList()) {
       Matcher h = header.matcher(line.strip());
       if (h.matches()) {
-        section = h.group(1).strip();
+        section = name(h.group(1));
         sections.computeIfAbsent(section, s -> new ArrayList<>());
         continue;
       }
       Matcher k = key.matcher(line);
-      if (k.find() && !section.isEmpty()) {
-        sections.get(section).add(k.group(1));
+      if (k.find()) {
+        String table = section;
+        List<String> parts = List.of(name(k.group(1)).split("\\.", -1));
+        for (int i = 0; i < parts.size(); i++) {
+          if (!table.isEmpty()) {
+            List<String> keys = sections.computeIfAbsent(table, t -> new ArrayList<>());
+            if (!keys.contains(parts.get(i))) {
+              keys.add(parts.get(i));
+            }
+          }
+          table = table.isEmpty() ? parts.get(i) : table + "." + parts.get(i);
+        }
+        String value = k.group(2).strip();
+        if (value.startsWith("{")) {
+          sections.computeIfAbsent(table, t -> new ArrayList<>()).addAll(inlineKeys(value));
+        }
       }
     }
     return sections;
+  }
+
+  /** A key or table name without quotes and blanks around its dots: {@code project . "a"} is {@code project.a}. */
+  private static String name(String dotted) {
+    return dotted.strip().replaceAll("\\s*\\.\\s*", ".").replace("\"", "");
+  }
+
+  /** The keys of an inline table's first level: {@code tests} and {@code docs} of {@code { tests = [..], docs = [..] }}. */
+  private static List<String> inlineKeys(String table) {
+    List<String> keys = new ArrayList<>();
+    int depth = 0;
+    char quote = 0;
+    StringBuilder word = new StringBuilder();
+    for (int i = 0; i < table.length(); i++) {
+      char c = table.charAt(i);
+      boolean quoted = quote != 0;
+      if (quote == 0 && (c == '"' || c == '\'') || c == quote) {
+        quote = quote == 0 ? c : 0;
+      } else if (!quoted && (c == '{' || c == '[')) {
+        depth++;
+        word.setLength(0);
+      } else if (!quoted && (c == '}' || c == ']')) {
+        depth--;
+      } else if (!quoted && depth == 1 && c == ',') {
+        word.setLength(0);
+      } else if (!quoted && depth == 1 && c == '=') {
+        String key = word.toString().strip();
+        if (!key.isEmpty() && !keys.contains(key)) {
+          keys.add(key);
+        }
+        word.setLength(0);
+      } else if (depth == 1) {
+        word.append(c);
+      }
+    }
+    return keys;
   }
 }
