@@ -154,13 +154,19 @@ final class NodeConvention implements Convention {
 
   /**
    * Node as a tool requirement: the version {@code .nvmrc} or {@code .node-version} pins, else the
-   * oldest {@code engines.node} allows ({@code node>=18}); plain {@code node} when none says.
+   * oldest {@code engines.node} allows, to the patch ({@code node>=18}, {@code node>=20.19} of
+   * {@code >=20.19.0}); plain {@code node} when none says.
    */
   static String tool(Folder folder, Manifest manifest) {
     return java.util.stream.Stream.of(".nvmrc", ".node-version").map(folder::read).flatMap(Optional::stream)
         .findFirst().flatMap(NodeConvention::pinnedValue)
-        .or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 1)))
+        .or(() -> manifest.engine().flatMap(range -> Versions.oldest(range, 3)).map(NodeConvention::shortest))
         .map(version -> "node>=" + version).orElse("node");
+  }
+
+  /** A version without the zero parts it ends with: {@code 20.19} for {@code 20.19.0}, {@code 18} for {@code 18.0.0}. */
+  private static String shortest(String version) {
+    return version.replaceAll("(\\.0)+$", "");
   }
 
   /** The version a file pins, where an LTS line Otto does not know by name runs on the default. */

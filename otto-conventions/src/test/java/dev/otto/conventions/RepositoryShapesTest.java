@@ -71,6 +71,15 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_ask_for_the_minor_and_patch_engines_node_names() {
+      // As fb55/entities asks, where Node 20.10 lacks util.styleText that its tests use.
+      assertThat(only(tree("package.json", "{\"engines\":{\"node\":\">=20.19.0\"}}")).tools())
+          .containsExactly("node>=20.19", "npm");
+      assertThat(only(tree("package.json", "{\"engines\":{\"node\":\"^18.18.2 || >=20\"}}")).tools())
+          .containsExactly("node>=18.18.2", "npm");
+    }
+
+    @Test
     void should_take_go_from_the_toolchain_line_else_the_go_line() {
       assertThat(only(tree("go.mod", "module x\n\ngo 1.25.0\n\ntoolchain go1.25.3\n")).image())
           .isEqualTo("golang:1.25.3");
@@ -226,6 +235,34 @@ class RepositoryShapesTest {
 
       assertThat(pip.build()).containsExactly("python3 -m venv .venv",
           ".venv/bin/pip install --cache-dir .pip-cache '.[test]'");
+    }
+
+    @Test
+    void should_find_a_test_extra_written_with_dotted_keys_or_as_an_inline_table() {
+      // As python-humanize writes it, in [project].
+      Project dotted = only(tree("pyproject.toml", """
+          [project]
+          name = "x"
+          optional-dependencies.docs = ["mkdocs"]
+          optional-dependencies.tests = [ "freezegun", "pytest", "pytest-cov" ]
+          """));
+      assertThat(dotted.build()).containsExactly("python3 -m venv .venv",
+          ".venv/bin/pip install --cache-dir .pip-cache '.[tests]'");
+
+      Project inline = only(tree("pyproject.toml", """
+          [project]
+          name = "x"
+          optional-dependencies = { docs = ["mkdocs"], "test" = ["pytest>=8", "it's = not a key"] }
+          """));
+      assertThat(inline.build()).containsExactly("python3 -m venv .venv",
+          ".venv/bin/pip install --cache-dir .pip-cache '.[test]'");
+
+      Project top = only(tree("pyproject.toml", """
+          project.name = "x"
+          project . optional-dependencies . testing = ["pytest"]
+          """));
+      assertThat(top.build()).containsExactly("python3 -m venv .venv",
+          ".venv/bin/pip install --cache-dir .pip-cache '.[testing]'");
     }
 
     @Test
