@@ -1,19 +1,27 @@
 package dev.otto.cli;
 
+import dev.otto.core.engine.RunHandle;
+import dev.otto.core.engine.RunResult;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code otto resume}: takes over a run whose process died. */
 @Command(name = "resume", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
     description = "Takes over a run whose otto process died, from its journal: what was done is not done again, "
         + "waits come back, and a step that was running runs again. Give the same folder and context as the run.")
 final class ResumeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "RUN", description = "the run's id")
   String runId;
 
@@ -33,6 +41,17 @@ final class ResumeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
     Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
-    return engine.execute(dir, plan, built -> built.resume(runId, plan));
+    return engine.execute(dir, plan, built -> {
+      RunHandle run = built.resume(runId, plan);
+      if (run.result().isDone()) {
+        RunResult.Status status = run.result().join().status();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
+            + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
+            ? "'otto run' starts a new run" : "'otto restart " + runId + "' runs again what it did not get done"));
+        err.flush();
+      }
+      return run;
+    });
   }
 }

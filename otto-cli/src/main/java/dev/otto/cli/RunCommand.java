@@ -150,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
             boolean written = writeReport(plan, result, record, built);
             int code = RunCommand.report(out, progress, result);
             if (written) {
-              out.println("report: " + report.toAbsolutePath());
+              out.println("report: " + report.toAbsolutePath().normalize());
             }
             if (result.status() != RunResult.Status.SUCCEEDED) {
               out.println("to run again what it did not get done, from its workspace: otto restart " + result.run()

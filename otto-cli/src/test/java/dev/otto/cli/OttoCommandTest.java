@@ -398,6 +398,7 @@ class OttoCommandTest {
       Files.writeString(flag, "");
 
       // when
+      Outcome resumed = otto("resume", run, dir.toString(), "--runs", runs);
       Outcome none = otto("restart", "20000101-000000-0000", dir.toString(), "--runs", runs);
       Outcome unknown = otto("restart", run, dir.toString(), "--runs", runs, "--stage", "Deploy");
       Outcome restarted = otto("restart", run, dir.toString(), "--runs", runs);
@@ -409,6 +410,9 @@ class OttoCommandTest {
       assertThat(failed.code()).isEqualTo(ExitCodes.RUN_FAILED);
       assertThat(failed.out()).contains("to run again what it did not get done, from its workspace: otto restart "
           + run + " " + dir + " (with the options given here)");
+      assertThat(resumed.code()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(resumed.err()).contains("otto: run " + run + " had finished (failed): nothing was left to resume; "
+          + "its summary follows. 'otto restart " + run + "' runs again what it did not get done");
       assertThat(none.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(none.err()).contains("run '20000101-000000-0000' has no journal");
       assertThat(unknown.code()).isEqualTo(ExitCodes.CANNOT_RUN);
