@@ -157,9 +157,21 @@ final class Declarations {
             "list the workspace paths it keeps, e.g. 'vendor/'."));
       }
       for (String path : cache.paths()) {
-        if (!Names.isWorkspacePath(path)) {
+        if (Names.isUnexpanded(path)) {
+          problems.add(error(Rule.CACHE_DECLARATION, where, "the path '" + Names.printable(path) + "' starts with '"
+              + path.charAt(0) + "', which no shell expands here: cache paths are relative to the workspace.",
+              "have the tool keep its files in the workspace and cache that folder, e.g. "
+                  + "'mvn -Dmaven.repo.local=.m2/repository' and the path '.m2/repository/'."));
+        } else if (!Names.isWorkspacePath(path)) {
           problems.add(error(Rule.CACHE_DECLARATION, where, "the path '" + Names.printable(path)
               + "' is not a relative path inside the workspace.", "use paths relative to the workspace, e.g. 'vendor/'."));
+        }
+      }
+      for (String keyFile : cache.keyFiles()) {
+        if (Names.isUnexpanded(keyFile) || !Names.isWorkspacePath(keyFile)) {
+          problems.add(error(Rule.CACHE_DECLARATION, where, "the key file '" + Names.printable(keyFile)
+              + "' is not a relative path inside the workspace, where the engine reads key files.",
+              "name a file of the workspace whose content decides the cache's key, e.g. 'Gemfile.lock'."));
         }
       }
       checkFallbacks(cache, where);

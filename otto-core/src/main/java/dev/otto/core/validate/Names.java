@@ -99,6 +99,15 @@ public final class Names {
   }
 
   /**
+   * Whether {@code path} starts as a shell would expand it ({@code ~/.m2}, {@code $HOME/.cache}):
+   * the engine takes paths as written, so such a path names a folder called {@code ~} or
+   * {@code $HOME} in the workspace, never the home folder.
+   */
+  public static boolean isUnexpanded(String path) {
+    return path.startsWith("~") || path.startsWith("$");
+  }
+
+  /**
    * Whether {@code name} can name a service, which steps use as a host name: a DNS label of 1 to
    * 63 lower-case letters, digits and {@code '-'}, starting and ending with a letter or digit.
    */

@@ -257,6 +257,23 @@ class ValidatorTest {
           .addCaches(Cache.of("abs", List.of("/etc", "../up"), List.of())).build();
       assertThat(problems(p)).extracting(Problem::code).containsExactly("OTTO-040", "OTTO-040", "OTTO-015", "OTTO-044");
     }
+
+    @Test
+    void should_reject_a_home_folder_cache_path_and_key_files_outside_the_workspace() {
+      Pipeline p = pipeline(leaf("A").addSaves("m2").build())
+          .addCaches(Cache.of("m2", List.of("~/.m2/repository", "$HOME/.cache/pip"),
+              List.of("../../outside.lock", "pom.xml"))).build();
+
+      assertThat(problems(p)).extracting(Problem::code, Problem::message).containsExactly(
+          tuple("OTTO-040", "the path '~/.m2/repository' starts with '~', which no shell expands here: cache paths "
+              + "are relative to the workspace."),
+          tuple("OTTO-040", "the path '$HOME/.cache/pip' starts with '$', which no shell expands here: cache paths "
+              + "are relative to the workspace."),
+          tuple("OTTO-040", "the key file '../../outside.lock' is not a relative path inside the workspace, where the "
+              + "engine reads key files."),
+          tuple("OTTO-044", "the cache 'm2' is saved, but no stage restores it, so saving it only takes time."));
+      assertThat(problems(p).get(0).fix()).contains("'mvn -Dmaven.repo.local=.m2/repository'");
+    }
   }
 
   @Nested

@@ -82,10 +82,27 @@ public final class CacheOps {
       CacheKey key = CacheKey.of(op.cache(), workspace, op.keyFiles());
       List<CacheKey.Prefix> prefixes = op.keyFiles().isEmpty() ? List.of() : op.fallbacks().stream()
           .map(fallback -> prefix(op.cache(), op.paths(), workspace, op.keyFiles(), fallback)).toList();
-      return outcome(store.save(key, prefixes, workspace, op.paths()));
+      Outcome saved = outcome(store.save(key, prefixes, workspace, op.paths()));
+      return new Outcome(saved.what(), saved.detail() + missingKeyFiles(workspace, op.keyFiles()));
     } catch (UncheckedIOException | IllegalArgumentException e) {
       return new Outcome(name(CacheResult.Status.FAILED), e.getMessage());
     }
+  }
+
+  /**
+   * What a save says of key files that are not in the workspace: the key counts them as missing,
+   * so it stays the same until they appear, and the entry saved first stays: often a misspelt name.
+   */
+  private static String missingKeyFiles(Path workspace, List<String> keyFiles) {
+    List<String> missing = keyFiles.stream()
+        .filter(file -> !java.nio.file.Files.isRegularFile(workspace.resolve(file))).toList();
+    if (missing.isEmpty()) {
+      return "";
+    }
+    boolean one = missing.size() == 1;
+    return "; its key file" + (one ? " " : "s ") + String.join(", ", missing) + (one ? " is" : " are")
+        + " not in the workspace, so its key does not change until " + (one ? "it appears" : "they appear")
+        + ": check the name, or leave it out of the key files";
   }
 
   private static CacheKey.Prefix prefix(String cache, List<String> paths, Path workspace, List<String> keyFiles,

@@ -217,4 +217,24 @@ class CacheOpsTest {
         .isEqualTo(new CacheOps.Outcome("restore", "no cache store is configured"));
     assertThat(CacheKey.of("npm", workspace, KEY_FILES).cache()).isEqualTo("npm");
   }
+
+  @Test
+  void should_say_when_a_key_file_is_not_in_the_workspace() throws Exception {
+    // given a key file whose name is misspelt
+    Path workspace = workspace("22", "left-pad");
+    Files.createDirectories(workspace.resolve(".npm"));
+    List<String> keyFiles = List.of("package-lock.json", "Gemfile.lok");
+
+    // when
+    CacheOps.Outcome first = CacheOps.save(store, workspace, new Op.SaveCache("npm", PATHS, keyFiles, ANY));
+    Files.writeString(workspace.resolve("package-lock.json"), "right-pad");
+    CacheOps.Outcome fine = CacheOps.save(store, workspace, new Op.SaveCache("npm", PATHS,
+        List.of("package-lock.json"), ANY));
+
+    // then
+    assertThat(first.what()).isEqualTo("saved");
+    assertThat(first.detail()).endsWith("; its key file Gemfile.lok is not in the workspace, so its key does not "
+        + "change until it appears: check the name, or leave it out of the key files");
+    assertThat(fine.detail()).doesNotContain("not in the workspace");
+  }
 }
