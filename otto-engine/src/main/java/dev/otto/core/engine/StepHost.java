@@ -16,7 +16,6 @@ import dev.otto.core.plan.Op;
 import dev.otto.core.output.OutputLines;
 import dev.otto.core.secret.SecretMasker;
 import dev.otto.core.secret.SecretProvider;
-import dev.otto.core.secret.SecretProviders;
 import dev.otto.core.secret.SecretResolutionException;
 import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
@@ -228,7 +227,11 @@ public final class StepHost {
   /** Configures a {@link StepHost}. */
   public static final class Builder {
     private final List<Executor> executors = new ArrayList<>();
-    private SecretProvider secrets = SecretProviders.inMemory(Map.of());
+    private SecretProvider secrets = name -> {
+      throw new SecretResolutionException(name, "the secret '" + name + "' has no value: no secret provider was "
+          + "given; give one with LocalEngine.Builder.secrets(...) or OttoWorker.Builder.secrets(...), e.g. "
+          + "SecretProviders.environment(System.getenv())");
+    };
     private CacheStore caches;
     private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;
     private String containerFallbackHint = "containerPolicy(ContainerPolicy.LOCAL_FALLBACK)";

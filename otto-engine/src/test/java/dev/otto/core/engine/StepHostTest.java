@@ -169,7 +169,9 @@ class StepHostTest {
 
     // then
     assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.NOT_STARTED);
-    assertThat(outcome.detail()).contains("missing");
+    assertThat(outcome.detail()).isEqualTo("the secret 'missing' has no value: no secret provider was given; give one "
+        + "with LocalEngine.Builder.secrets(...) or OttoWorker.Builder.secrets(...), e.g. "
+        + "SecretProviders.environment(System.getenv())");
     assertThat(executor.requests).isEmpty();
   }
 
