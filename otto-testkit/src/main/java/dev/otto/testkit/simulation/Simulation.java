@@ -71,7 +71,7 @@ public final class Simulation {
 
   /** What the steps and notifications of matching stages whose script or label matches do. */
   public StepScript step(String stageGlob, String scriptGlob) {
-    StepScript script = new StepScript(stageGlob, scriptGlob,
+    StepScript script = new StepScript("step", stageGlob, scriptGlob,
         java.util.EnumSet.of(Execution.Kind.STEP, Execution.Kind.NOTIFICATION));
     scripts.add(script);
     return script;
@@ -79,14 +79,15 @@ public final class Simulation {
 
   /** What the notifications (steps run by the stage's outcome) of matching stages do. */
   public StepScript notification(String stageGlob, String scriptGlob) {
-    StepScript script = new StepScript(stageGlob, scriptGlob, java.util.EnumSet.of(Execution.Kind.NOTIFICATION));
+    StepScript script = new StepScript("notification", stageGlob, scriptGlob,
+        java.util.EnumSet.of(Execution.Kind.NOTIFICATION));
     scripts.add(script);
     return script;
   }
 
   /** What the probes of matching stages' polls do. */
   public StepScript probe(String stageGlob, String scriptGlob) {
-    StepScript script = new StepScript(stageGlob, scriptGlob, java.util.EnumSet.of(Execution.Kind.PROBE));
+    StepScript script = new StepScript("probe", stageGlob, scriptGlob, java.util.EnumSet.of(Execution.Kind.PROBE));
     scripts.add(script);
     return script;
   }
@@ -121,9 +122,15 @@ public final class Simulation {
     return run(Planner.plan(pipeline, requireNonNull(context, "context")));
   }
 
-  /** Runs {@code plan} until it ends or waits. */
+  /**
+   * Runs {@code plan} until it ends or waits.
+   *
+   * @throws IllegalArgumentException when a script names no stage of the plan, or matches no step
+   *     of the stages it names
+   */
   public SimulatedRun run(Plan plan) {
     requireNonNull(plan, "plan");
+    scripts.forEach(script -> script.checkAgainst(plan));
     SimulatedEngine simulated = engine();
     RunHandle handle = simulated.engine().start(plan);
     simulated.settle();

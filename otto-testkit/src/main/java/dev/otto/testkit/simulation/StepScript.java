@@ -28,10 +28,48 @@ public final class StepScript {
   private int failures;
   private Duration takes = Duration.ZERO;
 
-  StepScript(String stageGlob, String scriptGlob, java.util.Set<Execution.Kind> kinds) {
+  /** How the test wrote it, for messages: {@code step("Deploy", "git push*")}. */
+  private final String written;
+
+  StepScript(String method, String stageGlob, String scriptGlob, java.util.Set<Execution.Kind> kinds) {
     this.stage = Globs.compile(requireNonNull(stageGlob, "stageGlob"));
     this.script = Globs.compile(requireNonNull(scriptGlob, "scriptGlob"));
     this.kinds = kinds;
+    this.written = method + "(\"" + stageGlob + "\", \"" + scriptGlob + "\")";
+  }
+
+  /**
+   * Refuses a script that can never apply to {@code plan}: one whose stage glob matches none of
+   * its stages, or whose script glob matches no process of the stages it names (when they have
+   * processes: a stage the plan skips has none). A misspelt name would otherwise leave the
+   * simulated step succeeding, and the test passing for the wrong reason.
+   */
+  void checkAgainst(dev.otto.core.plan.Plan plan) {
+    List<dev.otto.core.plan.PlannedStage> named = plan.stages().stream()
+        .filter(s -> stage.matcher(s.id()).matches()).toList();
+    if (named.isEmpty()) {
+      throw new IllegalArgumentException("the simulation's " + written + " names no stage of the plan of '"
+          + plan.pipeline() + "', whose stages are " + plan.stages().stream().map(s -> "'" + s.id() + "'").toList()
+          + "; check the stage's name (a stage in a group is 'Group > Stage')");
+    }
+    List<String> processes = new ArrayList<>();
+    for (dev.otto.core.plan.PlannedStage s : named) {
+      for (dev.otto.core.plan.Op op : s.ops()) {
+        if (op instanceof dev.otto.core.plan.Op.RunProcess process && !kinds.contains(Execution.Kind.PROBE)) {
+          processes.add(process.script());
+          processes.add(process.label());
+        } else if (op instanceof dev.otto.core.plan.Op.Poll poll && kinds.contains(Execution.Kind.PROBE)) {
+          processes.add(poll.probe().script());
+          processes.add(poll.probe().label());
+        }
+      }
+    }
+    if (!processes.isEmpty() && processes.stream().noneMatch(p -> script.matcher(p).matches())) {
+      throw new IllegalArgumentException("the simulation's " + written + " matches no " + (kinds.contains(
+          Execution.Kind.PROBE) ? "probe" : "step") + " of the stages it names: their scripts are "
+          + processes.stream().distinct().map(p -> "'" + p + "'").toList() + "; check the script ('*' stands for "
+          + "any text)");
+    }
   }
 
   /** Ends with {@code code}: 0 succeeds, anything else fails. */

@@ -50,6 +50,32 @@ class SimulationTest {
   }
 
   @Test
+  void should_refuse_a_script_that_names_no_stage_or_matches_no_step_of_the_stages_it_names() {
+    Simulation misspeltStage = simulation();
+    misspeltStage.step("Deplyo", "*").fails();
+    Simulation misspeltStep = simulation();
+    misspeltStep.step("Build", "make biuld").fails();
+    Simulation misspeltProbe = simulation();
+    misspeltProbe.probe("Deploy", "curl -f https://example.org/*").fails();
+    Simulation fine = simulation();
+    fine.step("Build", "make b*").fails();
+    fine.probe("*", "curl*").failsTimes(1);
+    fine.notification("Deploy", "notify *");
+
+    assertThatThrownBy(() -> misspeltStage.run(RunContext.branch("main"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the simulation's step(\"Deplyo\", \"*\") names no stage of the plan of 'ship', whose stages are "
+            + "['Build', 'Deploy', 'Announce']; check the stage's name (a stage in a group is 'Group > Stage')");
+    assertThatThrownBy(() -> misspeltStep.run(RunContext.branch("main")))
+        .hasMessage("the simulation's step(\"Build\", \"make biuld\") matches no step of the stages it names: their "
+            + "scripts are ['make build', 'make test']; check the script ('*' stands for any text)");
+    assertThatThrownBy(() -> misspeltProbe.run(RunContext.branch("main")))
+        .hasMessageStartingWith("the simulation's probe(\"Deploy\", \"curl -f https://example.org/*\") matches no "
+            + "probe of the stages it names: their scripts are ['curl -f https://example.com/health'");
+    // 'make b*' matched 'make build', which failed: the run failed in Build.
+    assertThat(fine.run(RunContext.branch("main")).result().status()).isEqualTo(RunResult.Status.FAILED);
+  }
+
+  @Test
   void should_race_two_runs_for_a_lock_in_one_simulated_engine_and_deploy_one_after_the_other() {
     // given
     Pipeline locked = Pipeline.builder("locked").addStages(Stage.builder("Deploy")
