@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** The files changed since a base commit, as git tells them: what {@code changed(...)} conditions decide on. */
+/**
+ * The files changed since a base commit, as git tells them: what {@code changed(...)} conditions
+ * decide on; and the branch a work tree is on, which a run is on unless told.
+ */
 final class ChangedFiles {
   private ChangedFiles() {}
 
@@ -45,6 +48,25 @@ final class ChangedFiles {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.CANNOT_RUN, "interrupted while git listed the changed files");
+    }
+  }
+
+  /**
+   * The branch HEAD is on in {@code dir}'s git work tree; empty outside one, on a detached HEAD, or
+   * without git.
+   */
+  static java.util.Optional<String> currentBranch(Path dir) {
+    try {
+      Process git = new ProcessBuilder("git", "symbolic-ref", "--quiet", "--short", "HEAD").directory(dir.toFile())
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      git.getOutputStream().close();
+      String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return git.waitFor() == 0 && !out.isEmpty() ? java.util.Optional.of(out) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
     }
   }
 

@@ -49,7 +49,10 @@ final class ContextOptions {
     return given() ? context(null, dir) : RunContext.unknown();
   }
 
-  /** The context given, on {@code defaultBranch} when no branch or tag is; changed files from {@code dir}'s git. */
+  /**
+   * The context given; when no branch or tag is, on the branch {@code dir}'s git work tree is on,
+   * else on {@code defaultBranch}. Changed files from {@code dir}'s git.
+   */
   RunContext context(String defaultBranch, Path dir) {
     RunContext.Builder builder = RunContext.builder();
     if (changedSince != null && !changed.isEmpty()) {
@@ -63,7 +66,7 @@ final class ContextOptions {
     if (branch != null) {
       builder.branch(branch);
     } else if (tag == null && defaultBranch != null) {
-      builder.branch(defaultBranch);
+      builder.branch(ChangedFiles.currentBranch(dir).orElse(defaultBranch));
     }
     if (tag != null) {
       builder.tag(tag);

@@ -179,6 +179,25 @@ class OttoCommandTest {
       assertThat(status).isEqualTo("?? Ottofile.java\n");
     }
 
+    @Test
+    void should_run_on_the_branch_the_work_tree_is_on_unless_told() throws Exception {
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built")));
+          p.stage("Deploy", s -> s.when(branch().is("main")).steps(sh("echo deployed")));
+          """);
+      git("init", "-q");
+      git("symbolic-ref", "HEAD", "refs/heads/feature/login");
+      String runs = dir.resolve("runs").toString();
+
+      Outcome feature = otto("run", dir.toString(), "--runs", runs);
+      Outcome told = otto("run", dir.toString(), "--runs", runs, "--branch", "main");
+
+      assertThat(feature.code()).as(feature.err()).isZero();
+      assertThat(feature.out()).contains("Build | built").doesNotContain("Deploy | deployed")
+          .containsPattern("skipped +Deploy .*branch");
+      assertThat(told.out()).contains("Deploy | deployed");
+    }
+
     private String git(String... args) throws Exception {
       List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
       command.addAll(List.of(args));
