@@ -50,7 +50,10 @@ final class CMakeConvention implements Convention {
     build.add("command -v cmake >/dev/null || (apt-get update -qq && apt-get install -y -qq cmake >/dev/null)");
     build.add("cmake -S . -B " + BUILD_DIR + " -DCMAKE_BUILD_TYPE=RelWithDebInfo");
     build.add("cmake --build " + BUILD_DIR + " --parallel");
-    List<String> test = testing ? List.of("cd " + BUILD_DIR + " && ctest --output-on-failure") : List.of();
+    // As many tests at once as the machine has processors, as cmake --build builds.
+    List<String> test = testing
+        ? List.of("cd " + BUILD_DIR + " && ctest --output-on-failure --parallel \"$(nproc 2>/dev/null || echo 2)\"")
+        : List.of();
     String lists = folder.read("CMakeLists.txt").orElse("");
     List<String> tools = new ArrayList<>();
     Matcher minimum = MINIMUM.matcher(withoutComments(lists));

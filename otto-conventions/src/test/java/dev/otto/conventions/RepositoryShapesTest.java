@@ -393,7 +393,8 @@ class RepositoryShapesTest {
 
       assertThat(cmake.build()).contains("cmake -S . -B .cmake-build -DCMAKE_BUILD_TYPE=RelWithDebInfo",
           "cmake --build .cmake-build --parallel");
-      assertThat(cmake.test()).containsExactly("cd .cmake-build && ctest --output-on-failure");
+      assertThat(cmake.test()).containsExactly(
+          "cd .cmake-build && ctest --output-on-failure --parallel \"$(nproc 2>/dev/null || echo 2)\"");
       assertThat(only(tree("CMakeLists.txt", "project(x C)\n")).test()).isEmpty();
     }
 
