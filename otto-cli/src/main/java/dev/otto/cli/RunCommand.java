@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -139,6 +141,7 @@ final class RunCommand implements Callable<Integer> {
       RunRecord record = new RunRecord();
       refuseSecretsPassed(plan);
       prepareReport();
+      unpassed(System.getenv()).ifPresent(System.err::println);
       try (Progress progress = Progress.forTerminal(out)) {
         LocalEngine built = build(dir, progress, record);
         hideSecretsFromSteps(plan);
@@ -161,6 +164,32 @@ final class RunCommand implements Callable<Integer> {
           }
         }
       }
+    }
+
+    /**
+     * Variables of this machine that tell tools how to reach the network or whom to trust: steps
+     * do not see them unless passed, and their absence fails a step far from the cause (npm's
+     * {@code SELF_SIGNED_CERT_IN_CHAIN} behind a proxy that re-signs).
+     */
+    static final List<String> NETWORK_VARIABLES = List.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+        "http_proxy", "https_proxy", "no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST",
+        "UV_INDEX_URL", "NPM_CONFIG_REGISTRY", "npm_config_registry", "YARN_NPM_REGISTRY_SERVER", "GOPROXY",
+        "GOPRIVATE", "GONOSUMDB", "GOFLAGS", "CARGO_HTTP_CAINFO");
+
+    /**
+     * What to say of the {@link #NETWORK_VARIABLES} set in {@code environment} that steps will not
+     * see; empty when there are none.
+     */
+    Optional<String> unpassed(Map<String, String> environment) {
+      List<String> unpassed = NETWORK_VARIABLES.stream()
+          .filter(name -> environment.containsKey(name) && !passEnv.contains(name)).toList();
+      if (unpassed.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of("otto: steps do not see " + String.join(", ", unpassed) + " of this machine's environment, "
+          + "which tools read to reach the network; --pass-env " + unpassed.get(0) + " passes "
+          + (unpassed.size() == 1 ? "it" : "one"));
     }
 
     /** {@code word} as one word of a shell command line. */

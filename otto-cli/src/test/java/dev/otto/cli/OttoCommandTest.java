@@ -473,6 +473,21 @@ class OttoCommandTest {
     }
 
     @Test
+    void says_which_variables_that_tools_read_to_reach_the_network_steps_will_not_see() {
+      RunCommand.EngineOptions options = new RunCommand.EngineOptions();
+      Map<String, String> environment = Map.of("HTTPS_PROXY", "http://proxy:3128", "NODE_EXTRA_CA_CERTS",
+          "/etc/ssl/corp.pem", "EDITOR", "vi");
+
+      assertThat(options.unpassed(environment)).hasValue("otto: steps do not see HTTPS_PROXY, NODE_EXTRA_CA_CERTS of "
+          + "this machine's environment, which tools read to reach the network; --pass-env HTTPS_PROXY passes one");
+      options.passEnv.add("HTTPS_PROXY");
+      assertThat(options.unpassed(environment)).hasValue("otto: steps do not see NODE_EXTRA_CA_CERTS of this "
+          + "machine's environment, which tools read to reach the network; --pass-env NODE_EXTRA_CA_CERTS passes it");
+      options.passEnv.add("NODE_EXTRA_CA_CERTS");
+      assertThat(options.unpassed(environment)).isEmpty();
+    }
+
+    @Test
     void refuses_to_pass_a_secret_s_variable_to_every_step() throws Exception {
       ottofile("""
           var key = p.secret("deploy-key");
