@@ -27,6 +27,7 @@ public enum Rule {
   CACHE_NOT_SAVED_BEFORE("OTTO-042", "cache restored before any stage saves it"),
   ARTIFACT("OTTO-043", "invalid artifact name or path"),
   CACHE_NEVER_RESTORED("OTTO-044", "cache that no stage restores"),
+  ARTIFACT_NEVER_ARCHIVED("OTTO-045", "artifact restored that no stage archives"),
   SAME_AS_NOT_BEFORE("OTTO-051", "same-as runtime of a stage that does not run before"),
   SERVICE("OTTO-052", "invalid service declaration"),
   SERVICE_WITHOUT_CONTAINER("OTTO-053", "service on a stage that does not run in a container"),

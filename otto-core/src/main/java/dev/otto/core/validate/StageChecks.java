@@ -41,6 +41,9 @@ final class StageChecks {
   private final Declarations declared;
   private final List<Problem> problems;
   private final StageTree tree;
+  /** The artifacts some step archives, and where each artifact a step restores (not promotes) is restored. */
+  private final java.util.Set<String> archived = new java.util.HashSet<>();
+  private final Map<String, String> restored = new java.util.LinkedHashMap<>();
 
   StageChecks(Declarations declared, StageTree tree) {
     this.declared = declared;
@@ -58,6 +61,7 @@ final class StageChecks {
       checkServiceRuntimes();
     }
     checkCachesRestored();
+    checkArtifactsArchived();
   }
 
   private void checkStage(StageTree.Node node) {
@@ -330,6 +334,7 @@ final class StageChecks {
     }
     for (Primitive primitive : primitives) {
       if (primitive instanceof Primitive.StoreArtifact store) {
+        archived.add(store.name());
         checkArtifactName(at, store.name());
         for (String path : store.paths()) {
           if (!Names.isWorkspacePath(path)) {
@@ -338,6 +343,9 @@ final class StageChecks {
           }
         }
       } else if (primitive instanceof Primitive.RestoreArtifact restore) {
+        if (restore.deployedTo().isEmpty() && Names.isIdentifier(restore.name())) {
+          restored.putIfAbsent(restore.name(), at.get());
+        }
         checkArtifactName(at, restore.name());
         restore.deployedTo().filter(name -> !declared.environments.containsKey(name)).ifPresent(name ->
             problems.add(error(Rule.UNKNOWN_ENVIRONMENT, at.get(), "the step promotes the artifact '"
@@ -345,6 +353,22 @@ final class StageChecks {
                 "declare it with p.environment(\"" + Names.printable(name) + "\", ...).")));
       }
     }
+  }
+
+  /**
+   * An artifact a step restores from its own run must be archived by some stage of the pipeline:
+   * one that none archives can only fail the step that restores it.
+   */
+  private void checkArtifactsArchived() {
+    restored.forEach((name, at) -> {
+      if (!archived.contains(name)) {
+        problems.add(warning(Rule.ARTIFACT_NEVER_ARCHIVED, at, "the step restores the artifact '" + Names.printable(name)
+            + "', which no step of the pipeline archives, so it can only fail.",
+            "archive it in a stage that runs before this one (std.archive(\"" + Names.printable(name)
+                + "\", \"dist/\")), or check the name" + (archived.isEmpty() ? "" : ": the pipeline archives "
+                + archived.stream().sorted().map(a -> "'" + a + "'").toList()) + "."));
+      }
+    });
   }
 
   private void checkArtifactName(At at, String name) {

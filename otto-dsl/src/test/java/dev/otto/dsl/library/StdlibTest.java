@@ -82,6 +82,13 @@ class StdlibTest {
     assertThat(result.stage("Deploy").orElseThrow().reason()).hasValueSatisfying(reason -> assertThat(reason)
         .startsWith("no artifact 'app' was stored earlier in this run"));
     assertThat(output()).isEmpty();
+    // Validation said so before the run, as a warning.
+    assertThat(dev.otto.core.validate.Validator.validate(pipeline)).singleElement().satisfies(problem -> {
+      assertThat(problem.code()).isEqualTo("OTTO-045");
+      assertThat(problem.path()).isEqualTo("pipeline 'missing' > stage 'Deploy' > step 1");
+      assertThat(problem.message()).isEqualTo("the step restores the artifact 'app', which no step of the pipeline "
+          + "archives, so it can only fail.");
+    });
   }
 
   @Test
