@@ -3,10 +3,13 @@ package dev.otto.core.engine;
 import dev.otto.core.OttoException;
 import dev.otto.core.executor.Executor;
 import dev.otto.core.model.Runtime;
+import dev.otto.core.model.SecretBinding;
 import dev.otto.core.model.Service;
+import dev.otto.core.plan.Op;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
+import dev.otto.core.secret.SecretProvider;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +32,8 @@ final class PlanCheck {
   private final List<Executor> executors;
   private final boolean localFallback;
   private final String fallbackOption;
+  /** Where the secrets of the steps come from: a secret it says it has not stops the run before it starts. */
+  private final SecretProvider secrets;
 
   /**
    * Where one stage runs.
@@ -40,10 +45,11 @@ final class PlanCheck {
    */
   record Verdict(Executor executor, boolean fallback, List<Executor.Tool> tools, String problem) {}
 
-  PlanCheck(List<Executor> executors, boolean localFallback, String fallbackOption) {
+  PlanCheck(List<Executor> executors, boolean localFallback, String fallbackOption, SecretProvider secrets) {
     this.executors = executors;
     this.localFallback = localFallback;
     this.fallbackOption = fallbackOption;
+    this.secrets = secrets;
   }
 
   /** The verdict on every stage of {@code plan} that runs processes and that {@code include} accepts. */
@@ -168,11 +174,40 @@ final class PlanCheck {
       assigned.put(id, verdict.executor());
       warning(plan.stage(id).orElseThrow(), verdict).ifPresent(w -> warnings.add(new LocalEngine.StageWarning(id, w)));
     });
+    problems.addAll(missingSecrets(plan));
     if (!problems.isEmpty()) {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "
           + String.join("\n  - ", problems));
     }
     return assigned;
+  }
+
+  /**
+   * Why the provider has not the secrets the steps of stages that run bind, each named once with
+   * the stages that bind it; empty when it may have them all.
+   */
+  private List<String> missingSecrets(Plan plan) {
+    Map<String, List<String>> stagesBinding = new java.util.TreeMap<>();
+    for (PlannedStage stage : plan.stages()) {
+      if (stage.status() != StageStatus.RUN) {
+        continue;
+      }
+      for (Op op : stage.ops()) {
+        List<SecretBinding> bindings = op instanceof Op.RunProcess process ? process.secrets()
+            : op instanceof Op.Poll poll ? poll.probe().secrets() : List.of();
+        for (SecretBinding binding : bindings) {
+          List<String> stages = stagesBinding.computeIfAbsent(binding.secret(), k -> new ArrayList<>());
+          if (!stages.contains(stage.id())) {
+            stages.add(stage.id());
+          }
+        }
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    stagesBinding.forEach((secret, stages) -> secrets.whyNot(secret).ifPresent(why -> missing.add(why
+        + " (stage" + (stages.size() == 1 ? " '" : "s '") + String.join("', '", stages) + "' bind"
+        + (stages.size() == 1 ? "s" : "") + " it)")));
+    return missing;
   }
 
   /** Services run only in a container engine: a stage that has them never falls back to local processes. */

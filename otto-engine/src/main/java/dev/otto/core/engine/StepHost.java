@@ -87,7 +87,7 @@ public final class StepHost {
   }
 
   PlanCheck planCheck() {
-    return new PlanCheck(executors, containerPolicy == ContainerPolicy.LOCAL_FALLBACK, containerFallbackHint);
+    return new PlanCheck(executors, containerPolicy == ContainerPolicy.LOCAL_FALLBACK, containerFallbackHint, secrets);
   }
 
   /**
@@ -227,10 +227,18 @@ public final class StepHost {
   /** Configures a {@link StepHost}. */
   public static final class Builder {
     private final List<Executor> executors = new ArrayList<>();
-    private SecretProvider secrets = name -> {
-      throw new SecretResolutionException(name, "the secret '" + name + "' has no value: no secret provider was "
-          + "given; give one with LocalEngine.Builder.secrets(...) or OttoWorker.Builder.secrets(...), e.g. "
-          + "SecretProviders.environment(System.getenv())");
+    private SecretProvider secrets = new SecretProvider() {
+      @Override
+      public SecretValue resolve(String name) {
+        throw new SecretResolutionException(name, whyNot(name).orElseThrow());
+      }
+
+      @Override
+      public Optional<String> whyNot(String name) {
+        return Optional.of("the secret '" + name + "' has no value: no secret provider was given; give one with "
+            + "LocalEngine.Builder.secrets(...) or OttoWorker.Builder.secrets(...), e.g. "
+            + "SecretProviders.environment(System.getenv())");
+      }
     };
     private CacheStore caches;
     private ContainerPolicy containerPolicy = ContainerPolicy.FAIL;

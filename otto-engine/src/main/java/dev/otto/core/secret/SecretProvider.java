@@ -23,4 +23,15 @@ public interface SecretProvider {
    *     names the secret and the provider, never a value
    */
   SecretValue resolve(String name);
+
+  /**
+   * Empty when this provider may have the secret {@code name}; otherwise why it has not, in a
+   * sentence that names the secret and where it was looked for, never a value. The engine asks
+   * before a run, for every secret a stage that runs binds, so that a missing secret stops the
+   * run before its first step rather than in the middle. By default a provider cannot tell
+   * without resolving the value, and answers empty.
+   */
+  default java.util.Optional<String> whyNot(String name) {
+    return java.util.Optional.empty();
+  }
 }

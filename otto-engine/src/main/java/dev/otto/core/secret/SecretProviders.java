@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,14 +32,31 @@ public final class SecretProviders {
   public static SecretProvider inMemory(Map<String, String> values) {
     Map<String, String> copy = new LinkedHashMap<>();
     values.forEach((k, v) -> copy.put(requireNonNull(k, "secret name"), requireNonNull(v, "value of secret " + k)));
-    return name -> {
-      String value = copy.get(requireNonNull(name, "name"));
-      if (value == null) {
-        throw new SecretResolutionException(name, "the secret '" + name + "' is not among the " + copy.size()
-            + " secrets given to the in-memory provider " + copy.keySet());
+    return new Looked(name -> copy.containsKey(name) ? Optional.empty() : Optional.of("the secret '" + name
+        + "' is not among the " + copy.size() + " secrets given to the in-memory provider " + copy.keySet()),
+        name -> SecretValue.of(name, copy.get(name)));
+  }
+
+  /**
+   * A provider that can tell, without reading a value, whether it has a secret: {@code missing}
+   * says why not, and {@code read} reads the value of one it has.
+   */
+  private record Looked(java.util.function.Function<String, Optional<String>> missing,
+      java.util.function.Function<String, SecretValue> read) implements SecretProvider {
+    @Override
+    public SecretValue resolve(String name) {
+      requireNonNull(name, "name");
+      Optional<String> why = missing.apply(name);
+      if (why.isPresent()) {
+        throw new SecretResolutionException(name, why.get());
       }
-      return SecretValue.of(name, value);
-    };
+      return read.apply(name);
+    }
+
+    @Override
+    public Optional<String> whyNot(String name) {
+      return missing.apply(requireNonNull(name, "name"));
+    }
   }
 
   /**
@@ -55,15 +73,10 @@ public final class SecretProviders {
   public static SecretProvider environment(Map<String, String> environment, String prefix) {
     Map<String, String> variables = Map.copyOf(requireNonNull(environment, "environment"));
     requireNonNull(prefix, "prefix");
-    return name -> {
-      String variable = prefix + variableName(requireNonNull(name, "name"));
-      String value = variables.get(variable);
-      if (value == null) {
-        throw new SecretResolutionException(name, "the secret '" + name + "' is read from the environment variable $"
-            + variable + ", which is not set; set it in the environment that starts the engine");
-      }
-      return SecretValue.of(name, value);
-    };
+    return new Looked(name -> variables.containsKey(prefix + variableName(name)) ? Optional.empty()
+        : Optional.of("the secret '" + name + "' is read from the environment variable $" + prefix
+            + variableName(name) + ", which is not set; set it in the environment that starts the engine"),
+        name -> SecretValue.of(name, variables.get(prefix + variableName(name))));
   }
 
   /** The environment variable a secret is read from: {@code heroku-api-key} becomes {@code HEROKU_API_KEY}. */
@@ -83,7 +96,7 @@ public final class SecretProviders {
    */
   public static SecretProvider directory(Path directory) {
     Path root = requireNonNull(directory, "directory").toAbsolutePath().normalize();
-    return name -> {
+    SecretProvider files = name -> {
       requireNonNull(name, "name");
       Path file = root.resolve(name).normalize();
       if (!file.getParent().equals(root) || name.startsWith(".")) {
@@ -106,6 +119,23 @@ public final class SecretProviders {
       } catch (IOException e) {
         throw new SecretResolutionException(name, "the file " + file + " of secret '" + name + "' could not be read: "
             + e.getClass().getSimpleName(), e);
+      }
+    };
+    return new SecretProvider() {
+      @Override
+      public SecretValue resolve(String name) {
+        return files.resolve(name);
+      }
+
+      @Override
+      public Optional<String> whyNot(String name) {
+        Path file = root.resolve(requireNonNull(name, "name")).normalize();
+        if (!file.getParent().equals(root) || name.startsWith(".")) {
+          return Optional.of("the secret name '" + name + "' does not name a file directly in " + root
+              + "; secret names are plain file names");
+        }
+        return Files.exists(file) ? Optional.empty()
+            : Optional.of("the secret '" + name + "' has no file " + file + "; put its value in that file");
       }
     };
   }

@@ -1,5 +1,6 @@
 package dev.otto.core.engine;
 
+import dev.otto.core.secret.SecretProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -296,11 +297,33 @@ class EngineTest {
   void should_fail_a_step_whose_secret_cannot_be_resolved() {
     Stage deploy = Stage.builder("Deploy")
         .addSteps(ShStep.of("echo never").with(SecretBinding.asEnv("key", "KEY"))).build();
-    RunResult result = engine().build()
+    // A provider that cannot tell before it is asked, as a helper command's.
+    SecretProvider vault = name -> {
+      throw new dev.otto.core.secret.SecretResolutionException(name, "the vault has no secret '" + name + "'");
+    };
+    RunResult result = engine().secrets(vault).build()
         .run(plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(deploy)));
 
     assertThat(result.stage("Deploy").orElseThrow().reason()).hasValueSatisfying(r ->
-        assertThat(r).contains("the secret 'key' is not among"));
+        assertThat(r).contains("the vault has no secret 'key'"));
+    assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void should_refuse_a_run_before_its_first_step_when_the_provider_has_not_a_secret_a_stage_binds() {
+    Stage build = Stage.builder("Build").addSteps(ShStep.of("echo built")).build();
+    Stage deploy = Stage.builder("Deploy").addSteps(ShStep.of("echo never").with(SecretBinding.asEnv("key", "KEY")),
+        ShStep.of("echo again").with(SecretBinding.asFile("key", "KEY_FILE"))).build();
+    Stage notify = Stage.builder("Notify").addSteps(ShStep.of("echo never").with(SecretBinding.asEnv("key", "KEY")))
+        .build();
+    Plan plan = plan(Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(build, deploy, notify));
+
+    assertThatThrownBy(() -> engine().secrets(SecretProviders.environment(Map.of("OTHER", "x"))).build().run(plan))
+        .isInstanceOf(OttoException.class).hasMessage("the plan of pipeline 'p' cannot run here:\n  - the secret "
+            + "'key' is read from the environment variable $KEY, which is not set; set it in the environment that "
+            + "starts the engine (stages 'Deploy', 'Notify' bind it)");
+    assertThatThrownBy(() -> engine().build().run(plan)).hasMessageContaining("the secret 'key' has no value: no "
+        + "secret provider was given; give one with LocalEngine.Builder.secrets(...)");
     assertThat(output()).isEmpty();
   }
 
