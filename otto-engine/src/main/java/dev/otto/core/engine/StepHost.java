@@ -113,29 +113,31 @@ public final class StepHost {
       Collection<String> givenBefore, Consumer<String> lines, Cancellation cancellation) {
     Map<String, SecretValue> values = new LinkedHashMap<>();
     Map<String, SecretValue> masked = new LinkedHashMap<>();
-    SecretMasker masker;
     try {
       for (SecretBinding binding : process.secrets()) {
         values.putIfAbsent(binding.secret(), secrets.resolve(binding.secret()));
       }
-      for (String name : new java.util.TreeSet<>(givenBefore)) {
-        if (!values.containsKey(name)) {
-          resolvedAgain(name).ifPresent(value -> masked.put(name, value));
-        }
+    } catch (SecretResolutionException e) {
+      return notStarted(e.getMessage());
+    }
+    for (String name : new java.util.TreeSet<>(givenBefore)) {
+      if (!values.containsKey(name)) {
+        resolvedAgain(name).ifPresent(value -> masked.put(name, value));
       }
-      SecretMasker.Builder builder = SecretMasker.builder();
-      masked.forEach((name, value) -> builder.add(name, value.reveal()));
-      values.forEach((name, value) -> builder.add(name, value.reveal()));
-      masker = builder.build();
-    } catch (SecretResolutionException | IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED,
-          OptionalInt.empty(), Duration.ZERO, e.getMessage()));
     }
     Runtime where = executor.whyNot(runtime).isEmpty() ? runtime : new Runtime.Local(runtime.tools(),
         runtime.network());
     ProcessRequest request = new ProcessRequest(process, where, workspace, values, extraEnv, session, services, masked);
     if (executor.masksOutput()) {
       return executor.start(request, lines, cancellation);
+    }
+    SecretMasker masker;
+    try {
+      SecretMasker.Builder builder = SecretMasker.builder();
+      request.allMasked().forEach((name, value) -> builder.add(name, value.reveal()));
+      masker = builder.build();
+    } catch (IllegalArgumentException e) {
+      return notStarted(e.getMessage());
     }
     MaskedLines masking = masker.names().isEmpty() ? null : new MaskedLines(masker, lines);
     CompletionStage<ProcessOutcome> started;
@@ -161,6 +163,11 @@ public final class StepHost {
       return new ProcessOutcome(outcome.status(), outcome.exitCode(), outcome.duration(),
           masker.mask(outcome.detail()));
     });
+  }
+
+  private static CompletionStage<ProcessOutcome> notStarted(String why) {
+    return CompletableFuture.completedFuture(new ProcessOutcome(ProcessOutcome.Status.NOT_STARTED,
+        OptionalInt.empty(), Duration.ZERO, why));
   }
 
   /** The value of a secret given before, to mask; empty when the provider no longer has it. */
