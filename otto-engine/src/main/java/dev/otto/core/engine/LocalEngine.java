@@ -222,7 +222,9 @@ public final class LocalEngine implements Engine {
         log.close();
         return FinishedRun.of(plan, recovery);
       }
-      Checked checked = check(plan);
+      // A stage with a recorded result does not run again: its secrets are not needed.
+      Checked checked = check(plan, recovery.stages.entrySet().stream().filter(e -> e.getValue().result != null)
+          .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
       Run run = new Run(this, plan, checked.executors(), runId, recovery.started, log);
       runs.put(runId, run);
       run.resume(recovery, checked.warnings());
@@ -280,13 +282,20 @@ public final class LocalEngine implements Engine {
           + "its workspace may still change; resume it (LocalEngine.resume, 'otto resume') or cancel it, and "
           + "restart once it has finished");
     }
+    // A journal written before runs kept their branch and tag says neither: nothing to compare.
+    boolean kept = before.branch.isPresent() || before.tag.isPresent();
+    if (kept && (!before.branch.equals(plan.context().branch()) || !before.tag.equals(plan.context().tag()))) {
+      throw new OttoException("run '" + previousRunId + "' ran " + where(before.branch, before.tag) + ", and this "
+          + "plan is for " + where(plan.context().branch(), plan.context().tag()) + "; a restart goes on where the "
+          + "run was: plan it for " + where(before.branch, before.tag) + " (--branch or --tag for otto restart)");
+    }
     Map<String, RunResult.StageResult> reused = RestartPlan.reused(plan, before, fromStage);
     if (fromStage.isEmpty()
         && reused.size() == plan.stages().stream().filter(stage -> stage.status() != StageStatus.SKIP).count()) {
       throw new OttoException("run '" + previousRunId + "' " + before.finalStatus.name().toLowerCase(Locale.ROOT)
           + " and no stage changed since: nothing to run again; restart from a stage to run it and what follows");
     }
-    Checked checked = check(plan);
+    Checked checked = check(plan, reused.keySet());
     Instant started = clock.instant();
     String id = newRunId(started);
     if (!Files.isDirectory(root.resolve(previousRunId).resolve("workspace"))) {
@@ -303,7 +312,7 @@ public final class LocalEngine implements Engine {
           + e.getMessage(), e);
     }
     Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
-    run.reuse(reused, previousRunId);
+    run.reuse(reused, previousRunId, before.stages.keySet());
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;
@@ -489,12 +498,22 @@ public final class LocalEngine implements Engine {
     return RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** Where a run is, in words: {@code branch 'main'}, {@code tag 'v1.2'}, or {@code no branch or tag}. */
+  private static String where(Optional<String> branch, Optional<String> tag) {
+    return branch.map(b -> "branch '" + b + "'").or(() -> tag.map(t -> "tag '" + t + "'")).orElse("no branch or tag");
+  }
+
   /** The executor of each stage that runs processes, and warnings about the choices. */
   private record Checked(Map<String, Executor> executors, List<StageWarning> warnings) {}
 
   private Checked check(Plan plan) {
+    return check(plan, java.util.Set.of());
+  }
+
+  /** The check of a run some stages of which are done already ({@code done}): their secrets are not asked for. */
+  private Checked check(Plan plan, java.util.Set<String> done) {
     List<StageWarning> warnings = new ArrayList<>();
-    Map<String, Executor> assigned = planCheck().check(plan, warnings);
+    Map<String, Executor> assigned = planCheck().check(plan, warnings, done);
     return new Checked(assigned, warnings);
   }
 

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +26,8 @@ final class LocalOps {
 
   private final Run run;
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
-  /** The secrets the run has bound to processes so far: each later process's output is masked with them. */
-  private final Set<String> given = ConcurrentHashMap.newKeySet();
+  /** The secrets the run has given its processes so far: each later process's output is masked with them. */
+  private final RunSecrets given = RunSecrets.create();
 
   LocalOps(Run run) {
     this.run = run;
@@ -36,23 +35,33 @@ final class LocalOps {
   }
 
   /**
-   * Counts the secrets of {@code stageIds} as given: stages that ran before this engine took the
-   * run over, or in the run a restart copies the workspace of, may have left them in files.
+   * Reads again, to mask them, the secrets of {@code stageIds}: stages that ran before this engine
+   * took the run over, or in the run a restart copies the workspace of, may have left them in
+   * files. Returns a warning, on the first stage that binds it, for each that could not be read.
    */
-  void givenBefore(Collection<String> stageIds) {
+  List<LocalEngine.StageWarning> givenBefore(Collection<String> stageIds) {
+    Map<String, String> firstBinding = new LinkedHashMap<>();
     for (String id : stageIds) {
       PlannedStage stage = stages.get(id);
       if (stage == null) {
         continue;
       }
       for (Op op : stage.ops()) {
-        if (op instanceof Op.RunProcess process) {
-          process.secrets().forEach(binding -> given.add(binding.secret()));
-        } else if (op instanceof Op.Poll poll) {
-          poll.probe().secrets().forEach(binding -> given.add(binding.secret()));
-        }
+        List<dev.otto.core.model.SecretBinding> bindings = op instanceof Op.RunProcess process ? process.secrets()
+            : op instanceof Op.Poll poll ? poll.probe().secrets() : List.of();
+        bindings.forEach(binding -> firstBinding.putIfAbsent(binding.secret(), id));
       }
     }
+    // Every secret the pipeline declares too: the stages may have bound others in the earlier run, whose plan
+    // a restart may have changed since. Masking one more value costs nothing; only those the stages bind now are
+    // named when they cannot be read.
+    java.util.Set<String> names = new java.util.TreeSet<>(run.plan.secrets());
+    names.addAll(firstBinding.keySet());
+    return run.engine.host.readAgain(given, names).stream().filter(firstBinding::containsKey)
+        .map(name -> new LocalEngine.StageWarning(firstBinding.get(name), "the secret '" + name + "', which the "
+            + "stage was given in an earlier run or engine, could not be read again, so the output of the steps "
+            + "that follow is not masked for it"))
+        .toList();
   }
 
   /** The plan's stage with this id, or null. */
@@ -105,11 +114,9 @@ final class LocalOps {
   private CompletionStage<RunMachine.Outcome> process(String stageId, int index, int step, Op.RunProcess process,
       Cancellation cancellation) {
     PlannedStage stage = stages.get(stageId);
-    List<String> before = List.copyOf(given);
-    process.secrets().forEach(binding -> given.add(binding.secret()));
     return run.engine.host.start(run.executorOf(stageId), process, stage.runtime(), run.workspace,
         StepEnvironment.of(run.id(), stageId, step, index), Optional.of(run.session(stageId)), stage.services(),
-        before, line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), cancellation)
+        given, line -> run.emitNow(new RunEvent.OutputLine(run.id(), run.now(), stageId, step, line)), cancellation)
         .thenApply(LocalOps::outcome);
   }
 

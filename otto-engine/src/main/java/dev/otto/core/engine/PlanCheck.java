@@ -161,6 +161,11 @@ final class PlanCheck {
 
   /** Refuses {@code plan}, naming every problem, unless it can run; returns each stage's executor and warnings. */
   Map<String, Executor> check(Plan plan, List<LocalEngine.StageWarning> warnings) {
+    return check(plan, warnings, Set.of());
+  }
+
+  /** As {@link #check(Plan, List)}, for a run whose stages {@code done} will not run again: their secrets are not asked for. */
+  Map<String, Executor> check(Plan plan, List<LocalEngine.StageWarning> warnings, Set<String> done) {
     List<String> problems = new ArrayList<>();
     if (!plan.context().isKnown()) {
       problems.add("the plan was made without a run context; plan for the branch, tag, trigger and parameters of the run");
@@ -174,7 +179,7 @@ final class PlanCheck {
       assigned.put(id, verdict.executor());
       warning(plan.stage(id).orElseThrow(), verdict).ifPresent(w -> warnings.add(new LocalEngine.StageWarning(id, w)));
     });
-    problems.addAll(missingSecrets(plan));
+    problems.addAll(missingSecrets(plan, done));
     if (!problems.isEmpty()) {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "
           + String.join("\n  - ", problems));
@@ -186,10 +191,10 @@ final class PlanCheck {
    * Why the provider has not the secrets the steps of stages that run bind, each named once with
    * the stages that bind it; empty when it may have them all.
    */
-  private List<String> missingSecrets(Plan plan) {
+  private List<String> missingSecrets(Plan plan, Set<String> done) {
     Map<String, List<String>> stagesBinding = new java.util.TreeMap<>();
     for (PlannedStage stage : plan.stages()) {
-      if (stage.status() != StageStatus.RUN) {
+      if (stage.status() != StageStatus.RUN || done.contains(stage.id())) {
         continue;
       }
       for (Op op : stage.ops()) {

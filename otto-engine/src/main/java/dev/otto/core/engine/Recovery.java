@@ -27,6 +27,9 @@ final class Recovery {
   final Instant started;
   /** The commit the run's workspace was made from, if it was known. */
   final java.util.Optional<String> commit;
+  /** The branch and tag the run was planned for; empty when it had none, or in a journal written before they were kept. */
+  final java.util.Optional<String> branch;
+  final java.util.Optional<String> tag;
   final int entries;
   /** The machine's inputs after its start, in order. */
   final List<RunMachine.Input> inputs = new ArrayList<>();
@@ -50,6 +53,8 @@ final class Recovery {
     this.fingerprint = first.get("fingerprint");
     this.started = Instant.parse(first.get("started"));
     this.commit = Optional.ofNullable(first.get("commit"));
+    this.branch = Optional.ofNullable(first.get("branch"));
+    this.tag = Optional.ofNullable(first.get("tag"));
     this.entries = entries;
   }
 
@@ -87,9 +92,10 @@ final class Recovery {
 
   /** The first entry of a run's journal. */
   static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun,
-      Optional<String> commit) {
+      Optional<String> commit, Optional<String> branch, Optional<String> tag) {
     return Entries.encode("run", "run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint", fingerprint,
-        "started", started.toString(), "from", fromRun, "commit", commit.orElse(null));
+        "started", started.toString(), "from", fromRun, "commit", commit.orElse(null), "branch", branch.orElse(null),
+        "tag", tag.orElse(null));
   }
 
   /** The journal entry of a machine's input, or null for one that is not journaled ({@link RunMachine.Start}). */

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,8 @@ final class Run implements RunHandle {
   private RunMachine machine;
   private Map<String, RunResult.StageResult> reused = Map.of();
   private String reusedFrom;
+  /** What could not be read again of the secrets given before this engine took the run over. */
+  private List<LocalEngine.StageWarning> secretWarnings = List.of();
   /** The commit the workspace was made from, if known, for the record of the run's deployments. */
   private Optional<String> commit = Optional.empty();
 
@@ -176,11 +179,14 @@ final class Run implements RunHandle {
     return executors.get(stageId);
   }
 
-  /** Lets a restart reuse the recorded results of these stages. */
-  void reuse(Map<String, RunResult.StageResult> results, String fromRun) {
+  /**
+   * Lets a restart reuse the recorded results of these stages; {@code ranBefore} are the stages
+   * that ran in the earlier run, whose workspace the restart copies, and whose secrets may be in it.
+   */
+  void reuse(Map<String, RunResult.StageResult> results, String fromRun, Collection<String> ranBefore) {
     this.reused = Map.copyOf(results);
     this.reusedFrom = fromRun;
-    ops.givenBefore(results.keySet());
+    this.secretWarnings = ops.givenBefore(ranBefore);
   }
 
   /**
@@ -223,7 +229,8 @@ final class Run implements RunHandle {
     createWorkspace();
     commit = prepared == null ? Optional.empty() : prepared.revision();
     synchronized (lock) {
-      journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit));
+      journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit,
+          plan.context().branch(), plan.context().tag()));
     }
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     List<RunEvent> preamble = new ArrayList<>();
@@ -231,6 +238,7 @@ final class Run implements RunHandle {
       preamble.add(prepared);
     }
     warnings.forEach(w -> preamble.add(new RunEvent.Warning(id, started, w.stage(), w.message())));
+    secretWarnings.forEach(w -> preamble.add(new RunEvent.Warning(id, started, w.stage(), w.message())));
     synchronized (lock) {
       machine = newMachine();
     }
@@ -244,7 +252,7 @@ final class Run implements RunHandle {
   void resume(Recovery recovery, List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = recovery.commit;
-    ops.givenBefore(recovery.stages.keySet());
+    secretWarnings = ops.givenBefore(recovery.stages.keySet());
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
       machine = newMachine();
@@ -264,6 +272,7 @@ final class Run implements RunHandle {
         LOG.info("run {} of pipeline '{}' resumed from {} journal entries", id, plan.pipeline(), recovery.entries);
         outbox.add(new RunEvent.RunResumed(id, now(), recovery.entries));
         warnings.forEach(w -> outbox.add(new RunEvent.Warning(id, now(), w.stage(), w.message())));
+        secretWarnings.forEach(w -> outbox.add(new RunEvent.Warning(id, now(), w.stage(), w.message())));
         orphans.forEach((stage, stopped) -> outbox.add(new RunEvent.Warning(id, now(), stage, stopped
             + " processes the run's previous engine had started were still running and were stopped before the "
             + "stage went on")));

@@ -94,11 +94,11 @@ public final class StepHost {
    * Starts a process on {@code executor}: resolves the secrets it binds, just before, and hands it
    * over with their values. A secret that cannot be resolved ends it unstarted, saying which.
    *
-   * <p>Its output must not show the secrets the run gave its processes before either:
-   * {@code givenBefore} names them, and they are resolved again to be masked, never delivered.
-   * When the executor does not {@linkplain Executor#masksOutput mask} itself, its lines and its
-   * outcome's detail are masked here; an exception it throws ends the process as failed, its
-   * message masked.
+   * <p>Its output must not show the secrets the run gave its processes before either: {@code
+   * given} holds their values, which are masked, never delivered, and gets the values of this
+   * process's secrets. When the executor does not {@linkplain Executor#masksOutput mask} itself,
+   * its lines and its outcome's detail are masked here; an exception it throws ends the process
+   * as failed, its message masked.
    *
    * @param process the step or probe
    * @param runtime where it runs; the executor runs it locally when it is a container fallback
@@ -106,11 +106,11 @@ public final class StepHost {
    * @param extraEnv the variables the engine adds ({@link StepEnvironment})
    * @param session the stage's session, whose background processes live until the stage ends
    * @param services the stage's services
-   * @param givenBefore the secrets the run bound to processes started before this one
+   * @param given the secrets the run has given its processes on this machine, with their values
    */
   public CompletionStage<ProcessOutcome> start(Executor executor, Op.RunProcess process, Runtime runtime,
       Path workspace, Map<String, String> extraEnv, Optional<String> session, List<Service> services,
-      Collection<String> givenBefore, Consumer<String> lines, Cancellation cancellation) {
+      RunSecrets given, Consumer<String> lines, Cancellation cancellation) {
     Map<String, SecretValue> values = new LinkedHashMap<>();
     Map<String, SecretValue> masked = new LinkedHashMap<>();
     try {
@@ -120,11 +120,12 @@ public final class StepHost {
     } catch (SecretResolutionException e) {
       return notStarted(e.getMessage());
     }
-    for (String name : new java.util.TreeSet<>(givenBefore)) {
+    given.values().forEach((name, value) -> {
       if (!values.containsKey(name)) {
-        resolvedAgain(name).ifPresent(value -> masked.put(name, value));
+        masked.put(name, value);
       }
-    }
+    });
+    values.values().forEach(given::add);
     Runtime where = executor.whyNot(runtime).isEmpty() ? runtime : new Runtime.Local(runtime.tools(),
         runtime.network());
     ProcessRequest request = new ProcessRequest(process, where, workspace, values, extraEnv, session, services, masked);
@@ -170,13 +171,25 @@ public final class StepHost {
         OptionalInt.empty(), Duration.ZERO, why));
   }
 
-  /** The value of a secret given before, to mask; empty when the provider no longer has it. */
-  private Optional<SecretValue> resolvedAgain(String name) {
-    try {
-      return Optional.of(secrets.resolve(name));
-    } catch (SecretResolutionException e) {
-      return Optional.empty();
+  /**
+   * Reads again, into {@code given}, the values of secrets the run gave where this machine did not
+   * see them: before a resume, in the run a restart copies the workspace of, on another worker.
+   * Each is read once; returns those that could not be read, whose values a later step's output
+   * is then not masked with.
+   */
+  public List<String> readAgain(RunSecrets given, Collection<String> names) {
+    List<String> unread = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(names)) {
+      if (given.has(name)) {
+        continue;
+      }
+      try {
+        given.add(secrets.resolve(name));
+      } catch (RuntimeException e) {
+        unread.add(name);
+      }
     }
+    return unread;
   }
 
   /**

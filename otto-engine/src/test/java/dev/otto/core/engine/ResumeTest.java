@@ -379,4 +379,52 @@ class ResumeTest {
     again.cancel();
     again.result().join();
   }
+
+  @Test
+  void should_mask_on_restart_a_secret_the_earlier_run_left_in_its_workspace_and_not_ask_for_reused_stages_secrets()
+      throws Exception {
+    // given a run whose Login stage wrote its token into the workspace and then failed
+    String token = "token-" + java.util.UUID.randomUUID();
+    LocalEngine engine = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token, "npm-token", "npm-" + token)))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    Stage publish = Stage.builder("Publish").addSteps(ShStep.of("true")
+        .with(dev.otto.core.model.SecretBinding.asEnv("npm-token", "NPM_TOKEN"))).build();
+    Stage login = Stage.builder("Login").addSteps(ShStep.of("printf '%s\\n' \"$KEY\" > .token; exit 1")
+        .with(dev.otto.core.model.SecretBinding.asEnv("key", "KEY"))).build();
+    Stage show = Stage.builder("Show").addSteps(ShStep.of("cat .token")).build();
+    Plan plan = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("key"),
+        new dev.otto.core.model.SecretRef("npm-token")).addStages(publish, login, show).build(),
+        RunContext.branch("main"));
+    RunResult first = engine.start(plan).result().join();
+    assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
+
+    // when: restarted from Show by an engine that has the key but no npm token, which Publish, reused, bound
+    LocalEngine second = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    Plan fixed = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("key"),
+        new dev.otto.core.model.SecretRef("npm-token")).addStages(publish,
+        Stage.builder("Login").addSteps(ShStep.of("true")).build(), show).build(), RunContext.branch("main"));
+    RunResult again = second.restart(first.run(), fixed, "Show").result().join();
+
+    // then
+    assertThat(again.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
+        .filteredOn(line -> line.run().equals(again.run())).extracting(RunEvent.OutputLine::line)
+        .containsExactly("***");
+    assertThat(events.toString()).doesNotContain(token);
+  }
+
+  @Test
+  void should_refuse_a_restart_planned_for_another_branch_than_the_run() {
+    LocalEngine engine = engine(dir.resolve("a"));
+    RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addStages(step("Build", "false")).build(),
+        RunContext.branch("feature"))).result().join();
+
+    assertThatThrownBy(() -> engine.restart(first.run(), Planner.plan(Pipeline.builder("p")
+        .addStages(step("Build", "true")).build(), RunContext.branch("main"))))
+        .hasMessage("run '" + first.run() + "' ran branch 'feature', and this plan is for branch 'main'; a restart "
+            + "goes on where the run was: plan it for branch 'feature' (--branch or --tag for otto restart)");
+  }
 }

@@ -68,7 +68,7 @@ class StepHostTest {
 
     // when
     ProcessOutcome outcome = host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(),
-        Optional.of("run:Deploy"), List.of(), List.of(), line -> { }, Cancellation.create()).toCompletableFuture().join();
+        Optional.of("run:Deploy"), List.of(), RunSecrets.create(), line -> { }, Cancellation.create()).toCompletableFuture().join();
 
     // then
     assertThat(outcome.succeeded()).isTrue();
@@ -118,13 +118,15 @@ class StepHostTest {
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     // when
+    RunSecrets given = RunSecrets.create();
+    assertThat(host.readAgain(given, List.of("earlier"))).isEmpty();
     ProcessOutcome failed = host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(),
-        Optional.empty(), List.of(), List.of("earlier"), lines::add, Cancellation.create())
+        Optional.empty(), List.of(), given, lines::add, Cancellation.create())
         .toCompletableFuture().join();
     Op.RunProcess throwing = new Op.RunProcess("deploy", "throw", Map.of(),
         List.of(new SecretBinding("token", SecretBinding.Delivery.ENV, "TOKEN")), Optional.empty(), Op.Guard.NORMAL);
     ProcessOutcome thrown = host.start(executor, throwing, Runtime.local(), workspace, Map.of(), Optional.empty(),
-        List.of(), List.of("earlier"), lines::add, Cancellation.create()).toCompletableFuture().join();
+        List.of(), given, lines::add, Cancellation.create()).toCompletableFuture().join();
 
     // then
     assertThat(lines).contains("token ***", "last ***").noneMatch(line -> line.contains(CANARY));
@@ -139,22 +141,50 @@ class StepHostTest {
   }
 
   @Test
-  void should_mask_the_secrets_given_before_without_handing_them_over() {
-    // given
+  void should_mask_later_steps_with_the_values_given_before_without_asking_again_or_handing_them_over() {
+    // given a provider that gives a new value each time, as short-lived tokens are, and then fails
     Recording executor = new Recording();
-    StepHost host = StepHost.builder().executor(executor)
-        .secrets(SecretProviders.inMemory(Map.of("token", CANARY, "earlier", "earlier-" + CANARY))).build();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    StepHost host = StepHost.builder().executor(executor).secrets(name -> {
+      int n = asked.incrementAndGet();
+      if (n > 2) {
+        throw new IllegalStateException("the vault is down");
+      }
+      return dev.otto.core.secret.SecretValue.of(name, name + "-" + CANARY + "-" + n);
+    }).build();
+    RunSecrets given = RunSecrets.create();
 
-    // when: 'gone' was given before but the provider no longer has it
-    host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(),
-        List.of("earlier", "token", "gone"), line -> { }, Cancellation.create()).toCompletableFuture().join();
+    // when
+    host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+        line -> { }, Cancellation.create()).toCompletableFuture().join();
+    host.start(executor, deploy("other"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+        line -> { }, Cancellation.create()).toCompletableFuture().join();
+    ProcessOutcome plain = host.start(executor, deploy(), Runtime.local(), workspace, Map.of(), Optional.empty(),
+        List.of(), given, line -> { }, Cancellation.create()).toCompletableFuture().join();
 
-    // then
-    assertThat(executor.requests).singleElement().satisfies(request -> {
-      assertThat(request.secrets()).containsOnlyKeys("token");
-      assertThat(request.masked()).containsOnlyKeys("earlier");
-      assertThat(request.allMasked()).containsOnlyKeys("earlier", "token");
-    });
+    // then: the third step binds nothing, is masked with both values handed out, and asked for none
+    assertThat(asked).hasValue(2);
+    assertThat(plain.succeeded()).isTrue();
+    assertThat(executor.requests.get(1).secrets()).containsOnlyKeys("other");
+    assertThat(executor.requests.get(1).masked()).containsOnlyKeys("token");
+    assertThat(executor.requests.get(2).secrets()).isEmpty();
+    assertThat(executor.requests.get(2).masked()).containsOnlyKeys("other", "token");
+    assertThat(executor.requests.get(2).masked().get("token").reveal()).isEqualTo("token-" + CANARY + "-1");
+    // A secret given elsewhere that cannot be read again is named, and fails nothing.
+    assertThat(host.readAgain(given, List.of("token", "gone"))).containsExactly("gone");
+  }
+
+  @Test
+  void should_not_count_a_value_too_short_to_mask_as_given() {
+    Recording executor = new Recording();
+    StepHost host = StepHost.builder().executor(executor).secrets(SecretProviders.inMemory(Map.of("pin", "123")))
+        .build();
+    RunSecrets given = RunSecrets.create();
+
+    host.start(executor, deploy("pin"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+        line -> { }, Cancellation.create()).toCompletableFuture().join();
+
+    assertThat(given.has("pin")).isFalse();
   }
 
   @Test
@@ -165,7 +195,7 @@ class StepHostTest {
 
     // when
     ProcessOutcome outcome = host.start(executor, deploy("missing"), Runtime.local(), workspace, Map.of(),
-        Optional.empty(), List.of(), List.of(), line -> { }, Cancellation.create()).toCompletableFuture().join();
+        Optional.empty(), List.of(), RunSecrets.create(), line -> { }, Cancellation.create()).toCompletableFuture().join();
 
     // then
     assertThat(outcome.status()).isEqualTo(ProcessOutcome.Status.NOT_STARTED);
@@ -186,7 +216,8 @@ class StepHostTest {
 
     // when
     Executor chosen = lenient.executorFor(container).orElseThrow();
-    lenient.start(chosen, deploy(), container, workspace, Map.of(), Optional.empty(), List.of(), List.of(), line -> { },
+    lenient.start(chosen, deploy(), container, workspace, Map.of(), Optional.empty(), List.of(), RunSecrets.create(),
+        line -> { },
         Cancellation.create()).toCompletableFuture().join();
 
     // then

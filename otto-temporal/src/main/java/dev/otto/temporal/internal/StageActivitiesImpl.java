@@ -10,6 +10,7 @@ import dev.otto.core.engine.Deployment;
 import dev.otto.core.engine.DeploymentStore;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunListener;
+import dev.otto.core.engine.RunSecrets;
 import dev.otto.core.engine.StepEnvironment;
 import dev.otto.core.engine.StepHost;
 import dev.otto.core.executor.Cancellation;
@@ -60,6 +61,13 @@ public final class StageActivitiesImpl implements StageActivities {
   private final Setup setup;
   private final ScheduledExecutorService ticker;
   private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
+  /**
+   * The secrets each run has given its processes on this worker, with their values: a later step
+   * of the run is masked with them. Runs end without telling the worker: a run's are dropped a day
+   * after its last step here.
+   */
+  private final com.google.common.cache.Cache<String, RunSecrets> given = com.google.common.cache.CacheBuilder
+      .newBuilder().expireAfterAccess(java.time.Duration.ofDays(1)).maximumSize(10_000).build();
   private volatile boolean stopping;
 
   public StageActivitiesImpl(Setup setup, ScheduledExecutorService ticker) {
@@ -93,11 +101,29 @@ public final class StageActivitiesImpl implements StageActivities {
     Cancellation cancellation = Cancellation.create();
     ProcessOutcome outcome = heartbeating(cancellation, () -> setup.host().start(executor.get(), op, runtime,
         workspace, StepEnvironment.of(task.runId(), task.stage(), task.step(), task.op()), Optional.empty(), List.of(),
-        task.givenBefore() == null ? List.of() : task.givenBefore(), line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),
+        given(task), line -> emit(new RunEvent.OutputLine(task.runId(), Clock.systemUTC().instant(), task.stage(), task.step(),
             line)), cancellation).toCompletableFuture().join());
     return new Messages.StepRecord(task.label(), outcome.status().name(),
         outcome.exitCode().isPresent() ? outcome.exitCode().getAsInt() : null, outcome.duration().toMillis(),
         outcome.detail());
+  }
+
+  /**
+   * What the run has given on this worker, and the values, read once, of the secrets the task
+   * says it gave elsewhere; one this worker cannot read was given on a worker whose workspace
+   * this one does not share.
+   */
+  private RunSecrets given(Messages.ProcessTask task) {
+    RunSecrets secrets;
+    try {
+      secrets = given.get(task.runId(), RunSecrets::create);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    if (task.givenBefore() != null) {
+      setup.host().readAgain(secrets, task.givenBefore());
+    }
+    return secrets;
   }
 
   @Override

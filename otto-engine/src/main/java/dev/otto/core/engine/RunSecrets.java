@@ -1,0 +1,52 @@
+package dev.otto.core.engine;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.otto.core.secret.SecretMasker;
+import dev.otto.core.secret.SecretValue;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apiguardian.api.API;
+
+/**
+ * The secrets a run has handed to its processes on this machine, with the values they were given:
+ * each later process's output is masked with them too, since a step may leave a secret in a file
+ * that a later one prints. The values are the ones handed out, kept in memory for the run, so
+ * that a provider that gives a new value each time (short-lived tokens) or fails later cannot
+ * let an earlier value through. Safe to use from several threads.
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class RunSecrets {
+  private final Map<String, SecretValue> given = new ConcurrentHashMap<>();
+
+  private RunSecrets() {}
+
+  /** None given yet. */
+  public static RunSecrets create() {
+    return new RunSecrets();
+  }
+
+  /** Whether a secret of this name was given. */
+  public boolean has(String name) {
+    return given.containsKey(name);
+  }
+
+  /**
+   * Counts {@code value} as given. A value too short to mask is left out: the step it was meant
+   * for is refused it, and it must not make other steps fail.
+   */
+  void add(SecretValue value) {
+    try {
+      SecretMasker.builder().add(value.name(), value.reveal());
+    } catch (IllegalArgumentException tooShort) {
+      return;
+    }
+    given.put(value.name(), value);
+  }
+
+  /** What was given, by name, in name order. */
+  Map<String, SecretValue> values() {
+    return new TreeMap<>(given);
+  }
+}
