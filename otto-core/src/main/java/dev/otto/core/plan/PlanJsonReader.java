@@ -75,9 +75,13 @@ final class PlanJsonReader {
   /**
    * The fingerprint of what a plan's JSON holds, as {@link PlanJsonWriter#fingerprint} computes it
    * when it writes the plan: the SHA-256 of the document written compactly without its
-   * {@code fingerprint} field. Each token is written again as it was read, so a plan indented,
-   * or written by an earlier version, has the fingerprint it was given.
+   * {@code fingerprint} field. Each token is written again as the writer writes it, so a plan
+   * indented again, by Otto or another tool ({@code jq}, which writes the double {@code 2.0} as
+   * {@code 2}), or written by an earlier version, has the fingerprint it was given.
    */
+  /** The plan's fields that hold a double, which the writer writes with a fraction ({@code 2.0}). */
+  private static final java.util.Set<String> DOUBLE_FIELDS = java.util.Set.of("backoff");
+
   static String contentFingerprint(String json) {
     Hasher hasher = Hashing.sha256().newHasher();
     try (JsonParser parser = FACTORY.createParser(json);
@@ -89,7 +93,15 @@ final class PlanJsonReader {
           parser.skipChildren();
           continue;
         }
-        out.copyCurrentEvent(parser);
+        if (token == JsonToken.VALUE_NUMBER_INT && DOUBLE_FIELDS.contains(parser.currentName())) {
+          // Written as a double (2.0); a tool that indents JSON again may write it as 2.
+          out.writeNumber(parser.getDoubleValue());
+        } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+          // 2.0, 2.00 and 2e0 are one number, which the plan was written with as 2.0.
+          out.writeNumber(parser.getDoubleValue());
+        } else {
+          out.copyCurrentEvent(parser);
+        }
         if (token.isStructStart()) {
           depth++;
         } else if (token.isStructEnd()) {

@@ -89,6 +89,10 @@ class RunnablePlanTest {
         .hasMessageEndingWith(": it was changed after it was planned; plan the pipeline again rather than edit its "
             + "plan");
     assertThat(RunnablePlan.fromJson(compact).fingerprint()).isEqualTo(plan.fingerprint());
+    // As jq and JSON.stringify write it again: the poll's backoff of 2.0 as 2.
+    assertThat(json).contains("\"backoff\" : 2.0");
+    assertThat(RunnablePlan.fromJson(json.replace("\"backoff\" : 2.0", "\"backoff\": 2")).fingerprint())
+        .isEqualTo(plan.fingerprint());
     assertThat(PlanJsonReader.contentFingerprint(json)).isEqualTo(plan.fingerprint());
   }
 
