@@ -89,13 +89,15 @@ final class SecretForms {
   /**
    * {@code value} with a backslash before each character a shell would read, as bash's
    * {@code printf %q} writes it ({@code p\&\<x\>}): blanks, quotes, the backslash, operators,
-   * glob and expansion characters, and a leading {@code #} or {@code ~}.
+   * glob and expansion characters, a leading {@code #}, and a {@code ~} that leads or follows
+   * {@code =} or {@code :}, where a shell would expand it.
    */
   static String backslashQuoted(String value) {
     StringBuilder quoted = new StringBuilder(value.length() + 8);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (SHELL_SPECIAL.indexOf(c) >= 0 || i == 0 && (c == '#' || c == '~')) {
+      boolean wordStart = i == 0 || value.charAt(i - 1) == '=' || value.charAt(i - 1) == ':';
+      if (SHELL_SPECIAL.indexOf(c) >= 0 || i == 0 && c == '#' || wordStart && c == '~') {
         quoted.append('\\');
       }
       quoted.append(c);

@@ -138,6 +138,8 @@ class SecretMaskerTest {
       // As bash 5.2 prints them: printf '%q' "$secret".
       assertThat(masker.mask("set -- p@ss/w0rd\\&\\<x\\>\\\"q\\'z\\ #~a\\,b\\{c\\}")).isEqualTo("set -- ***");
       assertThat(masker("#~lead-in").mask("x=\\#~lead-in")).isEqualTo("x=***");
+      assertThat(masker("x=~y-secret").mask("x=\\~y-secret")).isEqualTo("***");
+      assertThat(masker("pass:~word").mask("pass:\\~word")).isEqualTo("***");
       // As Python's shlex.quote(secret) prints it.
       assertThat(masker.mask("run 'p@ss/w0rd&<x>\"q'\"'\"'z #~a,b{c}'")).isEqualTo("run '***'");
     }
