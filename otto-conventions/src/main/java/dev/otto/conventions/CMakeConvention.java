@@ -18,8 +18,8 @@ final class CMakeConvention implements Convention {
   private static final Pattern TESTING = Pattern.compile("(?im)^\\s*(enable_testing|add_test|include\\s*\\(\\s*CTest)");
   /** A project's top CMakeLists.txt calls project() itself, as CMake requires; one in a subfolder of it does not. */
   private static final Pattern PROJECT = Pattern.compile("(?im)^\\s*project\\s*\\(");
-  /** The project() call's arguments, up to its closing parenthesis. */
-  private static final Pattern PROJECT_CALL = Pattern.compile("(?i)^\\s*project\\s*\\(([^)]*)\\)", Pattern.MULTILINE);
+  /** Where the project() call's arguments begin. */
+  private static final Pattern PROJECT_CALL = Pattern.compile("(?i)^\\s*project\\s*\\(", Pattern.MULTILINE);
   /** The oldest CMake the project accepts: {@code cmake_minimum_required(VERSION 3.10)}, or 3.10 of {@code 3.10...3.28}. */
   private static final Pattern MINIMUM =
       Pattern.compile("(?i)cmake_minimum_required\\s*\\(\\s*VERSION\\s+(\\d+(?:\\.\\d+){0,3})");
@@ -77,7 +77,7 @@ final class CMakeConvention implements Convention {
       return List.of();
     }
     List<String> words = new ArrayList<>();
-    for (Matcher word = WORD.matcher(call.group(1)); word.find(); ) {
+    for (Matcher word = WORD.matcher(arguments(lists, call.end())); word.find(); ) {
       words.add(word.group());
     }
     List<String> languages = new ArrayList<>();
@@ -106,7 +106,48 @@ final class CMakeConvention implements Convention {
     return compilers;
   }
 
+  /** The arguments of a call from {@code from} to its closing parenthesis, which a quoted argument may hold. */
+  private static String arguments(String lists, int from) {
+    boolean quoted = false;
+    for (int i = from; i < lists.length(); i++) {
+      char c = lists.charAt(i);
+      if (c == '\\' && quoted) {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ')' && !quoted) {
+        return lists.substring(from, i);
+      }
+    }
+    return lists.substring(from);
+  }
+
+  /** The file without its comments: from a {@code #} outside quotes to the end of its line. */
   private static String withoutComments(String lists) {
-    return lists.replaceAll("(?m)#.*$", "");
+    StringBuilder kept = new StringBuilder(lists.length());
+    boolean quoted = false;
+    boolean comment = false;
+    for (int i = 0; i < lists.length(); i++) {
+      char c = lists.charAt(i);
+      if (comment) {
+        if (c == '\n') {
+          comment = false;
+          kept.append(c);
+        }
+        continue;
+      }
+      if (c == '\\' && quoted && i + 1 < lists.length()) {
+        kept.append(c).append(lists.charAt(++i));
+        continue;
+      }
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '#' && !quoted) {
+        comment = true;
+        continue;
+      }
+      kept.append(c);
+    }
+    return kept.toString();
   }
 }

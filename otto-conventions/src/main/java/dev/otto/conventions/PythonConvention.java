@@ -170,8 +170,10 @@ final class PythonConvention implements Convention {
   static Map<String, List<String>> sections(String toml) {
     Map<String, List<String>> sections = new LinkedHashMap<>();
     String section = "";
-    Pattern header = Pattern.compile("^\\[([^\\[\\]]+)]\\s*(#.*)?$");
-    Pattern key = Pattern.compile("^\\s*((?:\"[^\"]*\"|[A-Za-z0-9_-]+)(?:\\s*\\.\\s*(?:\"[^\"]*\"|[A-Za-z0-9_-]+))*)\\s*=\\s*(.*)$");
+    // A [table], or an [[array of tables]], whose keys belong to each element: listed under its name too.
+    Pattern header = Pattern.compile("^\\[\\[?([^\\[\\]]+)]]?\\s*(#.*)?$");
+    Pattern key = Pattern.compile("^\\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)(?:\\s*\\.\\s*(?:\"[^\"]*\"|'[^']*'|"
+        + "[A-Za-z0-9_-]+))*)\\s*=\\s*(.*)$");
     for (String line : toml.lines().toList()) {
       Matcher h = header.matcher(line.strip());
       if (h.matches()) {
@@ -203,7 +205,7 @@ final class PythonConvention implements Convention {
 
   /** A key or table name without quotes and blanks around its dots: {@code project . "a"} is {@code project.a}. */
   private static String name(String dotted) {
-    return dotted.strip().replaceAll("\\s*\\.\\s*", ".").replace("\"", "");
+    return dotted.strip().replaceAll("\\s*\\.\\s*", ".").replace("\"", "").replace("'", "");
   }
 
   /** The keys of an inline table's first level: {@code tests} and {@code docs} of {@code { tests = [..], docs = [..] }}. */

@@ -257,6 +257,18 @@ class RepositoryShapesTest {
       assertThat(inline.build()).containsExactly("python3 -m venv .venv",
           ".venv/bin/pip install --cache-dir .pip-cache '.[test]'");
 
+      Project arrays = only(tree("pyproject.toml", """
+          [project]
+          name = "x"
+          [project.optional-dependencies]
+          'test' = ["pytest"]
+          [[tool.uv.index]]
+          name = "internal"
+          url = "https://example.org/simple"
+          """));
+      assertThat(arrays.build()).containsExactly("python3 -m venv .venv",
+          ".venv/bin/pip install --cache-dir .pip-cache '.[test]'");
+
       Project top = only(tree("pyproject.toml", """
           project.name = "x"
           project . optional-dependencies . testing = ["pytest"]
@@ -415,6 +427,9 @@ class RepositoryShapesTest {
       assertThat(only(tree("CMakeLists.txt", "project(x VERSION 1.0 DESCRIPTION \"C tools\")\n")).tools())
           .containsExactly("cmake", "make", "cc", "c++");
       assertThat(only(tree("CMakeLists.txt", "project(docs NONE)\n")).tools()).containsExactly("cmake", "make");
+      assertThat(only(tree("CMakeLists.txt", "cmake_minimum_required(VERSION 3.10)\nproject(demo VERSION 1.0 "
+          + "DESCRIPTION \"A demo (fast) lib, C# bindings\" LANGUAGES CXX)\n")).tools())
+          .containsExactly("cmake>=3.10", "make", "c++");
     }
 
     @Test
