@@ -189,7 +189,8 @@ final class RunCommand implements Callable<Integer> {
       }
       return Optional.of("otto: steps do not see " + String.join(", ", unpassed) + " of this machine's environment, "
           + "which tools read to reach the network; --pass-env " + unpassed.get(0) + " passes "
-          + (unpassed.size() == 1 ? "it" : "one"));
+          + (unpassed.size() == 1 ? "it" : "one") + ", unmasked (a proxy or index address that holds a password "
+          + "is better given as a secret)");
     }
 
     /** {@code word} as one word of a shell command line. */

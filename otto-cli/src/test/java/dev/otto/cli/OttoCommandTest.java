@@ -479,10 +479,12 @@ class OttoCommandTest {
           "/etc/ssl/corp.pem", "EDITOR", "vi");
 
       assertThat(options.unpassed(environment)).hasValue("otto: steps do not see HTTPS_PROXY, NODE_EXTRA_CA_CERTS of "
-          + "this machine's environment, which tools read to reach the network; --pass-env HTTPS_PROXY passes one");
+          + "this machine's environment, which tools read to reach the network; --pass-env HTTPS_PROXY passes one, "
+          + "unmasked (a proxy or index address that holds a password is better given as a secret)");
       options.passEnv.add("HTTPS_PROXY");
       assertThat(options.unpassed(environment)).hasValue("otto: steps do not see NODE_EXTRA_CA_CERTS of this "
-          + "machine's environment, which tools read to reach the network; --pass-env NODE_EXTRA_CA_CERTS passes it");
+          + "machine's environment, which tools read to reach the network; --pass-env NODE_EXTRA_CA_CERTS passes it, "
+          + "unmasked (a proxy or index address that holds a password is better given as a secret)");
       options.passEnv.add("NODE_EXTRA_CA_CERTS");
       assertThat(options.unpassed(environment)).isEmpty();
     }
