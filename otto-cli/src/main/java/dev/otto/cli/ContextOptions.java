@@ -44,6 +44,15 @@ final class ContextOptions {
         || !changed.isEmpty() || rollback != null;
   }
 
+  /**
+   * The pipeline of {@code dir} (its Ottofile, else its conventions) planned for a run in this
+   * context: what run, resume and restart plan alike.
+   */
+  dev.otto.core.plan.Plan planForRun(Path dir, DependencyOptions dependencies) {
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
+    return dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir));
+  }
+
   /** The context given, or an unknown one when nothing is. */
   RunContext contextOrUnknown(Path dir) {
     return given() ? context(null, dir) : RunContext.unknown();

@@ -1,7 +1,6 @@
 package dev.otto.cli;
 
 import dev.otto.core.plan.Plan;
-import dev.otto.core.plan.Planner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,8 +40,7 @@ final class RestartCommand implements Callable<Integer> {
     if (stage != null && stage.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
     }
-    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
-    Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
+    Plan plan = context.planForRun(dir, dependencies);
     return engine.execute(dir, plan,
         built -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
   }

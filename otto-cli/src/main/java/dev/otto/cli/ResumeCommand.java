@@ -3,7 +3,6 @@ package dev.otto.cli;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import dev.otto.core.plan.Plan;
-import dev.otto.core.plan.Planner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,8 +38,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
-    Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
+    Plan plan = context.planForRun(dir, dependencies);
     return engine.execute(dir, plan, built -> {
       RunHandle run = built.resume(runId, plan);
       if (run.result().isDone()) {

@@ -11,7 +11,6 @@ import dev.otto.core.executor.ContainerExecutor;
 import dev.otto.core.executor.LocalProcessExecutor;
 import dev.otto.core.http.EngineEndpoint;
 import dev.otto.core.plan.Plan;
-import dev.otto.core.plan.Planner;
 import dev.otto.core.secret.HostEnvironment;
 import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
@@ -56,8 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
-    Plan plan = Planner.plan(loaded.pipeline(), context.context("main", dir));
+    Plan plan = context.planForRun(dir, dependencies);
     var workspace = source.source(dir);
     return engine.execute(dir, plan, built -> built.start(plan, workspace));
   }
