@@ -64,6 +64,11 @@ final class LocalOps {
         .toList();
   }
 
+  /** Drops the values of the secrets given, once the run has ended: its handle may be kept long after. */
+  void forgetSecrets() {
+    given.clear();
+  }
+
   /** The plan's stage with this id, or null. */
   PlannedStage stage(String id) {
     return stages.get(id);

@@ -731,6 +731,7 @@ final class Run implements RunHandle {
     journal(true, Recovery.runEnd(done));
     log.close();
     letGo();
+    ops.forgetSecrets();
     LOG.info("run {} of pipeline '{}' {} in {}", id, plan.pipeline(), done.status(), done.duration());
     after.add(() -> result.complete(done));
   }

@@ -4,6 +4,8 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.otto.core.secret.SecretMasker;
 import dev.otto.core.secret.SecretValue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,8 @@ import org.apiguardian.api.API;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class RunSecrets {
-  private final Map<String, SecretValue> given = new ConcurrentHashMap<>();
+  /** Each secret's values, in the order given: a secret given again (a short-lived token) may have a new one. */
+  private final Map<String, List<SecretValue>> given = new ConcurrentHashMap<>();
 
   private RunSecrets() {}
 
@@ -42,11 +45,31 @@ public final class RunSecrets {
     } catch (IllegalArgumentException tooShort) {
       return;
     }
-    given.put(value.name(), value);
+    given.compute(value.name(), (name, values) -> {
+      List<SecretValue> kept = values == null ? new ArrayList<>() : new ArrayList<>(values);
+      if (kept.stream().noneMatch(v -> v.reveal().equals(value.reveal()))) {
+        kept.add(value);
+      }
+      return List.copyOf(kept);
+    });
   }
 
-  /** What was given, by name, in name order. */
+  /**
+   * Every value given, in name order: the newest of each secret under its name, earlier values
+   * of a secret given again under the name and their place ({@code token#1}).
+   */
   Map<String, SecretValue> values() {
-    return new TreeMap<>(given);
+    Map<String, SecretValue> all = new TreeMap<>();
+    given.forEach((name, values) -> {
+      for (int i = 0; i < values.size(); i++) {
+        all.put(i == values.size() - 1 ? name : name + "#" + (i + 1), values.get(i));
+      }
+    });
+    return all;
+  }
+
+  /** Drops the values, once the run has ended: nothing is masked for it any more. */
+  void clear() {
+    given.clear();
   }
 }

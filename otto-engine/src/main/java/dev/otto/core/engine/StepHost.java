@@ -120,9 +120,13 @@ public final class StepHost {
     } catch (SecretResolutionException e) {
       return notStarted(e.getMessage());
     }
-    given.values().forEach((name, value) -> {
-      if (!values.containsKey(name)) {
-        masked.put(name, value);
+    // Every value given before but those this process is given: one of a secret it binds again
+    // (a token that is new each time) is masked under another name than the secret's.
+    java.util.Set<String> delivered = new java.util.HashSet<>();
+    values.values().forEach(value -> delivered.add(value.reveal()));
+    given.values().forEach((label, value) -> {
+      if (!delivered.contains(value.reveal())) {
+        masked.put(values.containsKey(label) ? label + "#before" : label, value);
       }
     });
     values.values().forEach(given::add);

@@ -175,6 +175,31 @@ class StepHostTest {
   }
 
   @Test
+  void should_mask_every_value_a_secret_bound_again_was_given() {
+    // given a token that is new each time it is asked for, bound by two steps in turn
+    Recording executor = new Recording();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    StepHost host = StepHost.builder().executor(executor).secrets(name ->
+        dev.otto.core.secret.SecretValue.of(name, name + "-" + CANARY + "-v" + asked.incrementAndGet())).build();
+    RunSecrets given = RunSecrets.create();
+
+    // when
+    for (int i = 0; i < 2; i++) {
+      host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+          line -> { }, Cancellation.create()).toCompletableFuture().join();
+    }
+    host.start(executor, deploy(), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+        line -> { }, Cancellation.create()).toCompletableFuture().join();
+
+    // then: the second step, given v2, masks v1; the third masks both
+    assertThat(executor.requests.get(1).secrets().get("token").reveal()).endsWith("-v2");
+    assertThat(executor.requests.get(1).allMasked().values()).extracting(v -> v.reveal().replaceAll(".*-", ""))
+        .containsExactlyInAnyOrder("v1", "v2");
+    assertThat(executor.requests.get(2).allMasked().values()).extracting(v -> v.reveal().replaceAll(".*-", ""))
+        .containsExactlyInAnyOrder("v1", "v2");
+  }
+
+  @Test
   void should_not_count_a_value_too_short_to_mask_as_given() {
     Recording executor = new Recording();
     StepHost host = StepHost.builder().executor(executor).secrets(SecretProviders.inMemory(Map.of("pin", "123")))
