@@ -2,7 +2,6 @@ package dev.otto.temporal.internal;
 
 import dev.otto.core.engine.Decision;
 import dev.otto.core.engine.FailurePolicy;
-import dev.otto.core.engine.LocalEngine;
 import dev.otto.core.engine.PendingWait;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunMachine;
