@@ -151,8 +151,7 @@ public final class StageAssert extends OttoAssert<StageAssert, PlannedStage> {
   }
 
   private Stream<Op.RunProcess> processes() {
-    return actual.ops().stream().flatMap(op -> op instanceof Op.RunProcess p ? Stream.of(p)
-        : op instanceof Op.Poll poll ? Stream.of(poll.probe()) : Stream.empty());
+    return actual.processes().stream();
   }
 
   private Set<String> secrets() {

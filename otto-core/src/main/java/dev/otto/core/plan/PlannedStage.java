@@ -79,6 +79,13 @@ public record PlannedStage(
     return ops.stream().anyMatch(op -> op instanceof Op.RunProcess || op instanceof Op.Poll);
   }
 
+  /** The processes the stage runs, in order: its steps and notifications, and its polls' probes. */
+  public List<Op.RunProcess> processes() {
+    return ops.stream().flatMap(op -> op instanceof Op.RunProcess process ? java.util.stream.Stream.of(process)
+        : op instanceof Op.Poll poll ? java.util.stream.Stream.of(poll.probe()) : java.util.stream.Stream.empty())
+        .toList();
+  }
+
   /** The waits among the ops, in order. */
   public List<Op.Wait> waits() {
     return ops.stream().filter(Op.Wait.class::isInstance).map(Op.Wait.class::cast).toList();

@@ -46,10 +46,8 @@ final class LocalOps {
       if (stage == null) {
         continue;
       }
-      for (Op op : stage.ops()) {
-        List<dev.otto.core.model.SecretBinding> bindings = op instanceof Op.RunProcess process ? process.secrets()
-            : op instanceof Op.Poll poll ? poll.probe().secrets() : List.of();
-        bindings.forEach(binding -> firstBinding.putIfAbsent(binding.secret(), id));
+      for (Op.RunProcess process : stage.processes()) {
+        process.secrets().forEach(binding -> firstBinding.putIfAbsent(binding.secret(), id));
       }
     }
     // Every secret the pipeline declares too: the stages may have bound others in the earlier run, whose plan

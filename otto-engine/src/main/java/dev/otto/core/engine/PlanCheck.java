@@ -197,10 +197,8 @@ final class PlanCheck {
       if (stage.status() != StageStatus.RUN || done.contains(stage.id())) {
         continue;
       }
-      for (Op op : stage.ops()) {
-        List<SecretBinding> bindings = op instanceof Op.RunProcess process ? process.secrets()
-            : op instanceof Op.Poll poll ? poll.probe().secrets() : List.of();
-        for (SecretBinding binding : bindings) {
+      for (Op.RunProcess process : stage.processes()) {
+        for (SecretBinding binding : process.secrets()) {
           List<String> stages = stagesBinding.computeIfAbsent(binding.secret(), k -> new ArrayList<>());
           if (!stages.contains(stage.id())) {
             stages.add(stage.id());
