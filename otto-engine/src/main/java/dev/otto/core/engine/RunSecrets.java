@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apiguardian.api.API;
 
 /**
@@ -22,6 +23,8 @@ import org.apiguardian.api.API;
 public final class RunSecrets {
   /** Each secret's values, in the order given: a secret given again (a short-lived token) may have a new one. */
   private final Map<String, List<SecretValue>> given = new ConcurrentHashMap<>();
+  /** Counts the values added; read before {@link #values()} by a step that masks with those added later. */
+  private final AtomicInteger version = new AtomicInteger();
 
   private RunSecrets() {}
 
@@ -45,13 +48,27 @@ public final class RunSecrets {
     } catch (IllegalArgumentException tooShort) {
       return;
     }
+    boolean[] added = {false};
     given.compute(value.name(), (name, values) -> {
       List<SecretValue> kept = values == null ? new ArrayList<>() : new ArrayList<>(values);
       if (kept.stream().noneMatch(v -> v.reveal().equals(value.reveal()))) {
         kept.add(value);
+        added[0] = true;
       }
       return List.copyOf(kept);
     });
+    // Counted once the value is in: whoever sees the new count finds the value.
+    if (added[0]) {
+      version.incrementAndGet();
+    }
+  }
+
+  /**
+   * A count that changes each time a new value is given: a step that started before compares it
+   * to learn that a value it was not masked with may now show in its output.
+   */
+  int version() {
+    return version.get();
   }
 
   /**

@@ -96,7 +96,8 @@ public final class StepHost {
    *
    * <p>Its output must not show the secrets the run gave its processes before either: {@code
    * given} holds their values, which are masked, never delivered, and gets the values of this
-   * process's secrets. When the executor does not {@linkplain Executor#masksOutput mask} itself,
+   * process's secrets. Values given to other processes while this one runs (a parallel stage's)
+   * are masked in its lines and its outcome's detail from then on. When the executor does not {@linkplain Executor#masksOutput mask} itself,
    * its lines and its outcome's detail are masked here; an exception it throws ends the process
    * as failed, its message masked.
    *
@@ -124,17 +125,25 @@ public final class StepHost {
     // (a token that is new each time) is masked under another name than the secret's.
     java.util.Set<String> delivered = new java.util.HashSet<>();
     values.values().forEach(value -> delivered.add(value.reveal()));
+    int before = given.version();
     given.values().forEach((label, value) -> {
       if (!delivered.contains(value.reveal())) {
         masked.put(values.containsKey(label) ? label + "#before" : label, value);
       }
     });
     values.values().forEach(given::add);
+    java.util.Set<String> known = new java.util.HashSet<>(delivered);
+    masked.values().forEach(value -> known.add(value.reveal()));
+    LateSecrets late = new LateSecrets(given, before, known, lines);
     Runtime where = executor.whyNot(runtime).isEmpty() ? runtime : new Runtime.Local(runtime.tools(),
         runtime.network());
     ProcessRequest request = new ProcessRequest(process, where, workspace, values, extraEnv, session, services, masked);
     if (executor.masksOutput()) {
-      return executor.start(request, lines, cancellation);
+      return executor.start(request, late, cancellation).thenApply(outcome -> {
+        late.close();
+        return outcome == null ? null : new ProcessOutcome(outcome.status(), outcome.exitCode(), outcome.duration(),
+            late.mask(outcome.detail()));
+      });
     }
     SecretMasker masker;
     try {
@@ -144,10 +153,10 @@ public final class StepHost {
     } catch (IllegalArgumentException e) {
       return notStarted(e.getMessage());
     }
-    MaskedLines masking = masker.names().isEmpty() ? null : new MaskedLines(masker, lines);
+    MaskedLines masking = masker.names().isEmpty() ? null : new MaskedLines(masker, late);
     CompletionStage<ProcessOutcome> started;
     try {
-      started = executor.start(request, masking == null ? lines : masking, cancellation);
+      started = executor.start(request, masking == null ? late : masking, cancellation);
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
@@ -155,6 +164,7 @@ public final class StepHost {
       if (masking != null) {
         masking.close();
       }
+      late.close();
       if (error == null && outcome == null) {
         return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), Duration.ZERO,
             "the executor '" + executor.name() + "' gave no outcome");
@@ -163,10 +173,10 @@ public final class StepHost {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
         return new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.empty(), Duration.ZERO,
-            masker.mask("the executor '" + executor.name() + "' failed: " + cause));
+            late.mask(masker.mask("the executor '" + executor.name() + "' failed: " + cause)));
       }
       return new ProcessOutcome(outcome.status(), outcome.exitCode(), outcome.duration(),
-          masker.mask(outcome.detail()));
+          late.mask(masker.mask(outcome.detail())));
     });
   }
 
@@ -235,6 +245,82 @@ public final class StepHost {
           throw new java.io.UncheckedIOException(e);
         }
       }
+    }
+  }
+
+  /**
+   * Masks a process's lines with the values the run gives other processes while it runs: a step
+   * of a parallel stage may print a file into which another stage, started after it, wrote the
+   * secret it was given. A value is counted as given before the process it is for starts, so a
+   * line that holds it reaches this layer after the count changed; the first line after each
+   * change puts in front a masker of every value given since this process started (and not
+   * masked for it already). The maskers before stay behind it and finish what they hold back,
+   * so a value wrapped over lines across the change is still found whole. Until a value is given
+   * while the process runs, a line costs one read of the count.
+   */
+  private static final class LateSecrets implements Consumer<String> {
+    private final RunSecrets given;
+    private final java.util.Set<String> known;
+    private final Consumer<String> lines;
+    private int seen;
+    private Consumer<String> front;
+    private final List<MaskedLines> layers = new ArrayList<>();
+    private SecretMasker masker = SecretMasker.none();
+    private java.util.Set<String> masking = java.util.Set.of();
+
+    /**
+     * @param seen the count of values given when {@code known} was taken
+     * @param known the values the process is masked with already (or was given)
+     */
+    LateSecrets(RunSecrets given, int seen, java.util.Set<String> known, Consumer<String> lines) {
+      this.given = given;
+      this.seen = seen;
+      this.known = known;
+      this.lines = lines;
+      this.front = lines;
+    }
+
+    @Override
+    public synchronized void accept(String line) {
+      update();
+      front.accept(line);
+    }
+
+    /** {@code text} with every value given while the process ran masked. */
+    synchronized String mask(String text) {
+      update();
+      return masker.mask(text);
+    }
+
+    /** Hands on the lines held back; a line after this is masked on its own. */
+    synchronized void close() {
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        layers.get(i).close();
+      }
+    }
+
+    private void update() {
+      int version = given.version();
+      if (version == seen) {
+        return;
+      }
+      seen = version;
+      Map<String, String> late = new java.util.TreeMap<>();
+      given.values().forEach((label, value) -> {
+        if (!known.contains(value.reveal())) {
+          late.put(label, value.reveal());
+        }
+      });
+      if (late.isEmpty() || masking.equals(new java.util.HashSet<>(late.values()))) {
+        return;
+      }
+      SecretMasker.Builder builder = SecretMasker.builder();
+      late.forEach(builder::add);
+      masker = builder.build();
+      masking = new java.util.HashSet<>(late.values());
+      MaskedLines layer = new MaskedLines(masker, front);
+      layers.add(layer);
+      front = layer;
     }
   }
 

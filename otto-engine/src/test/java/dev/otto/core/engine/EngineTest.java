@@ -577,6 +577,29 @@ class EngineTest {
   }
 
   @Test
+  void should_mask_a_secret_a_parallel_stage_was_given_after_a_running_step_started_when_that_step_prints_it() {
+    // given a step that starts first and prints the file a parallel stage's later step writes
+    // the token into: the token is given after the first step started
+    Stage show = Stage.builder("Show").addSteps(ShStep.of("touch .started; "
+        + "until [ -s .token ]; do sleep 0.02; done; echo \"read $(cat .token)\"; base64 < .token")).build();
+    Stage login = Stage.builder("Login").addSteps(ShStep.of("until [ -f .started ]; do sleep 0.02; done"),
+        ShStep.of("printf '%s\\n' \"$KEY\" > .token.new && mv .token.new .token")
+            .with(SecretBinding.asEnv("key", "KEY"))).build();
+    Stage checks = Stage.builder("Checks").parallel(true).addStages(show, login).build();
+    Pipeline pipeline = Pipeline.builder("p").addSecrets(new SecretRef("key")).addStages(checks).build();
+
+    // when
+    RunResult result = engine().secrets(SecretProviders.inMemory(Map.of("key", CANARY))).build()
+        .run(Planner.plan(pipeline, RunContext.branch("main")));
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(output()).contains("Checks > Show: read ***")
+        .anyMatch(line -> line.matches("Checks > Show: \\*\\*\\*.{0,3}"));
+    assertThat(events.toString()).doesNotContain(CANARY);
+  }
+
+  @Test
   void should_retry_a_failing_step_with_backoff_until_it_succeeds() {
     Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(
         "n=$(cat attempts 2>/dev/null || echo 0); n=$((n+1)); echo $n > attempts; echo attempt $n; [ $n -ge 3 ]")

@@ -199,6 +199,78 @@ class StepHostTest {
         .containsExactlyInAnyOrder("v1", "v2");
   }
 
+  /** Masks as the built-in executors do, and ends each process when the test says, printing what it is told. */
+  private static final class Held implements Executor {
+    final List<Consumer<String>> lines = new ArrayList<>();
+    final List<java.util.concurrent.CompletableFuture<ProcessOutcome>> outcomes = new ArrayList<>();
+    private final boolean masks;
+
+    Held(boolean masks) {
+      this.masks = masks;
+    }
+
+    @Override
+    public String name() {
+      return "held";
+    }
+
+    @Override
+    public boolean masksOutput() {
+      return masks;
+    }
+
+    @Override
+    public Optional<String> whyNot(Runtime runtime) {
+      return Optional.empty();
+    }
+
+    @Override
+    public ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation) {
+      throw new UnsupportedOperationException("started only");
+    }
+
+    @Override
+    public synchronized java.util.concurrent.CompletionStage<ProcessOutcome> start(ProcessRequest request,
+        Consumer<String> lines, Cancellation cancellation) {
+      this.lines.add(lines);
+      java.util.concurrent.CompletableFuture<ProcessOutcome> outcome = new java.util.concurrent.CompletableFuture<>();
+      outcomes.add(outcome);
+      return outcome;
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "executor masks its output itself: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void should_mask_a_running_process_with_a_value_given_to_another_after_it_started(boolean masks) {
+    // given a step of one stage that started first, and runs while a step of a parallel stage is
+    // given a token and writes it where the first one reads
+    Held executor = new Held(masks);
+    StepHost host = StepHost.builder().executor(executor)
+        .secrets(SecretProviders.inMemory(Map.of("token", CANARY))).build();
+    RunSecrets given = RunSecrets.create();
+    List<String> first = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CompletionStage<ProcessOutcome> running = host.start(executor, deploy(), Runtime.local(),
+        workspace, Map.of(), Optional.empty(), List.of(), given, first::add, Cancellation.create());
+    executor.lines.get(0).accept("before: nothing to hide");
+
+    // when the other step is given the token, and the first prints it, wrapped too, and ends with it
+    host.start(executor, deploy("token"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+        line -> { }, Cancellation.create());
+    String base64 = java.util.Base64.getEncoder().encodeToString(("machine x password " + CANARY).getBytes(UTF_8));
+    executor.lines.get(0).accept("netrc: " + CANARY);
+    executor.lines.get(0).accept(base64.substring(0, 50));
+    executor.lines.get(0).accept(base64.substring(50));
+    executor.outcomes.get(0).complete(new ProcessOutcome(ProcessOutcome.Status.FAILED, OptionalInt.of(1),
+        Duration.ZERO, "last line: " + CANARY));
+    ProcessOutcome outcome = running.toCompletableFuture().join();
+
+    // then
+    assertThat(String.join("\n", first)).doesNotContain(CANARY)
+        .doesNotContain(base64.substring(30, 50)).doesNotContain(base64.substring(50, 80));
+    assertThat(first).startsWith("before: nothing to hide", "netrc: ***");
+    assertThat(outcome.detail()).isEqualTo("last line: ***");
+  }
+
   @Test
   void should_not_count_a_value_too_short_to_mask_as_given() {
     Recording executor = new Recording();
