@@ -198,7 +198,9 @@ final class Run implements RunHandle {
     try {
       createWorkspace();
       WorkspaceSource.Filled filled = source.fill(workspace);
-      prepared = new RunEvent.WorkspacePrepared(id, now(), source.description(), filled.files(), filled.bytes(),
+      // Stamped with the run's start, when filling began, as the run's first events are: events'
+      // times never go back.
+      prepared = new RunEvent.WorkspacePrepared(id, started, source.description(), filled.files(), filled.bytes(),
           filled.revision(), Duration.ofNanos(System.nanoTime() - begun));
     } catch (IOException | RuntimeException e) {
       log.close();

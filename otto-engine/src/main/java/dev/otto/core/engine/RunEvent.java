@@ -25,6 +25,7 @@ public sealed interface RunEvent {
   /**
    * The run's workspace was filled from its source before any stage started.
    *
+   * @param at when filling began: the run's start, as the first stage's start is
    * @param source what the workspace started as, e.g. "a copy of /src/shop"
    * @param files how many files the source wrote
    * @param bytes how many bytes they hold

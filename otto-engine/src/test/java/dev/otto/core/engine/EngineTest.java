@@ -600,6 +600,26 @@ class EngineTest {
   }
 
   @Test
+  void should_never_let_events_times_go_back_from_the_workspace_to_the_last_stage() throws Exception {
+    // given a project with a few files to copy, and a warning at the start
+    Path project = java.nio.file.Files.createDirectories(root.resolve("project"));
+    for (int i = 0; i < 50; i++) {
+      java.nio.file.Files.writeString(project.resolve("file-" + i + ".txt"), "content " + i);
+    }
+    Pipeline.Builder pipeline = Pipeline.builder("p").addStages(sh("Build", "echo built"), sh("Test", "echo tested"));
+
+    // when
+    engine().build().start(plan(pipeline), dev.otto.core.workspace.WorkspaceSources.copyOf(project)).result().join();
+
+    // then
+    assertThat(events).hasAtLeastOneElementOfType(RunEvent.WorkspacePrepared.class);
+    for (int i = 1; i < events.size(); i++) {
+      assertThat(events.get(i).at()).as("%s after %s", events.get(i), events.get(i - 1))
+          .isAfterOrEqualTo(events.get(i - 1).at());
+    }
+  }
+
+  @Test
   void should_retry_a_failing_step_with_backoff_until_it_succeeds() {
     Stage flaky = Stage.builder("Flaky").addSteps(ShStep.of(
         "n=$(cat attempts 2>/dev/null || echo 0); n=$((n+1)); echo $n > attempts; echo attempt $n; [ $n -ge 3 ]")
