@@ -49,8 +49,18 @@ final class ContextOptions {
    * context: what run, resume and restart plan alike.
    */
   dev.otto.core.plan.Plan planForRun(Path dir, DependencyOptions dependencies) {
+    return planForRun(dir, dependencies, java.util.Optional.empty());
+  }
+
+  /**
+   * As {@link #planForRun(Path, DependencyOptions)}, for a run that goes on from an earlier one:
+   * without {@code --branch} or {@code --tag}, on the branch or tag the earlier run was planned
+   * for ({@code recorded}, from its journal) rather than the one the work tree is on now.
+   */
+  dev.otto.core.plan.Plan planForRun(Path dir, DependencyOptions dependencies,
+      java.util.Optional<RunContext> recorded) {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
-    return dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir));
+    return dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir, recorded));
   }
 
   /** The context given, or an unknown one when nothing is. */
@@ -63,6 +73,10 @@ final class ContextOptions {
    * else on {@code defaultBranch}. Changed files from {@code dir}'s git.
    */
   RunContext context(String defaultBranch, Path dir) {
+    return context(defaultBranch, dir, java.util.Optional.empty());
+  }
+
+  private RunContext context(String defaultBranch, Path dir, java.util.Optional<RunContext> recorded) {
     RunContext.Builder builder = RunContext.builder();
     if (changedSince != null && !changed.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, "give either --changed-since or --changed, not both");
@@ -74,6 +88,9 @@ final class ContextOptions {
     }
     if (branch != null) {
       builder.branch(branch);
+    } else if (tag == null && recorded.isPresent()) {
+      recorded.get().branch().ifPresent(builder::branch);
+      recorded.get().tag().ifPresent(builder::tag);
     } else if (tag == null && defaultBranch != null) {
       builder.branch(ChangedFiles.currentBranch(dir).orElse(defaultBranch));
     }

@@ -1,6 +1,5 @@
 package dev.otto.cli;
 
-import dev.otto.core.plan.Plan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,7 +13,8 @@ import picocli.CommandLine.Parameters;
     description = "Runs again what a finished run did not get done, in a new run whose workspace starts as a copy "
         + "of that run's: its stages that failed, were cancelled or never ran, those whose definition changed, and "
         + "the stages that depend on them; the others keep their results. Changes to the folder's files since the run are "
-        + "not in that workspace: 'otto run' takes them. Give the same folder and context as the run.")
+        + "not in that workspace: 'otto run' takes them. Give the same folder and context as the run; it is planned "
+        + "for the branch or tag the run was, unless --branch or --tag says.")
 final class RestartCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "the finished run's id, as its summary shows it")
   String runId;
@@ -40,8 +40,7 @@ final class RestartCommand implements Callable<Integer> {
     if (stage != null && stage.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
     }
-    Plan plan = context.planForRun(dir, dependencies);
-    return engine.execute(dir, plan,
-        built -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
+    return engine.execute(dir, built -> context.planForRun(dir, dependencies, built.recordedContext(runId)),
+        (built, plan) -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
   }
 }

@@ -2,7 +2,6 @@ package dev.otto.cli;
 
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
-import dev.otto.core.plan.Plan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,18 +37,18 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Plan plan = context.planForRun(dir, dependencies);
-    return engine.execute(dir, plan, built -> {
-      RunHandle run = built.resume(runId, plan);
-      if (run.result().isDone()) {
-        RunResult.Status status = run.result().join().status();
-        java.io.PrintWriter err = spec.commandLine().getErr();
-        err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
-            + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
-            ? "'otto run' starts a new run" : "'otto restart " + runId + "' runs again what it did not get done"));
-        err.flush();
-      }
-      return run;
-    });
+    return engine.execute(dir, built -> context.planForRun(dir, dependencies, built.recordedContext(runId)),
+        (built, plan) -> {
+          RunHandle run = built.resume(runId, plan);
+          if (run.result().isDone()) {
+            RunResult.Status status = run.result().join().status();
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
+                + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
+                ? "'otto run' starts a new run" : "'otto restart " + runId + "' runs again what it did not get done"));
+            err.flush();
+          }
+          return run;
+        });
   }
 }

@@ -135,17 +135,27 @@ final class RunCommand implements Callable<Integer> {
      * progress, writes the report if asked, and prints the summary; returns the exit code.
      */
     int execute(Path dir, Plan plan, java.util.function.Function<LocalEngine, RunHandle> start) throws IOException {
+      return execute(dir, built -> plan, (built, planned) -> start.apply(built));
+    }
+
+    /**
+     * As {@link #execute(Path, Plan, java.util.function.Function)}, with a plan made once the
+     * engine is built: a run that goes on from an earlier one is planned for where that one ran.
+     */
+    int execute(Path dir, java.util.function.Function<LocalEngine, Plan> planner,
+        java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start) throws IOException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
-      refuseSecretsPassed(plan);
       prepareReport();
       unpassed(System.getenv()).ifPresent(System.err::println);
       try (Progress progress = Progress.forTerminal(out)) {
         LocalEngine built = build(dir, progress, record);
+        Plan plan = planner.apply(built);
+        refuseSecretsPassed(plan);
         hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
           try (CancelOnSignal signals = CancelOnSignal.install(System.err)) {
-            RunHandle run = start.apply(built);
+            RunHandle run = start.apply(built, plan);
             signals.cancels(run);
             RunResult result = run.result().join();
             boolean written = writeReport(plan, result, record, built);

@@ -449,6 +449,30 @@ class OttoCommandTest {
     }
 
     @Test
+    void restarts_a_run_on_the_branch_it_ran_on_unless_told_another() throws Exception {
+      // given a run of a feature branch that failed
+      Path flag = dir.resolve("fixed");
+      ottofile("""
+          p.stage("Test", s -> s.steps(sh("test -f '%s' && echo tested")));
+          """.formatted(flag));
+      String runs = dir.resolve("runs").toString();
+      Outcome failed = otto("run", dir.toString(), "--runs", runs, "--branch", "feature/login");
+      String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
+      Files.writeString(flag, "");
+
+      // when restarted without saying where, and then for another branch
+      Outcome elsewhere = otto("restart", run, dir.toString(), "--runs", runs, "--branch", "main");
+      Outcome restarted = otto("restart", run, dir.toString(), "--runs", runs);
+
+      // then
+      assertThat(failed.code()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(elsewhere.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(elsewhere.err()).contains("ran on branch 'feature/login', and this plan is for branch 'main'");
+      assertThat(restarted.code()).as(restarted.err()).isZero();
+      assertThat(restarted.out()).contains("Test | tested");
+    }
+
+    @Test
     void passes_a_variable_of_this_machine_to_the_steps_only_when_asked() throws Exception {
       // given a variable of this process's environment that steps do not see by default
       java.util.Optional<Map.Entry<String, String>> variable = System.getenv().entrySet().stream()

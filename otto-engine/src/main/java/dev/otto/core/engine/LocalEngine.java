@@ -12,6 +12,7 @@ import dev.otto.core.journal.JournalException;
 import dev.otto.core.journal.RunLog;
 import dev.otto.core.model.Runtime;
 import dev.otto.core.plan.Plan;
+import dev.otto.core.plan.RunContext;
 import dev.otto.core.plan.PlannedStage;
 import dev.otto.core.plan.StageStatus;
 import dev.otto.core.secret.SecretProvider;
@@ -285,9 +286,10 @@ public final class LocalEngine implements Engine {
     // A journal written before runs kept their branch and tag says neither: nothing to compare.
     boolean kept = before.branch.isPresent() || before.tag.isPresent();
     if (kept && (!before.branch.equals(plan.context().branch()) || !before.tag.equals(plan.context().tag()))) {
-      throw new OttoException("run '" + previousRunId + "' ran " + where(before.branch, before.tag) + ", and this "
-          + "plan is for " + where(plan.context().branch(), plan.context().tag()) + "; a restart goes on where the "
-          + "run was: plan it for " + where(before.branch, before.tag) + " (--branch or --tag for otto restart)");
+      throw new OttoException("run '" + previousRunId + "' ran on " + where(before.branch, before.tag) + ", and "
+          + "this plan is for " + where(plan.context().branch(), plan.context().tag()) + "; a restart goes on where "
+          + "the run was: plan it for " + where(before.branch, before.tag) + " (recordedContext tells; 'otto restart' "
+          + "plans for it unless --branch or --tag says otherwise)");
     }
     Map<String, RunResult.StageResult> reused = RestartPlan.reused(plan, before, fromStage);
     if (fromStage.isEmpty()
@@ -316,6 +318,27 @@ public final class LocalEngine implements Engine {
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;
+  }
+
+  /**
+   * The branch and tag run {@code runId}'s plan was made for, as its journal keeps them: what a
+   * {@link #resume} or a {@link #restart} of it must be planned for. The context holds nothing
+   * else (no changed files). Empty when the run had neither, or its journal was written before
+   * runs kept them.
+   *
+   * @throws JournalException if the run has no readable journal
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public Optional<RunContext> recordedContext(String runId) {
+    requireNonNull(runId, "runId");
+    Recovery recorded = Recovery.read(runId, journal.read(runId));
+    if (recorded.branch.isEmpty() && recorded.tag.isEmpty()) {
+      return Optional.empty();
+    }
+    RunContext.Builder context = RunContext.builder();
+    recorded.branch.ifPresent(context::branch);
+    recorded.tag.ifPresent(context::tag);
+    return Optional.of(context.build());
   }
 
   /**

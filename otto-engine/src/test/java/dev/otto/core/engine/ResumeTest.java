@@ -424,7 +424,12 @@ class ResumeTest {
 
     assertThatThrownBy(() -> engine.restart(first.run(), Planner.plan(Pipeline.builder("p")
         .addStages(step("Build", "true")).build(), RunContext.branch("main"))))
-        .hasMessage("run '" + first.run() + "' ran branch 'feature', and this plan is for branch 'main'; a restart "
-            + "goes on where the run was: plan it for branch 'feature' (--branch or --tag for otto restart)");
+        .hasMessage("run '" + first.run() + "' ran on branch 'feature', and this plan is for branch 'main'; a "
+            + "restart goes on where the run was: plan it for branch 'feature' (recordedContext tells; 'otto restart' "
+            + "plans for it unless --branch or --tag says otherwise)");
+    assertThat(engine.recordedContext(first.run())).hasValueSatisfying(context -> {
+      assertThat(context.branch()).hasValue("feature");
+      assertThat(context.tag()).isEmpty();
+    });
   }
 }
