@@ -314,7 +314,7 @@ public final class LocalEngine implements Engine {
           + e.getMessage(), e);
     }
     Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
-    run.reuse(reused, previousRunId, before.stages.keySet());
+    run.reuse(reused, previousRunId, before.stages.keySet(), before.secrets);
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;

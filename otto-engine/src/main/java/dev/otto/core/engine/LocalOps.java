@@ -39,7 +39,7 @@ final class LocalOps {
    * took the run over, or in the run a restart copies the workspace of, may have left them in
    * files. Returns a warning, on the first stage that binds it, for each that could not be read.
    */
-  List<LocalEngine.StageWarning> givenBefore(Collection<String> stageIds) {
+  List<LocalEngine.StageWarning> givenBefore(Collection<String> stageIds, Collection<String> declaredBefore) {
     Map<String, String> firstBinding = new LinkedHashMap<>();
     for (String id : stageIds) {
       PlannedStage stage = stages.get(id);
@@ -50,10 +50,11 @@ final class LocalOps {
         process.secrets().forEach(binding -> firstBinding.putIfAbsent(binding.secret(), id));
       }
     }
-    // Every secret the pipeline declares too: the stages may have bound others in the earlier run, whose plan
-    // a restart may have changed since. Masking one more value costs nothing; only those the stages bind now are
-    // named when they cannot be read.
+    // Every secret the pipeline declares, and every one the earlier run's plan declared, too: its stages may
+    // have bound others, and a restart's plan may have dropped one since. Masking one more value costs nothing;
+    // only those the stages bind now are named when they cannot be read.
     java.util.Set<String> names = new java.util.TreeSet<>(run.plan.secrets());
+    names.addAll(declaredBefore);
     names.addAll(firstBinding.keySet());
     return run.engine.host.readAgain(given, names).stream().filter(firstBinding::containsKey)
         .map(name -> new LocalEngine.StageWarning(firstBinding.get(name), "the secret '" + name + "', which the "

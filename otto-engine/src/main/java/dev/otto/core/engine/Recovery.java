@@ -30,6 +30,11 @@ final class Recovery {
   /** The branch and tag the run was planned for; empty when it had none, or in a journal written before they were kept. */
   final java.util.Optional<String> branch;
   final java.util.Optional<String> tag;
+  /**
+   * The names of the secrets the run's plan declared, which a restart reads again to mask (its
+   * own plan may have dropped one the run handed out); empty in a journal written before.
+   */
+  final java.util.Set<String> secrets;
   final int entries;
   /** The machine's inputs after its start, in order. */
   final List<RunMachine.Input> inputs = new ArrayList<>();
@@ -55,6 +60,9 @@ final class Recovery {
     this.commit = Optional.ofNullable(first.get("commit"));
     this.branch = Optional.ofNullable(first.get("branch"));
     this.tag = Optional.ofNullable(first.get("tag"));
+    String declared = first.get("secrets");
+    this.secrets = declared == null ? java.util.Set.of()
+        : java.util.Set.copyOf(java.util.Arrays.asList(declared.split(" ")));
     this.entries = entries;
   }
 
@@ -92,10 +100,11 @@ final class Recovery {
 
   /** The first entry of a run's journal. */
   static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun,
-      Optional<String> commit, Optional<String> branch, Optional<String> tag) {
+      Optional<String> commit, Optional<String> branch, Optional<String> tag, java.util.Collection<String> secrets) {
+    // Secret names are identifiers (letters, digits, '.', '_', '-'): a space separates them.
     return Entries.encode("run", "run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint", fingerprint,
         "started", started.toString(), "from", fromRun, "commit", commit.orElse(null), "branch", branch.orElse(null),
-        "tag", tag.orElse(null));
+        "tag", tag.orElse(null), "secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)));
   }
 
   /** The journal entry of a machine's input, or null for one that is not journaled ({@link RunMachine.Start}). */

@@ -183,10 +183,11 @@ final class Run implements RunHandle {
    * Lets a restart reuse the recorded results of these stages; {@code ranBefore} are the stages
    * that ran in the earlier run, whose workspace the restart copies, and whose secrets may be in it.
    */
-  void reuse(Map<String, RunResult.StageResult> results, String fromRun, Collection<String> ranBefore) {
+  void reuse(Map<String, RunResult.StageResult> results, String fromRun, Collection<String> ranBefore,
+      Collection<String> declaredBefore) {
     this.reused = Map.copyOf(results);
     this.reusedFrom = fromRun;
-    this.secretWarnings = ops.givenBefore(ranBefore);
+    this.secretWarnings = ops.givenBefore(ranBefore, declaredBefore);
   }
 
   /**
@@ -232,7 +233,7 @@ final class Run implements RunHandle {
     commit = prepared == null ? Optional.empty() : prepared.revision();
     synchronized (lock) {
       journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit,
-          plan.context().branch(), plan.context().tag()));
+          plan.context().branch(), plan.context().tag(), plan.secrets()));
     }
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     List<RunEvent> preamble = new ArrayList<>();
@@ -254,7 +255,7 @@ final class Run implements RunHandle {
   void resume(Recovery recovery, List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = recovery.commit;
-    secretWarnings = ops.givenBefore(recovery.stages.keySet());
+    secretWarnings = ops.givenBefore(recovery.stages.keySet(), recovery.secrets);
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
       machine = newMachine();

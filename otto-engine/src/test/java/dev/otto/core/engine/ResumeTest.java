@@ -417,6 +417,34 @@ class ResumeTest {
   }
 
   @Test
+  void should_mask_on_restart_a_secret_only_the_earlier_runs_plan_declared() {
+    // given a run whose Login stage wrote its token into the workspace and then failed
+    String token = "token-" + java.util.UUID.randomUUID();
+    LocalEngine engine = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    Stage login = Stage.builder("Login").addSteps(ShStep.of("printf '%s\\n' \"$KEY\" > .token; exit 1")
+        .with(dev.otto.core.model.SecretBinding.asEnv("key", "KEY"))).build();
+    Stage show = Stage.builder("Show").addSteps(ShStep.of("cat .token")).build();
+    RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addSecrets(
+        new dev.otto.core.model.SecretRef("key")).addStages(login, show).build(), RunContext.branch("main")))
+        .result().join();
+    assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
+
+    // when: restarted with a plan that no longer declares or binds the key
+    Plan changed = Planner.plan(Pipeline.builder("p").addStages(Stage.builder("Login").addSteps(ShStep.of("true"))
+        .build(), show).build(), RunContext.branch("main"));
+    RunResult again = engine.restart(first.run(), changed).result().join();
+
+    // then
+    assertThat(again.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
+        .filteredOn(line -> line.run().equals(again.run())).extracting(RunEvent.OutputLine::line)
+        .containsExactly("***");
+    assertThat(events.toString()).doesNotContain(token);
+  }
+
+  @Test
   void should_refuse_a_restart_planned_for_another_branch_than_the_run() {
     LocalEngine engine = engine(dir.resolve("a"));
     RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addStages(step("Build", "false")).build(),
