@@ -64,6 +64,9 @@ final class SecretForms {
     // Python's shlex.quote, which closes the quote and puts the apostrophe in double quotes.
     add(forms, value.replace("'", "'\"'\"'"), minimum);
     add(forms, backslashQuoted(value), minimum);
+    // printf %q of a value with characters the locale cannot print: $'...', in a UTF-8 locale and in C.
+    add(forms, ansiCQuoted(value, false), minimum);
+    add(forms, ansiCQuoted(value, true), minimum);
     add(forms, value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"), minimum);
     return forms;
   }
@@ -101,6 +104,43 @@ final class SecretForms {
         quoted.append('\\');
       }
       quoted.append(c);
+    }
+    return quoted.toString();
+  }
+
+  /**
+   * The inside of the {@code $'...'} that bash's {@code printf %q} (and {@code ${var@Q}}) writes
+   * for a value holding a character the locale does not print: control characters as
+   * {@code \t}, {@code \n}, {@code \E} and the like or three octal digits, the backslash and the
+   * apostrophe escaped, and, when {@code asciiOnly} (the C locale), every byte of a non-ASCII
+   * character in octal ({@code p\303\244ss}).
+   */
+  static String ansiCQuoted(String value, boolean asciiOnly) {
+    StringBuilder quoted = new StringBuilder(value.length() + 16);
+    for (int i = 0; i < value.length(); ) {
+      int c = value.codePointAt(i);
+      i += Character.charCount(c);
+      switch (c) {
+        case 7 -> quoted.append("\\a");
+        case 8 -> quoted.append("\\b");
+        case 9 -> quoted.append("\\t");
+        case 10 -> quoted.append("\\n");
+        case 11 -> quoted.append("\\v");
+        case 12 -> quoted.append("\\f");
+        case 13 -> quoted.append("\\r");
+        case 27 -> quoted.append("\\E");
+        case '\\' -> quoted.append("\\\\");
+        case '\'' -> quoted.append("\\'");
+        default -> {
+          if (c < 0x20 || c == 0x7F || c > 0x7F && asciiOnly) {
+            for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+              quoted.append('\\').append(String.format("%03o", b & 0xFF));
+            }
+          } else {
+            quoted.appendCodePoint(c);
+          }
+        }
+      }
     }
     return quoted.toString();
   }

@@ -145,6 +145,16 @@ class SecretMaskerTest {
     }
 
     @Test
+    void should_mask_the_dollar_quoted_form_bash_printf_q_writes_for_characters_the_locale_does_not_print() {
+      SecretMasker masker = masker("pässwörd-123\tx");
+      // As bash 5.2 prints them: LC_ALL=C printf '%q' "$secret", then in a UTF-8 locale.
+      assertThat(masker.mask("secret=$'p\\303\\244ssw\\303\\266rd-123\\tx'")).isEqualTo("secret=$'***'");
+      assertThat(masker.mask("secret=$'pässwörd-123\\tx'")).isEqualTo("secret=$'***'");
+      // An escape character, an apostrophe and a backslash, in C.
+      assertThat(masker("a'b\\c\u001bd-key").mask("$'a\\'b\\\\c\\Ed-key'")).isEqualTo("$'***'");
+    }
+
+    @Test
     void should_mask_url_encoded_forms_whatever_the_case_of_their_hex_digits() {
       SecretMasker masker = masker("p@ss/w\\rd:42");
       assertThat(masker.mask("?q=p%40ss%2Fw%5Crd%3A42&x")).isEqualTo("?q=***&x");
