@@ -190,7 +190,7 @@ public final class LocalEngine implements Engine {
     Checked checked = check(plan);
     Instant started = clock.instant();
     String id = newRunId(started);
-    Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
+    Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id), RunSecrets.create());
     run.fill(source);
     runs.put(id, run);
     run.begin(checked.warnings());
@@ -226,7 +226,8 @@ public final class LocalEngine implements Engine {
       // A stage with a recorded result does not run again: its secrets are not needed.
       Checked checked = check(plan, recovery.stages.entrySet().stream().filter(e -> e.getValue().result != null)
           .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
-      Run run = new Run(this, plan, checked.executors(), runId, recovery.started, log);
+      RunSecrets given = givenBefore(runId, plan, recovery, "a resume goes on in its workspace");
+      Run run = new Run(this, plan, checked.executors(), runId, recovery.started, log, given);
       runs.put(runId, run);
       run.resume(recovery, checked.warnings());
       return run;
@@ -298,6 +299,7 @@ public final class LocalEngine implements Engine {
           + " and no stage changed since: nothing to run again; restart from a stage to run it and what follows");
     }
     Checked checked = check(plan, reused.keySet());
+    RunSecrets given = givenBefore(previousRunId, plan, before, "a restart starts from a copy of its workspace");
     Instant started = clock.instant();
     String id = newRunId(started);
     if (!Files.isDirectory(root.resolve(previousRunId).resolve("workspace"))) {
@@ -313,8 +315,8 @@ public final class LocalEngine implements Engine {
       throw new OttoException("the workspace of run '" + previousRunId + "' could not be copied for the restart: "
           + e.getMessage(), e);
     }
-    Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id));
-    run.reuse(reused, previousRunId, before.stages.keySet(), before.secrets);
+    Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id), given);
+    run.reuse(reused, previousRunId);
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;
@@ -522,6 +524,30 @@ public final class LocalEngine implements Engine {
   }
 
   /** Where a run is, in words: {@code branch 'main'}, {@code tag 'v1.2'}, or {@code no branch or tag}. */
+  /**
+   * Reads again the secrets run {@code runId} handed out, to mask them in what follows, as its
+   * stages may have left them in files; refuses, naming each, when one its stages bound cannot
+   * be read: its value could show in clear.
+   */
+  private RunSecrets givenBefore(String runId, Plan plan, Recovery recorded, String why) {
+    RunSecrets given = RunSecrets.create();
+    Map<String, String[]> unread = LocalOps.readGivenBefore(host, plan, recorded.stages.keySet(), recorded.secrets,
+        given);
+    if (unread.isEmpty()) {
+      return given;
+    }
+    StringBuilder message = new StringBuilder("run '" + runId + "' gave its steps ");
+    List<String> parts = new ArrayList<>();
+    unread.forEach((name, stageAndWhy) -> parts.add("the secret '" + name + "' (stage '" + stageAndWhy[0]
+        + "'), which cannot be read here: " + stageAndWhy[1]));
+    message.append(String.join("; and ", parts)).append(". ").append(Character.toUpperCase(why.charAt(0)))
+        .append(why.substring(1)).append(", where a step may have left ").append(unread.size() == 1 ? "it" : "them")
+        .append(", and masks a secret in the output only if it can read it: give the secret provider ")
+        .append(unread.size() == 1 ? "the secret" : "each").append(" as the run had ")
+        .append(unread.size() == 1 ? "it" : "them").append(", or start a new run");
+    throw new OttoException(message.toString());
+  }
+
   private static String where(Optional<String> branch, Optional<String> tag) {
     return branch.map(b -> "branch '" + b + "'").or(() -> tag.map(t -> "tag '" + t + "'")).orElse("no branch or tag");
   }

@@ -27,19 +27,26 @@ final class LocalOps {
   private final Run run;
   private final Map<String, PlannedStage> stages = new LinkedHashMap<>();
   /** The secrets the run has given its processes so far: each later process's output is masked with them. */
-  private final RunSecrets given = RunSecrets.create();
+  private final RunSecrets given;
 
-  LocalOps(Run run) {
+  LocalOps(Run run, RunSecrets given) {
     this.run = run;
+    this.given = given;
     run.plan.stages().forEach(stage -> stages.put(stage.id(), stage));
   }
 
   /**
-   * Reads again, to mask them, the secrets of {@code stageIds}: stages that ran before this engine
-   * took the run over, or in the run a restart copies the workspace of, may have left them in
-   * files. Returns a warning, on the first stage that binds it, for each that could not be read.
+   * Reads again into {@code given}, to mask them, the secrets a run handed out before this engine
+   * took it over, or before a restart copies its workspace: its stages {@code stageIds} may have
+   * left them in files. The secrets these stages bind in {@code plan}, every secret {@code plan}
+   * declares and every one {@code declaredBefore} (the earlier run's plan) declared are read;
+   * returns those the stages bind that could not be read, each with the first stage that binds it
+   * and why.
    */
-  List<LocalEngine.StageWarning> givenBefore(Collection<String> stageIds, Collection<String> declaredBefore) {
+  static Map<String, String[]> readGivenBefore(StepHost host, dev.otto.core.plan.Plan plan,
+      Collection<String> stageIds, Collection<String> declaredBefore, RunSecrets given) {
+    Map<String, PlannedStage> stages = new LinkedHashMap<>();
+    plan.stages().forEach(stage -> stages.put(stage.id(), stage));
     Map<String, String> firstBinding = new LinkedHashMap<>();
     for (String id : stageIds) {
       PlannedStage stage = stages.get(id);
@@ -50,17 +57,19 @@ final class LocalOps {
         process.secrets().forEach(binding -> firstBinding.putIfAbsent(binding.secret(), id));
       }
     }
-    // Every secret the pipeline declares, and every one the earlier run's plan declared, too: its stages may
-    // have bound others, and a restart's plan may have dropped one since. Masking one more value costs nothing;
-    // only those the stages bind now are named when they cannot be read.
-    java.util.Set<String> names = new java.util.TreeSet<>(run.plan.secrets());
+    // Every declared secret too: the stages may have bound others in the earlier run, whose plan a restart may
+    // have changed since. Masking one more value costs nothing; only those the stages bind are reported when they
+    // cannot be read, as a declared secret may never have been handed out (a branch that does not deploy).
+    java.util.Set<String> names = new java.util.TreeSet<>(plan.secrets());
     names.addAll(declaredBefore);
     names.addAll(firstBinding.keySet());
-    return run.engine.host.readAgain(given, names).stream().filter(firstBinding::containsKey)
-        .map(name -> new LocalEngine.StageWarning(firstBinding.get(name), "the secret '" + name + "', which the "
-            + "stage was given in an earlier run or engine, could not be read again, so the output of the steps "
-            + "that follow is not masked for it"))
-        .toList();
+    Map<String, String[]> unread = new java.util.TreeMap<>();
+    host.readAgain(given, names).forEach((name, why) -> {
+      if (firstBinding.containsKey(name)) {
+        unread.put(name, new String[] {firstBinding.get(name), why});
+      }
+    });
+    return unread;
   }
 
   /** Drops the values of the secrets given, once the run has ended: its handle may be kept long after. */

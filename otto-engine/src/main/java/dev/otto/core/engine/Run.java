@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,6 @@ final class Run implements RunHandle {
   private Map<String, RunResult.StageResult> reused = Map.of();
   private String reusedFrom;
   /** What could not be read again of the secrets given before this engine took the run over. */
-  private List<LocalEngine.StageWarning> secretWarnings = List.of();
   /** The commit the workspace was made from, if known, for the record of the run's deployments. */
   private Optional<String> commit = Optional.empty();
 
@@ -102,7 +100,12 @@ final class Run implements RunHandle {
   /** The next check of a lock's line, by stage and lock, while the stage holds or waits for it. */
   private final Map<String, Scheduler.Cancellable> lockChecks = new HashMap<>();
 
-  Run(LocalEngine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log) {
+  /**
+   * @param given the secrets the run has given its processes: none for a new run; for a resumed or
+   *     restarted one, those its earlier stages were given, read again
+   */
+  Run(LocalEngine engine, Plan plan, Map<String, Executor> executors, String id, Instant started, RunLog log,
+      RunSecrets given) {
     this.engine = engine;
     this.plan = plan;
     this.executors = executors;
@@ -113,7 +116,7 @@ final class Run implements RunHandle {
     this.feed = new EventFeed(engine.listeners, dir.resolve("output.spool"));
     this.workspace = dir.resolve("workspace");
     this.artifacts = dir.resolve(WorkspaceOps.ARTIFACTS);
-    this.ops = new LocalOps(this);
+    this.ops = new LocalOps(this, given);
   }
 
   @Override
@@ -179,15 +182,10 @@ final class Run implements RunHandle {
     return executors.get(stageId);
   }
 
-  /**
-   * Lets a restart reuse the recorded results of these stages; {@code ranBefore} are the stages
-   * that ran in the earlier run, whose workspace the restart copies, and whose secrets may be in it.
-   */
-  void reuse(Map<String, RunResult.StageResult> results, String fromRun, Collection<String> ranBefore,
-      Collection<String> declaredBefore) {
+  /** Lets a restart reuse the recorded results of these stages, of the run {@code fromRun}. */
+  void reuse(Map<String, RunResult.StageResult> results, String fromRun) {
     this.reused = Map.copyOf(results);
     this.reusedFrom = fromRun;
-    this.secretWarnings = ops.givenBefore(ranBefore, declaredBefore);
   }
 
   /**
@@ -241,7 +239,6 @@ final class Run implements RunHandle {
       preamble.add(prepared);
     }
     warnings.forEach(w -> preamble.add(new RunEvent.Warning(id, started, w.stage(), w.message())));
-    secretWarnings.forEach(w -> preamble.add(new RunEvent.Warning(id, started, w.stage(), w.message())));
     synchronized (lock) {
       machine = newMachine();
     }
@@ -255,7 +252,6 @@ final class Run implements RunHandle {
   void resume(Recovery recovery, List<LocalEngine.StageWarning> warnings) {
     createWorkspace();
     commit = recovery.commit;
-    secretWarnings = ops.givenBefore(recovery.stages.keySet(), recovery.secrets);
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
       machine = newMachine();
@@ -275,7 +271,6 @@ final class Run implements RunHandle {
         LOG.info("run {} of pipeline '{}' resumed from {} journal entries", id, plan.pipeline(), recovery.entries);
         outbox.add(new RunEvent.RunResumed(id, now(), recovery.entries));
         warnings.forEach(w -> outbox.add(new RunEvent.Warning(id, now(), w.stage(), w.message())));
-        secretWarnings.forEach(w -> outbox.add(new RunEvent.Warning(id, now(), w.stage(), w.message())));
         orphans.forEach((stage, stopped) -> outbox.add(new RunEvent.Warning(id, now(), stage, stopped
             + " processes the run's previous engine had started were still running and were stopped before the "
             + "stage went on")));

@@ -188,19 +188,22 @@ public final class StepHost {
   /**
    * Reads again, into {@code given}, the values of secrets the run gave where this machine did not
    * see them: before a resume, in the run a restart copies the workspace of, on another worker.
-   * Each is read once; returns those that could not be read, whose values a later step's output
-   * is then not masked with.
+   * Each is read once; returns, in name order, those that could not be read, each with why (the
+   * provider's refusal), whose values a later step's output is then not masked with.
    */
-  public List<String> readAgain(RunSecrets given, Collection<String> names) {
-    List<String> unread = new ArrayList<>();
+  public Map<String, String> readAgain(RunSecrets given, Collection<String> names) {
+    Map<String, String> unread = new java.util.TreeMap<>();
     for (String name : new java.util.TreeSet<>(names)) {
       if (given.has(name)) {
         continue;
       }
       try {
         given.add(secrets.resolve(name));
+      } catch (SecretResolutionException e) {
+        unread.put(name, e.getMessage());
       } catch (RuntimeException e) {
-        unread.add(name);
+        // A provider's own exception may say anything: its kind only.
+        unread.put(name, "the secret provider failed with " + e.getClass().getName());
       }
     }
     return unread;

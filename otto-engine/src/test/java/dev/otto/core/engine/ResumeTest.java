@@ -381,7 +381,7 @@ class ResumeTest {
   }
 
   @Test
-  void should_mask_on_restart_a_secret_the_earlier_run_left_in_its_workspace_and_not_ask_for_reused_stages_secrets()
+  void should_mask_on_restart_a_secret_the_earlier_run_left_in_its_workspace_and_refuse_when_one_cannot_be_read()
       throws Exception {
     // given a run whose Login stage wrote its token into the workspace and then failed
     String token = "token-" + java.util.UUID.randomUUID();
@@ -399,20 +399,71 @@ class ResumeTest {
     RunResult first = engine.start(plan).result().join();
     assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
 
-    // when: restarted from Show by an engine that has the key but no npm token, which Publish, reused, bound
+    // when: restarted from Show by an engine that has the key but no npm token, which Publish, reused, bound;
+    // then by one that has both
     LocalEngine second = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
         .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
     Plan fixed = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("key"),
         new dev.otto.core.model.SecretRef("npm-token")).addStages(publish,
         Stage.builder("Login").addSteps(ShStep.of("true")).build(), show).build(), RunContext.branch("main"));
-    RunResult again = second.restart(first.run(), fixed, "Show").result().join();
+    long folders;
+    try (java.util.stream.Stream<Path> listed = Files.list(dir.resolve("a"))) {
+      folders = listed.count();
+    }
+    assertThatThrownBy(() -> second.restart(first.run(), fixed, "Show"))
+        .hasMessageStartingWith("run '" + first.run() + "' gave its steps the secret 'npm-token' (stage 'Publish'), "
+            + "which cannot be read here: ")
+        .hasMessageEndingWith(". A restart starts from a copy of its workspace, where a step may have left it, and "
+            + "masks a secret in the output only if it can read it: give the secret provider the secret as the run "
+            + "had it, or start a new run")
+        .hasMessageNotContaining(token);
+    try (java.util.stream.Stream<Path> listed = Files.list(dir.resolve("a"))) {
+      assertThat(listed.count()).as("no run was made").isEqualTo(folders);
+    }
+    RunResult again = engine.restart(first.run(), fixed, "Show").result().join();
 
     // then
     assertThat(again.status()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
         .filteredOn(line -> line.run().equals(again.run())).extracting(RunEvent.OutputLine::line)
         .containsExactly("***");
+    assertThat(events.toString()).doesNotContain(token);
+  }
+
+  @Test
+  void should_refuse_a_resume_that_cannot_read_a_secret_the_run_gave_and_mask_it_when_it_can() throws Exception {
+    // given a run that gave its Login stage a token, which it left in the workspace, and waits for an approval
+    String token = "token-" + java.util.UUID.randomUUID();
+    Plan plan = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("key")).addStages(
+        Stage.builder("Login").addSteps(ShStep.of("printf '%s\\n' \"$KEY\" > .token")
+            .with(dev.otto.core.model.SecretBinding.asEnv("key", "KEY"))).build(),
+        Stage.builder("Show").addEnter(ApprovalGate.of("Show it?").timeout(Duration.ofDays(1)))
+            .addSteps(ShStep.of("cat .token")).build()).build(), RunContext.branch("main"));
+    RunHandle first = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build().start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    first.cancel();
+
+    // when another host without the token takes it over, then one with it
+    assertThatThrownBy(() -> engine(dir.resolve("b")).resume(first.id(), plan))
+        .hasMessageStartingWith("run '" + first.id() + "' gave its steps the secret 'key' (stage 'Login'), which "
+            + "cannot be read here: ")
+        .hasMessageContaining("A resume goes on in its workspace, where a step may have left it");
+    LocalEngine third = LocalEngine.builder(dir.resolve("b")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    RunHandle resumed = third.resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+    third.decide(first.id(), resumed.waits().get(0).id(), Decision.approve("alice"));
+    RunResult result = resumed.result().join();
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
+        .filteredOn(line -> line.stage().equals("Show")).extracting(RunEvent.OutputLine::line).containsExactly("***");
     assertThat(events.toString()).doesNotContain(token);
   }
 

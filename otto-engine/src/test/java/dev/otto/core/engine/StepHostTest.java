@@ -171,7 +171,7 @@ class StepHostTest {
     assertThat(executor.requests.get(2).masked()).containsOnlyKeys("other", "token");
     assertThat(executor.requests.get(2).masked().get("token").reveal()).isEqualTo("token-" + CANARY + "-1");
     // A secret given elsewhere that cannot be read again is named, and fails nothing.
-    assertThat(host.readAgain(given, List.of("token", "gone"))).containsExactly("gone");
+    assertThat(host.readAgain(given, List.of("token", "gone"))).containsOnlyKeys("gone");
   }
 
   @Test
