@@ -61,6 +61,18 @@ final class BuiltIn {
       // does, and its script from 3.3.2 on. The script of 3.3.0 and 3.3.1 keeps it under the user's home.
       boolean keepsMaven = wrapper && folder.read("mvnw")
           .map(script -> script.contains("MAVEN_USER_HOME") || script.contains("maven-wrapper.jar")).orElse(false);
+      // A wrapper that runs its jar downloads the jar into the project when it is not committed: cached too.
+      boolean fetchesJar = wrapper && !folder.has(".mvn/wrapper/maven-wrapper.jar")
+          && folder.read("mvnw").map(script -> script.contains("maven-wrapper.jar")).orElse(false);
+      List<String> cached = new ArrayList<>(List.of(".m2/repository/"));
+      if (keepsMaven) {
+        cached.add(".m2/wrapper/");
+      }
+      if (fetchesJar) {
+        cached.add(".mvn/wrapper/maven-wrapper.jar");
+      }
+      List<String> keys = new ArrayList<>(folder.find("pom.xml", 3));
+      keys.addAll(present(folder, ".mvn/wrapper/maven-wrapper.properties"));
       Version java = Jvm.maven(folder);
       String how = !wrapper ? "" : keepsMaven ? ", with the Maven wrapper"
           : ", with a Maven wrapper that keeps the Maven it downloads in the user's home (~/.m2/wrapper), outside "
@@ -71,8 +83,7 @@ final class BuiltIn {
               : List.of("mvn", Jvm.mavenTool(folder)),
           List.of(mvn + " verify"),
           List.of(), keepsMaven ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
-          keepsMaven ? List.of(".m2/repository/", ".m2/wrapper/") : List.of(".m2/repository/"),
-          folder.find("pom.xml", 3)));
+          cached, keys));
     }
   }
 

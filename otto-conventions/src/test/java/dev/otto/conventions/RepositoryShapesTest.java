@@ -171,17 +171,25 @@ class RepositoryShapesTest {
       Project old = only(tree("pom.xml", pom, "mvnw",
           "#!/bin/sh\nMAVEN_HOME=\"$HOME/.m2/wrapper/dists/${distributionUrlNameMain-}\"\n"));
       Project reads = only(tree("mvnw", "#!/bin/sh\nMAVEN_HOME=\"${MAVEN_USER_HOME:-$HOME/.m2}/wrapper/dists\"\n"));
-      Project jar = only(tree("mvnw", "#!/bin/sh\nWRAPPER_JAR=\"$MAVEN_PROJECTBASEDIR/.mvn/wrapper/maven-wrapper.jar\"\n"));
+      String runsJar = "#!/bin/sh\nWRAPPER_JAR=\"$MAVEN_PROJECTBASEDIR/.mvn/wrapper/maven-wrapper.jar\"\n";
+      Project jar = only(tree("mvnw", runsJar, ".mvn/wrapper/maven-wrapper.properties", "wrapperVersion=3.1.0\n"));
+      Project committedJar = only(tree("mvnw", runsJar, ".mvn/wrapper/maven-wrapper.jar", "PK"));
 
       // then
       assertThat(old.env()).doesNotContainKey("MAVEN_USER_HOME");
       assertThat(old.cache().orElseThrow().paths()).containsExactly(".m2/repository/");
       assertThat(old.reason()).contains("keeps the Maven it downloads in the user's home (~/.m2/wrapper)");
-      for (Project kept : List.of(reads, jar)) {
+      for (Project kept : List.of(reads, jar, committedJar)) {
         assertThat(kept.env()).containsEntry("MAVEN_USER_HOME", ".m2");
-        assertThat(kept.cache().orElseThrow().paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
         assertThat(kept.reason()).contains("with the Maven wrapper;");
       }
+      assertThat(reads.cache().orElseThrow().paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
+      assertThat(committedJar.cache().orElseThrow().paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
+      // A wrapper jar that is not committed is downloaded by the script into the project: cached, and keyed by
+      // the wrapper's properties, which say which jar and which Maven.
+      assertThat(jar.cache().orElseThrow().paths())
+          .containsExactly(".m2/repository/", ".m2/wrapper/", ".mvn/wrapper/maven-wrapper.jar");
+      assertThat(jar.cache().orElseThrow().keyFiles()).contains(".mvn/wrapper/maven-wrapper.properties");
     }
 
     @Test
