@@ -108,11 +108,14 @@ final class NodeConvention implements Convention {
         : folder.has("yarn.lock") ? "yarn" : "npm");
     String pinned = declared.map(m -> m.group(0)).map(spec -> spec + " from packageManager").orElse("");
     String source = pinned.isEmpty() ? name : name + " (" + pinned + ")";
+    // Corepack takes the newest release of a manager nothing pins: runs change when it releases.
+    String unpinned = pinned.isEmpty() ? ", its newest release, as package.json pins none (\"packageManager\": \""
+        + name + "@<version>\" pins it)" : "";
     switch (name) {
       case "pnpm" -> {
         return new Manager("pnpm", present(folder, "pnpm-lock.yaml"),
             COREPACK + "pnpm install --frozen-lockfile --store-dir .pnpm-store", COREPACK + "pnpm",
-            List.of(".pnpm-store/"), "corepack", source + " through corepack", COREPACK_ENV);
+            List.of(".pnpm-store/"), "corepack", source + " through corepack" + unpinned, COREPACK_ENV);
       }
       case "yarn" -> {
         boolean berry = declared.map(m -> Integer.parseInt(m.group(2)) >= 2).orElse(false)
@@ -123,8 +126,8 @@ final class NodeConvention implements Convention {
           env.put("YARN_ENABLE_GLOBAL_CACHE", "false");
           env.put("YARN_CACHE_FOLDER", ".yarn-cache");
           return new Manager("yarn", present(folder, "yarn.lock"), COREPACK + "yarn install --immutable",
-              COREPACK + "yarn", List.of(".yarn-cache/"), "corepack", source + ", Yarn 2 or later through corepack",
-              env);
+              COREPACK + "yarn", List.of(".yarn-cache/"), "corepack", source + ", Yarn 2 or later through corepack"
+              + unpinned, env);
         }
         return new Manager("yarn", present(folder, "yarn.lock"),
             "yarn install --frozen-lockfile --cache-folder .yarn-cache", "yarn", List.of(".yarn-cache/"), "yarn",
