@@ -147,11 +147,14 @@ final class RunCommand implements Callable<Integer> {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
       prepareReport();
-      unpassed(System.getenv()).ifPresent(System.err::println);
       try (Progress progress = Progress.forTerminal(out)) {
         LocalEngine built = build(dir, progress, record);
         Plan plan = planner.apply(built);
         refuseSecretsPassed(plan);
+        // Said once the run is sure to start, and only when one of its stages reaches the network.
+        if (plan.stages().stream().anyMatch(stage -> !stage.isGroup() && stage.runtime().network())) {
+          unpassed(System.getenv()).ifPresent(System.err::println);
+        }
         hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
           try (CancelOnSignal signals = CancelOnSignal.install(System.err)) {
@@ -182,8 +185,9 @@ final class RunCommand implements Callable<Integer> {
     static final List<String> NETWORK_VARIABLES = List.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
         "http_proxy", "https_proxy", "no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
         "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST",
-        "UV_INDEX_URL", "NPM_CONFIG_REGISTRY", "npm_config_registry", "YARN_NPM_REGISTRY_SERVER", "GOPROXY",
-        "GOPRIVATE", "GONOSUMDB", "GOFLAGS", "CARGO_HTTP_CAINFO");
+        "PIP_CERT", "PIP_FIND_LINKS", "UV_INDEX_URL", "NPM_CONFIG_REGISTRY", "npm_config_registry",
+        "YARN_NPM_REGISTRY_SERVER", "COREPACK_NPM_REGISTRY", "COREPACK_INTEGRITY_KEYS", "GOPROXY", "GOPRIVATE",
+        "GONOSUMDB", "GOFLAGS", "CARGO_HTTP_CAINFO", "GIT_SSL_CAINFO");
 
     /**
      * What to say of the {@link #NETWORK_VARIABLES} set in {@code environment} that steps will not
@@ -305,9 +309,33 @@ final class RunCommand implements Callable<Integer> {
         if (containerEngine.isBlank()) {
           throw new CliException(ExitCodes.USAGE, "--container-engine names a command, e.g. podman; it is blank");
         }
+        if (!onPath(containerEngine, System.getenv("PATH"))) {
+          List<String> found = java.util.stream.Stream.of("podman", "docker")
+              .filter(name -> onPath(name, System.getenv("PATH"))).toList();
+          throw new CliException(ExitCodes.USAGE, "--container-engine " + containerEngine + ": no such command "
+              + (containerEngine.contains("/") ? "" : "on the PATH ") + "here; "
+              + (found.isEmpty() ? "neither podman nor docker is found either; give none to run stages on this "
+                  + "machine" : String.join(" and ", found) + (found.size() == 1 ? " is" : " are") + " found"));
+        }
         containers.engine(containerEngine);
       }
       return containers.build();
+    }
+
+    /** Whether {@code command} is an executable file: a path, or a name found in a folder of {@code path}. */
+    static boolean onPath(String command, String path) {
+      if (command.contains("/")) {
+        return Files.isExecutable(Path.of(command));
+      }
+      if (path == null) {
+        return false;
+      }
+      for (String folder : path.split(java.io.File.pathSeparator)) {
+        if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, command))) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** A variable --pass-env names must not be a secret's: every step would see it, unmasked. */

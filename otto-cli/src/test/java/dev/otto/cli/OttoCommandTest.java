@@ -585,14 +585,26 @@ class OttoCommandTest {
       // given
       ottofile("p.stage(\"Build\", s -> s.runtime(Otto.docker(\"ruby:3.3\")).steps(sh(\"ruby -v\")));");
 
+      Path engine = dir.resolve("broken-engine");
+      Files.writeString(engine, "#!/bin/sh\nexit 125\n");
+      engine.toFile().setExecutable(true);
+
       // when
       Outcome outcome = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--container-engine",
+          engine.toString());
+      Outcome missing = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--container-engine",
           "/no/such/engine");
+      Outcome misspelt = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--container-engine",
+          "podmn");
 
       // then
       assertThat(outcome.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(outcome.err()).contains("stage 'Build' needs container ruby:3.3",
-          "no container engine answers here: '/no/such/engine' could not be started");
+          "no container engine answers here: '" + engine + " info' failed");
+      assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(missing.err()).contains("--container-engine /no/such/engine: no such command here; ");
+      assertThat(misspelt.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(misspelt.err()).contains("--container-engine podmn: no such command on the PATH here; ");
     }
 
     @Test
