@@ -40,7 +40,8 @@ final class RestartCommand implements Callable<Integer> {
     if (stage != null && stage.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
     }
-    return engine.execute(dir, built -> context.planForRun(dir, dependencies, built.recordedContext(runId)),
+    return engine.execute(dir,
+        built -> context.planForRun(dir, dependencies, engine.recordedContext(built, dir, runId)),
         (built, plan) -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
   }
 }

@@ -37,7 +37,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return engine.execute(dir, built -> context.planForRun(dir, dependencies, built.recordedContext(runId)),
+    return engine.execute(dir,
+        built -> context.planForRun(dir, dependencies, engine.recordedContext(built, dir, runId)),
         (built, plan) -> {
           RunHandle run = built.resume(runId, plan);
           if (run.result().isDone()) {

@@ -255,6 +255,13 @@ final class RunCommand implements Callable<Integer> {
 
     LocalEngine build(Path dir, Progress progress, RunListener... more) {
       Path base = dir.resolve(".otto");
+      for (Map.Entry<String, Path> folder : new java.util.TreeMap<>(Map.of("--caches", caches == null ? base : caches,
+          "--runs", runs == null ? base : runs)).entrySet()) {
+        if (Files.exists(folder.getValue()) && !Files.isDirectory(folder.getValue())) {
+          throw new CliException(ExitCodes.USAGE, folder.getKey() + " names the folder " + (folder.getKey()
+              .equals("--runs") ? "runs go to" : "caches go to") + "; " + folder.getValue() + " is a file");
+        }
+      }
       if (runs == null || caches == null) {
         try {
           GitIgnore.ignoreItself(base);
@@ -320,6 +327,23 @@ final class RunCommand implements Callable<Integer> {
         containers.engine(containerEngine);
       }
       return containers.build();
+    }
+
+    /**
+     * The context run {@code runId} was planned for, read from its journal, for a resume or a
+     * restart; a run not found says where runs were looked for and how to look elsewhere.
+     */
+    java.util.Optional<dev.otto.core.plan.RunContext> recordedContext(LocalEngine built, Path dir, String runId) {
+      try {
+        return built.recordedContext(runId);
+      } catch (dev.otto.core.journal.JournalException e) {
+        if (e.reason() != dev.otto.core.journal.JournalException.Reason.NOT_FOUND) {
+          throw e;
+        }
+        throw new CliException(ExitCodes.CANNOT_RUN, e.getMessage() + "; runs are looked for in "
+            + (runs != null ? runs : dir.resolve(".otto").resolve("runs")).toAbsolutePath().normalize()
+            + (runs != null ? "" : ", the project's own; --runs names where they went instead"));
+      }
     }
 
     /** Whether {@code command} is an executable file: a path, or a name found in a folder of {@code path}. */

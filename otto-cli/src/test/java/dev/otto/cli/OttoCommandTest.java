@@ -433,7 +433,8 @@ class OttoCommandTest {
       assertThat(resumed.err()).contains("otto: run " + run + " had finished (failed): nothing was left to resume; "
           + "its summary follows. 'otto restart " + run + "' runs again what it did not get done");
       assertThat(none.code()).isEqualTo(ExitCodes.CANNOT_RUN);
-      assertThat(none.err()).contains("run '20000101-000000-0000' has no journal");
+      assertThat(none.err()).contains("run '20000101-000000-0000' has no journal", "; runs are looked for in "
+          + Path.of(runs).toAbsolutePath().normalize());
       assertThat(unknown.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(unknown.err()).contains("the plan has no stage 'Deploy' to restart from; its stages are ['Build', "
           + "'Test', 'Ship']");
@@ -470,6 +471,25 @@ class OttoCommandTest {
       assertThat(elsewhere.err()).contains("ran on branch 'feature/login', and this plan is for branch 'main'");
       assertThat(restarted.code()).as(restarted.err()).isZero();
       assertThat(restarted.out()).contains("Test | tested");
+    }
+
+    @Test
+    void says_so_when_runs_or_caches_name_a_file_and_where_it_looked_for_a_run_it_did_not_find() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+      Path file = Files.writeString(dir.resolve("notes.md"), "notes");
+
+      Outcome runs = otto("run", dir.toString(), "--runs", file.toString());
+      Outcome caches = otto("run", dir.toString(), "--caches", file.toString(), "--runs", dir.resolve("r").toString());
+      Outcome resumed = otto("resume", "20000101-000000-0000", dir.toString());
+
+      assertThat(runs.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(runs.err()).contains("--runs names the folder runs go to; " + file + " is a file");
+      assertThat(caches.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(caches.err()).contains("--caches names the folder caches go to; " + file + " is a file");
+      assertThat(resumed.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(resumed.err()).contains("has no journal", "; runs are looked for in "
+          + dir.resolve(".otto").resolve("runs").toAbsolutePath().normalize() + ", the project's own; --runs names "
+          + "where they went instead");
     }
 
     @Test
