@@ -164,7 +164,10 @@ final class PlanCheck {
     return check(plan, warnings, Set.of());
   }
 
-  /** As {@link #check(Plan, List)}, for a run whose stages {@code done} will not run again: their secrets are not asked for. */
+  /**
+   * As {@link #check(Plan, List)}, for a run whose stages {@code done} will not run again: their
+   * secrets are not asked for, and an executor they would need here is not.
+   */
   Map<String, Executor> check(Plan plan, List<LocalEngine.StageWarning> warnings, Set<String> done) {
     List<String> problems = new ArrayList<>();
     if (!plan.context().isKnown()) {
@@ -172,6 +175,13 @@ final class PlanCheck {
     }
     Map<String, Executor> assigned = new LinkedHashMap<>();
     verdicts(plan, stage -> stage.status() == StageStatus.RUN).forEach((id, verdict) -> {
+      if (done.contains(id)) {
+        // It will not run again: what it would need here is neither a problem nor worth a warning.
+        if (verdict.problem() == null) {
+          assigned.put(id, verdict.executor());
+        }
+        return;
+      }
       if (verdict.problem() != null) {
         problems.add(verdict.problem());
         return;

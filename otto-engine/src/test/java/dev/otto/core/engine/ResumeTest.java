@@ -230,6 +230,32 @@ class ResumeTest {
   }
 
   @Test
+  void should_not_warn_on_resume_about_what_a_finished_stage_would_use() throws Exception {
+    // given a run whose Build stage, which uses this machine's sh, finished, and which waits for an approval
+    Plan plan = plan(Stage.builder("Build").runtime(dev.otto.core.model.Runtime.local().requires("sh"))
+        .addSteps(ShStep.of("true")).build(),
+        Stage.builder("Deploy").addEnter(ApprovalGate.of("Ship it?").timeout(Duration.ofDays(1)))
+            .addSteps(ShStep.of("true")).build());
+    RunHandle first = engine(dir.resolve("a")).start(plan);
+    WaitsTest.until(() -> !first.waits().isEmpty());
+    copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
+    first.cancel();
+    first.result().join();
+    int before = events.size();
+
+    // when
+    RunHandle resumed = engine(dir.resolve("b")).resume(first.id(), plan);
+    WaitsTest.until(() -> !resumed.waits().isEmpty());
+
+    // then: the first run warned, the resumed one does not
+    assertThat(events.subList(0, before)).filteredOn(RunEvent.Warning.class::isInstance)
+        .extracting(e -> ((RunEvent.Warning) e).message()).anyMatch(m -> m.startsWith("stage 'Build' uses sh"));
+    assertThat(events.subList(before, events.size())).filteredOn(RunEvent.Warning.class::isInstance).isEmpty();
+    resumed.cancel();
+    resumed.result().join();
+  }
+
+  @Test
   void should_give_the_recorded_result_of_a_run_that_had_ended() {
     Plan plan = plan(step("Build", "true"));
     LocalEngine engine = engine(dir.resolve("a"));
