@@ -42,13 +42,19 @@ final class PythonConvention implements Convention {
     Map<String, List<String>> pyproject = sections(folder.read("pyproject.toml").orElse(""));
     Version python = version(folder, pyproject);
     String reason = "found " + file.get() + " " + folder.where();
+    // A tox or nox file holds the test environments' own dependencies, variables and commands, which are not read.
+    Optional<String> runner = folder.first("tox.ini", "tox.toml", "noxfile.py")
+        .or(() -> pyproject.containsKey("tool.tox") ? Optional.of("pyproject.toml's [tool.tox]") : Optional.empty());
+    String unread = runner.map(found -> "; " + found + " is not read: its environments' dependencies, variables and "
+        + "commands are not the Test stage's (adjust the stage to run " + (found.startsWith("nox") ? "nox" : "tox")
+        + " for them)").orElse("");
     if (folder.has("uv.lock")) {
-      return Optional.of(uv(folder, pyproject, python, reason + ", with uv.lock: uv; " + python.describe()));
+      return Optional.of(uv(folder, pyproject, python, reason + ", with uv.lock: uv; " + python.describe() + unread));
     }
     if (folder.has("poetry.lock") || pyproject.keySet().stream().anyMatch(name -> name.startsWith("tool.poetry"))) {
-      return Optional.of(poetry(folder, python, reason + ": Poetry; " + python.describe()));
+      return Optional.of(poetry(folder, python, reason + ": Poetry; " + python.describe() + unread));
     }
-    return Optional.of(pip(folder, file.get(), pyproject, python, reason + ": pip; " + python.describe()));
+    return Optional.of(pip(folder, file.get(), pyproject, python, reason + ": pip; " + python.describe() + unread));
   }
 
   /** {@code uv sync --frozen}: the locked dependencies, the default {@code dev} group and the test groups. */

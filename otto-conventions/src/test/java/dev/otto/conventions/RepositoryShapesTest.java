@@ -193,6 +193,24 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_say_that_a_tox_file_is_not_read() {
+      // The files add up: the project first, then its tox.ini.
+      Project plain = only(tree("pyproject.toml", "[project]\nname = 'x'\n"));
+      Project tox = only(tree("tox.ini", "[tox]\nenv_list = py3\n"));
+
+      assertThat(plain.reason()).doesNotContain("is not read");
+      assertThat(tox.reason()).contains("; tox.ini is not read: its environments' dependencies, variables and "
+          + "commands are not the Test stage's (adjust the stage to run tox for them)");
+    }
+
+    @Test
+    void should_say_that_a_nox_file_is_not_read() {
+      Project nox = only(tree("requirements.txt", "requests\n", "noxfile.py", "import nox\n"));
+
+      assertThat(nox.reason()).contains("; noxfile.py is not read", "to run nox for them");
+    }
+
+    @Test
     void should_install_pnpm_through_corepack_at_the_version_package_json_pins() {
       // given
       Pipeline pnpm = Conventions.in(tree("package.json", "{\"packageManager\":\"pnpm@10.7.0+sha512.abc\","
