@@ -271,6 +271,44 @@ class StepHostTest {
     assertThat(outcome.detail()).isEqualTo("last line: ***");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "executor masks its output itself: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void should_mask_whole_a_late_value_that_holds_or_overlaps_one_the_process_was_masked_with(boolean masks) {
+    // given a step that binds a password, running while another is given a URL that holds it
+    Held executor = new Held(masks);
+    String password = "pw-" + CANARY;
+    String url = "postgres://app:" + password + "@db.internal:5432/shop";
+    StepHost host = StepHost.builder().executor(executor)
+        .secrets(SecretProviders.inMemory(Map.of("password", password, "url", url))).build();
+    RunSecrets given = RunSecrets.create();
+    List<String> first = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CompletionStage<ProcessOutcome> running = host.start(executor, deploy("password"),
+        Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given, first::add, Cancellation.create());
+
+    // when the other step is given the URL, and the first prints it as an executor that masks itself would
+    host.start(executor, deploy("url"), Runtime.local(), workspace, Map.of(), Optional.empty(), List.of(), given,
+        line -> { }, Cancellation.create());
+    java.util.function.UnaryOperator<String> own = line -> masks ? line.replace(password, "***") : line;
+    executor.lines.get(0).accept(own.apply("url " + url));
+    executor.lines.get(0).accept(own.apply("again: " + url + "?sslmode=require"));
+    executor.outcomes.get(0).complete(new ProcessOutcome(ProcessOutcome.Status.SUCCEEDED, OptionalInt.of(0),
+        Duration.ZERO, "exited with status 0"));
+    running.toCompletableFuture().join();
+
+    // then
+    assertThat(first).containsExactly("url ***", "again: ***?sslmode=require");
+    assertThat(String.join("\n", first)).doesNotContain("db.internal").doesNotContain(CANARY);
+  }
+
+  @Test
+  void should_spell_a_value_as_it_reads_with_the_values_masked_before_in_it_or_overlapping_it() {
+    assertThat(StepHost.partlyMasked("user:secret-pass@host", java.util.Set.of("secret-pass")))
+        .containsExactly("user:***@host");
+    // "abcdef" overlaps the start of "defghijk", "jkXYZ" its end
+    assertThat(StepHost.partlyMasked("defghijk", java.util.Set.of("abcdef", "jkXYZ")))
+        .contains("***ghijk", "defghi***");
+  }
+
   @Test
   void should_not_count_a_value_too_short_to_mask_as_given() {
     Recording executor = new Recording();
