@@ -316,7 +316,7 @@ public final class LocalEngine implements Engine {
           + e.getMessage(), e);
     }
     Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id), given);
-    run.reuse(reused, previousRunId);
+    run.reuse(reused, previousRunId, before.secrets, LocalOps.handedOut(plan, before).keySet());
     runs.put(id, run);
     run.begin(checked.warnings());
     return run;
@@ -531,15 +531,14 @@ public final class LocalEngine implements Engine {
    */
   private RunSecrets givenBefore(String runId, Plan plan, Recovery recorded, String why) {
     RunSecrets given = RunSecrets.create();
-    Map<String, String[]> unread = LocalOps.readGivenBefore(host, plan, recorded.stages.keySet(), recorded.secrets,
-        given);
+    Map<String, String[]> unread = LocalOps.readGivenBefore(host, plan, recorded, given);
     if (unread.isEmpty()) {
       return given;
     }
     StringBuilder message = new StringBuilder("run '" + runId + "' gave its steps ");
     List<String> parts = new ArrayList<>();
-    unread.forEach((name, stageAndWhy) -> parts.add("the secret '" + name + "' (stage '" + stageAndWhy[0]
-        + "'), which cannot be read here: " + stageAndWhy[1]));
+    unread.forEach((name, whereAndWhy) -> parts.add("the secret '" + name + "' (" + whereAndWhy[0]
+        + "), which cannot be read here: " + whereAndWhy[1]));
     message.append(String.join("; and ", parts)).append(". ").append(Character.toUpperCase(why.charAt(0)))
         .append(why.substring(1)).append(", where a step may have left ").append(unread.size() == 1 ? "it" : "them")
         .append(", and masks a secret in the output only if it can read it: give the secret provider ")

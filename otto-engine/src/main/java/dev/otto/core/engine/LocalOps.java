@@ -37,39 +37,50 @@ final class LocalOps {
 
   /**
    * Reads again into {@code given}, to mask them, the secrets a run handed out before this engine
-   * took it over, or before a restart copies its workspace: its stages {@code stageIds} may have
-   * left them in files. The secrets these stages bind in {@code plan}, every secret {@code plan}
-   * declares and every one {@code declaredBefore} (the earlier run's plan) declared are read;
-   * returns those the stages bind that could not be read, each with the first stage that binds it
-   * and why.
+   * took it over, or before a restart copies its workspace: its processes may have left them in
+   * files. Every secret {@code recorded} handed out (its journal names them), every one {@code plan}
+   * and the run's plan declared, are read; returns those it handed out that could not be read, each
+   * with where it was handed out and why. A declared secret the run never handed out (a branch
+   * that does not deploy) is read if it can be, and never refused.
    */
-  static Map<String, String[]> readGivenBefore(StepHost host, dev.otto.core.plan.Plan plan,
-      Collection<String> stageIds, Collection<String> declaredBefore, RunSecrets given) {
-    Map<String, PlannedStage> stages = new LinkedHashMap<>();
-    plan.stages().forEach(stage -> stages.put(stage.id(), stage));
-    Map<String, String> firstBinding = new LinkedHashMap<>();
-    for (String id : stageIds) {
-      PlannedStage stage = stages.get(id);
+  static Map<String, String[]> readGivenBefore(StepHost host, dev.otto.core.plan.Plan plan, Recovery recorded,
+      RunSecrets given) {
+    Map<String, String> handedOut = handedOut(plan, recorded);
+    java.util.Set<String> names = new java.util.TreeSet<>(plan.secrets());
+    names.addAll(recorded.secrets);
+    names.addAll(handedOut.keySet());
+    Map<String, String[]> unread = new java.util.TreeMap<>();
+    Map<String, String> where = handedOut;
+    host.readAgain(given, names).forEach((name, why) -> {
+      if (where.containsKey(name)) {
+        unread.put(name, new String[] {where.get(name), why});
+      }
+    });
+    return unread;
+  }
+
+  /**
+   * The secrets {@code recorded} handed out, each with where: as its journal names them, or, in a
+   * journal written before runs named them, every secret the stages it has entries of bind in
+   * {@code plan}.
+   */
+  static Map<String, String> handedOut(dev.otto.core.plan.Plan plan, Recovery recorded) {
+    if (recorded.given != null) {
+      return recorded.given;
+    }
+    Map<String, String> handedOut = new LinkedHashMap<>();
+    for (String id : recorded.stages.keySet()) {
+      PlannedStage stage = plan.stage(id).orElse(null);
       if (stage == null) {
         continue;
       }
       for (Op.RunProcess process : stage.processes()) {
-        process.secrets().forEach(binding -> firstBinding.putIfAbsent(binding.secret(), id));
+        for (var binding : process.secrets()) {
+          handedOut.putIfAbsent(binding.secret(), "stage '" + id + "'");
+        }
       }
     }
-    // Every declared secret too: the stages may have bound others in the earlier run, whose plan a restart may
-    // have changed since. Masking one more value costs nothing; only those the stages bind are reported when they
-    // cannot be read, as a declared secret may never have been handed out (a branch that does not deploy).
-    java.util.Set<String> names = new java.util.TreeSet<>(plan.secrets());
-    names.addAll(declaredBefore);
-    names.addAll(firstBinding.keySet());
-    Map<String, String[]> unread = new java.util.TreeMap<>();
-    host.readAgain(given, names).forEach((name, why) -> {
-      if (firstBinding.containsKey(name)) {
-        unread.put(name, new String[] {firstBinding.get(name), why});
-      }
-    });
-    return unread;
+    return handedOut;
   }
 
   /** Drops the values of the secrets given, once the run has ended: its handle may be kept long after. */

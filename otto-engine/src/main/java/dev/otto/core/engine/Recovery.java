@@ -35,6 +35,13 @@ final class Recovery {
    * own plan may have dropped one the run handed out); empty in a journal written before.
    */
   final java.util.Set<String> secrets;
+  /**
+   * The secrets the run handed to its processes, each with where it was first handed out (a
+   * stage's id, or the earlier run a restart copied the workspace of): its started entries name
+   * them, and its first entry those of the runs before. Null in a journal written before runs
+   * kept them.
+   */
+  final Map<String, String> given;
   final int entries;
   /** The machine's inputs after its start, in order. */
   final List<RunMachine.Input> inputs = new ArrayList<>();
@@ -63,6 +70,18 @@ final class Recovery {
     String declared = first.get("secrets");
     this.secrets = declared == null ? java.util.Set.of()
         : java.util.Set.copyOf(java.util.Arrays.asList(declared.split(" ")));
+    String before = first.get("given");
+    if (before == null) {
+      this.given = null;
+    } else {
+      this.given = new java.util.TreeMap<>();
+      String from = first.get("from") == null ? "an earlier run" : "run '" + first.get("from") + "'";
+      for (String name : before.split(" ")) {
+        if (!name.isEmpty()) {
+          this.given.put(name, from);
+        }
+      }
+    }
     this.entries = entries;
   }
 
@@ -100,11 +119,19 @@ final class Recovery {
 
   /** The first entry of a run's journal. */
   static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun,
-      Optional<String> commit, Optional<String> branch, Optional<String> tag, java.util.Collection<String> secrets) {
-    // Secret names are identifiers (letters, digits, '.', '_', '-'): a space separates them.
+      Optional<String> commit, Optional<String> branch, Optional<String> tag, java.util.Collection<String> secrets,
+      java.util.Collection<String> givenBefore) {
+    // Secret names are identifiers (letters, digits, '.', '_', '-'): a space separates them. Names only, never values.
     return Entries.encode("run", "run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint", fingerprint,
         "started", started.toString(), "from", fromRun, "commit", commit.orElse(null), "branch", branch.orElse(null),
-        "tag", tag.orElse(null), "secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)));
+        "tag", tag.orElse(null), "secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)),
+        "given", String.join(" ", new java.util.TreeSet<>(givenBefore)));
+  }
+
+  /** The journal entry of a process's start, naming the secrets it is handed. */
+  static String encodeStarted(RunMachine.OpStarted started, java.util.Collection<String> secrets) {
+    return Entries.encode("started", "stage", started.stage(), "op", String.valueOf(started.op()), "at",
+        started.at().toString(), "secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)));
   }
 
   /** The journal entry of a machine's input, or null for one that is not journaled ({@link RunMachine.Start}). */
@@ -179,8 +206,14 @@ final class Recovery {
     String type = entry.get("t");
     switch (type) {
       case "resumed" -> inputs.add(new RunMachine.Resume(at(entry)));
-      case "started" -> inputs.add(new RunMachine.OpStarted(at(entry), required(entry, "stage"),
-          number(entry, "op")));
+      case "started" -> {
+        inputs.add(new RunMachine.OpStarted(at(entry), required(entry, "stage"), number(entry, "op")));
+        if (given != null && entry.get("secrets") != null) {
+          for (String name : entry.get("secrets").split(" ")) {
+            given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
+          }
+        }
+      }
       case "done" -> inputs.add(new RunMachine.OpDone(at(entry), required(entry, "stage"), number(entry, "op"),
           outcome(entry)));
       case "probe" -> inputs.add(new RunMachine.ProbeDone(at(entry), required(entry, "stage"), number(entry, "op"),

@@ -52,6 +52,9 @@ final class Run implements RunHandle {
   private final Cancellation cancellation = Cancellation.create();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Instant started;
+  /** For a restart: the secrets the earlier run's plan declared, and those it handed out. */
+  private java.util.Set<String> declaredBefore = java.util.Set.of();
+  private java.util.Set<String> givenBefore = java.util.Set.of();
   private final LocalOps ops;
   private RunMachine machine;
   private Map<String, RunResult.StageResult> reused = Map.of();
@@ -182,10 +185,29 @@ final class Run implements RunHandle {
     return executors.get(stageId);
   }
 
-  /** Lets a restart reuse the recorded results of these stages, of the run {@code fromRun}. */
-  void reuse(Map<String, RunResult.StageResult> results, String fromRun) {
+  /**
+   * Lets a restart reuse the recorded results of these stages, of the run {@code fromRun}, whose
+   * workspace it copies: that run's plan declared {@code declaredBefore}, and it (or the runs it
+   * restarted) handed out {@code givenBefore}, which this run's journal keeps for a restart of it.
+   */
+  void reuse(Map<String, RunResult.StageResult> results, String fromRun, java.util.Set<String> declaredBefore,
+      java.util.Set<String> givenBefore) {
     this.reused = Map.copyOf(results);
     this.reusedFrom = fromRun;
+    this.declaredBefore = java.util.Set.copyOf(declaredBefore);
+    this.givenBefore = java.util.Set.copyOf(givenBefore);
+  }
+
+  /** The names of the secrets the process {@code started} is handed. */
+  private java.util.Set<String> handedOut(RunMachine.OpStarted started) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    plan.stage(started.stage()).ifPresent(stage -> {
+      if (started.op() >= 0 && started.op() < stage.ops().size()
+          && stage.ops().get(started.op()) instanceof dev.otto.core.plan.Op.RunProcess process) {
+        process.secrets().forEach(binding -> names.add(binding.secret()));
+      }
+    });
+    return names;
   }
 
   /**
@@ -230,8 +252,10 @@ final class Run implements RunHandle {
     createWorkspace();
     commit = prepared == null ? Optional.empty() : prepared.revision();
     synchronized (lock) {
+      java.util.Set<String> declared = new java.util.TreeSet<>(plan.secrets());
+      declared.addAll(declaredBefore);
       journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit,
-          plan.context().branch(), plan.context().tag(), plan.secrets()));
+          plan.context().branch(), plan.context().tag(), declared, givenBefore));
     }
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     List<RunEvent> preamble = new ArrayList<>();
@@ -366,7 +390,8 @@ final class Run implements RunHandle {
   void feed(RunMachine.Input input) {
     List<Runnable> after = new ArrayList<>();
     // Encoded before the lock is taken: the lock is held by one stage's thread at a time.
-    String entry = unrecorded(input) ? null : Recovery.encode(input);
+    String entry = unrecorded(input) ? null : input instanceof RunMachine.OpStarted started
+        ? Recovery.encodeStarted(started, handedOut(started)) : Recovery.encode(input);
     boolean breaks = false;
     synchronized (lock) {
       if (machine == null) {

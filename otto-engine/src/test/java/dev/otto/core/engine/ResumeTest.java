@@ -522,6 +522,53 @@ class ResumeTest {
   }
 
   @Test
+  void should_not_refuse_a_restart_over_a_secret_only_a_notification_that_never_ran_binds() {
+    // given a run whose Build stage, which succeeded, would notify with a hook on failure, and whose Test failed
+    Plan plan = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("hook")).addStages(
+        Stage.builder("Build").addSteps(ShStep.of("true")).addOnFailure(ShStep.of("echo notify")
+            .with(dev.otto.core.model.SecretBinding.asEnv("hook", "HOOK"))).build(),
+        step("Test", "test -f ok")).build(), RunContext.branch("main"));
+    RunResult first = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("hook", "hook-" + java.util.UUID
+            .randomUUID()))).executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build()
+        .start(plan).result().join();
+    assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
+
+    // when restarted by an engine that has no hook: the notification never ran, so the hook was never handed out
+    RunResult again = engine(dir.resolve("a")).restart(first.run(), plan).result().join();
+
+    // then it runs (and fails again, on its own terms)
+    assertThat(again.stage("Test").orElseThrow().status()).isEqualTo(RunResult.Status.FAILED);
+  }
+
+  @Test
+  void should_keep_masking_through_a_restart_of_a_restart_a_secret_the_first_run_left() {
+    // given a run that left its token in the workspace and failed
+    String token = "token-" + java.util.UUID.randomUUID();
+    LocalEngine engine = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    Stage show = Stage.builder("Show").addSteps(ShStep.of("cat .token; test -f ok")).build();
+    RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addSecrets(
+        new dev.otto.core.model.SecretRef("key")).addStages(Stage.builder("Login").addSteps(
+            ShStep.of("printf '%s\\n' \"$KEY\" > .token").with(dev.otto.core.model.SecretBinding.asEnv("key", "KEY")))
+        .build(), show).build(), RunContext.branch("main"))).result().join();
+
+    // when restarted twice with a plan that no longer declares or binds the key
+    Plan changed = Planner.plan(Pipeline.builder("p").addStages(Stage.builder("Login").addSteps(ShStep.of("true"))
+        .build(), show).build(), RunContext.branch("main"));
+    RunResult second = engine.restart(first.run(), changed).result().join();
+    RunResult third = engine.restart(second.run(), changed).result().join();
+
+    // then
+    assertThat(third.status()).isEqualTo(RunResult.Status.FAILED);
+    assertThat(events).filteredOn(RunEvent.OutputLine.class::isInstance).map(RunEvent.OutputLine.class::cast)
+        .filteredOn(line -> line.run().equals(third.run())).extracting(RunEvent.OutputLine::line)
+        .containsExactly("***");
+    assertThat(events.toString()).doesNotContain(token);
+  }
+
+  @Test
   void should_refuse_a_restart_planned_for_another_branch_than_the_run() {
     LocalEngine engine = engine(dir.resolve("a"));
     RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addStages(step("Build", "false")).build(),
