@@ -132,7 +132,7 @@ final class SecretForms {
         case '\\' -> quoted.append("\\\\");
         case '\'' -> quoted.append("\\'");
         default -> {
-          if (c < 0x20 || c == 0x7F || c > 0x7F && asciiOnly) {
+          if (c < 0x20 || c == 0x7F || c > 0x7F && (asciiOnly || !printable(c))) {
             for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
               quoted.append('\\').append(String.format("%03o", b & 0xFF));
             }
@@ -143,6 +143,17 @@ final class SecretForms {
       }
     }
     return quoted.toString();
+  }
+
+  /**
+   * Whether a UTF-8 locale's {@code iswprint} takes the non-ASCII {@code c} as printable, which bash
+   * then writes as it is: not the C1 controls, the line and paragraph separators, surrogates,
+   * code points not assigned, nor the noncharacters.
+   */
+  private static boolean printable(int c) {
+    int type = Character.getType(c);
+    return !(c <= 0x9F || c == 0x2028 || c == 0x2029 || type == Character.UNASSIGNED || type == Character.SURROGATE
+        || (c & 0xFFFE) == 0xFFFE || c >= 0xFDD0 && c <= 0xFDEF);
   }
 
   private static String html(String value, String quote, String apostrophe) {

@@ -150,6 +150,10 @@ class SecretMaskerTest {
       // As bash 5.2 prints them: LC_ALL=C printf '%q' "$secret", then in a UTF-8 locale.
       assertThat(masker.mask("secret=$'p\\303\\244ssw\\303\\266rd-123\\tx'")).isEqualTo("secret=$'***'");
       assertThat(masker.mask("secret=$'pässwörd-123\\tx'")).isEqualTo("secret=$'***'");
+      // In a UTF-8 locale, printable letters as they are and the others in octal, in one value.
+      assertThat(masker("AB12cd\u00e4\u0085EF34gh").mask("$'AB12cd\u00e4\\302\\205EF34gh'")).isEqualTo("$'***'");
+      assertThat(masker("ab\u00e4\u2028cdef").mask("$'ab\u00e4\\342\\200\\250cdef'")).isEqualTo("$'***'");
+      assertThat(masker("x\u4e2d\u0378yzw").mask("$'x\u4e2d\\315\\270yzw'")).isEqualTo("$'***'");
       // An escape character, an apostrophe and a backslash, in C.
       assertThat(masker("a'b\\c\u001bd-key").mask("$'a\\'b\\\\c\\Ed-key'")).isEqualTo("$'***'");
     }
