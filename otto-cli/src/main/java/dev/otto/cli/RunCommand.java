@@ -146,9 +146,9 @@ final class RunCommand implements Callable<Integer> {
         java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start) throws IOException {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
-      prepareReport();
       try (Progress progress = Progress.forTerminal(out)) {
         LocalEngine built = build(dir, progress, record);
+        prepareReport();
         Plan plan = planner.apply(built);
         refuseSecretsPassed(plan);
         // Said once the run is sure to start, and only when one of its stages reaches the network.
@@ -254,14 +254,23 @@ final class RunCommand implements Callable<Integer> {
     }
 
     LocalEngine build(Path dir, Progress progress, RunListener... more) {
+      checkOptions();
       Path base = dir.resolve(".otto");
-      for (Map.Entry<String, Path> folder : new java.util.TreeMap<>(Map.of("--caches", caches == null ? base : caches,
-          "--runs", runs == null ? base : runs)).entrySet()) {
-        if (Files.exists(folder.getValue()) && !Files.isDirectory(folder.getValue())) {
-          throw new CliException(ExitCodes.USAGE, folder.getKey() + " names the folder " + (folder.getKey()
-              .equals("--runs") ? "runs go to" : "caches go to") + "; " + folder.getValue() + " is a file");
-        }
+      Map<String, Path> folders = new java.util.LinkedHashMap<>();
+      if (runs != null) {
+        folders.put("--runs names the folder runs go to", runs);
       }
+      if (caches != null) {
+        folders.put("--caches names the folder caches go to", caches);
+      }
+      if (runs == null || caches == null) {
+        folders.put("runs and caches go to the project's .otto folder unless --runs and --caches say otherwise", base);
+      }
+      folders.forEach((what, folder) -> {
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+          throw new CliException(ExitCodes.USAGE, what + "; " + folder + " is a file");
+        }
+      });
       if (runs == null || caches == null) {
         try {
           GitIgnore.ignoreItself(base);
@@ -274,16 +283,14 @@ final class RunCommand implements Callable<Integer> {
           .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
           .secrets(secrets());
       if (!"none".equals(containerEngine)) {
-        builder.executor(containerExecutor());
+        ContainerExecutor.Builder containers = ContainerExecutor.builder();
+        if (containerEngine != null) {
+          containers.engine(containerEngine);
+        }
+        builder.executor(containers.build());
       }
       LocalProcessExecutor.Builder local = isolation.local().agentLabels(agentLabels.toArray(String[]::new));
-      for (String name : passEnv) {
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw new CliException(ExitCodes.USAGE, "--pass-env names a variable, e.g. HTTPS_PROXY; '" + name
-              + "' is not a variable's name");
-        }
-        local.allowHostVariable(name);
-      }
+      passEnv.forEach(local::allowHostVariable);
       builder.executor(local.build())
           .containerFallbackHint("--containers local")
           .listener(progress);
@@ -291,42 +298,57 @@ final class RunCommand implements Callable<Integer> {
         builder.listener(listener);
       }
       if (parallelism != null) {
-        if (parallelism < 1) {
-          throw new CliException(ExitCodes.USAGE, "--parallelism is how many stages run at once, at least 1, not "
-              + parallelism);
-        }
         builder.parallelism(parallelism);
+      }
+      builder.failurePolicy(failFastEverywhere ? FailurePolicy.FAIL_FAST_EVERYWHERE
+          : keepGoing ? FailurePolicy.CONTINUE : FailurePolicy.FAIL_FAST);
+      builder.containerPolicy("local".equals(containers) ? ContainerPolicy.LOCAL_FALLBACK : ContainerPolicy.FAIL);
+      return builder.build();
+    }
+
+    /** Refuses options that say nothing sensible, before anything is written. */
+    private void checkOptions() {
+      for (String name : passEnv) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw new CliException(ExitCodes.USAGE, "--pass-env names a variable, e.g. HTTPS_PROXY; '" + name
+              + "' is not a variable's name");
+        }
+      }
+      if (parallelism != null && parallelism < 1) {
+        throw new CliException(ExitCodes.USAGE, "--parallelism is how many stages run at once, at least 1, not "
+            + parallelism);
       }
       if (failFastEverywhere && keepGoing) {
         throw new CliException(ExitCodes.USAGE, "--fail-fast and --keep-going contradict each other; give one");
       }
-      builder.failurePolicy(failFastEverywhere ? FailurePolicy.FAIL_FAST_EVERYWHERE
-          : keepGoing ? FailurePolicy.CONTINUE : FailurePolicy.FAIL_FAST);
-      builder.containerPolicy(switch (containers) {
-        case "fail" -> ContainerPolicy.FAIL;
-        case "local" -> ContainerPolicy.LOCAL_FALLBACK;
-        default -> throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
-      });
-      return builder.build();
+      if (!"fail".equals(containers) && !"local".equals(containers)) {
+        throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
+      }
+      if (containerEngine == null || "none".equals(containerEngine)) {
+        return;
+      }
+      if (containerEngine.isBlank()) {
+        throw new CliException(ExitCodes.USAGE, "--container-engine names a command, e.g. podman; it is blank");
+      }
+      if (containerEngine.contains("/")) {
+        Path command = Path.of(containerEngine);
+        String wrong = !Files.exists(command) ? "no such file" : Files.isDirectory(command) ? "a folder, not a command"
+            : !Files.isExecutable(command) ? "not executable" : null;
+        if (wrong != null) {
+          throw new CliException(ExitCodes.USAGE, "--container-engine " + containerEngine + ": " + wrong + "; "
+              + enginesFound());
+        }
+      } else if (!onPath(containerEngine, System.getenv("PATH"))) {
+        throw new CliException(ExitCodes.USAGE, "--container-engine " + containerEngine + ": no such command on the "
+            + "PATH here; " + enginesFound());
+      }
     }
 
-    private ContainerExecutor containerExecutor() {
-      ContainerExecutor.Builder containers = ContainerExecutor.builder();
-      if (containerEngine != null) {
-        if (containerEngine.isBlank()) {
-          throw new CliException(ExitCodes.USAGE, "--container-engine names a command, e.g. podman; it is blank");
-        }
-        if (!onPath(containerEngine, System.getenv("PATH"))) {
-          List<String> found = java.util.stream.Stream.of("podman", "docker")
-              .filter(name -> onPath(name, System.getenv("PATH"))).toList();
-          throw new CliException(ExitCodes.USAGE, "--container-engine " + containerEngine + ": no such command "
-              + (containerEngine.contains("/") ? "" : "on the PATH ") + "here; "
-              + (found.isEmpty() ? "neither podman nor docker is found either; give none to run stages on this "
-                  + "machine" : String.join(" and ", found) + (found.size() == 1 ? " is" : " are") + " found"));
-        }
-        containers.engine(containerEngine);
-      }
-      return containers.build();
+    private static String enginesFound() {
+      List<String> found = java.util.stream.Stream.of("podman", "docker")
+          .filter(name -> onPath(name, System.getenv("PATH"))).toList();
+      return found.isEmpty() ? "neither podman nor docker is found either; give none to run stages on this machine"
+          : String.join(" and ", found) + (found.size() == 1 ? " is" : " are") + " found";
     }
 
     /**
@@ -336,6 +358,8 @@ final class RunCommand implements Callable<Integer> {
     java.util.Optional<dev.otto.core.plan.RunContext> recordedContext(LocalEngine built, Path dir, String runId) {
       try {
         return built.recordedContext(runId);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
       } catch (dev.otto.core.journal.JournalException e) {
         if (e.reason() != dev.otto.core.journal.JournalException.Reason.NOT_FOUND) {
           throw e;
@@ -349,13 +373,14 @@ final class RunCommand implements Callable<Integer> {
     /** Whether {@code command} is an executable file: a path, or a name found in a folder of {@code path}. */
     static boolean onPath(String command, String path) {
       if (command.contains("/")) {
-        return Files.isExecutable(Path.of(command));
+        return Files.isRegularFile(Path.of(command)) && Files.isExecutable(Path.of(command));
       }
       if (path == null) {
         return false;
       }
       for (String folder : path.split(java.io.File.pathSeparator)) {
-        if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, command))) {
+        if (!folder.isEmpty() && Files.isRegularFile(Path.of(folder, command))
+            && Files.isExecutable(Path.of(folder, command))) {
           return true;
         }
       }

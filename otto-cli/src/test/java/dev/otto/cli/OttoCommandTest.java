@@ -481,6 +481,7 @@ class OttoCommandTest {
       Outcome runs = otto("run", dir.toString(), "--runs", file.toString());
       Outcome caches = otto("run", dir.toString(), "--caches", file.toString(), "--runs", dir.resolve("r").toString());
       Outcome resumed = otto("resume", "20000101-000000-0000", dir.toString());
+      Outcome notAnId = otto("restart", "../../etc", dir.toString());
 
       assertThat(runs.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(runs.err()).contains("--runs names the folder runs go to; " + file + " is a file");
@@ -490,6 +491,8 @@ class OttoCommandTest {
       assertThat(resumed.err()).contains("has no journal", "; runs are looked for in "
           + dir.resolve(".otto").resolve("runs").toAbsolutePath().normalize() + ", the project's own; --runs names "
           + "where they went instead");
+      assertThat(notAnId.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(notAnId.err()).contains("'../../etc' is not a run id").doesNotContain("Exception");
     }
 
     @Test
@@ -622,7 +625,12 @@ class OttoCommandTest {
       assertThat(outcome.err()).contains("stage 'Build' needs container ruby:3.3",
           "no container engine answers here: '" + engine + " info' failed");
       assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
-      assertThat(missing.err()).contains("--container-engine /no/such/engine: no such command here; ");
+      assertThat(missing.err()).contains("--container-engine /no/such/engine: no such file; ");
+      Outcome folder = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--container-engine",
+          dir.toString(), "--report", dir.resolve("report").resolve("r.html").toString());
+      assertThat(folder.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(folder.err()).contains("--container-engine " + dir + ": a folder, not a command; ");
+      assertThat(dir.resolve("report")).as("nothing is written before the options are checked").doesNotExist();
       assertThat(misspelt.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(misspelt.err()).contains("--container-engine podmn: no such command on the PATH here; ");
     }
