@@ -61,9 +61,10 @@ final class BuiltIn {
       // does, and its script from 3.3.2 on. The script of 3.3.0 and 3.3.1 keeps it under the user's home.
       boolean keepsMaven = wrapper && folder.read("mvnw")
           .map(script -> script.contains("MAVEN_USER_HOME") || script.contains("maven-wrapper.jar")).orElse(false);
-      // A wrapper that runs its jar downloads the jar into the project when it is not committed: cached too.
-      boolean fetchesJar = wrapper && !folder.has(".mvn/wrapper/maven-wrapper.jar")
-          && folder.read("mvnw").map(script -> script.contains("maven-wrapper.jar")).orElse(false);
+      // A wrapper that runs its jar downloads the jar into the project when it is not committed: cached too. A jar
+      // that .gitignore leaves out is not in the workspace even when this folder holds one.
+      boolean fetchesJar = wrapper && folder.read("mvnw").map(script -> script.contains("maven-wrapper.jar"))
+          .orElse(false) && (!folder.has(".mvn/wrapper/maven-wrapper.jar") || ignoresWrapperJar(folder));
       List<String> cached = new ArrayList<>(List.of(".m2/repository/"));
       if (keepsMaven) {
         cached.add(".m2/wrapper/");
@@ -85,6 +86,25 @@ final class BuiltIn {
           List.of(), keepsMaven ? Map.of("MAVEN_USER_HOME", ".m2") : Map.of(), "maven",
           cached, keys));
     }
+  }
+
+  /**
+   * Whether the folder's {@code .gitignore} leaves the Maven wrapper's jar out: a line naming it,
+   * {@code *.jar} or the wrapper's folder, not negated by a later {@code !} line.
+   */
+  static boolean ignoresWrapperJar(Folder folder) {
+    boolean ignored = false;
+    for (String line : folder.read(".gitignore").orElse("").split("\\R")) {
+      String rule = line.strip();
+      boolean negated = rule.startsWith("!");
+      String pattern = (negated ? rule.substring(1) : rule).replaceFirst("^/", "").replaceFirst("^\\*\\*/", "");
+      if (pattern.equals(".mvn/wrapper/maven-wrapper.jar") || pattern.equals("maven-wrapper.jar")
+          || pattern.equals("*.jar") || pattern.equals(".mvn/wrapper/*.jar") || pattern.equals(".mvn/wrapper/")
+          || pattern.equals(".mvn/wrapper")) {
+        ignored = !negated;
+      }
+    }
+    return ignored;
   }
 
   /** Gradle: settings or build files in Groovy or Kotlin; the wrapper when there is one. */

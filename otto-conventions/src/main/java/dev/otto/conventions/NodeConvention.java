@@ -108,9 +108,13 @@ final class NodeConvention implements Convention {
         : folder.has("yarn.lock") ? "yarn" : "npm");
     String pinned = declared.map(m -> m.group(0)).map(spec -> spec + " from packageManager").orElse("");
     String source = pinned.isEmpty() ? name : name + " (" + pinned + ")";
-    // Corepack takes the newest release of a manager nothing pins: runs change when it releases.
-    String unpinned = pinned.isEmpty() ? ", its newest release, as package.json pins none (\"packageManager\": \""
-        + name + "@<version>\" pins it)" : "";
+    // Corepack takes the newest release of a pnpm nothing pins (runs change when it releases), and Yarn 1 for such a
+    // yarn, which refuses Yarn 2's flags unless .yarnrc.yml's yarnPath hands over to a release the project keeps.
+    String pin = " (\"packageManager\": \"" + name + "@<version>\" pins it)";
+    String unpinned = !pinned.isEmpty() ? "" : name.equals("pnpm") ? ", its newest release, as package.json pins none"
+        + pin : folder.read(".yarnrc.yml").orElse("").contains("yarnPath:")
+        ? ", the release .yarnrc.yml's yarnPath names" : "; package.json pins none, so corepack takes Yarn 1, which "
+        + "refuses --immutable" + pin;
     switch (name) {
       case "pnpm" -> {
         return new Manager("pnpm", present(folder, "pnpm-lock.yaml"),

@@ -43,11 +43,20 @@ final class PythonConvention implements Convention {
     Version python = version(folder, pyproject);
     String reason = "found " + file.get() + " " + folder.where();
     // A tox or nox file holds the test environments' own dependencies, variables and commands, which are not read.
-    Optional<String> runner = folder.first("tox.ini", "tox.toml", "noxfile.py")
-        .or(() -> pyproject.containsKey("tool.tox") ? Optional.of("pyproject.toml's [tool.tox]") : Optional.empty());
-    String unread = runner.map(found -> "; " + found + " is not read: its environments' dependencies, variables and "
-        + "commands are not the Test stage's (adjust the stage to run " + (found.startsWith("nox") ? "nox" : "tox")
-        + " for them)").orElse("");
+    List<String> runners = new ArrayList<>();
+    folder.first("tox.ini", "tox.toml").ifPresent(runners::add);
+    if (runners.isEmpty() && pyproject.keySet().stream().anyMatch(name -> name.equals("tool.tox")
+        || name.startsWith("tool.tox."))) {
+      runners.add("pyproject.toml's [tool.tox]");
+    }
+    if (runners.isEmpty() && folder.read("setup.cfg").orElse("").contains("[tox:tox]")) {
+      runners.add("setup.cfg's [tox:tox]");
+    }
+    folder.first("noxfile.py").ifPresent(runners::add);
+    String unread = runners.isEmpty() ? "" : "; " + String.join(" and ", runners) + (runners.size() == 1 ? " is" : " are")
+        + " not read: the test environments' dependencies, variables and commands there are not the Test stage's "
+        + "(adjust the stage to run " + (runners.size() == 2 ? "tox or nox" : runners.get(0).startsWith("nox") ? "nox"
+        : "tox") + " for them)";
     if (folder.has("uv.lock")) {
       return Optional.of(uv(folder, pyproject, python, reason + ", with uv.lock: uv; " + python.describe() + unread));
     }

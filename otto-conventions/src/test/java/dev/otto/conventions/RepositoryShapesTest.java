@@ -174,6 +174,7 @@ class RepositoryShapesTest {
       String runsJar = "#!/bin/sh\nWRAPPER_JAR=\"$MAVEN_PROJECTBASEDIR/.mvn/wrapper/maven-wrapper.jar\"\n";
       Project jar = only(tree("mvnw", runsJar, ".mvn/wrapper/maven-wrapper.properties", "wrapperVersion=3.1.0\n"));
       Project committedJar = only(tree("mvnw", runsJar, ".mvn/wrapper/maven-wrapper.jar", "PK"));
+      Project ignoredJar = only(tree(".gitignore", "target/\n.mvn/wrapper/maven-wrapper.jar\n"));
 
       // then
       assertThat(old.env()).doesNotContainKey("MAVEN_USER_HOME");
@@ -190,6 +191,8 @@ class RepositoryShapesTest {
       assertThat(jar.cache().orElseThrow().paths())
           .containsExactly(".m2/repository/", ".m2/wrapper/", ".mvn/wrapper/maven-wrapper.jar");
       assertThat(jar.cache().orElseThrow().keyFiles()).contains(".mvn/wrapper/maven-wrapper.properties");
+      // A jar this folder holds that .gitignore leaves out of the workspace is downloaded there too.
+      assertThat(ignoredJar.cache().orElseThrow().paths()).contains(".mvn/wrapper/maven-wrapper.jar");
     }
 
     @Test
@@ -199,8 +202,16 @@ class RepositoryShapesTest {
       Project tox = only(tree("tox.ini", "[tox]\nenv_list = py3\n"));
 
       assertThat(plain.reason()).doesNotContain("is not read");
-      assertThat(tox.reason()).contains("; tox.ini is not read: its environments' dependencies, variables and "
-          + "commands are not the Test stage's (adjust the stage to run tox for them)");
+      assertThat(tox.reason()).contains("; tox.ini is not read: the test environments' dependencies, variables and "
+          + "commands there are not the Test stage's (adjust the stage to run tox for them)");
+    }
+
+    @Test
+    void should_say_that_tox_in_pyproject_and_a_nox_file_beside_it_are_not_read() {
+      Project both = only(tree("pyproject.toml", "[project]\nname = 'x'\n[tool.tox.env_run_base]\ncommands = []\n",
+          "noxfile.py", "import nox\n"));
+
+      assertThat(both.reason()).contains("; pyproject.toml's [tool.tox] and noxfile.py are not read", "run tox or nox");
     }
 
     @Test
@@ -208,6 +219,18 @@ class RepositoryShapesTest {
       Project nox = only(tree("requirements.txt", "requests\n", "noxfile.py", "import nox\n"));
 
       assertThat(nox.reason()).contains("; noxfile.py is not read", "to run nox for them");
+    }
+
+    @Test
+    void should_say_what_an_unpinned_yarn_2_gets_through_corepack() {
+      // The files add up: a Yarn 2 lock file first, then a yarnPath in .yarnrc.yml.
+      Project unpinned = only(tree("package.json", "{\"scripts\":{\"test\":\"jest\"}}", "yarn.lock",
+          "__metadata:\n  version: 8\n", ".yarnrc.yml", "nodeLinker: node-modules\n"));
+      Project kept = only(tree(".yarnrc.yml", "yarnPath: .yarn/releases/yarn-4.5.0.cjs\n"));
+
+      assertThat(unpinned.reason()).contains("Yarn 2 or later through corepack; package.json pins none, so corepack "
+          + "takes Yarn 1, which refuses --immutable (\"packageManager\": \"yarn@<version>\" pins it)");
+      assertThat(kept.reason()).contains("Yarn 2 or later through corepack, the release .yarnrc.yml's yarnPath names");
     }
 
     @Test
