@@ -289,8 +289,8 @@ public final class LocalEngine implements Engine {
     if (kept && (!before.branch.equals(plan.context().branch()) || !before.tag.equals(plan.context().tag()))) {
       throw new OttoException("run '" + previousRunId + "' ran on " + where(before.branch, before.tag) + ", and "
           + "this plan is for " + where(plan.context().branch(), plan.context().tag()) + "; a restart goes on where "
-          + "the run was: plan it for " + where(before.branch, before.tag) + " (recordedContext tells; 'otto restart' "
-          + "plans for it unless --branch or --tag says otherwise)");
+          + "the run was: plan it for " + where(before.branch, before.tag) + " ('otto restart' does, unless --branch or "
+          + "--tag says otherwise)");
     }
     Map<String, RunResult.StageResult> reused = RestartPlan.reused(plan, before, fromStage);
     if (fromStage.isEmpty()
@@ -523,10 +523,9 @@ public final class LocalEngine implements Engine {
     return RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Where a run is, in words: {@code branch 'main'}, {@code tag 'v1.2'}, or {@code no branch or tag}. */
   /**
    * Reads again the secrets run {@code runId} handed out, to mask them in what follows, as its
-   * stages may have left them in files; refuses, naming each, when one its stages bound cannot
+   * processes may have left them in files; refuses, naming each, when one it handed out cannot
    * be read: its value could show in clear.
    */
   private RunSecrets givenBefore(String runId, Plan plan, Recovery recorded, String why) {
@@ -547,6 +546,7 @@ public final class LocalEngine implements Engine {
     throw new OttoException(message.toString());
   }
 
+  /** Where a run is, in words: {@code branch 'main'}, {@code tag 'v1.2'}, or {@code no branch or tag}. */
   private static String where(Optional<String> branch, Optional<String> tag) {
     return branch.map(b -> "branch '" + b + "'").or(() -> tag.map(t -> "tag '" + t + "'")).orElse("no branch or tag");
   }

@@ -59,7 +59,6 @@ final class Run implements RunHandle {
   private RunMachine machine;
   private Map<String, RunResult.StageResult> reused = Map.of();
   private String reusedFrom;
-  /** What could not be read again of the secrets given before this engine took the run over. */
   /** The commit the workspace was made from, if known, for the record of the run's deployments. */
   private Optional<String> commit = Optional.empty();
 

@@ -577,8 +577,8 @@ class ResumeTest {
     assertThatThrownBy(() -> engine.restart(first.run(), Planner.plan(Pipeline.builder("p")
         .addStages(step("Build", "true")).build(), RunContext.branch("main"))))
         .hasMessage("run '" + first.run() + "' ran on branch 'feature', and this plan is for branch 'main'; a "
-            + "restart goes on where the run was: plan it for branch 'feature' (recordedContext tells; 'otto restart' "
-            + "plans for it unless --branch or --tag says otherwise)");
+            + "restart goes on where the run was: plan it for branch 'feature' ('otto restart' does, unless --branch "
+            + "or --tag says otherwise)");
     assertThat(engine.recordedContext(first.run())).hasValueSatisfying(context -> {
       assertThat(context.branch()).hasValue("feature");
       assertThat(context.tag()).isEmpty();
