@@ -99,10 +99,16 @@ final class ContextOptions {
     }
     if (trigger != null) {
       builder.trigger(trigger);
+    } else {
+      recorded.flatMap(RunContext::trigger).ifPresent(builder::trigger);
     }
+    // The earlier run's parameters, each --param given replacing its own.
+    recorded.ifPresent(context -> builder.params(context.parameters()));
     params.forEach(builder::param);
     if (rollback != null) {
       builder.rollback(rollback);
+    } else {
+      recorded.flatMap(RunContext::rollback).ifPresent(builder::rollback);
     }
     return builder.build();
   }

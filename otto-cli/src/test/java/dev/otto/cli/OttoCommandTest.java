@@ -450,14 +450,16 @@ class OttoCommandTest {
     }
 
     @Test
-    void restarts_a_run_on_the_branch_it_ran_on_unless_told_another() throws Exception {
-      // given a run of a feature branch that failed
+    void restarts_a_run_on_the_branch_it_ran_on_with_its_parameters_unless_told_another() throws Exception {
+      // given a run of a feature branch, with a parameter every run must give, that failed
       Path flag = dir.resolve("fixed");
       ottofile("""
+          p.requiredStringParam("region", "where it deploys");
           p.stage("Test", s -> s.steps(sh("test -f '%s' && echo tested")));
           """.formatted(flag));
       String runs = dir.resolve("runs").toString();
-      Outcome failed = otto("run", dir.toString(), "--runs", runs, "--branch", "feature/login");
+      Outcome failed = otto("run", dir.toString(), "--runs", runs, "--branch", "feature/login", "--param",
+          "region=eu-west");
       String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
       Files.writeString(flag, "");
 

@@ -323,10 +323,10 @@ public final class LocalEngine implements Engine {
   }
 
   /**
-   * The branch and tag run {@code runId}'s plan was made for, as its journal keeps them: what a
-   * {@link #resume} or a {@link #restart} of it must be planned for. The context holds nothing
-   * else (no changed files). Empty when the run had neither, or its journal was written before
-   * runs kept them.
+   * What run {@code runId}'s plan was made for, as its journal keeps it: its branch or tag, its
+   * trigger, the environment it rolled back and its parameters, what a {@link #resume} or a
+   * {@link #restart} of it is planned for. The context holds nothing else (no changed files).
+   * Empty when the run had none of these, or its journal was written before runs kept them.
    *
    * @throws JournalException if the run has no readable journal
    */
@@ -334,12 +334,16 @@ public final class LocalEngine implements Engine {
   public Optional<RunContext> recordedContext(String runId) {
     requireNonNull(runId, "runId");
     Recovery recorded = Recovery.read(runId, journal.read(runId));
-    if (recorded.branch.isEmpty() && recorded.tag.isEmpty()) {
+    if (recorded.branch.isEmpty() && recorded.tag.isEmpty() && recorded.trigger.isEmpty()
+        && recorded.rollback.isEmpty() && recorded.params.isEmpty()) {
       return Optional.empty();
     }
     RunContext.Builder context = RunContext.builder();
     recorded.branch.ifPresent(context::branch);
     recorded.tag.ifPresent(context::tag);
+    recorded.trigger.ifPresent(context::trigger);
+    recorded.rollback.ifPresent(context::rollback);
+    context.params(recorded.params);
     return Optional.of(context.build());
   }
 

@@ -30,6 +30,10 @@ final class Recovery {
   /** The branch and tag the run was planned for; empty when it had none, or in a journal written before they were kept. */
   final java.util.Optional<String> branch;
   final java.util.Optional<String> tag;
+  /** What else the run's plan was made for: its trigger, the environment it rolled back, its parameters. */
+  final java.util.Optional<String> trigger;
+  final java.util.Optional<String> rollback;
+  final Map<String, String> params;
   /**
    * The names of the secrets the run's plan declared, which a restart reads again to mask (its
    * own plan may have dropped one the run handed out); empty in a journal written before.
@@ -67,6 +71,15 @@ final class Recovery {
     this.commit = Optional.ofNullable(first.get("commit"));
     this.branch = Optional.ofNullable(first.get("branch"));
     this.tag = Optional.ofNullable(first.get("tag"));
+    this.trigger = Optional.ofNullable(first.get("trigger"));
+    this.rollback = Optional.ofNullable(first.get("rollback"));
+    Map<String, String> parameters = new java.util.TreeMap<>();
+    first.forEach((key, value) -> {
+      if (key.startsWith(PARAM)) {
+        parameters.put(key.substring(PARAM.length()), value);
+      }
+    });
+    this.params = java.util.Collections.unmodifiableMap(parameters);
     String declared = first.get("secrets");
     this.secrets = declared == null ? java.util.Set.of()
         : java.util.Set.copyOf(java.util.Arrays.asList(declared.split(" ")));
@@ -117,15 +130,31 @@ final class Recovery {
         + "' cannot be read: " + why + "; restart the run from one of its stages instead of resuming it");
   }
 
+  /** The prefix of the first entry's fields that hold the run's parameters. */
+  private static final String PARAM = "param.";
+
   /** The first entry of a run's journal. */
   static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun,
-      Optional<String> commit, Optional<String> branch, Optional<String> tag, java.util.Collection<String> secrets,
+      Optional<String> commit, dev.otto.core.plan.RunContext context, java.util.Collection<String> secrets,
       java.util.Collection<String> givenBefore) {
     // Secret names are identifiers (letters, digits, '.', '_', '-'): a space separates them. Names only, never values.
-    return Entries.encode("run", "run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint", fingerprint,
-        "started", started.toString(), "from", fromRun, "commit", commit.orElse(null), "branch", branch.orElse(null),
-        "tag", tag.orElse(null), "secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)),
-        "given", String.join(" ", new java.util.TreeSet<>(givenBefore)));
+    List<String> fields = new ArrayList<>(List.of("run", runId, "format", FORMAT, "pipeline", pipeline, "fingerprint",
+        fingerprint, "started", started.toString(), "given", String.join(" ", new java.util.TreeSet<>(givenBefore))));
+    java.util.function.BiConsumer<String, String> add = (name, value) -> {
+      if (value != null) {
+        fields.add(name);
+        fields.add(value);
+      }
+    };
+    add.accept("from", fromRun);
+    add.accept("commit", commit.orElse(null));
+    add.accept("branch", context.branch().orElse(null));
+    add.accept("tag", context.tag().orElse(null));
+    add.accept("trigger", context.trigger().orElse(null));
+    add.accept("rollback", context.rollback().orElse(null));
+    add.accept("secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)));
+    new java.util.TreeMap<>(context.parameters()).forEach((name, value) -> add.accept(PARAM + name, value));
+    return Entries.encode("run", fields.toArray(String[]::new));
   }
 
   /** The journal entry of a process's start, naming the secrets it is handed. */

@@ -254,7 +254,7 @@ final class Run implements RunHandle {
       java.util.Set<String> declared = new java.util.TreeSet<>(plan.secrets());
       declared.addAll(declaredBefore);
       journal(true, Recovery.header(id, plan.pipeline(), plan.fingerprint(), started, reusedFrom, commit,
-          plan.context().branch(), plan.context().tag(), declared, givenBefore));
+          plan.context(), declared, givenBefore));
     }
     LOG.info("run {} of pipeline '{}' started: {} stages", id, plan.pipeline(), plan.stages().size());
     List<RunEvent> preamble = new ArrayList<>();
