@@ -157,6 +157,23 @@ final class Recovery {
     return Entries.encode("run", fields.toArray(String[]::new));
   }
 
+  /** The journal entry of a probe's outcome, naming the secrets it was handed. */
+  static String encodeProbe(RunMachine.ProbeDone done, java.util.Collection<String> secrets) {
+    String entry = encode(done);
+    if (secrets.isEmpty()) {
+      return entry;
+    }
+    Map<String, String> fields = new LinkedHashMap<>(Entries.decode(entry));
+    String type = fields.remove("t");
+    fields.put("secrets", String.join(" ", new java.util.TreeSet<>(secrets)));
+    List<String> flat = new ArrayList<>();
+    fields.forEach((name, value) -> {
+      flat.add(name);
+      flat.add(value);
+    });
+    return Entries.encode(type, flat.toArray(String[]::new));
+  }
+
   /** The journal entry of a process's start, naming the secrets it is handed. */
   static String encodeStarted(RunMachine.OpStarted started, java.util.Collection<String> secrets) {
     return Entries.encode("started", "stage", started.stage(), "op", String.valueOf(started.op()), "at",
@@ -245,8 +262,15 @@ final class Recovery {
       }
       case "done" -> inputs.add(new RunMachine.OpDone(at(entry), required(entry, "stage"), number(entry, "op"),
           outcome(entry)));
-      case "probe" -> inputs.add(new RunMachine.ProbeDone(at(entry), required(entry, "stage"), number(entry, "op"),
-          number(entry, "attempt"), outcome(entry)));
+      case "probe" -> {
+        if (given != null && entry.get("secrets") != null) {
+          for (String name : entry.get("secrets").split(" ")) {
+            given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
+          }
+        }
+        inputs.add(new RunMachine.ProbeDone(at(entry), required(entry, "stage"), number(entry, "op"),
+            number(entry, "attempt"), outcome(entry)));
+      }
       case "timer" -> inputs.add(new RunMachine.TimerFired(at(entry), required(entry, "timer")));
       case "decide" -> {
         Decision decision = new Decision(entry.containsKey("approved"), required(entry, "by"),

@@ -197,13 +197,18 @@ final class Run implements RunHandle {
     this.givenBefore = java.util.Set.copyOf(givenBefore);
   }
 
-  /** The names of the secrets the process {@code started} is handed. */
-  private java.util.Set<String> handedOut(RunMachine.OpStarted started) {
+  /** The names of the secrets the process of op {@code op} of stage {@code stageId} (or its poll's probe) is handed. */
+  private java.util.Set<String> handedOut(String stageId, int op) {
     java.util.Set<String> names = new java.util.TreeSet<>();
-    plan.stage(started.stage()).ifPresent(stage -> {
-      if (started.op() >= 0 && started.op() < stage.ops().size()
-          && stage.ops().get(started.op()) instanceof dev.otto.core.plan.Op.RunProcess process) {
+    plan.stage(stageId).ifPresent(stage -> {
+      if (op < 0 || op >= stage.ops().size()) {
+        return;
+      }
+      dev.otto.core.plan.Op what = stage.ops().get(op);
+      if (what instanceof dev.otto.core.plan.Op.RunProcess process) {
         process.secrets().forEach(binding -> names.add(binding.secret()));
+      } else if (what instanceof dev.otto.core.plan.Op.Poll poll) {
+        poll.probe().secrets().forEach(binding -> names.add(binding.secret()));
       }
     });
     return names;
@@ -390,7 +395,9 @@ final class Run implements RunHandle {
     List<Runnable> after = new ArrayList<>();
     // Encoded before the lock is taken: the lock is held by one stage's thread at a time.
     String entry = unrecorded(input) ? null : input instanceof RunMachine.OpStarted started
-        ? Recovery.encodeStarted(started, handedOut(started)) : Recovery.encode(input);
+        ? Recovery.encodeStarted(started, handedOut(started.stage(), started.op()))
+        : input instanceof RunMachine.ProbeDone probed ? Recovery.encodeProbe(probed,
+            handedOut(probed.stage(), probed.op())) : Recovery.encode(input);
     boolean breaks = false;
     synchronized (lock) {
       if (machine == null) {

@@ -569,6 +569,39 @@ class ResumeTest {
   }
 
   @Test
+  void should_journal_the_names_of_the_secrets_steps_and_probes_were_handed_and_never_their_values()
+      throws Exception {
+    // given a stage whose poll's probe binds one secret and whose step binds another, and a notification that
+    // binds a third but never runs
+    String probeToken = "probe-" + java.util.UUID.randomUUID();
+    String stepToken = "step-" + java.util.UUID.randomUUID();
+    Plan plan = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("probe-key"),
+        new dev.otto.core.model.SecretRef("step-key"), new dev.otto.core.model.SecretRef("hook")).addStages(
+        Stage.builder("Deploy").addEnter(dev.otto.core.model.PollGate.of("up", ShStep.of("true")
+            .with(dev.otto.core.model.SecretBinding.asEnv("probe-key", "P"))).every(Duration.ofSeconds(1))
+            .timeout(Duration.ofMinutes(1)))
+            .addSteps(ShStep.of("true").with(dev.otto.core.model.SecretBinding.asEnv("step-key", "S")))
+            .addOnFailure(ShStep.of("true").with(dev.otto.core.model.SecretBinding.asEnv("hook", "H"))).build())
+        .build(), RunContext.branch("main"));
+    RunResult result = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("probe-key", probeToken, "step-key",
+            stepToken, "hook", "hook-" + java.util.UUID.randomUUID())))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build()
+        .start(plan).result().join();
+
+    // when
+    Recovery recorded = Recovery.read(result.run(),
+        dev.otto.core.journal.FileJournal.in(dir.resolve("a")).read(result.run()));
+    String journal = Files.readString(dir.resolve("a").resolve(result.run()).resolve("journal.log"));
+
+    // then
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(recorded.given).containsOnlyKeys("probe-key", "step-key");
+    assertThat(recorded.secrets).containsExactlyInAnyOrder("probe-key", "step-key", "hook");
+    assertThat(journal).doesNotContain(probeToken).doesNotContain(stepToken);
+  }
+
+  @Test
   void should_refuse_a_restart_planned_for_another_branch_than_the_run() {
     LocalEngine engine = engine(dir.resolve("a"));
     RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addStages(step("Build", "false")).build(),
