@@ -60,7 +60,23 @@ final class ContextOptions {
   dev.otto.core.plan.Plan planForRun(Path dir, DependencyOptions dependencies,
       java.util.Optional<RunContext> recorded) {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
-    return dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir, recorded));
+    // The earlier run's parameters the pipeline still declares: one it dropped since is no longer given.
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    loaded.pipeline().parameters().forEach(parameter -> declared.add(parameter.name()));
+    java.util.Optional<RunContext> kept = recorded.map(context -> {
+      RunContext.Builder builder = RunContext.builder();
+      context.branch().ifPresent(builder::branch);
+      context.tag().ifPresent(builder::tag);
+      context.trigger().ifPresent(builder::trigger);
+      context.rollback().ifPresent(builder::rollback);
+      context.parameters().forEach((name, value) -> {
+        if (declared.contains(name)) {
+          builder.param(name, value);
+        }
+      });
+      return builder.build();
+    });
+    return dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir, kept));
   }
 
   /** The context given, or an unknown one when nothing is. */

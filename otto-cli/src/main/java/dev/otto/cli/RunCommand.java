@@ -324,6 +324,13 @@ final class RunCommand implements Callable<Integer> {
       if (!"fail".equals(containers) && !"local".equals(containers)) {
         throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
       }
+      if (listen != null && bearerFile == null) {
+        throw new CliException(ExitCodes.USAGE, "--listen needs --bearer-file: the token decisions must carry");
+      }
+      if (listen != null && !Files.isRegularFile(bearerFile)) {
+        throw new CliException(ExitCodes.USAGE, "--bearer-file names the file that holds the token requests must "
+            + "carry; " + bearerFile + (Files.isDirectory(bearerFile) ? " is a folder" : " does not exist"));
+      }
       if (containerEngine == null || "none".equals(containerEngine)) {
         return;
       }

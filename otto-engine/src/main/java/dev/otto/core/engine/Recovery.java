@@ -174,6 +174,14 @@ final class Recovery {
     return Entries.encode(type, flat.toArray(String[]::new));
   }
 
+  /**
+   * An entry naming the secrets a process of {@code stage} was handed whose outcome is not
+   * journaled (a probe's failed attempt): a restart reads them again.
+   */
+  static String encodeHanded(String stage, java.util.Collection<String> secrets) {
+    return Entries.encode("handed", "stage", stage, "secrets", String.join(" ", new java.util.TreeSet<>(secrets)));
+  }
+
   /** The journal entry of a process's start, naming the secrets it is handed. */
   static String encodeStarted(RunMachine.OpStarted started, java.util.Collection<String> secrets) {
     return Entries.encode("started", "stage", started.stage(), "op", String.valueOf(started.op()), "at",
@@ -301,6 +309,13 @@ final class Recovery {
             Optional.ofNullable(entry.get("reason")), Duration.ofMillis(Long.parseLong(required(entry, "ms"))),
             stage.steps);
         stage.digest = entry.get("digest");
+      }
+      case "handed" -> {
+        if (given != null) {
+          for (String name : required(entry, "secrets").split(" ")) {
+            given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
+          }
+        }
       }
       case "run-end" -> {
         finalStatus = RunResult.Status.valueOf(required(entry, "status"));

@@ -55,6 +55,8 @@ final class Run implements RunHandle {
   /** For a restart: the secrets the earlier run's plan declared, and those it handed out. */
   private java.util.Set<String> declaredBefore = java.util.Set.of();
   private java.util.Set<String> givenBefore = java.util.Set.of();
+  /** The secrets of probes' failed attempts journaled so far, once each: a poll may try many times. */
+  private final java.util.Set<String> handedJournaled = new java.util.HashSet<>();
   private final LocalOps ops;
   private RunMachine machine;
   private Map<String, RunResult.StageResult> reused = Map.of();
@@ -398,6 +400,10 @@ final class Run implements RunHandle {
         ? Recovery.encodeStarted(started, handedOut(started.stage(), started.op()))
         : input instanceof RunMachine.ProbeDone probed ? Recovery.encodeProbe(probed,
             handedOut(probed.stage(), probed.op())) : Recovery.encode(input);
+    // A probe's failed attempt is not journaled, but the secrets it was handed are.
+    String handed = entry == null && input instanceof RunMachine.ProbeDone failed
+        && !handedOut(failed.stage(), failed.op()).isEmpty()
+        ? Recovery.encodeHanded(failed.stage(), handedOut(failed.stage(), failed.op())) : null;
     boolean breaks = false;
     synchronized (lock) {
       if (machine == null) {
@@ -422,6 +428,9 @@ final class Run implements RunHandle {
       });
       try {
         boolean outcome = entry != null && record(input, entry);
+        if (handed != null && handedJournaled.add(handed)) {
+          append(handed);
+        }
         perform(input, machine.apply(input), after);
         if (!(input instanceof RunMachine.OpStarted)) {
           write();

@@ -67,6 +67,8 @@ final class SecretForms {
     // printf %q of a value with characters the locale cannot print: $'...', in a UTF-8 locale and in C.
     add(forms, ansiCQuoted(value, false), minimum);
     add(forms, ansiCQuoted(value, true), minimum);
+    // A C library that knows characters newer than this JDK's Unicode tables prints them as they are.
+    add(forms, ansiCQuoted(value, false, true), minimum);
     add(forms, value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"), minimum);
     return forms;
   }
@@ -116,6 +118,11 @@ final class SecretForms {
    * character in octal ({@code p\303\244ss}).
    */
   static String ansiCQuoted(String value, boolean asciiOnly) {
+    return ansiCQuoted(value, asciiOnly, false);
+  }
+
+  /** As {@link #ansiCQuoted(String, boolean)}, taking code points this JDK knows as unassigned as printable when asked. */
+  static String ansiCQuoted(String value, boolean asciiOnly, boolean unassignedPrintable) {
     StringBuilder quoted = new StringBuilder(value.length() + 16);
     for (int i = 0; i < value.length(); ) {
       int c = value.codePointAt(i);
@@ -132,7 +139,9 @@ final class SecretForms {
         case '\\' -> quoted.append("\\\\");
         case '\'' -> quoted.append("\\'");
         default -> {
-          if (c < 0x20 || c == 0x7F || c > 0x7F && (asciiOnly || !printable(c))) {
+          boolean newer = unassignedPrintable && Character.getType(c) == Character.UNASSIGNED
+              && (c & 0xFFFE) != 0xFFFE && !(c >= 0xFDD0 && c <= 0xFDEF);
+          if (c < 0x20 || c == 0x7F || c > 0x7F && (asciiOnly || !printable(c) && !newer)) {
             for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
               quoted.append('\\').append(String.format("%03o", b & 0xFF));
             }

@@ -571,23 +571,29 @@ class ResumeTest {
   @Test
   void should_journal_the_names_of_the_secrets_steps_and_probes_were_handed_and_never_their_values()
       throws Exception {
+    // A probe that fails its first attempt, whose outcome is not journaled, then succeeds.
+    final String READY = "test -f .up || { touch .up; exit 1; }";
     // given a stage whose poll's probe binds one secret and whose step binds another, and a notification that
     // binds a third but never runs
     String probeToken = "probe-" + java.util.UUID.randomUUID();
     String stepToken = "step-" + java.util.UUID.randomUUID();
     Plan plan = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("probe-key"),
         new dev.otto.core.model.SecretRef("step-key"), new dev.otto.core.model.SecretRef("hook")).addStages(
-        Stage.builder("Deploy").addEnter(dev.otto.core.model.PollGate.of("up", ShStep.of("true")
+        Stage.builder("Deploy").addEnter(dev.otto.core.model.PollGate.of("up", ShStep.of(READY)
             .with(dev.otto.core.model.SecretBinding.asEnv("probe-key", "P"))).every(Duration.ofSeconds(1))
             .timeout(Duration.ofMinutes(1)))
             .addSteps(ShStep.of("true").with(dev.otto.core.model.SecretBinding.asEnv("step-key", "S")))
             .addOnFailure(ShStep.of("true").with(dev.otto.core.model.SecretBinding.asEnv("hook", "H"))).build())
         .build(), RunContext.branch("main"));
-    RunResult result = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
+    RunHandle run = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
         .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("probe-key", probeToken, "step-key",
             stepToken, "hook", "hook-" + java.util.UUID.randomUUID())))
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build()
-        .start(plan).result().join();
+        .start(plan);
+    WaitsTest.until(() -> events.stream().filter(RunEvent.PollAttempt.class::isInstance).count() == 1);
+    String afterFailure = Files.readString(dir.resolve("a").resolve(run.id()).resolve("journal.log"));
+    time.advance(Duration.ofSeconds(1));
+    RunResult result = run.result().join();
 
     // when
     Recovery recorded = Recovery.read(result.run(),
@@ -599,6 +605,8 @@ class ResumeTest {
     assertThat(recorded.given).containsOnlyKeys("probe-key", "step-key");
     assertThat(recorded.secrets).containsExactlyInAnyOrder("probe-key", "step-key", "hook");
     assertThat(journal).doesNotContain(probeToken).doesNotContain(stepToken);
+    assertThat(afterFailure.lines().filter(line -> line.contains("handed")))
+        .as("the failed attempt's secret, before any success").singleElement().asString().contains("probe-key");
   }
 
   @Test

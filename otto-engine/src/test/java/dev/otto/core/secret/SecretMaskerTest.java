@@ -154,6 +154,9 @@ class SecretMaskerTest {
       assertThat(masker("AB12cd\u00e4\u0085EF34gh").mask("$'AB12cd\u00e4\\302\\205EF34gh'")).isEqualTo("$'***'");
       assertThat(masker("ab\u00e4\u2028cdef").mask("$'ab\u00e4\\342\\200\\250cdef'")).isEqualTo("$'***'");
       assertThat(masker("x\u4e2d\u0378yzw").mask("$'x\u4e2d\\315\\270yzw'")).isEqualTo("$'***'");
+      // A character newer than this JDK's Unicode tables (U+1FAE0, Unicode 14), which a newer C library prints.
+      assertThat(masker("Canary\u0001\uD83E\uDEE0Secret").mask("$'Canary\\001\uD83E\uDEE0Secret'"))
+          .isEqualTo("$'***'");
       // An escape character, an apostrophe and a backslash, in C.
       assertThat(masker("a'b\\c\u001bd-key").mask("$'a\\'b\\\\c\\Ed-key'")).isEqualTo("$'***'");
     }
