@@ -251,38 +251,6 @@ public final class StepHost {
   }
 
   /**
-   * How {@code value} reads once the values in {@code known} were masked in it before: with each
-   * known value it holds, and with each known value that overlaps its start or its end, as
-   * {@link SecretMasker#MASK}. Only the value as it is, not its encoded forms.
-   */
-  static java.util.Set<String> partlyMasked(String value, java.util.Set<String> known) {
-    java.util.Set<String> forms = new java.util.LinkedHashSet<>();
-    String all = value;
-    List<String> longestFirst = new ArrayList<>(known);
-    longestFirst.sort(java.util.Comparator.comparingInt(String::length).reversed());
-    for (String k : longestFirst) {
-      if (k.isEmpty() || k.equals(value)) {
-        continue;
-      }
-      if (value.contains(k)) {
-        forms.add(value.replace(k, SecretMasker.MASK));
-        all = all.replace(k, SecretMasker.MASK);
-      }
-      for (int overlap = Math.min(k.length(), value.length()) - 1; overlap >= 1; overlap--) {
-        if (k.endsWith(value.substring(0, overlap))) {
-          forms.add(SecretMasker.MASK + value.substring(overlap));
-        }
-        if (k.startsWith(value.substring(value.length() - overlap))) {
-          forms.add(value.substring(0, value.length() - overlap) + SecretMasker.MASK);
-        }
-      }
-    }
-    forms.add(all);
-    forms.remove(value);
-    return forms;
-  }
-
-  /**
    * Masks a process's lines with the values the run gives other processes while it runs: a step
    * of a parallel stage may print a file into which another stage, started after it, wrote the
    * secret it was given. A value is counted as given before the process it is for starts, so a
@@ -349,17 +317,10 @@ public final class StepHost {
         return;
       }
       SecretMasker.Builder builder = SecretMasker.builder();
-      late.forEach((label, value) -> {
-        builder.add(label, value);
-        // The values this process was masked with are masked first: a late value that holds one, or overlaps
-        // one, reaches this layer with that part already masked, and is found as it then reads.
-        int n = 0;
-        for (String partly : partlyMasked(value, known)) {
-          if (partly.length() >= SecretMasker.MINIMUM_LENGTH + SecretMasker.MASK.length()) {
-            builder.add(label + "#masked-" + ++n, partly);
-          }
-        }
-      });
+      // The values this process was masked with are masked first: a late value that holds one, or overlaps one,
+      // reaches this layer with that part already masked, in whatever form it was printed, and is found as it then
+      // reads.
+      late.forEach((label, value) -> builder.addSeenAfter(label, value, known));
       masker = builder.build();
       masking = new java.util.HashSet<>(late.values());
       MaskedLines layer = new MaskedLines(masker, front);

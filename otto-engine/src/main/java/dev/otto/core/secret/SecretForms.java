@@ -74,6 +74,54 @@ final class SecretForms {
   }
 
   /**
+   * How the forms of {@code value} read in output that was masked for the {@code known} values
+   * first: each form with the forms of a known value it holds, and the value with a known value
+   * that overlaps its start or its end, as {@link SecretMasker#MASK}, all the known values at
+   * once as well as each alone. Forms shorter than {@code minimum} besides the masks are left out.
+   */
+  static Set<String> seenAfter(String value, java.util.Collection<String> known, int minimum) {
+    Set<String> valueForms = of(value, minimum);
+    java.util.List<String> knownForms = new java.util.ArrayList<>();
+    for (String k : known) {
+      if (!k.isEmpty() && !k.equals(value)) {
+        knownForms.addAll(of(k, minimum));
+      }
+    }
+    knownForms.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    Set<String> seen = new LinkedHashSet<>();
+    for (String form : valueForms) {
+      Set<String> current = new LinkedHashSet<>(Set.of(form));
+      for (String g : knownForms) {
+        Set<String> next = new LinkedHashSet<>(current);
+        for (String c : current) {
+          if (c.contains(g)) {
+            next.add(c.replace(g, SecretMasker.MASK));
+          }
+          if (form.equals(value)) {
+            // A known value printed beside this one, overlapping it, is masked with the part they share.
+            for (int overlap = Math.min(g.length(), c.length()) - 1; overlap >= 1; overlap--) {
+              if (g.endsWith(c.substring(0, overlap))) {
+                next.add(SecretMasker.MASK + c.substring(overlap));
+              }
+              if (g.startsWith(c.substring(c.length() - overlap))) {
+                next.add(c.substring(0, c.length() - overlap) + SecretMasker.MASK);
+              }
+            }
+          }
+        }
+        current = next;
+        if (current.size() > 256) {
+          break;
+        }
+      }
+      seen.addAll(current);
+    }
+    seen.removeAll(valueForms);
+    seen.removeIf(form -> length(form.replace(SecretMasker.MASK, "")) < minimum);
+    return seen;
+  }
+
+  /**
    * The characters of the base64 encoding of {@code bytes} that do not depend on what surrounds
    * them, when they start {@code offset} bytes into a 3-byte group of the encoded stream.
    */

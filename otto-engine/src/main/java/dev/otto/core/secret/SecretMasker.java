@@ -133,6 +133,8 @@ public final class SecretMasker {
   /** Collects secrets by name and value; values are kept only inside the built automaton. */
   public static final class Builder {
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Forms of values as they read once other values in them were masked: patterns as they are. */
+    private final Set<String> seenAfter = new java.util.LinkedHashSet<>();
 
     private Builder() {}
 
@@ -155,6 +157,19 @@ public final class SecretMasker {
       return this;
     }
 
+    /**
+     * Adds a secret that output may show after it was masked for {@code maskedBefore} (by a
+     * masker in front of this one): besides its own forms, each form as it reads with a value of
+     * {@code maskedBefore} it holds, or one that overlaps it, already masked.
+     *
+     * @throws IllegalArgumentException as {@link #add} does
+     */
+    public Builder addSeenAfter(String name, String value, java.util.Collection<String> maskedBefore) {
+      add(name, value);
+      seenAfter.addAll(SecretForms.seenAfter(value, maskedBefore, MINIMUM_LENGTH));
+      return this;
+    }
+
     public SecretMasker build() {
       if (values.isEmpty()) {
         return NONE;
@@ -165,6 +180,9 @@ public final class SecretMasker {
         for (String form : forms) {
           patterns.add(form.getBytes(StandardCharsets.UTF_8));
         }
+      }
+      for (String form : seenAfter) {
+        patterns.add(form.getBytes(StandardCharsets.UTF_8));
       }
       return new SecretMasker(new ArrayList<>(values.keySet()), ByteAutomaton.of(patterns));
     }

@@ -291,22 +291,26 @@ class StepHostTest {
     java.util.function.UnaryOperator<String> own = line -> masks ? line.replace(password, "***") : line;
     executor.lines.get(0).accept(own.apply("url " + url));
     executor.lines.get(0).accept(own.apply("again: " + url + "?sslmode=require"));
+    // as base64: an executor that masks itself has masked the password's base64 inside the URL's
+    String encoded = java.util.Base64.getEncoder().encodeToString(url.getBytes(UTF_8));
+    String passwordCore = null;
+    for (int offset = 0; offset < 3 && masks; offset++) {
+      byte[] shifted = new byte[offset + password.length()];
+      System.arraycopy(password.getBytes(UTF_8), 0, shifted, offset, password.length());
+      String e = java.util.Base64.getEncoder().withoutPadding().encodeToString(shifted);
+      String core = e.substring(offset == 0 ? 0 : offset + 1, e.length() - (shifted.length % 3 == 0 ? 0 : 1));
+      if (encoded.contains(core)) {
+        passwordCore = core;
+      }
+    }
+    executor.lines.get(0).accept("b64: " + (passwordCore == null ? encoded : encoded.replace(passwordCore, "***")));
     executor.outcomes.get(0).complete(new ProcessOutcome(ProcessOutcome.Status.SUCCEEDED, OptionalInt.of(0),
         Duration.ZERO, "exited with status 0"));
     running.toCompletableFuture().join();
 
     // then
-    assertThat(first).containsExactly("url ***", "again: ***?sslmode=require");
+    assertThat(first).containsExactly("url ***", "again: ***?sslmode=require", "b64: ***");
     assertThat(String.join("\n", first)).doesNotContain("db.internal").doesNotContain(CANARY);
-  }
-
-  @Test
-  void should_spell_a_value_as_it_reads_with_the_values_masked_before_in_it_or_overlapping_it() {
-    assertThat(StepHost.partlyMasked("user:secret-pass@host", java.util.Set.of("secret-pass")))
-        .containsExactly("user:***@host");
-    // "abcdef" overlaps the start of "defghijk", "jkXYZ" its end
-    assertThat(StepHost.partlyMasked("defghijk", java.util.Set.of("abcdef", "jkXYZ")))
-        .contains("***ghijk", "defghi***");
   }
 
   @Test

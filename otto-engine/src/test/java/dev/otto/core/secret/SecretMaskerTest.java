@@ -162,6 +162,18 @@ class SecretMaskerTest {
     }
 
     @Test
+    void should_mask_whole_a_value_seen_after_others_in_or_around_it_were_masked() {
+      java.util.List<String> known = java.util.List.of("Kanary7Pw", "ZedQ9known");
+      SecretMasker first = SecretMasker.builder().add("a", known.get(0)).add("b", known.get(1)).build();
+      SecretMasker late = SecretMasker.builder().addSeenAfter("late", "7PwMIDCANARYZed", known)
+          .addSeenAfter("url", "pg://u:Kanary7Pw@host/db", known).build();
+
+      assertThat(late.mask(first.mask("both: Kanary7PwMIDCANARYZedQ9known"))).isEqualTo("both: ***");
+      assertThat(late.mask(first.mask("url pg://u:Kanary7Pw@host/db"))).isEqualTo("url ***");
+      assertThat(late.mask(first.mask("json " + "{\"u\":\"pg://u:Kanary7Pw@host/db\"}"))).isEqualTo("json {\"u\":\"***\"}");
+    }
+
+    @Test
     void should_mask_url_encoded_forms_whatever_the_case_of_their_hex_digits() {
       SecretMasker masker = masker("p@ss/w\\rd:42");
       assertThat(masker.mask("?q=p%40ss%2Fw%5Crd%3A42&x")).isEqualTo("?q=***&x");
