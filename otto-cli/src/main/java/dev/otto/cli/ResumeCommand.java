@@ -37,6 +37,12 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      // Before anything is written.
+      dev.otto.core.journal.FileJournal.checkRunId(runId);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
     return engine.execute(dir,
         built -> context.planForRun(dir, dependencies, engine.recordedContext(built, dir, runId)),
         (built, plan) -> {

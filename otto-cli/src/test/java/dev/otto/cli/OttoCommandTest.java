@@ -495,6 +495,9 @@ class OttoCommandTest {
           + "where they went instead");
       assertThat(notAnId.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(notAnId.err()).contains("'../../etc' is not a run id").doesNotContain("Exception");
+      Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+      assertThat(otto("resume", "a/b", elsewhere.toString()).code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(elsewhere.resolve(".otto")).as("nothing is written for an id that cannot be one").doesNotExist();
     }
 
     @Test

@@ -369,7 +369,7 @@ public final class LocalEngine implements Engine {
     if (!recovery.fingerprint.equals(plan.fingerprint())) {
       throw new OttoException("run '" + runId + "' ran a plan with fingerprint " + recovery.fingerprint
           + " (pipeline '" + recovery.pipeline + "'), not " + plan.fingerprint() + " (pipeline '" + plan.pipeline()
-          + "'); plan the same pipeline for the same branch, tag, trigger and parameters to resume it, or restart "
+          + "'); plan the same pipeline for the same branch, tag, trigger, parameters and changed files to resume it, or restart "
           + "it from a stage to run a changed plan");
     }
   }

@@ -241,7 +241,13 @@ public final class FileJournal implements Journal {
         + " does not exist); check the run id and the journal's directory");
   }
 
-  private static String checkRunId(String runId) {
+  /**
+   * Refuses what cannot be a run's id here: 1 to 128 letters, digits, '.', '_' or '-', starting
+   * with a letter or digit.
+   *
+   * @throws IllegalArgumentException naming the id and the rule
+   */
+  public static String checkRunId(String runId) {
     requireNonNull(runId, "runId");
     if (!RUN_ID.matcher(runId).matches()) {
       throw new IllegalArgumentException("'" + runId + "' is not a run id: use 1 to 128 letters, digits, '.', '_' or "
