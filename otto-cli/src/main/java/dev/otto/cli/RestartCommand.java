@@ -40,14 +40,7 @@ final class RestartCommand implements Callable<Integer> {
     if (stage != null && stage.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
     }
-    try {
-      // Before anything is written.
-      dev.otto.core.journal.FileJournal.checkRunId(runId);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
-    }
-    return engine.execute(dir,
-        built -> context.planForRun(dir, dependencies, engine.recordedContext(built, dir, runId)),
+    return engine.goOn(dir, runId, context, dependencies,
         (built, plan) -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
   }
 }

@@ -37,25 +37,17 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try {
-      // Before anything is written.
-      dev.otto.core.journal.FileJournal.checkRunId(runId);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
-    }
-    return engine.execute(dir,
-        built -> context.planForRun(dir, dependencies, engine.recordedContext(built, dir, runId)),
-        (built, plan) -> {
-          RunHandle run = built.resume(runId, plan);
-          if (run.result().isDone()) {
-            RunResult.Status status = run.result().join().status();
-            java.io.PrintWriter err = spec.commandLine().getErr();
-            err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
-                + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
-                ? "'otto run' starts a new run" : "'otto restart " + runId + "' runs again what it did not get done"));
-            err.flush();
-          }
-          return run;
-        });
+    return engine.goOn(dir, runId, context, dependencies, (built, plan) -> {
+      RunHandle run = built.resume(runId, plan);
+      if (run.result().isDone()) {
+        RunResult.Status status = run.result().join().status();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
+            + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
+            ? "'otto run' starts a new run" : "'otto restart " + runId + "' runs again what it did not get done"));
+        err.flush();
+      }
+      return run;
+    });
   }
 }

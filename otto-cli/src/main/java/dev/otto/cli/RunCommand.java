@@ -359,6 +359,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * Runs {@code start} for a run that goes on from run {@code runId} (a resume, a restart),
+     * planned as it was: an id that cannot be a run's is refused before anything is written.
+     */
+    int goOn(Path dir, String runId, ContextOptions context, DependencyOptions dependencies,
+        java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start) throws IOException {
+      try {
+        dev.otto.core.journal.FileJournal.checkRunId(runId);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
+      return execute(dir, built -> context.planForRun(dir, dependencies, recordedContext(built, dir, runId)), start);
+    }
+
+    /**
      * The context run {@code runId} was planned for, read from its journal, for a resume or a
      * restart; a run not found says where runs were looked for and how to look elsewhere.
      */
