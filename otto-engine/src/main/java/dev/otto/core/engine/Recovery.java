@@ -256,26 +256,27 @@ final class Recovery {
         String.valueOf(result.duration().toMillis()));
   }
 
+  /** Counts the secrets an entry names as handed out by its stage, first where they first were. */
+  private void noteHanded(Map<String, String> entry) {
+    if (given != null && entry.get("secrets") != null) {
+      for (String name : entry.get("secrets").split(" ")) {
+        given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
+      }
+    }
+  }
+
   private void apply(Map<String, String> entry) {
     String type = entry.get("t");
     switch (type) {
       case "resumed" -> inputs.add(new RunMachine.Resume(at(entry)));
       case "started" -> {
         inputs.add(new RunMachine.OpStarted(at(entry), required(entry, "stage"), number(entry, "op")));
-        if (given != null && entry.get("secrets") != null) {
-          for (String name : entry.get("secrets").split(" ")) {
-            given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
-          }
-        }
+        noteHanded(entry);
       }
       case "done" -> inputs.add(new RunMachine.OpDone(at(entry), required(entry, "stage"), number(entry, "op"),
           outcome(entry)));
       case "probe" -> {
-        if (given != null && entry.get("secrets") != null) {
-          for (String name : entry.get("secrets").split(" ")) {
-            given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
-          }
-        }
+        noteHanded(entry);
         inputs.add(new RunMachine.ProbeDone(at(entry), required(entry, "stage"), number(entry, "op"),
             number(entry, "attempt"), outcome(entry)));
       }
@@ -310,13 +311,7 @@ final class Recovery {
             stage.steps);
         stage.digest = entry.get("digest");
       }
-      case "handed" -> {
-        if (given != null) {
-          for (String name : required(entry, "secrets").split(" ")) {
-            given.putIfAbsent(name, "stage '" + entry.get("stage") + "'");
-          }
-        }
-      }
+      case "handed" -> noteHanded(entry);
       case "run-end" -> {
         finalStatus = RunResult.Status.valueOf(required(entry, "status"));
         finalDuration = Duration.ofMillis(Long.parseLong(required(entry, "ms")));

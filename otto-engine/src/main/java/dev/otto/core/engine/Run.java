@@ -401,9 +401,10 @@ final class Run implements RunHandle {
         : input instanceof RunMachine.ProbeDone probed ? Recovery.encodeProbe(probed,
             handedOut(probed.stage(), probed.op())) : Recovery.encode(input);
     // A probe's failed attempt is not journaled, but the secrets it was handed are.
-    String handed = entry == null && input instanceof RunMachine.ProbeDone failed
-        && !handedOut(failed.stage(), failed.op()).isEmpty()
-        ? Recovery.encodeHanded(failed.stage(), handedOut(failed.stage(), failed.op())) : null;
+    java.util.Set<String> failedProbeSecrets = entry == null && input instanceof RunMachine.ProbeDone failed
+        ? handedOut(failed.stage(), failed.op()) : java.util.Set.of();
+    String handed = failedProbeSecrets.isEmpty() ? null
+        : Recovery.encodeHanded(((RunMachine.ProbeDone) input).stage(), failedProbeSecrets);
     boolean breaks = false;
     synchronized (lock) {
       if (machine == null) {
