@@ -41,6 +41,13 @@ class ResumeTest {
         .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
   }
 
+  /** An engine whose provider holds {@code secrets}, by name. */
+  LocalEngine engine(Path root, java.util.Map<String, String> secrets) {
+    return LocalEngine.builder(root).parallelism(2).scheduler(time).listener(events::add)
+        .secrets(dev.otto.core.secret.SecretProviders.inMemory(secrets))
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+  }
+
   static Stage step(String name, String script) {
     return Stage.builder(name).addSteps(ShStep.of(script)).build();
   }
@@ -411,9 +418,7 @@ class ResumeTest {
       throws Exception {
     // given a run whose Login stage wrote its token into the workspace and then failed
     String token = "token-" + java.util.UUID.randomUUID();
-    LocalEngine engine = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token, "npm-token", "npm-" + token)))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    LocalEngine engine = engine(dir.resolve("a"), java.util.Map.of("key", token, "npm-token", "npm-" + token));
     Stage publish = Stage.builder("Publish").addSteps(ShStep.of("true")
         .with(dev.otto.core.model.SecretBinding.asEnv("npm-token", "NPM_TOKEN"))).build();
     Stage login = Stage.builder("Login").addSteps(ShStep.of("printf '%s\\n' \"$KEY\" > .token; exit 1")
@@ -427,9 +432,7 @@ class ResumeTest {
 
     // when: restarted from Show by an engine that has the key but no npm token, which Publish, reused, bound;
     // then by one that has both
-    LocalEngine second = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    LocalEngine second = engine(dir.resolve("a"), java.util.Map.of("key", token));
     Plan fixed = Planner.plan(Pipeline.builder("p").addSecrets(new dev.otto.core.model.SecretRef("key"),
         new dev.otto.core.model.SecretRef("npm-token")).addStages(publish,
         Stage.builder("Login").addSteps(ShStep.of("true")).build(), show).build(), RunContext.branch("main"));
@@ -466,9 +469,7 @@ class ResumeTest {
             .with(dev.otto.core.model.SecretBinding.asEnv("key", "KEY"))).build(),
         Stage.builder("Show").addEnter(ApprovalGate.of("Show it?").timeout(Duration.ofDays(1)))
             .addSteps(ShStep.of("cat .token")).build()).build(), RunContext.branch("main"));
-    RunHandle first = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build().start(plan);
+    RunHandle first = engine(dir.resolve("a"), java.util.Map.of("key", token)).start(plan);
     WaitsTest.until(() -> !first.waits().isEmpty());
     copyRun(dir.resolve("a"), dir.resolve("b"), first.id());
     first.cancel();
@@ -478,9 +479,7 @@ class ResumeTest {
         .hasMessageStartingWith("run '" + first.id() + "' gave its steps the secret 'key' (stage 'Login'), which "
             + "cannot be read here: ")
         .hasMessageContaining("A resume goes on in its workspace, where a step may have left it");
-    LocalEngine third = LocalEngine.builder(dir.resolve("b")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    LocalEngine third = engine(dir.resolve("b"), java.util.Map.of("key", token));
     RunHandle resumed = third.resume(first.id(), plan);
     WaitsTest.until(() -> !resumed.waits().isEmpty());
     third.decide(first.id(), resumed.waits().get(0).id(), Decision.approve("alice"));
@@ -497,9 +496,7 @@ class ResumeTest {
   void should_mask_on_restart_a_secret_only_the_earlier_runs_plan_declared() {
     // given a run whose Login stage wrote its token into the workspace and then failed
     String token = "token-" + java.util.UUID.randomUUID();
-    LocalEngine engine = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    LocalEngine engine = engine(dir.resolve("a"), java.util.Map.of("key", token));
     Stage login = Stage.builder("Login").addSteps(ShStep.of("printf '%s\\n' \"$KEY\" > .token; exit 1")
         .with(dev.otto.core.model.SecretBinding.asEnv("key", "KEY"))).build();
     Stage show = Stage.builder("Show").addSteps(ShStep.of("cat .token")).build();
@@ -528,9 +525,7 @@ class ResumeTest {
         Stage.builder("Build").addSteps(ShStep.of("true")).addOnFailure(ShStep.of("echo notify")
             .with(dev.otto.core.model.SecretBinding.asEnv("hook", "HOOK"))).build(),
         step("Test", "test -f ok")).build(), RunContext.branch("main"));
-    RunResult first = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("hook", "hook-" + java.util.UUID
-            .randomUUID()))).executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build()
+    RunResult first = engine(dir.resolve("a"), java.util.Map.of("hook", "hook-" + java.util.UUID.randomUUID()))
         .start(plan).result().join();
     assertThat(first.status()).isEqualTo(RunResult.Status.FAILED);
 
@@ -545,9 +540,7 @@ class ResumeTest {
   void should_keep_masking_through_a_restart_of_a_restart_a_secret_the_first_run_left() {
     // given a run that left its token in the workspace and failed
     String token = "token-" + java.util.UUID.randomUUID();
-    LocalEngine engine = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("key", token)))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build();
+    LocalEngine engine = engine(dir.resolve("a"), java.util.Map.of("key", token));
     Stage show = Stage.builder("Show").addSteps(ShStep.of("cat .token; test -f ok")).build();
     RunResult first = engine.start(Planner.plan(Pipeline.builder("p").addSecrets(
         new dev.otto.core.model.SecretRef("key")).addStages(Stage.builder("Login").addSteps(
@@ -585,10 +578,8 @@ class ResumeTest {
             .addSteps(ShStep.of("true").with(dev.otto.core.model.SecretBinding.asEnv("step-key", "S")))
             .addOnFailure(ShStep.of("true").with(dev.otto.core.model.SecretBinding.asEnv("hook", "H"))).build())
         .build(), RunContext.branch("main"));
-    RunHandle run = LocalEngine.builder(dir.resolve("a")).parallelism(2).scheduler(time).listener(events::add)
-        .secrets(dev.otto.core.secret.SecretProviders.inMemory(java.util.Map.of("probe-key", probeToken, "step-key",
-            stepToken, "hook", "hook-" + java.util.UUID.randomUUID())))
-        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).build()
+    RunHandle run = engine(dir.resolve("a"), java.util.Map.of("probe-key", probeToken, "step-key", stepToken,
+        "hook", "hook-" + java.util.UUID.randomUUID()))
         .start(plan);
     WaitsTest.until(() -> events.stream().filter(RunEvent.PollAttempt.class::isInstance).count() == 1);
     String afterFailure = Files.readString(dir.resolve("a").resolve(run.id()).resolve("journal.log"));
