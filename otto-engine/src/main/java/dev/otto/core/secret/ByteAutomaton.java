@@ -335,9 +335,50 @@ final class ByteAutomaton {
    * that {@value #LOOKAHEAD} bytes from {@code at} are output, so that the answer depends on the
    * output only, not on how it was split.
    */
-  public boolean mayStartAt(byte[] buffer, int at) {
+  private boolean mayStartAt(byte[] buffer, int at) {
     int window = (int) INT.get(buffer, at);
     return mayHoldLineBreak(window) ? mayStartAcrossBreaks(buffer, at) : inStartFilter(window);
+  }
+
+  /**
+   * The first of the blocks of {@link #stride()} bytes starting at {@code from},
+   * {@code from + stride}, ... and below {@code limit} where a pattern may begin, as
+   * {@link #mayStartAt} judges from the window at the block's last byte; when there is none, the
+   * first block start at or past {@code limit}. The caller makes sure that {@value #LOOKAHEAD}
+   * bytes from the last window below {@code limit} are output.
+   */
+  public int skip(byte[] buffer, int from, int limit) {
+    int i = from;
+    while (i < limit) {
+      i = candidate(buffer, i, limit);
+      if (i >= limit || mayStartAt(buffer, i + stride - 1)) {
+        return i;
+      }
+      i += stride;
+    }
+    return i;
+  }
+
+  /**
+   * The first block from {@code from} on whose window is in the start filter or may hold a line
+   * break, or the first block start at or past {@code limit}. Output that holds no secret passes
+   * through this loop alone, which is kept to a load, a multiply and a bit test a block: the
+   * judgment of a window that holds a line break, and the rest of the caller's work, stay out of
+   * it, so that the compiler keeps the loop's few values in registers.
+   */
+  private int candidate(byte[] buffer, int from, int limit) {
+    int step = stride;
+    int last = step - 1;
+    long[] filter = startFilter;
+    int i = from;
+    for (; i < limit; i += step) {
+      int window = (int) INT.get(buffer, i + last);
+      int hash = (window * 0x9E3779B1) >>> (32 - FILTER_BITS);
+      if ((filter[hash >>> 6] & (1L << hash)) != 0 || mayHoldLineBreak(window)) {
+        return i;
+      }
+    }
+    return i;
   }
 
   /** Judges the first four bytes from {@code at} on that are not line breaks. */

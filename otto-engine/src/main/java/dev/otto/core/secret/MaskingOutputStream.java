@@ -141,9 +141,7 @@ final class MaskingOutputStream extends OutputStream {
     while (i < end) {
       if (s == 0 && filter) {
         int limit = Math.min(end, filterLimit);
-        while (i < limit && !automaton.mayStartAt(bytes, i + stride - 1)) {
-          i += stride;
-        }
+        i = automaton.skip(bytes, i, limit);
         if (i >= end) {
           break;
         }
