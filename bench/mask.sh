@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Measures what masking secrets costs: 256 MiB of build-log output turned into lines, without
-# masking and with 100 registered secrets masked, side by side in one run; prints the ratio
-# (target: at most 1.30; goal 1.10).
+# masking and with 100 registered secrets masked, timed in turns in each of a few JVMs; prints
+# each fork's median ratio and their mean (target: at most 1.30; goal 1.10).
 #
-#   bench/mask.sh [forks] [iterations]
+#   bench/mask.sh [forks] [rounds]      (3 forks of 10 rounds by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -Pbench -pl bench -am -DskipTests package

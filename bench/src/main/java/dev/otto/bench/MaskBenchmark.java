@@ -21,6 +21,10 @@ import org.openjdk.jmh.annotations.State;
  * The cost of masking step output: 256 MiB of build-log text, written in 8 KiB pieces, turned
  * into lines as the engine hands them to listeners, without masking and through a masker holding
  * 100 secrets (one line in fifty holds one of them).
+ *
+ * <p>{@link MaskCost} times the two benchmarks in turns within each JVM and prints their ratio;
+ * run with JMH (as {@code org.openjdk.jmh.Main MaskBenchmark}), each is measured in JVMs of its
+ * own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
