@@ -38,8 +38,11 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     return engine.goOn(dir, runId, context, dependencies, (built, plan) -> {
+      // A run whose engine died after its last op, before its end was recorded, ends at once
+      // when resumed: that one did not end before.
+      boolean ended = built.hasEnded(runId);
       RunHandle run = built.resume(runId, plan);
-      if (run.result().isDone()) {
+      if (ended) {
         RunResult.Status status = run.result().join().status();
         java.io.PrintWriter err = spec.commandLine().getErr();
         err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)

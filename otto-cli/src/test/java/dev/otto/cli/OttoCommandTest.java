@@ -403,6 +403,32 @@ class OttoCommandTest {
     }
 
     @Test
+    void resumes_a_run_whose_engine_died_after_its_last_step_without_saying_it_had_finished() throws Exception {
+      // given a run that did all its work, whose journal lost its end as if the engine died before writing it
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built")));
+          """);
+      String runs = dir.resolve("runs").toString();
+      Outcome ran = otto("run", dir.toString(), "--runs", runs);
+      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      Path journal = Path.of(runs, run, "journal.log");
+      List<String> entries = Files.readAllLines(journal);
+      Files.write(journal, entries.stream().filter(entry -> !entry.contains("run-end")).toList());
+
+      // when
+      Outcome resumed = otto("resume", run, dir.toString(), "--runs", runs);
+      Outcome again = otto("resume", run, dir.toString(), "--runs", runs);
+
+      // then the first resume ends the run, and only the second finds it had finished
+      assertThat(entries).anyMatch(entry -> entry.contains("run-end"));
+      assertThat(resumed.code()).isZero();
+      assertThat(resumed.err()).doesNotContain("had finished");
+      assertThat(resumed.out()).contains("succeeded  Build", "run " + run + " succeeded in");
+      assertThat(again.code()).isZero();
+      assertThat(again.err()).contains("otto: run " + run + " had finished (succeeded): nothing was left to resume");
+    }
+
+    @Test
     void restarts_what_a_failed_run_did_not_get_done_and_says_how_after_the_failure() throws Exception {
       // given a run whose Test stage fails until a file outside its workspace exists
       Path flag = dir.resolve("fixed");

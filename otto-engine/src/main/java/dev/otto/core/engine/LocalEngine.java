@@ -323,6 +323,20 @@ public final class LocalEngine implements Engine {
   }
 
   /**
+   * Whether run {@code runId}'s journal records its end: a {@link #resume} of it gives the
+   * recorded result and runs nothing, and it can be {@linkplain #restart restarted}. False for a
+   * run that runs, waits, or whose engine died before the end was recorded, even when nothing was
+   * left for it to do (a resume then ends it at once).
+   *
+   * @throws JournalException if the run has no readable journal
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public boolean hasEnded(String runId) {
+    requireNonNull(runId, "runId");
+    return Recovery.read(runId, journal.read(runId)).finalStatus != null;
+  }
+
+  /**
    * What run {@code runId}'s plan was made for, as its journal keeps it: its branch or tag, its
    * trigger, the environment it rolled back and its parameters, what a {@link #resume} or a
    * {@link #restart} of it is planned for. The context holds nothing else (no changed files).

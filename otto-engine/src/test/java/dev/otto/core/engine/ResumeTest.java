@@ -403,8 +403,11 @@ class ResumeTest {
     assertThatThrownBy(() -> engine.restart(waiting.id(), plan, "Build")).hasMessage(refused);
     // What a host that died leaves: a journal without an end.
     assertThatThrownBy(() -> engine(dir.resolve("b")).restart(waiting.id(), plan)).hasMessage(refused);
+    assertThat(engine.hasEnded(waiting.id())).isFalse();
     waiting.cancel();
     waiting.result().join();
+    assertThat(engine.hasEnded(waiting.id())).isTrue();
+    assertThat(engine(dir.resolve("b")).hasEnded(waiting.id())).isFalse();
     RunHandle again = engine.restart(waiting.id(), plan);
     WaitsTest.until(() -> !again.waits().isEmpty());
     assertThat(events).filteredOn(RunEvent.StageReused.class::isInstance)
