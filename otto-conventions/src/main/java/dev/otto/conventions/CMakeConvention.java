@@ -49,10 +49,12 @@ final class CMakeConvention implements Convention {
     List<String> build = new ArrayList<>();
     build.add("command -v cmake >/dev/null || (apt-get update -qq && apt-get install -y -qq cmake >/dev/null)");
     build.add("cmake -S . -B " + BUILD_DIR + " -DCMAKE_BUILD_TYPE=RelWithDebInfo");
-    build.add("cmake --build " + BUILD_DIR + " --parallel");
-    // As many tests at once as the machine has processors, as cmake --build builds.
+    // As many jobs and tests at once as the machine has processors: a bare --parallel leaves the count to the native
+    // tool, which for make is -j without a limit.
+    String processors = "\"$(nproc 2>/dev/null || echo 2)\"";
+    build.add("cmake --build " + BUILD_DIR + " --parallel " + processors);
     List<String> test = testing
-        ? List.of("cd " + BUILD_DIR + " && ctest --output-on-failure --parallel \"$(nproc 2>/dev/null || echo 2)\"")
+        ? List.of("cd " + BUILD_DIR + " && ctest --output-on-failure --parallel " + processors)
         : List.of();
     String lists = folder.read("CMakeLists.txt").orElse("");
     List<String> tools = new ArrayList<>();

@@ -453,7 +453,7 @@ class RepositoryShapesTest {
       Project cmake = only(tree("CMakeLists.txt", "project(x C)\ninclude(CTest)\n"));
 
       assertThat(cmake.build()).contains("cmake -S . -B .cmake-build -DCMAKE_BUILD_TYPE=RelWithDebInfo",
-          "cmake --build .cmake-build --parallel");
+          "cmake --build .cmake-build --parallel \"$(nproc 2>/dev/null || echo 2)\"");
       assertThat(cmake.test()).containsExactly(
           "cd .cmake-build && ctest --output-on-failure --parallel \"$(nproc 2>/dev/null || echo 2)\"");
       assertThat(only(tree("CMakeLists.txt", "project(x C)\n")).test()).isEmpty();
