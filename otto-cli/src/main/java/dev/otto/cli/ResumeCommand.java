@@ -47,7 +47,9 @@ final class ResumeCommand implements Callable<Integer> {
         java.io.PrintWriter err = spec.commandLine().getErr();
         err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
             + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
-            ? "'otto run' starts a new run" : "'otto restart " + runId + "' runs again what it did not get done"));
+            ? "'otto run' starts a new run" : "'otto restart " + runId
+            + (dir.normalize().toString().isEmpty() ? "" : " " + RunCommand.EngineOptions.shellWord(dir.toString()))
+            + "' runs again what it did not get done"));
         err.flush();
       }
       return run;

@@ -206,7 +206,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** {@code word} as one word of a shell command line. */
-    private static String shellWord(String word) {
+    static String shellWord(String word) {
       return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
@@ -369,6 +369,12 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
+      // A run that is not there is refused before the engine is built, which writes the project's .otto folder.
+      try {
+        dev.otto.core.journal.FileJournal.in(runs != null ? runs : dir.resolve(".otto").resolve("runs")).read(runId);
+      } catch (dev.otto.core.journal.JournalException e) {
+        throw notFound(e, dir);
+      }
       return execute(dir, built -> context.planForRun(dir, dependencies, recordedContext(built, dir, runId)), start);
     }
 
@@ -382,13 +388,18 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       } catch (dev.otto.core.journal.JournalException e) {
-        if (e.reason() != dev.otto.core.journal.JournalException.Reason.NOT_FOUND) {
-          throw e;
-        }
-        throw new CliException(ExitCodes.CANNOT_RUN, e.getMessage() + "; runs are looked for in "
-            + (runs != null ? runs : dir.resolve(".otto").resolve("runs")).toAbsolutePath().normalize()
-            + (runs != null ? "" : ", the project's own; --runs names where they went instead"));
+        throw notFound(e, dir);
       }
+    }
+
+    /** {@code e} as it is, or for a run not found, where runs were looked for and how to look elsewhere. */
+    private RuntimeException notFound(dev.otto.core.journal.JournalException e, Path dir) {
+      if (e.reason() != dev.otto.core.journal.JournalException.Reason.NOT_FOUND) {
+        return e;
+      }
+      return new CliException(ExitCodes.CANNOT_RUN, e.getMessage() + "; runs are looked for in "
+          + (runs != null ? runs : dir.resolve(".otto").resolve("runs")).toAbsolutePath().normalize()
+          + (runs != null ? "" : ", the project's own; --runs names where they went instead"));
     }
 
     /** Whether {@code command} is an executable file: a path, or a name found in a folder of {@code path}. */

@@ -403,6 +403,23 @@ class OttoCommandTest {
     }
 
     @Test
+    void refuses_to_resume_or_restart_a_run_that_is_not_there_without_writing_into_the_project() throws Exception {
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built")));
+          """);
+
+      Outcome resumed = otto("resume", "20000101-000000-0000", dir.toString());
+      Outcome restarted = otto("restart", "20000101-000000-0000", dir.toString());
+
+      assertThat(resumed.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(resumed.err()).contains("run '20000101-000000-0000' has no journal", "; runs are looked for in "
+          + dir.resolve(".otto/runs").toAbsolutePath().normalize() + ", the project's own; --runs names where they "
+          + "went instead");
+      assertThat(restarted.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(dir.resolve(".otto")).doesNotExist();
+    }
+
+    @Test
     void resumes_a_run_whose_engine_died_after_its_last_step_without_saying_it_had_finished() throws Exception {
       // given a run that did all its work, whose journal lost its end as if the engine died before writing it
       ottofile("""
@@ -457,7 +474,7 @@ class OttoCommandTest {
           + run + " " + dir + " (with the options given here)");
       assertThat(resumed.code()).isEqualTo(ExitCodes.RUN_FAILED);
       assertThat(resumed.err()).contains("otto: run " + run + " had finished (failed): nothing was left to resume; "
-          + "its summary follows. 'otto restart " + run + "' runs again what it did not get done");
+          + "its summary follows. 'otto restart " + run + " " + dir + "' runs again what it did not get done");
       assertThat(none.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(none.err()).contains("run '20000101-000000-0000' has no journal", "; runs are looked for in "
           + Path.of(runs).toAbsolutePath().normalize());
