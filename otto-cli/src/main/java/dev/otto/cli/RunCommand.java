@@ -324,6 +324,10 @@ final class RunCommand implements Callable<Integer> {
       if (!"fail".equals(containers) && !"local".equals(containers)) {
         throw new CliException(ExitCodes.USAGE, "--containers is fail or local, not '" + containers + "'");
       }
+      if (secretsDir != null && !Files.isDirectory(secretsDir)) {
+        throw new CliException(ExitCodes.USAGE, "--secrets-dir names the folder secrets are read from, a file each; "
+            + secretsDir + (Files.exists(secretsDir) ? " is a file" : " does not exist"));
+      }
       if (listen != null && bearerFile == null) {
         throw new CliException(ExitCodes.USAGE, "--listen needs --bearer-file: the token decisions must carry");
       }

@@ -244,6 +244,24 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_refuse_a_secrets_folder_that_is_not_one_before_the_run() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+      Path file = Files.writeString(dir.resolve("token"), "not a folder");
+
+      Outcome missing = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--secrets-dir",
+          dir.resolve("nosuch").toString());
+      Outcome notFolder = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString(), "--secrets-dir",
+          file.toString());
+
+      assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(missing.err()).contains("--secrets-dir names the folder secrets are read from, a file each; "
+          + dir.resolve("nosuch") + " does not exist");
+      assertThat(notFolder.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(notFolder.err()).contains(file + " is a file");
+      assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void should_make_the_folder_of_the_report_before_the_run() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
       Path report = dir.resolve("reports/today/run.html");

@@ -115,7 +115,8 @@ public final class SecretProviders {
         return SecretValue.of(name, withoutTrailingLineEnd(Files.readString(file, StandardCharsets.UTF_8)));
       } catch (NoSuchFileException e) {
         throw new SecretResolutionException(name, "the secret '" + name + "' has no file " + file
-            + "; put its value in that file", e);
+            + (Files.isDirectory(root) ? "" : " (the folder " + root + " does not exist)") + "; put its value in that file",
+            e);
       } catch (IOException e) {
         throw new SecretResolutionException(name, "the file " + file + " of secret '" + name + "' could not be read: "
             + e.getClass().getSimpleName(), e);

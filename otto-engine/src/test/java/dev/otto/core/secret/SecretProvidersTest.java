@@ -77,7 +77,10 @@ class SecretProvidersTest {
       assertThatThrownBy(() -> provider.resolve("../etc/passwd")).hasMessageContaining("does not name a file directly");
       assertThatThrownBy(() -> provider.resolve(".hidden")).hasMessageContaining("plain file names");
       assertThatThrownBy(() -> provider.resolve("absent")).hasMessageContaining("has no file")
-          .hasMessageNotContaining(CANARY);
+          .hasMessageNotContaining(CANARY).hasMessageNotContaining("does not exist");
+      assertThatThrownBy(() -> SecretProviders.directory(dir.resolve("nosuch")).resolve("token"))
+          .hasMessage("the secret 'token' has no file " + dir.resolve("nosuch/token") + " (the folder "
+              + dir.resolve("nosuch") + " does not exist); put its value in that file");
     }
   }
 
