@@ -79,7 +79,7 @@ final class BuiltIn {
           : ", with a Maven wrapper that keeps the Maven it downloads in the user's home (~/.m2/wrapper), outside "
               + "the workspace and its cache (a wrapper of 3.3.2 or later keeps it in both)";
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where() + how
-          + "; built and tested in one mvn verify; " + java.describe(),
+          + "; built and tested in one mvn verify; " + java.describe() + defaultGoal(folder),
           "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of(Jvm.mavenTool(folder))
               : List.of("mvn", Jvm.mavenTool(folder)),
           List.of(mvn + " verify"),
@@ -87,6 +87,24 @@ final class BuiltIn {
           cached, keys));
     }
   }
+
+  /**
+   * What explain says of the {@code <defaultGoal>} of the folder's {@code pom.xml}: the goals a bare {@code mvn}
+   * runs, which a project's own CI often does (checks such as checkstyle or a license audit), and Otto does not.
+   */
+  private static String defaultGoal(Folder folder) {
+    String pom = XML_COMMENT.matcher(folder.read("pom.xml").orElse("")).replaceAll("");
+    Matcher goal = DEFAULT_GOAL.matcher(pom);
+    if (!goal.find()) {
+      return "";
+    }
+    String goals = goal.group(1).trim().replaceAll("\\s+", " ");
+    return goals.isEmpty() || goals.equals("verify") ? "" : "; pom.xml's defaultGoal (" + goals + "), which a bare mvn "
+        + "runs, is not run (adjust the stage to run those goals)";
+  }
+
+  private static final Pattern XML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
+  private static final Pattern DEFAULT_GOAL = Pattern.compile("<defaultGoal>([^<]*)</defaultGoal>");
 
   /**
    * Whether the folder's {@code .gitignore} leaves the Maven wrapper's jar out: a line naming it,

@@ -116,6 +116,18 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_say_that_the_goals_a_bare_mvn_runs_are_not_run() {
+      Project checks = only(tree("pom.xml", "<project><build><!-- <defaultGoal>site</defaultGoal> -->\n"
+          + "<defaultGoal>clean verify\n  apache-rat:check checkstyle:check</defaultGoal></build></project>"));
+      Project plain = only(tree("pom.xml", "<project><build><defaultGoal>verify</defaultGoal></build></project>"));
+
+      assertThat(checks.reason()).endsWith("; pom.xml's defaultGoal (clean verify apache-rat:check checkstyle:check), "
+          + "which a bare mvn runs, is not run (adjust the stage to run those goals)");
+      assertThat(checks.build()).containsExactly("mvn -B -ntp -Dmaven.repo.local=.m2/repository verify");
+      assertThat(plain.reason()).doesNotContain("defaultGoal");
+    }
+
+    @Test
     void should_ask_for_the_oldest_jdk_a_java_build_works_with() {
       assertThat(only(tree("pom.xml", "<project><properties><maven.compiler.release>17</maven.compiler.release>"
           + "</properties></project>")).tools()).containsExactly("mvn", "java>=17");
