@@ -212,8 +212,35 @@ final class TextRenderer {
         continue;
       }
       line(indent + "  - ", Describe.op(op));
+      if (op instanceof Op.RunProcess process) {
+        script(indent + "      | ", process);
+      }
     }
   }
+
+  /**
+   * The lines of a script that its label shows cut (a label is the first line of an unnamed step's script, at most
+   * {@link dev.otto.core.model.ShStep#MAX_LABEL} characters of it), so that explain shows what runs; a script of
+   * more than {@value #MAX_SCRIPT_LINES} lines ends with how many more it has.
+   */
+  private void script(String indent, Op.RunProcess process) {
+    String script = process.script().strip();
+    String label = process.label();
+    if (!label.endsWith(" …") || !script.startsWith(label.substring(0, label.length() - 2)) || label.equals(script)) {
+      return;
+    }
+    List<String> lines = script.lines().toList();
+    int shown = Math.min(lines.size(), MAX_SCRIPT_LINES);
+    for (int i = 0; i < shown; i++) {
+      line(indent, lines.get(i));
+    }
+    if (lines.size() > shown) {
+      line(indent, "… " + (lines.size() - shown) + " more lines (--format json shows the whole script)");
+    }
+  }
+
+  /** The most lines of a script the text shows. */
+  private static final int MAX_SCRIPT_LINES = 40;
 
   /** Dependencies besides the previous sibling, which the tree's order already shows. */
   private List<String> explicitDependencies(PlannedStage stage) {

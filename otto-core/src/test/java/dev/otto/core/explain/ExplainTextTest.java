@@ -10,6 +10,7 @@ import dev.otto.core.model.Environment;
 import dev.otto.core.model.Lock;
 import dev.otto.core.model.LockMode;
 import dev.otto.core.model.Pipeline;
+import dev.otto.core.model.ShStep;
 import dev.otto.core.model.WebhookGate;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
@@ -42,6 +43,27 @@ class ExplainTextTest {
   @Test
   void should_have_no_warnings_section_when_the_pipeline_has_no_warnings() {
     assertThat(Explain.text(Planner.plan(Fixtures.pipeline(leaf("Build").build()).build()))).doesNotContain("warnings");
+  }
+
+  @Test
+  void should_show_the_whole_script_of_a_step_whose_label_is_cut_and_no_more_than_forty_lines() {
+    // given steps whose labels are cut (a second line, a long first line), a short one and a named one
+    String longLine = "echo " + "x".repeat(200);
+    String manyLines = String.join("\n", java.util.stream.IntStream.rangeClosed(1, 45).mapToObj(i -> "echo " + i)
+        .toList());
+    Pipeline pipeline = Fixtures.pipeline(dev.otto.core.model.Stage.builder("Build")
+        .addSteps(ShStep.of("make\nmake check"), ShStep.of(longLine), ShStep.of("make install"),
+            ShStep.of("make dist\nmake distcheck").named("Package"), ShStep.of(manyLines)).build()).build();
+
+    // when
+    String text = Explain.text(Planner.plan(pipeline));
+
+    // then
+    assertThat(text).contains("    - run make …\n        | make\n        | make check\n    - run echo xx")
+        .contains("…\n        | " + longLine + "\n    - run make install\n    - run Package\n    - run echo 1 …\n"
+            + "        | echo 1\n")
+        .contains("        | echo 40\n        | … 5 more lines (--format json shows the whole script)\n")
+        .doesNotContain("| make dist", "| echo 41");
   }
 
   @Test
