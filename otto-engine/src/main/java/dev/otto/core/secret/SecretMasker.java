@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -62,6 +63,18 @@ public final class SecretMasker {
 
   /** The shortest secret, in characters besides line breaks, that can be masked. */
   public static final int MINIMUM_LENGTH = 4;
+
+  /**
+   * Why {@code value} cannot be the secret {@code name}: it is shorter than {@value #MINIMUM_LENGTH}
+   * characters besides line breaks, in a sentence that names the secret and not the value; empty
+   * when it can.
+   */
+  static Optional<String> tooShort(String name, String value) {
+    long length = SecretForms.length(value);
+    return length >= MINIMUM_LENGTH ? Optional.empty() : Optional.of("the secret '" + name + "' is " + length
+        + " characters long, not counting line breaks; Otto masks secrets of at least " + MINIMUM_LENGTH
+        + " characters, and a shorter one would go unmasked. Use a longer secret.");
+  }
 
   private static final SecretMasker NONE = new SecretMasker(List.of());
 
@@ -147,11 +160,9 @@ public final class SecretMasker {
     public Builder add(String name, String value) {
       requireNonNull(name, "secret name");
       requireNonNull(value, "value of secret " + name);
-      long length = SecretForms.length(value);
-      if (length < MINIMUM_LENGTH) {
-        throw new IllegalArgumentException("the secret '" + name + "' is " + length + " characters long, not counting "
-            + "line breaks; Otto masks secrets of at least " + MINIMUM_LENGTH + " characters, and a shorter one would "
-            + "go unmasked. Use a longer secret.");
+      Optional<String> tooShort = tooShort(name, value);
+      if (tooShort.isPresent()) {
+        throw new IllegalArgumentException(tooShort.get());
       }
       values.put(name, value);
       return this;

@@ -73,7 +73,8 @@ public final class SecretProviders {
   public static SecretProvider environment(Map<String, String> environment, String prefix) {
     Map<String, String> variables = Map.copyOf(requireNonNull(environment, "environment"));
     requireNonNull(prefix, "prefix");
-    return new Looked(name -> variables.containsKey(prefix + variableName(name)) ? Optional.empty()
+    return new Looked(name -> variables.containsKey(prefix + variableName(name))
+        ? SecretMasker.tooShort(name, variables.get(prefix + variableName(name)))
         : Optional.of("the secret '" + name + "' is read from the environment variable $" + prefix
             + variableName(name) + ", which is not set; set it in the environment that starts the engine"),
         name -> SecretValue.of(name, variables.get(prefix + variableName(name))));
@@ -135,8 +136,17 @@ public final class SecretProviders {
           return Optional.of("the secret name '" + name + "' does not name a file directly in " + root
               + "; secret names are plain file names");
         }
-        return Files.exists(file) ? Optional.empty()
-            : Optional.of("the secret '" + name + "' has no file " + file + "; put its value in that file");
+        if (!Files.exists(file)) {
+          return Optional.of("the secret '" + name + "' has no file " + file
+              + (Files.isDirectory(root) ? "" : " (the folder " + root + " does not exist)") + "; put its value in that file");
+        }
+        try {
+          // A value too short to mask is refused here, before the run, as the masker would refuse it at its step.
+          return Files.size(file) > MAX_VALUE_BYTES ? Optional.empty()
+              : SecretMasker.tooShort(name, withoutTrailingLineEnd(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+          return Optional.empty();
+        }
       }
     };
   }

@@ -52,6 +52,17 @@ class SecretProvidersTest {
           .isInstanceOf(SecretResolutionException.class)
           .hasMessageContaining("$HEROKU_API_KEY, which is not set");
     }
+
+    @Test
+    void should_say_before_the_run_that_a_value_is_too_short_to_mask_without_the_value() {
+      SecretProvider provider = SecretProviders.environment(Map.of("PIN", "k9", "TOKEN", CANARY));
+
+      assertThat(provider.whyNot("pin")).hasValue("the secret 'pin' is 2 characters long, not counting line breaks; "
+          + "Otto masks secrets of at least 4 characters, and a shorter one would go unmasked. Use a longer secret.");
+      assertThat(provider.whyNot("token")).isEmpty();
+      assertThatThrownBy(() -> provider.resolve("pin")).isInstanceOf(SecretResolutionException.class)
+          .hasMessageNotContaining("k9");
+    }
   }
 
   @Nested
@@ -78,6 +89,13 @@ class SecretProvidersTest {
       assertThatThrownBy(() -> provider.resolve(".hidden")).hasMessageContaining("plain file names");
       assertThatThrownBy(() -> provider.resolve("absent")).hasMessageContaining("has no file")
           .hasMessageNotContaining(CANARY).hasMessageNotContaining("does not exist");
+      Files.writeString(dir.resolve("pin"), "k9\n");
+      assertThat(provider.whyNot("pin")).hasValueSatisfying(why -> assertThat(why)
+          .startsWith("the secret 'pin' is 2 characters long").doesNotContain("k9"));
+      assertThat(provider.whyNot("token")).isEmpty();
+      assertThat(SecretProviders.directory(dir.resolve("nosuch")).whyNot("token")).hasValue("the secret 'token' has "
+          + "no file " + dir.resolve("nosuch/token") + " (the folder " + dir.resolve("nosuch") + " does not exist); "
+          + "put its value in that file");
       assertThatThrownBy(() -> SecretProviders.directory(dir.resolve("nosuch")).resolve("token"))
           .hasMessage("the secret 'token' has no file " + dir.resolve("nosuch/token") + " (the folder "
               + dir.resolve("nosuch") + " does not exist); put its value in that file");
