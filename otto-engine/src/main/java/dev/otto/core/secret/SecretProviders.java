@@ -32,8 +32,9 @@ public final class SecretProviders {
   public static SecretProvider inMemory(Map<String, String> values) {
     Map<String, String> copy = new LinkedHashMap<>();
     values.forEach((k, v) -> copy.put(requireNonNull(k, "secret name"), requireNonNull(v, "value of secret " + k)));
-    return new Looked(name -> copy.containsKey(name) ? Optional.empty() : Optional.of("the secret '" + name
-        + "' is not among the " + copy.size() + " secrets given to the in-memory provider " + copy.keySet()),
+    return new Looked(name -> copy.containsKey(name) ? SecretMasker.tooShort(name, copy.get(name))
+        : Optional.of("the secret '" + name + "' is not among the " + copy.size()
+            + " secrets given to the in-memory provider " + copy.keySet()),
         name -> SecretValue.of(name, copy.get(name)));
   }
 
@@ -138,7 +139,8 @@ public final class SecretProviders {
         }
         if (!Files.exists(file)) {
           return Optional.of("the secret '" + name + "' has no file " + file
-              + (Files.isDirectory(root) ? "" : " (the folder " + root + " does not exist)") + "; put its value in that file");
+              + (Files.isDirectory(root) ? "" : " (the folder " + root + " does not exist)")
+              + "; put its value in that file");
         }
         try {
           // A value too short to mask is refused here, before the run, as the masker would refuse it at its step.
