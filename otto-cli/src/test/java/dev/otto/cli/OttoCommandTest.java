@@ -505,7 +505,7 @@ class OttoCommandTest {
           .doesNotContain("otto restart");
       assertThat(nothing.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(nothing.err()).contains("succeeded and no stage changed since: nothing to run again; restart from "
-          + "a stage");
+          + "a stage", "'otto restart RUN --stage STAGE'");
       assertThat(fromShip.code()).as(fromShip.err()).isZero();
       assertThat(fromShip.out()).contains("Ship | shipped").doesNotContain("Test | ");
     }

@@ -296,7 +296,8 @@ public final class LocalEngine implements Engine {
     if (fromStage.isEmpty()
         && reused.size() == plan.stages().stream().filter(stage -> stage.status() != StageStatus.SKIP).count()) {
       throw new OttoException("run '" + previousRunId + "' " + before.finalStatus.name().toLowerCase(Locale.ROOT)
-          + " and no stage changed since: nothing to run again; restart from a stage to run it and what follows");
+          + " and no stage changed since: nothing to run again; restart from a stage to run it and what follows "
+          + "(LocalEngine.restart(run, plan, stage), 'otto restart RUN --stage STAGE')");
     }
     Checked checked = check(plan, reused.keySet());
     RunSecrets given = givenBefore(previousRunId, plan, before, "a restart starts from a copy of its workspace");

@@ -384,7 +384,8 @@ class ResumeTest {
 
     assertThatThrownBy(() -> engine.restart(first.run(), plan)).isInstanceOf(OttoException.class)
         .hasMessage("run '" + first.run() + "' succeeded and no stage changed since: nothing to run again; restart "
-            + "from a stage to run it and what follows");
+            + "from a stage to run it and what follows (LocalEngine.restart(run, plan, stage), 'otto restart RUN "
+            + "--stage STAGE')");
     assertThat(engine.restart(first.run(), plan, "Build").result().join().status())
         .isEqualTo(RunResult.Status.SUCCEEDED);
   }
