@@ -41,6 +41,7 @@ final class ResumeCommand implements Callable<Integer> {
       // A run whose engine died after its last op, before its end was recorded, ends at once
       // when resumed: that one did not end before.
       boolean ended = built.hasEnded(runId);
+      engine.nothingRuns = ended;
       RunHandle run = built.resume(runId, plan);
       if (ended) {
         RunResult.Status status = run.result().join().status();

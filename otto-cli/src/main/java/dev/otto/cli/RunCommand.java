@@ -74,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
 
   /** How the engine is set up, shared by run, resume and restart. */
   static final class EngineOptions {
+    /** Set by a start that runs nothing: a resume of a run whose journal records its end. */
+    boolean nothingRuns;
+
     @Option(names = "--fail-fast", description = "stop the whole run at the first failure, even inside groups that "
         + "keep going (a monorepo's projects)")
     boolean failFastEverywhere;
@@ -151,14 +154,15 @@ final class RunCommand implements Callable<Integer> {
         prepareReport();
         Plan plan = planner.apply(built);
         refuseSecretsPassed(plan);
-        // Said once the run is sure to start, and only when one of its stages reaches the network.
-        if (plan.stages().stream().anyMatch(stage -> !stage.isGroup() && stage.runtime().network())) {
-          unpassed(System.getenv()).ifPresent(System.err::println);
-        }
         hideSecretsFromSteps(plan);
         try (EngineEndpoint endpoint = endpoint(built)) {
           try (CancelOnSignal signals = CancelOnSignal.install(System.err)) {
             RunHandle run = start.apply(built, plan);
+            // Said once the run has started (a restart with nothing to run again is refused, a resume of a run that
+            // had ended runs nothing), and only when one of its stages reaches the network.
+            if (!nothingRuns && plan.stages().stream().anyMatch(stage -> !stage.isGroup() && stage.runtime().network())) {
+              unpassed(System.getenv()).ifPresent(System.err::println);
+            }
             signals.cancels(run);
             RunResult result = run.result().join();
             boolean written = writeReport(plan, result, record, built);
