@@ -143,8 +143,9 @@ public final class SecretProviders {
               + "; put its value in that file");
         }
         try {
-          // A value too short to mask is refused here, before the run, as the masker would refuse it at its step.
-          return Files.size(file) > MAX_VALUE_BYTES ? Optional.empty()
+          // A value too short to mask is refused here, before the run, as the masker would refuse it at its step; a
+          // file that is not a regular one (a pipe a helper writes when read) is left for the step to read.
+          return !Files.isRegularFile(file) || Files.size(file) > MAX_VALUE_BYTES ? Optional.empty()
               : SecretMasker.tooShort(name, withoutTrailingLineEnd(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (IOException e) {
           return Optional.empty();
