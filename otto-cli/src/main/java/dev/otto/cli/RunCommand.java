@@ -377,11 +377,16 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
-      // A run that is not there is refused before the engine is built, which writes the project's .otto folder.
-      try {
-        dev.otto.core.journal.FileJournal.in(runs != null ? runs : dir.resolve(".otto").resolve("runs")).read(runId);
-      } catch (dev.otto.core.journal.JournalException e) {
-        throw notFound(e, dir);
+      // A run that is not there is refused before the engine is built, which writes the project's .otto folder; a
+      // run that is has its journal read by the engine, not here as well.
+      dev.otto.core.journal.FileJournal journal =
+          dev.otto.core.journal.FileJournal.in(runs != null ? runs : dir.resolve(".otto").resolve("runs"));
+      if (!Files.isDirectory(journal.directory(runId))) {
+        try {
+          journal.read(runId);
+        } catch (dev.otto.core.journal.JournalException e) {
+          throw notFound(e, dir);
+        }
       }
       return execute(dir, built -> context.planForRun(dir, dependencies, recordedContext(built, dir, runId)), start);
     }
