@@ -3,6 +3,7 @@ package dev.otto.core.secret;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import java.util.Map;
  *
  * <p>The root's transitions are a dense table (every byte of ordinary output passes through
  * it); deeper states keep their few edges in sorted arrays and fall back along failure links.
+ * States are numbered in depth-first order, so that each state's first child is the state after
+ * it: along a pattern's tail, where a state has one child, a step compares one byte.
  */
 final class ByteAutomaton {
   /**
@@ -61,6 +64,8 @@ final class ByteAutomaton {
 
   private final int[] rootNext = new int[256];
   private final int[] edgeStart;
+  /** The byte that leads from each state to the state after it, its first child; -1 for none. */
+  private final int[] firstChildKey;
   private final byte[] edgeKeys;
   private final int[] edgeTargets;
   private final int[] fail;
@@ -100,6 +105,8 @@ final class ByteAutomaton {
     depth = new int[states];
     longest = new int[states];
     edgeStart = new int[states + 1];
+    firstChildKey = new int[states];
+    Arrays.fill(firstChildKey, -1);
     int edges = 0;
     for (Map<Byte, Integer> children : trie) {
       edges += children.size();
@@ -109,11 +116,12 @@ final class ByteAutomaton {
     int e = 0;
     for (int s = 0; s < states; s++) {
       edgeStart[s] = e;
-      Byte[] keys = trie.get(s).keySet().toArray(new Byte[0]);
-      Arrays.sort(keys);
-      for (Byte key : keys) {
+      for (Byte key : sortedKeys(trie.get(s))) {
         edgeKeys[e] = key;
         edgeTargets[e] = trie.get(s).get(key);
+        if (edgeTargets[e] == s + 1) {
+          firstChildKey[s] = key & 0xFF;
+        }
         e++;
       }
     }
@@ -201,7 +209,42 @@ final class ByteAutomaton {
         insert(trie, own, read(unbroken, context));
       }
     }
-    return new ByteAutomaton(trie, own.stream().mapToInt(Integer::intValue).toArray(), written);
+    return preorder(trie, own.stream().mapToInt(Integer::intValue).toArray(), written);
+  }
+
+  /**
+   * The automaton of {@code trie} with its states numbered in depth-first preorder, children in
+   * the order of their bytes, so that each state's first child is the state after it.
+   */
+  private static ByteAutomaton preorder(List<Map<Byte, Integer>> trie, int[] own, List<byte[]> patterns) {
+    int states = trie.size();
+    int[] renumbered = new int[states];
+    ArrayDeque<Integer> stack = new ArrayDeque<>();
+    stack.push(0);
+    int n = 0;
+    while (!stack.isEmpty()) {
+      int s = stack.pop();
+      renumbered[s] = n++;
+      Byte[] keys = sortedKeys(trie.get(s));
+      for (int k = keys.length - 1; k >= 0; k--) {
+        stack.push(trie.get(s).get(keys[k]));
+      }
+    }
+    List<Map<Byte, Integer>> ordered = new ArrayList<>(Collections.nCopies(states, null));
+    int[] orderedOwn = new int[states];
+    for (int s = 0; s < states; s++) {
+      Map<Byte, Integer> children = new HashMap<>();
+      trie.get(s).forEach((key, child) -> children.put(key, renumbered[child]));
+      ordered.set(renumbered[s], children);
+      orderedOwn[renumbered[s]] = own[s];
+    }
+    return new ByteAutomaton(ordered, orderedOwn, patterns);
+  }
+
+  private static Byte[] sortedKeys(Map<Byte, Integer> children) {
+    Byte[] keys = children.keySet().toArray(new Byte[0]);
+    Arrays.sort(keys);
+    return keys;
   }
 
   private static void insert(List<Map<Byte, Integer>> trie, List<Integer> own, byte[] pattern) {
@@ -272,7 +315,9 @@ final class ByteAutomaton {
       return passOver(state);
     }
     int context = state >>> CONTEXT_SHIFT;
-    int s = trieNext(state & TRIE_STATE, context == 0 ? b : upperHexLetter(b));
+    int t = state & TRIE_STATE;
+    byte read = context == 0 ? b : upperHexLetter(b);
+    int s = firstChildKey[t] == (read & 0xFF) ? t + 1 : trieNext(t, read);
     return s | after(context, b) << CONTEXT_SHIFT;
   }
 
