@@ -3,7 +3,6 @@ package dev.otto.core.secret;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +106,23 @@ final class ByteAutomaton {
     edgeStart = new int[states + 1];
     firstChildKey = new int[states];
     Arrays.fill(firstChildKey, -1);
+    // States are numbered in depth-first preorder, children in the order of their bytes, so that
+    // each state's first child is the state after it.
+    int[] order = new int[states];
+    int[] number = new int[states];
+    byte[][] keys = new byte[states][];
+    int[] stack = new int[states];
+    int top = 0;
+    stack[top++] = 0;
+    for (int n = 0; top > 0; n++) {
+      int s = stack[--top];
+      number[s] = n;
+      order[n] = s;
+      keys[s] = sortedKeys(trie.get(s));
+      for (int k = keys[s].length - 1; k >= 0; k--) {
+        stack[top++] = trie.get(s).get(keys[s][k]);
+      }
+    }
     int edges = 0;
     for (Map<Byte, Integer> children : trie) {
       edges += children.size();
@@ -116,9 +132,10 @@ final class ByteAutomaton {
     int e = 0;
     for (int s = 0; s < states; s++) {
       edgeStart[s] = e;
-      for (Byte key : sortedKeys(trie.get(s))) {
+      Map<Byte, Integer> children = trie.get(order[s]);
+      for (byte key : keys[order[s]]) {
         edgeKeys[e] = key;
-        edgeTargets[e] = trie.get(s).get(key);
+        edgeTargets[e] = number[children.get(key)];
         if (edgeTargets[e] == s + 1) {
           firstChildKey[s] = key & 0xFF;
         }
@@ -136,7 +153,7 @@ final class ByteAutomaton {
     }
     while (!queue.isEmpty()) {
       int s = queue.poll();
-      longest[s] = Math.max(ownLength[s], longest[fail[s]]);
+      longest[s] = Math.max(ownLength[order[s]], longest[fail[s]]);
       for (int k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
         int child = edgeTargets[k];
         depth[child] = depth[s] + 1;
@@ -209,40 +226,15 @@ final class ByteAutomaton {
         insert(trie, own, read(unbroken, context));
       }
     }
-    return preorder(trie, own.stream().mapToInt(Integer::intValue).toArray(), written);
+    return new ByteAutomaton(trie, own.stream().mapToInt(Integer::intValue).toArray(), written);
   }
 
-  /**
-   * The automaton of {@code trie} with its states numbered in depth-first preorder, children in
-   * the order of their bytes, so that each state's first child is the state after it.
-   */
-  private static ByteAutomaton preorder(List<Map<Byte, Integer>> trie, int[] own, List<byte[]> patterns) {
-    int states = trie.size();
-    int[] renumbered = new int[states];
-    ArrayDeque<Integer> stack = new ArrayDeque<>();
-    stack.push(0);
-    int n = 0;
-    while (!stack.isEmpty()) {
-      int s = stack.pop();
-      renumbered[s] = n++;
-      Byte[] keys = sortedKeys(trie.get(s));
-      for (int k = keys.length - 1; k >= 0; k--) {
-        stack.push(trie.get(s).get(keys[k]));
-      }
+  private static byte[] sortedKeys(Map<Byte, Integer> children) {
+    byte[] keys = new byte[children.size()];
+    int k = 0;
+    for (byte key : children.keySet()) {
+      keys[k++] = key;
     }
-    List<Map<Byte, Integer>> ordered = new ArrayList<>(Collections.nCopies(states, null));
-    int[] orderedOwn = new int[states];
-    for (int s = 0; s < states; s++) {
-      Map<Byte, Integer> children = new HashMap<>();
-      trie.get(s).forEach((key, child) -> children.put(key, renumbered[child]));
-      ordered.set(renumbered[s], children);
-      orderedOwn[renumbered[s]] = own[s];
-    }
-    return new ByteAutomaton(ordered, orderedOwn, patterns);
-  }
-
-  private static Byte[] sortedKeys(Map<Byte, Integer> children) {
-    Byte[] keys = children.keySet().toArray(new Byte[0]);
     Arrays.sort(keys);
     return keys;
   }
