@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Plan plan = context.planForRun(dir, dependencies);
-    var workspace = source.source(dir);
+    var workspace = source.source(dir, engine.secretsDir);
     return engine.execute(dir, plan, built -> built.start(plan, workspace));
   }
 
@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
     IsolationOptions isolation;
 
     @Option(names = "--secrets-dir", paramLabel = "DIR", description = "read each secret from a file of this "
-        + "folder named after it")
+        + "folder named after it; a folder inside the project is kept out of the run's workspace")
     Path secretsDir;
 
     @Option(names = "--agent-label", paramLabel = "LABEL", description = "run agent stages of this label here; may "

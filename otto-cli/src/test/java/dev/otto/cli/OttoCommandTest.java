@@ -262,6 +262,33 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_keep_a_secrets_folder_inside_the_project_out_of_the_run_s_workspace() throws Exception {
+      ottofile("""
+          var token = p.secret("api-token");
+          p.stage("Use", s -> s.steps(sh("test -n \\"$TOKEN\\" && ls -a > seen.txt").with(token.asEnv("TOKEN"))));
+          """);
+      Files.createDirectories(dir.resolve("secrets"));
+      Files.writeString(dir.resolve("secrets/api-token"), "canary-7d1e5b90");
+      String runs = dir.resolve("runs").toString();
+
+      Outcome inside = otto("run", dir.toString(), "--runs", runs, "--secrets-dir", dir.resolve("secrets").toString());
+      Outcome itself = otto("run", dir.toString(), "--runs", runs, "--secrets-dir", dir.toString());
+
+      assertThat(inside.code()).as(inside.err()).isZero();
+      try (var files = Files.walk(dir.resolve("runs"))) {
+        List<Path> written = files.filter(Files::isRegularFile).toList();
+        assertThat(written).anySatisfy(file -> assertThat(file).endsWith(Path.of("workspace", "seen.txt")));
+        for (Path file : written) {
+          assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString())
+              .doesNotContain("canary-7d1e5b90");
+        }
+      }
+      assertThat(itself.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(itself.err()).contains("--secrets-dir is the project folder itself, so every run's workspace would "
+          + "get a copy of each secret's file; keep the secrets in a folder of their own");
+    }
+
+    @Test
     void should_make_the_folder_of_the_report_before_the_run() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
       Path report = dir.resolve("reports/today/run.html");

@@ -22,19 +22,30 @@ final class Copying {
   private final Path to;
   /** The folder of {@code from} that holds {@code to}, when the workspace is inside the project: never copied. */
   private final Path holdsTarget;
+  /** Folders of the project the host keeps out of workspaces, such as the folder secrets are read from. */
+  private final java.util.List<Path> kept;
   private long files;
   private long bytes;
 
   Copying(Path from, Path to) {
+    this(from, to, java.util.List.of());
+  }
+
+  Copying(Path from, Path to, java.util.List<Path> keptOut) {
     this.from = from;
     this.to = to;
+    this.kept = keptOut.stream().map(path -> from.resolve(path).normalize()).toList();
     this.holdsTarget = to.startsWith(from) && !to.equals(from) ? from.resolve(from.relativize(to).getName(0)) : null;
   }
 
-  /** Whether {@code relative} (a path in the project) is Otto's state or holds the workspace itself. */
+  /**
+   * Whether {@code relative} (a path in the project) is Otto's state, holds the workspace itself
+   * or is in a folder kept out.
+   */
   boolean leftOut(String relative) {
     Path path = from.resolve(relative).normalize();
-    return path.startsWith(from.resolve(OTTO_STATE)) || (holdsTarget != null && path.startsWith(holdsTarget));
+    return path.startsWith(from.resolve(OTTO_STATE)) || (holdsTarget != null && path.startsWith(holdsTarget))
+        || kept.stream().anyMatch(path::startsWith);
   }
 
   long files() {

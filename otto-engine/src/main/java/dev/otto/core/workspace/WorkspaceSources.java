@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -47,7 +48,17 @@ public final class WorkspaceSources {
 
   /** A copy of {@code folder} as it is, links as links, without its {@code .otto/}. */
   public static WorkspaceSource copyOf(Path folder) {
+    return copyOf(folder, List.of());
+  }
+
+  /**
+   * A copy of {@code folder} as it is, links as links, without its {@code .otto/} and without
+   * the folders {@code leftOut} names, relative to {@code folder}: what a run must not carry,
+   * such as the folder its secrets are read from.
+   */
+  public static WorkspaceSource copyOf(Path folder, List<Path> leftOut) {
     Path from = absolute(folder, "folder");
+    List<Path> kept = relativeFolders(leftOut);
     return new WorkspaceSource() {
       @Override
       public String description() {
@@ -57,7 +68,7 @@ public final class WorkspaceSources {
       @Override
       public Filled fill(Path workspace) throws IOException {
         requireFolder(from);
-        Copying copying = new Copying(from, workspace);
+        Copying copying = new Copying(from, workspace, kept);
         copying.tree(from, workspace);
         return new Filled(copying.files(), copying.bytes(), Optional.empty());
       }
@@ -72,10 +83,19 @@ public final class WorkspaceSources {
    * commit, so that {@code git status} in the workspace shows the work tree's changes.
    */
   public static WorkspaceSource workingTree(Path project) {
+    return workingTree(project, List.of());
+  }
+
+  /**
+   * {@code project}'s files as git sees them, as {@link #workingTree(Path)}, without the folders
+   * {@code leftOut} names, relative to {@code project}, even where git would list their files.
+   */
+  public static WorkspaceSource workingTree(Path project, List<Path> leftOut) {
     Path from = absolute(project, "project");
+    List<Path> kept = relativeFolders(leftOut);
     Optional<Path> top = Git.topLevel(from);
     if (top.isEmpty()) {
-      return copyOf(from);
+      return copyOf(from, kept);
     }
     boolean atTop = top.get().equals(realOrSelf(from));
     return new WorkspaceSource() {
@@ -93,7 +113,7 @@ public final class WorkspaceSources {
             Git.run(workspace, "read-tree", head.get());
           }
         }
-        Copying copying = new Copying(from, workspace);
+        Copying copying = new Copying(from, workspace, kept);
         copyGitVisible(from, "", copying);
         return new Filled(copying.files(), copying.bytes(), head);
       }
@@ -122,6 +142,19 @@ public final class WorkspaceSources {
         copying.copy(prefix + file);
       }
     }
+  }
+
+  /** {@code folders}, each checked to be a path inside the folder it is relative to. */
+  private static List<Path> relativeFolders(List<Path> folders) {
+    requireNonNull(folders, "leftOut");
+    for (Path folder : folders) {
+      requireNonNull(folder, "a folder left out");
+      if (folder.isAbsolute() || folder.normalize().startsWith("..") || folder.normalize().toString().isEmpty()) {
+        throw new IllegalArgumentException("a folder left out of a workspace is a path inside the project, relative "
+            + "to it, not '" + folder + "'");
+      }
+    }
+    return List.copyOf(folders);
   }
 
   /** Whether {@code path} is a folder with a {@code .git} of its own: a submodule or a nested repository. */

@@ -183,6 +183,37 @@ class WorkspaceSourcesTest {
   }
 
   @Test
+  void should_leave_out_the_folders_a_host_keeps_out_whether_git_sees_their_files_or_not() throws Exception {
+    assumeTrue(hasGit(), "needs git");
+    // given: a secrets folder git would list (untracked, not ignored), in a repository and in a plain folder
+    repository();
+    write(project, "secrets/api-token", "canary-4f2a9c");
+    Path plain = Files.createDirectories(temp.resolve("plain"));
+    write(plain, "run.sh", "echo hi\n");
+    write(plain, "conf/secrets/api-token", "canary-4f2a9c");
+    Path second = Files.createDirectories(temp.resolve("second"));
+
+    // when
+    WorkspaceSources.workingTree(project, List.of(Path.of("secrets"))).fill(workspace);
+    WorkspaceSources.copyOf(plain, List.of(Path.of("conf/secrets"))).fill(second);
+
+    // then
+    assertThat(files(workspace)).contains("src/New.java").noneMatch(file -> file.startsWith("secrets"));
+    assertThat(files(second)).containsExactly("run.sh");
+    assertThat(Files.isDirectory(second.resolve("conf"))).isTrue();
+  }
+
+  @Test
+  void should_refuse_a_folder_to_leave_out_that_is_not_inside_the_project() {
+    assertThatThrownBy(() -> WorkspaceSources.copyOf(project, List.of(temp.resolve("secrets"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a path inside the project, relative to it");
+    assertThatThrownBy(() -> WorkspaceSources.workingTree(project, List.of(Path.of("../secrets"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'../secrets'");
+  }
+
+  @Test
   void should_refuse_head_for_a_folder_that_is_not_the_top_of_a_work_tree() {
     assertThatThrownBy(() -> WorkspaceSources.head(project).fill(workspace)).isInstanceOf(IOException.class)
         .hasMessageContaining("is not the top of a git work tree");
