@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
  * Copies files into a workspace: links as links, modes and times kept, never a byte written at
@@ -23,15 +24,15 @@ final class Copying {
   /** The folder of {@code from} that holds {@code to}, when the workspace is inside the project: never copied. */
   private final Path holdsTarget;
   /** Folders of the project the host keeps out of workspaces, such as the folder secrets are read from. */
-  private final java.util.List<Path> kept;
+  private final List<Path> kept;
   private long files;
   private long bytes;
 
   Copying(Path from, Path to) {
-    this(from, to, java.util.List.of());
+    this(from, to, List.of());
   }
 
-  Copying(Path from, Path to, java.util.List<Path> keptOut) {
+  Copying(Path from, Path to, List<Path> keptOut) {
     this.from = from;
     this.to = to;
     this.kept = keptOut.stream().map(path -> from.resolve(path).normalize()).toList();
