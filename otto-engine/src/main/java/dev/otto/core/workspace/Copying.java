@@ -28,10 +28,6 @@ final class Copying {
   private long files;
   private long bytes;
 
-  Copying(Path from, Path to) {
-    this(from, to, List.of());
-  }
-
   Copying(Path from, Path to, List<Path> keptOut) {
     this.from = from;
     this.to = to;
