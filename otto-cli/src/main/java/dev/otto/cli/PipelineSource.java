@@ -250,7 +250,12 @@ final class PipelineSource {
       if (cause instanceof dev.otto.core.OttoException otto) {
         throw otto;
       }
-      throw new CliException(ExitCodes.CANNOT_RUN, ottofile + where(cause) + ": pipeline() failed: " + cause);
+      // A refusal of the DSL or a convention says what is wrong in its message; other exceptions, subclasses of those
+      // two included (a NumberFormatException), keep their class, which says as much.
+      boolean refusal = (cause.getClass() == IllegalArgumentException.class
+          || cause.getClass() == IllegalStateException.class) && cause.getMessage() != null;
+      throw new CliException(ExitCodes.CANNOT_RUN, ottofile + where(cause) + ": pipeline() failed: "
+          + (refusal ? cause.getMessage() : cause));
     } catch (ReflectiveOperationException | IOException e) {
       throw new CliException(ExitCodes.CANNOT_RUN, "could not load the compiled " + ottofile + ": " + e);
     }

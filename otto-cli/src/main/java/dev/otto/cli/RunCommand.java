@@ -1,5 +1,6 @@
 package dev.otto.cli;
 
+import dev.otto.core.cache.CacheStore;
 import dev.otto.core.cache.DirectoryCacheStore;
 import dev.otto.core.engine.ContainerPolicy;
 import dev.otto.core.engine.FailurePolicy;
@@ -163,6 +164,9 @@ final class RunCommand implements Callable<Integer> {
             if (!nothingRuns && plan.stages().stream().anyMatch(stage -> !stage.isGroup() && stage.runtime().network())) {
               unpassed(System.getenv()).ifPresent(System.err::println);
             }
+            if (!nothingRuns) {
+              notSet(System.getenv()).ifPresent(System.err::println);
+            }
             signals.cancels(run);
             RunResult result = run.result().join();
             boolean written = writeReport(plan, result, record, built);
@@ -207,6 +211,18 @@ final class RunCommand implements Callable<Integer> {
           + "which tools read to reach the network; --pass-env " + unpassed.get(0) + " passes "
           + (unpassed.size() == 1 ? "it" : "one") + ", unmasked (a proxy or index address that holds a password "
           + "is better given as a secret)");
+    }
+
+    /** What to say of the variables --pass-env names that {@code environment} does not hold; empty when none. */
+    Optional<String> notSet(Map<String, String> environment) {
+      List<String> missing = passEnv.stream().distinct().filter(name -> !environment.containsKey(name)).toList();
+      if (missing.isEmpty()) {
+        return Optional.empty();
+      }
+      String them = missing.size() == 1 ? "it" : "them";
+      return Optional.of("otto: --pass-env " + String.join(", ", missing) + ": this machine's environment has no "
+          + (missing.size() == 1 ? "such variable" : "such variables") + ", so steps do not see " + them
+          + "; check the spelling, or set " + them + " before running otto");
     }
 
     /** {@code word} as one word of a shell command line. */
@@ -275,7 +291,9 @@ final class RunCommand implements Callable<Integer> {
           throw new CliException(ExitCodes.USAGE, what + "; " + folder + " is a file");
         }
       });
-      if (runs == null || caches == null) {
+      // Runs write their folder at once; caches only when one is saved, so that a pipeline without caches, run with
+      // --runs elsewhere, leaves no .otto folder in the project.
+      if (runs == null) {
         try {
           GitIgnore.ignoreItself(base);
         } catch (IOException e) {
@@ -283,8 +301,9 @@ final class RunCommand implements Callable<Integer> {
               + e.getMessage() + "; give other folders with --runs and --caches");
         }
       }
+      CacheStore store = new DirectoryCacheStore(caches != null ? caches : base.resolve("caches"));
       LocalEngine.Builder builder = LocalEngine.builder(runs != null ? runs : base.resolve("runs"))
-          .caches(new DirectoryCacheStore(caches != null ? caches : base.resolve("caches")))
+          .caches(caches != null || runs == null ? store : new OttoFolderOnSave(store, base))
           .secrets(secrets());
       if (!"none".equals(containerEngine)) {
         ContainerExecutor.Builder containers = ContainerExecutor.builder();

@@ -180,6 +180,32 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_make_the_otto_folder_for_caches_only_when_one_is_saved_if_runs_go_elsewhere() throws Exception {
+      // given
+      String runs = dir.resolve("runs").toString();
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+
+      // when a pipeline without caches runs
+      Outcome plain = otto("run", dir.toString(), "--runs", runs);
+
+      // then
+      assertThat(plain.code()).as(plain.err()).isZero();
+      assertThat(dir.resolve(".otto")).doesNotExist();
+
+      // when one with a cache runs
+      ottofile("""
+          var deps = p.cache("deps", "vendor/");
+          p.stage("Build", s -> s.restores(deps).saves(deps).steps(sh("mkdir -p vendor && echo lib > vendor/lib")));
+          """);
+      Outcome cached = otto("run", dir.toString(), "--runs", runs);
+
+      // then
+      assertThat(cached.code()).as(cached.err()).isZero();
+      assertThat(dir.resolve(".otto/.gitignore")).content().endsWith("*\n");
+      assertThat(dir.resolve(".otto/caches/deps")).isDirectory();
+    }
+
+    @Test
     void should_run_on_the_branch_the_work_tree_is_on_unless_told() throws Exception {
       ottofile("""
           p.stage("Build", s -> s.steps(sh("echo built")));
@@ -418,6 +444,19 @@ class OttoCommandTest {
     }
 
     @Test
+    void reports_a_refusal_of_the_dsl_in_the_ottofile_by_its_message_alone() throws Exception {
+      ottofile("""
+              p.stage("Build", s -> s.steps(sh("make")));
+              p.stage("Test", s -> s.runtime(Otto.sameAs(p.ref("Biuld"))).steps(sh("make test")));""");
+
+      Outcome failed = otto("explain", dir.toString());
+
+      assertThat(failed.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(failed.err()).contains("Ottofile.java:13: pipeline() failed: no stage 'Biuld' has been declared "
+          + "yet; declared: [Build]").doesNotContain("java.lang.");
+    }
+
+    @Test
     void reports_compile_errors_with_their_lines_and_an_invalid_pipeline_with_its_problems() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(42)));");
       Outcome broken = otto("explain", dir.toString());
@@ -627,6 +666,21 @@ class OttoCommandTest {
           + "unmasked (a proxy or index address that holds a password is better given as a secret)");
       options.passEnv.add("NODE_EXTRA_CA_CERTS");
       assertThat(options.unpassed(environment)).isEmpty();
+    }
+
+    @Test
+    void says_which_variables_to_pass_this_machine_does_not_have() {
+      RunCommand.EngineOptions options = new RunCommand.EngineOptions();
+      Map<String, String> environment = Map.of("HTTPS_PROXY", "http://proxy:3128");
+
+      assertThat(options.notSet(environment)).isEmpty();
+      options.passEnv.addAll(List.of("HTTPS_PROXY", "HTTPS_PROXI"));
+      assertThat(options.notSet(environment)).hasValue("otto: --pass-env HTTPS_PROXI: this machine's environment "
+          + "has no such variable, so steps do not see it; check the spelling, or set it before running otto");
+      options.passEnv.add("NODE_EXTRA_CA_CERT");
+      assertThat(options.notSet(environment)).hasValue("otto: --pass-env HTTPS_PROXI, NODE_EXTRA_CA_CERT: this "
+          + "machine's environment has no such variables, so steps do not see them; check the spelling, or set them "
+          + "before running otto");
     }
 
     @Test
