@@ -55,7 +55,8 @@ final class ContextOptions {
   /**
    * As {@link #planForRun(Path, DependencyOptions)}, for a run that goes on from an earlier one:
    * without {@code --branch} or {@code --tag}, on the branch or tag the earlier run was planned
-   * for ({@code recorded}, from its journal) rather than the one the work tree is on now.
+   * for ({@code recorded}, from its journal) rather than the one the work tree is on now, and
+   * without {@code --changed-since} or {@code --changed}, with the changed files it was told.
    */
   dev.otto.core.plan.Plan planForRun(Path dir, DependencyOptions dependencies,
       java.util.Optional<RunContext> recorded) {
@@ -69,6 +70,7 @@ final class ContextOptions {
       context.tag().ifPresent(builder::tag);
       context.trigger().ifPresent(builder::trigger);
       context.rollback().ifPresent(builder::rollback);
+      context.changedFiles().ifPresent(builder::changedFiles);
       context.parameters().forEach((name, value) -> {
         if (declared.contains(name)) {
           builder.param(name, value);
@@ -101,6 +103,9 @@ final class ContextOptions {
       builder.changedFiles(ChangedFiles.since(dir, changedSince));
     } else if (!changed.isEmpty()) {
       builder.changedFiles(changed);
+    } else {
+      // The files the earlier run was told its commits changed: its changed(...) conditions decide as they did.
+      recorded.flatMap(RunContext::changedFiles).ifPresent(builder::changedFiles);
     }
     if (branch != null) {
       builder.branch(branch);

@@ -530,6 +530,28 @@ class OttoCommandTest {
     }
 
     @Test
+    void resumes_a_run_with_the_changed_files_it_was_told_without_being_told_again() throws Exception {
+      // given a run told only docs changed, whose journal lost its end as if the engine died before writing it
+      ottofile("""
+          p.stage("Build", s -> s.when(Otto.changed("src/**")).steps(sh("echo built")));
+          p.stage("Docs", s -> s.steps(sh("echo documented")));
+          """);
+      String runs = dir.resolve("runs").toString();
+      Outcome ran = otto("run", dir.toString(), "--runs", runs, "--changed", "docs/guide.md");
+      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      Path journal = Path.of(runs, run, "journal.log");
+      Files.write(journal, Files.readAllLines(journal).stream().filter(entry -> !entry.contains("run-end")).toList());
+
+      // when
+      Outcome resumed = otto("resume", run, dir.toString(), "--runs", runs);
+
+      // then Build stays skipped, as the files the run was told decided
+      assertThat(ran.out()).containsPattern("skipped +Build");
+      assertThat(resumed.code()).as(resumed.err()).isZero();
+      assertThat(resumed.out()).containsPattern("skipped +Build").contains("run " + run + " succeeded in");
+    }
+
+    @Test
     void restarts_what_a_failed_run_did_not_get_done_and_says_how_after_the_failure() throws Exception {
       // given a run whose Test stage fails until a file outside its workspace exists
       Path flag = dir.resolve("fixed");

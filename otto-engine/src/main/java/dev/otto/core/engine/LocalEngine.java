@@ -339,9 +339,9 @@ public final class LocalEngine implements Engine {
 
   /**
    * What run {@code runId}'s plan was made for, as its journal keeps it: its branch or tag, its
-   * trigger, the environment it rolled back and its parameters, what a {@link #resume} or a
-   * {@link #restart} of it is planned for. The context holds nothing else (no changed files).
-   * Empty when the run had none of these, or its journal was written before runs kept them.
+   * trigger, the environment it rolled back, its parameters and the files it was told its commits
+   * changed: what a {@link #resume} or a {@link #restart} of it is planned for. Empty when the run
+   * had none of these, or its journal was written before runs kept them.
    *
    * @throws JournalException if the run has no readable journal
    */
@@ -350,7 +350,7 @@ public final class LocalEngine implements Engine {
     requireNonNull(runId, "runId");
     Recovery recorded = Recovery.read(runId, journal.read(runId));
     if (recorded.branch.isEmpty() && recorded.tag.isEmpty() && recorded.trigger.isEmpty()
-        && recorded.rollback.isEmpty() && recorded.params.isEmpty()) {
+        && recorded.rollback.isEmpty() && recorded.params.isEmpty() && recorded.changedFiles.isEmpty()) {
       return Optional.empty();
     }
     RunContext.Builder context = RunContext.builder();
@@ -359,6 +359,7 @@ public final class LocalEngine implements Engine {
     recorded.trigger.ifPresent(context::trigger);
     recorded.rollback.ifPresent(context::rollback);
     context.params(recorded.params);
+    recorded.changedFiles.ifPresent(context::changedFiles);
     return Optional.of(context.build());
   }
 

@@ -35,6 +35,11 @@ final class Recovery {
   final java.util.Optional<String> rollback;
   final Map<String, String> params;
   /**
+   * The files the run was told its commits changed; empty when it was not told, or in a journal
+   * written before they were kept.
+   */
+  final java.util.Optional<List<String>> changedFiles;
+  /**
    * The names of the secrets the run's plan declared, which a restart reads again to mask (its
    * own plan may have dropped one the run handed out); empty in a journal written before.
    */
@@ -80,6 +85,16 @@ final class Recovery {
       }
     });
     this.params = java.util.Collections.unmodifiableMap(parameters);
+    String changed = first.get(CHANGED);
+    if (changed == null) {
+      this.changedFiles = Optional.empty();
+    } else {
+      List<String> files = new ArrayList<>();
+      for (int i = 0, count = Integer.parseInt(changed); i < count; i++) {
+        files.add(java.util.Objects.requireNonNull(first.get(CHANGED + "." + i), "changed file " + i));
+      }
+      this.changedFiles = Optional.of(List.copyOf(files));
+    }
     String declared = first.get("secrets");
     this.secrets = declared == null ? java.util.Set.of()
         : java.util.Set.copyOf(java.util.Arrays.asList(declared.split(" ")));
@@ -110,7 +125,12 @@ final class Recovery {
     if (!FORMAT.equals(first.get("format"))) {
       throw corrupt(runId, 1, "it was written by an earlier version of Otto, in another format");
     }
-    Recovery recovery = new Recovery(runId, first, entries.size());
+    Recovery recovery;
+    try {
+      recovery = new Recovery(runId, first, entries.size());
+    } catch (RuntimeException e) {
+      throw corrupt(runId, 1, "the run's entry does not hold what it should (" + e.getMessage() + ")");
+    }
     for (int i = 1; i < entries.size(); i++) {
       Map<String, String> entry = Entries.decode(entries.get(i));
       if (entry == null) {
@@ -132,6 +152,8 @@ final class Recovery {
 
   /** The prefix of the first entry's fields that hold the run's parameters. */
   private static final String PARAM = "param.";
+  /** The first entry's field that holds how many files the run was told its commits changed; each is in CHANGED.i. */
+  private static final String CHANGED = "changed";
 
   /** The first entry of a run's journal. */
   static String header(String runId, String pipeline, String fingerprint, Instant started, String fromRun,
@@ -154,6 +176,12 @@ final class Recovery {
     add.accept("rollback", context.rollback().orElse(null));
     add.accept("secrets", secrets.isEmpty() ? null : String.join(" ", new java.util.TreeSet<>(secrets)));
     new java.util.TreeMap<>(context.parameters()).forEach((name, value) -> add.accept(PARAM + name, value));
+    context.changedFiles().ifPresent(files -> {
+      add.accept(CHANGED, Integer.toString(files.size()));
+      for (int i = 0; i < files.size(); i++) {
+        add.accept(CHANGED + "." + i, files.get(i));
+      }
+    });
     return Entries.encode("run", fields.toArray(String[]::new));
   }
 

@@ -620,4 +620,26 @@ class ResumeTest {
       assertThat(context.tag()).isEmpty();
     });
   }
+  @Test
+  void should_keep_the_changed_files_a_run_was_told_for_its_resume_and_restart() {
+    // given runs told of changed files, of none, and not told
+    LocalEngine engine = engine(dir.resolve("a"));
+    Pipeline pipeline = Pipeline.builder("p").addStages(step("Build", "true")).build();
+    java.util.List<String> files = java.util.List.of("docs/read me.md", "src/Main.java", "odd\nname");
+    RunResult told = engine.start(Planner.plan(pipeline, RunContext.builder().branch("main").changedFiles(files)
+        .build())).result().join();
+    RunResult none = engine.start(Planner.plan(pipeline, RunContext.builder().changedFiles(java.util.List.of())
+        .build())).result().join();
+    RunResult untold = engine.start(Planner.plan(pipeline, RunContext.branch("main"))).result().join();
+
+    // then
+    assertThat(engine.recordedContext(told.run())).hasValueSatisfying(context -> {
+      assertThat(context.changedFiles()).hasValue(files.stream().sorted().toList());
+      assertThat(context.branch()).hasValue("main");
+    });
+    assertThat(engine.recordedContext(none.run())).hasValueSatisfying(context ->
+        assertThat(context.changedFiles()).hasValue(java.util.List.of()));
+    assertThat(engine.recordedContext(untold.run())).hasValueSatisfying(context ->
+        assertThat(context.changedFiles()).isEmpty());
+  }
 }
