@@ -1,5 +1,6 @@
 package dev.otto.cli;
 
+import dev.otto.core.engine.PlanMismatchException;
 import dev.otto.core.engine.RunHandle;
 import dev.otto.core.engine.RunResult;
 import java.io.IOException;
@@ -42,7 +43,15 @@ final class ResumeCommand implements Callable<Integer> {
       // when resumed: that one did not end before.
       boolean ended = built.hasEnded(runId);
       engine.nothingRuns = ended;
-      RunHandle run = built.resume(runId, plan);
+      RunHandle run;
+      try {
+        run = built.resume(runId, plan);
+      } catch (PlanMismatchException e) {
+        String folder = RunCommand.EngineOptions.shellWord(dir.toString());
+        throw new CliException(ExitCodes.CANNOT_RUN, e.getMessage() + ". 'otto resume' planned the pipeline of "
+            + dir.toAbsolutePath().normalize() + ": give the folder the run was started from, with its pipeline as "
+            + "it was then; 'otto restart " + runId + " " + folder + "' runs the pipeline as it is now");
+      }
       if (ended) {
         RunResult.Status status = run.result().join().status();
         java.io.PrintWriter err = spec.commandLine().getErr();

@@ -552,6 +552,29 @@ class OttoCommandTest {
     }
 
     @Test
+    void says_to_give_the_folder_the_run_was_started_from_when_a_resume_plans_another_pipeline() throws Exception {
+      // given a run whose journal lost its end, and another project beside it
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo built\")));");
+      String runs = dir.resolve("runs").toString();
+      Outcome ran = otto("run", dir.toString(), "--runs", runs);
+      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      Path journal = Path.of(runs, run, "journal.log");
+      Files.write(journal, Files.readAllLines(journal).stream().filter(entry -> !entry.contains("run-end")).toList());
+      Path other = Files.createDirectories(dir.resolve("other"));
+      Files.writeString(other.resolve("Ottofile.java"), Files.readString(dir.resolve("Ottofile.java"))
+          .replace("echo built", "echo other"));
+
+      // when
+      Outcome elsewhere = otto("resume", run, other.toString(), "--runs", runs);
+
+      // then
+      assertThat(elsewhere.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(elsewhere.err()).contains("run '" + run + "' ran a plan with fingerprint", "'otto resume' planned "
+          + "the pipeline of " + other.toAbsolutePath().normalize() + ": give the folder the run was started from, "
+          + "with its pipeline as it was then; 'otto restart " + run + " " + other + "' runs the pipeline as it is now");
+    }
+
+    @Test
     void restarts_what_a_failed_run_did_not_get_done_and_says_how_after_the_failure() throws Exception {
       // given a run whose Test stage fails until a file outside its workspace exists
       Path flag = dir.resolve("fixed");

@@ -206,7 +206,8 @@ public final class LocalEngine implements Engine {
    *
    * @throws JournalException if the run has no journal, another engine holds it, or its journal
    *     is damaged before its last entry
-   * @throws OttoException if {@code plan} is not the run's plan, or cannot run here
+   * @throws PlanMismatchException if {@code plan} is not the run's plan
+   * @throws OttoException if {@code plan} cannot run here
    */
   public RunHandle resume(String runId, Plan plan) {
     requireNonNull(runId, "runId");
@@ -383,7 +384,7 @@ public final class LocalEngine implements Engine {
 
   private static void checkSamePlan(String runId, Plan plan, Recovery recovery) {
     if (!recovery.fingerprint.equals(plan.fingerprint())) {
-      throw new OttoException("run '" + runId + "' ran a plan with fingerprint " + recovery.fingerprint
+      throw new PlanMismatchException("run '" + runId + "' ran a plan with fingerprint " + recovery.fingerprint
           + " (pipeline '" + recovery.pipeline + "'), not " + plan.fingerprint() + " (pipeline '" + plan.pipeline()
           + "'); plan the same pipeline for the same branch, tag, trigger, parameters and changed files to resume it, or restart "
           + "it from a stage to run a changed plan");

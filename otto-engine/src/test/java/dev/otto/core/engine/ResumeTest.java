@@ -291,7 +291,7 @@ class ResumeTest {
 
     Plan other = plan(step("Build", "true"));
     assertThatThrownBy(() -> engine(dir.resolve("a")).resume(run.id(), other))
-        .isInstanceOf(OttoException.class)
+        .isInstanceOf(PlanMismatchException.class)
         .hasMessageContaining("plan the same pipeline for the same branch");
     assertThatThrownBy(() -> engine(dir.resolve("a")).resume("20260101-000000-missing", plan))
         .hasMessageContaining("has no journal");
