@@ -4,6 +4,7 @@ import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,10 +17,18 @@ import java.util.concurrent.TimeUnit;
  * What a run shows in a terminal: finished stages, output lines and waits as lines, and below
  * them one line per running stage with its elapsed time, redrawn in place. When the output is
  * not a terminal, plain lines only. Colours unless {@code NO_COLOR} is set.
+ *
+ * <p>Lines are gathered and written together every {@value #FLUSH_MILLIS} ms, with the running
+ * stages drawn once below them: a step that prints a line at a time costs one write, and one
+ * drawing of the running stages, per batch rather than per line.
  */
 final class Progress implements RunListener, AutoCloseable {
   private static final String[] SPINNER = {"|", "/", "-", "\\"};
+  /** How often lines gathered are written; the spinner turns every fourth time. */
+  static final int FLUSH_MILLIS = 50;
+  private static final int TICKS_A_FRAME = 4;
 
+  /** Where lines gather until the next flush. */
   private final PrintStream out;
   private final boolean live;
   private final boolean color;
@@ -27,18 +36,26 @@ final class Progress implements RunListener, AutoCloseable {
   private final ScheduledExecutorService ticker;
   private int drawn;
   private int frame;
+  private int ticks;
+  /** Whether something was printed since the last flush. */
+  private boolean pending;
 
   Progress(PrintStream out, boolean live, boolean color) {
-    this.out = out;
+    this(out, live, color, true);
+  }
+
+  /** @param ticking whether a thread flushes every {@value #FLUSH_MILLIS} ms; else {@link #tick} does, when called */
+  Progress(PrintStream out, boolean live, boolean color, boolean ticking) {
+    this.out = new PrintStream(new java.io.BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
     this.live = live;
     this.color = color;
-    if (live) {
+    if (ticking) {
       ticker = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "otto-progress");
         thread.setDaemon(true);
         return thread;
       });
-      ticker.scheduleAtFixedRate(this::redraw, 200, 200, TimeUnit.MILLISECONDS);
+      ticker.scheduleAtFixedRate(this::tick, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     } else {
       ticker = null;
     }
@@ -57,6 +74,10 @@ final class Progress implements RunListener, AutoCloseable {
       running.put(started.stage(), System.nanoTime());
       if (!live) {
         line("> " + started.stage());
+      } else {
+        // drawn again, with the stage, at the next flush
+        clear();
+        pending = true;
       }
     } else if (event instanceof RunEvent.StageFinished finished) {
       running.remove(finished.stage());
@@ -93,17 +114,27 @@ final class Progress implements RunListener, AutoCloseable {
     }
   }
 
-  /** Prints a permanent line above the live block. */
+  /** Prints a permanent line above the live block, which is drawn again at the next flush. */
   private void line(String text) {
     clear();
     out.println(text);
-    draw();
+    pending = true;
   }
 
-  private synchronized void redraw() {
-    frame++;
-    clear();
-    draw();
+  /** Writes the lines gathered, below them the running stages, and turns the spinner now and then. */
+  synchronized void tick() {
+    if (live && ++ticks % TICKS_A_FRAME == 0) {
+      frame++;
+      clear();
+      pending = true;
+    }
+    if (pending) {
+      if (drawn == 0) {
+        draw();
+      }
+      out.flush();
+      pending = false;
+    }
   }
 
   private void clear() {
@@ -123,7 +154,6 @@ final class Progress implements RunListener, AutoCloseable {
           + seconds(Duration.ofNanos(now - stage.getValue())));
     }
     drawn = running.size();
-    out.flush();
   }
 
   private String paint(String code, String text) {
