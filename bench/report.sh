@@ -16,23 +16,8 @@ jar="$PWD/otto-cli/target/otto-cli.jar"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-project() { # N -> a folder whose Ottofile prints N lines in one step
-  local dir="$work/lines-$1"
-  mkdir -p "$dir"
-  cat > "$dir/Ottofile.java" <<JAVA
-import static dev.otto.dsl.Otto.sh;
-
-import dev.otto.core.model.Pipeline;
-import dev.otto.dsl.Otto;
-
-public class Ottofile {
-  public static Pipeline pipeline() {
-    return Otto.pipeline("lines", p -> p.stage("Print", s -> s.steps(sh("seq 1 $1"))));
-  }
-}
-JAVA
-  echo "$dir"
-}
+# shellcheck source=bench/lines-project.sh
+source bench/lines-project.sh
 
 # seconds and peak KiB of one `otto run --report` of N lines; output and report are checked
 measure() {
