@@ -3,6 +3,7 @@ package dev.otto.cli;
 import dev.otto.core.engine.RunEvent;
 import dev.otto.core.engine.RunListener;
 import dev.otto.core.engine.RunResult;
+import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,7 +47,7 @@ final class Progress implements RunListener, AutoCloseable {
 
   /** @param ticking whether a thread flushes every {@value #FLUSH_MILLIS} ms; else {@link #tick} does, when called */
   Progress(PrintStream out, boolean live, boolean color, boolean ticking) {
-    this.out = new PrintStream(new java.io.BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
+    this.out = new PrintStream(new BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
     this.live = live;
     this.color = color;
     if (ticking) {
