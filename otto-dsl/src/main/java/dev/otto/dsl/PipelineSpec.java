@@ -46,6 +46,8 @@ public final class PipelineSpec {
   private final Set<StagePath> declared = new java.util.LinkedHashSet<>();
   private String origin;
   private boolean blueprintLeftOut;
+  /** Set once the pipeline is built: a change after that would be lost, so it is refused. */
+  private boolean built;
 
   PipelineSpec(String name) {
     this.name = name;
@@ -56,6 +58,7 @@ public final class PipelineSpec {
 
   /** Uses a step library, configured by {@code customizer}; returns the handle that makes its steps. */
   public <C, H> H use(LibraryDefinition<C, H> definition, Customizer<C> customizer) {
+    open();
     requireNonNull(definition, "library");
     requireNonNull(customizer, "customizer");
     C config = definition.newConfig();
@@ -72,10 +75,12 @@ public final class PipelineSpec {
 
   /** Uses a step library with its default configuration. */
   public <C, H> H use(LibraryDefinition<C, H> definition) {
+    open();
     return use(definition, Customizer.none());
   }
 
   public EnvironmentRef environment(String name, Customizer<EnvironmentSpec> customizer) {
+    open();
     requireNonNull(name, "environment name");
     requireNonNull(customizer, "customizer");
     EnvironmentSpec spec = new EnvironmentSpec(name);
@@ -86,12 +91,14 @@ public final class PipelineSpec {
 
   /** Declares a secret by name; its value comes from the host's secret provider at run time. */
   public Secret secret(String name) {
+    open();
     builder.addSecrets(new SecretRef(requireNonNull(name, "secret name")));
     return new Secret(name);
   }
 
   /** Declares a cache of workspace {@code paths}, keyed by its name. */
   public CacheRef cache(String name, String... paths) {
+    open();
     return cache(name, Arrays.asList(Args.each("path", "paths", paths)), List.of());
   }
 
@@ -100,6 +107,7 @@ public final class PipelineSpec {
    * keyFiles}; when the key has no entry, a restore falls back to the cache's newest entry.
    */
   public CacheRef cache(String name, List<String> paths, List<String> keyFiles) {
+    open();
     requireNonNull(name, "cache name");
     Args.each("path", "paths", paths);
     Args.each("key file", "keyFiles", keyFiles);
@@ -115,6 +123,7 @@ public final class PipelineSpec {
    * }</pre>
    */
   public CacheRef cache(String name, Customizer<CacheSpec> customizer) {
+    open();
     requireNonNull(name, "cache name");
     requireNonNull(customizer, "customizer");
     CacheSpec spec = new CacheSpec(name);
@@ -124,24 +133,29 @@ public final class PipelineSpec {
   }
 
   public Param<String> stringParam(String name, String defaultValue, String description) {
+    open();
     return param(name, Parameter.Type.STRING, Optional.of(requireNonNull(defaultValue, "default")), description, List.of());
   }
 
   /** A string parameter every run must give. */
   public Param<String> requiredStringParam(String name, String description) {
+    open();
     return param(name, Parameter.Type.STRING, Optional.empty(), description, List.of());
   }
 
   public Param<Boolean> booleanParam(String name, boolean defaultValue, String description) {
+    open();
     return param(name, Parameter.Type.BOOLEAN, Optional.of(String.valueOf(defaultValue)), description, List.of());
   }
 
   public Param<Long> integerParam(String name, long defaultValue, String description) {
+    open();
     return param(name, Parameter.Type.INTEGER, Optional.of(String.valueOf(defaultValue)), description, List.of());
   }
 
   /** A parameter whose value is one of {@code choices}; the first is the default. */
   public Param<String> choiceParam(String name, List<String> choices, String description) {
+    open();
     Args.each("choice", "choices", choices);
     Optional<String> first = choices.isEmpty() ? Optional.empty() : Optional.of(choices.get(0));
     return param(name, Parameter.Type.CHOICE, first, description, choices);
@@ -157,6 +171,7 @@ public final class PipelineSpec {
 
   /** A top-level stage; top-level stages run in declaration order. */
   public StageRef stage(String name, Customizer<StageSpec> customizer) {
+    open();
     requireNonNull(name, "stage name");
     requireNonNull(customizer, "customizer");
     StageSpec spec = new StageSpec(this, StagePath.of(name));
@@ -213,6 +228,7 @@ public final class PipelineSpec {
    * reported when the pipeline is built, and the blueprint contributes nothing.
    */
   public PipelineSpec from(Blueprint blueprint, Map<String, ?> values) {
+    open();
     requireNonNull(blueprint, "blueprint");
     requireNonNull(values, "values");
     String where = "pipeline '" + Printable.of(name) + "' > blueprint '" + Printable.of(blueprint.name()) + "'";
@@ -270,6 +286,7 @@ public final class PipelineSpec {
    * conventions and other generators mark the stages they contribute.
    */
   public PipelineSpec withOrigin(String origin, Customizer<PipelineSpec> part) {
+    open();
     requireNonNull(origin, "origin");
     requireNonNull(part, "part");
     String previous = this.origin;
@@ -310,7 +327,17 @@ public final class PipelineSpec {
     return validation.stream().filter(p -> !CONSEQUENCES_OF_A_MISSING_PART.contains(p.rule())).toList();
   }
 
+  /** Refuses a change to a pipeline already built, which would not see it. */
+  private void open() {
+    if (built) {
+      throw new IllegalStateException("pipeline '" + name + "' is already built, so this change would be lost: "
+          + "declare its stages, caches, environments, secrets and parameters inside the lambda given to "
+          + "Otto.pipeline, before it returns");
+    }
+  }
+
   Pipeline build() {
+    built = true;
     return builder.build();
   }
 }

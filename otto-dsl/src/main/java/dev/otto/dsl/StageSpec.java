@@ -42,6 +42,8 @@ public final class StageSpec {
   private final Stage.Builder builder;
   private final List<Stage> children = new ArrayList<>();
   private MatrixSpec matrix;
+  /** Set once the stage is built: a change after that would be lost, so it is refused. */
+  private boolean built;
 
   StageSpec(PipelineSpec pipeline, StagePath path) {
     this.pipeline = pipeline;
@@ -56,11 +58,13 @@ public final class StageSpec {
 
   /** Where the steps run; children inherit it. Defaults to the parent's, or a local process. */
   public StageSpec runtime(Runtime runtime) {
+    open();
     builder.runtime(requireNonNull(runtime, "runtime"));
     return this;
   }
 
   public StageSpec steps(Step... steps) {
+    open();
     for (Step step : Args.each("step", "steps", steps)) {
       builder.addSteps(step);
     }
@@ -73,11 +77,13 @@ public final class StageSpec {
    * must run in a container.
    */
   public StageSpec service(String name, String image) {
+    open();
     return service(name, image, Customizer.none());
   }
 
   /** A service, configured: its variables, command, health check and start timeout. */
   public StageSpec service(String name, String image, Customizer<ServiceSpec> customizer) {
+    open();
     ServiceSpec service = new ServiceSpec(requireNonNull(name, "service name"), requireNonNull(image, "service image"));
     requireNonNull(customizer, "customizer").customize(service);
     return service(service.build());
@@ -85,18 +91,21 @@ public final class StageSpec {
 
   /** A service built elsewhere, e.g. by a convention or a blueprint with {@link Service#builder}. */
   public StageSpec service(Service service) {
+    open();
     builder.addServices(requireNonNull(service, "service"));
     return this;
   }
 
   /** The longest the stage's steps may run together; past it they are stopped and the stage fails. */
   public StageSpec timeout(java.time.Duration timeout) {
+    open();
     builder.timeout(requireNonNull(timeout, "timeout"));
     return this;
   }
 
   /** Restores these caches before the steps. */
   public StageSpec restores(CacheRef... caches) {
+    open();
     for (CacheRef cache : Args.each("cache", "caches", caches)) {
       builder.addRestores(cache.name());
     }
@@ -105,6 +114,7 @@ public final class StageSpec {
 
   /** Saves these caches after the steps succeed. */
   public StageSpec saves(CacheRef... caches) {
+    open();
     for (CacheRef cache : Args.each("cache", "caches", caches)) {
       builder.addSaves(cache.name());
     }
@@ -113,6 +123,7 @@ public final class StageSpec {
 
   /** The stage, and its children, deploy to {@code environment}. */
   public StageSpec environment(EnvironmentRef environment) {
+    open();
     builder.environment(requireNonNull(environment, "environment").name());
     return this;
   }
@@ -122,6 +133,7 @@ public final class StageSpec {
    * another holds it wait in line, one deployment at a time. Same as {@code lock(name, LockMode.QUEUE)}.
    */
   public StageSpec lock(String name) {
+    open();
     return lock(name, LockMode.QUEUE);
   }
 
@@ -131,18 +143,21 @@ public final class StageSpec {
    * or cancel the holder.
    */
   public StageSpec lock(String name, LockMode mode) {
+    open();
     builder.addLocks(new Lock(requireNonNull(name, "lock name"), requireNonNull(mode, "mode")));
     return this;
   }
 
   /** The stage runs only when {@code condition} holds for the run's context. */
   public StageSpec when(Condition condition) {
+    open();
     builder.when(requireNonNull(condition, "condition"));
     return this;
   }
 
   /** Gates the stage waits on before its steps; a condition here acts like {@link #when}. */
   public StageSpec enter(Gate... gates) {
+    open();
     for (Gate gate : Args.each("gate", "gates", gates)) {
       builder.addEnter(gate);
     }
@@ -155,6 +170,7 @@ public final class StageSpec {
    * ({@code OTTO-062}); give it to {@link #when} or {@link #enter}.
    */
   public StageSpec exit(Gate... gates) {
+    open();
     for (Gate gate : Args.each("gate", "gates", gates)) {
       builder.addExit(gate);
     }
@@ -163,6 +179,7 @@ public final class StageSpec {
 
   /** Steps run after the stage when it succeeded. */
   public StageSpec onSuccess(Step... steps) {
+    open();
     for (Step step : Args.each("step", "steps", steps)) {
       builder.addOnSuccess(step);
     }
@@ -171,6 +188,7 @@ public final class StageSpec {
 
   /** Steps run after the stage when it failed. */
   public StageSpec onFailure(Step... steps) {
+    open();
     for (Step step : Args.each("step", "steps", steps)) {
       builder.addOnFailure(step);
     }
@@ -179,6 +197,7 @@ public final class StageSpec {
 
   /** Steps run after the stage whatever its outcome. */
   public StageSpec always(Step... steps) {
+    open();
     for (Step step : Args.each("step", "steps", steps)) {
       builder.addAlways(step);
     }
@@ -187,6 +206,7 @@ public final class StageSpec {
 
   /** The stage starts only after {@code stages} have finished, besides declaration order. */
   public StageSpec after(StageRef... stages) {
+    open();
     for (StageRef stage : Args.each("stage", "stages", stages)) {
       builder.addAfter(stage.path());
     }
@@ -200,6 +220,7 @@ public final class StageSpec {
    * stages this one runs after, by declaration order or {@link #after}.
    */
   public StageSpec runsEvenIfSkipped(StageRef... stages) {
+    open();
     StageRef[] given = Args.each("stage", "stages", stages);
     if (given.length == 0) {
       throw new IllegalArgumentException("runsEvenIfSkipped() needs the stages whose skip this one ignores, "
@@ -213,6 +234,7 @@ public final class StageSpec {
 
   /** Child stages start together instead of one after the other. */
   public StageSpec parallel() {
+    open();
     builder.parallel(true);
     return this;
   }
@@ -231,6 +253,7 @@ public final class StageSpec {
    * }</pre>
    */
   public StageSpec keepGoing() {
+    open();
     builder.keepsGoing(true);
     return this;
   }
@@ -252,6 +275,7 @@ public final class StageSpec {
    * ones are inherited), and must not wait for a lock that code around the nesting holds.
    */
   public StageRef stage(String name, Customizer<StageSpec> customizer) {
+    open();
     requireNonNull(name, "stage name");
     requireNonNull(customizer, "customizer");
     StageSpec child = new StageSpec(pipeline, path.child(name));
@@ -301,6 +325,7 @@ public final class StageSpec {
 
   /** This stage's matrix, created on first use. */
   public MatrixSpec matrix() {
+    open();
     if (matrix == null) {
       matrix = new MatrixSpec();
     }
@@ -309,11 +334,21 @@ public final class StageSpec {
 
   /** Configures this stage's matrix. */
   public StageSpec matrix(Customizer<MatrixSpec> customizer) {
+    open();
     requireNonNull(customizer, "customizer").customize(matrix());
     return this;
   }
 
+  /** Refuses a change to a stage already built, which the pipeline would not see. */
+  private void open() {
+    if (built) {
+      throw new IllegalStateException("stage '" + path + "' is already built, so this change would be lost: configure "
+          + "a stage inside the lambda that declares it, before that lambda returns");
+    }
+  }
+
   Stage build() {
+    built = true;
     builder.stages(children);
     if (matrix != null) {
       builder.matrix(matrix.build());

@@ -241,4 +241,45 @@ class BadInputTest {
     assertThatThrownBy(build).isInstanceOfSatisfying(PipelineValidationException.class, e ->
         assertThat(e.problems()).extracting(Problem::code).containsExactly("OTTO-062"));
   }
+  @Test
+  void should_refuse_to_change_a_stage_after_the_lambda_that_declares_it_returned() {
+    // given a stage whose spec was kept past its lambda
+    AtomicReference<StageSpec> kept = new AtomicReference<>();
+
+    // when it is changed inside another stage's lambda, or after the pipeline is built
+    ThrowingCallable cycle = () -> Otto.pipeline("p", p -> p.parallel("G", g -> {
+      g.stage("X", s -> kept.set(s.steps(sh("true"))));
+      StageRef y = g.stage("Y", s -> s.after(kept.get().ref()).steps(sh("true")));
+      kept.get().after(y);
+    }));
+    ThrowingCallable later = () -> kept.get().steps(sh("make"));
+
+    // then
+    String refusal = "stage 'G > X' is already built, so this change would be lost: configure a stage inside the "
+        + "lambda that declares it, before that lambda returns";
+    assertThatThrownBy(cycle).isInstanceOf(IllegalStateException.class).hasMessage(refusal);
+    assertThatThrownBy(later).isInstanceOf(IllegalStateException.class).hasMessage(refusal);
+  }
+
+  @Test
+  void should_refuse_to_change_a_pipeline_after_it_is_built() {
+    // given
+    AtomicReference<PipelineSpec> kept = new AtomicReference<>();
+    Pipeline pipeline = Otto.pipeline("p", p -> {
+      kept.set(p);
+      p.stage("Build", s -> s.steps(sh("make")));
+    });
+
+    // when
+    ThrowingCallable stage = () -> kept.get().stage("Test", s -> s.steps(sh("make test")));
+    ThrowingCallable cache = () -> kept.get().cache("deps", "vendor/");
+
+    // then
+    assertThat(pipeline.stages()).hasSize(1);
+    assertThatThrownBy(stage).isInstanceOf(IllegalStateException.class).hasMessage("pipeline 'p' is already built, "
+        + "so this change would be lost: declare its stages, caches, environments, secrets and parameters inside the "
+        + "lambda given to Otto.pipeline, before it returns");
+    assertThatThrownBy(cache).isInstanceOf(IllegalStateException.class);
+    assertThat(kept.get().ref("Build").path().toString()).isEqualTo("Build");
+  }
 }
