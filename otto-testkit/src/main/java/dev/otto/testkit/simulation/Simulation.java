@@ -13,7 +13,9 @@ import dev.otto.core.model.Pipeline;
 import dev.otto.core.plan.Plan;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
+import dev.otto.core.secret.SecretProvider;
 import dev.otto.core.secret.SecretProviders;
+import dev.otto.core.secret.SecretValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,6 +139,27 @@ public final class Simulation {
     return new SimulatedRun(plan, simulated, handle);
   }
 
+  /** The secrets given with {@link #secret} so far; one not given is refused with how to give it. */
+  private SecretProvider givenSecrets() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>(secrets.keySet());
+    SecretProvider given = SecretProviders.inMemory(secrets);
+    return new SecretProvider() {
+      @Override
+      public SecretValue resolve(String name) {
+        return given.resolve(name);
+      }
+
+      @Override
+      public java.util.Optional<String> whyNot(String name) {
+        if (!names.contains(name)) {
+          return java.util.Optional.of("the secret '" + name + "' was not given to the simulation; give it a value "
+              + "with secret(\"" + name + "\", ...) before the run (given: " + names + ")");
+        }
+        return given.whyNot(name);
+      }
+    };
+  }
+
   /** A simulated engine for testing code that embeds Otto; each call makes a new one, with its own time. */
   public SimulatedEngine engine() {
     return engine(start, new InMemoryJournal());
@@ -150,7 +173,7 @@ public final class Simulation {
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     // One engine in virtual time: its runs hear of their locks at once, and checks would only spin the clock.
     LocalEngine.Builder builder = LocalEngine.builder(root).scheduler(time).lockCheck(Duration.ZERO).runOn(queue)
-        .executor(executor).journal(journal).secrets(SecretProviders.inMemory(secrets)).failurePolicy(failurePolicy)
+        .executor(executor).journal(journal).secrets(givenSecrets()).failurePolicy(failurePolicy)
         .listener(events::add).deployments(deployments);
     if (caches != null) {
       builder.caches(caches);

@@ -278,4 +278,16 @@ class SimulationTest {
         + "artifact 'app' to 'staging' has succeeded yet; deploy it there first");
     OttoAssertions.assertThat(release).didNotDeploy("production");
   }
+  @Test
+  void should_say_how_to_give_a_secret_the_simulation_was_not_given() {
+    // given a simulation given no secret
+    Simulation simulation = Simulation.of(SHIP, root);
+
+    // when
+    org.assertj.core.api.ThrowableAssert.ThrowingCallable run = () -> simulation.run(RunContext.branch("main"));
+
+    // then
+    assertThatThrownBy(run).hasMessageContaining("the secret 'token' was not given to the simulation; give it a "
+        + "value with secret(\"token\", ...) before the run (given: [])");
+  }
 }
