@@ -75,7 +75,6 @@ public final class PipelineSpec {
 
   /** Uses a step library with its default configuration. */
   public <C, H> H use(LibraryDefinition<C, H> definition) {
-    open();
     return use(definition, Customizer.none());
   }
 
@@ -98,7 +97,6 @@ public final class PipelineSpec {
 
   /** Declares a cache of workspace {@code paths}, keyed by its name. */
   public CacheRef cache(String name, String... paths) {
-    open();
     return cache(name, Arrays.asList(Args.each("path", "paths", paths)), List.of());
   }
 
@@ -133,29 +131,24 @@ public final class PipelineSpec {
   }
 
   public Param<String> stringParam(String name, String defaultValue, String description) {
-    open();
     return param(name, Parameter.Type.STRING, Optional.of(requireNonNull(defaultValue, "default")), description, List.of());
   }
 
   /** A string parameter every run must give. */
   public Param<String> requiredStringParam(String name, String description) {
-    open();
     return param(name, Parameter.Type.STRING, Optional.empty(), description, List.of());
   }
 
   public Param<Boolean> booleanParam(String name, boolean defaultValue, String description) {
-    open();
     return param(name, Parameter.Type.BOOLEAN, Optional.of(String.valueOf(defaultValue)), description, List.of());
   }
 
   public Param<Long> integerParam(String name, long defaultValue, String description) {
-    open();
     return param(name, Parameter.Type.INTEGER, Optional.of(String.valueOf(defaultValue)), description, List.of());
   }
 
   /** A parameter whose value is one of {@code choices}; the first is the default. */
   public Param<String> choiceParam(String name, List<String> choices, String description) {
-    open();
     Args.each("choice", "choices", choices);
     Optional<String> first = choices.isEmpty() ? Optional.empty() : Optional.of(choices.get(0));
     return param(name, Parameter.Type.CHOICE, first, description, choices);
@@ -163,6 +156,7 @@ public final class PipelineSpec {
 
   private <T> Param<T> param(String name, Parameter.Type type, Optional<String> defaultValue, String description,
       List<String> choices) {
+    open();
     requireNonNull(name, "parameter name");
     builder.addParameters(Parameter.builder(name, type).defaultValue(defaultValue)
         .description(requireNonNull(description, "description")).choices(choices).build());

@@ -77,7 +77,6 @@ public final class StageSpec {
    * must run in a container.
    */
   public StageSpec service(String name, String image) {
-    open();
     return service(name, image, Customizer.none());
   }
 
@@ -133,7 +132,6 @@ public final class StageSpec {
    * another holds it wait in line, one deployment at a time. Same as {@code lock(name, LockMode.QUEUE)}.
    */
   public StageSpec lock(String name) {
-    open();
     return lock(name, LockMode.QUEUE);
   }
 
@@ -334,7 +332,6 @@ public final class StageSpec {
 
   /** Configures this stage's matrix. */
   public StageSpec matrix(Customizer<MatrixSpec> customizer) {
-    open();
     requireNonNull(customizer, "customizer").customize(matrix());
     return this;
   }
