@@ -283,7 +283,8 @@ public final class Conventions {
     }
     Map<String, Long> perFolder = new LinkedHashMap<>();
     projects.forEach(project -> perFolder.merge(project.folder(), 1L, Long::sum));
-    p.withOrigin("conventions: " + projects.size() + (projects.size() == 1 ? " project" : " projects") + also, outer -> outer.parallel("Projects", group -> {
+    String counted = projects.size() + (projects.size() == 1 ? " project" : " projects");
+    p.withOrigin("conventions: " + counted + also, outer -> outer.parallel("Projects", group -> {
       group.keepGoing();
       for (Project project : projects) {
         String name = (project.folder().isEmpty() ? project.convention() : project.folder())
