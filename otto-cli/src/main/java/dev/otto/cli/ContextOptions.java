@@ -60,7 +60,36 @@ final class ContextOptions {
    */
   dev.otto.core.plan.Plan planForRun(Path dir, DependencyOptions dependencies,
       java.util.Optional<RunContext> recorded) {
+    return planForRun(PipelineSource.load(dir, onlyChanged, dependencies), dir, recorded);
+  }
+
+  /**
+   * As {@link #planForRun(Path, DependencyOptions, java.util.Optional)}, for a resume of a run
+   * that ran the plan with {@code fingerprint}: where the folder's conventions make the pipeline
+   * and the run was planned with {@code --only-changed} and this command was not given it, or the
+   * other way round, the plan the run ran, which its fingerprint proves, and a note to
+   * {@code err}. {@code --only-changed} changes the pipeline rather than its context, so the
+   * journal does not keep it. Any other plan is returned as planned, for the engine to refuse.
+   */
+  dev.otto.core.plan.Plan planForResume(Path dir, DependencyOptions dependencies,
+      java.util.Optional<RunContext> recorded, String fingerprint, java.io.PrintWriter err) {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
+    dev.otto.core.plan.Plan plan = planForRun(loaded, dir, recorded);
+    if (plan.fingerprint().equals(fingerprint) || !loaded.conventions()) {
+      return plan;
+    }
+    dev.otto.core.plan.Plan other = planForRun(PipelineSource.load(dir, !onlyChanged, dependencies), dir, recorded);
+    if (!other.fingerprint().equals(fingerprint)) {
+      return plan;
+    }
+    err.println("otto: the run was planned " + (onlyChanged ? "without" : "with") + " --only-changed, as its "
+        + "plan's fingerprint shows: resumed so");
+    err.flush();
+    return other;
+  }
+
+  private dev.otto.core.plan.Plan planForRun(PipelineSource.Loaded loaded, Path dir,
+      java.util.Optional<RunContext> recorded) {
     // The earlier run's parameters the pipeline still declares: one it dropped since is no longer given.
     java.util.Set<String> declared = new java.util.HashSet<>();
     loaded.pipeline().parameters().forEach(parameter -> declared.add(parameter.name()));

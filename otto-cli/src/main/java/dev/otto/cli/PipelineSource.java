@@ -34,8 +34,11 @@ final class PipelineSource {
 
   private PipelineSource() {}
 
-  /** A pipeline, and where it came from, for messages. */
-  record Loaded(Pipeline pipeline, String source) {}
+  /**
+   * A pipeline, where it came from, for messages, and whether the folder's conventions made it
+   * (so {@code --only-changed} applies to it).
+   */
+  record Loaded(Pipeline pipeline, String source, boolean conventions) {}
 
   /**
    * The folder's pipeline; with {@code onlyChanged}, the conventions of a repository of several
@@ -47,7 +50,7 @@ final class PipelineSource {
     }
     Path ottofile = dir.resolve(OTTOFILE);
     if (Files.isRegularFile(ottofile)) {
-      return new Loaded(compile(ottofile, dependencies.classPath(ottofile)), ottofile.toString());
+      return new Loaded(compile(ottofile, dependencies.classPath(ottofile)), ottofile.toString(), false);
     }
     dependencies.refuseWithoutOttofile(dir);
     try {
@@ -55,7 +58,7 @@ final class PipelineSource {
       String name = absolute.getFileName() == null ? "pipeline" : absolute.getFileName().toString();
       Conventions conventions = Conventions.in(absolute);
       return new Loaded((onlyChanged ? conventions.onlyChanged() : conventions).pipeline(name),
-          "the conventions of " + absolute);
+          "the conventions of " + absolute, true);
     } catch (ConventionException e) {
       throw new CliException(ExitCodes.CANNOT_RUN, "there is no " + OTTOFILE + " in " + dir + ", and "
           + e.getMessage() + " Run 'otto init' to start one.");

@@ -38,7 +38,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return engine.goOn(dir, runId, context, dependencies, (built, plan) -> {
+    return engine.resume(dir, runId, context, dependencies, spec.commandLine().getErr(), (built, plan) -> {
       // A run whose engine died after its last op, before its end was recorded, ends at once
       // when resumed: that one did not end before.
       boolean ended = built.hasEnded(runId);

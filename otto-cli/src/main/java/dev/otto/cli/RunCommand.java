@@ -386,10 +386,27 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs {@code start} for a run that goes on from run {@code runId} (a resume, a restart),
-     * planned as it was: an id that cannot be a run's is refused before anything is written.
+     * Runs {@code start} for a run that goes on from run {@code runId} (a restart), planned for
+     * the context it was: an id that cannot be a run's is refused before anything is written.
      */
     int goOn(Path dir, String runId, ContextOptions context, DependencyOptions dependencies,
+        java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start) throws IOException {
+      return goOn(dir, runId, built -> context.planForRun(dir, dependencies, recordedContext(built, dir, runId)), start);
+    }
+
+    /**
+     * As {@link #goOn(Path, String, ContextOptions, DependencyOptions, java.util.function.BiFunction)}
+     * for a resume, which takes the plan the run ran ({@link ContextOptions#planForResume}), saying
+     * so on {@code notes} when the command's options planned another.
+     */
+    int resume(Path dir, String runId, ContextOptions context, DependencyOptions dependencies,
+        java.io.PrintWriter notes, java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start)
+        throws IOException {
+      return goOn(dir, runId, built -> context.planForResume(dir, dependencies, recordedContext(built, dir, runId),
+          built.recordedFingerprint(runId), notes), start);
+    }
+
+    private int goOn(Path dir, String runId, java.util.function.Function<LocalEngine, Plan> planner,
         java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start) throws IOException {
       try {
         dev.otto.core.journal.FileJournal.checkRunId(runId);
@@ -407,7 +424,7 @@ final class RunCommand implements Callable<Integer> {
           throw notFound(e, dir);
         }
       }
-      return execute(dir, built -> context.planForRun(dir, dependencies, recordedContext(built, dir, runId)), start);
+      return execute(dir, planner, start);
     }
 
     /**

@@ -552,6 +552,39 @@ class OttoCommandTest {
     }
 
     @Test
+    void resumes_a_monorepo_run_planned_with_only_changed_without_being_told_again() throws Exception {
+      // given a run of two projects' conventions that built only the one a change touched, whose journal lost its end
+      for (String project : List.of("api", "web")) {
+        Files.createDirectories(dir.resolve(project));
+        Files.writeString(dir.resolve(project).resolve("package.json"),
+            "{\"name\":\"" + project + "\",\"scripts\":{\"test\":\"echo tested " + project + "\"}}");
+      }
+      String runs = dir.resolve("runs").toString();
+      String[] local = {"--runs", runs, "--container-engine", "none", "--containers", "local"};
+      Outcome ran = otto(concat(new String[] {"run", dir.toString(), "--only-changed", "--changed", "api/index.js"},
+          local));
+      assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
+      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      Path journal = Path.of(runs, run, "journal.log");
+      Files.write(journal, Files.readAllLines(journal).stream().filter(entry -> !entry.contains("run-end")).toList());
+
+      // when resumed without --only-changed
+      Outcome resumed = otto(concat(new String[] {"resume", run, dir.toString()}, local));
+
+      // then the run's own plan goes on, and the note says why
+      assertThat(ran.out()).contains("tested api").doesNotContain("tested web");
+      assertThat(resumed.code()).as(resumed.err()).isZero();
+      assertThat(resumed.err()).contains("otto: the run was planned with --only-changed, as its plan's fingerprint "
+          + "shows: resumed so");
+      assertThat(resumed.out()).containsPattern("skipped +Projects > web").contains("run " + run + " succeeded in");
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+      return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+          .toArray(String[]::new);
+    }
+
+    @Test
     void says_to_give_the_folder_the_run_was_started_from_when_a_resume_plans_another_pipeline() throws Exception {
       // given a run whose journal lost its end, and another project beside it
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo built\")));");

@@ -339,6 +339,19 @@ public final class LocalEngine implements Engine {
   }
 
   /**
+   * The fingerprint of the plan run {@code runId} ran, as its journal keeps it: a {@link #resume}
+   * takes only a plan with the same. A host that can plan a pipeline more than one way (with a
+   * different option of its own) finds by it which way the run was planned.
+   *
+   * @throws JournalException if the run has no readable journal
+   */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public String recordedFingerprint(String runId) {
+    requireNonNull(runId, "runId");
+    return Recovery.read(runId, journal.read(runId)).fingerprint;
+  }
+
+  /**
    * What run {@code runId}'s plan was made for, as its journal keeps it: its branch or tag, its
    * trigger, the environment it rolled back, its parameters and the files it was told its commits
    * changed: what a {@link #resume} or a {@link #restart} of it is planned for. Empty when the run
