@@ -53,6 +53,9 @@ class ContainerEngineRunTest {
 
   @AfterEach
   void endTheStage() {
+    if (executor == null) {
+      return; // no container engine answers here: the test was skipped before it started one
+    }
     executor.endSession(session);
     assertThat(Containers.containers(label)).as("containers of the stage after it ended").isEmpty();
     assertThat(Containers.networks(label)).as("networks of the stage after it ended").isEmpty();
