@@ -7,11 +7,15 @@ import dev.otto.core.cache.CacheResult;
 import dev.otto.core.cache.CacheStore;
 import dev.otto.core.model.Cache;
 import dev.otto.core.plan.Op;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How every engine carries out {@code restore-cache} and {@code save-cache} ops against a {@link
@@ -23,9 +27,16 @@ import org.apiguardian.api.API;
  * content of the key files the fallback keeps ({@code fallback_hit}). A save always writes the
  * exact key's entry, after a fallback restore too, and files it under each fallback key, so that
  * the next change of a lock file starts from it.
+ *
+ * <p>A host's ops remember how a cache's paths stood in a workspace after they saved its entry
+ * from there or restored it there ({@link WorkspaceCaches}): a restore of the same key into the
+ * same workspace, with the paths unchanged since, unpacks nothing. A build stage that saves its
+ * cache and a test stage after it that restores it, in one workspace, unpack it at most once.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class CacheOps {
+  private static final Logger LOG = LoggerFactory.getLogger(CacheOps.class);
+
   private CacheOps() {}
 
   /**
@@ -40,12 +51,30 @@ public final class CacheOps {
 
   /** Restores {@code op}'s cache into {@code workspace} from {@code store}, which may be null (no store). */
   public static Outcome restore(CacheStore store, Path workspace, Op.RestoreCache op) {
+    return restore(store, workspace, op, null);
+  }
+
+  /**
+   * As {@link #restore(CacheStore, Path, Op.RestoreCache)}; where {@code known} (may be null)
+   * knows that the workspace's paths hold the key's entry already, as a stage left them that
+   * saved or restored it there, nothing is unpacked.
+   */
+  static Outcome restore(CacheStore store, Path workspace, Op.RestoreCache op, WorkspaceCaches known) {
     if (store == null) {
       return new Outcome("restore", "no cache store is configured");
     }
     try {
       CacheKey key = CacheKey.of(op.cache(), workspace, op.keyFiles());
+      Optional<Integer> there = known == null ? Optional.empty() : unchanged(known, workspace, key, op.paths());
+      if (there.isPresent()) {
+        return new Outcome(name(CacheResult.Status.HIT), "cache " + key + " is in the workspace already, as a stage "
+            + "that saved or restored it there left it: its " + there.get() + (there.get() == 1 ? " file is" : " files are")
+            + " unchanged since, so nothing was unpacked");
+      }
       CacheResult exact = store.restore(key, workspace);
+      if (known != null && exact.status() == CacheResult.Status.HIT) {
+        remember(() -> known.restored(workspace, key, op.paths()), key);
+      }
       boolean missed = exact.status() == CacheResult.Status.MISS || exact.status() == CacheResult.Status.CORRUPT;
       if (!missed || op.keyFiles().isEmpty() || op.fallbacks().isEmpty()) {
         return outcome(exact);
@@ -75,6 +104,14 @@ public final class CacheOps {
    * be null (no store), filed under each of the op's fallback keys.
    */
   public static Outcome save(CacheStore store, Path workspace, Op.SaveCache op) {
+    return save(store, workspace, op, null);
+  }
+
+  /**
+   * As {@link #save(CacheStore, Path, Op.SaveCache)}; {@code known} (may be null) learns how the
+   * paths stood when they were saved, for a later {@link #restore} into the same workspace.
+   */
+  static Outcome save(CacheStore store, Path workspace, Op.SaveCache op, WorkspaceCaches known) {
     if (store == null) {
       return new Outcome("save", "no cache store is configured");
     }
@@ -82,7 +119,12 @@ public final class CacheOps {
       CacheKey key = CacheKey.of(op.cache(), workspace, op.keyFiles());
       List<CacheKey.Prefix> prefixes = op.keyFiles().isEmpty() ? List.of() : op.fallbacks().stream()
           .map(fallback -> prefix(op.cache(), op.paths(), workspace, op.keyFiles(), fallback)).toList();
-      Outcome saved = outcome(store.save(key, prefixes, workspace, op.paths()));
+      WorkspaceCaches.Reading before = known == null ? null : reading(known, workspace, op.paths(), key);
+      CacheResult result = store.save(key, prefixes, workspace, op.paths());
+      if (before != null && result.status() == CacheResult.Status.SAVED) {
+        remember(() -> known.saved(workspace, key, op.paths(), before), key);
+      }
+      Outcome saved = outcome(result);
       return new Outcome(saved.what(), saved.detail() + missingKeyFiles(workspace, op.keyFiles()));
     } catch (UncheckedIOException | IllegalArgumentException e) {
       return new Outcome(name(CacheResult.Status.FAILED), e.getMessage());
@@ -103,6 +145,39 @@ public final class CacheOps {
     return "; its key file" + (one ? " " : "s ") + String.join(", ", missing) + (one ? " is" : " are")
         + " not in the workspace, so its key does not change until " + (one ? "it appears" : "they appear")
         + ": check the name, or leave it out of the key files";
+  }
+
+  /** What {@code known} says of the paths of {@code key}; empty when they cannot be read. */
+  private static Optional<Integer> unchanged(WorkspaceCaches known, Path workspace, CacheKey key, List<String> paths) {
+    try {
+      return known.unchanged(workspace, key, paths);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("could not read the paths of cache {}: {}", key, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private static WorkspaceCaches.Reading reading(WorkspaceCaches known, Path workspace, List<String> paths,
+      CacheKey key) {
+    try {
+      return known.beforeSave(workspace, paths);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("could not read the paths of cache {}: {}", key, e.toString());
+      return null;
+    }
+  }
+
+  /** Runs {@code remembering}; a path that cannot be read only means a later restore unpacks. */
+  private static void remember(Remembering remembering, CacheKey key) {
+    try {
+      remembering.run();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("could not read the paths of cache {}: {}", key, e.toString());
+    }
+  }
+
+  private interface Remembering {
+    void run() throws IOException;
   }
 
   private static CacheKey.Prefix prefix(String cache, List<String> paths, Path workspace, List<String> keyFiles,

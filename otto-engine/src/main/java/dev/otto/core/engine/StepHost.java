@@ -54,6 +54,8 @@ public final class StepHost {
   private final List<Executor> executors;
   private final SecretProvider secrets;
   private final CacheStore caches;
+  /** How caches stood in workspaces where this host saved or restored them, so a restore there is not repeated. */
+  private final WorkspaceCaches known = new WorkspaceCaches();
   private final ContainerPolicy containerPolicy;
   private final String containerFallbackHint;
 
@@ -329,14 +331,18 @@ public final class StepHost {
     }
   }
 
-  /** Restores a cache into {@code workspace}, from the op's exact key or a fallback; never fails the stage. */
+  /**
+   * Restores a cache into {@code workspace}, from the op's exact key or a fallback; never fails
+   * the stage. Nothing is unpacked where this host saved or restored the same key in the same
+   * workspace and the paths are unchanged since.
+   */
   public CacheOps.Outcome restore(Path workspace, Op.RestoreCache op) {
-    return CacheOps.restore(caches, workspace, op);
+    return CacheOps.restore(caches, workspace, op, known);
   }
 
   /** Saves a cache from {@code workspace} under the op's exact key; never fails the stage. */
   public CacheOps.Outcome save(Path workspace, Op.SaveCache op) {
-    return CacheOps.save(caches, workspace, op);
+    return CacheOps.save(caches, workspace, op, known);
   }
 
   /** Configures a {@link StepHost}. */

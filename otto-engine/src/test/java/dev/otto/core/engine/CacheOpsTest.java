@@ -237,4 +237,125 @@ class CacheOpsTest {
         + "change until it appears: check the name, or leave it out of the key files");
     assertThat(fine.detail()).doesNotContain("not in the workspace");
   }
+
+  /** The store, counting the restores that reach it. */
+  private final class Counting implements dev.otto.core.cache.CacheStore {
+    int restores;
+
+    @Override
+    public dev.otto.core.cache.CacheResult restore(CacheKey key, Path workspace) {
+      restores++;
+      return store.restore(key, workspace);
+    }
+
+    @Override
+    public dev.otto.core.cache.CacheResult save(CacheKey key, Path workspace, List<String> paths) {
+      return store.save(key, workspace, paths);
+    }
+  }
+
+  /** A build stage's fetch into the cache, written a minute ago, as a step that ran before the save leaves it. */
+  private static Path fetched(Path workspace, String name, String content) throws Exception {
+    Path file = Files.createDirectories(workspace.resolve(".npm")).resolve(name);
+    Files.writeString(file, content);
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+    return file;
+  }
+
+  @Test
+  void should_not_unpack_a_cache_into_the_workspace_a_stage_saved_it_from_while_its_paths_are_unchanged()
+      throws Exception {
+    // given a build stage that fetched a package and saved the cache
+    Counting counting = new Counting();
+    WorkspaceCaches known = new WorkspaceCaches();
+    Path workspace = workspace("20", "left-pad");
+    fetched(workspace, "left-pad", "fetched");
+    CacheOps.Outcome saved = CacheOps.save(counting, workspace, new Op.SaveCache("npm", PATHS, KEY_FILES, ANY), known);
+
+    // when the test stage after it restores the cache, in the same workspace and in another run's
+    CacheOps.Outcome restored = CacheOps.restore(counting, workspace, new Op.RestoreCache("npm", PATHS, KEY_FILES,
+        ANY), known);
+    Path other = workspace("20", "left-pad");
+    CacheOps.Outcome elsewhere = CacheOps.restore(counting, other, new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY),
+        known);
+
+    // then only the other workspace has it unpacked
+    assertThat(saved.what()).isEqualTo("saved");
+    assertThat(restored.what()).isEqualTo("hit");
+    assertThat(restored.detail()).endsWith(" is in the workspace already, as a stage that saved or restored it there "
+        + "left it: its 1 file is unchanged since, so nothing was unpacked");
+    assertThat(elsewhere.what()).isEqualTo("hit");
+    assertThat(elsewhere.detail()).startsWith("restored cache npm@");
+    assertThat(counting.restores).isEqualTo(1);
+    assertThat(packages(workspace)).containsExactly("left-pad");
+    assertThat(packages(other)).containsExactly("left-pad");
+  }
+
+  @Test
+  void should_unpack_a_cache_again_once_its_paths_changed_in_the_workspace() throws Exception {
+    // given a cache restored into a workspace, then each kind of change to its paths
+    Counting counting = new Counting();
+    WorkspaceCaches known = new WorkspaceCaches();
+    stage(workspace("20", "left-pad"), ANY);
+    Op.RestoreCache restore = new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY);
+    List<String> detail = new java.util.ArrayList<>();
+    List<java.util.function.Consumer<Path>> changes = List.of(
+        workspace -> write(workspace.resolve(".npm/left-pad"), "changed"),
+        workspace -> write(workspace.resolve(".npm/right-pad"), "added"),
+        workspace -> delete(workspace.resolve(".npm/left-pad")));
+    for (java.util.function.Consumer<Path> change : changes) {
+      Path workspace = workspace("20", "left-pad");
+      assertThat(CacheOps.restore(counting, workspace, restore, known).detail()).startsWith("restored cache");
+      assertThat(CacheOps.restore(counting, workspace, restore, known).detail()).contains("nothing was unpacked");
+
+      // when
+      change.accept(workspace);
+      CacheOps.Outcome again = CacheOps.restore(counting, workspace, restore, known);
+
+      // then the entry is unpacked again, over what changed
+      detail.add(again.detail());
+      assertThat(Files.readString(workspace.resolve(".npm/left-pad"))).isEqualTo("fetched");
+    }
+    assertThat(detail).allMatch(text -> text.startsWith("restored cache npm@"));
+    assertThat(counting.restores).isEqualTo(6);
+  }
+
+  @Test
+  void should_read_the_content_of_files_written_just_before_a_save_as_their_time_may_not_tell_a_change()
+      throws Exception {
+    // given a package fetched just now and saved, then rewritten with the same size and time, as a coarse clock shows
+    Counting counting = new Counting();
+    WorkspaceCaches known = new WorkspaceCaches();
+    Path workspace = workspace("20", "left-pad");
+    Path file = Files.createDirectories(workspace.resolve(".npm")).resolve("left-pad");
+    Files.writeString(file, "fetched");
+    java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+    CacheOps.save(counting, workspace, new Op.SaveCache("npm", PATHS, KEY_FILES, ANY), known);
+    Files.writeString(file, "FETCHED");
+    Files.setLastModifiedTime(file, written);
+
+    // when
+    CacheOps.Outcome restored = CacheOps.restore(counting, workspace, new Op.RestoreCache("npm", PATHS, KEY_FILES,
+        ANY), known);
+
+    // then the change was seen, and the entry unpacked over it
+    assertThat(restored.detail()).startsWith("restored cache npm@");
+    assertThat(Files.readString(file)).isEqualTo("fetched");
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.delete(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
