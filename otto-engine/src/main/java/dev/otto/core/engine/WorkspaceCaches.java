@@ -2,7 +2,6 @@ package dev.otto.core.engine;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import com.google.common.hash.HashCode;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import dev.otto.core.cache.CacheKey;
@@ -19,34 +18,41 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a host knows of the caches in its workspaces: for a workspace and a cache key, how the
  * cache's paths stood right after a stage saved the key's entry from them or restored it into
- * them. A restore of the same key into the same workspace, with the paths still standing so, has
- * nothing to unpack: the usual case is a build stage that saves its cache and a test stage after
- * it, in the same workspace, that restores it.
+ * them. A restore places each of the entry's files, directories and links, replacing what is at
+ * its place, and leaves everything else; so where every item that stood there then stands there
+ * still, unchanged, a restore of the same key into the same workspace has nothing to do, whatever
+ * was added beside them. The usual cases: a build stage saves its cache and a test stage after
+ * it, in the same workspace, restores it; or a build stage restores the cache, its tool adds to
+ * it (logs, new downloads), and the test stage restores it again.
  *
- * <p>How the paths stand is every file's, directory's and link's name, each file's size,
- * modification time and executable bit, and each link's target, as {@code make} and {@code git}
- * judge a file unchanged. A file modified within {@link #RACY} of that reading could be modified
- * again without its time changing, on a file system whose clock ticks coarsely; as {@code git}
- * does with such files, its content is read then and compared again later.
+ * <p>How an item stands is its name and kind, a file's size, modification time and executable
+ * bit, and a link's target, as {@code make} and {@code git} judge a file unchanged. A file
+ * modified within {@link #RACY} of the reading could be written again without its time
+ * changing, on a file system whose clock ticks coarsely; as {@code git} does with such files,
+ * its content is read then and compared again later.
  *
- * <p>Bounded: the oldest of more than {@value #HELD} readings fall out, and a restore then
- * unpacks as it would have. Thread-safe.
+ * <p>Bounded: readings of more than {@value #HELD_ITEMS} items in all fall out, the oldest first,
+ * and a restore then unpacks as it would have. Thread-safe.
  */
 final class WorkspaceCaches {
-  /** How many workspace and key pairs are remembered. */
-  static final int HELD = 1024;
+  /** How many items of all readings are remembered, at 16 bytes each. */
+  static final long HELD_ITEMS = 1L << 20;
   /** How recent a modification must be for its file's content to be read as well as its time. */
   static final Duration RACY = Duration.ofSeconds(2);
 
-  private final Cache<String, Reading> held = CacheBuilder.newBuilder().maximumSize(HELD).build();
+  private final Cache<String, Reading> held = CacheBuilder.newBuilder().maximumWeight(HELD_ITEMS)
+      .<String, Reading>weigher((id, reading) -> reading.names.length + 1).build();
   private final Clock clock;
 
   WorkspaceCaches() {
@@ -58,16 +64,33 @@ final class WorkspaceCaches {
   }
 
   /**
-   * How the cache's paths stood when its entry was saved from or restored into the workspace,
-   * and how many files they held.
-   *
-   * @param racy the files modified within {@link #RACY} of the reading, whose content it holds too
+   * How a cache's paths stood: each item's name and state as 64-bit hashes, sorted by name, the
+   * names of the files whose content the state holds as well, and how many files there were.
    */
-  record Reading(HashCode state, List<String> racy, HashCode content, int files) {}
+  static final class Reading {
+    private final long[] names;
+    private final long[] states;
+    private final Set<String> racy;
+    private final int files;
+    /** Whether two items had one name hash (or a path was given twice): such a reading tells nothing. */
+    private final boolean ambiguous;
+
+    private Reading(long[] names, long[] states, Set<String> racy, int files, boolean ambiguous) {
+      this.names = names;
+      this.states = states;
+      this.racy = racy;
+      this.files = files;
+      this.ambiguous = ambiguous;
+    }
+
+    private boolean sameAs(Reading other) {
+      return !ambiguous && !other.ambiguous && Arrays.equals(names, other.names) && Arrays.equals(states, other.states);
+    }
+  }
 
   /** Remembers how {@code paths} stand in {@code workspace}, into which the entry of {@code key} was just restored. */
   void restored(Path workspace, CacheKey key, List<String> paths) throws IOException {
-    held.put(id(workspace, key), read(workspace, paths, Optional.empty(), clock.instant()));
+    hold(id(workspace, key), read(workspace, paths, Optional.empty(), clock.instant()));
   }
 
   /** How {@code paths} stand in {@code workspace} before a save: what {@link #saved} compares with. */
@@ -81,26 +104,49 @@ final class WorkspaceCaches {
    * meanwhile may differ from the entry's.
    */
   void saved(Path workspace, CacheKey key, List<String> paths, Reading before) throws IOException {
-    Reading after = read(workspace, paths, Optional.of(before.racy()), Instant.MIN);
-    if (after.equals(before)) {
-      held.put(id(workspace, key), before);
+    Reading after = read(workspace, paths, Optional.of(before.racy), Instant.MIN);
+    if (after.sameAs(before)) {
+      hold(id(workspace, key), before);
     } else {
       held.invalidate(id(workspace, key));
     }
   }
 
+  private void hold(String id, Reading reading) {
+    if (reading.ambiguous) {
+      held.invalidate(id);
+    } else {
+      held.put(id, reading);
+    }
+  }
+
   /**
-   * How many files {@code paths} hold, when they stand in {@code workspace} as they did when
-   * {@link #hold} last saw them hold the entry of {@code key}: a restore has nothing to do.
-   * Empty when they may stand otherwise, or nothing was held.
+   * How many files the entry of {@code key} holds, when every item {@link #restored} or
+   * {@link #saved} saw in {@code paths} of {@code workspace} stands there still, unchanged: a
+   * restore of the entry has nothing to do. Empty when one may stand otherwise, or nothing was
+   * seen.
    */
   Optional<Integer> unchanged(Path workspace, CacheKey key, List<String> paths) throws IOException {
     Reading before = held.getIfPresent(id(workspace, key));
     if (before == null) {
       return Optional.empty();
     }
-    Reading now = read(workspace, paths, Optional.of(before.racy()), Instant.MIN);
-    return now.equals(before) ? Optional.of(now.files()) : Optional.empty();
+    Reading now = read(workspace, paths, Optional.of(before.racy), Instant.MIN);
+    if (now.ambiguous) {
+      return Optional.empty();
+    }
+    int matched = 0;
+    for (int i = 0; i < now.names.length; i++) {
+      int at = Arrays.binarySearch(before.names, now.names[i]);
+      if (at < 0) {
+        continue;
+      }
+      if (before.states[at] != now.states[i]) {
+        return Optional.empty();
+      }
+      matched++;
+    }
+    return matched == before.names.length ? Optional.of(before.files) : Optional.empty();
   }
 
   private static String id(Path workspace, CacheKey key) {
@@ -108,61 +154,65 @@ final class WorkspaceCaches {
   }
 
   /**
-   * Reads how {@code paths} stand: the content of the files {@code racy} names when given, else
-   * of those modified less than {@link #RACY} before {@code now}.
+   * Reads how {@code paths} stand: with the content of the files {@code racy} names when given,
+   * else of those modified less than {@link #RACY} before {@code now}.
    */
-  private static Reading read(Path workspace, List<String> paths, Optional<List<String>> racy, Instant now)
+  private static Reading read(Path workspace, List<String> paths, Optional<Set<String>> racy, Instant now)
       throws IOException {
     Path root = Confined.root(workspace);
-    Hasher state = Hashing.sha256().newHasher();
-    TreeSet<String> recent = new TreeSet<>();
+    TreeMap<Long, Long> items = new TreeMap<>();
+    Set<String> recent = new TreeSet<>();
     int files = 0;
+    boolean clash = false;
     for (String path : paths) {
-      state.putString(path, StandardCharsets.UTF_8).putByte((byte) 0);
-      List<Confined.Item> items;
+      List<Confined.Item> found;
       try {
-        items = Confined.items(root, path, new ArrayList<>());
+        found = Confined.items(root, path, new ArrayList<>());
       } catch (NoSuchFileException e) {
-        state.putByte((byte) 1);
         continue;
       }
-      for (Confined.Item item : items) {
-        state.putString(item.name(), StandardCharsets.UTF_8).putByte((byte) 0).putInt(item.kind().ordinal());
+      for (Confined.Item item : found) {
+        Hasher state = Hashing.murmur3_128().newHasher().putInt(item.kind().ordinal());
         switch (item.kind()) {
           case FILE -> {
             BasicFileAttributes attributes =
                 Files.readAttributes(item.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            Instant modified = attributes.lastModifiedTime().toInstant();
             state.putLong(attributes.size()).putLong(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS))
                 .putBoolean(Files.isExecutable(item.file()));
-            if (racy.isEmpty() && !modified.isBefore(now.minus(RACY))) {
+            boolean readWhole = racy.map(names -> names.contains(item.name()))
+                .orElseGet(() -> !attributes.lastModifiedTime().toInstant().isBefore(now.minus(RACY)));
+            if (readWhole) {
               recent.add(item.name());
+              putContent(state, item.file());
             }
             files++;
           }
-          case LINK -> state.putString(Files.readSymbolicLink(item.file()).toString(), StandardCharsets.UTF_8)
-              .putByte((byte) 0);
+          case LINK -> state.putString(Files.readSymbolicLink(item.file()).toString(), StandardCharsets.UTF_8);
           case DIRECTORY -> { }
         }
+        long name = Hashing.murmur3_128().hashString(item.name(), StandardCharsets.UTF_8).asLong();
+        long read = state.hash().asLong();
+        Long earlier = items.put(name, read);
+        // The same item twice (paths that overlap) reads the same; two names with one hash cannot be told apart.
+        clash |= earlier != null && earlier != read;
       }
     }
-    List<String> contentOf = racy.orElseGet(() -> List.copyOf(recent));
-    Hasher content = Hashing.sha256().newHasher();
-    for (String name : contentOf) {
-      content.putString(name, StandardCharsets.UTF_8).putByte((byte) 0);
-      Path file = Confined.place(root, name);
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        content.putByte((byte) 1);
-        continue;
-      }
-      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-        byte[] buffer = new byte[65536];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          content.putBytes(buffer, 0, n);
-        }
-      }
-      content.putByte((byte) 0);
+    long[] names = new long[items.size()];
+    long[] states = new long[names.length];
+    int i = 0;
+    for (var entry : items.entrySet()) {
+      names[i] = entry.getKey();
+      states[i++] = entry.getValue();
     }
-    return new Reading(state.hash(), contentOf, content.hash(), files);
+    return new Reading(names, states, racy.orElse(recent), files, clash);
+  }
+
+  private static void putContent(Hasher state, Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] buffer = new byte[65536];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        state.putBytes(buffer, 0, n);
+      }
+    }
   }
 }

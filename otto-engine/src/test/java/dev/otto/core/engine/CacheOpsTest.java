@@ -292,8 +292,30 @@ class CacheOpsTest {
   }
 
   @Test
-  void should_unpack_a_cache_again_once_its_paths_changed_in_the_workspace() throws Exception {
-    // given a cache restored into a workspace, then each kind of change to its paths
+  void should_not_unpack_a_cache_again_where_a_stage_only_added_to_it_since_it_was_restored() throws Exception {
+    // given a build stage that restored the cache and whose tool added a log and a package beside it
+    Counting counting = new Counting();
+    WorkspaceCaches known = new WorkspaceCaches();
+    stage(workspace("20", "left-pad"), ANY);
+    Op.RestoreCache restore = new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY);
+    Path workspace = workspace("20", "left-pad");
+    CacheOps.Outcome build = CacheOps.restore(counting, workspace, restore, known);
+    write(Files.createDirectories(workspace.resolve(".npm/_logs")).resolve("debug.log"), "a log");
+    write(workspace.resolve(".npm/right-pad"), "fetched");
+
+    // when the test stage restores it
+    CacheOps.Outcome test = CacheOps.restore(counting, workspace, restore, known);
+
+    // then nothing is unpacked, as a restore would replace each of the entry's files with itself and leave the rest
+    assertThat(build.detail()).startsWith("restored cache npm@");
+    assertThat(test.detail()).contains("nothing was unpacked");
+    assertThat(counting.restores).isEqualTo(1);
+    assertThat(packages(workspace)).containsExactly("_logs", "left-pad", "right-pad");
+  }
+
+  @Test
+  void should_unpack_a_cache_again_once_a_file_of_it_changed_or_went_from_the_workspace() throws Exception {
+    // given a cache restored into a workspace, then each kind of change to what it restored
     Counting counting = new Counting();
     WorkspaceCaches known = new WorkspaceCaches();
     stage(workspace("20", "left-pad"), ANY);
@@ -301,7 +323,7 @@ class CacheOpsTest {
     List<String> detail = new java.util.ArrayList<>();
     List<java.util.function.Consumer<Path>> changes = List.of(
         workspace -> write(workspace.resolve(".npm/left-pad"), "changed"),
-        workspace -> write(workspace.resolve(".npm/right-pad"), "added"),
+        workspace -> write(workspace.resolve(".npm/left-pad"), "fetched, and changed"),
         workspace -> delete(workspace.resolve(".npm/left-pad")));
     for (java.util.function.Consumer<Path> change : changes) {
       Path workspace = workspace("20", "left-pad");
