@@ -52,22 +52,41 @@ final class ChangedFiles {
   }
 
   /**
-   * The branch HEAD is on in {@code dir}'s git work tree; empty outside one, on a detached HEAD, or
-   * without git.
+   * Where HEAD is in {@code dir}'s git work tree: on a branch, or detached (at a tag, or at a
+   * commit no tag names); empty outside a work tree or without git.
    */
-  static java.util.Optional<String> currentBranch(Path dir) {
+  record Head(java.util.Optional<String> branch, java.util.Optional<String> tag) {}
+
+  /** Where HEAD is in {@code dir}'s git work tree; empty outside one, or without git. */
+  static java.util.Optional<Head> head(Path dir) {
     try {
-      Process git = new ProcessBuilder("git", "symbolic-ref", "--quiet", "--short", "HEAD").directory(dir.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      git.getOutputStream().close();
-      String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return git.waitFor() == 0 && !out.isEmpty() ? java.util.Optional.of(out) : java.util.Optional.empty();
+      java.util.Optional<String> branch = output(dir, "symbolic-ref", "--quiet", "--short", "HEAD");
+      if (branch.isPresent()) {
+        return java.util.Optional.of(new Head(branch, java.util.Optional.empty()));
+      }
+      if (output(dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      // Detached: at the tag git itself would name for HEAD, if one points there.
+      return java.util.Optional.of(new Head(java.util.Optional.empty(),
+          output(dir, "describe", "--tags", "--exact-match", "HEAD")));
     } catch (IOException e) {
       return java.util.Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return java.util.Optional.empty();
     }
+  }
+
+  /** What git prints to {@code args} in {@code dir}, stripped; empty when it fails or prints nothing. */
+  private static java.util.Optional<String> output(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    git.getOutputStream().close();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    return git.waitFor() == 0 && !out.isEmpty() ? java.util.Optional.of(out) : java.util.Optional.empty();
   }
 
   /** Whether {@code dir} is in a git work tree where {@code base} names no commit. */

@@ -116,8 +116,9 @@ final class ContextOptions {
   }
 
   /**
-   * The context given; when no branch or tag is, on the branch {@code dir}'s git work tree is on,
-   * else on {@code defaultBranch}. Changed files from {@code dir}'s git.
+   * The context given; when no branch or tag is, on the branch {@code dir}'s git work tree is on;
+   * on a detached HEAD, on no branch and at the tag that points there, if one does; outside git,
+   * on {@code defaultBranch}. Changed files from {@code dir}'s git.
    */
   RunContext context(String defaultBranch, Path dir) {
     return context(defaultBranch, dir, java.util.Optional.empty());
@@ -142,7 +143,15 @@ final class ContextOptions {
       recorded.get().branch().ifPresent(builder::branch);
       recorded.get().tag().ifPresent(builder::tag);
     } else if (tag == null && defaultBranch != null) {
-      builder.branch(ChangedFiles.currentBranch(dir).orElse(defaultBranch));
+      // On a branch, that branch; on a detached HEAD, on no branch, at the tag that points there if one does: a
+      // condition on a branch must not be met by a checkout of a tag or of a bare commit. Outside git, the default.
+      java.util.Optional<ChangedFiles.Head> head = ChangedFiles.head(dir);
+      if (head.isEmpty()) {
+        builder.branch(defaultBranch);
+      } else {
+        head.get().branch().ifPresent(builder::branch);
+        head.get().tag().ifPresent(builder::tag);
+      }
     }
     if (tag != null) {
       builder.tag(tag);

@@ -224,6 +224,39 @@ class OttoCommandTest {
       assertThat(told.out()).contains("Deploy | deployed");
     }
 
+    @Test
+    void should_run_a_detached_head_on_no_branch_at_the_tag_that_points_there() throws Exception {
+      // given a work tree whose branch is main, checked out detached at a tag, then at a commit no tag names
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built")));
+          p.parallel("Ship", g -> {
+            g.stage("Deploy", s -> s.when(branch().is("main")).steps(sh("echo deployed")));
+            g.stage("Release", s -> s.when(Otto.tag().matches("v*")).steps(sh("echo released")));
+          });
+          """);
+      git("init", "-q", "-b", "main");
+      git("add", "Ottofile.java");
+      git("-c", "user.name=Otto", "-c", "user.email=otto@example.org", "commit", "-q", "-m", "first");
+      git("tag", "v1.0");
+      git("-c", "user.name=Otto", "-c", "user.email=otto@example.org", "commit", "-q", "--allow-empty", "-m",
+          "second");
+      String runs = dir.resolve("runs").toString();
+
+      // when
+      git("checkout", "-q", "--detach", "v1.0");
+      Outcome tagged = otto("run", dir.toString(), "--runs", runs);
+      git("checkout", "-q", "--detach", "main");
+      Outcome bare = otto("run", dir.toString(), "--runs", runs);
+      Outcome told = otto("run", dir.toString(), "--runs", runs, "--branch", "main");
+
+      // then a branch condition is met only on the branch, and a tag condition at the tag
+      assertThat(tagged.code()).as(tagged.err()).isZero();
+      assertThat(tagged.out()).contains("Build | built", "Release | released").doesNotContain("deployed");
+      assertThat(bare.code()).as(bare.err()).isZero();
+      assertThat(bare.out()).contains("Build | built").doesNotContain("deployed").doesNotContain("released");
+      assertThat(told.out()).contains("Deploy | deployed");
+    }
+
     private String git(String... args) throws Exception {
       List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
       command.addAll(List.of(args));
