@@ -104,8 +104,8 @@ class IsolationTest {
 
     // then
     assertThat(refused.code()).isEqualTo(ExitCodes.CANNOT_RUN);
-    assertThat(refused.err()).contains("stage 'Image' needs container node:20", "; or let it run as local processes "
-        + "with --containers local").doesNotContain("ContainerPolicy");
+    assertThat(refused.err()).contains("stage 'Image' needs container node:20, which no executor here runs: let it "
+        + "run as local processes with --containers local").doesNotContain("ContainerPolicy");
     assertThat(missing.code()).isEqualTo(ExitCodes.CANNOT_RUN);
     assertThat(missing.err()).contains("stage 'Image' needs otto-no-such-npm, which the local executor does not find "
         + "on this machine (the stage, container node:20, would run as local processes");
