@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A project's cache store under its {@code .otto} folder, which is made, ignoring itself, only
- * when a cache is first saved: restoring from a folder that is not there finds nothing, and a
- * pipeline without caches, run with {@code --runs} elsewhere, leaves the project as it was.
+ * A cache store in a folder of the project (its {@code .otto} folder, or one {@code --caches}
+ * names there), which is made, ignoring itself, only when a cache is first saved: restoring from
+ * a folder that is not there finds nothing, and a pipeline without caches, run with {@code --runs}
+ * elsewhere, leaves the project as it was.
  */
 final class OttoFolderOnSave implements CacheStore {
   private final CacheStore store;

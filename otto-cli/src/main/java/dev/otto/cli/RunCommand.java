@@ -156,6 +156,14 @@ final class RunCommand implements Callable<Integer> {
         Plan plan = planner.apply(built);
         refuseSecretsPassed(plan);
         hideSecretsFromSteps(plan);
+        if (runsToMake != null) {
+          try {
+            GitIgnore.ignoreItself(runsToMake);
+          } catch (IOException e) {
+            throw new CliException(ExitCodes.CANNOT_RUN, "could not make " + runsToMake + " for the runs: "
+                + e.getMessage() + "; give another folder with --runs");
+          }
+        }
         try (EngineEndpoint endpoint = endpoint(built)) {
           try (CancelOnSignal signals = CancelOnSignal.install(System.err)) {
             RunHandle run = start.apply(built, plan);
@@ -273,6 +281,17 @@ final class RunCommand implements Callable<Integer> {
           .filter(deployment -> deployment.run().equals(result.run())).toList();
     }
 
+    /** The --runs folder inside the project that this command makes, ignoring itself, as the run starts; or null. */
+    private Path runsToMake;
+
+    /** Whether {@code folder} is not there yet and lies inside the project {@code dir}: this command makes it. */
+    private static boolean madeInside(Path dir, Path folder) {
+      Path project = dir.toAbsolutePath().normalize();
+      Path made = folder.toAbsolutePath().normalize();
+      return !made.equals(project) && made.startsWith(project)
+          && Files.notExists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     LocalEngine build(Path dir, Progress progress, RunListener... more) {
       checkOptions();
       Path base = dir.resolve(".otto");
@@ -301,9 +320,15 @@ final class RunCommand implements Callable<Integer> {
               + e.getMessage() + "; give other folders with --runs and --caches");
         }
       }
+      // A folder --runs or --caches names inside the project, that this command makes, ignores itself as .otto does, so
+      // that git status and git add -A leave its workspaces and archives out: runs' as the run starts, caches' on the
+      // first save.
+      runsToMake = runs != null && madeInside(dir, runs) ? runs : null;
       CacheStore store = new DirectoryCacheStore(caches != null ? caches : base.resolve("caches"));
+      CacheStore cacheStore = caches == null ? (runs == null ? store : new OttoFolderOnSave(store, base))
+          : madeInside(dir, caches) ? new OttoFolderOnSave(store, caches) : store;
       LocalEngine.Builder builder = LocalEngine.builder(runs != null ? runs : base.resolve("runs"))
-          .caches(caches != null || runs == null ? store : new OttoFolderOnSave(store, base))
+          .caches(cacheStore)
           .secrets(secrets());
       if (!"none".equals(containerEngine)) {
         ContainerExecutor.Builder containers = ContainerExecutor.builder();

@@ -206,6 +206,31 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_keep_runs_and_caches_folders_it_makes_inside_the_project_out_of_git() throws Exception {
+      // given a project in git whose runs and caches go to folders of their own inside it
+      ottofile("""
+          var deps = p.cache("deps", "vendor/");
+          p.stage("Build", s -> s.restores(deps).saves(deps).steps(sh("mkdir -p vendor && echo lib > vendor/lib")));
+          """);
+      git("init", "-q");
+      Path kept = Files.createDirectories(dir.resolve("kept"));
+
+      // when
+      Outcome run = otto("run", dir.toString(), "--runs", dir.resolve("myruns").toString(), "--caches",
+          dir.resolve("mycaches").toString());
+      Outcome again = otto("run", dir.toString(), "--runs", kept.toString());
+      String status = git("status", "--porcelain", "--untracked-files=all");
+
+      // then git sees only the Ottofile, and a folder that was there already is left as it was
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(again.code()).as(again.err()).isZero();
+      assertThat(dir.resolve("myruns/.gitignore")).content().endsWith("*\n");
+      assertThat(dir.resolve("mycaches/.gitignore")).content().endsWith("*\n");
+      assertThat(kept.resolve(".gitignore")).doesNotExist();
+      assertThat(status).contains("?? Ottofile.java\n").doesNotContain("myruns").doesNotContain("mycaches");
+    }
+
+    @Test
     void should_run_on_the_branch_the_work_tree_is_on_unless_told() throws Exception {
       ottofile("""
           p.stage("Build", s -> s.steps(sh("echo built")));
@@ -919,10 +944,17 @@ class OttoCommandTest {
           dir.resolve("runs").toString(), "--listen", String.valueOf(port), "--bearer-file", bearer.toString()));
       Path runs = dir.resolve("runs");
       long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-      while ((!Files.isDirectory(runs) || Files.list(runs).findAny().isEmpty()) && System.nanoTime() < deadline) {
+      java.util.function.Supplier<java.util.Optional<Path>> started = () -> {
+        try (var found = Files.list(runs)) {
+          return found.filter(Files::isDirectory).findFirst();
+        } catch (java.io.IOException e) {
+          return java.util.Optional.empty();
+        }
+      };
+      while (started.get().isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      String runId = Files.list(runs).findFirst().orElseThrow().getFileName().toString();
+      String runId = started.get().orElseThrow().getFileName().toString();
 
       Outcome approved;
       do {
