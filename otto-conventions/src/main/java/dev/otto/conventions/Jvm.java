@@ -23,9 +23,14 @@ final class Jvm {
 
   private Jvm() {}
 
-  /** The JDK of a Maven build: {@code .java-version}, else the newer of the default and the pom's release. */
+  /**
+   * The JDK of a Maven build: {@code .java-version}, else the newer of the default and the pom's
+   * release, or for a release the default no longer compiles for (Java 7 and older), the newest
+   * JDK that does.
+   */
   static Version maven(Folder folder) {
-    return Versions.first("java", List.of(pinned(folder), mavenRelease(folder).flatMap(Jvm::ifNewer)));
+    return Versions.first("java", List.of(pinned(folder), mavenRelease(folder).flatMap(Jvm::ifNewer),
+        mavenRelease(folder).flatMap(Jvm::newestFor)));
   }
 
   /**
@@ -48,8 +53,33 @@ final class Jvm {
         : tool(pinned(folder).or(() -> Optional.ofNullable(declared[1])));
   }
 
+  /**
+   * {@code java>=R} for the release R asked for; for a release that newer JDKs no longer compile
+   * for, also the first of them: {@code java>=6,<12}.
+   */
   private static String tool(Optional<Version> asked) {
-    return asked.map(version -> "java>=" + version.value()).orElse("java");
+    return asked.map(version -> "java>=" + version.value()
+        + firstTooNew(Integer.parseInt(version.value())).map(tooNew -> ",<" + tooNew).orElse("")).orElse("java");
+  }
+
+  /**
+   * The first JDK whose compiler no longer compiles for {@code release}: JDK 9 dropped Java 5 and
+   * older, JDK 12 dropped 6, JDK 20 dropped 7; empty for 8 and newer.
+   */
+  static Optional<Integer> firstTooNew(int release) {
+    return release <= 5 ? Optional.of(9) : release == 6 ? Optional.of(12) : release == 7 ? Optional.of(20)
+        : Optional.empty();
+  }
+
+  /**
+   * The newest long-term JDK that still compiles for {@code release}, when the default no longer
+   * does: 8 for Java 5 and older, 11 for 6, 17 for 7.
+   */
+  private static Optional<Version> newestFor(Version release) {
+    int asked = Integer.parseInt(release.value());
+    return firstTooNew(asked).filter(tooNew -> tooNew <= Integer.parseInt(Versions.DEFAULTS.get("java")))
+        .map(tooNew -> new Version("java", asked <= 5 ? "8" : asked == 6 ? "11" : "17", release.source()
+            + ", which compiles for Java " + asked + ", as JDK " + tooNew + " and later no longer do"));
   }
 
   /** The release the pom compiles for, the first of {@link #MAVEN} it names. */
@@ -68,7 +98,7 @@ final class Jvm {
   static Version gradle(Folder folder, List<String> buildFiles) {
     Version[] declared = gradleDeclared(folder, buildFiles);
     return Versions.first("java", List.of(pinned(folder), Optional.ofNullable(declared[0]),
-        Optional.ofNullable(declared[1]).flatMap(Jvm::ifNewer)));
+        Optional.ofNullable(declared[1]).flatMap(Jvm::ifNewer), Optional.ofNullable(declared[1]).flatMap(Jvm::newestFor)));
   }
 
   /** The newest toolchain and the newest release the build files name, each null when none does. */

@@ -116,6 +116,31 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_build_a_release_that_newer_jdks_no_longer_compile_for_on_the_newest_jdk_that_does() {
+      // given builds for Java 6 (as Jackson 2.18 still compiles) and for Java 7
+      Project six = only(tree("pom.xml", "<project><properties><maven.compiler.source>1.6</maven.compiler.source>"
+          + "<maven.compiler.target>1.6</maven.compiler.target></properties></project>"));
+      Project seven = only(tree("pom.xml", "<project><properties><maven.compiler.release>7</maven.compiler.release>"
+          + "</properties></project>"));
+
+      // then each runs on a JDK that compiles for it, says why, and asks for no newer one where it runs locally
+      assertThat(six.image()).isEqualTo("maven:3-eclipse-temurin-11");
+      assertThat(six.reason()).contains("java 11 from maven.compiler.source in pom.xml, which compiles for Java 6, as "
+          + "JDK 12 and later no longer do");
+      assertThat(six.tools()).containsExactly("mvn", "java>=6,<12");
+      assertThat(seven.image()).isEqualTo("maven:3-eclipse-temurin-17");
+      assertThat(seven.tools()).containsExactly("mvn", "java>=7,<20");
+    }
+
+    @Test
+    void should_build_a_gradle_release_that_newer_jdks_no_longer_compile_for_on_the_newest_jdk_that_does() {
+      Project five = only(tree("build.gradle", "java { sourceCompatibility = '1.5' }"));
+
+      assertThat(five.image()).isEqualTo("gradle:8-jdk8");
+      assertThat(five.tools()).containsExactly("gradle", "java>=5,<9");
+    }
+
+    @Test
     void should_say_that_the_goals_a_bare_mvn_runs_are_not_run() {
       Project checks = only(tree("pom.xml", "<project><build><!-- <defaultGoal>site</defaultGoal> -->\n"
           + "<defaultGoal>clean verify\n  apache-rat:check checkstyle:check</defaultGoal></build></project>"));

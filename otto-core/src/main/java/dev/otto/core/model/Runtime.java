@@ -57,7 +57,7 @@ public sealed interface Runtime {
    */
   List<String> tools();
 
-  /** The command a tool of {@link #tools()} names: {@code java} of {@code java>=21}. */
+  /** The command a tool of {@link #tools()} names: {@code java} of {@code java>=21} or {@code java>=6,<12}. */
   static String toolName(String tool) {
     int at = tool.indexOf(">=");
     return at < 0 ? tool : tool.substring(0, at);
@@ -66,7 +66,21 @@ public sealed interface Runtime {
   /** The oldest version a tool of {@link #tools()} asks for: {@code 21} of {@code java>=21}; empty when none. */
   static java.util.Optional<String> minimumVersion(String tool) {
     int at = tool.indexOf(">=");
-    return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(tool.substring(at + 2));
+    if (at < 0) {
+      return java.util.Optional.empty();
+    }
+    int below = tool.indexOf(",<", at);
+    return java.util.Optional.of(below < 0 ? tool.substring(at + 2) : tool.substring(at + 2, below));
+  }
+
+  /**
+   * The first version too new for the steps, of a tool of {@link #tools()} that names one: {@code
+   * 12} of {@code java>=6,<12} (a build that compiles for Java 6, which JDK 12 and later cannot);
+   * empty when none.
+   */
+  static java.util.Optional<String> tooNewVersion(String tool) {
+    int below = tool.indexOf(",<");
+    return below < 0 ? java.util.Optional.empty() : java.util.Optional.of(tool.substring(below + 2));
   }
 
   /** Whether the steps need the network. A same-as runtime has the answer of the stage it names. */
@@ -166,17 +180,19 @@ public sealed interface Runtime {
 
   /**
    * A tool is a command found on the PATH: a name, never a path or a command line, with the
-   * oldest version the steps work with if they need one ({@code java>=21}, {@code go>=1.22}).
+   * oldest version the steps work with if they need one ({@code java>=21}, {@code go>=1.22}), and
+   * after it the first version too new for them if there is one ({@code java>=6,<12}).
    */
   private static List<String> checkTools(List<String> tools) {
-    Pattern name = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*(>=\\d+(\\.\\d+)*)?");
+    Pattern name = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*(>=\\d+(\\.\\d+)*(,<\\d+(\\.\\d+)*)?)?");
     Set<String> checked = new LinkedHashSet<>();
     for (String tool : requireNonNull(tools, "tools")) {
       requireNonNull(tool, "tool");
       if (!name.matcher(tool).matches()) {
         throw new IllegalArgumentException("'" + tool + "' is not a tool name: name a command the steps find on "
             + "the PATH, such as mvn or python3, without a folder, options or spaces, and, if they need one, the "
-            + "oldest version they work with, as in java>=21 or go>=1.22");
+            + "oldest version they work with, as in java>=21 or go>=1.22, and the first too new for them, if "
+            + "there is one, as in java>=6,<12");
       }
       checked.add(tool);
     }

@@ -33,11 +33,24 @@ class RuntimeTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'./mvnw' is not a tool name: name a command the steps find on the PATH, such as mvn or "
             + "python3, without a folder, options or spaces, and, if they need one, the oldest version they work "
-            + "with, as in java>=21 or go>=1.22");
+            + "with, as in java>=21 or go>=1.22, and the first too new for them, if there is one, as in java>=6,<12");
     assertThatThrownBy(() -> Runtime.agent("linux").requires("go version")).hasMessageStartingWith("'go version'");
     assertThatThrownBy(() -> Runtime.local().requires("java>=")).hasMessageStartingWith("'java>='");
     assertThatThrownBy(() -> Runtime.local().requires("java>=21-ea")).hasMessageStartingWith("'java>=21-ea'");
     assertThatThrownBy(() -> Runtime.local().requires(">=21")).hasMessageStartingWith("'>=21'");
+    assertThatThrownBy(() -> Runtime.local().requires("java<12")).hasMessageStartingWith("'java<12'");
+    assertThatThrownBy(() -> Runtime.local().requires("java>=6,<")).hasMessageStartingWith("'java>=6,<'");
+  }
+
+  @Test
+  void should_keep_the_first_version_too_new_for_a_tool_after_its_oldest() {
+    Runtime.Local runtime = Runtime.local().requires("mvn", "java>=6,<12", "go>=1.22");
+
+    assertThat(runtime.tools()).extracting(Runtime::toolName).containsExactly("mvn", "java", "go");
+    assertThat(runtime.tools()).extracting(Runtime::minimumVersion)
+        .containsExactly(java.util.Optional.empty(), java.util.Optional.of("6"), java.util.Optional.of("1.22"));
+    assertThat(runtime.tools()).extracting(Runtime::tooNewVersion)
+        .containsExactly(java.util.Optional.empty(), java.util.Optional.of("12"), java.util.Optional.empty());
   }
 
   @Test

@@ -121,13 +121,17 @@ final class PlanCheck {
       String requirement = required.get(i);
       Executor.Tool tool = found.get(i);
       Optional<String> minimum = Runtime.minimumVersion(requirement);
+      Optional<String> tooNew = Runtime.tooNewVersion(requirement);
       if (minimum.isPresent() && tool.version().isPresent()
           && compareVersions(tool.name(), tool.version().get(), minimum.get()) < 0) {
         older.add(tool.name() + " " + tool.version().get() + " is older than the " + minimum.get() + " it asks for");
+      } else if (tooNew.isPresent() && tool.version().isPresent()
+          && compareVersions(tool.name(), tool.version().get(), tooNew.get()) >= 0) {
+        older.add(tool.name() + " " + tool.version().get() + " is newer than it works with (" + requirement + ")");
       }
     }
-    return older.isEmpty() ? "" : "; " + String.join(", ", older) + ": its steps may fail; put a newer one first on "
-        + "the PATH its processes get, or run the stage where one is";
+    return older.isEmpty() ? "" : "; " + String.join(", ", older) + ": its steps may fail; put one it works with "
+        + "first on the PATH its processes get, or run the stage where one is";
   }
 
   /**

@@ -119,10 +119,29 @@ class HostToolsTest {
     assertThat(events).filteredOn(RunEvent.Warning.class::isInstance)
         .extracting(e -> ((RunEvent.Warning) e).message()).containsExactly(
             "stage 'Build' uses fakego 1.22.2 (" + bin.resolve("fakego") + "), fakemvn 3.9.6 (" + bin.resolve("fakemvn")
-                + ") of this machine; fakego 1.22.2 is older than the 1.23 it asks for: its steps may fail; put a "
-                + "newer one first on the PATH its processes get, or run the stage where one is",
+                + ") of this machine; fakego 1.22.2 is older than the 1.23 it asks for: its steps may fail; put one "
+                + "it works with first on the PATH its processes get, or run the stage where one is",
             "no executor runs containers here, so stage 'Image' (container maven:3) runs as local processes; it uses "
                 + "fakemvn 3.9.6 (" + bin.resolve("fakemvn") + ") of this machine");
+  }
+
+  @Test
+  void should_say_when_a_tool_of_this_machine_is_newer_than_the_stage_works_with() {
+    // given a stage that works with fakego before 1.22 (as a build for Java 6 works with JDKs before 12)
+    Plan plan = plan(stage("Build", Runtime.local().requires("fakego>=1.20,<1.22"), "true"),
+        stage("Later", Runtime.local().requires("fakego>=1.20,<1.23"), "true"));
+
+    // when
+    RunResult result = engine().build().run(plan);
+
+    // then the run goes on, warned about the stage this machine's is too new for only
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(events).filteredOn(RunEvent.Warning.class::isInstance)
+        .extracting(e -> ((RunEvent.Warning) e).message()).containsExactly(
+            "stage 'Build' uses fakego 1.22.2 (" + bin.resolve("fakego") + ") of this machine; fakego 1.22.2 is newer "
+                + "than it works with (fakego>=1.20,<1.22): its steps may fail; put one it works with first on the "
+                + "PATH its processes get, or run the stage where one is",
+            "stage 'Later' uses fakego 1.22.2 (" + bin.resolve("fakego") + ") of this machine");
   }
 
   @Test
