@@ -196,7 +196,10 @@ public final class Conventions {
     if (changed.isEmpty() || !project.reason().equals(found.reason())) {
       return project;
     }
-    return new Project(project.convention(), project.folder(), project.reason() + "; adjusted: its "
+    // A convention that made no Test stage says why; with test commands given, that no longer holds.
+    String reason = found.test().isEmpty() && !project.test().isEmpty()
+        ? project.reason().replaceFirst("; no Test stage, [^;]*", "") : project.reason();
+    return new Project(project.convention(), project.folder(), reason + "; adjusted: its "
         + String.join(", ", changed), project.image(), project.tools(), project.build(), project.test(), project.env(),
         project.cache(), project.services());
   }

@@ -227,6 +227,22 @@ class ConventionsTest {
     }
 
     @Test
+    void a_project_given_test_commands_no_longer_says_why_it_had_no_test_stage() {
+      // given a Node project whose test script is npm's placeholder, so the convention makes no Test stage
+      Conventions found = Conventions.in(REPOS.resolve("node-placeholder"));
+
+      // when its adjustment gives it test commands
+      Conventions tested = Conventions.in(REPOS.resolve("node-placeholder"))
+          .adjust("node", project -> project.withTest("npm run check"));
+
+      // then
+      Assertions.assertThat(found.projects().get(0).reason()).contains("; no Test stage, its test script is npm's");
+      Assertions.assertThat(tested.projects().get(0).reason()).doesNotContain("no Test stage")
+          .endsWith("; adjusted: its test commands");
+      assertThat(tested.pipeline("web")).stage("Test").runsScriptContaining("npm run check");
+    }
+
+    @Test
     void a_convention_of_the_users_own_comes_before_the_built_in_ones() {
       Convention bazel = new Convention() {
         @Override
