@@ -63,9 +63,21 @@ final class CMakeConvention implements Convention {
     tools.add("make");
     tools.addAll(compilers(withoutComments(lists)));
     return Optional.of(BuiltIn.project(id(), folder, "found CMakeLists.txt " + folder.where()
-        + (testing ? "" : "; no Test stage, it does not enable testing"),
+        + (testing ? "" : "; no Test stage, it does not enable testing" + makeTest(folder)),
         "buildpack-deps:" + Versions.DEFAULTS.get("debian"), tools, build, test, Map.of(), null,
         List.of(), List.of()));
+  }
+
+  /**
+   * What to add where the project's Makefile beside its CMakeLists.txt has a {@code test} target,
+   * which the Make convention would run and this one does not: how to run it.
+   */
+  private static String makeTest(Folder folder) {
+    return folder.first("GNUmakefile", "Makefile", "makefile")
+        .filter(file -> BuiltIn.Make.targets(folder.read(file).orElse("")).contains("test"))
+        .map(file -> " (its " + file + " has a test target, which this convention does not run: adjust the project "
+            + "with withTest(\"make test\") to run it)")
+        .orElse("");
   }
 
   /**

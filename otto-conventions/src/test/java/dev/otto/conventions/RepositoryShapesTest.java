@@ -497,6 +497,18 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_say_how_to_run_the_test_target_of_a_makefile_beside_a_cmake_project_without_tests() {
+      // given a CMake project that does not enable testing, whose Makefile runs its tests (as parson's does)
+      Project cmake = only(tree("CMakeLists.txt", "project(parson C)\n", "Makefile",
+          "all: test testcpp\n\ntest: tests.c\n\t$(CC) -o $@ tests.c && ./$@\n"));
+
+      // then
+      assertThat(cmake.test()).isEmpty();
+      assertThat(cmake.reason()).endsWith("; no Test stage, it does not enable testing (its Makefile has a test "
+          + "target, which this convention does not run: adjust the project with withTest(\"make test\") to run it)");
+    }
+
+    @Test
     void should_ask_for_the_cmake_its_project_requires_and_the_compilers_of_its_languages() {
       assertThat(only(tree("CMakeLists.txt", "cmake_minimum_required(VERSION 3.10...3.28)\nproject(x C)\n")).tools())
           .containsExactly("cmake>=3.10", "make", "cc");
