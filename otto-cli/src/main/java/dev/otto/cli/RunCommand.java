@@ -170,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
             // Said once the run has started (a restart with nothing to run again is refused, a resume of a run that
             // had ended runs nothing), and only when one of its stages reaches the network.
             if (!nothingRuns && plan.stages().stream().anyMatch(stage -> !stage.isGroup() && stage.runtime().network())) {
-              unpassed(System.getenv()).ifPresent(System.err::println);
+              unpassed(System.getenv(), networkTools(plan)).ifPresent(System.err::println);
             }
             if (!nothingRuns) {
               notSet(System.getenv()).ifPresent(System.err::println);
@@ -206,12 +206,70 @@ final class RunCommand implements Callable<Integer> {
         "GONOSUMDB", "GOFLAGS", "CARGO_HTTP_CAINFO", "GIT_SSL_CAINFO");
 
     /**
+     * The tools that read each of the {@link #NETWORK_VARIABLES} that only some tools read, by the
+     * names runtimes give them (Runtime.requires); the others (proxies, OpenSSL's and git's CA
+     * bundles, curl's) concern any tool, as most download through curl, git or OpenSSL.
+     */
+    private static final Map<String, java.util.Set<String>> READ_BY = readers();
+
+    private static Map<String, java.util.Set<String>> readers() {
+      java.util.Set<String> node = java.util.Set.of("node", "npm", "npx", "yarn", "pnpm", "corepack");
+      java.util.Set<String> python = java.util.Set.of("python", "python3", "pip", "pip3", "uv", "poetry", "pipenv");
+      Map<String, java.util.Set<String>> readers = new java.util.HashMap<>();
+      for (String name : List.of("NODE_EXTRA_CA_CERTS", "NPM_CONFIG_REGISTRY", "npm_config_registry")) {
+        readers.put(name, node);
+      }
+      for (String name : List.of("YARN_NPM_REGISTRY_SERVER", "COREPACK_NPM_REGISTRY", "COREPACK_INTEGRITY_KEYS")) {
+        readers.put(name, java.util.Set.of("yarn", "pnpm", "corepack"));
+      }
+      for (String name : List.of("REQUESTS_CA_BUNDLE", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST",
+          "PIP_CERT", "PIP_FIND_LINKS")) {
+        readers.put(name, python);
+      }
+      readers.put("UV_INDEX_URL", java.util.Set.of("uv"));
+      for (String name : List.of("GOPROXY", "GOPRIVATE", "GONOSUMDB", "GOFLAGS")) {
+        readers.put(name, java.util.Set.of("go"));
+      }
+      readers.put("CARGO_HTTP_CAINFO", java.util.Set.of("cargo"));
+      return java.util.Collections.unmodifiableMap(readers);
+    }
+
+    /**
+     * The tools the stages that reach the network name, by command; empty when one names none, so
+     * any tool may run there.
+     */
+    static Optional<java.util.Set<String>> networkTools(Plan plan) {
+      java.util.Set<String> tools = new java.util.TreeSet<>();
+      for (dev.otto.core.plan.PlannedStage stage : plan.stages()) {
+        if (stage.isGroup() || !stage.runtime().network()) {
+          continue;
+        }
+        if (stage.runtime().tools().isEmpty()) {
+          return Optional.empty();
+        }
+        stage.runtime().tools().forEach(tool -> tools.add(dev.otto.core.model.Runtime.toolName(tool)));
+      }
+      return Optional.of(tools);
+    }
+
+    /**
      * What to say of the {@link #NETWORK_VARIABLES} set in {@code environment} that steps will not
      * see; empty when there are none.
      */
     Optional<String> unpassed(Map<String, String> environment) {
+      return unpassed(environment, Optional.empty());
+    }
+
+    /**
+     * As {@link #unpassed(Map)}, leaving out the variables that only tools other than {@code tools}
+     * read, when the stages that reach the network name the tools they call.
+     */
+    Optional<String> unpassed(Map<String, String> environment, Optional<java.util.Set<String>> tools) {
       List<String> unpassed = NETWORK_VARIABLES.stream()
-          .filter(name -> environment.containsKey(name) && !passEnv.contains(name)).toList();
+          .filter(name -> environment.containsKey(name) && !passEnv.contains(name))
+          .filter(name -> tools.isEmpty() || !READ_BY.containsKey(name)
+              || READ_BY.get(name).stream().anyMatch(tools.get()::contains))
+          .toList();
       if (unpassed.isEmpty()) {
         return Optional.empty();
       }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -802,6 +803,20 @@ class OttoCommandTest {
           + "unmasked (a proxy or index address that holds a password is better given as a secret)");
       options.passEnv.add("NODE_EXTRA_CA_CERTS");
       assertThat(options.unpassed(environment)).isEmpty();
+    }
+
+    @Test
+    void leaves_out_the_network_variables_only_tools_the_stages_do_not_call_read() {
+      RunCommand.EngineOptions options = new RunCommand.EngineOptions();
+      Map<String, String> environment = Map.of("HTTPS_PROXY", "http://proxy:3128", "NODE_EXTRA_CA_CERTS",
+          "/etc/ssl/corp.pem", "PIP_INDEX_URL", "https://pypi.example.org/simple", "SSL_CERT_FILE", "/etc/ssl/ca.pem");
+
+      assertThat(options.unpassed(environment, Optional.of(java.util.Set.of("mvn", "java")))).get().asString()
+          .startsWith("otto: steps do not see HTTPS_PROXY, SSL_CERT_FILE of this machine's environment");
+      assertThat(options.unpassed(environment, Optional.of(java.util.Set.of("node", "npm")))).get().asString()
+          .startsWith("otto: steps do not see HTTPS_PROXY, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE of");
+      assertThat(options.unpassed(environment, Optional.empty())).get().asString()
+          .startsWith("otto: steps do not see HTTPS_PROXY, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, PIP_INDEX_URL of");
     }
 
     @Test
