@@ -704,7 +704,8 @@ class OttoCommandTest {
           + "'Test', 'Ship']");
       assertThat(restarted.code()).as(restarted.err()).isZero();
       // Build kept its result and its file: the Test stage read one line, from the first run's Build.
-      assertThat(restarted.out()).contains("Test | 1", "Ship | shipped").doesNotContain("Build | ")
+      assertThat(restarted.out()).contains("workspace: the workspace of run " + run + " as it ended (")
+          .contains("Test | 1", "Ship | shipped").doesNotContain("Build | ")
           .doesNotContain("otto restart");
       assertThat(nothing.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(nothing.err()).contains("succeeded and no stage changed since: nothing to run again; restart from "

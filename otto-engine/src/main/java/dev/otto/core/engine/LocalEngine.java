@@ -309,15 +309,22 @@ public final class LocalEngine implements Engine {
           + "removes those of finished runs), so it cannot be restarted from a stage; start a new run");
     }
     // The copy comes before the journal, so that a failed copy leaves no run holding a lease.
+    long copying = System.nanoTime();
+    long[] copied = {0, 0};
     try {
       for (String part : List.of("workspace", WorkspaceOps.ARTIFACTS, WorkspaceOps.PROMOTED)) {
-        WorkspaceOps.copyTree(root.resolve(previousRunId).resolve(part), root.resolve(id).resolve(part));
+        long[] counted = WorkspaceOps.copyTree(root.resolve(previousRunId).resolve(part), root.resolve(id).resolve(part));
+        if (part.equals("workspace")) {
+          copied = counted;
+        }
       }
     } catch (java.io.IOException e) {
       throw new OttoException("the workspace of run '" + previousRunId + "' could not be copied for the restart: "
           + e.getMessage(), e);
     }
     Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id), given);
+    run.copied("the workspace of run " + previousRunId + " as it ended", copied[0], copied[1], before.commit,
+        Duration.ofNanos(System.nanoTime() - copying));
     run.reuse(reused, previousRunId, before.secrets, LocalOps.handedOut(plan, before).keySet());
     runs.put(id, run);
     run.begin(checked.warnings());

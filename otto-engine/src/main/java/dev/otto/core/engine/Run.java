@@ -242,6 +242,14 @@ final class Run implements RunHandle {
     }
   }
 
+  /**
+   * Records that the new run's workspace was copied from another's ({@code source}, for a
+   * restart): the run starts by saying so, and keeps that run's commit as its own.
+   */
+  void copied(String source, long files, long bytes, Optional<String> commit, Duration took) {
+    prepared = new RunEvent.WorkspacePrepared(id, started, source, files, bytes, commit, took);
+  }
+
   private RunMachine newMachine() {
     Map<String, String> names = new LinkedHashMap<>();
     executors.forEach((stage, executor) -> names.put(stage, executor.name()));

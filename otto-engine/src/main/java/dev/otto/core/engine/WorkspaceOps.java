@@ -101,10 +101,15 @@ final class WorkspaceOps {
     }
   }
 
-  /** Copies one run's workspace into a new run's, for a restart. */
-  static void copyTree(Path from, Path to) throws IOException {
+  /**
+   * Copies a tree (one run's workspace into a new run's, for a restart; a promoted artifact), and
+   * returns how many files it copied and their bytes.
+   */
+  static long[] copyTree(Path from, Path to) throws IOException {
+    long files = 0;
+    long bytes = 0;
     if (!Files.isDirectory(from)) {
-      return;
+      return new long[] {files, bytes};
     }
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path source : (Iterable<Path>) walk::iterator) {
@@ -114,9 +119,14 @@ final class WorkspaceOps {
         } else {
           Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
               LinkOption.NOFOLLOW_LINKS);
+          if (Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            files++;
+            bytes += Files.size(source);
+          }
         }
       }
     }
+    return new long[] {files, bytes};
   }
 
   /** Why an artifact could not be stored or restored. */
