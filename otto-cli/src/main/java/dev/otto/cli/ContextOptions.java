@@ -107,7 +107,36 @@ final class ContextOptions {
       });
       return builder.build();
     });
-    return dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir, kept));
+    dev.otto.core.plan.Plan plan = dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir, kept));
+    onlyChangedNote(loaded, plan).ifPresent(note -> {
+      if (!noted) {
+        noted = true;
+        System.err.println(note);
+      }
+    });
+    return plan;
+  }
+
+  /** Whether {@link #onlyChangedNote} was printed by this command: a resume may plan twice. */
+  private boolean noted;
+
+  /**
+   * What to say when {@code --only-changed} changes nothing: the folder's pipeline is its
+   * Ottofile's, or the plan's context holds no list of changed files, so every project is built.
+   */
+  java.util.Optional<String> onlyChangedNote(PipelineSource.Loaded loaded, dev.otto.core.plan.Plan plan) {
+    if (!onlyChanged) {
+      return java.util.Optional.empty();
+    }
+    if (!loaded.conventions()) {
+      return java.util.Optional.of("otto: --only-changed changes the pipelines the conventions make; this one is "
+          + loaded.source() + "'s, which it leaves as it is");
+    }
+    if (plan.context().isKnown() && plan.context().changedFiles().isEmpty()) {
+      return java.util.Optional.of("otto: --only-changed builds the projects under which a file changed, and no "
+          + "changed files were given (--changed-since BASE or --changed PATH): every project is built");
+    }
+    return java.util.Optional.empty();
   }
 
   /** The context given, or an unknown one when nothing is. */
@@ -132,6 +161,12 @@ final class ContextOptions {
     if (changedSince != null) {
       builder.changedFiles(ChangedFiles.since(dir, changedSince));
     } else if (!changed.isEmpty()) {
+      for (String file : changed) {
+        if (file.isBlank() || file.startsWith("/") || java.util.Arrays.asList(file.split("/")).contains("..")) {
+          throw new CliException(ExitCodes.USAGE, "--changed names a file from the repository's root, as git "
+              + "prints it (src/Main.java); '" + file + "' is not one");
+        }
+      }
       builder.changedFiles(changed);
     } else {
       // The files the earlier run was told its commits changed: its changed(...) conditions decide as they did.

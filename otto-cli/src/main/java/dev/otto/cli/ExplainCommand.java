@@ -53,6 +53,11 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, context.onlyChanged, dependencies);
     Plan plan = Planner.plan(loaded.pipeline(), context.contextOrUnknown(dir));
+    context.onlyChangedNote(loaded, plan).ifPresent(note -> {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(note);
+      err.flush();
+    });
     PrintWriter out = spec.commandLine().getOut();
     if (format.equals("json") && out instanceof StandardOutput standard) {
       // Megabytes for a large pipeline, UTF-8 already: never made a string to be encoded again.

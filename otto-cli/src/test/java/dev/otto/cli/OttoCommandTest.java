@@ -471,6 +471,37 @@ class OttoCommandTest {
     }
 
     @Test
+    void says_when_only_changed_changes_nothing_and_refuses_a_changed_file_outside_the_repository() throws Exception {
+      // given a repository of two projects, and a folder with an Ottofile
+      for (String project : List.of("api", "web")) {
+        Files.createDirectories(dir.resolve(project));
+        Files.writeString(dir.resolve(project).resolve("package.json"), "{\"name\":\"" + project + "\"}");
+      }
+      Path withOttofile = Files.createDirectories(dir.resolve("tool"));
+
+      // when
+      Outcome noList = otto("explain", dir.toString(), "--only-changed", "--branch", "main");
+      Outcome listed = otto("explain", dir.toString(), "--only-changed", "--changed", "api/index.js");
+      Outcome outside = otto("explain", dir.toString(), "--only-changed", "--changed", "/etc/passwd");
+      Outcome up = otto("explain", dir.toString(), "--changed", "api/../../x");
+      Files.writeString(withOttofile.resolve("Ottofile.java"), Files.readString(ottofile(
+          "p.stage(\"Build\", s -> s.steps(sh(\"true\")));").resolve("Ottofile.java")));
+      Outcome ottofile = otto("explain", withOttofile.toString(), "--only-changed", "--changed", "src/A.java");
+
+      // then
+      assertThat(noList.code()).as(noList.err()).isZero();
+      assertThat(noList.err()).contains("otto: --only-changed builds the projects under which a file changed, and no "
+          + "changed files were given (--changed-since BASE or --changed PATH): every project is built");
+      assertThat(listed.err()).doesNotContain("--only-changed");
+      assertThat(outside.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(outside.err()).contains("--changed names a file from the repository's root, as git prints it "
+          + "(src/Main.java); '/etc/passwd' is not one");
+      assertThat(up.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(ottofile.err()).contains("otto: --only-changed changes the pipelines the conventions make; this one "
+          + "is " + withOttofile.resolve("Ottofile.java") + "'s, which it leaves as it is");
+    }
+
+    @Test
     void explains_the_conventions_of_a_folder_without_an_ottofile() throws Exception {
       Files.writeString(dir.resolve("package.json"), "{\"name\":\"web\",\"scripts\":{\"test\":\"node t.js\"}}");
 
