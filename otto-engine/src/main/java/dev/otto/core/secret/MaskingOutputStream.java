@@ -101,10 +101,11 @@ final class MaskingOutputStream extends OutputStream {
   /** Scans in slices, writing what is settled after each, so memory stays bounded on a huge write. */
   private void scanAndDrain() throws IOException {
     while (true) {
-      long before = scanned;
-      consume(Math.min(position, scanned + SLICE * 8), false);
+      long until = Math.min(position, scanned + SLICE * 8);
+      consume(until, false);
       drain(false);
-      if (scanned == before || scanned >= position) {
+      // The scan stops short of what was received only at the slice's end, or where the filter waits for more output.
+      if (until >= position || scanned < until) {
         return;
       }
     }
