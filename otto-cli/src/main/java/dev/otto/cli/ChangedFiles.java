@@ -55,21 +55,26 @@ final class ChangedFiles {
    * Where HEAD is in {@code dir}'s git work tree: on a branch, or detached (at a tag, or at a
    * commit no tag names); empty outside a work tree or without git.
    */
-  record Head(java.util.Optional<String> branch, java.util.Optional<String> tag) {}
+  record Head(java.util.Optional<String> branch, java.util.Optional<String> tag, String commit) {
+    boolean detached() {
+      return branch.isEmpty();
+    }
+  }
 
   /** Where HEAD is in {@code dir}'s git work tree; empty outside one, or without git. */
   static java.util.Optional<Head> head(Path dir) {
     try {
       java.util.Optional<String> branch = output(dir, "symbolic-ref", "--quiet", "--short", "HEAD");
       if (branch.isPresent()) {
-        return java.util.Optional.of(new Head(branch, java.util.Optional.empty()));
+        return java.util.Optional.of(new Head(branch, java.util.Optional.empty(), ""));
       }
-      if (output(dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").isEmpty()) {
+      java.util.Optional<String> commit = output(dir, "rev-parse", "--verify", "--quiet", "--short", "HEAD^{commit}");
+      if (commit.isEmpty()) {
         return java.util.Optional.empty();
       }
       // Detached: at the tag git itself would name for HEAD, if one points there.
       return java.util.Optional.of(new Head(java.util.Optional.empty(),
-          output(dir, "describe", "--tags", "--exact-match", "HEAD")));
+          output(dir, "describe", "--tags", "--exact-match", "HEAD"), commit.get()));
     } catch (IOException e) {
       return java.util.Optional.empty();
     } catch (InterruptedException e) {

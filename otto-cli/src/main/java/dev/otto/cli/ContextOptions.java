@@ -139,6 +139,14 @@ final class ContextOptions {
     return java.util.Optional.empty();
   }
 
+  /** What a run on a detached HEAD says of its branch and tag. */
+  static String detachedNote(ChangedFiles.Head head, java.util.Optional<CiBranch> ci) {
+    String at = head.tag().map(tag -> "at tag " + tag + " (" + head.commit() + ")").orElse("at " + head.commit());
+    return "otto: HEAD is detached " + at + ": the run is " + ci.map(named -> "on branch '" + named.branch() + "', as "
+        + named.variable() + " says").orElse("on no branch, so conditions on the branch are false"
+        + (head.tag().isPresent() ? ", at that tag" : "") + "; --branch B runs it on a branch");
+  }
+
   /** The context given, or an unknown one when nothing is. */
   RunContext contextOrUnknown(Path dir) {
     return given() ? context(null, dir) : RunContext.unknown();
@@ -183,9 +191,14 @@ final class ContextOptions {
       java.util.Optional<ChangedFiles.Head> head = ChangedFiles.head(dir);
       if (head.isEmpty()) {
         builder.branch(defaultBranch);
+      } else if (!head.get().detached()) {
+        builder.branch(head.get().branch().orElseThrow());
       } else {
-        head.get().branch().ifPresent(builder::branch);
+        // A CI system checks out the commit it builds, detached, and names its branch in a variable of its own.
+        java.util.Optional<CiBranch> ci = CiBranch.of(System.getenv());
+        ci.ifPresent(named -> builder.branch(named.branch()));
         head.get().tag().ifPresent(builder::tag);
+        System.err.println(detachedNote(head.get(), ci));
       }
     }
     if (tag != null) {

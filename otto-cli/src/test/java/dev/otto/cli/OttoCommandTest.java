@@ -252,6 +252,8 @@ class OttoCommandTest {
 
     @Test
     void should_run_a_detached_head_on_no_branch_at_the_tag_that_points_there() throws Exception {
+      org.junit.jupiter.api.Assumptions.assumeTrue(CiBranch.of(System.getenv()).isEmpty(),
+          "a CI system's variable names the branch here: a detached HEAD runs on it");
       // given a work tree whose branch is main, checked out detached at a tag, then at a commit no tag names
       ottofile("""
           p.stage("Build", s -> s.steps(sh("echo built")));
