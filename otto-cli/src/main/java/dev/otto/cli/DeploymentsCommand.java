@@ -37,10 +37,17 @@ final class DeploymentsCommand implements Callable<Integer> {
     if (!format.equals("text") && !format.equals("json")) {
       throw new CliException(ExitCodes.USAGE, "unknown format '" + format + "'; use text or json");
     }
-    List<Deployment> entries = DeploymentStore.inFolder(runs != null ? runs : dir.resolve(".otto").resolve("runs"))
-        .deployments(environment);
+    Path folder = runs != null ? runs : dir.resolve(".otto").resolve("runs");
+    DeploymentStore store = DeploymentStore.inFolder(folder);
+    List<Deployment> entries = store.deployments(environment);
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.print(format.equals("json") ? json(environment, entries) : text(environment, entries));
+    if (entries.isEmpty() && format.equals("text")) {
+      java.util.SortedSet<String> known = store.environments();
+      out.println(known.isEmpty() ? "no run under " + folder.toAbsolutePath().normalize() + " recorded a deployment"
+          + (runs != null ? "" : "; --runs names where the runs were kept") : "the runs under "
+          + folder.toAbsolutePath().normalize() + " deployed to " + String.join(", ", known));
+    }
     return ExitCodes.OK;
   }
 

@@ -911,7 +911,11 @@ class OttoCommandTest {
           "shop > Production").containsPattern("    app  sha256:[0-9a-f]{64}");
       assertThat(json.out()).contains("\"environment\" : \"production\"", "\"stage\" : \"Production\"",
           "\"name\" : \"app\"", "\"digest\" : \"sha256:");
-      assertThat(none.out()).contains("nothing was deployed to 'staging'");
+      assertThat(none.out()).contains("nothing was deployed to 'staging'\nthe runs under "
+          + dir.resolve("runs").toAbsolutePath().normalize() + " deployed to mirror, production");
+      assertThat(otto("deployments", "staging", dir.toString()).out()).contains("no run under "
+          + dir.resolve(".otto/runs").toAbsolutePath().normalize() + " recorded a deployment; --runs names where the "
+          + "runs were kept");
       assertThat(Files.readString(report)).contains("<h2>Deployments</h2>", "<td>production</td>");
       assertThat(before.out()).contains("- restore artifact app as deployed to 'production' by its last successful "
           + "deployment", "takes artifact 'app' (none yet: no deployment of the artifact 'app' to 'production' has "

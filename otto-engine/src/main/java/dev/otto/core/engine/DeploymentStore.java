@@ -32,6 +32,14 @@ public interface DeploymentStore {
   List<Deployment> deployments(String environment);
 
   /**
+   * The environments with a record, sorted: where something was deployed, for a host to say so
+   * when asked of another. A store written before this method knows none.
+   */
+  default java.util.SortedSet<String> environments() {
+    return java.util.Collections.emptySortedSet();
+  }
+
+  /**
    * The entry a promotion of the artifact {@code name} from {@code environment} takes: the last
    * successful deployment there that took the artifact; or, {@code previous}, the entry a rollback
    * takes: the newest successful one before it that took other files (a redeployment of the same

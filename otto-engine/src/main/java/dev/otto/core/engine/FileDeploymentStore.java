@@ -62,6 +62,26 @@ final class FileDeploymentStore implements DeploymentStore {
   @Override
   public List<Deployment> deployments(String environment) {
     java.util.Objects.requireNonNull(environment, "environment");
+    List<Deployment> found = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Deployment deployment : all()) {
+      if (deployment.environment().equals(environment) && seen.add(deployment.run() + '\u0000' + deployment.stage())) {
+        found.add(deployment);
+      }
+    }
+    java.util.Collections.reverse(found);
+    return List.copyOf(found);
+  }
+
+  @Override
+  public java.util.SortedSet<String> environments() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    all().forEach(deployment -> names.add(deployment.environment()));
+    return java.util.Collections.unmodifiableSortedSet(names);
+  }
+
+  /** Every entry of the record, oldest first; none when there is no record yet. */
+  private List<Deployment> all() {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -70,18 +90,15 @@ final class FileDeploymentStore implements DeploymentStore {
     } catch (IOException e) {
       throw new OttoException("the record of deployments " + file + " could not be read: " + e.getMessage(), e);
     }
-    List<Deployment> found = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    List<Deployment> entries = new ArrayList<>();
     int start = 0;
     for (int end = text.indexOf('\n'); end >= 0; start = end + 1, end = text.indexOf('\n', start)) {
       Deployment deployment = decode(text.substring(start, end));
-      if (deployment != null && deployment.environment().equals(environment)
-          && seen.add(deployment.run() + '\u0000' + deployment.stage())) {
-        found.add(deployment);
+      if (deployment != null) {
+        entries.add(deployment);
       }
     }
-    java.util.Collections.reverse(found);
-    return List.copyOf(found);
+    return entries;
   }
 
   static String encode(Deployment d) {

@@ -19,6 +19,13 @@ final class MemoryDeploymentStore implements DeploymentStore {
   }
 
   @Override
+  public synchronized java.util.SortedSet<String> environments() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    entries.forEach(d -> names.add(d.environment()));
+    return java.util.Collections.unmodifiableSortedSet(names);
+  }
+
+  @Override
   public synchronized List<Deployment> deployments(String environment) {
     Objects.requireNonNull(environment, "environment");
     List<Deployment> found = new ArrayList<>(entries.stream().filter(d -> d.environment().equals(environment)).toList());

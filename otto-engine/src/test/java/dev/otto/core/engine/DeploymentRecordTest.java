@@ -132,6 +132,8 @@ class DeploymentRecordTest {
       assertThat(store.deployments("production")).containsExactly(second, first);
       assertThat(DeploymentStore.inFolder(folder).deployments("production")).containsExactly(second, first);
       assertThat(store.deployments("qa")).isEmpty();
+      assertThat(store.environments()).containsExactly("production", "staging");
+      assertThat(DeploymentStore.inFolder(folder.resolve("none")).environments()).isEmpty();
     }
 
     @Test
@@ -168,6 +170,7 @@ class DeploymentRecordTest {
 
       // then
       assertThat(store.deployments("production")).containsExactly(second, first);
+      assertThat(store.environments()).containsExactly("production");
     }
   }
 
