@@ -136,6 +136,14 @@ final class ContextOptions {
       return java.util.Optional.of("otto: --only-changed builds the projects under which a file changed, and no "
           + "changed files were given (--changed-since BASE or --changed PATH): every project is built");
     }
+    if (plan.context().changedFiles().isPresent() && plan.stages().stream()
+        .noneMatch(stage -> !stage.isGroup() && stage.status() != dev.otto.core.plan.StageStatus.SKIP)) {
+      int files = plan.context().changedFiles().get().size();
+      return java.util.Optional.of("otto: --only-changed builds the projects under which a file changed, and "
+          + (files == 1 ? "the changed file lies under no project's folder" : "none of the " + files + " changed "
+          + "files lies under a project's folder") + ": no project is built (changed files are paths from the "
+          + "repository's root, as git prints them: api/pom.xml)");
+    }
     return java.util.Optional.empty();
   }
 
@@ -169,6 +177,8 @@ final class ContextOptions {
     if (changedSince != null) {
       builder.changedFiles(ChangedFiles.since(dir, changedSince));
     } else if (!changed.isEmpty()) {
+      // git prints paths from the repository's root, never with a leading ./ (as a shell completes them).
+      changed = changed.stream().map(file -> file.replaceFirst("^(\\./)+", "")).toList();
       for (String file : changed) {
         if (file.isBlank() || file.startsWith("/") || java.util.Arrays.asList(file.split("/")).contains("..")) {
           throw new CliException(ExitCodes.USAGE, "--changed names a file from the repository's root, as git "

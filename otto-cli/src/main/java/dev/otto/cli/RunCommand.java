@@ -368,6 +368,16 @@ final class RunCommand implements Callable<Integer> {
           throw new CliException(ExitCodes.USAGE, what + "; " + folder + " is a file");
         }
       });
+      Path project = dir.toAbsolutePath().normalize();
+      if (runs != null && runs.toAbsolutePath().normalize().equals(project)) {
+        throw new CliException(ExitCodes.USAGE, "--runs is the project folder itself, so every run would be copied "
+            + "into the next one's workspace and show in git; give a folder of its own, e.g. --runs "
+            + project.resolve(".otto-runs"));
+      }
+      if (caches != null && caches.toAbsolutePath().normalize().equals(project)) {
+        throw new CliException(ExitCodes.USAGE, "--caches is the project folder itself, so every run's workspace "
+            + "would get a copy of every cache; give a folder of its own, e.g. --caches " + project.resolve(".otto-caches"));
+      }
       // Runs write their folder at once; caches only when one is saved, so that a pipeline without caches, run with
       // --runs elsewhere, leaves no .otto folder in the project.
       if (runs == null) {

@@ -207,6 +207,24 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_refuse_runs_or_caches_in_the_project_folder_itself() throws Exception {
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
+
+      Outcome runs = otto("run", dir.toString(), "--runs", dir.toString());
+      Outcome caches = otto("run", dir.toString(), "--runs", dir.resolve("r").toString(), "--caches",
+          dir.resolve(".").toString());
+
+      assertThat(runs.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(runs.err()).contains("--runs is the project folder itself, so every run would be copied into the "
+          + "next one's workspace and show in git; give a folder of its own, e.g. --runs ");
+      assertThat(caches.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(caches.err()).contains("--caches is the project folder itself");
+      try (var entries = Files.list(dir)) {
+        assertThat(entries.map(path -> path.getFileName().toString())).containsExactly("Ottofile.java");
+      }
+    }
+
+    @Test
     void should_keep_runs_and_caches_folders_it_makes_inside_the_project_out_of_git() throws Exception {
       // given a project in git whose runs and caches go to folders of their own inside it
       ottofile("""
@@ -483,7 +501,8 @@ class OttoCommandTest {
 
       // when
       Outcome noList = otto("explain", dir.toString(), "--only-changed", "--branch", "main");
-      Outcome listed = otto("explain", dir.toString(), "--only-changed", "--changed", "api/index.js");
+      Outcome listed = otto("explain", dir.toString(), "--only-changed", "--changed", "./api/index.js");
+      Outcome folder = otto("explain", dir.toString(), "--only-changed", "--changed", "api");
       Outcome outside = otto("explain", dir.toString(), "--only-changed", "--changed", "/etc/passwd");
       Outcome up = otto("explain", dir.toString(), "--changed", "api/../../x");
       Files.writeString(withOttofile.resolve("Ottofile.java"), Files.readString(ottofile(
@@ -495,6 +514,10 @@ class OttoCommandTest {
       assertThat(noList.err()).contains("otto: --only-changed builds the projects under which a file changed, and no "
           + "changed files were given (--changed-since BASE or --changed PATH): every project is built");
       assertThat(listed.err()).doesNotContain("--only-changed");
+      assertThat(listed.out()).contains("    api  [runs]", "    web  [skipped]");
+      assertThat(folder.err()).contains("otto: --only-changed builds the projects under which a file changed, and the "
+          + "changed file lies under no project's folder: no project is built (changed files are paths from the "
+          + "repository's root, as git prints them: api/pom.xml)");
       assertThat(outside.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(outside.err()).contains("--changed names a file from the repository's root, as git prints it "
           + "(src/Main.java); '/etc/passwd' is not one");
