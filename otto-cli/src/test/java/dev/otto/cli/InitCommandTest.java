@@ -52,7 +52,7 @@ class InitCommandTest {
     assertThat(Files.readString(elsewhere.resolve("Ottofile.java"))).doesNotContain(dir.toString());
     assertThat(explained.code()).as(explained.err()).isZero();
     assertThat(explained.out()).contains("from convention maven: found pom.xml at the root",
-        "mvn -B -ntp -Dmaven.repo.local=.repository verify");
+        "mvn -B -ntp -Dmaven.repo.local=.m2/repository verify");
   }
 
   @Nested

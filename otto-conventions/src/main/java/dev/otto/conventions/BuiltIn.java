@@ -55,9 +55,7 @@ final class BuiltIn {
         return Optional.empty();
       }
       boolean wrapper = folder.has("mvnw");
-      // The local repository goes where Jenkins puts one local to a workspace, .repository, which checks of every
-      // file of the project, such as apache-rat's license audit, leave out by default.
-      String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.repository";
+      String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository";
       // One verify compiles, tests and packages: a Test stage of its own would compile and package again. A wrapper
       // that reads MAVEN_USER_HOME keeps the Maven it downloads there, here in the workspace and its cache: its jar
       // does, and its script from 3.3.2 on. The script of 3.3.0 and 3.3.1 keeps it under the user's home.
@@ -67,7 +65,7 @@ final class BuiltIn {
       // that .gitignore leaves out is not in the workspace even when this folder holds one.
       boolean fetchesJar = wrapper && folder.read("mvnw").map(script -> script.contains("maven-wrapper.jar"))
           .orElse(false) && (!folder.has(".mvn/wrapper/maven-wrapper.jar") || ignoresWrapperJar(folder));
-      List<String> cached = new ArrayList<>(List.of(".repository/"));
+      List<String> cached = new ArrayList<>(List.of(".m2/repository/"));
       if (keepsMaven) {
         cached.add(".m2/wrapper/");
       }

@@ -51,7 +51,7 @@ public record Project(String convention, String folder, String reason, String im
    * lock files.
    *
    * @param name the cache's name, e.g. {@code maven}
-   * @param paths folders relative to the project's folder, e.g. {@code .repository/}
+   * @param paths folders relative to the project's folder, e.g. {@code .m2/repository/}
    * @param keyFiles files relative to the project's folder, e.g. {@code pom.xml}
    */
   public record Cache(String name, List<String> paths, List<String> keyFiles) {

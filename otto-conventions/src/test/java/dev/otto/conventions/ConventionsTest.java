@@ -48,11 +48,11 @@ class ConventionsTest {
 
       assertThat(maven).stage("Build").cameFrom("convention maven: found pom.xml at the root, with the Maven wrapper; "
               + "built and tested in one mvn verify; java 21, the default")
-          .runsScriptContaining("./mvnw -B -ntp -Dmaven.repo.local=.repository verify")
+          .runsScriptContaining("./mvnw -B -ntp -Dmaven.repo.local=.m2/repository verify")
           .savesCache("maven").runsOn("container maven:3-eclipse-temurin-21");
       assertThat(maven).doesNotHaveStage("Test");
       Assertions.assertThat(maven.caches()).singleElement().satisfies(cache -> {
-        Assertions.assertThat(cache.paths()).containsExactly(".repository/", ".m2/wrapper/");
+        Assertions.assertThat(cache.paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
         Assertions.assertThat(cache.keyFiles()).containsExactly("module-a/pom.xml", "pom.xml");
       });
     }

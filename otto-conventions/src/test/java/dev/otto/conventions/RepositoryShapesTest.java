@@ -148,7 +148,7 @@ class RepositoryShapesTest {
 
       assertThat(checks.reason()).endsWith("; pom.xml's defaultGoal (clean verify apache-rat:check checkstyle:check), "
           + "which a bare mvn runs, is not run (adjust the stage to run those goals)");
-      assertThat(checks.build()).containsExactly("mvn -B -ntp -Dmaven.repo.local=.repository verify");
+      assertThat(checks.build()).containsExactly("mvn -B -ntp -Dmaven.repo.local=.m2/repository verify");
       assertThat(plain.reason()).doesNotContain("defaultGoal");
     }
 
@@ -215,18 +215,18 @@ class RepositoryShapesTest {
 
       // then
       assertThat(old.env()).doesNotContainKey("MAVEN_USER_HOME");
-      assertThat(old.cache().orElseThrow().paths()).containsExactly(".repository/");
+      assertThat(old.cache().orElseThrow().paths()).containsExactly(".m2/repository/");
       assertThat(old.reason()).contains("keeps the Maven it downloads in the user's home (~/.m2/wrapper)");
       for (Project kept : List.of(reads, jar, committedJar)) {
         assertThat(kept.env()).containsEntry("MAVEN_USER_HOME", ".m2");
         assertThat(kept.reason()).contains("with the Maven wrapper;");
       }
-      assertThat(reads.cache().orElseThrow().paths()).containsExactly(".repository/", ".m2/wrapper/");
-      assertThat(committedJar.cache().orElseThrow().paths()).containsExactly(".repository/", ".m2/wrapper/");
+      assertThat(reads.cache().orElseThrow().paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
+      assertThat(committedJar.cache().orElseThrow().paths()).containsExactly(".m2/repository/", ".m2/wrapper/");
       // A wrapper jar that is not committed is downloaded by the script into the project: cached, and keyed by
       // the wrapper's properties, which say which jar and which Maven.
       assertThat(jar.cache().orElseThrow().paths())
-          .containsExactly(".repository/", ".m2/wrapper/", ".mvn/wrapper/maven-wrapper.jar");
+          .containsExactly(".m2/repository/", ".m2/wrapper/", ".mvn/wrapper/maven-wrapper.jar");
       assertThat(jar.cache().orElseThrow().keyFiles()).contains(".mvn/wrapper/maven-wrapper.properties");
       // A jar this folder holds that .gitignore leaves out of the workspace is downloaded there too.
       assertThat(ignoredJar.cache().orElseThrow().paths()).contains(".mvn/wrapper/maven-wrapper.jar");
