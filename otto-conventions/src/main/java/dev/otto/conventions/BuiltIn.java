@@ -79,7 +79,7 @@ final class BuiltIn {
           : ", with a Maven wrapper that keeps the Maven it downloads in the user's home (~/.m2/wrapper), outside "
               + "the workspace and its cache (a wrapper of 3.3.2 or later keeps it in both)";
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where() + how
-          + "; built and tested in one mvn verify; " + java.describe() + defaultGoal(folder),
+          + "; built and tested in one mvn verify; " + java.describe() + defaultGoal(folder) + licenseAudit(folder),
           "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of(Jvm.mavenTool(folder))
               : List.of("mvn", Jvm.mavenTool(folder)),
           List.of(mvn + " verify"),
@@ -103,6 +103,21 @@ final class BuiltIn {
         + "runs, is not run (adjust the stage to run those goals)";
   }
 
+  /**
+   * What explain says of apache-rat, the license audit Apache projects run in their build (their
+   * pom names it, or inherits it from commons-parent): it reads every file of the project folder,
+   * the downloaded {@code .m2/} among them, and fails on them.
+   */
+  private static String licenseAudit(Folder folder) {
+    String pom = XML_COMMENT.matcher(folder.read("pom.xml").orElse("")).replaceAll("");
+    boolean rat = pom.contains("apache-rat-plugin") || COMMONS_PARENT.matcher(pom).find();
+    return !rat ? "" : "; its build runs apache-rat, whose license audit reads every file of the project, the "
+        + "downloaded .m2/ among them, and fails on them: exclude .m2/** in its configuration, or adjust the stage "
+        + "(-Drat.skip=true skips the audit)";
+  }
+
+  private static final Pattern COMMONS_PARENT = Pattern.compile(
+      "<parent>\\s*<groupId>org\\.apache\\.commons</groupId>\\s*<artifactId>commons-parent</artifactId>");
   private static final Pattern XML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
   private static final Pattern DEFAULT_GOAL = Pattern.compile("<defaultGoal>([^<]*)</defaultGoal>");
 

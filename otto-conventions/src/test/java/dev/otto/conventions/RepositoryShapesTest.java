@@ -141,6 +141,18 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_say_that_an_apache_license_audit_reads_the_downloaded_repository() {
+      Project commons = only(tree("pom.xml", "<project><parent>\n  <groupId>org.apache.commons</groupId>\n"
+          + "  <artifactId>commons-parent</artifactId>\n  <version>78</version>\n</parent></project>"));
+
+      assertThat(commons.reason()).endsWith("; its build runs apache-rat, whose license audit reads every file of the "
+          + "project, the downloaded .m2/ among them, and fails on them: exclude .m2/** in its configuration, or "
+          + "adjust the stage (-Drat.skip=true skips the audit)");
+      assertThat(only(tree("pom.xml", "<project><!-- apache-rat-plugin --></project>")).reason())
+          .doesNotContain("apache-rat");
+    }
+
+    @Test
     void should_say_that_the_goals_a_bare_mvn_runs_are_not_run() {
       Project checks = only(tree("pom.xml", "<project><build><!-- <defaultGoal>site</defaultGoal> -->\n"
           + "<defaultGoal>clean verify\n  apache-rat:check checkstyle:check</defaultGoal></build></project>"));
