@@ -272,6 +272,28 @@ class EngineTest {
   }
 
   @Test
+  void should_end_a_group_whose_children_were_cancelled_with_the_run_as_cancelled_not_failed() throws Exception {
+    // given a group that keeps going, whose two children run when the run is cancelled
+    LocalEngine engine = engine().build();
+    Stage projects = Stage.builder("Projects").parallel(true).keepsGoing(true)
+        .addStages(sh("api", "echo started; sleep 300"), sh("web", "echo started; sleep 300")).build();
+    RunHandle run = engine.start(plan(Pipeline.builder("p").addStages(projects)));
+    while (output().size() < 2) {
+      Thread.sleep(20);
+    }
+
+    // when
+    run.cancel();
+
+    // then
+    RunResult result = run.result().get();
+    assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(result.stage("Projects > api").orElseThrow().status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(result.stage("Projects").orElseThrow().status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(result.stage("Projects").orElseThrow().reason()).hasValue("the run was cancelled");
+  }
+
+  @Test
   void should_report_plan_skips_with_their_reason() {
     Stage release = Stage.builder("Release").when(Condition.branch().is("release")).addSteps(ShStep.of("true")).build();
     RunResult result = engine().build().run(plan(Pipeline.builder("p").addStages(sh("Build", "true"), release)));
