@@ -88,6 +88,27 @@ final class ContextOptions {
     return other;
   }
 
+  /**
+   * As {@link #planForRun(Path, DependencyOptions, java.util.Optional)}, for a restart of a run
+   * that ran the plan with {@code fingerprint}: a restart plans the pipeline as its command line
+   * says, and where the run was planned with {@code --only-changed} and this command is not (or
+   * the other way round), as the fingerprint proves, a note to {@code err} says what that changes.
+   */
+  dev.otto.core.plan.Plan planForRestart(Path dir, DependencyOptions dependencies,
+      java.util.Optional<RunContext> recorded, String fingerprint, java.io.PrintWriter err) {
+    PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
+    dev.otto.core.plan.Plan plan = planForRun(loaded, dir, recorded);
+    if (loaded.conventions() && !plan.fingerprint().equals(fingerprint) && planForRun(
+        PipelineSource.load(dir, !onlyChanged, dependencies), dir, recorded).fingerprint().equals(fingerprint)) {
+      err.println("otto: the run was planned " + (onlyChanged ? "without" : "with") + " --only-changed, as its plan's "
+          + "fingerprint shows, and this restart " + (onlyChanged
+              ? "builds only the projects under which a file changed" : "builds every project, those it skipped too")
+          + "; give " + (onlyChanged ? "no --only-changed" : "--only-changed") + " to restart it as it was planned");
+      err.flush();
+    }
+    return plan;
+  }
+
   private dev.otto.core.plan.Plan planForRun(PipelineSource.Loaded loaded, Path dir,
       java.util.Optional<RunContext> recorded) {
     // The earlier run's parameters the pipeline still declares: one it dropped since is no longer given.

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code otto restart}: runs again, in a new run, what a finished run did not get done. */
 @Command(name = "restart", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
@@ -16,6 +18,9 @@ import picocli.CommandLine.Parameters;
         + "not in that workspace: 'otto run' takes them. Give the same folder and context as the run; it is planned "
         + "for the branch or tag the run was, unless --branch or --tag says.")
 final class RestartCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "RUN", description = "the finished run's id, as its summary shows it")
   String runId;
 
@@ -40,7 +45,7 @@ final class RestartCommand implements Callable<Integer> {
     if (stage != null && stage.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
     }
-    return engine.goOn(dir, runId, context, dependencies,
+    return engine.goOn(dir, runId, context, dependencies, spec.commandLine().getErr(),
         (built, plan) -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
   }
 }

@@ -480,16 +480,19 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Runs {@code start} for a run that goes on from run {@code runId} (a restart), planned for
-     * the context it was: an id that cannot be a run's is refused before anything is written.
+     * the context it was: an id that cannot be a run's is refused before anything is written. A
+     * note on {@code notes} says when the run was planned otherwise ({@link ContextOptions#planForRestart}).
      */
     int goOn(Path dir, String runId, ContextOptions context, DependencyOptions dependencies,
-        java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start) throws IOException {
-      return goOn(dir, runId, built -> context.planForRun(dir, dependencies, recordedContext(built, dir, runId)), start);
+        java.io.PrintWriter notes, java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start)
+        throws IOException {
+      return goOn(dir, runId, built -> context.planForRestart(dir, dependencies, recordedContext(built, dir, runId),
+          built.recordedFingerprint(runId), notes), start);
     }
 
     /**
-     * As {@link #goOn(Path, String, ContextOptions, DependencyOptions, java.util.function.BiFunction)}
-     * for a resume, which takes the plan the run ran ({@link ContextOptions#planForResume}), saying
+     * As {@link #goOn(Path, String, ContextOptions, DependencyOptions, java.io.PrintWriter,
+     * java.util.function.BiFunction)} for a resume, which takes the plan the run ran ({@link ContextOptions#planForResume}), saying
      * so on {@code notes} when the command's options planned another.
      */
     int resume(Path dir, String runId, ContextOptions context, DependencyOptions dependencies,

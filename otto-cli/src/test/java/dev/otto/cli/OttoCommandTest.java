@@ -686,6 +686,14 @@ class OttoCommandTest {
       // when resumed without --only-changed
       Outcome resumed = otto(concat(new String[] {"resume", run, dir.toString()}, local));
 
+      // and when a finished run of it is restarted without --only-changed
+      Outcome restarted = otto(concat(new String[] {"restart", run, dir.toString(), "--stage", "Projects > api"}, local));
+
+      // then the restart says it builds every project
+      assertThat(restarted.err()).contains("otto: the run was planned with --only-changed, as its plan's fingerprint "
+          + "shows, and this restart builds every project, those it skipped too; give --only-changed to restart it as "
+          + "it was planned");
+
       // then the run's own plan goes on, and the note says why
       assertThat(ran.out()).contains("tested api").doesNotContain("tested web");
       assertThat(resumed.code()).as(resumed.err()).isZero();
