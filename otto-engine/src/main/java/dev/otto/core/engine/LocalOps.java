@@ -96,6 +96,13 @@ final class LocalOps {
   /** Runs an op the machine asked for; {@code cancellation} is its stage's, taken when it asked. */
   void execute(RunMachine.Execute execute, Cancellation cancellation) {
     CompletionStage<RunMachine.Outcome> outcome;
+    if (!(execute.what() instanceof Op.RunProcess) && cancellation.isCancelled()) {
+      // Stopped while it waited for a thread of the engine: a cache or artifact op does not start after a stop, as a
+      // process, which the cancellation ends at once, does not. Nothing is restored or stored after Ctrl-C.
+      run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(), new RunMachine.Outcome(
+          dev.otto.core.engine.RunResult.Status.CANCELLED, java.util.OptionalInt.empty(), "cancelled")));
+      return;
+    }
     try {
       if (execute.what() instanceof Op.RunProcess) {
         run.feed(new RunMachine.OpStarted(run.now(), execute.stage(), execute.op()));

@@ -373,6 +373,44 @@ class EngineTest {
         .containsExactly("already_saved", "hit");
   }
 
+  @Test
+  void should_not_restore_a_cache_for_a_stage_that_waited_for_a_thread_when_the_run_was_cancelled() throws Exception {
+    // given one thread for stages, held by a long step, and a stage beside it whose first op restores a cache
+    java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
+    DirectoryCacheStore store = new DirectoryCacheStore(root.resolve("caches"));
+    dev.otto.core.cache.CacheStore counting = new dev.otto.core.cache.CacheStore() {
+      @Override
+      public dev.otto.core.cache.CacheResult restore(dev.otto.core.cache.CacheKey key, Path workspace) {
+        restores.incrementAndGet();
+        return store.restore(key, workspace);
+      }
+
+      @Override
+      public dev.otto.core.cache.CacheResult save(dev.otto.core.cache.CacheKey key, Path workspace, List<String> paths) {
+        return store.save(key, workspace, paths);
+      }
+    };
+    Cache deps = Cache.of("deps", List.of("vendor/"), List.of());
+    Stage both = Stage.builder("Both").parallel(true).addStages(sh("Long", "echo started; sleep 300"),
+        Stage.builder("Cached").addRestores("deps").addSaves("deps").addSteps(ShStep.of("echo cached")).build()).build();
+    LocalEngine engine = LocalEngine.builder(root.resolve("runs")).parallelism(1).listener(events::add)
+        .executor(LocalProcessExecutor.builder().grace(Duration.ofMillis(300)).build()).caches(counting).build();
+    RunHandle run = engine.start(plan(Pipeline.builder("p").addCaches(deps).addStages(both)));
+    while (output().isEmpty()) {
+      Thread.sleep(20);
+    }
+
+    // when
+    run.cancel();
+
+    // then the waiting stage is cancelled without its cache being restored
+    RunResult result = run.result().get();
+    assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(result.stage("Both > Cached").orElseThrow().status()).isNotEqualTo(RunResult.Status.SUCCEEDED);
+    assertThat(restores).hasValue(0);
+    assertThat(output()).containsExactly("Both > Long: started");
+  }
+
   /** A pipeline whose lock file names the one package its Fetch stage adds to the deps cache. */
   private static Plan fetching(String lock, List<Cache.Fallback> fallbacks) {
     return plan(Pipeline.builder("p").addCaches(Cache.of("deps", List.of("vendor/"), List.of("deps.lock"), fallbacks))
