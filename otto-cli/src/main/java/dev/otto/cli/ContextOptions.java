@@ -192,6 +192,13 @@ final class ContextOptions {
 
   private RunContext context(String defaultBranch, Path dir, java.util.Optional<RunContext> recorded) {
     RunContext.Builder builder = RunContext.builder();
+    for (String[] option : new String[][] {{"--branch", branch}, {"--tag", tag}, {"--trigger", trigger}}) {
+      if (option[1] != null && option[1].isBlank()) {
+        throw new CliException(ExitCodes.USAGE, option[0] + " names " + (option[0].equals("--trigger") ? "what started "
+            + "the run, e.g. push" : "a " + option[0].substring(2) + ", e.g. " + option[0] + " "
+            + (option[0].equals("--tag") ? "v1.0" : "main")) + "; it is blank");
+      }
+    }
     if (changedSince != null && !changed.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, "give either --changed-since or --changed, not both");
     }

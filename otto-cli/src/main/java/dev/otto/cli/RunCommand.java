@@ -517,7 +517,7 @@ final class RunCommand implements Callable<Integer> {
         try {
           journal.read(runId);
         } catch (dev.otto.core.journal.JournalException e) {
-          throw notFound(e, dir);
+          throw notFound(e, dir, runId);
         }
       }
       return execute(dir, planner, start);
@@ -533,18 +533,20 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       } catch (dev.otto.core.journal.JournalException e) {
-        throw notFound(e, dir);
+        throw notFound(e, dir, runId);
       }
     }
 
     /** {@code e} as it is, or for a run not found, where runs were looked for and how to look elsewhere. */
-    private RuntimeException notFound(dev.otto.core.journal.JournalException e, Path dir) {
+    private RuntimeException notFound(dev.otto.core.journal.JournalException e, Path dir, String runId) {
       if (e.reason() != dev.otto.core.journal.JournalException.Reason.NOT_FOUND) {
         return e;
       }
       return new CliException(ExitCodes.CANNOT_RUN, e.getMessage() + "; runs are looked for in "
           + (runs != null ? runs : dir.resolve(".otto").resolve("runs")).toAbsolutePath().normalize()
-          + (runs != null ? "" : ", the project's own; --runs names where they went instead"));
+          + (runs != null ? "" : ", the project's own; --runs names where they went instead")
+          + (Files.isDirectory(Path.of(runId)) ? ". '" + runId + "' is a folder: give the run's id first, then the "
+              + "folder, as the run's last lines say (otto restart RUN DIR)" : ""));
     }
 
     /** Whether {@code command} is an executable file: a path, or a name found in a folder of {@code path}. */

@@ -616,6 +616,11 @@ class OttoCommandTest {
           + "went instead");
       assertThat(restarted.code()).isEqualTo(ExitCodes.CANNOT_RUN);
       assertThat(dir.resolve(".otto")).doesNotExist();
+      // a folder given where the run's id goes (src is a folder where the tests run)
+      assertThat(otto("restart", "src", dir.toString()).err()).contains("'src' is a folder: give the run's id first, "
+          + "then the folder, as the run's last lines say (otto restart RUN DIR)");
+      assertThat(otto("run", dir.toString(), "--branch", " ").err()).contains("--branch names a branch, e.g. --branch "
+          + "main; it is blank");
     }
 
     @Test
