@@ -300,8 +300,8 @@ class CacheOpsTest {
     Op.RestoreCache restore = new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY);
     Path workspace = workspace("20", "left-pad");
     CacheOps.Outcome build = CacheOps.restore(counting, workspace, restore, known);
-    write(Files.createDirectories(workspace.resolve(".npm/_logs")).resolve("debug.log"), "a log");
-    write(workspace.resolve(".npm/right-pad"), "fetched");
+    Files.writeString(Files.createDirectories(workspace.resolve(".npm/_logs")).resolve("debug.log"), "a log");
+    Files.writeString(workspace.resolve(".npm/right-pad"), "fetched");
 
     // when the test stage restores it
     CacheOps.Outcome test = CacheOps.restore(counting, workspace, restore, known);
@@ -321,17 +321,17 @@ class CacheOpsTest {
     stage(workspace("20", "left-pad"), ANY);
     Op.RestoreCache restore = new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY);
     List<String> detail = new java.util.ArrayList<>();
-    List<java.util.function.Consumer<Path>> changes = List.of(
-        workspace -> write(workspace.resolve(".npm/left-pad"), "changed"),
-        workspace -> write(workspace.resolve(".npm/left-pad"), "fetched, and changed"),
-        workspace -> delete(workspace.resolve(".npm/left-pad")));
-    for (java.util.function.Consumer<Path> change : changes) {
+    List<Change> changes = List.of(
+        workspace -> Files.writeString(workspace.resolve(".npm/left-pad"), "changed"),
+        workspace -> Files.writeString(workspace.resolve(".npm/left-pad"), "fetched, and changed"),
+        workspace -> Files.delete(workspace.resolve(".npm/left-pad")));
+    for (Change change : changes) {
       Path workspace = workspace("20", "left-pad");
       assertThat(CacheOps.restore(counting, workspace, restore, known).detail()).startsWith("restored cache");
       assertThat(CacheOps.restore(counting, workspace, restore, known).detail()).contains("nothing was unpacked");
 
       // when
-      change.accept(workspace);
+      change.apply(workspace);
       CacheOps.Outcome again = CacheOps.restore(counting, workspace, restore, known);
 
       // then the entry is unpacked again, over what changed
@@ -365,19 +365,8 @@ class CacheOpsTest {
     assertThat(Files.readString(file)).isEqualTo("fetched");
   }
 
-  private static void write(Path file, String content) {
-    try {
-      Files.writeString(file, content);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path file) {
-    try {
-      Files.delete(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  /** A change to a workspace's files. */
+  private interface Change {
+    void apply(Path workspace) throws java.io.IOException;
   }
 }
