@@ -238,6 +238,10 @@ class CacheOpsTest {
     assertThat(fine.detail()).doesNotContain("not in the workspace");
   }
 
+  /** This test's store, counting restores, and what its host knows of its workspaces' caches. */
+  private final Counting counting = new Counting();
+  private final WorkspaceCaches known = new WorkspaceCaches();
+
   /** The store, counting the restores that reach it. */
   private final class Counting implements dev.otto.core.cache.CacheStore {
     int restores;
@@ -266,8 +270,6 @@ class CacheOpsTest {
   void should_not_unpack_a_cache_into_the_workspace_a_stage_saved_it_from_while_its_paths_are_unchanged()
       throws Exception {
     // given a build stage that fetched a package and saved the cache
-    Counting counting = new Counting();
-    WorkspaceCaches known = new WorkspaceCaches();
     Path workspace = workspace("20", "left-pad");
     fetched(workspace, "left-pad", "fetched");
     CacheOps.Outcome saved = CacheOps.save(counting, workspace, new Op.SaveCache("npm", PATHS, KEY_FILES, ANY), known);
@@ -294,8 +296,6 @@ class CacheOpsTest {
   @Test
   void should_not_unpack_a_cache_again_where_a_stage_only_added_to_it_since_it_was_restored() throws Exception {
     // given a build stage that restored the cache and whose tool added a log and a package beside it
-    Counting counting = new Counting();
-    WorkspaceCaches known = new WorkspaceCaches();
     stage(workspace("20", "left-pad"), ANY);
     Op.RestoreCache restore = new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY);
     Path workspace = workspace("20", "left-pad");
@@ -316,8 +316,6 @@ class CacheOpsTest {
   @Test
   void should_unpack_a_cache_again_once_a_file_of_it_changed_or_went_from_the_workspace() throws Exception {
     // given a cache restored into a workspace, then each kind of change to what it restored
-    Counting counting = new Counting();
-    WorkspaceCaches known = new WorkspaceCaches();
     stage(workspace("20", "left-pad"), ANY);
     Op.RestoreCache restore = new Op.RestoreCache("npm", PATHS, KEY_FILES, ANY);
     List<String> detail = new java.util.ArrayList<>();
@@ -346,8 +344,6 @@ class CacheOpsTest {
   void should_read_the_content_of_files_written_just_before_a_save_as_their_time_may_not_tell_a_change()
       throws Exception {
     // given a package fetched just now and saved, then rewritten with the same size and time, as a coarse clock shows
-    Counting counting = new Counting();
-    WorkspaceCaches known = new WorkspaceCaches();
     Path workspace = workspace("20", "left-pad");
     Path file = Files.createDirectories(workspace.resolve(".npm")).resolve("left-pad");
     Files.writeString(file, "fetched");
