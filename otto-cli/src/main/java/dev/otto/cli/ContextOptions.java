@@ -75,17 +75,14 @@ final class ContextOptions {
       java.util.Optional<RunContext> recorded, String fingerprint, java.io.PrintWriter err) {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
     dev.otto.core.plan.Plan plan = planForRun(loaded, dir, recorded);
-    if (plan.fingerprint().equals(fingerprint) || !loaded.conventions()) {
-      return plan;
-    }
-    dev.otto.core.plan.Plan other = planForRun(PipelineSource.load(dir, !onlyChanged, dependencies), dir, recorded);
-    if (!other.fingerprint().equals(fingerprint)) {
-      return plan;
-    }
-    err.println("otto: the run was planned " + (onlyChanged ? "without" : "with") + " --only-changed, as its "
-        + "plan's fingerprint shows: resumed so");
-    err.flush();
-    return other;
+    java.util.Optional<dev.otto.core.plan.Plan> other = plannedTheOtherWay(loaded, plan, dir, dependencies, recorded,
+        fingerprint);
+    other.ifPresent(ran -> {
+      err.println("otto: the run was planned " + (onlyChanged ? "without" : "with") + " --only-changed, as its "
+          + "plan's fingerprint shows: resumed so");
+      err.flush();
+    });
+    return other.orElse(plan);
   }
 
   /**
@@ -98,8 +95,7 @@ final class ContextOptions {
       java.util.Optional<RunContext> recorded, String fingerprint, java.io.PrintWriter err) {
     PipelineSource.Loaded loaded = PipelineSource.load(dir, onlyChanged, dependencies);
     dev.otto.core.plan.Plan plan = planForRun(loaded, dir, recorded);
-    if (loaded.conventions() && !plan.fingerprint().equals(fingerprint) && planForRun(
-        PipelineSource.load(dir, !onlyChanged, dependencies), dir, recorded).fingerprint().equals(fingerprint)) {
+    if (plannedTheOtherWay(loaded, plan, dir, dependencies, recorded, fingerprint).isPresent()) {
       err.println("otto: the run was planned " + (onlyChanged ? "without" : "with") + " --only-changed, as its plan's "
           + "fingerprint shows, and this restart " + (onlyChanged
               ? "builds only the projects under which a file changed" : "builds every project, those it skipped too")
@@ -107,6 +103,21 @@ final class ContextOptions {
       err.flush();
     }
     return plan;
+  }
+
+  /**
+   * The plan with {@code --only-changed} the other way than this command gives it, when it is
+   * the one the run ran ({@code fingerprint}) and {@code plan} is not: empty for an Ottofile's
+   * pipeline, which {@code --only-changed} leaves as it is.
+   */
+  private java.util.Optional<dev.otto.core.plan.Plan> plannedTheOtherWay(PipelineSource.Loaded loaded,
+      dev.otto.core.plan.Plan plan, Path dir, DependencyOptions dependencies, java.util.Optional<RunContext> recorded,
+      String fingerprint) {
+    if (!loaded.conventions() || plan.fingerprint().equals(fingerprint)) {
+      return java.util.Optional.empty();
+    }
+    dev.otto.core.plan.Plan other = planForRun(PipelineSource.load(dir, !onlyChanged, dependencies), dir, recorded);
+    return other.fingerprint().equals(fingerprint) ? java.util.Optional.of(other) : java.util.Optional.empty();
   }
 
   private dev.otto.core.plan.Plan planForRun(PipelineSource.Loaded loaded, Path dir,
@@ -183,8 +194,9 @@ final class ContextOptions {
 
   /**
    * The context given; when no branch or tag is, on the branch {@code dir}'s git work tree is on;
-   * on a detached HEAD, on no branch and at the tag that points there, if one does; outside git,
-   * on {@code defaultBranch}. Changed files from {@code dir}'s git.
+   * on a detached HEAD, on the branch a CI system's variable names ({@link CiBranch}), else on no
+   * branch, and at the tag that points there, if one does; outside git, on {@code defaultBranch}.
+   * Changed files from {@code dir}'s git.
    */
   RunContext context(String defaultBranch, Path dir) {
     return context(defaultBranch, dir, java.util.Optional.empty());
