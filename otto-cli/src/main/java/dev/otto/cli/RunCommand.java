@@ -590,7 +590,24 @@ final class RunCommand implements Callable<Integer> {
 
     /** Secrets from the folder given, else from the environment ({@code heroku-api-key} from {@code HEROKU_API_KEY}). */
     private SecretProvider secrets() {
-      return secretsDir != null ? SecretProviders.directory(secretsDir) : SecretProviders.environment(System.getenv());
+      if (secretsDir != null) {
+        return SecretProviders.directory(secretsDir);
+      }
+      Map<String, String> environment = System.getenv();
+      SecretProvider variables = SecretProviders.environment(environment);
+      return new SecretProvider() {
+        @Override
+        public dev.otto.core.secret.SecretValue resolve(String name) {
+          return variables.resolve(name);
+        }
+
+        /** Why a secret is missing, and, where its variable is not set, the other place this command reads secrets from. */
+        @Override
+        public Optional<String> whyNot(String name) {
+          return variables.whyNot(name).map(why -> environment.containsKey(SecretProviders.variableName(name)) ? why
+              : why + ", or keep it in a file named " + name + " of a folder given with --secrets-dir");
+        }
+      };
     }
 
     EngineEndpoint endpoint(LocalEngine engine) throws IOException {

@@ -394,6 +394,21 @@ class OttoCommandTest {
     }
 
     @Test
+    void should_name_both_places_a_secret_is_read_from_when_it_is_missing() throws Exception {
+      ottofile("""
+          var token = p.secret("otto-test-never-set-4c1f");
+          p.stage("Use", s -> s.steps(sh("true").with(token.asEnv("TOKEN"))));
+          """);
+
+      Outcome missing = otto("run", dir.toString(), "--runs", dir.resolve("runs").toString());
+
+      assertThat(missing.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(missing.err()).contains("the secret 'otto-test-never-set-4c1f' is read from the environment variable "
+          + "$OTTO_TEST_NEVER_SET_4C1F, which is not set; set it in the environment that starts the engine, or keep it "
+          + "in a file named otto-test-never-set-4c1f of a folder given with --secrets-dir");
+    }
+
+    @Test
     void should_make_the_folder_of_the_report_before_the_run() throws Exception {
       ottofile("p.stage(\"Build\", s -> s.steps(sh(\"true\")));");
       Path report = dir.resolve("reports/today/run.html");
