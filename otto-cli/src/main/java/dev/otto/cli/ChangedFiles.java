@@ -85,13 +85,21 @@ final class ChangedFiles {
 
   /** What git prints to {@code args} in {@code dir}, stripped; empty when it fails or prints nothing. */
   private static java.util.Optional<String> output(Path dir, String... args) throws IOException, InterruptedException {
+    Ran ran = run(dir, args);
+    return ran.succeeded() && !ran.out().isEmpty() ? java.util.Optional.of(ran.out()) : java.util.Optional.empty();
+  }
+
+  /** How git ran: whether it succeeded, and what it printed to its output, stripped. */
+  private record Ran(boolean succeeded, String out) {}
+
+  private static Ran run(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
     Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     git.getOutputStream().close();
     String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    return git.waitFor() == 0 && !out.isEmpty() ? java.util.Optional.of(out) : java.util.Optional.empty();
+    return new Ran(git.waitFor() == 0, out);
   }
 
   /** Whether {@code dir} is in a git work tree where {@code base} names no commit. */
@@ -101,11 +109,6 @@ final class ChangedFiles {
   }
 
   private static boolean git(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of("git"));
-    command.addAll(List.of(args));
-    Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    git.getOutputStream().close();
-    git.getInputStream().readAllBytes();
-    return git.waitFor() == 0;
+    return run(dir, args).succeeded();
   }
 }

@@ -376,7 +376,8 @@ final class RunCommand implements Callable<Integer> {
       }
       if (caches != null && caches.toAbsolutePath().normalize().equals(project)) {
         throw new CliException(ExitCodes.USAGE, "--caches is the project folder itself, so every run's workspace "
-            + "would get a copy of every cache; give a folder of its own, e.g. --caches " + project.resolve(".otto-caches"));
+            + "would get a copy of every cache; give a folder of its own, e.g. --caches "
+            + project.resolve(".otto-caches"));
       }
       // Runs write their folder at once; caches only when one is saved, so that a pipeline without caches, run with
       // --runs elsewhere, leaves no .otto folder in the project.
@@ -492,8 +493,9 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * As {@link #goOn(Path, String, ContextOptions, DependencyOptions, java.io.PrintWriter,
-     * java.util.function.BiFunction)} for a resume, which takes the plan the run ran ({@link ContextOptions#planForResume}), saying
-     * so on {@code notes} when the command's options planned another.
+     * java.util.function.BiFunction)} for a resume, which takes the plan the run ran
+     * ({@link ContextOptions#planForResume}), saying so on {@code notes} when the command's options
+     * planned another.
      */
     int resume(Path dir, String runId, ContextOptions context, DependencyOptions dependencies,
         java.io.PrintWriter notes, java.util.function.BiFunction<LocalEngine, Plan, RunHandle> start)
@@ -601,7 +603,7 @@ final class RunCommand implements Callable<Integer> {
           return variables.resolve(name);
         }
 
-        /** Why a secret is missing, and, where its variable is not set, the other place this command reads secrets from. */
+        /** Why a secret is missing, and, where its variable is not set, the other place to keep it. */
         @Override
         public Optional<String> whyNot(String name) {
           return variables.whyNot(name).map(why -> environment.containsKey(SecretProviders.variableName(name)) ? why

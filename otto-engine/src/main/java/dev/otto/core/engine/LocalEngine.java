@@ -310,20 +310,19 @@ public final class LocalEngine implements Engine {
     }
     // The copy comes before the journal, so that a failed copy leaves no run holding a lease.
     long copying = System.nanoTime();
-    long[] copied = {0, 0};
+    WorkspaceOps.Copied copied;
     try {
-      for (String part : List.of("workspace", WorkspaceOps.ARTIFACTS, WorkspaceOps.PROMOTED)) {
-        long[] counted = WorkspaceOps.copyTree(root.resolve(previousRunId).resolve(part), root.resolve(id).resolve(part));
-        if (part.equals("workspace")) {
-          copied = counted;
-        }
+      copied = WorkspaceOps.copyTree(root.resolve(previousRunId).resolve("workspace"),
+          root.resolve(id).resolve("workspace"));
+      for (String part : List.of(WorkspaceOps.ARTIFACTS, WorkspaceOps.PROMOTED)) {
+        WorkspaceOps.copyTree(root.resolve(previousRunId).resolve(part), root.resolve(id).resolve(part));
       }
     } catch (java.io.IOException e) {
       throw new OttoException("the workspace of run '" + previousRunId + "' could not be copied for the restart: "
           + e.getMessage(), e);
     }
     Run run = new Run(this, plan, checked.executors(), id, started, journal.create(id), given);
-    run.copied("the workspace of run " + previousRunId + " as it ended", copied[0], copied[1], before.commit,
+    run.copied("the workspace of run " + previousRunId + " as it ended", copied.files(), copied.bytes(), before.commit,
         Duration.ofNanos(System.nanoTime() - copying));
     run.reuse(reused, previousRunId, before.secrets, LocalOps.handedOut(plan, before).keySet());
     runs.put(id, run);

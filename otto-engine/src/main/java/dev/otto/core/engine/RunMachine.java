@@ -744,19 +744,20 @@ public final class RunMachine {
   private void continueGroup(Cursor group) {
     if (group.yielded != null) {
       group.interrupted = true;
-    } else if (childFailed.getOrDefault(group.stage.id(), false) && !group.failed && cancelled
-        && group.stage.children().stream().map(results::get).filter(java.util.Objects::nonNull)
-            .noneMatch(child -> child.status() == RunResult.Status.FAILED)) {
-      // The run was cancelled and no child failed: the group was cancelled with them, it did not fail.
-      group.interrupted = true;
     } else if (childFailed.getOrDefault(group.stage.id(), false) && !group.failed) {
-      group.failed = true;
-      group.reason = keepGoing.contains(group.stage.id())
-          ? Reasons.childrenFailed(group.stage.children().stream().filter(child -> {
-            RunResult.Status status = results.get(child).status();
-            return status == RunResult.Status.FAILED || status == RunResult.Status.CANCELLED;
-          }).toList())
-          : Reasons.CHILD_FAILED;
+      if (cancelled && group.stage.children().stream().map(results::get).filter(java.util.Objects::nonNull)
+          .noneMatch(child -> child.status() == RunResult.Status.FAILED)) {
+        // The run was cancelled and no child failed: the group was cancelled with them, it did not fail.
+        group.interrupted = true;
+      } else {
+        group.failed = true;
+        group.reason = keepGoing.contains(group.stage.id())
+            ? Reasons.childrenFailed(group.stage.children().stream().filter(child -> {
+              RunResult.Status status = results.get(child).status();
+              return status == RunResult.Status.FAILED || status == RunResult.Status.CANCELLED;
+            }).toList())
+            : Reasons.CHILD_FAILED;
+      }
     }
     group.advance();
     later(() -> run(group));

@@ -72,7 +72,7 @@ final class WorkspaceCaches {
     private final long[] states;
     private final Set<String> racy;
     private final int files;
-    /** Whether two items had one name hash (or a path was given twice): such a reading tells nothing. */
+    /** Whether two items of different states had one name hash: such a reading tells nothing. */
     private final boolean ambiguous;
 
     private Reading(long[] names, long[] states, Set<String> racy, int files, boolean ambiguous) {

@@ -101,15 +101,15 @@ final class WorkspaceOps {
     }
   }
 
-  /**
-   * Copies a tree (one run's workspace into a new run's, for a restart; a promoted artifact), and
-   * returns how many files it copied and their bytes.
-   */
-  static long[] copyTree(Path from, Path to) throws IOException {
+  /** How many files a copy made, and their bytes. */
+  record Copied(long files, long bytes) {}
+
+  /** Copies a tree (one run's workspace into a new run's, for a restart; a promoted artifact). */
+  static Copied copyTree(Path from, Path to) throws IOException {
     long files = 0;
     long bytes = 0;
     if (!Files.isDirectory(from)) {
-      return new long[] {files, bytes};
+      return new Copied(files, bytes);
     }
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path source : (Iterable<Path>) walk::iterator) {
@@ -126,7 +126,7 @@ final class WorkspaceOps {
         }
       }
     }
-    return new long[] {files, bytes};
+    return new Copied(files, bytes);
   }
 
   /** Why an artifact could not be stored or restored. */
