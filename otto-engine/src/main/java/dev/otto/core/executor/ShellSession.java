@@ -1,5 +1,6 @@
 package dev.otto.core.executor;
 
+import dev.otto.core.output.ByteSearch;
 import dev.otto.core.output.OutputLines;
 import dev.otto.core.secret.SecretMasker;
 import java.io.IOException;
@@ -311,8 +312,8 @@ final class ShellSession {
       int from = 0;
       while (true) {
         byte[] marker = current == null ? null : current.marker;
-        int at = marker == null ? -1 : indexOf(data, marker, from);
-        int childAt = childEnd == null ? -1 : indexOf(data, childEnd, from);
+        int at = marker == null ? -1 : ByteSearch.indexOf(data, marker, from, data.length);
+        int childAt = childEnd == null ? -1 : ByteSearch.indexOf(data, childEnd, from, data.length);
         boolean childEnded = childAt >= 0 && (at < 0 || childAt < at);
         if (!childEnded && at < 0) {
           int held = Math.max(marker == null ? 0 : partialMatch(data, from, marker),
@@ -361,12 +362,7 @@ final class ShellSession {
   }
 
   private static int lineEnd(byte[] data, int from) {
-    for (int i = from; i < data.length; i++) {
-      if (data[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+    return ByteSearch.indexOf(data, (byte) '\n', from, data.length);
   }
 
   private void forward(byte[] data, int from, int length) throws IOException {
@@ -422,19 +418,6 @@ final class ShellSession {
       }
     }
     return 0;
-  }
-
-  private static int indexOf(byte[] data, byte[] needle, int from) {
-    outer:
-    for (int i = from; i + needle.length <= data.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (data[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   /**

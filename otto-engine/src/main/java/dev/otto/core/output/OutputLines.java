@@ -58,12 +58,11 @@ public final class OutputLines extends OutputStream {
     java.util.Objects.checkFromIndexSize(offset, count, bytes.length);
     int end = offset + count;
     int from = offset;
-    for (int i = offset; i < end; i++) {
-      if (bytes[i] == '\n') {
-        append(bytes, from, i - from);
-        emit(true);
-        from = i + 1;
-      }
+    for (int at = ByteSearch.indexOf(bytes, (byte) '\n', from, end); at >= 0;
+        at = ByteSearch.indexOf(bytes, (byte) '\n', from, end)) {
+      append(bytes, from, at - from);
+      emit(true);
+      from = at + 1;
     }
     append(bytes, from, end - from);
   }

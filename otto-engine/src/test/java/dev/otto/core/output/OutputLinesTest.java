@@ -75,4 +75,42 @@ class OutputLinesTest {
     String expected = new String(clean.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     assertThat(joined.toString()).isEqualTo(expected);
   }
+
+  /**
+   * Line ends are found eight bytes at a time: bytes next to a line end in value (0x09, 0x0B,
+   * 0x8A, 0x00), at every offset of a word and across writes, split exactly where a byte-by-byte
+   * search splits.
+   */
+  @Property(tries = 500)
+  void should_split_where_a_byte_by_byte_search_splits(
+      @ForAll @Size(max = 120) List<@IntRange(min = 0, max = 7) Integer> picks,
+      @ForAll @Size(max = 10) List<@IntRange(min = 1, max = 20) Integer> cuts) throws IOException {
+    byte[] alphabet = {'\n', 0x0B, 0x09, (byte) 0x8A, 0x00, 'a', '\n', (byte) 0x0A ^ 0x01};
+    byte[] bytes = new byte[picks.size()];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = alphabet[picks.get(i)];
+    }
+    List<String> expected = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        expected.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+        from = i + 1;
+      }
+    }
+    if (from < bytes.length) {
+      expected.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+    }
+    List<String> lines = new ArrayList<>();
+    try (OutputLines out = new OutputLines(1024, lines::add)) {
+      int at = 0;
+      for (int cut : cuts) {
+        int next = Math.min(bytes.length, at + cut);
+        out.write(bytes, at, next - at);
+        at = next;
+      }
+      out.write(bytes, at, bytes.length - at);
+    }
+    assertThat(lines).isEqualTo(expected);
+  }
 }
