@@ -49,7 +49,7 @@ final class EventFeed {
   private final Object delivering = new Object();
   /** Guards the queue, the spool and {@link #scheduled}; never held while a listener runs. */
   private final Object queueing = new Object();
-  private final ArrayDeque<RunEvent.OutputLine> queue = new ArrayDeque<>();
+  private ArrayDeque<RunEvent.OutputLine> queue = new ArrayDeque<>();
   private long queuedBytes;
   private boolean scheduled;
   private Spool spool;
@@ -101,34 +101,57 @@ final class EventFeed {
   }
 
   private void drainQueued() {
-    synchronized (queueing) {
-      scheduled = false;
-    }
-    synchronized (delivering) {
-      drainLocked();
+    try {
+      synchronized (delivering) {
+        drainLocked();
+      }
+    } catch (RuntimeException | Error e) {
+      // Whatever stopped this thread, the next line queued schedules it again.
+      synchronized (queueing) {
+        scheduled = false;
+      }
+      throw e;
     }
   }
 
-  /** Delivers the lines queued, in memory then spooled, until none is left. Caller holds {@link #delivering}. */
+  /**
+   * Delivers the lines queued, in memory then spooled, until none is left; then the feed's thread
+   * is no longer scheduled, so a step printing faster than listeners take its lines wakes that
+   * thread once, not once a line. Lines in memory are taken all at once, one lock for many lines;
+   * they count against the feed's memory until delivered. Caller holds {@link #delivering}.
+   */
   private void drainLocked() {
     while (true) {
-      RunEvent.OutputLine line;
+      ArrayDeque<RunEvent.OutputLine> batch = null;
+      RunEvent.OutputLine spooled = null;
       synchronized (queueing) {
-        line = queue.pollFirst();
-        if (line != null) {
-          queuedBytes -= size(line);
+        if (!queue.isEmpty()) {
+          batch = queue;
+          queue = new ArrayDeque<>();
         } else if (spool != null) {
-          line = spool.read();
-          if (line == null) {
+          spooled = spool.read();
+          if (spooled == null) {
             spool.delete();
             spool = null;
           }
         }
+        if (batch == null && spooled == null) {
+          scheduled = false;
+          return;
+        }
       }
-      if (line == null) {
-        return;
+      if (spooled != null) {
+        deliver(spooled);
+        continue;
       }
-      deliver(line);
+      long delivered = 0;
+      for (RunEvent.OutputLine line : batch) {
+        deliver(line);
+        delivered += size(line);
+      }
+      synchronized (queueing) {
+        queuedBytes -= delivered;
+      }
     }
   }
 
