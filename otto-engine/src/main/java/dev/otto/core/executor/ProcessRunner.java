@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * enforces the timeout, honours cancellation, and stops everything the command left running.
  */
 final class ProcessRunner {
+  /**
+   * How much output a read takes at most: what a Linux pipe holds, so that a step printing faster
+   * than its output is handled is read in a few large pieces rather than many 8 KiB ones.
+   */
+  static final int READ_BYTES = 1 << 16;
+
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
 
   /** A command ready to start. */
@@ -158,7 +164,7 @@ final class ProcessRunner {
 
   private void pump(InputStream in, SecretMasker masker, Consumer<String> lines) {
     try (InputStream input = in; OutputStream out = masker.wrap(new OutputLines(maxLineBytes, lines))) {
-      byte[] buffer = new byte[8192];
+      byte[] buffer = new byte[READ_BYTES];
       for (int n; (n = input.read(buffer)) > 0; ) {
         out.write(buffer, 0, n);
       }

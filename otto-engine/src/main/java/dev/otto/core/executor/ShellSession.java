@@ -233,7 +233,7 @@ final class ShellSession {
   }
 
   private void read() {
-    byte[] buffer = new byte[8192];
+    byte[] buffer = new byte[ProcessRunner.READ_BYTES];
     byte[] window = new byte[0];
     try (InputStream in = shell.getInputStream()) {
       for (int n; (n = in.read(buffer)) > 0; ) {
@@ -278,6 +278,10 @@ final class ShellSession {
   }
 
   private void keepTail(byte[] buffer, int n) {
+    if (n >= TAIL_BYTES) {
+      tail = java.util.Arrays.copyOfRange(buffer, n - TAIL_BYTES, n);
+      return;
+    }
     byte[] more = java.util.Arrays.copyOf(tail, tail.length + n);
     System.arraycopy(buffer, 0, more, tail.length, n);
     tail = more.length <= TAIL_BYTES ? more : java.util.Arrays.copyOfRange(more, more.length - TAIL_BYTES, more.length);
