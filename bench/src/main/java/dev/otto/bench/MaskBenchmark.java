@@ -36,6 +36,7 @@ public class MaskBenchmark {
 
   private byte[] chunk;
   private SecretMasker masker;
+  private List<String> secrets;
 
   @Setup
   public void generate() {
@@ -52,6 +53,7 @@ public class MaskBenchmark {
       builder.add("secret-" + i, secret.toString());
     }
     masker = builder.build();
+    this.secrets = List.copyOf(secrets);
     String[] words = {"[INFO]", "Compiling", "42", "source", "files", "to", "/work/app/target/classes", "Tests",
         "run:", "Failures:", "0,", "Errors:", "Time", "elapsed:", "0.123", "s", "--", "in", "dev.otto.core.PlanTest",
         "WARNING:", "deprecated", "2026-11-25T10:11:12.345Z", "Downloading", "https://repo.example.org/x.jar"};
@@ -66,6 +68,16 @@ public class MaskBenchmark {
       log.append('\n');
     }
     chunk = log.substring(0, MIB).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** One MiB of the log, which a pass writes {@value #TOTAL_MIB} times. */
+  byte[] chunk() {
+    return chunk;
+  }
+
+  /** The secrets the log holds, in the order they were made. */
+  List<String> secrets() {
+    return secrets;
   }
 
   private long feed(OutputStream out, long[] characters) throws IOException {
