@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
 class OutputLinesTest {
 
   private static List<String> lines(int max, List<Integer> cuts, String text) throws IOException {
+    return lines(max, cuts, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The lines of {@code bytes} written in pieces of the sizes {@code cuts} gives, then the rest. */
+  private static List<String> lines(int max, List<Integer> cuts, byte[] bytes) throws IOException {
     List<String> lines = new ArrayList<>();
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try (OutputLines out = new OutputLines(max, lines::add)) {
       int at = 0;
       for (int cut : cuts) {
@@ -101,16 +105,6 @@ class OutputLinesTest {
     if (from < bytes.length) {
       expected.add(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
     }
-    List<String> lines = new ArrayList<>();
-    try (OutputLines out = new OutputLines(1024, lines::add)) {
-      int at = 0;
-      for (int cut : cuts) {
-        int next = Math.min(bytes.length, at + cut);
-        out.write(bytes, at, next - at);
-        at = next;
-      }
-      out.write(bytes, at, bytes.length - at);
-    }
-    assertThat(lines).isEqualTo(expected);
+    assertThat(lines(1024, cuts, bytes)).isEqualTo(expected);
   }
 }
