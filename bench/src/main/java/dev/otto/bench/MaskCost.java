@@ -112,7 +112,7 @@ public final class MaskCost {
     System.out.printf(Locale.ROOT, "%.4f %.2f %.2f %d%n", median(ratios), median(plain), median(masked), sink);
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int middle = sorted.length / 2;

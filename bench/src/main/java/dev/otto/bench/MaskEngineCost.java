@@ -65,8 +65,8 @@ public final class MaskEngineCost {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
-    double p = median(plain);
-    double m = median(masked);
+    double p = MaskCost.median(plain);
+    double m = MaskCost.median(masked);
     System.out.printf("a run's step printing 256 MiB, no secrets:         %8.1f ms%n", p);
     System.out.printf("a run's step printing 256 MiB, 100 secrets masked: %8.1f ms%n", m);
     System.out.printf("masked / unmasked through the engine = %.2f (medians of %d rounds)%n", m / p, rounds);
@@ -100,12 +100,5 @@ public final class MaskEngineCost {
           + characters.get() + " characters of output");
     }
     return millis;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 }
