@@ -96,17 +96,17 @@ final class LocalOps {
   /** Runs an op the machine asked for; {@code cancellation} is its stage's, taken when it asked. */
   void execute(RunMachine.Execute execute, Cancellation cancellation) {
     CompletionStage<RunMachine.Outcome> outcome;
-    if (!(execute.what() instanceof Op.RunProcess) && cancellation.isCancelled()) {
-      // Stopped while it waited for a thread of the engine: a cache or artifact op does not start after a stop, as a
-      // process, which the cancellation ends at once, does not. Nothing is restored or stored after Ctrl-C.
+    if (cancellation.isCancelled()) {
+      // Stopped while it waited for a thread of the engine: the op does not start, and a stage that had not started
+      // is skipped. Nothing is restored or stored after Ctrl-C. (Ops asked for after a stop, a stage's notifications,
+      // have a cancellation of their own.)
       run.feed(new RunMachine.OpDone(run.now(), execute.stage(), execute.op(), new RunMachine.Outcome(
           dev.otto.core.engine.RunResult.Status.CANCELLED, java.util.OptionalInt.empty(), "cancelled")));
       return;
     }
     try {
-      if (execute.what() instanceof Op.RunProcess) {
-        run.feed(new RunMachine.OpStarted(run.now(), execute.stage(), execute.op()));
-      }
+      // Told for every op: a stage that waited for a thread of the engine starts with its first.
+      run.feed(new RunMachine.OpStarted(run.now(), execute.stage(), execute.op()));
       outcome = execute.what() instanceof Op.RunProcess process
           ? process(execute.stage(), execute.op(), execute.step(), process, cancellation)
           : CompletableFuture.completedFuture(other(execute.stage(), execute.what()));

@@ -70,10 +70,10 @@ public final class RunMachine {
   public record Resume(Instant at) implements Input {}
 
   /**
-   * Op {@code op} of {@code stage} started (a process, when the driver starts it, which may be
-   * later than it was asked for when the driver runs only so many at once). The step's start
-   * event and duration count from here; a driver that does not tell has the step start when it
-   * ends.
+   * Op {@code op} of {@code stage} started, when the driver starts it, which may be later than it
+   * was asked for when the driver runs only so many at once. A stage whose first op is run by the
+   * driver starts here (its start event, duration and timeout count from here), and so does a
+   * process's step; a driver that does not tell has them start when the op ends.
    */
   public record OpStarted(Instant at, String stage, int op) implements Input {}
 
@@ -162,7 +162,7 @@ public final class RunMachine {
 
   /**
    * Run op {@code op} of {@code stage}: a process (step {@code step}, counted from 1) or a cache
-   * or artifact op. Answer with {@link OpStarted} when a process starts, then {@link OpDone}.
+   * or artifact op. Answer with {@link OpStarted} when it starts, then {@link OpDone}.
    */
   public record Execute(String stage, int op, int step, Op what) implements Action {}
 
@@ -224,7 +224,12 @@ public final class RunMachine {
   /** Where a started stage is. */
   private static final class Cursor {
     final PlannedStage stage;
-    final Instant started;
+    /**
+     * When the stage started: when its first op that the driver runs started, as a stage that
+     * waits for a thread of the driver has not started, or when it first did anything else.
+     */
+    Instant started;
+    boolean begun;
     final List<RunResult.StepResult> steps = new ArrayList<>();
     Phase phase = Phase.AT_OPS;
     int index;
@@ -658,10 +663,32 @@ public final class RunMachine {
     } else {
       Cursor c = new Cursor(stage, now);
       cursors.put(stageId, c);
-      emit(new RunEvent.StageStarted(runId, now, stageId, executors.getOrDefault(stageId, "none")));
-      stage.timeout().ifPresent(limit -> setTimer("timeout:" + stageId, now.plus(limit)));
       later(() -> run(c));
     }
+  }
+
+  /**
+   * Starts a stage, once: its start event, and its timeout from now. A stage starts when the
+   * driver starts its first op, or when it first does anything the driver does not run for it.
+   */
+  private void begin(Cursor c) {
+    if (c.begun) {
+      return;
+    }
+    c.begun = true;
+    c.started = now;
+    String stageId = c.stage.id();
+    emit(new RunEvent.StageStarted(runId, now, stageId, executors.getOrDefault(stageId, "none")));
+    c.stage.timeout().ifPresent(limit -> setTimer("timeout:" + stageId, now.plus(limit)));
+  }
+
+  /**
+   * Skips a stage the run stopped before it started, as one whose turn came after the stop: its
+   * first op was asked for, and the driver, stopped too, did not start it.
+   */
+  private void skipBeforeStart(Cursor c) {
+    cursors.remove(c.stage.id());
+    skip(c.stage, cancelled ? Reasons.RUN_CANCELLED : stopReason, true);
   }
 
   private void reuse(PlannedStage stage) {
@@ -809,9 +836,16 @@ public final class RunMachine {
     if (c.phase != Phase.AT_OPS || !cursors.containsKey(c.stage.id())) {
       return;
     }
+    if (!c.begun && stopped(c)) {
+      skipBeforeStart(c);
+      return;
+    }
     PlannedStage stage = c.stage;
     while (c.index < stage.ops().size()) {
       Op op = c.op();
+      if (!c.begun && !driverRuns(c, op)) {
+        begin(c);
+      }
       if (op instanceof Op.AwaitChildren children) {
         openChildren(c, children);
         return;
@@ -853,7 +887,22 @@ public final class RunMachine {
         c.advance();
       }
     }
+    begin(c);
     finishStage(c);
+  }
+
+  /**
+   * Whether {@code op}, the stage's next, is one the driver runs, so that the stage starts when
+   * the driver starts it: a process, a cache or an artifact op that runs. Ops that only pass
+   * ({@link Op.BeginStage}, a step's guard that skips it) are passed over before the stage starts.
+   */
+  private boolean driverRuns(Cursor c, Op op) {
+    if (op instanceof Op.BeginStage) {
+      return true;
+    }
+    boolean runs = op.guard().runs(c.failed, stopped(c));
+    return runs && (op instanceof Op.RunProcess || op instanceof Op.RestoreCache || op instanceof Op.SaveCache
+        || op instanceof Op.StoreArtifact || op instanceof Op.RestoreArtifact);
   }
 
   private void openChildren(Cursor group, Op.AwaitChildren children) {
@@ -872,6 +921,9 @@ public final class RunMachine {
 
   private void opStarted(String stageId, int op) {
     Cursor c = cursors.get(stageId);
+    if (c != null && c.phase == Phase.IN_FLIGHT && c.index == op) {
+      begin(c);
+    }
     if (c != null && c.phase == Phase.IN_FLIGHT && c.index == op && c.op() instanceof Op.RunProcess process
         && !c.stepStarted) {
       c.stepStarted = true;
@@ -883,6 +935,10 @@ public final class RunMachine {
   private void opDone(OpDone done) {
     Cursor c = cursors.get(done.stage());
     if (c == null || c.phase != Phase.IN_FLIGHT || c.index != done.op()) {
+      return;
+    }
+    if (!c.begun && stopped(c) && done.outcome().status() == RunResult.Status.CANCELLED) {
+      skipBeforeStart(c);
       return;
     }
     opStarted(done.stage(), done.op());

@@ -215,6 +215,43 @@ class EngineTest {
   }
 
   @Test
+  void should_start_a_stage_and_its_timeout_when_a_thread_takes_it_not_when_it_is_ready() {
+    // given: one stage at a time; B, ready with A, may run for 1 s and waits longer than that for A
+    Stage group = Stage.builder("Checks").parallel(true).addStages(sh("A", "sleep 1.5"),
+        Stage.builder("B").timeout(Duration.ofSeconds(1)).addSteps(ShStep.of("echo quick")).build()).build();
+
+    // when
+    RunResult result = engine().parallelism(1).build().run(plan(Pipeline.builder("p").addStages(group)));
+
+    // then: B starts when A has finished; its duration and its timeout count from there
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    List<String> stages = events.stream().filter(e -> e instanceof RunEvent.StageStarted
+        || e instanceof RunEvent.StageFinished).map(e -> e.getClass().getSimpleName() + " " + (e instanceof
+            RunEvent.StageStarted s ? s.stage() : ((RunEvent.StageFinished) e).stage())).toList();
+    assertThat(stages).containsExactly("StageStarted Checks", "StageStarted Checks > A", "StageFinished Checks > A",
+        "StageStarted Checks > B", "StageFinished Checks > B", "StageFinished Checks");
+    assertThat(result.stage("Checks > B").orElseThrow().duration()).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void should_skip_a_stage_that_waited_for_a_thread_when_a_failure_stops_the_run() {
+    // given: one stage at a time; A fails while B waits for the thread
+    Stage group = Stage.builder("Checks").parallel(true).addStages(sh("A", "sleep 0.2; exit 3"), sh("B", "echo b"))
+        .build();
+
+    // when
+    RunResult result = engine().parallelism(1).build().run(plan(Pipeline.builder("p").addStages(group)));
+
+    // then: B never started; it is skipped, with the reason, as a stage whose turn came after the failure
+    assertThat(result.status()).isEqualTo(RunResult.Status.FAILED);
+    RunResult.StageResult b = result.stage("Checks > B").orElseThrow();
+    assertThat(b.status()).isEqualTo(RunResult.Status.SKIPPED);
+    assertThat(b.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("Checks > A"));
+    assertThat(events).noneMatch(e -> e instanceof RunEvent.StageStarted s && s.stage().equals("Checks > B"));
+    assertThat(output()).isEmpty();
+  }
+
+  @Test
   void should_skip_what_depends_on_a_failed_stage_and_run_its_failure_notifications() {
     Stage build = Stage.builder("Build").addSteps(ShStep.of("echo compiling; exit 2"))
         .addOnFailure(ShStep.of("echo notify failure")).addOnSuccess(ShStep.of("echo notify success")).build();
