@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  */
 final class FakeExecutor implements Executor {
   private final VirtualScheduler time;
+  /** The engine's tasks: a process that takes no time ends after the tasks queued before it began. */
+  private final java.util.concurrent.Executor queue;
   private final List<StepScript> scripts;
   private final List<Execution> executions = new ArrayList<>();
   private final Map<StepScript, Integer> attempts = new java.util.IdentityHashMap<>();
@@ -46,9 +48,10 @@ final class FakeExecutor implements Executor {
     }
   }
 
-  FakeExecutor(VirtualScheduler time, List<StepScript> scripts) {
+  FakeExecutor(VirtualScheduler time, List<StepScript> scripts, java.util.concurrent.Executor queue) {
     this.time = time;
     this.scripts = scripts;
+    this.queue = queue;
   }
 
   /** Masks the lines a script prints with every secret of the request. */
@@ -79,7 +82,7 @@ final class FakeExecutor implements Executor {
   /** Runs a process to its end at once, moving virtual time on by what it takes. */
   @Override
   public ProcessOutcome run(ProcessRequest request, Consumer<String> lines, Cancellation cancellation) {
-    CompletableFuture<ProcessOutcome> outcome = start(request, lines, cancellation).toCompletableFuture();
+    CompletableFuture<ProcessOutcome> outcome = process(request, lines, cancellation, false);
     while (!outcome.isDone()) {
       time.advance(Duration.between(time.now(), time.nextDue().orElseThrow()));
     }
@@ -89,6 +92,17 @@ final class FakeExecutor implements Executor {
   @Override
   public CompletionStage<ProcessOutcome> start(ProcessRequest request, Consumer<String> lines,
       Cancellation cancellation) {
+    return process(request, lines, cancellation, true);
+  }
+
+  /**
+   * Runs a process in virtual time. With {@code alongside}, one that takes no time ends once the
+   * engine's tasks queued before it have run: the ops a run asks for at one instant all start at
+   * that instant, as on an engine with a thread for each, though the simulation runs its tasks
+   * one after another.
+   */
+  private CompletableFuture<ProcessOutcome> process(ProcessRequest request, Consumer<String> lines,
+      Cancellation cancellation, boolean alongside) {
     Op.RunProcess op = request.op();
     if (op.guard() == Op.Guard.NORMAL && cancellation.future().isDone()) {
       // The run stopped after this step was started and before its turn came here: a real
@@ -139,7 +153,12 @@ final class FakeExecutor implements Executor {
             OptionalInt.of(exitCode), takes, "exited with status " + exitCode);
     Duration lasts = limit.orElse(takes);
     if (lasts.isZero()) {
-      return CompletableFuture.completedFuture(ended);
+      if (!alongside) {
+        return CompletableFuture.completedFuture(ended);
+      }
+      CompletableFuture<ProcessOutcome> after = new CompletableFuture<>();
+      queue.execute(() -> after.complete(ended));
+      return after;
     }
     Instant began = time.now();
     Running process = new Running(request.session().orElse(""), new CompletableFuture<>(),

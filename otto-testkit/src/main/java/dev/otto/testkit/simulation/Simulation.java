@@ -169,7 +169,7 @@ public final class Simulation {
   SimulatedEngine engine(Instant at, InMemoryJournal journal) {
     VirtualScheduler time = VirtualScheduler.at(at);
     TaskQueue queue = new TaskQueue();
-    FakeExecutor executor = new FakeExecutor(time, scripts);
+    FakeExecutor executor = new FakeExecutor(time, scripts, queue);
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     // One engine in virtual time: its runs hear of their locks at once, and checks would only spin the clock.
     LocalEngine.Builder builder = LocalEngine.builder(root).scheduler(time).lockCheck(Duration.ZERO).runOn(queue)
