@@ -574,7 +574,10 @@ public final class RunMachine {
     return held;
   }
 
-  /** The stages that started and have not ended. */
+  /**
+   * The stages whose turn came and that have not ended: those that started, and those whose first
+   * op the driver has not started yet.
+   */
   public List<String> running() {
     return List.copyOf(cursors.keySet());
   }
