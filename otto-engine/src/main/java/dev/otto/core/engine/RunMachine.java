@@ -671,13 +671,15 @@ public final class RunMachine {
   }
 
   /**
-   * Starts a stage, once: its start event, and its timeout from now. A stage starts when the
-   * driver starts its first op, or when it first does anything the driver does not run for it.
+   * Starts a stage, once, after its group: its start event, and its timeout from now. A stage
+   * starts when the driver starts its first op, when its first child starts, or when it first
+   * does anything else.
    */
   private void begin(Cursor c) {
     if (c.begun) {
       return;
     }
+    c.stage.parent().map(cursors::get).ifPresent(this::begin);
     c.begun = true;
     c.started = now;
     String stageId = c.stage.id();
@@ -895,12 +897,12 @@ public final class RunMachine {
   }
 
   /**
-   * Whether {@code op}, the stage's next, is one the driver runs, so that the stage starts when
-   * the driver starts it: a process, a cache or an artifact op that runs. Ops that only pass
-   * ({@link Op.BeginStage}, a step's guard that skips it) are passed over before the stage starts.
+   * Whether the stage starts later than at {@code op}, its next: at an op the driver runs (a
+   * process, a cache or an artifact op), when the driver starts it; at a group's children, when
+   * the first of them starts. {@link Op.BeginStage} only passes.
    */
   private boolean driverRuns(Cursor c, Op op) {
-    if (op instanceof Op.BeginStage) {
+    if (op instanceof Op.BeginStage || op instanceof Op.AwaitChildren) {
       return true;
     }
     boolean runs = op.guard().runs(c.failed, stopped(c));

@@ -234,6 +234,28 @@ class EngineTest {
   }
 
   @Test
+  void should_start_a_group_when_its_first_child_starts() {
+    // given: one stage at a time; two groups side by side, each with one stage
+    Stage all = Stage.builder("All").parallel(true).addStages(
+        Stage.builder("First").addStages(sh("A", "sleep 0.5")).build(),
+        Stage.builder("Second").addStages(sh("B", "echo b")).build()).build();
+
+    // when
+    RunResult result = engine().parallelism(1).build().run(plan(Pipeline.builder("p").addStages(all)));
+
+    // then: the second group starts with its stage, when the first group has finished
+    assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
+    List<String> stages = events.stream().filter(e -> e instanceof RunEvent.StageStarted
+        || e instanceof RunEvent.StageFinished).map(e -> e.getClass().getSimpleName() + " " + (e instanceof
+            RunEvent.StageStarted s ? s.stage() : ((RunEvent.StageFinished) e).stage())).toList();
+    assertThat(stages).containsExactly("StageStarted All", "StageStarted All > First", "StageStarted All > First > A",
+        "StageFinished All > First > A", "StageFinished All > First", "StageStarted All > Second",
+        "StageStarted All > Second > B", "StageFinished All > Second > B", "StageFinished All > Second",
+        "StageFinished All");
+    assertThat(result.stage("All > Second").orElseThrow().duration()).isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
   void should_skip_a_stage_that_waited_for_a_thread_when_a_failure_stops_the_run() {
     // given: one stage at a time; A fails while B waits for the thread
     Stage group = Stage.builder("Checks").parallel(true).addStages(sh("A", "sleep 0.2; exit 3"), sh("B", "echo b"))
