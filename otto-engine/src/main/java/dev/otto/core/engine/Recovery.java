@@ -18,12 +18,16 @@ import java.util.OptionalInt;
  * that can be read without the plan, which is how a changed plan restarts from an earlier run.
  */
 final class Recovery {
-  /** The journal's format: the inputs of a {@link RunMachine}. */
-  static final String FORMAT = "2";
+  /** The journal's format: the inputs of a {@link RunMachine}, whose stages start with their first op. */
+  static final String FORMAT = "3";
+  /** The format before, whose machine started a stage as soon as its turn came; its journals replay so. */
+  private static final String FORMAT_STARTS_WHEN_READY = "2";
 
   final String runId;
   final String pipeline;
   final String fingerprint;
+  /** Whether the run's machine started each stage as soon as its turn came (journals of format 2). */
+  final boolean startsWhenReady;
   final Instant started;
   /** The commit the run's workspace was made from, if it was known. */
   final java.util.Optional<String> commit;
@@ -72,6 +76,7 @@ final class Recovery {
     this.runId = runId;
     this.pipeline = first.get("pipeline");
     this.fingerprint = first.get("fingerprint");
+    this.startsWhenReady = FORMAT_STARTS_WHEN_READY.equals(first.get("format"));
     this.started = Instant.parse(first.get("started"));
     this.commit = Optional.ofNullable(first.get("commit"));
     this.branch = Optional.ofNullable(first.get("branch"));
@@ -122,7 +127,7 @@ final class Recovery {
         || !first.containsKey("started")) {
       throw corrupt(runId, 1, "it does not begin with the run's entry");
     }
-    if (!FORMAT.equals(first.get("format"))) {
+    if (!FORMAT.equals(first.get("format")) && !FORMAT_STARTS_WHEN_READY.equals(first.get("format"))) {
       throw corrupt(runId, 1, "it was written by an earlier version of Otto, in another format");
     }
     Recovery recovery;

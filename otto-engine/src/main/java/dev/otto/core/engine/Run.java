@@ -250,7 +250,7 @@ final class Run implements RunHandle {
     prepared = new RunEvent.WorkspacePrepared(id, started, source, files, bytes, commit, took);
   }
 
-  private RunMachine newMachine() {
+  private RunMachine newMachine(boolean startsWhenReady) {
     Map<String, String> names = new LinkedHashMap<>();
     executors.forEach((stage, executor) -> names.put(stage, executor.name()));
     return RunMachine.builder(id, RunnablePlan.of(plan))
@@ -258,6 +258,7 @@ final class Run implements RunHandle {
         .executors(names)
         .reuse(reused, reusedFrom)
         .commit(commit)
+        .startsWhenReady(startsWhenReady)
         .build();
   }
 
@@ -278,7 +279,7 @@ final class Run implements RunHandle {
     }
     warnings.forEach(w -> preamble.add(new RunEvent.Warning(id, started, w.stage(), w.message())));
     synchronized (lock) {
-      machine = newMachine();
+      machine = newMachine(false);
     }
     feed(new RunMachine.Start(started, preamble));
   }
@@ -292,7 +293,7 @@ final class Run implements RunHandle {
     commit = recovery.commit;
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      machine = newMachine();
+      machine = newMachine(recovery.startsWhenReady);
       List<RunMachine.Action> replayed = new ArrayList<>(machine.apply(new RunMachine.Start(started, List.of())));
       for (RunMachine.Input input : recovery.inputs) {
         replayed.addAll(machine.apply(input));

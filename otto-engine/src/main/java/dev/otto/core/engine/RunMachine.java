@@ -300,6 +300,8 @@ public final class RunMachine {
   private final Map<String, RunResult.StageResult> reused;
   private final String reusedFrom;
   private final String commit;
+  /** Whether a stage starts as soon as its turn comes, as in runs recorded before stages started with their first op. */
+  private final boolean startsWhenReady;
   /** Who approved each stage's approvals, by stage id: the last decision counts. */
   private final Map<String, String> approvedBy = new HashMap<>();
 
@@ -334,6 +336,7 @@ public final class RunMachine {
     this.reused = Map.copyOf(builder.reused);
     this.reusedFrom = builder.reusedFrom;
     this.commit = builder.commit;
+    this.startsWhenReady = builder.startsWhenReady;
     for (PlannedStage stage : plan.stages()) {
       stages.put(stage.id(), stage);
       waitingOn.put(stage.id(), stage.dependsOn().size());
@@ -369,6 +372,7 @@ public final class RunMachine {
     private Map<String, RunResult.StageResult> reused = Map.of();
     private String reusedFrom;
     private String commit;
+    private boolean startsWhenReady;
 
     private Builder(String runId, RunnablePlan plan) {
       this.runId = requireNonNull(runId, "runId");
@@ -397,6 +401,17 @@ public final class RunMachine {
     public Builder reuse(Map<String, RunResult.StageResult> results, String fromRun) {
       this.reused = requireNonNull(results, "results");
       this.reusedFrom = fromRun;
+      return this;
+    }
+
+    /**
+     * Starts each stage as soon as its turn comes, even while its first op waits for the driver,
+     * as machines did before stages started with their first op; for a run whose inputs such a
+     * machine recorded (a Temporal history, a journal), so that replaying them decides the same.
+     * Off by default.
+     */
+    public Builder startsWhenReady(boolean startsWhenReady) {
+      this.startsWhenReady = startsWhenReady;
       return this;
     }
 
@@ -666,6 +681,9 @@ public final class RunMachine {
     } else {
       Cursor c = new Cursor(stage, now);
       cursors.put(stageId, c);
+      if (startsWhenReady) {
+        begin(c);
+      }
       later(() -> run(c));
     }
   }
@@ -693,7 +711,8 @@ public final class RunMachine {
    */
   private void skipBeforeStart(Cursor c) {
     cursors.remove(c.stage.id());
-    skip(c.stage, cancelled ? Reasons.RUN_CANCELLED : stopReason, true);
+    // A stage stopped alone gave up a lock (its own or its group's); the run goes on.
+    skip(c.stage, c.yielded != null ? c.yielded : cancelled ? Reasons.RUN_CANCELLED : stopReason, true);
   }
 
   private void reuse(PlannedStage stage) {
@@ -1266,6 +1285,11 @@ public final class RunMachine {
 
   /** Ends the op in flight of a stage whose host died: a process as cancelled, another op as not done. */
   private void abandon(Cursor c) {
+    if (!c.begun) {
+      // Its first op had not started: the stage is skipped, as it would have been had the host lived.
+      skipBeforeStart(c);
+      return;
+    }
     if (c.op() instanceof Op.RunProcess process) {
       opStarted(c.stage.id(), c.index);
       stepEnded(c, process, new Outcome(RunResult.Status.CANCELLED, OptionalInt.empty(), Reasons.HOST_DIED));

@@ -85,6 +85,35 @@ class RunMachineLocksTest {
   }
 
   @Test
+  void should_skip_a_child_whose_first_op_had_not_started_when_a_newer_run_took_its_groups_lock() {
+    // given: a group holding its lock, whose child's first step waits for the driver
+    Stage release = Stage.builder("Release").addLocks(new Lock("production", LockMode.CANCEL_IN_PROGRESS))
+        .addStages(Stage.builder("Ship").addSteps(ShStep.of("./ship")).build()).build();
+    List<RunMachine.Action> start = new ArrayList<>();
+    RunMachine machine = started(plan(release), start);
+    List<RunMachine.Action> granted = machine.apply(new RunMachine.LockGranted(T0, "Release", "production"));
+    RunMachine.Execute ship = only(granted, RunMachine.Execute.class).get(0);
+
+    // when: a newer run takes the lock, and the driver, stopped, never starts the step
+    List<RunMachine.Action> lost = machine.apply(new RunMachine.LockLost(T0, "Release", "production",
+        Optional.of("run-2")));
+    List<RunMachine.Action> ended = drive(machine, machine.apply(new RunMachine.OpDone(T0, ship.stage(), ship.op(),
+        exit(1))), 0);
+
+    // then: the child is skipped, named as never started, and the group is cancelled and gives its lock up
+    assertThat(ship.stage()).isEqualTo("Release > Ship");
+    assertThat(only(lost, RunMachine.Stop.class)).contains(new RunMachine.Stop(Optional.of("Release > Ship")));
+    RunResult result = machine.result().orElseThrow();
+    assertThat(result.stage("Release > Ship").orElseThrow().status()).isEqualTo(RunResult.Status.SKIPPED);
+    assertThat(result.stage("Release > Ship").orElseThrow().reason()).hasValueSatisfying(reason ->
+        assertThat(reason).contains("run-2"));
+    assertThat(result.stage("Release").orElseThrow().status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(only(ended, RunMachine.Emit.class)).extracting(RunMachine.Emit::event)
+        .noneMatch(e -> e instanceof RunEvent.StageStarted started && started.stage().equals("Release > Ship"));
+    assertThat(only(ended, RunMachine.Release.class)).isNotEmpty();
+  }
+
+  @Test
   void should_show_a_stage_waiting_for_its_lock_as_a_pending_wait_of_kind_lock() {
     // given
     List<RunMachine.Action> start = new ArrayList<>();

@@ -65,15 +65,15 @@ class RunMachineTest {
   }
 
   /**
-   * Applies an input, starts every process it asks for and ends every session, as a driver would
-   * at once; all actions, in order.
+   * Applies an input, starts every op it asks for and ends every session, as a driver would at
+   * once; all actions, in order.
    */
   private static List<RunMachine.Action> apply(RunMachine machine, RunMachine.Input input) {
     List<RunMachine.Action> all = new ArrayList<>(machine.apply(input));
     for (int i = 0; i < all.size(); i++) {
       if (all.get(i) instanceof RunMachine.EndSession end) {
         all.addAll(machine.apply(new RunMachine.SessionEnded(input.at(), end.stage(), 0)));
-      } else if (all.get(i) instanceof RunMachine.Execute execute && execute.what() instanceof Op.RunProcess) {
+      } else if (all.get(i) instanceof RunMachine.Execute execute) {
         all.addAll(machine.apply(new RunMachine.OpStarted(input.at(), execute.stage(), execute.op())));
       }
     }
@@ -119,6 +119,70 @@ class RunMachineTest {
       assertThat(result.duration()).isEqualTo(Duration.ofSeconds(5));
       assertThat(result.stage("Build").orElseThrow().duration()).isEqualTo(Duration.ofSeconds(3));
       assertThat(events(afterTest).get(events(afterTest).size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
+    }
+
+    @Test
+    void should_start_a_stage_when_the_driver_starts_its_first_op_and_count_its_time_and_timeout_from_there() {
+      // given: a stage with a timeout, whose step the driver starts ten seconds after it asked
+      Stage build = Stage.builder("Build").addSteps(ShStep.of("make")).timeout(Duration.ofMinutes(5)).build();
+      RunMachine machine = machine(plan(build), true);
+
+      // when
+      List<RunMachine.Action> asked = machine.apply(new RunMachine.Start(T0, List.of()));
+      RunMachine.Execute make = only(asked, RunMachine.Execute.class).get(0);
+      List<RunMachine.Action> started = machine.apply(new RunMachine.OpStarted(T0.plusSeconds(10), "Build",
+          make.op()));
+      machine.apply(new RunMachine.OpDone(T0.plusSeconds(13), "Build", make.op(), exit(0)));
+      apply(machine, new RunMachine.SessionEnded(T0.plusSeconds(13), "Build", 0));
+
+      // then
+      assertThat(events(asked)).noneMatch(RunEvent.StageStarted.class::isInstance);
+      assertThat(only(asked, RunMachine.SetTimer.class)).isEmpty();
+      assertThat(events(started)).filteredOn(RunEvent.StageStarted.class::isInstance).singleElement()
+          .extracting(RunEvent::at).isEqualTo(T0.plusSeconds(10));
+      assertThat(only(started, RunMachine.SetTimer.class)).containsExactly(new RunMachine.SetTimer("timeout:Build",
+          T0.plusSeconds(10).plus(Duration.ofMinutes(5))));
+      assertThat(machine.result().orElseThrow().stage("Build").orElseThrow().duration())
+          .isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void should_start_a_stage_as_soon_as_its_turn_comes_when_replaying_what_a_machine_that_did_so_recorded() {
+      // given
+      Stage build = Stage.builder("Build").addSteps(ShStep.of("make")).timeout(Duration.ofMinutes(5)).build();
+      RunMachine machine = RunMachine.builder("run-1", plan(build)).startsWhenReady(true).build();
+
+      // when
+      List<RunMachine.Action> asked = machine.apply(new RunMachine.Start(T0, List.of()));
+
+      // then: the stage started, and its timeout runs, before its step was asked for
+      assertThat(asked).filteredOn(a -> a instanceof RunMachine.Emit emit && emit.event()
+          instanceof RunEvent.StageStarted || a instanceof RunMachine.SetTimer || a instanceof RunMachine.Execute)
+          .extracting(a -> a.getClass().getSimpleName()).containsExactly("Emit", "SetTimer", "Execute");
+    }
+
+    @Test
+    void should_skip_on_resume_a_stage_whose_first_op_had_not_started_when_a_stop_and_the_hosts_death_came() {
+      // given: a run that failed fast while a stage's first step waited for the driver, and whose host died
+      RunnablePlan plan = plan(Stage.builder("Checks").parallel(true).addStages(sh("Lint", "lint"),
+          sh("Unit", "unit")).build());
+      RunMachine after = machine(plan, true);
+      List<RunMachine.Execute> asked = only(after.apply(new RunMachine.Start(T0, List.of())),
+          RunMachine.Execute.class);
+      after.apply(new RunMachine.OpStarted(T0, asked.get(0).stage(), asked.get(0).op()));
+      after.apply(new RunMachine.OpDone(T0.plusSeconds(1), asked.get(0).stage(), asked.get(0).op(), exit(1)));
+      after.apply(new RunMachine.SessionEnded(T0.plusSeconds(1), asked.get(0).stage(), 0));
+
+      // when another host takes the run up
+      List<RunMachine.Action> resumed = apply(after, new RunMachine.Resume(T0.plusSeconds(60)));
+
+      // then the stage that never started is skipped, not started and cancelled
+      assertThat(only(resumed, RunMachine.Execute.class)).isEmpty();
+      assertThat(events(resumed)).noneMatch(RunEvent.StageStarted.class::isInstance);
+      RunResult result = after.result().orElseThrow();
+      assertThat(result.stage(asked.get(1).stage()).orElseThrow().status()).isEqualTo(RunResult.Status.SKIPPED);
+      assertThat(result.stage(asked.get(1).stage()).orElseThrow().reason())
+          .hasValue("the run stopped after stage '" + asked.get(0).stage() + "' failed");
     }
 
     @Test

@@ -92,9 +92,12 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
     pipeline = plan.pipeline();
     recordsDeployments = Workflow.getVersion("deployment-records", Workflow.DEFAULT_VERSION, 1) == 1;
+    // Histories recorded before stages started with their first activity replay as they ran.
+    boolean startsWithFirstOp = Workflow.getVersion("stage-starts-with-first-op", Workflow.DEFAULT_VERSION, 1) == 1;
     machine = RunMachine.builder(input.runId(), plan)
         .failurePolicy(FailurePolicy.valueOf(input.failurePolicy()))
         .executors(where)
+        .startsWhenReady(!startsWithFirstOp)
         .build();
     apply(new RunMachine.Start(Instant.ofEpochMilli(now()), List.of()));
     while (!machine.finished()) {
