@@ -73,7 +73,9 @@ public final class RunMachine {
    * Op {@code op} of {@code stage} started, when the driver starts it, which may be later than it
    * was asked for when the driver runs only so many at once. A stage whose first op is run by the
    * driver starts here (its start event, duration and timeout count from here), and so does a
-   * process's step; a driver that does not tell has them start when the op ends.
+   * process's step; a driver that does not tell has them start when the op ends. An op that
+   * ends cancelled after a stop, not told started, did not start: a stage it was the first op of
+   * is skipped.
    */
   public record OpStarted(Instant at, String stage, int op) implements Input {}
 
