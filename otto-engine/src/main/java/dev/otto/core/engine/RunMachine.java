@@ -568,14 +568,17 @@ public final class RunMachine {
     return Optional.ofNullable(ended.get(waitId));
   }
 
-  /** Each stage's state: pending, running, waiting, or its result's status, in lower case. */
+  /**
+   * Each stage's state: pending (not started: its turn has not come, or its first op waits for
+   * the driver), running, waiting, or its result's status, in lower case.
+   */
   public Map<String, String> states() {
     Map<String, String> states = new LinkedHashMap<>();
     for (PlannedStage stage : plan.stages()) {
       RunResult.StageResult done = results.get(stage.id());
       Cursor c = cursors.get(stage.id());
       states.put(stage.id(), done != null ? done.status().name().toLowerCase(Locale.ROOT)
-          : c == null ? "pending" : c.phase == Phase.WAITING ? "waiting" : "running");
+          : c == null || !c.begun ? "pending" : c.phase == Phase.WAITING ? "waiting" : "running");
     }
     return states;
   }

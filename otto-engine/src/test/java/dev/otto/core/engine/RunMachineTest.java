@@ -130,14 +130,18 @@ class RunMachineTest {
       // when
       List<RunMachine.Action> asked = machine.apply(new RunMachine.Start(T0, List.of()));
       RunMachine.Execute make = only(asked, RunMachine.Execute.class).get(0);
+      Map<String, String> before = machine.states();
       List<RunMachine.Action> started = machine.apply(new RunMachine.OpStarted(T0.plusSeconds(10), "Build",
           make.op()));
+      Map<String, String> after = machine.states();
       machine.apply(new RunMachine.OpDone(T0.plusSeconds(13), "Build", make.op(), exit(0)));
       apply(machine, new RunMachine.SessionEnded(T0.plusSeconds(13), "Build", 0));
 
       // then
       assertThat(events(asked)).noneMatch(RunEvent.StageStarted.class::isInstance);
       assertThat(only(asked, RunMachine.SetTimer.class)).isEmpty();
+      assertThat(before).containsEntry("Build", "pending");
+      assertThat(after).containsEntry("Build", "running");
       assertThat(events(started)).filteredOn(RunEvent.StageStarted.class::isInstance).singleElement()
           .extracting(RunEvent::at).isEqualTo(T0.plusSeconds(10));
       assertThat(only(started, RunMachine.SetTimer.class)).containsExactly(new RunMachine.SetTimer("timeout:Build",
