@@ -302,7 +302,7 @@ public final class RunMachine {
   private final Map<String, RunResult.StageResult> reused;
   private final String reusedFrom;
   private final String commit;
-  /** Whether a stage starts as soon as its turn comes, as in runs recorded before stages started with their first op. */
+  /** Whether a stage starts as soon as its turn comes, as machines did before stages started with their first op. */
   private final boolean startsWhenReady;
   /** Who approved each stage's approvals, by stage id: the last decision counts. */
   private final Map<String, String> approvedBy = new HashMap<>();

@@ -114,6 +114,15 @@ class EngineTest {
     return Planner.plan(pipeline.build(), RunContext.branch("main"));
   }
 
+  /** Each start and end of a stage, or with {@code steps} of a step, as "StageStarted <stage>" and so on, in order. */
+  private List<String> startsAndEnds(boolean steps) {
+    return events.stream().map(e -> !steps && e instanceof RunEvent.StageStarted a ? "StageStarted " + a.stage()
+        : !steps && e instanceof RunEvent.StageFinished b ? "StageFinished " + b.stage()
+        : steps && e instanceof RunEvent.StepStarted c ? "StepStarted " + c.stage()
+        : steps && e instanceof RunEvent.StepFinished d ? "StepFinished " + d.stage() : null)
+        .filter(java.util.Objects::nonNull).toList();
+  }
+
   private List<String> output() {
     return events.stream().filter(RunEvent.OutputLine.class::isInstance)
         .map(e -> ((RunEvent.OutputLine) e).stage() + ": " + ((RunEvent.OutputLine) e).line()).toList();
@@ -207,11 +216,8 @@ class EngineTest {
 
     // then: the second step starts after the first finished, so neither counts the other's time
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
-    List<String> steps = events.stream().filter(e -> e instanceof RunEvent.StepStarted
-        || e instanceof RunEvent.StepFinished).map(e -> e.getClass().getSimpleName() + " " + (e instanceof
-            RunEvent.StepStarted s ? s.stage() : ((RunEvent.StepFinished) e).stage())).toList();
-    assertThat(steps).containsExactly("StepStarted Checks > A", "StepFinished Checks > A", "StepStarted Checks > B",
-        "StepFinished Checks > B");
+    assertThat(startsAndEnds(true)).containsExactly("StepStarted Checks > A", "StepFinished Checks > A",
+        "StepStarted Checks > B", "StepFinished Checks > B");
   }
 
   @Test
@@ -225,11 +231,8 @@ class EngineTest {
 
     // then: B starts when A has finished; its duration and its timeout count from there
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
-    List<String> stages = events.stream().filter(e -> e instanceof RunEvent.StageStarted
-        || e instanceof RunEvent.StageFinished).map(e -> e.getClass().getSimpleName() + " " + (e instanceof
-            RunEvent.StageStarted s ? s.stage() : ((RunEvent.StageFinished) e).stage())).toList();
-    assertThat(stages).containsExactly("StageStarted Checks", "StageStarted Checks > A", "StageFinished Checks > A",
-        "StageStarted Checks > B", "StageFinished Checks > B", "StageFinished Checks");
+    assertThat(startsAndEnds(false)).containsExactly("StageStarted Checks", "StageStarted Checks > A",
+        "StageFinished Checks > A", "StageStarted Checks > B", "StageFinished Checks > B", "StageFinished Checks");
     assertThat(result.stage("Checks > B").orElseThrow().duration()).isLessThan(Duration.ofSeconds(1));
   }
 
@@ -245,13 +248,10 @@ class EngineTest {
 
     // then: the second group starts with its stage, when the first group has finished
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
-    List<String> stages = events.stream().filter(e -> e instanceof RunEvent.StageStarted
-        || e instanceof RunEvent.StageFinished).map(e -> e.getClass().getSimpleName() + " " + (e instanceof
-            RunEvent.StageStarted s ? s.stage() : ((RunEvent.StageFinished) e).stage())).toList();
-    assertThat(stages).containsExactly("StageStarted All", "StageStarted All > First", "StageStarted All > First > A",
-        "StageFinished All > First > A", "StageFinished All > First", "StageStarted All > Second",
-        "StageStarted All > Second > B", "StageFinished All > Second > B", "StageFinished All > Second",
-        "StageFinished All");
+    assertThat(startsAndEnds(false)).containsExactly("StageStarted All", "StageStarted All > First",
+        "StageStarted All > First > A", "StageFinished All > First > A", "StageFinished All > First",
+        "StageStarted All > Second", "StageStarted All > Second > B", "StageFinished All > Second > B",
+        "StageFinished All > Second", "StageFinished All");
     assertThat(result.stage("All > Second").orElseThrow().duration()).isLessThan(Duration.ofMillis(500));
   }
 
