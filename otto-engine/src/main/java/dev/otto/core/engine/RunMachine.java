@@ -872,7 +872,7 @@ public final class RunMachine {
     PlannedStage stage = c.stage;
     while (c.index < stage.ops().size()) {
       Op op = c.op();
-      if (!c.begun && !driverRuns(c, op)) {
+      if (!c.begun && !startsLater(c, op)) {
         begin(c);
       }
       if (op instanceof Op.AwaitChildren children) {
@@ -925,7 +925,7 @@ public final class RunMachine {
    * process, a cache or an artifact op), when the driver starts it; at a group's children, when
    * the first of them starts. {@link Op.BeginStage} only passes.
    */
-  private boolean driverRuns(Cursor c, Op op) {
+  private boolean startsLater(Cursor c, Op op) {
     if (op instanceof Op.BeginStage || op instanceof Op.AwaitChildren) {
       return true;
     }
