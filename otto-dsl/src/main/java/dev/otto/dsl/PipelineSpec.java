@@ -48,6 +48,8 @@ public final class PipelineSpec {
   private boolean blueprintLeftOut;
   /** Set once the pipeline is built: a change after that would be lost, so it is refused. */
   private boolean built;
+  /** The top-level stage whose lambda runs now, if one does. */
+  private StagePath configuring;
 
   PipelineSpec(String name) {
     this.name = name;
@@ -168,8 +170,17 @@ public final class PipelineSpec {
     open();
     requireNonNull(name, "stage name");
     requireNonNull(customizer, "customizer");
-    StageSpec spec = new StageSpec(this, StagePath.of(name));
-    customizer.customize(spec);
+    StagePath path = StagePath.of(name);
+    if (configuring != null) {
+      throw declaredInside(path, configuring);
+    }
+    StageSpec spec = new StageSpec(this, path);
+    configuring = path;
+    try {
+      customizer.customize(spec);
+    } finally {
+      configuring = null;
+    }
     builder.addStages(spec.build());
     declared(spec.ref().path());
     return spec.ref();
@@ -319,6 +330,19 @@ public final class PipelineSpec {
       return validation;
     }
     return validation.stream().filter(p -> !CONSEQUENCES_OF_A_MISSING_PART.contains(p.rule())).toList();
+  }
+
+  /**
+   * The error for a stage declared with the builder of {@code inside}'s parent while {@code inside}
+   * is being configured: it would become {@code inside}'s sibling, ordered before it, not its child.
+   */
+  static IllegalStateException declaredInside(StagePath declared, StagePath inside) {
+    String parent = inside.depth() == 1 ? "the pipeline's builder (p.stage)" : "the builder of '"
+        + new StagePath(inside.names().subList(0, inside.depth() - 1)) + "'";
+    return new IllegalStateException("stage '" + declared + "' is declared with " + parent + " while stage '"
+        + inside + "' is being configured, so it would run before '" + inside + "' as its sibling, not inside it: "
+        + "declare a child with the builder the lambda of '" + inside + "' is given (s.stage(\"" + declared.name()
+        + "\", ...)), or declare it after the lambda of '" + inside + "' returns");
   }
 
   /** Refuses a change to a pipeline already built, which would not see it. */

@@ -44,6 +44,8 @@ public final class StageSpec {
   private MatrixSpec matrix;
   /** Set once the stage is built: a change after that would be lost, so it is refused. */
   private boolean built;
+  /** The child whose lambda runs now, if one does. */
+  private StagePath configuring;
 
   StageSpec(PipelineSpec pipeline, StagePath path) {
     this.pipeline = pipeline;
@@ -276,8 +278,17 @@ public final class StageSpec {
     open();
     requireNonNull(name, "stage name");
     requireNonNull(customizer, "customizer");
-    StageSpec child = new StageSpec(pipeline, path.child(name));
-    configure(child, customizer);
+    StagePath childPath = path.child(name);
+    if (configuring != null) {
+      throw PipelineSpec.declaredInside(childPath, configuring);
+    }
+    StageSpec child = new StageSpec(pipeline, childPath);
+    configuring = childPath;
+    try {
+      configure(child, customizer);
+    } finally {
+      configuring = null;
+    }
     children.add(child.build());
     pipeline.declared(child.ref().path());
     return child.ref();

@@ -262,6 +262,29 @@ class BadInputTest {
   }
 
   @Test
+  void should_refuse_a_stage_declared_with_the_outer_builder_inside_another_stages_lambda() {
+    // when a stage's lambda declares a stage with the pipeline's builder, or a child's with its parent's
+    ThrowingCallable top = () -> Otto.pipeline("p", p -> {
+      p.stage("Build", b -> b.steps(sh("make")));
+      p.stage("Checks", s -> {
+        p.stage("Lint", l -> l.steps(sh("make lint")));
+        s.steps(sh("make check"));
+      });
+    });
+    ThrowingCallable nested = () -> Otto.pipeline("p", p -> p.parallel("G", g ->
+        g.stage("X", x -> g.stage("Y", y -> y.steps(sh("true"))))));
+
+    // then it is refused, instead of becoming a sibling that runs first
+    assertThatThrownBy(top).isInstanceOf(IllegalStateException.class).hasMessage("stage 'Lint' is declared with the "
+        + "pipeline's builder (p.stage) while stage 'Checks' is being configured, so it would run before 'Checks' as "
+        + "its sibling, not inside it: declare a child with the builder the lambda of 'Checks' is given "
+        + "(s.stage(\"Lint\", ...)), or declare it after the lambda of 'Checks' returns");
+    assertThatThrownBy(nested).isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("stage 'G > Y' is declared with the builder of 'G' while stage 'G > X' is being "
+            + "configured");
+  }
+
+  @Test
   void should_refuse_to_change_a_pipeline_after_it_is_built() {
     // given
     AtomicReference<PipelineSpec> kept = new AtomicReference<>();
