@@ -29,6 +29,10 @@ import java.util.Set;
 final class Declarations {
   final List<Problem> problems;
   final String top;
+  /**
+   * The names declared, invalid ones too: a use of a name whose declaration is refused for its
+   * spelling is not reported again as undeclared, whose fix would be wrong.
+   */
   final Set<String> secrets = new HashSet<>();
   final Map<String, Environment> environments = new HashMap<>();
   final Map<String, Parameter> parameters = new HashMap<>();
@@ -58,6 +62,8 @@ final class Declarations {
       if (!Names.isIdentifier(secret.name())) {
         problems.add(error(Rule.SECRET_NAME, top, "'" + Names.printable(secret.name()) + "' is not a valid secret name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. 'heroku-api-key'."));
+        // Counted as declared, so that its uses add no problem whose fix is to declare it.
+        secrets.add(secret.name());
       } else if (!secrets.add(secret.name())) {
         problems.add(error(Rule.DUPLICATE_SECRET, top, "the secret '" + secret.name() + "' is declared twice.",
             "declare each secret once and share its handle."));
@@ -71,6 +77,7 @@ final class Declarations {
       if (!Names.isIdentifier(name)) {
         problems.add(error(Rule.PARAMETER_DECLARATION, top, "'" + Names.printable(name) + "' is not a valid parameter name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit."));
+        parameters.putIfAbsent(name, parameter);
         continue;
       }
       if (parameters.putIfAbsent(name, parameter) != null) {
@@ -115,6 +122,7 @@ final class Declarations {
       if (!Names.isIdentifier(name)) {
         problems.add(error(Rule.ENVIRONMENT_NAME, where, "'" + Names.printable(name) + "' is not a valid environment name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. 'production'."));
+        environments.putIfAbsent(name, environment);
         continue;
       }
       if (environments.putIfAbsent(name, environment) != null) {
@@ -149,6 +157,7 @@ final class Declarations {
       if (!Names.isIdentifier(cache.name())) {
         problems.add(error(Rule.CACHE_DECLARATION, where, "'" + Names.printable(cache.name()) + "' is not a valid cache name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. 'gems'."));
+        caches.putIfAbsent(cache.name(), cache);
       } else if (caches.putIfAbsent(cache.name(), cache) != null) {
         problems.add(error(Rule.CACHE_DECLARATION, where, "the cache '" + cache.name() + "' is declared twice.",
             "declare each cache once and share its handle."));
@@ -172,6 +181,10 @@ final class Declarations {
           problems.add(error(Rule.CACHE_DECLARATION, where, "the key file '" + Names.printable(keyFile)
               + "' is not a relative path inside the workspace, where the engine reads key files.",
               "name a file of the workspace whose content decides the cache's key, e.g. 'Gemfile.lock'."));
+        } else if (keyFile.indexOf('*') >= 0 || keyFile.indexOf('?') >= 0) {
+          problems.add(error(Rule.CACHE_DECLARATION, where, "the key file '" + Names.printable(keyFile)
+              + "' is a pattern, but key files are paths, read as written: no file is named so, and the cache's key "
+              + "would never change.", "name each file, e.g. 'package-lock.json' and 'web/package-lock.json'."));
         }
       }
       checkFallbacks(cache, where);
@@ -277,6 +290,19 @@ final class Declarations {
     }
   }
 
+  /** The shell's and the engine's variables, which a secret bound to would replace. */
+  private static final Set<String> SHELL_VARIABLES = Set.of("PATH", "HOME", "PWD", "SHELL", "IFS");
+
+  private static boolean reserved(String variable) {
+    return SHELL_VARIABLES.contains(variable) || variable.startsWith("OTTO_");
+  }
+
+  /** A variable named after {@code secret}, as the fix's example. */
+  private static String suggestion(String secret) {
+    String upper = secret.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    return upper.isEmpty() || !Character.isLetter(upper.charAt(0)) || reserved(upper) ? "API_TOKEN" : upper;
+  }
+
   void checkBindings(At where, List<SecretBinding> bindings) {
     if (bindings.isEmpty()) {
       return;
@@ -290,6 +316,12 @@ final class Declarations {
         problems.add(error(Rule.VARIABLE_NAME, where.get(), "'" + Names.printable(binding.variable())
             + "' is not a valid environment variable name for the secret '" + Names.printable(binding.secret()) + "'.",
             "use letters, digits and '_', not starting with a digit, e.g. 'HEROKU_API_KEY'."));
+      } else if (reserved(binding.variable())) {
+        problems.add(error(Rule.VARIABLE_NAME, where.get(), "the secret '" + Names.printable(binding.secret())
+            + "' is bound to $" + binding.variable() + ", which " + (binding.variable().startsWith("OTTO_")
+                ? "is the engine's own, as every variable starting with OTTO_ is, so the step would not see the engine's"
+                : "the shell and the step's tools rely on, so the step would break") + ".",
+            "bind it to a variable of its own, e.g. '" + suggestion(binding.secret()) + "'."));
       } else if (!variables.add(binding.variable())) {
         problems.add(error(Rule.VARIABLE_NAME, where.get(), "two secrets are bound to $" + binding.variable() + ".",
             "bind each secret to a variable of its own."));

@@ -262,7 +262,7 @@ class ValidatorTest {
     void should_reject_a_home_folder_cache_path_and_key_files_outside_the_workspace() {
       Pipeline p = pipeline(leaf("A").addSaves("m2").build())
           .addCaches(Cache.of("m2", List.of("~/.m2/repository", "$HOME/.cache/pip"),
-              List.of("../../outside.lock", "pom.xml"))).build();
+              List.of("../../outside.lock", "pom.xml", "**/package-lock.json"))).build();
 
       assertThat(problems(p)).extracting(Problem::code, Problem::message).containsExactly(
           tuple("OTTO-040", "the path '~/.m2/repository' starts with '~', which no shell expands here: cache paths "
@@ -271,6 +271,8 @@ class ValidatorTest {
               + "are relative to the workspace."),
           tuple("OTTO-040", "the key file '../../outside.lock' is not a relative path inside the workspace, where the "
               + "engine reads key files."),
+          tuple("OTTO-040", "the key file '**/package-lock.json' is a pattern, but key files are paths, read as "
+              + "written: no file is named so, and the cache's key would never change."),
           tuple("OTTO-044", "the cache 'm2' is saved, but no stage restores it, so saving it only takes time."));
       assertThat(problems(p).get(0).fix()).contains("'mvn -Dmaven.repo.local=.m2/repository'");
     }
@@ -416,9 +418,46 @@ class ValidatorTest {
     }
 
     @Test
+    void should_report_an_invalid_name_once_and_not_its_uses_as_undeclared() {
+      // given declarations refused for their names, and stages that use them
+      Stage stage = Stage.builder("A").environment("pro duction").addRestores("my cache/v1").addSaves("my cache/v1")
+          .when(Condition.param("deploy now").isTrue())
+          .addSteps(ShStep.of("deploy").with(SecretBinding.asEnv("api key", "API_KEY"))).build();
+      Pipeline p = pipeline(stage)
+          .addSecrets(new SecretRef("api key"))
+          .addEnvironments(Environment.builder("pro duction").build())
+          .addCaches(Cache.of("my cache/v1", List.of("deps/"), List.of()))
+          .addParameters(Parameter.builder("deploy now", Parameter.Type.BOOLEAN).build())
+          .build();
+
+      // then each name is reported where it is declared, and nowhere else
+      assertThat(problems(p)).extracting(Problem::code)
+          .containsExactlyInAnyOrder("OTTO-070", "OTTO-080", "OTTO-040", "OTTO-091");
+    }
+
+    @Test
     void should_reject_a_binding_of_an_undeclared_secret_and_a_bad_variable_name() {
       Stage stage = Stage.builder("A").addSteps(ShStep.of("deploy").with(SecretBinding.asEnv("token", "1BAD"))).build();
       assertThat(problems(pipeline(stage).build())).extracting(Problem::code).containsExactly("OTTO-071", "OTTO-083");
+    }
+
+    @Test
+    void should_reject_a_secret_bound_to_a_variable_the_shell_or_the_engine_sets() {
+      // given
+      Stage stage = Stage.builder("A").addSteps(ShStep.of("deploy")
+          .with(SecretBinding.asEnv("token", "PATH"), SecretBinding.asEnv("db-url", "OTTO_RUN_ID"))).build();
+      Pipeline p = pipeline(stage).addSecrets(new SecretRef("token"), new SecretRef("db-url")).build();
+
+      // when
+      List<Problem> problems = problems(p);
+
+      // then
+      assertThat(problems).extracting(Problem::code, Problem::message, Problem::fix).containsExactly(
+          tuple("OTTO-083", "the secret 'token' is bound to $PATH, which the shell and the step's tools rely on, so "
+              + "the step would break.", "bind it to a variable of its own, e.g. 'TOKEN'."),
+          tuple("OTTO-083", "the secret 'db-url' is bound to $OTTO_RUN_ID, which is the engine's own, as every variable "
+              + "starting with OTTO_ is, so the step would not see the engine's.", "bind it to a variable of its own, "
+              + "e.g. 'DB_URL'."));
     }
 
     @Test
