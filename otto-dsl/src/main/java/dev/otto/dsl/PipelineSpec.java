@@ -44,6 +44,8 @@ public final class PipelineSpec {
   private final String name;
   private final List<Problem> problems = new ArrayList<>();
   private final Set<StagePath> declared = new java.util.LinkedHashSet<>();
+  /** The stages with a matrix, whose cells exist only in a plan. */
+  private final Set<StagePath> matrices = new java.util.HashSet<>();
   private String origin;
   private boolean blueprintLeftOut;
   /** Set once the pipeline is built: a change after that would be lost, so it is refused. */
@@ -197,6 +199,14 @@ public final class PipelineSpec {
   public StageRef ref(String first, String... more) {
     StagePath path = StagePath.of(first, more);
     if (!declared.contains(path) && !blueprintLeftOut) {
+      for (int depth = 1; depth < path.depth(); depth++) {
+        StagePath outer = new StagePath(path.names().subList(0, depth));
+        if (matrices.contains(outer)) {
+          throw new IllegalArgumentException("no stage '" + path + "' can be referred to: '" + outer + "' is a matrix, "
+              + "whose stages are made from its values when the pipeline is planned; refer to the matrix, "
+              + "p.ref(\"" + String.join("\", \"", outer.names()) + "\"), which ends when all of them have");
+        }
+      }
       throw new IllegalArgumentException("no stage '" + path + "' has been declared yet; declared: "
           + declared.stream().map(StagePath::toString).toList());
     }
@@ -205,6 +215,10 @@ public final class PipelineSpec {
 
   void declared(StagePath path) {
     declared.add(path);
+  }
+
+  void declaredMatrix(StagePath path) {
+    matrices.add(path);
   }
 
   /** A top-level stage whose children start together. */

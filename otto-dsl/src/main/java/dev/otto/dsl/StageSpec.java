@@ -360,6 +360,7 @@ public final class StageSpec {
     builder.stages(children);
     if (matrix != null) {
       builder.matrix(matrix.build());
+      pipeline.declaredMatrix(path);
     }
     pipeline.origin().ifPresent(builder::origin);
     return builder.build();

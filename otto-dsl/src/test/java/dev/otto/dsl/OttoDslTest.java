@@ -81,6 +81,15 @@ class OttoDslTest {
       p.ref("Bulid");
     })).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no stage 'Bulid' has been declared yet; declared: [Build]");
+    assertThatThrownBy(() -> Otto.pipeline("p", p -> {
+      p.stage("Test", s -> {
+        var jdk = s.matrix().axis("jdk", "17", "21");
+        s.steps(sh("make test JDK=" + jdk.value()));
+      });
+      p.ref("Test", "17");
+    })).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no stage 'Test > 17' can be referred to: 'Test' is a matrix, whose stages are made from its values "
+            + "when the pipeline is planned; refer to the matrix, p.ref(\"Test\"), which ends when all of them have");
   }
 
   @Test
