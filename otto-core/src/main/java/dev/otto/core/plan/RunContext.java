@@ -159,19 +159,20 @@ public final class RunContext {
       return this;
     }
 
+    /** The branch the run is on; leave it out for a run on no branch (a tag's, a pull request's). */
     public Builder branch(String branch) {
-      this.branch = requireNonNull(branch, "branch");
+      this.branch = named("branch", branch, "leave it out for a run on no branch, or give one such as \"main\"");
       return this;
     }
 
     public Builder tag(String tag) {
-      this.tag = requireNonNull(tag, "tag");
+      this.tag = named("tag", tag, "leave it out for a run at no tag, or give one such as \"v1.2.0\"");
       return this;
     }
 
     /** What started the run, e.g. {@code push}, {@code pull_request}, {@code schedule}, {@code manual}. */
     public Builder trigger(String trigger) {
-      this.trigger = requireNonNull(trigger, "trigger");
+      this.trigger = named("trigger", trigger, "leave it out, or give one such as \"push\"");
       return this;
     }
 
@@ -185,7 +186,7 @@ public final class RunContext {
      * }</pre>
      */
     public Builder rollback(String environment) {
-      this.rollback = requireNonNull(environment, "environment");
+      this.rollback = named("rollback environment", environment, "name the environment to roll back, such as \"production\"");
       return this;
     }
 
@@ -197,6 +198,16 @@ public final class RunContext {
     public Builder params(Map<String, String> values) {
       values.forEach(this::param);
       return this;
+    }
+
+    /** {@code value}, refused when blank: conditions would compare with a name no run has. */
+    private static String named(String what, String value, String fix) {
+      requireNonNull(value, what);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException("the " + what + " is blank" + (value.isEmpty() ? "" : " ('" + value + "')")
+            + ": " + fix);
+      }
+      return value;
     }
 
     public RunContext build() {

@@ -260,6 +260,16 @@ class PlannerTest {
     }
 
     @Test
+    void should_refuse_a_blank_branch_tag_trigger_or_rollback_in_a_context() {
+      assertThatThrownBy(() -> RunContext.branch("")).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the branch is blank: leave it out for a run on no branch, or give one such as \"main\"");
+      assertThatThrownBy(() -> RunContext.builder().tag(" ")).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the tag is blank (' '): leave it out for a run at no tag, or give one such as \"v1.2.0\"");
+      assertThatThrownBy(() -> RunContext.builder().trigger("")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> RunContext.builder().rollback("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void should_run_what_the_context_allows() {
       Plan plan = Planner.plan(pipeline,
           RunContext.builder().branch("main").tag("v1.0").trigger("schedule").param("deploy", "true").build());

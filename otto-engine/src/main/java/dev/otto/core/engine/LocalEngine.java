@@ -374,9 +374,10 @@ public final class LocalEngine implements Engine {
       return Optional.empty();
     }
     RunContext.Builder context = RunContext.builder();
-    recorded.branch.ifPresent(context::branch);
-    recorded.tag.ifPresent(context::tag);
-    recorded.trigger.ifPresent(context::trigger);
+    // A blank name, which a context no longer takes, was recorded by a run given one: it matched no condition.
+    recorded.branch.filter(name -> !name.isBlank()).ifPresent(context::branch);
+    recorded.tag.filter(name -> !name.isBlank()).ifPresent(context::tag);
+    recorded.trigger.filter(name -> !name.isBlank()).ifPresent(context::trigger);
     recorded.rollback.ifPresent(context::rollback);
     context.params(recorded.params);
     recorded.changedFiles.ifPresent(context::changedFiles);
