@@ -46,4 +46,18 @@ class DeliveryTest {
     Assertions.assertThat(production.get(0).digest("app")).isEqualTo(production.get(2).digest("app"))
         .isNotEqualTo(production.get(1).digest("app"));
   }
+  @Test
+  void a_rollback_with_nothing_to_roll_back_to_is_refused_before_it_asks_anyone(Simulator otto) {
+    // given one release only, approved for production
+    Simulation simulation = otto.simulate(Delivery.pipeline());
+    simulation.step("Build", "mkdir*").creating("dist/app.txt");
+    simulation.run(RunContext.branch("main")).approve("Production", "alice");
+
+    // when production is rolled back, then the run is refused before its approval waits for anyone
+    Assertions.assertThatThrownBy(() -> simulation.run(Planner.plan(Delivery.pipeline(), RunContext.builder()
+            .branch("main").rollback("production").build())))
+        .hasMessageContaining("stage 'Production' rolls back, but 'production' ran no other files of the artifact "
+            + "'app' before what it runs now, as its record says; there is nothing to roll back to");
+    Assertions.assertThat(simulation.deployments("production")).hasSize(1);
+  }
 }

@@ -141,7 +141,7 @@ class SiteSnippetsTest {
     Optional<String> running = production.get(0).digest("app");           // sha256:... of the files
     Plan rollback = Planner.plan(pipeline, RunContext.builder().branch("main").rollback("production").build());
     System.out.print(Explain.text(rollback, engine.promotionsFor(rollback)));   // what each stage would take
-    RunResult result = engine.run(rollback);
+    RunResult result = engine.run(rollback);   // behind an approval: start(rollback), then decide(...)
 
     assertThat(result.status()).isEqualTo(RunResult.Status.SUCCEEDED);
     assertThat(engine.deployments("production").get(0).digest("app")).isEqualTo(production.get(1).digest("app"))

@@ -595,15 +595,45 @@ public final class LocalEngine implements Engine {
   /** The executor of each stage that runs processes, and warnings about the choices. */
   private record Checked(Map<String, Executor> executors, List<StageWarning> warnings) {}
 
+  /**
+   * The check of a new run. A rollback is refused too when the record of its environment holds
+   * nothing to roll back to: else the run would wait for an approval and fail after it.
+   */
   private Checked check(Plan plan) {
-    return check(plan, java.util.Set.of());
+    return check(plan, java.util.Set.of(), nothingToRollBackTo(plan));
   }
 
   /** The check of a run some stages of which are done already ({@code done}): their secrets are not asked for. */
   private Checked check(Plan plan, java.util.Set<String> done) {
+    return check(plan, done, List.of());
+  }
+
+  private Checked check(Plan plan, java.util.Set<String> done, List<String> problems) {
     List<StageWarning> warnings = new ArrayList<>();
-    Map<String, Executor> assigned = planCheck().check(plan, warnings, done);
+    Map<String, Executor> assigned = planCheck().check(plan, warnings, done, problems);
     return new Checked(assigned, warnings);
+  }
+
+  /** Why each stage of a rollback that runs finds no earlier deployment to take an artifact from. */
+  private List<String> nothingToRollBackTo(Plan plan) {
+    if (plan.context().rollback().isEmpty()) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    for (PlannedStage stage : plan.stages()) {
+      if (stage.status() != StageStatus.RUN) {
+        continue;
+      }
+      for (dev.otto.core.plan.Op op : stage.ops()) {
+        if (op instanceof dev.otto.core.plan.Op.RestoreArtifact restore && restore.from().isPresent()
+            && restore.from().get().previous()
+            && Promotion.find(deployments, restore.name(), restore.from().get()).isEmpty()) {
+          problems.add("stage '" + stage.id() + "' rolls back, but " + Promotion.missing(restore.name(),
+              restore.from().get()));
+        }
+      }
+    }
+    return problems;
   }
 
   /** A warning about one stage, given to listeners when the run starts. */

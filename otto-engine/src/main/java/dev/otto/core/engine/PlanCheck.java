@@ -173,6 +173,12 @@ final class PlanCheck {
    * secrets are not asked for, and an executor they would need here is not.
    */
   Map<String, Executor> check(Plan plan, List<LocalEngine.StageWarning> warnings, Set<String> done) {
+    return check(plan, warnings, done, List.of());
+  }
+
+  /** As {@link #check(Plan, List, Set)}, reporting {@code found}, the driver's own problems, with the others. */
+  Map<String, Executor> check(Plan plan, List<LocalEngine.StageWarning> warnings, Set<String> done,
+      List<String> found) {
     List<String> problems = new ArrayList<>();
     if (!plan.context().isKnown()) {
       problems.add("the plan was made without a run context; plan for the branch, tag, trigger and parameters of the run");
@@ -194,6 +200,7 @@ final class PlanCheck {
       warning(plan.stage(id).orElseThrow(), verdict).ifPresent(w -> warnings.add(new LocalEngine.StageWarning(id, w)));
     });
     problems.addAll(missingSecrets(plan, done));
+    problems.addAll(found);
     if (!problems.isEmpty()) {
       throw new OttoException("the plan of pipeline '" + plan.pipeline() + "' cannot run here:\n  - "
           + String.join("\n  - ", problems));
