@@ -88,6 +88,12 @@ public sealed interface RunEvent {
    * A wait that began (or was restored on resume). For a webhook, {@code token} is the
    * correlation token a callback must carry; it is left out of {@link #toString()} so that logging
    * the event does not hand it out.
+   *
+   * @param waitId what {@link LocalEngine#decide} and the HTTP endpoint name the wait by, e.g.
+   *     {@code Deploy#enter-1}
+   * @param kind {@code await-approval}, {@code await-webhook}, {@code poll} or {@code lock}, as
+   *     {@link PendingWait#kind()}
+   * @param approvers who may decide an approval; empty for anyone, and for other kinds
    */
   record WaitStarted(String run, Instant at, String stage, String waitId, String kind, String description,
       List<String> approvers, Instant deadline, Optional<String> token) implements RunEvent {
