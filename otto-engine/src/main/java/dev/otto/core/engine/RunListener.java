@@ -1,13 +1,16 @@
 package dev.otto.core.engine;
 
 /**
- * Receives a run's events. Called from the engine's threads, one event at a time per run, in the
- * order they happened; a listener that throws is logged and does not stop the run.
+ * Receives a run's events. Called from the engine's threads, one event at a time per run; a
+ * listener that throws is logged and does not stop the run. A stage's events, and a step's, come
+ * in the order they happened; those of parallel stages interleave as they reach the engine, so an
+ * event may carry a time a few milliseconds before that of another stage's event delivered ahead
+ * of it.
  *
  * <p>A listener never holds up a step: output lines reach it from a queue on a thread of the
- * engine's. A listener that falls more than 16 MiB of output behind misses the lines that arrive
- * meanwhile and is then given a {@link RunEvent.Warning} saying how many it missed. Other events
- * are never dropped; the run's result completes after every listener has had the run's events.
+ * engine's. While listeners are more than 8 MiB of output behind, further lines are spooled to a
+ * file of the run's folder and read back in order, so no line is lost and memory stays bounded.
+ * The run's result completes after every listener has had the run's events.
  */
 @FunctionalInterface
 public interface RunListener {
