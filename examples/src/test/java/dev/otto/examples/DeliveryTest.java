@@ -1,6 +1,7 @@
 package dev.otto.examples;
 
 import static dev.otto.testkit.OttoAssertions.assertThat;
+import static dev.otto.testkit.OttoAssertions.assertThatThrownBy;
 
 import dev.otto.core.engine.Deployment;
 import dev.otto.core.plan.Planner;
@@ -10,7 +11,6 @@ import dev.otto.testkit.simulation.SimulatedRun;
 import dev.otto.testkit.simulation.Simulation;
 import dev.otto.testkit.simulation.Simulator;
 import java.util.List;
-import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,14 +36,14 @@ class DeliveryTest {
     assertThat(second).deployed("production");
     Deployment staged = second.deployments("staging").get(0);
     Deployment released = second.deployments("production").get(0);
-    Assertions.assertThat(released.digest("app")).isEqualTo(staged.digest("app"));
-    Assertions.assertThat(released.approvedBy()).contains("bob");
+    assertThat(released.digest("app")).isEqualTo(staged.digest("app"));
+    assertThat(released.approvedBy()).contains("bob");
     // and the rollback ran only the production stage, with what the first release deployed
     assertThat(rollback).deployed("production").didNotDeploy("staging").didNotRunStep("Build", "*");
     List<Deployment> production = simulation.deployments("production");
-    Assertions.assertThat(production).extracting(Deployment::run).containsExactly(rollback.result().run(),
+    assertThat(production).extracting(Deployment::run).containsExactly(rollback.result().run(),
         second.result().run(), first.result().run());
-    Assertions.assertThat(production.get(0).digest("app")).isEqualTo(production.get(2).digest("app"))
+    assertThat(production.get(0).digest("app")).isEqualTo(production.get(2).digest("app"))
         .isNotEqualTo(production.get(1).digest("app"));
   }
   @Test
@@ -54,10 +54,10 @@ class DeliveryTest {
     simulation.run(RunContext.branch("main")).approve("Production", "alice");
 
     // when production is rolled back, then the run is refused before its approval waits for anyone
-    Assertions.assertThatThrownBy(() -> simulation.run(Planner.plan(Delivery.pipeline(), RunContext.builder()
+    assertThatThrownBy(() -> simulation.run(Planner.plan(Delivery.pipeline(), RunContext.builder()
             .branch("main").rollback("production").build())))
         .hasMessageContaining("stage 'Production' rolls back, but 'production' ran no other files of the artifact "
             + "'app' before what it runs now, as its record says; there is nothing to roll back to");
-    Assertions.assertThat(simulation.deployments("production")).hasSize(1);
+    assertThat(simulation.deployments("production")).hasSize(1);
   }
 }

@@ -20,10 +20,13 @@ import dev.otto.testkit.simulation.SimulatedRun;
  * assertThat(plan(webapp, RunContext.branch("feature/login"))).skips("Deploy > Production", "branch");
  * }</pre>
  *
- * <p>To see every failure of a test at once, use {@link SoftOttoAssertions}.
+ * <p>It extends AssertJ's {@link org.assertj.core.api.Assertions}, so that one static import
+ * gives AssertJ's assertions too: {@code assertThat(run.waits()).hasSize(1)} beside Otto's. To see
+ * every failure of a test at once, use {@link SoftOttoAssertions}.
  */
-public final class OttoAssertions {
-  private OttoAssertions() {}
+public class OttoAssertions extends org.assertj.core.api.Assertions {
+  /** For a test suite's own entry point that adds its assertions to these. */
+  protected OttoAssertions() {}
 
   public static PipelineAssert assertThat(Pipeline pipeline) {
     return new PipelineAssert(pipeline, null);
