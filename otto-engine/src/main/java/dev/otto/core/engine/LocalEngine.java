@@ -84,6 +84,12 @@ import org.apiguardian.api.API;
  * dev.otto.core.model.Stage#keepsGoing()}) lets the group's other children go on. With {@link
  * FailurePolicy#FAIL_FAST_EVERYWHERE} such groups stop too; with {@link FailurePolicy#CONTINUE}
  * independent stages go on everywhere.
+ *
+ * <p>An engine needs no closing. Its threads are daemons, made when runs need them and gone 30
+ * seconds after they are last used (so a tool such as {@code exec:java} may list them as still
+ * alive when the program ends); the shell a {@link dev.otto.core.executor.LocalProcessExecutor}
+ * keeps for starting stages ends 30 seconds unused, or with the JVM. A run still going when the
+ * host ends is left in its journal, for {@link #resume}.
  */
 public final class LocalEngine implements Engine {
   /** What runs the stages' ops on this machine. */
