@@ -52,6 +52,26 @@ public final class RunResultAssert extends OttoAssert<RunResultAssert, RunResult
     isNotNull();
     return check(actual.status() == expected, "\nExpecting run of pipeline '" + actual.pipeline() + "' to have "
         + expected + "\nbut it " + actual.status() + ":\n  " + String.join("\n  ", actual.stages().stream()
-            .map(s -> s.id() + " " + s.status() + s.reason().map(r -> ": " + r).orElse("")).toList()));
+            .map(s -> s.id() + " " + s.status() + s.reason().map(r -> ": " + r).orElse("")).toList())
+        + simulationHint());
+  }
+
+  private static final java.util.regex.Pattern MISSING_ARTIFACT_PATH =
+      java.util.regex.Pattern.compile("the artifact '[^']+' has no path '([^']+)' in the workspace");
+
+  /**
+   * What to do when a stage failed for an artifact's files that no step made: in a simulation,
+   * processes make no files unless scripted to.
+   */
+  private String simulationHint() {
+    for (RunResult.StageResult stage : actual.stages()) {
+      java.util.regex.Matcher missing = MISSING_ARTIFACT_PATH.matcher(stage.reason().orElse(""));
+      if (missing.find()) {
+        return "\n(in a simulation, steps make no files: script the step of '" + stage.id() + "' or before it that "
+            + "makes them, e.g. simulation.step(\"" + stage.id() + "\", \"<its script>\").creating(\""
+            + missing.group(1) + "...\"))";
+      }
+    }
+    return "";
   }
 }

@@ -228,6 +228,22 @@ class SimulationTest {
     assertThat(deployment.digest("app")).hasValueSatisfying(digest -> assertThat(digest).startsWith("sha256:"));
   }
 
+  @Test
+  void should_say_how_to_script_the_files_of_an_artifact_that_no_simulated_step_made() {
+    // given a step that would make the artifact's files, not scripted to
+    Simulation simulation = Simulation.of(delivery(false), root);
+
+    // when
+    SimulatedRun run = simulation.run(RunContext.branch("main"));
+
+    // then
+    assertThatThrownBy(() -> OttoAssertions.assertThat(run.result()).succeeded()).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Build FAILED: ")
+        .hasMessageContaining("the artifact 'app' has no path 'dist/' in the workspace")
+        .hasMessageEndingWith("(in a simulation, steps make no files: script the step of 'Build' or before it that "
+            + "makes them, e.g. simulation.step(\"Build\", \"<its script>\").creating(\"dist/...\"))");
+  }
+
   /** A pipeline that builds the artifact 'app' and deploys it to staging, or promotes it from staging to production. */
   static Pipeline delivery(boolean toProduction) {
     return Otto.pipeline(toProduction ? "release" : "ship", p -> {
