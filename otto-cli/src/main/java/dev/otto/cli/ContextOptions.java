@@ -139,7 +139,7 @@ final class ContextOptions {
       });
       return builder.build();
     });
-    dev.otto.core.plan.Plan plan = dev.otto.core.plan.Planner.plan(loaded.pipeline(), context("main", dir, kept));
+    dev.otto.core.plan.Plan plan = dev.otto.core.plan.Planner.plan(loaded.pipeline(), context(dir, kept));
     onlyChangedNote(loaded, plan).ifPresent(note -> {
       if (!noted) {
         noted = true;
@@ -187,22 +187,28 @@ final class ContextOptions {
         + (head.tag().isPresent() ? ", at that tag" : "") + "; --branch B runs it on a branch");
   }
 
-  /** The context given, or an unknown one when nothing is. */
+  /** The branch a run of a folder outside git is on, unless {@code --branch} or {@code --tag} says. */
+  static final String BRANCH_OUTSIDE_GIT = "main";
+
+  /**
+   * For explain: an unknown context when no context option is given, so that every condition
+   * shows undecided; else the context {@code otto run} would plan for with the same options, the
+   * branch or tag found as it finds them, so that {@code --trigger push} alone explains the run
+   * that {@code otto run --trigger push} makes, rather than one on no branch.
+   */
   RunContext contextOrUnknown(Path dir) {
-    return given() ? context(null, dir) : RunContext.unknown();
+    return given() ? context(dir, java.util.Optional.empty()) : RunContext.unknown();
   }
 
   /**
-   * The context given; when no branch or tag is, on the branch {@code dir}'s git work tree is on;
-   * on a detached HEAD, on the branch a CI system's variable names ({@link CiBranch}), else on no
-   * branch, and at the tag that points there, if one does; outside git, on {@code defaultBranch}.
-   * Changed files from {@code dir}'s git.
+   * The context given, with what it leaves out taken as a run takes it: when no branch or tag is
+   * given (nor {@code recorded}, an earlier run's context), on the branch {@code dir}'s git work
+   * tree is on; on a detached HEAD, on the branch a CI system's variable names ({@link CiBranch}),
+   * else on no branch, and at the tag that points there, if one does; outside git, on
+   * {@link #BRANCH_OUTSIDE_GIT}. Changed files from {@code dir}'s git. Run, resume, restart and
+   * explain all take their context from here, so that explain shows what a run would do.
    */
-  RunContext context(String defaultBranch, Path dir) {
-    return context(defaultBranch, dir, java.util.Optional.empty());
-  }
-
-  private RunContext context(String defaultBranch, Path dir, java.util.Optional<RunContext> recorded) {
+  private RunContext context(Path dir, java.util.Optional<RunContext> recorded) {
     RunContext.Builder builder = RunContext.builder();
     for (String[] option : new String[][] {{"--branch", branch}, {"--tag", tag}, {"--trigger", trigger}}) {
       if (option[1] != null && option[1].isBlank()) {
@@ -235,12 +241,12 @@ final class ContextOptions {
     } else if (tag == null && recorded.isPresent()) {
       recorded.get().branch().ifPresent(builder::branch);
       recorded.get().tag().ifPresent(builder::tag);
-    } else if (tag == null && defaultBranch != null) {
+    } else if (tag == null) {
       // On a branch, that branch; on a detached HEAD, on no branch, at the tag that points there if one does: a
       // condition on a branch must not be met by a checkout of a tag or of a bare commit. Outside git, the default.
       java.util.Optional<ChangedFiles.Head> head = ChangedFiles.head(dir);
       if (head.isEmpty()) {
-        builder.branch(defaultBranch);
+        builder.branch(BRANCH_OUTSIDE_GIT);
       } else if (!head.get().detached()) {
         builder.branch(head.get().branch().orElseThrow());
       } else {

@@ -459,6 +459,33 @@ class OttoCommandTest {
     }
 
     @Test
+    void explains_a_context_given_in_part_on_the_branch_a_run_takes_from_git() throws Exception {
+      // given a repository of two commits on branch main
+      ottofile("""
+          p.stage("Build", s -> s.steps(sh("echo built")));
+          p.stage("Deploy", s -> s.when(branch().is("main")).steps(sh("echo deployed")));
+          """);
+      ProjectRunTest.git(dir, "init", "-q");
+      ProjectRunTest.git(dir, "add", "Ottofile.java");
+      ProjectRunTest.git(dir, "commit", "-q", "-m", "first");
+      ProjectRunTest.git(dir, "commit", "-q", "--allow-empty", "-m", "second");
+
+      // when
+      Outcome pushed = otto("explain", "--trigger", "push", dir.toString());
+      Outcome changed = otto("explain", "--changed-since", "HEAD~1", dir.toString());
+      Outcome nothing = otto("explain", dir.toString());
+      Outcome run = otto("run", "--trigger", "push", dir.toString(), "--runs", dir.resolve(".runs").toString(),
+          "--container-engine", "none");
+
+      // then explain says what the run does: on the work tree's branch
+      assertThat(pushed.code()).as(pushed.err()).isZero();
+      assertThat(pushed.out()).contains("pipeline 'shop' for branch 'main', trigger 'push'", "Deploy  [runs]");
+      assertThat(changed.out()).contains("pipeline 'shop' for branch 'main', 0 changed files", "Deploy  [runs]");
+      assertThat(run.out()).contains("Deploy | deployed");
+      assertThat(nothing.out()).contains("for an unknown context", "Deploy  [conditional]");
+    }
+
+    @Test
     void prints_the_warnings_of_a_pipeline_in_the_text_and_to_the_error_output_with_other_formats() throws Exception {
       // given
       ottofile("""
