@@ -55,7 +55,9 @@ final class BuiltIn {
         return Optional.empty();
       }
       boolean wrapper = folder.has("mvnw");
-      String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository";
+      Optional<String> signing = signing(folder);
+      String mvn = (wrapper ? "./mvnw" : "mvn") + " -B -ntp -Dmaven.repo.local=.m2/repository"
+          + (signing.isPresent() ? " -Dgpg.skip" : "");
       // One verify compiles, tests and packages: a Test stage of its own would compile and package again. A wrapper
       // that reads MAVEN_USER_HOME keeps the Maven it downloads there, here in the workspace and its cache: its jar
       // does, and its script from 3.3.2 on. The script of 3.3.0 and 3.3.1 keeps it under the user's home.
@@ -79,7 +81,10 @@ final class BuiltIn {
           : ", with a Maven wrapper that keeps the Maven it downloads in the user's home (~/.m2/wrapper), outside "
               + "the workspace and its cache (a wrapper of 3.3.2 or later keeps it in both)";
       return Optional.of(project(id(), folder, "found pom.xml " + folder.where() + how
-          + "; built and tested in one mvn verify; " + java.describe() + defaultGoal(folder) + licenseAudit(folder),
+          + "; built and tested in one mvn verify; " + java.describe() + defaultGoal(folder) + licenseAudit(folder)
+          + signing.map(pom -> "; " + pom + " names maven-gpg-plugin, which signs the build's artifacts with a "
+              + "secret key that a CI build does not hold (gpg: no default secret key): -Dgpg.skip leaves the "
+              + "signing out").orElse(""),
           "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of(Jvm.mavenTool(folder))
               : List.of("mvn", Jvm.mavenTool(folder)),
           List.of(mvn + " verify"),
@@ -114,6 +119,18 @@ final class BuiltIn {
     return !rat ? "" : "; its build runs apache-rat, whose license audit reads every file of the project, the "
         + "downloaded .m2/ among them, and fails on them: exclude .m2/** in its configuration, or adjust the stage "
         + "(-Drat.skip=true skips the audit)";
+  }
+
+  /**
+   * The first {@code pom.xml} of the folder that names maven-gpg-plugin, whose sign goal, bound to
+   * verify outside a release profile (stleary/JSON-java), fails a build without the maintainer's
+   * secret key and makes {@code ~/.gnupg} in the user's home: a CI build signs nothing, so the
+   * convention passes {@code -Dgpg.skip}, which a build that does not sign ignores.
+   */
+  private static Optional<String> signing(Folder folder) {
+    return folder.find("pom.xml", 3).stream()
+        .filter(pom -> XML_COMMENT.matcher(folder.read(pom).orElse("")).replaceAll("").contains("maven-gpg-plugin"))
+        .findFirst();
   }
 
   private static final Pattern COMMONS_PARENT = Pattern.compile(

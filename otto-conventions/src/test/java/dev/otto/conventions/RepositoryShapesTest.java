@@ -153,6 +153,28 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_skip_the_signing_of_a_build_whose_pom_binds_maven_gpg_plugin_and_say_so() {
+      // given the pom of stleary/JSON-java, which signs in verify outside any profile
+      Project signed = only(tree("pom.xml", """
+          <project><build><plugins><plugin>
+            <groupId>org.apache.maven.plugins</groupId>
+            <artifactId>maven-gpg-plugin</artifactId>
+            <executions><execution><id>sign-artifacts</id><phase>verify</phase>
+              <goals><goal>sign</goal></goals></execution></executions>
+          </plugin></plugins></build></project>
+          """));
+      Project commented = only(tree("pom.xml", "<project><!-- maven-gpg-plugin --></project>"));
+
+      // then
+      assertThat(signed.build()).containsExactly("mvn -B -ntp -Dmaven.repo.local=.m2/repository -Dgpg.skip verify");
+      assertThat(signed.reason()).endsWith("; pom.xml names maven-gpg-plugin, which signs the build's artifacts with "
+          + "a secret key that a CI build does not hold (gpg: no default secret key): -Dgpg.skip leaves the signing "
+          + "out");
+      assertThat(commented.build()).containsExactly("mvn -B -ntp -Dmaven.repo.local=.m2/repository verify");
+      assertThat(commented.reason()).doesNotContain("gpg");
+    }
+
+    @Test
     void should_say_that_the_goals_a_bare_mvn_runs_are_not_run() {
       Project checks = only(tree("pom.xml", "<project><build><!-- <defaultGoal>site</defaultGoal> -->\n"
           + "<defaultGoal>clean verify\n  apache-rat:check checkstyle:check</defaultGoal></build></project>"));
