@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -25,22 +26,27 @@ final class CancelOnSignal implements AutoCloseable {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
 
   private final PrintStream err;
+  /** The command line that resumes a run, by its id: the folder and all, as the user types it. */
+  private final Function<String, String> resumeCommand;
   private final AtomicInteger received = new AtomicInteger();
   private final List<Signal> installed = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
   /** The run, once it has started; a signal before then cancels it as soon as it has. */
   private RunHandle run;
 
-  private CancelOnSignal(PrintStream err) {
+  private CancelOnSignal(PrintStream err, Function<String, String> resumeCommand) {
     this.err = err;
+    this.resumeCommand = resumeCommand;
   }
 
   /**
    * Cancels the run {@link #cancels} names when this process is asked to stop, until closed.
    * Installed before the run starts, so that a signal while its workspace is made is not lost.
+   * {@code resumeCommand} gives the command that resumes a run, by its id, which a second signal
+   * names: {@code otto resume RUN DIR}.
    */
-  static CancelOnSignal install(PrintStream err) {
-    CancelOnSignal cancel = new CancelOnSignal(err);
+  static CancelOnSignal install(PrintStream err, Function<String, String> resumeCommand) {
+    CancelOnSignal cancel = new CancelOnSignal(err, resumeCommand);
     for (String name : SIGNALS) {
       try {
         Signal signal = new Signal(name);
@@ -83,10 +89,18 @@ final class CancelOnSignal implements AutoCloseable {
       }
       return;
     }
-    err.println("otto: SIG" + signal.getName() + " again: leaving now" + (run == null ? ""
-        : "; 'otto resume " + run.id() + "' takes the run up again and stops what it left running"));
+    err.println(leavingNote(signal.getName()));
     err.flush();
     Runtime.getRuntime().halt(128 + signal.getNumber());
+  }
+
+  /**
+   * What a second signal says as the command leaves at once: the command that takes the run up
+   * again, with its folder, as the restart hint after a run names it.
+   */
+  synchronized String leavingNote(String signal) {
+    return "otto: SIG" + signal + " again: leaving now" + (run == null ? "" : "; to take the run up again and stop "
+        + "what it left running: " + resumeCommand.apply(run.id()) + " (with the options given here)");
   }
 
   /**

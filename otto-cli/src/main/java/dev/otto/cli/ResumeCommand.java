@@ -57,8 +57,7 @@ final class ResumeCommand implements Callable<Integer> {
         java.io.PrintWriter err = spec.commandLine().getErr();
         err.println("otto: run " + runId + " had finished (" + status.name().toLowerCase(Locale.ROOT)
             + "): nothing was left to resume; its summary follows. " + (status == RunResult.Status.SUCCEEDED
-            ? "'otto run' starts a new run" : "'otto restart " + runId
-            + (dir.normalize().toString().isEmpty() ? "" : " " + RunCommand.EngineOptions.shellWord(dir.toString()))
+            ? "'otto run' starts a new run" : "'" + RunCommand.EngineOptions.goOnCommand("restart", runId, dir)
             + "' runs again what it did not get done"));
         err.flush();
       }

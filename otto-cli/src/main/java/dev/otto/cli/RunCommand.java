@@ -165,7 +165,7 @@ final class RunCommand implements Callable<Integer> {
           }
         }
         try (EngineEndpoint endpoint = endpoint(built)) {
-          try (CancelOnSignal signals = CancelOnSignal.install(System.err)) {
+          try (CancelOnSignal signals = CancelOnSignal.install(System.err, id -> goOnCommand("resume", id, dir))) {
             RunHandle run = start.apply(built, plan);
             // Said once the run has started (a restart with nothing to run again is refused, a resume of a run that
             // had ended runs nothing), and only when one of its stages reaches the network.
@@ -183,9 +183,8 @@ final class RunCommand implements Callable<Integer> {
               out.println("report: " + report.toAbsolutePath().normalize());
             }
             if (result.status() != RunResult.Status.SUCCEEDED) {
-              out.println("to run again what it did not get done, from its workspace: otto restart " + result.run()
-                  + (dir.normalize().toString().isEmpty() ? "" : " " + shellWord(dir.toString()))
-                  + " (with the options given here)");
+              out.println("to run again what it did not get done, from its workspace: "
+                  + goOnCommand("restart", result.run(), dir) + " (with the options given here)");
             }
             return signals.exitCode(result, code);
           }
@@ -289,6 +288,16 @@ final class RunCommand implements Callable<Integer> {
       return Optional.of("otto: --pass-env " + String.join(", ", missing) + ": this machine's environment has no "
           + (missing.size() == 1 ? "such variable" : "such variables") + ", so steps do not see " + them
           + "; check the spelling, or set " + them + " before running otto");
+    }
+
+    /**
+     * The command line that goes on from run {@code runId} of the folder {@code dir}, as the user
+     * types it: {@code otto resume RUN DIR}, without the folder when it is the current one. Every
+     * hint that names such a command takes it from here, so that none leaves the folder out.
+     */
+    static String goOnCommand(String command, String runId, Path dir) {
+      return "otto " + command + " " + runId
+          + (dir.normalize().toString().isEmpty() ? "" : " " + shellWord(dir.toString()));
     }
 
     /** {@code word} as one word of a shell command line. */
