@@ -69,6 +69,13 @@ class InterruptTest {
     try (Stream<Path> files = Files.walk(dir.resolve("runs"))) {
       assertThat(files.filter(path -> path.endsWith("after-ran"))).isEmpty();
     }
+
+    // and a resume of the cancelled run finds it had ended so, and exits as a cancelled run does
+    String run = printed.replaceAll("(?s).*\nrun (\\S+) cancelled in .*", "$1");
+    OttoCommandTest.Outcome resumed = OttoCommandTest.otto("resume", run, dir.toString(), "--runs",
+        dir.resolve("runs").toString(), "--container-engine", "none");
+    assertThat(resumed.err()).contains("otto: run " + run + " had finished (cancelled): nothing was left to resume");
+    assertThat(resumed.code()).isEqualTo(ExitCodes.RUN_FAILED);
   }
 
   /** The process id the step wrote, once it has. */
