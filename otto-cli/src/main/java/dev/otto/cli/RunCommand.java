@@ -151,8 +151,10 @@ final class RunCommand implements Callable<Integer> {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
       try (Progress progress = Progress.forTerminal(out)) {
+        if (report != null) {
+          ReportFile.prepare(report);
+        }
         LocalEngine built = build(dir, progress, record);
-        prepareReport();
         Plan plan = planner.apply(built);
         refuseSecretsPassed(plan);
         hideSecretsFromSteps(plan);
@@ -181,6 +183,10 @@ final class RunCommand implements Callable<Integer> {
             int code = RunCommand.report(out, progress, result);
             if (written) {
               out.println("report: " + report.toAbsolutePath().normalize());
+            } else if (report != null && code == ExitCodes.OK) {
+              // The run succeeded, and what was asked of the command was not all done: a script must not take the
+              // report for written. A run that did not succeed keeps its own code, which says more.
+              code = ExitCodes.CANNOT_RUN;
             }
             if (result.status() != RunResult.Status.SUCCEEDED) {
               out.println("to run again what it did not get done, from its workspace: "
@@ -305,40 +311,15 @@ final class RunCommand implements Callable<Integer> {
       return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /**
-     * Makes the folder the report goes to, before the run rather than after it, and refuses a
-     * report path that is a folder.
-     */
-    private void prepareReport() {
-      if (report == null) {
-        return;
-      }
-      Path file = report.toAbsolutePath();
-      if (Files.isDirectory(file)) {
-        throw new CliException(ExitCodes.USAGE, "--report names the file to write, e.g. " + file.resolve("run.html")
-            + "; " + file + " is a folder");
-      }
-      try {
-        Files.createDirectories(file.getParent());
-      } catch (IOException e) {
-        throw new CliException(ExitCodes.USAGE, "--report " + report + ": could not make the folder "
-            + file.getParent() + " (" + e.getMessage() + ")");
-      }
-    }
-
-    /** Writes the report if asked; a failure to write it is said, and leaves the run's exit code as it is. */
+    /** Writes the report if asked; whether it was written, after saying why not on {@code err} when not. */
     private boolean writeReport(Plan plan, RunResult result, RunRecord record, LocalEngine built) {
       if (report == null) {
         return false;
       }
-      try {
-        Files.writeString(report, HtmlReport.run(plan, result, record, deployments(built, plan, result)),
-            StandardCharsets.UTF_8);
-        return true;
-      } catch (IOException e) {
-        System.err.println("otto: could not write the report to " + report.toAbsolutePath() + ": " + e);
-        return false;
-      }
+      Optional<String> problem = ReportFile.write(report, HtmlReport.run(plan, result, record,
+          deployments(built, plan, result)));
+      problem.ifPresent(why -> System.err.println("otto: " + why));
+      return problem.isEmpty();
     }
 
     /** What the run deployed, from the records of the environments its stages deploy to. */

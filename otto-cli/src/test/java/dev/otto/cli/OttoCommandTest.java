@@ -422,6 +422,44 @@ class OttoCommandTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
+    void should_refuse_a_report_that_cannot_be_written_before_the_run_and_say_why_one_was_not_after_it()
+        throws Exception {
+      // given a run whose step takes the report's folder away, leaving a file in its place
+      Path reports = dir.resolve("reports");
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"touch built && rm -rf '%s' && touch '%s'\")));"
+          .formatted(reports, reports));
+      Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+      String runs = dir.resolve("runs").toString();
+
+      // when
+      Outcome proc = otto("run", dir.toString(), "--runs", runs, "--report", "/proc/otto-report.html");
+      Outcome underFile = otto("run", dir.toString(), "--runs", runs, "--report", file.resolve("x.html").toString());
+      boolean ran = Files.exists(dir.resolve("runs"));
+      ByteArrayOutputStream said = new ByteArrayOutputStream();
+      PrintStream before = System.err;
+      System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+      Outcome gone;
+      try {
+        gone = otto("run", dir.toString(), "--runs", runs, "--report", reports.resolve("run.html").toString());
+      } finally {
+        System.setErr(before);
+      }
+
+      // then the first two are refused before anything runs, and the third says why, and exits so
+      assertThat(proc.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(proc.err()).contains("otto: --report /proc/otto-report.html: no file can be written in /proc (");
+      assertThat(underFile.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(underFile.err()).contains("otto: --report " + file.resolve("x.html") + ": " + file + " is a file, "
+          + "not a folder, so the report cannot go under it; name a file in a folder");
+      assertThat(ran).isFalse();
+      assertThat(gone.out()).contains("succeeded  Build").doesNotContain("report: ");
+      assertThat(said.toString(StandardCharsets.UTF_8)).contains("otto: could not write the report to " + reports.resolve("run.html")
+          + ": not a directory").doesNotContain("Exception");
+      assertThat(gone.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+    }
+
+    @Test
     void should_print_and_exit_alike_when_the_command_line_holds_only_the_command_run() {
       for (String[] args : List.of(new String[] {"explain", "--help"}, new String[] {"explain", "--formt", "json"},
           new String[] {"explain", dir.toString()}, new String[] {"validate", "--help"}, new String[] {"run", "--help"},
