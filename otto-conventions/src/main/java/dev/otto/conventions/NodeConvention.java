@@ -140,10 +140,11 @@ final class NodeConvention implements Convention {
       default -> {
         String lock = present(folder, "package-lock.json");
         // npm ci takes the lock file's versions, which the cache holds; npm install resolves ranges, whose newest
-        // releases only the registry knows.
+        // releases only the registry knows. Every other npm and npx call, npm test and the scripts' own among them,
+        // finds the same cache (and writes its logs there, not in ~/.npm/_logs) through npm_config_cache.
         return new Manager("npm", lock,
             lock != null ? "npm ci --cache .npm --prefer-offline" : "npm install --cache .npm", "npm",
-            List.of(".npm/"), "npm", source, Map.of());
+            List.of(".npm/"), "npm", source, Map.of("npm_config_cache", ".npm"));
       }
     }
   }

@@ -92,6 +92,17 @@ class ConventionsTest {
     }
 
     @Test
+    void every_npm_step_keeps_npm_s_cache_and_logs_in_the_workspace_as_the_install_does() {
+      for (String repo : List.of("node-npm", "node-bare")) {
+        Pipeline npm = pipeline(repo);
+
+        Assertions.assertThat(npm.stages()).flatMap(dev.otto.core.model.Stage::steps).isNotEmpty()
+            .allSatisfy(step -> Assertions.assertThat(((dev.otto.core.model.ShStep) step).env())
+                .as("%s: %s", repo, step).containsEntry("npm_config_cache", ".npm"));
+      }
+    }
+
+    @Test
     void a_rails_app_migrates_its_database_and_runs_rspec() {
       assertThat(pipeline("rails")).stage("Test")
           .cameFrom("found Gemfile at the root and config/application.rb: a Rails app with database migrations")
