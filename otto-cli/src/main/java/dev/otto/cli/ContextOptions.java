@@ -179,6 +179,30 @@ final class ContextOptions {
     return java.util.Optional.empty();
   }
 
+  /** Whether {@link #refWarning} was printed by this command: a resume may plan twice. */
+  private boolean warned;
+
+  /**
+   * What to say when {@code --branch} or {@code --tag} is given as git names a ref rather than by
+   * its name ({@code refs/heads/main}, as {@code GITHUB_REF} holds it, or {@code origin/main}):
+   * the value is kept, as a branch may be named so, but {@code branch().is("main")} is false for
+   * it, which a run would otherwise show only by the stages it skips.
+   */
+  static java.util.Optional<String> refWarning(String branch, String tag) {
+    for (String[] ref : new String[][] {{"--branch", branch, "refs/heads/", "--branch"},
+        {"--branch", branch, "refs/tags/", "--tag"}, {"--branch", branch, "origin/", "--branch"},
+        {"--tag", tag, "refs/tags/", "--tag"}}) {
+      if (ref[1] != null && ref[1].startsWith(ref[2]) && ref[1].length() > ref[2].length()) {
+        String name = ref[1].substring(ref[2].length());
+        String kind = ref[0].substring(2);
+        return java.util.Optional.of("otto: " + ref[0] + " " + ref[1] + " is taken as the " + kind + "'s name, so "
+            + kind + "().is(\"" + name + "\") is false; give " + ref[3] + " " + name + " (GITHUB_REF_NAME holds the "
+            + "name alone, GITHUB_REF the ref)");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** What a run on a detached HEAD says of its branch and tag. */
   static String detachedNote(ChangedFiles.Head head, java.util.Optional<CiBranch> ci) {
     String at = head.tag().map(tag -> "at tag " + tag + " (" + head.commit() + ")").orElse("at " + head.commit());
@@ -220,6 +244,12 @@ final class ContextOptions {
     if (changedSince != null && !changed.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, "give either --changed-since or --changed, not both");
     }
+    refWarning(branch, tag).ifPresent(warning -> {
+      if (!warned) {
+        warned = true;
+        System.err.println(warning);
+      }
+    });
     if (changedSince != null) {
       builder.changedFiles(ChangedFiles.since(dir, changedSince));
     } else if (!changed.isEmpty()) {
