@@ -151,10 +151,11 @@ final class RunCommand implements Callable<Integer> {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       RunRecord record = new RunRecord();
       try (Progress progress = Progress.forTerminal(out)) {
+        LocalEngine built = build(dir, progress, record);
+        // After the options are checked, which writes nothing, and before the run.
         if (report != null) {
           ReportFile.prepare(report);
         }
-        LocalEngine built = build(dir, progress, record);
         Plan plan = planner.apply(built);
         refuseSecretsPassed(plan);
         hideSecretsFromSteps(plan);
