@@ -1,6 +1,7 @@
 package dev.otto.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +46,21 @@ final class RestartCommand implements Callable<Integer> {
     if (stage != null && stage.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--stage names a stage of the run, e.g. Build; it is blank");
     }
-    return engine.goOn(dir, runId, context, dependencies, spec.commandLine().getErr(),
-        (built, plan) -> stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage));
+    return engine.goOn(dir, runId, context, dependencies, spec.commandLine().getErr(), (built, plan) -> {
+      refuseWithoutWorkspace();
+      return stage == null ? built.restart(runId, plan) : built.restart(runId, plan, stage);
+    });
+  }
+
+  /**
+   * Refuses a run whose workspace 'otto prune' removed, which a restart starts from a copy of, in
+   * the words of this command rather than the engine's, which speak of its API.
+   */
+  private void refuseWithoutWorkspace() {
+    if (!Files.isDirectory(engine.runsFolder(dir).resolve(runId).resolve("workspace"))) {
+      throw new CliException(ExitCodes.CANNOT_RUN, "run " + runId + " has no workspace any more ('otto prune' "
+          + "removes those of finished runs but the newest), and a restart starts from a copy of it; '"
+          + "otto run" + RunCommand.EngineOptions.folderArgument(dir) + "' starts a new run from the folder's files");
+    }
   }
 }

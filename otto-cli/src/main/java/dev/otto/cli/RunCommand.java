@@ -303,8 +303,17 @@ final class RunCommand implements Callable<Integer> {
      * hint that names such a command takes it from here, so that none leaves the folder out.
      */
     static String goOnCommand(String command, String runId, Path dir) {
-      return "otto " + command + " " + runId
-          + (dir.normalize().toString().isEmpty() ? "" : " " + shellWord(dir.toString()));
+      return "otto " + command + " " + runId + folderArgument(dir);
+    }
+
+    /** {@code dir} as the last word of a command line, after a space; nothing for the current folder. */
+    static String folderArgument(Path dir) {
+      return dir.normalize().toString().isEmpty() ? "" : " " + shellWord(dir.toString());
+    }
+
+    /** Where the runs of the folder {@code dir} are: --runs, else its own {@code .otto/runs}. */
+    Path runsFolder(Path dir) {
+      return runs != null ? runs : dir.resolve(".otto").resolve("runs");
     }
 
     /** {@code word} as one word of a shell command line. */
@@ -504,8 +513,7 @@ final class RunCommand implements Callable<Integer> {
       }
       // A run that is not there is refused before the engine is built, which writes the project's .otto folder; a
       // run that is has its journal read by the engine, not here as well.
-      dev.otto.core.journal.FileJournal journal =
-          dev.otto.core.journal.FileJournal.in(runs != null ? runs : dir.resolve(".otto").resolve("runs"));
+      dev.otto.core.journal.FileJournal journal = dev.otto.core.journal.FileJournal.in(runsFolder(dir));
       if (!Files.isDirectory(journal.directory(runId))) {
         try {
           journal.read(runId);
@@ -536,7 +544,7 @@ final class RunCommand implements Callable<Integer> {
         return e;
       }
       return new CliException(ExitCodes.CANNOT_RUN, e.getMessage() + "; runs are looked for in "
-          + (runs != null ? runs : dir.resolve(".otto").resolve("runs")).toAbsolutePath().normalize()
+          + runsFolder(dir).toAbsolutePath().normalize()
           + (runs != null ? "" : ", the project's own; --runs names where they went instead")
           + (Files.isDirectory(Path.of(runId)) ? ". '" + runId + "' is a folder: give the run's id first, then the "
               + "folder, as the run's last lines say (otto restart RUN DIR)" : ""));

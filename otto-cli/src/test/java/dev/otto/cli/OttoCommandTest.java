@@ -864,6 +864,25 @@ class OttoCommandTest {
     }
 
     @Test
+    void says_in_its_own_words_that_a_pruned_run_cannot_be_restarted() throws Exception {
+      // given a failed run whose workspace was pruned
+      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"false\")));");
+      String runs = dir.resolve("runs").toString();
+      Outcome failed = otto("run", dir.toString(), "--runs", runs);
+      String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
+      assertThat(otto("prune", dir.toString(), "--runs", runs, "--keep", "0").code()).isZero();
+
+      // when
+      Outcome restarted = otto("restart", run, dir.toString(), "--runs", runs);
+
+      // then
+      assertThat(restarted.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(restarted.err()).contains("otto: run " + run + " has no workspace any more ('otto prune' removes "
+          + "those of finished runs but the newest), and a restart starts from a copy of it; 'otto run " + dir
+          + "' starts a new run from the folder's files").doesNotContain("removeWorkspaces", "from a stage");
+    }
+
+    @Test
     void restarts_a_run_on_the_branch_it_ran_on_with_its_parameters_unless_told_another() throws Exception {
       // given a run of a feature branch, with a parameter every run must give, that failed
       Path flag = dir.resolve("fixed");
