@@ -33,9 +33,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new CliException(ExitCodes.USAGE, dir + " is not a folder");
-    }
+    PipelineSource.requireFolder(dir);
     Path target = dir.resolve(PipelineSource.OTTOFILE);
     if (Files.exists(target)) {
       throw new CliException(ExitCodes.USAGE, target + " exists already; edit it, or remove it first");

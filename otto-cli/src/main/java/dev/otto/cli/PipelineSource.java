@@ -41,13 +41,22 @@ final class PipelineSource {
   record Loaded(Pipeline pipeline, String source, boolean conventions) {}
 
   /**
+   * Refuses a DIR that is not a folder, saying whether it is missing or a file: a path mistyped is
+   * told apart from a file given for its folder.
+   */
+  static void requireFolder(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new CliException(ExitCodes.USAGE, dir + (Files.exists(dir) ? " is a file, not a folder"
+          : " does not exist") + "; give the project's folder");
+    }
+  }
+
+  /**
    * The folder's pipeline; with {@code onlyChanged}, the conventions of a repository of several
    * projects build only the projects the run's commits changed ({@link Conventions#onlyChanged()}).
    */
   static Loaded load(Path dir, boolean onlyChanged, DependencyOptions dependencies) {
-    if (!Files.isDirectory(dir)) {
-      throw new CliException(ExitCodes.USAGE, dir + " is not a folder");
-    }
+    requireFolder(dir);
     Path ottofile = dir.resolve(OTTOFILE);
     if (Files.isRegularFile(ottofile)) {
       return new Loaded(compile(ottofile, dependencies.classPath(ottofile)), ottofile.toString(), false);

@@ -617,6 +617,21 @@ class OttoCommandTest {
     }
 
     @Test
+    void says_whether_a_folder_given_does_not_exist_or_is_a_file() throws Exception {
+      Path file = Files.writeString(dir.resolve("notes.txt"), "a file");
+
+      Outcome missing = otto("explain", dir.resolve("nowhere").toString());
+      Outcome notFolder = otto("run", file.toString());
+      Outcome init = otto("init", dir.resolve("nowhere").toString());
+
+      assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(missing.err()).contains(dir.resolve("nowhere") + " does not exist; give the project's folder");
+      assertThat(notFolder.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(notFolder.err()).contains(file + " is a file, not a folder; give the project's folder");
+      assertThat(init.err()).contains(dir.resolve("nowhere") + " does not exist");
+    }
+
+    @Test
     void says_what_was_looked_for_when_there_is_nothing_to_explain() {
       Outcome outcome = otto("explain", dir.toString());
 

@@ -79,7 +79,8 @@ public final class Conventions {
   public static Conventions in(Path repository) {
     requireNonNull(repository, "repository");
     if (!Files.isDirectory(repository)) {
-      throw new ConventionException(repository + " is not a folder; give the root of a repository");
+      throw new ConventionException(repository + (Files.exists(repository) ? " is a file, not a folder"
+          : " does not exist") + "; give the root of a repository");
     }
     List<Convention> all = new ArrayList<>(builtIn());
     ServiceLoader.load(Convention.class).forEach(all::add);

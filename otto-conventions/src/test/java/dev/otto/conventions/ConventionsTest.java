@@ -353,9 +353,13 @@ class ConventionsTest {
     }
 
     @Test
-    void a_missing_folder_is_named() {
+    void a_missing_folder_or_a_file_is_named_and_told_apart() {
       assertThatThrownBy(() -> Conventions.in(REPOS.resolve("nowhere")))
-          .isInstanceOf(ConventionException.class).hasMessageContaining("is not a folder");
+          .isInstanceOf(ConventionException.class).hasMessageEndingWith("nowhere does not exist; give the root of a "
+              + "repository");
+      assertThatThrownBy(() -> Conventions.in(REPOS.resolve("node-npm/package.json")))
+          .isInstanceOf(ConventionException.class).hasMessageEndingWith("package.json is a file, not a folder; give "
+              + "the root of a repository");
     }
   }
 }
