@@ -22,8 +22,7 @@ import picocli.CommandLine.Spec;
         + "environment, caches, gates and secrets (by name), the isolation its steps get (in text), and its ops. "
         + "Without a context option, conditions are left undecided; with any (--trigger push, --changed-since BASE), "
         + "the branch or tag is found as 'otto run' finds it, from git, unless --branch or --tag says. The "
-        + "pipeline's warnings are listed in "
-        + "the text, and printed to the error output with the other formats.")
+        + "pipeline's warnings are listed in the text, and printed to the error output with the other formats.")
 final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the folder; the current one by default")
   Path dir = Path.of(".");
