@@ -127,7 +127,8 @@ public final class DirectoryCacheStore implements CacheStore {
       Path base = Confined.root(workspace);
       Files.createDirectories(dir);
       temporary = Files.createTempFile(dir, ".saving-", ".tar.gz");
-      int[] counts = new int[2];
+      int[] counts = new int[1];
+      List<String> missing = new ArrayList<>();
       String sha;
       try (HashingOutputStream hashing = new HashingOutputStream(Hashing.sha256(),
               new BufferedOutputStream(Files.newOutputStream(temporary), 65536));
@@ -135,7 +136,7 @@ public final class DirectoryCacheStore implements CacheStore {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         for (String path : paths) {
-          add(tar, base, path, counts);
+          add(tar, base, path, counts, missing);
         }
         tar.finish();
         tar.flush();
@@ -163,8 +164,10 @@ public final class DirectoryCacheStore implements CacheStore {
             + "meanwhile; it stays as that run saved it" + file(dir, key, prefixes, false));
       }
       temporary = null;
-      return new CacheResult(CacheResult.Status.SAVED, "saved cache " + key + ": " + counts[0] + " files"
-          + (counts[1] > 0 ? ", " + counts[1] + " paths missing" : "") + file(dir, key, prefixes, true));
+      return new CacheResult(CacheResult.Status.SAVED, "saved cache " + key + ": " + counts[0]
+          + (counts[0] == 1 ? " file" : " files") + (missing.isEmpty() ? "" : "; " + missing.size()
+              + (missing.size() == 1 ? " path" : " paths") + " not in the workspace: " + String.join(", ", missing))
+          + file(dir, key, prefixes, true));
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       LOG.warn("could not save cache {}: {}", key, e.getMessage());
       return new CacheResult(CacheResult.Status.FAILED, "could not save cache " + key + ": " + e.getMessage()
@@ -231,13 +234,15 @@ public final class DirectoryCacheStore implements CacheStore {
     }
   }
 
-  private static void add(TarArchiveOutputStream tar, Path base, String path, int[] counts) throws IOException {
+  /** Adds the items under {@code path} to {@code tar}, counting its files; a path not in the workspace goes to {@code missing}. */
+  private static void add(TarArchiveOutputStream tar, Path base, String path, int[] counts, List<String> missing)
+      throws IOException {
     List<Confined.Item> items;
     List<String> leftOut = new ArrayList<>();
     try {
       items = Confined.items(base, path, leftOut);
     } catch (NoSuchFileException e) {
-      counts[1]++;
+      missing.add(path);
       return;
     } catch (Confined.LeavesRootException e) {
       throw new IOException("the cache path " + e.describe("the workspace"));

@@ -311,8 +311,9 @@ public final class LocalEngine implements Engine {
     Instant started = clock.instant();
     String id = newRunId(started);
     if (!Files.isDirectory(root.resolve(previousRunId).resolve("workspace"))) {
-      throw new OttoException("run '" + previousRunId + "' has no workspace any more (removeWorkspaces, 'otto prune' "
-          + "removes those of finished runs), so it cannot be restarted from a stage; start a new run");
+      throw new OttoException("run '" + previousRunId + "' has no workspace any more (LocalEngine.removeWorkspaces, "
+          + "which 'otto prune' calls, removes those of finished runs), and a restart starts from a copy of it; "
+          + "start a new run");
     }
     // The copy comes before the journal, so that a failed copy leaves no run holding a lease.
     long copying = System.nanoTime();

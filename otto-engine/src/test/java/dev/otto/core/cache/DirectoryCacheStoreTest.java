@@ -92,7 +92,7 @@ class DirectoryCacheStoreTest {
     files();
     CacheResult saved = cache.save(key, workspace, List.of("vendor/", "missing/"));
     assertThat(saved.status()).isEqualTo(CacheResult.Status.SAVED);
-    assertThat(saved.detail()).contains("2 files").contains("1 paths missing");
+    assertThat(saved.detail()).contains(": 2 files; 1 path not in the workspace: missing/");
 
     Path fresh = Files.createDirectories(temp.resolve("fresh"));
     CacheResult restored = cache.restore(key, fresh);
