@@ -25,7 +25,12 @@ class OttoCommandTest {
   Path dir;
 
   /** What a command printed, and its exit code. */
-  record Outcome(int code, String out, String err) {}
+  record Outcome(int code, String out, String err) {
+    /** The id of the run whose summary this command printed last. */
+    String runId() {
+      return out.replaceAll("(?s).*\nrun (\\S+) (succeeded|failed|cancelled) in .*", "$1");
+    }
+  }
 
   static Outcome otto(String... args) {
     return run(OttoCommand.commandLine(), args);
@@ -66,6 +71,12 @@ class OttoCommandTest {
         }
         """.formatted(body));
     return dir;
+  }
+
+  /** Runs the pipeline {@code body} declares, keeping runs under {@code runs}; returns the run's id. */
+  String ranOnce(String body, String runs) throws Exception {
+    ottofile(body);
+    return otto("run", dir.toString(), "--runs", runs).runId();
   }
 
   @Nested
@@ -726,7 +737,7 @@ class OttoCommandTest {
           """);
       String runs = dir.resolve("runs").toString();
       Outcome ran = otto("run", dir.toString(), "--runs", runs);
-      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      String run = ran.runId();
       Path journal = Path.of(runs, run, "journal.log");
       List<String> entries = Files.readAllLines(journal);
       Files.write(journal, entries.stream().filter(entry -> !entry.contains("run-end")).toList());
@@ -753,7 +764,7 @@ class OttoCommandTest {
           """);
       String runs = dir.resolve("runs").toString();
       Outcome ran = otto("run", dir.toString(), "--runs", runs, "--changed", "docs/guide.md");
-      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      String run = ran.runId();
       Path journal = Path.of(runs, run, "journal.log");
       Files.write(journal, Files.readAllLines(journal).stream().filter(entry -> !entry.contains("run-end")).toList());
 
@@ -779,7 +790,7 @@ class OttoCommandTest {
       Outcome ran = otto(concat(new String[] {"run", dir.toString(), "--only-changed", "--changed", "api/index.js"},
           local));
       assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
-      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      String run = ran.runId();
       Path journal = Path.of(runs, run, "journal.log");
       Files.write(journal, Files.readAllLines(journal).stream().filter(entry -> !entry.contains("run-end")).toList());
 
@@ -810,10 +821,8 @@ class OttoCommandTest {
     @Test
     void says_to_give_the_folder_the_run_was_started_from_when_a_resume_plans_another_pipeline() throws Exception {
       // given a run whose journal lost its end, and another project beside it
-      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"echo built\")));");
       String runs = dir.resolve("runs").toString();
-      Outcome ran = otto("run", dir.toString(), "--runs", runs);
-      String run = ran.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      String run = ranOnce("p.stage(\"Build\", s -> s.steps(sh(\"echo built\")));", runs);
       Path journal = Path.of(runs, run, "journal.log");
       Files.write(journal, Files.readAllLines(journal).stream().filter(entry -> !entry.contains("run-end")).toList());
       Path other = Files.createDirectories(dir.resolve("other"));
@@ -841,7 +850,7 @@ class OttoCommandTest {
           """.formatted(flag));
       String runs = dir.resolve("runs").toString();
       Outcome failed = otto("run", dir.toString(), "--runs", runs);
-      String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
+      String run = failed.runId();
       Files.writeString(flag, "");
 
       // when
@@ -849,7 +858,7 @@ class OttoCommandTest {
       Outcome none = otto("restart", "20000101-000000-0000", dir.toString(), "--runs", runs);
       Outcome unknown = otto("restart", run, dir.toString(), "--runs", runs, "--stage", "Deploy");
       Outcome restarted = otto("restart", run, dir.toString(), "--runs", runs);
-      String second = restarted.out().replaceAll("(?s).*\nrun (\\S+) succeeded in .*", "$1");
+      String second = restarted.runId();
       Outcome nothing = otto("restart", second, dir.toString(), "--runs", runs);
       Outcome fromShip = otto("restart", second, dir.toString(), "--runs", runs, "--stage", "Ship");
 
@@ -881,10 +890,8 @@ class OttoCommandTest {
     @Test
     void says_in_its_own_words_that_a_pruned_run_cannot_be_restarted() throws Exception {
       // given a failed run whose workspace was pruned
-      ottofile("p.stage(\"Build\", s -> s.steps(sh(\"false\")));");
       String runs = dir.resolve("runs").toString();
-      Outcome failed = otto("run", dir.toString(), "--runs", runs);
-      String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
+      String run = ranOnce("p.stage(\"Build\", s -> s.steps(sh(\"false\")));", runs);
       assertThat(otto("prune", dir.toString(), "--runs", runs, "--keep", "0").code()).isZero();
 
       // when
@@ -908,7 +915,7 @@ class OttoCommandTest {
       String runs = dir.resolve("runs").toString();
       Outcome failed = otto("run", dir.toString(), "--runs", runs, "--branch", "feature/login", "--param",
           "region=eu-west");
-      String run = failed.out().replaceAll("(?s).*\nrun (\\S+) failed in .*", "$1");
+      String run = failed.runId();
       Files.writeString(flag, "");
 
       // when restarted without saying where, and then for another branch
@@ -1074,8 +1081,9 @@ class OttoCommandTest {
           + "'production' at ");
       assertThat(otto("deployments", "mirror", dir.toString(), "--runs", runs).out()).contains("shop > Mirror");
       Outcome rollback = otto("run", dir.toString(), "--runs", runs, "--rollback", "production");
-      assertThat(rollback.code()).isEqualTo(ExitCodes.RUN_FAILED);
-      assertThat(rollback.out()).contains("'production' ran no other files of the artifact 'app' before what it runs "
+      assertThat(rollback.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      assertThat(rollback.out()).doesNotContain("> Production");
+      assertThat(rollback.err()).contains("stage 'Production' rolls back, but 'production' ran no other files of the artifact 'app' before what it runs "
           + "now, as its record says; there is nothing to roll back to");
     }
 
