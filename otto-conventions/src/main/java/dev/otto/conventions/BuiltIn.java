@@ -84,7 +84,9 @@ final class BuiltIn {
           + "; built and tested in one mvn verify; " + java.describe() + defaultGoal(folder) + licenseAudit(folder)
           + signing.map(pom -> "; " + pom + " names maven-gpg-plugin, which signs the build's artifacts with a "
               + "secret key that a CI build does not hold (gpg: no default secret key): -Dgpg.skip leaves the "
-              + "signing out").orElse(""),
+              + "signing out").orElse("")
+          + folder.first(Gradle.FILES.toArray(String[]::new)).map(gradle -> "; " + gradle + " is here too, a Gradle "
+              + "build set aside: Maven builds the project").orElse(""),
           "maven:3-eclipse-temurin-" + java.value(), wrapper ? List.of(Jvm.mavenTool(folder))
               : List.of("mvn", Jvm.mavenTool(folder)),
           List.of(mvn + " verify"),
@@ -159,7 +161,7 @@ final class BuiltIn {
 
   /** Gradle: settings or build files in Groovy or Kotlin; the wrapper when there is one. */
   static final class Gradle implements Convention {
-    private static final List<String> FILES = List.of("settings.gradle.kts", "settings.gradle", "build.gradle.kts",
+    static final List<String> FILES = List.of("settings.gradle.kts", "settings.gradle", "build.gradle.kts",
         "build.gradle");
 
     @Override

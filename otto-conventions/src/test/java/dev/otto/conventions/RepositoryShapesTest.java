@@ -175,6 +175,17 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_build_a_project_with_both_builds_with_maven_and_say_the_gradle_one_is_set_aside() {
+      // given a pom beside a Gradle build, as stleary/JSON-java has
+      Project both = only(tree("pom.xml", "<project/>", "build.gradle", "plugins { id 'java' }", "gradlew", "#!/bin/sh"));
+
+      // then
+      assertThat(both.build()).containsExactly("mvn -B -ntp -Dmaven.repo.local=.m2/repository verify");
+      assertThat(both.reason()).endsWith("; build.gradle is here too, a Gradle build set aside: Maven builds the "
+          + "project");
+    }
+
+    @Test
     void should_say_that_the_goals_a_bare_mvn_runs_are_not_run() {
       Project checks = only(tree("pom.xml", "<project><build><!-- <defaultGoal>site</defaultGoal> -->\n"
           + "<defaultGoal>clean verify\n  apache-rat:check checkstyle:check</defaultGoal></build></project>"));
