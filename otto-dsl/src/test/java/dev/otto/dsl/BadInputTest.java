@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.otto.core.explain.Explain;
+import dev.otto.core.model.ApprovalGate;
 import dev.otto.core.model.Condition;
 import dev.otto.core.model.Gate;
 import dev.otto.core.model.Pipeline;
@@ -166,6 +167,9 @@ class BadInputTest {
       assertNull(() -> sh("x").with((SecretBinding[]) null), "bindings");
       assertNull(() -> sh("x").env("K", null), "value of variable K");
       assertNull(() -> approval("ok?").approvers("ann", null), "approver 2 of approvers");
+      assertNull(() -> approval("ok?").timeout(null), "timeout");
+      assertThatThrownBy(() -> approval("ok?").timeout(null)).satisfies(e ->
+          assertThat(e.getStackTrace()[1].getClassName()).isEqualTo(ApprovalGate.class.getName()));
       assertNull(() -> Stdlib.library().handle().archive("dist", (String) null), "path 1 of paths");
       assertNull(() -> allOf((Condition[]) null), "conditions");
       assertNull(() -> not(null), "condition");

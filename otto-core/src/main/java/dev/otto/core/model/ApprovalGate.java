@@ -30,10 +30,12 @@ public abstract non-sealed class ApprovalGate implements Gate {
   }
 
   public ApprovalGate timeout(Duration timeout) {
+    requireNonNull(timeout, "timeout");
     return ((ImmutableApprovalGate) ImmutableApprovalGate.copyOf(this)).withTimeout(timeout);
   }
 
   public ApprovalGate onTimeout(OnTimeout outcome) {
+    requireNonNull(outcome, "outcome");
     return ((ImmutableApprovalGate) ImmutableApprovalGate.copyOf(this)).withOnTimeout(outcome);
   }
 

@@ -1,5 +1,7 @@
 package dev.otto.core.model;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.Optional;
 import org.immutables.value.Value;
@@ -44,6 +46,7 @@ public abstract non-sealed class PollGate implements Gate {
   }
 
   public PollGate every(Duration interval) {
+    requireNonNull(interval, "interval");
     return ((ImmutablePollGate) ImmutablePollGate.copyOf(this)).withInterval(interval);
   }
 
@@ -52,10 +55,12 @@ public abstract non-sealed class PollGate implements Gate {
   }
 
   public PollGate timeout(Duration timeout) {
+    requireNonNull(timeout, "timeout");
     return ((ImmutablePollGate) ImmutablePollGate.copyOf(this)).withTimeout(timeout);
   }
 
   public PollGate onTimeout(OnTimeout outcome) {
+    requireNonNull(outcome, "outcome");
     return ((ImmutablePollGate) ImmutablePollGate.copyOf(this)).withOnTimeout(outcome);
   }
 

@@ -1,5 +1,7 @@
 package dev.otto.core.model;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.util.Optional;
 import org.immutables.value.Value;
@@ -27,10 +29,12 @@ public abstract non-sealed class WebhookGate implements Gate {
   }
 
   public WebhookGate timeout(Duration timeout) {
+    requireNonNull(timeout, "timeout");
     return ((ImmutableWebhookGate) ImmutableWebhookGate.copyOf(this)).withTimeout(timeout);
   }
 
   public WebhookGate onTimeout(OnTimeout outcome) {
+    requireNonNull(outcome, "outcome");
     return ((ImmutableWebhookGate) ImmutableWebhookGate.copyOf(this)).withOnTimeout(outcome);
   }
 
