@@ -1,11 +1,15 @@
 package dev.otto.examples;
 
+import static dev.otto.dsl.Otto.sh;
 import static dev.otto.testkit.OttoAssertions.assertThat;
 import static dev.otto.testkit.OttoAssertions.assertThatThrownBy;
 
 import dev.otto.core.engine.Deployment;
+import dev.otto.core.model.Pipeline;
 import dev.otto.core.plan.Planner;
 import dev.otto.core.plan.RunContext;
+import dev.otto.dsl.Otto;
+import dev.otto.dsl.library.Stdlib;
 import dev.otto.testkit.junit.OttoExtension;
 import dev.otto.testkit.simulation.SimulatedRun;
 import dev.otto.testkit.simulation.Simulation;
@@ -59,5 +63,27 @@ class DeliveryTest {
         .hasMessageContaining("stage 'Production' rolls back, but 'production' ran no other files of the artifact "
             + "'app' before what it runs now, as its record says; there is nothing to roll back to");
     assertThat(simulation.deployments("production")).hasSize(1);
+  }
+
+  @Test
+  void a_rollback_that_waits_for_a_lock_first_finds_out_when_it_restores(Simulator otto) {
+    // given production behind a lock, which a deployment in flight may hold, and one release only
+    Pipeline locked = Otto.pipeline("locked", p -> {
+      var std = p.use(Stdlib.library());
+      var production = p.environment("production", e -> e.lock("production"));
+      p.stage("Build", s -> s.steps(sh("make dist"), std.archive("app", "dist/")));
+      p.stage("Production", s -> s.environment(production).steps(std.unarchive("app"), sh("./deploy")));
+    });
+    Simulation simulation = otto.simulate(locked);
+    simulation.step("Build", "make dist").creating("dist/app.txt");
+    simulation.run(RunContext.branch("main"));
+
+    // when production is rolled back
+    SimulatedRun rollback = simulation.run(Planner.plan(locked, RunContext.builder().branch("main")
+        .rollback("production").build()));
+
+    // then the run starts, and its stage says there is nothing to go back to once it has the lock
+    assertThat(rollback.result().stage("Production").orElseThrow().reason()).hasValueSatisfying(reason ->
+        assertThat(reason).contains("there is nothing to roll back to"));
   }
 }

@@ -234,11 +234,12 @@ final class ContextOptions {
    */
   private RunContext context(Path dir, java.util.Optional<RunContext> recorded) {
     RunContext.Builder builder = RunContext.builder();
-    for (String[] option : new String[][] {{"--branch", branch}, {"--tag", tag}, {"--trigger", trigger}}) {
+    for (String[] option : new String[][] {{"--branch", branch, "a branch", "main"}, {"--tag", tag, "a tag", "v1.0"},
+        {"--trigger", trigger, "what started the run", "push"}, {"--rollback", rollback, "the environment to roll back",
+            "production"}}) {
       if (option[1] != null && option[1].isBlank()) {
-        throw new CliException(ExitCodes.USAGE, option[0] + " names " + (option[0].equals("--trigger") ? "what started "
-            + "the run, e.g. push" : "a " + option[0].substring(2) + ", e.g. " + option[0] + " "
-            + (option[0].equals("--tag") ? "v1.0" : "main")) + "; it is blank");
+        throw new CliException(ExitCodes.USAGE, option[0] + " names " + option[2] + ", e.g. " + option[0] + " "
+            + option[3] + "; it is blank");
       }
     }
     if (changedSince != null && !changed.isEmpty()) {

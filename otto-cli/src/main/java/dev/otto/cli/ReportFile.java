@@ -43,9 +43,16 @@ final class ReportFile {
       throw new CliException(ExitCodes.USAGE, "--report " + report + ": could not make the folder " + folder + " ("
           + why(e) + "); name a file in a folder that can be made");
     }
-    if (Files.exists(file) && !Files.isWritable(file)) {
-      throw new CliException(ExitCodes.USAGE, "--report " + report + ": " + file + " cannot be written over "
-          + "(permission denied); name another file");
+    if (Files.exists(file)) {
+      // A file there already is opened for writing, and left as it is: /dev/stdout, a pipe, or a file mounted alone
+      // in a folder that takes no new file are written as well as a plain file.
+      try {
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE).close();
+        return;
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.USAGE, "--report " + report + ": " + file + " cannot be written over ("
+            + why(e) + "); name another file");
+      }
     }
     try {
       // A file made and removed at once: the only sure answer, as /proc or a read-only mount takes no new file

@@ -468,6 +468,10 @@ class OttoCommandTest {
       assertThat(said.toString(StandardCharsets.UTF_8)).contains("otto: could not write the report to " + reports.resolve("run.html")
           + ": not a directory").doesNotContain("Exception");
       assertThat(gone.code()).isEqualTo(ExitCodes.CANNOT_RUN);
+      // a file there already, which need not sit in a folder that takes new files, is written over
+      Outcome devNull = otto("run", dir.toString(), "--runs", runs, "--report", "/dev/null");
+      assertThat(devNull.code()).as(devNull.err()).isZero();
+      assertThat(Path.of("/dev/null")).exists();
     }
 
     @Test
@@ -727,6 +731,10 @@ class OttoCommandTest {
           + "then the folder, as the run's last lines say (otto restart RUN DIR)");
       assertThat(otto("run", dir.toString(), "--branch", " ").err()).contains("--branch names a branch, e.g. --branch "
           + "main; it is blank");
+      Outcome blankRollback = otto("explain", dir.toString(), "--rollback", "");
+      assertThat(blankRollback.code()).isEqualTo(ExitCodes.USAGE);
+      assertThat(blankRollback.err()).contains("--rollback names the environment to roll back, e.g. --rollback "
+          + "production; it is blank").doesNotContain("Exception");
     }
 
     @Test

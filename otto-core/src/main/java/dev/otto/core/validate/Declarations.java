@@ -29,10 +29,6 @@ import java.util.Set;
 final class Declarations {
   final List<Problem> problems;
   final String top;
-  /**
-   * The names declared, invalid ones too: a use of a name whose declaration is refused for its
-   * spelling is not reported again as undeclared, whose fix would be wrong.
-   */
   final Set<String> secrets = new HashSet<>();
   final Map<String, Environment> environments = new HashMap<>();
   final Map<String, Parameter> parameters = new HashMap<>();
@@ -42,6 +38,11 @@ final class Declarations {
   /** The libraries whose configuration is valid, whose steps can therefore be expanded. */
   final Set<String> configured = new HashSet<>();
   private final Pipeline pipeline;
+  /**
+   * The declarations refused for their names, as {@code kind:name}: a use of one is not reported
+   * again as undeclared, whose fix (declare it) would be wrong, and no other check reads them.
+   */
+  private final Set<String> refused = new HashSet<>();
 
   Declarations(Pipeline pipeline, List<Problem> problems) {
     this.pipeline = pipeline;
@@ -62,8 +63,7 @@ final class Declarations {
       if (!Names.isIdentifier(secret.name())) {
         problems.add(error(Rule.SECRET_NAME, top, "'" + Names.printable(secret.name()) + "' is not a valid secret name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. 'heroku-api-key'."));
-        // Counted as declared, so that its uses add no problem whose fix is to declare it.
-        secrets.add(secret.name());
+        refused.add("secret:" + secret.name());
       } else if (!secrets.add(secret.name())) {
         problems.add(error(Rule.DUPLICATE_SECRET, top, "the secret '" + secret.name() + "' is declared twice.",
             "declare each secret once and share its handle."));
@@ -77,7 +77,7 @@ final class Declarations {
       if (!Names.isIdentifier(name)) {
         problems.add(error(Rule.PARAMETER_DECLARATION, top, "'" + Names.printable(name) + "' is not a valid parameter name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit."));
-        parameters.putIfAbsent(name, parameter);
+        refused.add("parameter:" + name);
         continue;
       }
       if (parameters.putIfAbsent(name, parameter) != null) {
@@ -122,7 +122,7 @@ final class Declarations {
       if (!Names.isIdentifier(name)) {
         problems.add(error(Rule.ENVIRONMENT_NAME, where, "'" + Names.printable(name) + "' is not a valid environment name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. 'production'."));
-        environments.putIfAbsent(name, environment);
+        refused.add("environment:" + name);
         continue;
       }
       if (environments.putIfAbsent(name, environment) != null) {
@@ -157,7 +157,7 @@ final class Declarations {
       if (!Names.isIdentifier(cache.name())) {
         problems.add(error(Rule.CACHE_DECLARATION, where, "'" + Names.printable(cache.name()) + "' is not a valid cache name.",
             "use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. 'gems'."));
-        caches.putIfAbsent(cache.name(), cache);
+        refused.add("cache:" + cache.name());
       } else if (caches.putIfAbsent(cache.name(), cache) != null) {
         problems.add(error(Rule.CACHE_DECLARATION, where, "the cache '" + cache.name() + "' is declared twice.",
             "declare each cache once and share its handle."));
@@ -234,7 +234,8 @@ final class Declarations {
       } else if (!isOf(spec.type(), entry.getValue())) {
         problems.add(error(rule, where, "the " + what + " parameter '" + spec.name() + "' must be a " + spec.type().word()
             + ", not " + typeOf(entry.getValue()) + ".", "pass a " + spec.type().word() + "."));
-      } else if (spec.type() == ValueType.SECRET && !secrets.contains(((SecretRef) entry.getValue()).name())) {
+      } else if (spec.type() == ValueType.SECRET && !secrets.contains(((SecretRef) entry.getValue()).name())
+          && !refused("secret", ((SecretRef) entry.getValue()).name())) {
         problems.add(undeclaredSecret(where, ((SecretRef) entry.getValue()).name()));
       }
     }
@@ -261,6 +262,11 @@ final class Declarations {
       return "a list";
     }
     return "a " + value.getClass().getSimpleName();
+  }
+
+  /** Whether the declaration of the {@code kind} named {@code name} was refused for its name. */
+  boolean refused(String kind, String name) {
+    return refused.contains(kind + ":" + name);
   }
 
   Problem undeclaredSecret(String where, String name) {
@@ -309,7 +315,7 @@ final class Declarations {
     }
     Set<String> variables = new HashSet<>();
     for (SecretBinding binding : bindings) {
-      if (!secrets.contains(binding.secret())) {
+      if (!secrets.contains(binding.secret()) && !refused("secret", binding.secret())) {
         problems.add(undeclaredSecret(where.get(), binding.secret()));
       }
       if (!Names.isVariable(binding.variable())) {

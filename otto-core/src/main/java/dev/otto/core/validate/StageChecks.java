@@ -95,17 +95,17 @@ final class StageChecks {
       }
     }
     for (String cache : stage.restores()) {
-      if (!declared.caches.containsKey(cache)) {
+      if (!declared.caches.containsKey(cache) && !declared.refused("cache", cache)) {
         problems.add(unknownCache(where.get(), cache));
       }
     }
     for (String cache : stage.saves()) {
-      if (!declared.caches.containsKey(cache)) {
+      if (!declared.caches.containsKey(cache) && !declared.refused("cache", cache)) {
         problems.add(unknownCache(where.get(), cache));
       }
     }
     stage.environment().ifPresent(name -> {
-      if (!declared.environments.containsKey(name)) {
+      if (!declared.environments.containsKey(name) && !declared.refused("environment", name)) {
         problems.add(error(Rule.UNKNOWN_ENVIRONMENT, where.get(), "the stage deploys to '" + Names.printable(name)
             + "', which is not declared.", "declare it with p.environment(\"" + Names.printable(name) + "\", ...)."));
       }
@@ -259,11 +259,11 @@ final class StageChecks {
         }
       } else if (condition instanceof Condition.ParamEquals param) {
         Parameter parameter = declared.parameters.get(param.name());
-        if (parameter == null) {
+        if (parameter == null && !declared.refused("parameter", param.name())) {
           problems.add(error(Rule.UNDECLARED_PARAMETER, where.get(), "the condition '" + condition + "' uses the parameter '"
               + Names.printable(param.name()) + "', which is not declared.",
               "declare it, e.g. p.booleanParam(\"" + Names.printable(param.name()) + "\", false, \"what it decides\")."));
-        } else if (!Declarations.accepts(parameter, param.value())) {
+        } else if (parameter != null && !Declarations.accepts(parameter, param.value())) {
           problems.add(error(Rule.CONDITION_NEVER_TRUE, where.get(), "the condition '" + condition + "' can never be true: '"
               + Names.printable(param.value()) + "' is not a valid " + Declarations.describe(parameter) + ".",
               "compare with a value of the parameter's type."));
@@ -347,7 +347,8 @@ final class StageChecks {
           restored.putIfAbsent(restore.name(), at.get());
         }
         checkArtifactName(at, restore.name());
-        restore.deployedTo().filter(name -> !declared.environments.containsKey(name)).ifPresent(name ->
+        restore.deployedTo().filter(name -> !declared.environments.containsKey(name)
+            && !declared.refused("environment", name)).ifPresent(name ->
             problems.add(error(Rule.UNKNOWN_ENVIRONMENT, at.get(), "the step promotes the artifact '"
                 + Names.printable(restore.name()) + "' from '" + Names.printable(name) + "', which is not declared.",
                 "declare it with p.environment(\"" + Names.printable(name) + "\", ...).")));

@@ -426,13 +426,15 @@ class ValidatorTest {
       Pipeline p = pipeline(stage)
           .addSecrets(new SecretRef("api key"))
           .addEnvironments(Environment.builder("pro duction").build())
-          .addCaches(Cache.of("my cache/v1", List.of("deps/"), List.of()))
+          .addCaches(Cache.of("my cache/v1", List.of("deps/"), List.of()),
+              Cache.of("unused\u001b[2J", List.of("tmp/"), List.of()))
           .addParameters(Parameter.builder("deploy now", Parameter.Type.BOOLEAN).build())
           .build();
 
-      // then each name is reported where it is declared, and nowhere else
+      // then each name is reported where it is declared, and nowhere else: not as undeclared, nor as never restored
       assertThat(problems(p)).extracting(Problem::code)
-          .containsExactlyInAnyOrder("OTTO-070", "OTTO-080", "OTTO-040", "OTTO-091");
+          .containsExactlyInAnyOrder("OTTO-070", "OTTO-080", "OTTO-040", "OTTO-040", "OTTO-091");
+      assertThat(Validator.warnings(p)).isEmpty();
     }
 
     @Test

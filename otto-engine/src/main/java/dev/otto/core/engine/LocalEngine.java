@@ -381,10 +381,9 @@ public final class LocalEngine implements Engine {
       return Optional.empty();
     }
     RunContext.Builder context = RunContext.builder();
-    // A blank name, which a context no longer takes, was recorded by a run given one: it matched no condition.
-    recorded.branch.filter(name -> !name.isBlank()).ifPresent(context::branch);
-    recorded.tag.filter(name -> !name.isBlank()).ifPresent(context::tag);
-    recorded.trigger.filter(name -> !name.isBlank()).ifPresent(context::trigger);
+    recorded.branch.ifPresent(context::branch);
+    recorded.tag.ifPresent(context::tag);
+    recorded.trigger.ifPresent(context::trigger);
     recorded.rollback.ifPresent(context::rollback);
     context.params(recorded.params);
     recorded.changedFiles.ifPresent(context::changedFiles);
@@ -621,14 +620,18 @@ public final class LocalEngine implements Engine {
     return new Checked(assigned, warnings);
   }
 
-  /** Why each stage of a rollback that runs finds no earlier deployment to take an artifact from. */
+  /**
+   * Why each stage of a rollback that runs finds no earlier deployment to take an artifact from.
+   * A stage that waits for a lock first is left to find out when it restores: a deployment that
+   * holds the lock meanwhile may add the entry it goes back to.
+   */
   private List<String> nothingToRollBackTo(Plan plan) {
     if (plan.context().rollback().isEmpty()) {
       return List.of();
     }
     List<String> problems = new ArrayList<>();
     for (PlannedStage stage : plan.stages()) {
-      if (stage.status() != StageStatus.RUN) {
+      if (stage.status() != StageStatus.RUN || waitsForLock(plan, stage)) {
         continue;
       }
       for (dev.otto.core.plan.Op op : stage.ops()) {
@@ -641,6 +644,17 @@ public final class LocalEngine implements Engine {
       }
     }
     return problems;
+  }
+
+  /** Whether {@code stage}, or a group it is in, takes a lock. */
+  private static boolean waitsForLock(Plan plan, PlannedStage stage) {
+    for (Optional<PlannedStage> at = Optional.of(stage); at.isPresent();
+        at = at.get().parent().flatMap(plan::stage)) {
+      if (at.get().ops().stream().anyMatch(dev.otto.core.plan.Op.AcquireLock.class::isInstance)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A warning about one stage, given to listeners when the run starts. */

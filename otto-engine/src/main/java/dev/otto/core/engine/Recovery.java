@@ -79,9 +79,10 @@ final class Recovery {
     this.startsWhenReady = FORMAT_STARTS_WHEN_READY.equals(first.get("format"));
     this.started = Instant.parse(first.get("started"));
     this.commit = Optional.ofNullable(first.get("commit"));
-    this.branch = Optional.ofNullable(first.get("branch"));
-    this.tag = Optional.ofNullable(first.get("tag"));
-    this.trigger = Optional.ofNullable(first.get("trigger"));
+    // A blank name, which a context no longer takes, was recorded by a run given one: it matched no condition.
+    this.branch = Optional.ofNullable(first.get("branch")).filter(name -> !name.isBlank());
+    this.tag = Optional.ofNullable(first.get("tag")).filter(name -> !name.isBlank());
+    this.trigger = Optional.ofNullable(first.get("trigger")).filter(name -> !name.isBlank());
     this.rollback = Optional.ofNullable(first.get("rollback"));
     Map<String, String> parameters = new java.util.TreeMap<>();
     first.forEach((key, value) -> {

@@ -41,4 +41,18 @@ class RecoveryFormatTest {
         .isInstanceOf(JournalException.class)
         .hasMessageContaining("written by an earlier version of Otto");
   }
+
+  @Test
+  void should_read_a_blank_branch_or_tag_an_earlier_run_recorded_as_none() {
+    // given a header as a run given a blank branch and tag wrote it, before contexts refused them
+    String header = header(Recovery.FORMAT).replace("\"branch\":\"main\"", "\"branch\":\" \",\"tag\":\"\"");
+
+    // when
+    Recovery recovery = Recovery.read("run-1", List.of(header));
+
+    // then
+    assertThat(header).contains("\"branch\":\" \"");
+    assertThat(recovery.branch).isEmpty();
+    assertThat(recovery.tag).isEmpty();
+  }
 }
