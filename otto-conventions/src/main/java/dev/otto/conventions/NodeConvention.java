@@ -141,7 +141,8 @@ final class NodeConvention implements Convention {
         String lock = present(folder, "package-lock.json");
         // npm ci takes the lock file's versions, which the cache holds; npm install resolves ranges, whose newest
         // releases only the registry knows. Every other npm and npx call, npm test and the scripts' own among them,
-        // finds the same cache (and writes its logs there, not in ~/.npm/_logs) through npm_config_cache.
+        // finds the same cache (and writes its logs there, not in ~/.npm/_logs) through npm_config_cache, relative to
+        // where npm runs: the project's folder, unless a script changes folder first.
         return new Manager("npm", lock,
             lock != null ? "npm ci --cache .npm --prefer-offline" : "npm install --cache .npm", "npm",
             List.of(".npm/"), "npm", source, Map.of("npm_config_cache", ".npm"));

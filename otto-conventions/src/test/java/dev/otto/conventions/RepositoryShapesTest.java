@@ -522,6 +522,19 @@ class RepositoryShapesTest {
     }
 
     @Test
+    void should_build_a_pipeline_whose_key_files_lie_under_a_folder_named_with_a_star_or_a_question_mark() {
+      // given Maven modules in folders whose names read as patterns, which key files may not be
+      Path root = tree("pom.xml", "<project/>", "what?/pom.xml", "<project/>", "a*b/pom.xml", "<project/>");
+
+      // when
+      Pipeline pipeline = Conventions.in(root).pipeline("odd");
+
+      // then it is valid, keyed by the pom at the root
+      assertThat(dev.otto.core.validate.Validator.validate(pipeline)).isEmpty();
+      assertThat(pipeline.caches().get(0).keyFiles()).containsExactly("pom.xml");
+    }
+
+    @Test
     void should_name_unsupported_folders_when_nothing_matches() {
       assertThatThrownBy(() -> Conventions.in(tree("mix.exs", "")).projects())
           .isInstanceOf(ConventionException.class).hasMessageContaining("found mix.exs at the root (Elixir), no convention");
