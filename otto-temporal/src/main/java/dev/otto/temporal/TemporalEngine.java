@@ -190,7 +190,7 @@ public final class TemporalEngine implements Engine, AutoCloseable {
     requireNonNull(runId, "runId");
     TemporalRun known = runs.get(runId);
     if (known != null) {
-      return Optional.of(known);
+      return known.ended().isDone() ? Optional.empty() : Optional.of(known);
     }
     TemporalRun attached = new TemporalRun(this, runId, "", List.of());
     try {
@@ -245,10 +245,14 @@ public final class TemporalEngine implements Engine, AutoCloseable {
     runs.remove(run.id(), run);
   }
 
-  /** Stops following runs; the runs themselves go on on the cluster. */
+  /**
+   * Stops following runs: their listeners get no more events, and the results of those still
+   * going complete when their workflows end. The runs themselves go on on the cluster.
+   */
   @Override
   public void close() {
     followers.shutdownNow();
+    runs.values().forEach(TemporalRun::stopFollowing);
   }
 
   /** Configures a {@link TemporalEngine}. */

@@ -35,7 +35,13 @@ final class TemporalRun implements RunHandle {
   private final List<String> stages;
   private final RunWorkflow workflow;
   private volatile CompletableFuture<RunResult> result;
+  /** The workflow's own result, which comes before the listeners have had the last events. */
+  private volatile CompletableFuture<RunResult> ended;
+  /** Done once the listeners have had the run's events, or the engine stopped following it. */
+  private volatile CompletableFuture<Void> followed = CompletableFuture.completedFuture(null);
   private int delivered;
+  /** Reads of the events that failed after the workflow ended. */
+  private int failedAfterEnd;
   private ScheduledFuture<?> following;
 
   TemporalRun(TemporalEngine engine, String id, String pipeline, List<String> stages) {
@@ -60,16 +66,34 @@ final class TemporalRun implements RunHandle {
     }
   }
 
+  /**
+   * Completes after the engine's listeners have had every event of the run, as on the local
+   * engine, or once the engine stops following it ({@link TemporalEngine#close}).
+   */
   @Override
   public CompletableFuture<RunResult> result() {
     CompletableFuture<RunResult> current = result;
     if (current == null) {
       synchronized (this) {
         if (result == null) {
-          result = WorkflowStub.fromTyped(workflow).getResultAsync(Messages.RunRecord.class)
-              .handle((record, failure) -> record != null ? Translate.result(record) : unfinished(failure));
+          result = ended().thenCompose(finished -> followed.handle((done, failure) -> finished));
         }
         current = result;
+      }
+    }
+    return current;
+  }
+
+  /** The workflow's result, as soon as the workflow ends. */
+  CompletableFuture<RunResult> ended() {
+    CompletableFuture<RunResult> current = ended;
+    if (current == null) {
+      synchronized (this) {
+        if (ended == null) {
+          ended = WorkflowStub.fromTyped(workflow).getResultAsync(Messages.RunRecord.class)
+              .handle((record, failure) -> record != null ? Translate.result(record) : unfinished(failure));
+        }
+        current = ended;
       }
     }
     return current;
@@ -155,14 +179,21 @@ final class TemporalRun implements RunHandle {
   /** Delivers the run's events to the engine's listeners, in order, until the run ends. */
   void follow() {
     if (engine.listeners.isEmpty()) {
-      result().whenComplete((r, e) -> engine.forget(this));
+      ended().whenComplete((r, e) -> engine.forget(this));
       return;
     }
+    followed = new CompletableFuture<>();
     long every = engine.eventPollInterval.toMillis();
-    following = engine.followers.scheduleWithFixedDelay(this::deliver, 0, every, TimeUnit.MILLISECONDS);
+    try {
+      following = engine.followers.scheduleWithFixedDelay(this::deliver, 0, every, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      stopFollowing();
+    }
   }
 
-  private void deliver() {
+  private synchronized void deliver() {
+    // Read before the events: a workflow that had ended then has recorded every event the read returns.
+    boolean hadEnded = ended().isDone();
     List<Messages.EventRecord> fresh;
     try {
       fresh = workflow.events(delivered);
@@ -171,6 +202,11 @@ final class TemporalRun implements RunHandle {
       return;
     } catch (RuntimeException e) {
       LOG.debug("run {}: events could not be read yet: {}", id, e.toString());
+      if (hadEnded && ++failedAfterEnd >= 5) {
+        // A workflow an operator terminated may answer no query: its result says what became of it.
+        LOG.warn("run {}: its last events could not be read after it ended: {}", id, e.toString());
+        stopFollowing();
+      }
       return;
     }
     for (Messages.EventRecord record : fresh) {
@@ -190,12 +226,18 @@ final class TemporalRun implements RunHandle {
         return;
       }
     }
+    if (hadEnded) {
+      // Ended without a RunFinished (terminated, say): every event it recorded is delivered.
+      stopFollowing();
+    }
   }
 
-  private void stopFollowing() {
+  /** Stops following the run: its listeners get no more events, and its result completes. */
+  void stopFollowing() {
     engine.forget(this);
     if (following != null) {
       following.cancel(false);
     }
+    followed.complete(null);
   }
 }
