@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OttoWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OttoWorker.class);
+  /** How often a running step's activity heartbeats, and how often its heartbeats reach the cluster. */
+  private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
 
   private final WorkerFactory factory;
   private final StageActivitiesImpl activities;
@@ -76,12 +78,17 @@ public final class OttoWorker implements AutoCloseable {
     DeploymentStore deployments = builder.deployments != null ? builder.deployments
         : DeploymentStore.inFolder(root);
     this.activities = new StageActivitiesImpl(new StageActivitiesImpl.Setup(root, host, artifacts, deployments,
-        List.copyOf(builder.listeners), Duration.ofSeconds(1)), ticker);
+        List.copyOf(builder.listeners), HEARTBEAT_EVERY), ticker);
     this.factory = builder.workflowCacheSize < 0 ? WorkerFactory.newInstance(builder.client)
         : WorkerFactory.newInstance(builder.client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
             .setWorkflowCacheSize(builder.workflowCacheSize).build());
+    // The SDK sends an activity's heartbeats at most every 0.8 heartbeat timeouts (24 s of the default 30), and a
+    // cancellation reaches the activity only in a heartbeat's reply: sent each second, a cancelled run stops its
+    // running steps within a second or two, as on the local engine.
     WorkerOptions options = WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(builder.parallelism)
+        .setMaxHeartbeatThrottleInterval(HEARTBEAT_EVERY)
+        .setDefaultHeartbeatThrottleInterval(HEARTBEAT_EVERY)
         .build();
     for (String queue : queues) {
       Worker worker = factory.newWorker(queue, options);
@@ -141,6 +148,7 @@ public final class OttoWorker implements AutoCloseable {
 
     /** Adds task queues to poll; {@code otto} alone when none is given. */
     public Builder taskQueues(String... queues) {
+      requireNonNull(queues, "queues");
       for (String queue : queues) {
         this.queues.add(TemporalEngine.requireQueue(queue));
       }
@@ -219,7 +227,22 @@ public final class OttoWorker implements AutoCloseable {
     }
 
     /** Starts polling. */
+    /**
+     * Starts polling, once its root is a folder it can make and write to.
+     *
+     * @throws IllegalArgumentException when the root cannot hold run workspaces, saying why
+     */
     public OttoWorker start() {
+      Path folder = root.toAbsolutePath().normalize();
+      try {
+        java.nio.file.Files.createDirectories(folder);
+        java.nio.file.Files.delete(java.nio.file.Files.createTempFile(folder, ".otto-worker-", ".tmp"));
+      } catch (java.io.IOException | SecurityException e) {
+        throw new IllegalArgumentException("the worker's root " + folder + " cannot hold run workspaces ("
+            + (java.nio.file.Files.exists(folder) && !java.nio.file.Files.isDirectory(folder) ? "it is a file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage())
+            + "); give a folder the worker can make and write to", e);
+      }
       OttoWorker worker = new OttoWorker(this);
       worker.factory.start();
       LOG.info("worker polling task queues {}", worker.queues);

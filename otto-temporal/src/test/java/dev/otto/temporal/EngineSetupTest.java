@@ -73,6 +73,19 @@ class EngineSetupTest {
   }
 
   @Test
+  void a_worker_refuses_a_root_that_cannot_hold_workspaces_and_a_null_list_of_queues(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("afile"), "x");
+
+    assertThatThrownBy(() -> OttoWorker.builder(environment.getWorkflowClient(), file).taskQueues("q").start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the worker's root " + file + " cannot hold run workspaces (it is a file); give a folder the "
+            + "worker can make and write to");
+    assertThatThrownBy(() -> OttoWorker.builder(environment.getWorkflowClient(), dir).taskQueues((String[]) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("queues");
+  }
+
+  @Test
   void a_run_it_does_not_know_is_not_found() {
     TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowClient()).build();
     assertThat(engine.run("20260101-000000-deadbeef")).isEmpty();

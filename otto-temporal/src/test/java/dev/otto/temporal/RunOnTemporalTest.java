@@ -55,6 +55,47 @@ class RunOnTemporalTest {
   }
 
   @Test
+  void cancelling_a_run_stops_its_running_step_with_the_default_heartbeat_timeout() throws Exception {
+    // given a step that would write a file after 20 s, and an engine with the default 30 s heartbeat timeout
+    List<dev.otto.core.engine.RunEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    cluster.worker("one", heard, "otto");
+    Path marker = root.resolve("finished");
+    Plan plan = Planner.plan(dev.otto.dsl.Otto.pipeline("long", p -> p.stage("Long", s -> s.steps(
+        dev.otto.dsl.Otto.sh("echo started; sleep 20; touch '" + marker + "'")))), RunContext.branch("main"));
+    dev.otto.core.engine.RunHandle run = cluster.engine(b -> b.heartbeatTimeout(java.time.Duration.ofSeconds(30)))
+        .start(plan);
+    Cluster.eventually("the step's first line", () -> heard.stream()
+        .filter(e -> e instanceof dev.otto.core.engine.RunEvent.OutputLine line && line.line().equals("started"))
+        .findFirst());
+
+    // when
+    run.cancel();
+    RunResult result = run.result().join();
+
+    // then the step was stopped, not left to run to its end
+    assertThat(result.status()).isEqualTo(RunResult.Status.CANCELLED);
+    assertThat(marker).doesNotExist();
+    assertThat(outline(result)).contains("Long CANCELLED (the run was cancelled)");
+  }
+
+  @Test
+  void listeners_have_every_event_of_a_run_when_its_result_completes() {
+    // given an engine that reads events at its default pace
+    cluster.worker("one", new ArrayList<>(), "otto");
+    List<dev.otto.core.engine.RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TemporalEngine engine = cluster.engine(b -> b.eventPollInterval(java.time.Duration.ofMillis(250))
+        .listener(events::add));
+
+    // when
+    RunResult result = engine.run(Planner.plan(dev.otto.dsl.Otto.pipeline("quick", p -> p.stage("Build",
+        s -> s.steps(dev.otto.dsl.Otto.sh("echo a")))), RunContext.branch("main")));
+
+    // then
+    assertThat(events).last().isInstanceOf(dev.otto.core.engine.RunEvent.RunFinished.class);
+    assertThat(engine.run(result.run())).isEmpty();
+  }
+
+  @Test
   void the_failing_example_ends_as_on_the_local_engine() {
     cluster.worker("one", new ArrayList<>(), "otto");
     Plan plan = Planner.plan(Failing.pipeline(), RunContext.branch("main"));
