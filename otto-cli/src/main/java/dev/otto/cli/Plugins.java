@@ -37,7 +37,11 @@ final class Plugins {
     for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
       for (Object command : plugin.commands()) {
         CommandLine subcommand = new CommandLine(command);
-        subcommand.getCommandSpec().usageMessage().footer(ExitCodes.HELP);
+        // A plugin's command that lists its own exit codes keeps them: a worker's are not a run's.
+        String[] footer = subcommand.getCommandSpec().usageMessage().footer();
+        if (footer == null || footer.length == 0) {
+          subcommand.getCommandSpec().usageMessage().footer(ExitCodes.HELP);
+        }
         otto.addSubcommand(subcommand);
       }
     }

@@ -77,7 +77,12 @@ public final class WorkerMain {
       System.out.print(HELP);
       return;
     }
-    run(options);
+    try {
+      run(options);
+    } catch (Unreachable e) {
+      System.err.println("otto worker: " + e.getMessage());
+      System.exit(4);
+    }
   }
 
   /** Starts a worker and blocks until the process is stopped, stopping the worker on the way out. */
@@ -87,8 +92,39 @@ public final class WorkerMain {
     worker.awaitTermination();
   }
 
-  /** Connects to the cluster and starts polling; the caller closes the worker. */
+  /**
+   * Connects to the cluster and starts polling; the caller closes the worker.
+   *
+   * @throws Unreachable when the cluster's frontend does not answer at the address
+   */
   public static OttoWorker start(Options options) {
+    try {
+      return connectAndStart(options);
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE
+          && e.getStatus().getCode() != io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      String why = root.getMessage() != null ? root.getMessage() : e.getStatus().getCode().name().toLowerCase();
+      throw new Unreachable("cannot reach the Temporal frontend at " + options.address() + " (" + why + "): start a "
+          + "server there (temporal server start-dev, for a try), or give its address with --address HOST:PORT", e);
+    }
+  }
+
+  /** The cluster's frontend did not answer: its address, and why, in the message. */
+  public static final class Unreachable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static OttoWorker connectAndStart(Options options) {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
         .setTarget(options.address()).build());
     WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()

@@ -15,7 +15,9 @@ import picocli.CommandLine;
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Runs an Otto worker on this machine: it polls the Temporal task queues given (and those named "
         + "after this machine's agent labels), runs run workflows and the stages routed to those queues, and stops "
-        + "its processes when stopped.")
+        + "its processes when stopped.",
+    footer = "%nExit codes:%n  0  stopped (SIGINT or SIGTERM), its processes stopped%n  2  usage error%n"
+        + "  4  the Temporal frontend could not be reached at --address%n")
 final class WorkerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -65,7 +67,12 @@ final class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    WorkerMain.run(options);
+    try {
+      WorkerMain.run(options);
+    } catch (WorkerMain.Unreachable e) {
+      spec.commandLine().getErr().println("otto worker: " + e.getMessage());
+      return 4;
+    }
     return 0;
   }
 }

@@ -43,4 +43,17 @@ class WorkerCommandTest {
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("parallelism must be at least 1, not 0");
   }
+
+  @Test
+  void should_say_in_one_line_that_the_frontend_cannot_be_reached(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) {
+    // when no server listens at the address
+    Outcome unreachable = otto("worker", "--address", "127.0.0.1:1", "--root", root.toString());
+
+    // then
+    assertThat(unreachable.code()).isEqualTo(4);
+    assertThat(unreachable.err()).startsWith("otto worker: cannot reach the Temporal frontend at 127.0.0.1:1 (")
+        .contains("give its address with --address HOST:PORT").doesNotContain("Exception", "\tat ");
+    assertThat(otto("worker", "--help").out()).contains("4  the Temporal frontend could not be reached at --address")
+        .doesNotContain("the pipeline is invalid");
+  }
 }
