@@ -109,7 +109,11 @@ public final class WorkerMain {
       while (root.getCause() != null) {
         root = root.getCause();
       }
-      String why = root.getMessage() != null ? root.getMessage() : e.getStatus().getCode().name().toLowerCase();
+      String message = root.getMessage() != null ? root.getMessage() : "";
+      // Netty says 'finishConnect(..) failed: Connection refused'; the part after the call is the reason.
+      String why = message.contains("Connection refused") ? "connection refused"
+          : root instanceof java.net.UnknownHostException ? "unknown host"
+          : !message.isEmpty() ? message : e.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT);
       throw new Unreachable("cannot reach the Temporal frontend at " + options.address() + " (" + why + "): start a "
           + "server there (temporal server start-dev, for a try), or give its address with --address HOST:PORT", e);
     }

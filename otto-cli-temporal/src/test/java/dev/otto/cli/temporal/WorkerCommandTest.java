@@ -51,7 +51,8 @@ class WorkerCommandTest {
 
     // then
     assertThat(unreachable.code()).isEqualTo(4);
-    assertThat(unreachable.err()).startsWith("otto worker: cannot reach the Temporal frontend at 127.0.0.1:1 (")
+    assertThat(unreachable.err()).startsWith("otto worker: cannot reach the Temporal frontend at 127.0.0.1:1 (connection refused): start a "
+            + "server there")
         .contains("give its address with --address HOST:PORT").doesNotContain("Exception", "\tat ");
     assertThat(otto("worker", "--help").out()).contains("4  the Temporal frontend could not be reached at --address")
         .doesNotContain("the pipeline is invalid");
