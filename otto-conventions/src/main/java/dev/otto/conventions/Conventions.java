@@ -322,7 +322,7 @@ public final class Conventions {
         .map(path -> fromRoot(project, path)).toList(), c.keyFiles().stream().map(f -> fromRoot(project, f))
         // A key file is read as written, but a name with '*' or '?' reads as a pattern, which validation refuses:
         // a file under a folder so named ('what?/pom.xml') keys nothing rather than stop the pipeline.
-        .filter(f -> f.indexOf('*') < 0 && f.indexOf('?') < 0).toList()))
+        .filter(f -> !dev.otto.core.model.Cache.readsAsPattern(f)).toList()))
         .orElse(null);
     Customizer<StageSpec> build = s -> {
       s.runtime(docker(project.image()).requires(project.tools().toArray(String[]::new)).withNetwork())

@@ -27,6 +27,14 @@ public abstract class Cache {
   public abstract List<String> keyFiles();
 
   /**
+   * Whether {@code keyFile} reads as a pattern ({@code **}{@code /package-lock.json}), which
+   * validation refuses: key files are paths, read as written, and no file is named so.
+   */
+  public static boolean readsAsPattern(String keyFile) {
+    return keyFile.indexOf('*') >= 0 || keyFile.indexOf('?') >= 0;
+  }
+
+  /**
    * What a restore falls back to when the key has no entry, tried in order; empty for the exact
    * key only. Unless declared otherwise, one fallback that keeps no key file.
    */

@@ -181,7 +181,7 @@ final class Declarations {
           problems.add(error(Rule.CACHE_DECLARATION, where, "the key file '" + Names.printable(keyFile)
               + "' is not a relative path inside the workspace, where the engine reads key files.",
               "name a file of the workspace whose content decides the cache's key, e.g. 'Gemfile.lock'."));
-        } else if (keyFile.indexOf('*') >= 0 || keyFile.indexOf('?') >= 0) {
+        } else if (Cache.readsAsPattern(keyFile)) {
           problems.add(error(Rule.CACHE_DECLARATION, where, "the key file '" + Names.printable(keyFile)
               + "' is a pattern, but key files are paths, read as written: no file is named so, and the cache's key "
               + "would never change.", "name each file, e.g. 'package-lock.json' and 'web/package-lock.json'."));
